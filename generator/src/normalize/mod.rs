@@ -1,0 +1,51 @@
+//! Rewrites that make a DigitalOcean-style OpenAPI document acceptable to progenitor 0.15
+//! without changing what it means on the wire.
+//!
+//! Each pass works around one progenitor (or typify) limitation, lives in its own module named
+//! after what it does, and has a test that fails without it. They run on the merged JSON
+//! document, after validation and before progenitor sees it, in the order below.
+
+use serde_json::Value;
+
+pub mod default_response_to_ranges;
+pub mod inline_property_refs;
+pub mod open_response_enums;
+pub mod tag_discriminated_bodies;
+
+pub use open_response_enums::OpenEnum;
+
+/// What the passes learned that the emitter needs.
+#[derive(Debug, Default)]
+pub struct Normalized {
+    /// String enums that the emitter replaces with open enums (an `Unknown(String)` arm).
+    pub open_enums: Vec<OpenEnum>,
+}
+
+/// Runs every pass over `doc`, in place.
+pub fn normalize(doc: &mut Value) -> Normalized {
+    inline_property_refs::run(doc);
+    tag_discriminated_bodies::run(doc);
+    default_response_to_ranges::run(doc);
+    let open_enums = open_response_enums::run(doc);
+    Normalized { open_enums }
+}
+
+/// Resolves a local `#/...` reference, following chains of whole-object `$ref`s.
+pub(crate) fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    let mut cur = v;
+    for _ in 0..32 {
+        match cur.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            Some(ptr) => match doc.pointer(ptr) {
+                Some(next) => cur = next,
+                None => return cur,
+            },
+            None => return cur,
+        }
+    }
+    cur
+}
+
+/// Every operation object of `doc` as a JSON pointer.
+pub(crate) fn operation_pointers(doc: &Value) -> Vec<String> {
+    crate::validate::operations(doc).into_iter().map(|op| op.pointer).collect()
+}

@@ -1,0 +1,6 @@
+//! Passes over progenitor's output, for what no change to the input document can reach.
+//! Like the normalization passes, each is one module named for what it does, with a test.
+
+pub mod insert_open_enums;
+pub mod operation_routes;
+pub mod strip_api_version_header;

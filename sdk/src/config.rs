@@ -1,0 +1,251 @@
+//! How a [`Client`](crate::Client) is set up: token, base URL, user agent, timeouts, retries.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::retry::RetryPolicy;
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.digitalocean.com";
+/// The environment variable holding the token, as every DigitalOcean tool names it.
+pub const TOKEN_ENV: &str = "DIGITALOCEAN_TOKEN";
+/// The environment variable that overrides the base URL.
+pub const BASE_URL_ENV: &str = "DIGITALOCEAN_API_URL";
+/// The default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time allowed for one request, from sending it to the end of the body.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An API token. It is kept out of every `Debug` and `Display` output: both print
+/// `Token(<redacted>)`, so a token cannot leak through logs, errors or panics.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token. Surrounding white space (a trailing newline from a file) is trimmed.
+    pub fn new(token: impl Into<String>) -> Self {
+        let token = token.into();
+        Token(token.trim().to_owned())
+    }
+
+    /// Reads the token from `DIGITALOCEAN_TOKEN`.
+    pub fn from_env() -> Result<Self, Error> {
+        match std::env::var(TOKEN_ENV) {
+            Ok(t) if !t.trim().is_empty() => Ok(Token::new(t)),
+            _ => Err(Error::Config(format!(
+                "{TOKEN_ENV} is not set; create a token in the control panel (API > Tokens) and export it"
+            ))),
+        }
+    }
+
+    /// The token itself, for the one place that sends it.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Everything a [`Client`](crate::Client) needs. Build one with [`Config::builder`] or
+/// [`Config::from_env`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) token: Token,
+    pub(crate) base_url: String,
+    pub(crate) user_agent: String,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl Config {
+    /// Starts a configuration with this token and the defaults: the production API,
+    /// 10 s to connect, 30 s a request, and [`RetryPolicy::default`].
+    pub fn builder(token: impl Into<String>) -> ConfigBuilder {
+        ConfigBuilder {
+            token: Token::new(token),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            user_agent_suffix: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            retry: RetryPolicy::default(),
+            allow_insecure_http: false,
+        }
+    }
+
+    /// A configuration from the environment: the token from `DIGITALOCEAN_TOKEN` and, when
+    /// set, the base URL from `DIGITALOCEAN_API_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// [`Config::from_env`], left open for more settings.
+    pub fn builder_from_env() -> Result<ConfigBuilder, Error> {
+        let token = Token::from_env()?;
+        let mut builder = Config::builder(token.0);
+        if let Ok(url) = std::env::var(BASE_URL_ENV)
+            && !url.trim().is_empty()
+        {
+            builder = builder.base_url(url.trim());
+        }
+        Ok(builder)
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The time allowed for one request.
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+}
+
+/// Builds a [`Config`]; every setting has a sane default.
+#[derive(Clone, Debug)]
+pub struct ConfigBuilder {
+    token: Token,
+    base_url: String,
+    user_agent_suffix: Option<String>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    retry: RetryPolicy,
+    allow_insecure_http: bool,
+}
+
+impl ConfigBuilder {
+    /// Sends requests somewhere other than the production API (a proxy, a fake API in tests).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Appends `suffix` to the `User-Agent`, to tell your application's requests apart.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// The time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The time allowed for one request, body included (default 30 s). Retries each get this
+    /// much; the retry policy's deadline bounds them all.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Which failures are retried, how often and how long to wait.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Allows a plain `http://` base URL that is not on loopback. The token then crosses the
+    /// network unencrypted; use this only for a trusted proxy.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Checks the settings and returns the configuration.
+    pub fn build(self) -> Result<Config, Error> {
+        if self.token.expose().is_empty() {
+            return Err(Error::Config("the token is empty".into()));
+        }
+        if self.token.expose().chars().any(|c| c.is_control() || c == ' ') {
+            return Err(Error::Config("the token contains white space or control characters".into()));
+        }
+        check_base_url(&self.base_url, self.allow_insecure_http)?;
+        let mut user_agent = format!("digitalocean-sdk-rust/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(suffix) = &self.user_agent_suffix {
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
+        Ok(Config {
+            token: self.token,
+            base_url: self.base_url,
+            user_agent,
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            retry: self.retry,
+        })
+    }
+}
+
+fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<(), Error> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config(format!("base URL `{url}` is not a URL: {e}")))?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if allow_insecure_http || is_loopback(&parsed) => Ok(()),
+        "http" => Err(Error::Config(format!(
+            "base URL `{url}` is plain http to a host that is not loopback: the token would cross the network \
+             unencrypted; use https, or call allow_insecure_http(true) if you mean it"
+        ))),
+        other => Err(Error::Config(format!("base URL `{url}` has scheme `{other}`; expected https"))),
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_never_printed() {
+        let t = Token::new("dop_v1_secret");
+        assert!(!format!("{t:?} {t}").contains("secret"));
+        let c = Config::builder("dop_v1_secret").build().unwrap();
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn base_url_rules() {
+        assert!(Config::builder("t").base_url("http://127.0.0.1:8080").build().is_ok());
+        assert!(Config::builder("t").base_url("http://localhost:1").build().is_ok());
+        assert!(Config::builder("t").base_url("http://[::1]:1").build().is_ok());
+        assert!(Config::builder("t").base_url("http://example.com").build().is_err());
+        assert!(Config::builder("t").base_url("http://example.com").allow_insecure_http(true).build().is_ok());
+        assert!(Config::builder("t").base_url("ftp://x").build().is_err());
+    }
+
+    #[test]
+    fn user_agent_names_the_sdk() {
+        let c = Config::builder("t").user_agent_suffix("myapp/1").build().unwrap();
+        assert_eq!(c.user_agent(), format!("digitalocean-sdk-rust/{} myapp/1", env!("CARGO_PKG_VERSION")));
+    }
+}

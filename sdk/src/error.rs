@@ -1,0 +1,192 @@
+//! The one error type of the SDK.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::RateLimit;
+use crate::types::Action;
+
+/// Everything that can go wrong in a call. Match on the variant; every variant's `Display` says
+/// what happened and, where there is one, what to do about it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status and its JSON error body.
+    Api(Box<ApiError>),
+    /// The API (or something in front of it) answered with a body that is not what the
+    /// operation returns: an HTML error page from a proxy, truncated JSON, a missing field.
+    Decode {
+        /// The HTTP status, when a response arrived.
+        status: Option<StatusCode>,
+        /// The `x-request-id` header, when there was one.
+        request_id: Option<String>,
+        /// What failed to decode.
+        reason: String,
+        /// The start of the body (at most 200 characters), to show what came back.
+        excerpt: String,
+    },
+    /// A request or a response body took longer than the configured timeout.
+    Timeout {
+        /// The underlying error.
+        source: reqwest::Error,
+    },
+    /// The request never got a response: the connection was refused, reset or failed TLS.
+    Transport {
+        /// The underlying error.
+        source: reqwest::Error,
+    },
+    /// A response with a status the operation does not describe (a redirect, say).
+    UnexpectedStatus {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The `x-request-id` header, when there was one.
+        request_id: Option<String>,
+        /// The start of the body.
+        excerpt: String,
+    },
+    /// The SDK refused to send the request because an argument is invalid.
+    InvalidRequest(String),
+    /// The client could not be set up (no token, a bad base URL).
+    Config(String),
+    /// The action being waited for ended with status `errored`.
+    ActionErrored(Box<Action>),
+    /// Waiting for an action took longer than the caller allowed.
+    WaitTimeout {
+        /// The action as last seen.
+        action: Box<Action>,
+        /// How long the wait lasted.
+        waited: Duration,
+    },
+}
+
+/// An error response from the API: its status, its body and the headers that matter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The error's short name, such as `not_found` or `too_many_requests`.
+    pub id: String,
+    /// The API's explanation.
+    pub message: String,
+    /// The request id, from the body or else the `x-request-id` header; quote it to support.
+    pub request_id: Option<String>,
+    /// The rate limit as of this response.
+    pub rate_limit: Option<RateLimit>,
+    /// The `Retry-After` header, when the API sent one.
+    pub retry_after: Option<Duration>,
+}
+
+impl Error {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => *status,
+            Error::UnexpectedStatus { status, .. } => Some(*status),
+            Error::Timeout { source } | Error::Transport { source } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// The request id, when the server gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::Decode { request_id, .. } | Error::UnexpectedStatus { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The API's error body, for [`Error::Api`].
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The rate limit reported with the error, when the server sent it.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.api().and_then(|e| e.rate_limit)
+    }
+
+    /// Whether the API said the resource does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+}
+
+fn request_id_suffix(id: Option<&str>) -> String {
+    id.map(|id| format!(" (request id {id})")).unwrap_or_default()
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the API answered {} `{}`: {}", self.status, self.id, self.message)?;
+        f.write_str(&request_id_suffix(self.request_id.as_deref()))?;
+        match self.status {
+            StatusCode::UNAUTHORIZED => f.write_str("; check that the token is valid and not revoked"),
+            StatusCode::FORBIDDEN => f.write_str("; the token lacks the scope this call needs"),
+            StatusCode::TOO_MANY_REQUESTS => match (self.retry_after, self.rate_limit) {
+                (Some(wait), _) => write!(f, "; retry after {} s", wait.as_secs()),
+                (None, Some(rl)) => write!(f, "; the limit resets in {} s", rl.reset_in().as_secs()),
+                _ => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => e.fmt(f),
+            Error::Decode { status, request_id, reason, excerpt } => {
+                match status {
+                    Some(s) => write!(f, "could not decode the {s} response")?,
+                    None => f.write_str("could not decode the response")?,
+                }
+                write!(f, "{}: {reason}; body starts with {excerpt:?}", request_id_suffix(request_id.as_deref()))
+            }
+            Error::Timeout { .. } => f.write_str("the request timed out; raise the request timeout or retry later"),
+            Error::Transport { source } => write!(f, "the request failed before a response arrived: {source}"),
+            Error::UnexpectedStatus { status, request_id, excerpt } => write!(
+                f,
+                "unexpected status {status}{}; body starts with {excerpt:?}",
+                request_id_suffix(request_id.as_deref())
+            ),
+            Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+            Error::Config(m) => write!(f, "configuration: {m}"),
+            Error::ActionErrored(a) => write!(f, "action {} ({}) ended with status `errored`", a.id, a.type_),
+            Error::WaitTimeout { action, waited } => write!(
+                f,
+                "action {} was still `{}` after {:.1} s of waiting",
+                action.id,
+                action.status,
+                waited.as_secs_f64()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout { source } | Error::Transport { source } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// The first `max` characters of a body, lossily decoded, for error messages.
+pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
+    let head = &body[..body.len().min(max * 4)];
+    let text = String::from_utf8_lossy(head);
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().count() > max || body.len() > head.len() {
+        out.push('…');
+    }
+    out
+}

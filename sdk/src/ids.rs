@@ -1,0 +1,75 @@
+//! Typed ids: an image id and an action id are different types, so passing one where the other
+//! belongs does not compile.
+
+use std::fmt;
+use std::num::NonZeroU64;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(NonZeroU64);
+
+        impl $name {
+            /// Wraps a raw id; `None` for zero, which the API never uses.
+            pub const fn new(id: u64) -> Option<Self> {
+                match NonZeroU64::new(id) {
+                    Some(id) => Some(Self(id)),
+                    None => None,
+                }
+            }
+
+            /// The raw id.
+            pub const fn get(self) -> u64 {
+                self.0.get()
+            }
+        }
+
+        impl From<NonZeroU64> for $name {
+            fn from(id: NonZeroU64) -> Self {
+                Self(id)
+            }
+        }
+
+        impl From<$name> for NonZeroU64 {
+            fn from(id: $name) -> Self {
+                id.0
+            }
+        }
+
+        impl TryFrom<u64> for $name {
+            type Error = crate::Error;
+            fn try_from(id: u64) -> Result<Self, Self::Error> {
+                Self::new(id).ok_or_else(|| crate::Error::InvalidRequest(concat!($what, " id must be positive, got 0").into()))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let raw: u64 = s.trim().parse().map_err(|_| {
+                    crate::Error::InvalidRequest(format!(concat!($what, " id must be a positive integer, got `{}`"), s))
+                })?;
+                Self::try_from(raw)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// The id of an image (a snapshot, backup or custom image).
+    ImageId,
+    "image"
+);
+id_type!(
+    /// The id of an action.
+    ActionId,
+    "action"
+);

@@ -1,0 +1,186 @@
+//! Which failures are retried, and how long to wait in between.
+//!
+//! | request | retried on | never retried on |
+//! |---|---|---|
+//! | `GET` (and other idempotent methods) | connect errors, timeouts, connection resets, 408, 429, 500, 502, 503, 504 (any body, HTML included) | other 4xx, 501, 505+ |
+//! | `POST` (starts an action) | 429, and a connection refused before anything was sent | 5xx, timeouts and resets after sending: the server may have started the action |
+//!
+//! Waits honour `Retry-After` (seconds or an HTTP date) and, on a 429 with no requests left,
+//! `ratelimit-reset`; when the server asks for a longer wait than [`RetryPolicy::max_retry_wait`]
+//! the error is returned at once, with the wait in it. Other waits are exponential with full
+//! jitter: a random time between zero and `min(max_delay, base_delay * 2^retry)`. No retry
+//! starts after the overall deadline.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+
+/// How the SDK retries failed requests. The default makes up to 4 attempts within 60 s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+    deadline: Option<Duration>,
+    max_retry_wait: Duration,
+    jitter: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(8),
+            deadline: Some(Duration::from_secs(60)),
+            max_retry_wait: Duration::from_secs(60),
+            jitter: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt, no retries.
+    pub fn none() -> Self {
+        RetryPolicy { max_attempts: 1, ..Self::default() }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The first backoff step; each retry doubles it.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The largest backoff step (the cap of the exponential).
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// No retry starts later than this after the first attempt; `None` for no deadline.
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The longest wait a server may ask for with `Retry-After` or `ratelimit-reset`; a longer
+    /// request ends the retries and returns the error.
+    pub fn max_retry_wait(mut self, wait: Duration) -> Self {
+        self.max_retry_wait = wait;
+        self
+    }
+
+    /// Full jitter on backoff steps (on by default); off makes waits exact, for tests.
+    pub fn jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Attempts in all.
+    pub fn attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The overall deadline.
+    pub fn overall_deadline(&self) -> Option<Duration> {
+        self.deadline
+    }
+
+    /// The backoff before retry number `retry` (1 for the first retry), before jitter.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
+        self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+
+    /// The backoff with jitter applied, when it is on.
+    pub(crate) fn jittered_backoff(&self, retry: u32) -> Duration {
+        let step = self.backoff(retry);
+        if self.jitter && !step.is_zero() { step.mul_f64(fastrand::f64()) } else { step }
+    }
+
+    pub(crate) fn max_retry_wait_value(&self) -> Duration {
+        self.max_retry_wait
+    }
+}
+
+/// What became of one attempt, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// The server answered with this status.
+    Status(StatusCode),
+    /// The connection could not be opened: nothing was sent.
+    ConnectFailed,
+    /// The attempt timed out (the request may have reached the server).
+    TimedOut,
+    /// The connection broke after the request may have been sent.
+    Broken,
+}
+
+/// Whether an attempt that ended like this may be retried for this method.
+pub fn is_retryable(method: &Method, attempt: Attempt) -> bool {
+    let idempotent =
+        matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE);
+    match attempt {
+        Attempt::ConnectFailed => true,
+        Attempt::Status(StatusCode::TOO_MANY_REQUESTS) => true,
+        Attempt::Status(s) => {
+            idempotent
+                && matches!(
+                    s,
+                    StatusCode::REQUEST_TIMEOUT
+                        | StatusCode::INTERNAL_SERVER_ERROR
+                        | StatusCode::BAD_GATEWAY
+                        | StatusCode::SERVICE_UNAVAILABLE
+                        | StatusCode::GATEWAY_TIMEOUT
+                )
+        }
+        Attempt::TimedOut | Attempt::Broken => idempotent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn post_is_retried_only_when_nothing_was_processed() {
+        let post = Method::POST;
+        assert!(is_retryable(&post, Attempt::Status(StatusCode::TOO_MANY_REQUESTS)));
+        assert!(is_retryable(&post, Attempt::ConnectFailed));
+        for s in [500, 502, 503, 504, 408] {
+            assert!(!is_retryable(&post, Attempt::Status(StatusCode::from_u16(s).unwrap())), "{s}");
+        }
+        assert!(!is_retryable(&post, Attempt::TimedOut));
+        assert!(!is_retryable(&post, Attempt::Broken));
+    }
+
+    #[test]
+    fn get_is_retried_on_transient_failures() {
+        let get = Method::GET;
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert!(is_retryable(&get, Attempt::Status(StatusCode::from_u16(s).unwrap())), "{s}");
+        }
+        for s in [400, 401, 403, 404, 422, 501] {
+            assert!(!is_retryable(&get, Attempt::Status(StatusCode::from_u16(s).unwrap())), "{s}");
+        }
+        assert!(is_retryable(&get, Attempt::TimedOut));
+        assert!(is_retryable(&get, Attempt::Broken));
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let p = RetryPolicy::default().base_delay(Duration::from_millis(100)).max_delay(Duration::from_millis(350));
+        assert_eq!(p.backoff(1), Duration::from_millis(100));
+        assert_eq!(p.backoff(2), Duration::from_millis(200));
+        assert_eq!(p.backoff(3), Duration::from_millis(350));
+        assert_eq!(p.backoff(40), Duration::from_millis(350));
+        let jittered = p.jittered_backoff(2);
+        assert!(jittered <= Duration::from_millis(200));
+    }
+}

@@ -1,0 +1,30 @@
+//! What the generated `Client` carries for the hand-written hooks: the retry policy and the
+//! latest rate limit seen.
+
+use std::sync::{Arc, Mutex};
+
+use crate::RateLimit;
+use crate::retry::RetryPolicy;
+
+/// The state the generated client hands to its hooks (progenitor's "inner type").
+#[derive(Clone, Debug)]
+pub struct Runtime {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) last_rate_limit: Arc<Mutex<Option<RateLimit>>>,
+}
+
+impl Runtime {
+    /// A runtime with this retry policy.
+    pub fn new(retry: RetryPolicy) -> Self {
+        Runtime { retry, last_rate_limit: Arc::new(Mutex::new(None)) }
+    }
+
+    /// The rate limit from the most recent response of any call.
+    pub fn last_rate_limit(&self) -> Option<RateLimit> {
+        *self.last_rate_limit.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn remember(&self, rate_limit: RateLimit) {
+        *self.last_rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(rate_limit);
+    }
+}

@@ -1,0 +1,79 @@
+//! `cargo xtask generate [--check]`.
+
+use std::path::{Path, PathBuf};
+
+/// Where the fragments live and where the code goes, relative to the workspace root.
+pub const SPEC_DIR: &str = "openapi";
+pub const OUTPUT: &str = "sdk/src/generated.rs";
+
+/// The settings that fit the `sdk` crate: the output is mounted at `crate::generated`, and the
+/// client carries the runtime (retry policy, rate limit) that the hand-written hooks use.
+pub fn settings() -> generator::Settings {
+    generator::Settings {
+        module_path: "crate::generated".into(),
+        inner_type: Some("crate::runtime::Runtime".into()),
+        hooks_expected: true,
+        ..generator::Settings::default()
+    }
+}
+
+/// The fragments, in name order so the merged document (and the output) never depends on
+/// directory order.
+pub fn spec_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let dir = root.join(SPEC_DIR);
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{SPEC_DIR}/: {e}"))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| PathBuf::from(SPEC_DIR).join(e.file_name()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("{SPEC_DIR}/ holds no .yaml, .yml or .json fragment"));
+    }
+    Ok(files)
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let mut check = false;
+    let mut specs: Option<Vec<PathBuf>> = None;
+    let mut output = PathBuf::from(OUTPUT);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            // For trying a single file (and for the tests of bad input): `--spec FILE`.
+            "--spec" => specs.get_or_insert_with(Vec::new).push(PathBuf::from(it.next().ok_or("--spec needs a file")?)),
+            "--out" => output = PathBuf::from(it.next().ok_or("--out needs a file")?),
+            other => return Err(format!("generate: unknown argument `{other}`")),
+        }
+    }
+    // Relative paths keep machine-specific directories out of messages and the header.
+    std::env::set_current_dir(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    let specs = match specs {
+        Some(s) => s,
+        None => spec_files(Path::new("."))?,
+    };
+    let code = generator::generate(&specs, &settings()).map_err(|e| e.to_string())?;
+    if check {
+        let current = std::fs::read_to_string(&output).unwrap_or_default();
+        if current == code {
+            println!("{} is up to date", output.display());
+            return Ok(());
+        }
+        let diff = similar::TextDiff::from_lines(&current, &code);
+        print!(
+            "{}",
+            diff.unified_diff()
+                .context_radius(3)
+                .header(&format!("{} (committed)", output.display()), &format!("{} (from the spec)", output.display()))
+        );
+        return Err(format!("{} is stale: run `cargo xtask generate` and commit the result", output.display()));
+    }
+    let unchanged = std::fs::read_to_string(&output).is_ok_and(|current| current == code);
+    if !unchanged {
+        std::fs::write(&output, &code).map_err(|e| format!("{}: {e}", output.display()))?;
+    }
+    println!("{} {} from {} fragment(s)", if unchanged { "kept" } else { "wrote" }, output.display(), specs.len());
+    Ok(())
+}

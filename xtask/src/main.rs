@@ -1,0 +1,43 @@
+//! `cargo xtask <command>`: a thin command line over the `generator` crate and the CI gate.
+
+mod ci;
+mod generate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  generate [--check]   regenerate sdk/src/generated.rs from openapi/*.yaml;
+                       with --check, write nothing and fail with a diff if it is stale
+  ci                   the whole test gate: generate --check, fmt, clippy, doc, tests
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args.first().map(String::as_str) {
+        Some("generate") => generate::run(&root, &args[1..]),
+        Some("ci") => ci::run(&root, &args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask's own manifest sits one level below it.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}

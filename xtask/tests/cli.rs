@@ -1,0 +1,81 @@
+//! The `xtask` command line: stale code is caught with a diff, bad input exits non-zero with a
+//! one-line error and no panic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn committed_code_is_current() {
+    let out = xtask(&["generate", "--check"]);
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+}
+
+#[test]
+fn a_changed_property_makes_check_fail_with_a_diff() {
+    let spec = std::fs::read_to_string(root().join("openapi/image-actions.yaml")).unwrap();
+    let changed = spec.replace("description: The kind of resource the action works on", "description: CHANGED kind");
+    assert_ne!(spec, changed, "the property to change is in the spec");
+    let file = scratch("changed.yaml");
+    std::fs::write(&file, changed).unwrap();
+    let out = xtask(&["generate", "--check", "--spec", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("+        ///CHANGED kind"), "{stdout}");
+    assert!(stdout.contains("--- sdk/src/generated.rs (committed)"), "{stdout}");
+    assert!(text(&out.stderr).contains("is stale"));
+}
+
+fn assert_clean_failure(out: &Output, expect: &str) {
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains(expect), "{stderr}");
+    // A panic that escaped would print `thread '...' panicked at` and a backtrace note.
+    assert!(!stderr.contains("thread '") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+}
+
+#[test]
+fn bad_inputs_exit_non_zero_without_a_panic() {
+    let cases: [(&str, &str, &str); 4] = [
+        ("syntax.yaml", "openapi: 3.0.3\npaths: [\n", "syntax error"),
+        ("v31.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n", "3.1.0"),
+        (
+            "dangling.yaml",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {get: {operationId: a, responses: {'200': {$ref: '#/nope'}}}}\n",
+            "/paths/~1a/get/responses/200",
+        ),
+        (
+            "panics.yaml",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: two\n      responses:\n        '200': {description: a, content: {application/json: {schema: {type: string}}}}\n        '201': {description: b, content: {application/json: {schema: {type: integer}}}}\n",
+            "operation `two`",
+        ),
+    ];
+    for (name, body, expect) in cases {
+        let file = scratch(name);
+        std::fs::write(&file, body).unwrap();
+        let out =
+            xtask(&["generate", "--spec", file.to_str().unwrap(), "--out", scratch("unused.rs").to_str().unwrap()]);
+        assert_clean_failure(&out, expect);
+    }
+    let missing = xtask(&["generate", "--spec", Path::new("openapi/does-not-exist.yaml").to_str().unwrap()]);
+    assert_clean_failure(&missing, "openapi/does-not-exist.yaml");
+}
