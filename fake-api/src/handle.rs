@@ -150,7 +150,9 @@ fn post(state: &mut State, image: u64, raw: &[u8]) -> (u16, Value) {
         Some("transfer") => match request.get("region").and_then(Value::as_str) {
             Some(slug) if body::region_name(slug).is_some() => ("transfer", slug.to_owned()),
             Some(slug) => return unprocessable(format!("`{slug}` is not a region an image can be transferred to.")),
-            None => return unprocessable("A transfer needs `region`, the slug of the region to copy the image to.".into()),
+            None => {
+                return unprocessable("A transfer needs `region`, the slug of the region to copy the image to.".into());
+            }
         },
         Some(other) => return unprocessable(format!("`{other}` is not an image action; use convert or transfer.")),
         None => return unprocessable("`type` is required: convert or transfer.".into()),

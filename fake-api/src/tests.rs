@@ -189,7 +189,8 @@ fn authentication() {
     let mut s = completes_on(3);
     s.token = Some("right".into());
     let with = |s: &mut State, auth: Option<&str>| {
-        let req = Incoming { method: "GET", path: "/v2/images/7938269/actions", query: None, authorization: auth, body: b"" };
+        let req =
+            Incoming { method: "GET", path: "/v2/images/7938269/actions", query: None, authorization: auth, body: b"" };
         handle(s, &req)
     };
     let unauthorized = json!({"id":"unauthorized","message":"Unable to authenticate you."});
