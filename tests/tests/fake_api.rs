@@ -11,6 +11,8 @@ use tests::{client, client_with};
 
 const IMAGE: ImageId = ImageId::new(7938269).unwrap();
 const POLL: Duration = Duration::from_millis(10);
+/// Every wait is bounded, so a broken wait fails the test instead of hanging it.
+const BOUND: Duration = Duration::from_secs(5);
 
 async fn fake_with(builder: digitalocean_fake_api::FakeApiBuilder) -> (FakeApi, Client) {
     let fake = builder.image(IMAGE.get()).start().await;
@@ -61,7 +63,7 @@ async fn list_of_an_image_without_actions_is_one_empty_page() {
 async fn wait_returns_the_completed_action() {
     let (fake, client) = fake_with(FakeApi::builder().polls_to_complete(3)).await;
     let id = start_convert(&client).await;
-    let done = client.image_actions().wait(IMAGE, id).poll_interval(POLL).await.unwrap();
+    let done = client.image_actions().wait(IMAGE, id).poll_interval(POLL).timeout(BOUND).await.unwrap();
     assert_eq!(done.id.get(), id.get());
     assert_eq!(done.status, ActionStatus::Completed);
     assert!(done.completed_at.is_some());
@@ -72,7 +74,7 @@ async fn wait_returns_the_completed_action() {
 async fn wait_reports_an_errored_action_as_an_error() {
     let (fake, client) = fake_with(FakeApi::builder().polls_to_error(2)).await;
     let id = start_convert(&client).await;
-    let err = client.image_actions().wait(IMAGE, id).poll_interval(POLL).await.unwrap_err();
+    let err = client.image_actions().wait(IMAGE, id).poll_interval(POLL).timeout(BOUND).await.unwrap_err();
     match err {
         Error::ActionErrored(action) => {
             assert_eq!(action.id.get(), id.get());
@@ -88,7 +90,8 @@ async fn wait_gives_up_at_its_timeout() {
     let (fake, client) = fake_with(FakeApi::builder().never_finish()).await;
     let id = start_convert(&client).await;
     let limit = Duration::from_millis(80);
-    let err = client.image_actions().wait(IMAGE, id).poll_interval(POLL).timeout(limit).await.unwrap_err();
+    let err =
+        client.image_actions().wait(IMAGE, id).poll_interval(POLL).timeout(BOUND).timeout(limit).await.unwrap_err();
     match err {
         Error::WaitTimeout { action, waited } => {
             assert_eq!(action.id.get(), id.get());
@@ -104,7 +107,7 @@ async fn wait_gives_up_at_its_timeout() {
 async fn dropping_the_wait_stops_the_polls() {
     let (fake, client) = fake_with(FakeApi::builder().never_finish()).await;
     let id = start_convert(&client).await;
-    let wait = client.image_actions().wait(IMAGE, id).poll_interval(POLL).max_poll_interval(POLL);
+    let wait = client.image_actions().wait(IMAGE, id).poll_interval(POLL).timeout(BOUND).max_poll_interval(POLL);
     let outcome = tokio::time::timeout(Duration::from_millis(60), wait).await;
     assert!(outcome.is_err(), "the wait was still running when dropped");
     let polls_at_drop = fake.polls(id.get());
@@ -124,6 +127,7 @@ async fn progress_sees_the_status_and_growing_elapsed_time() {
         .image_actions()
         .wait(IMAGE, id)
         .poll_interval(POLL)
+        .timeout(BOUND)
         .on_progress(move |p| record.lock().unwrap().push(p.clone()))
         .await
         .unwrap();
@@ -147,6 +151,7 @@ async fn into_stream_yields_progress_then_completed() {
         .image_actions()
         .wait(IMAGE, id)
         .poll_interval(POLL)
+        .timeout(BOUND)
         .into_stream()
         .map(|e| e.expect("no error"))
         .collect()
@@ -202,7 +207,7 @@ async fn a_wait_rides_out_a_bad_gateway_and_a_429() {
     let id = start_convert(&client).await;
     fake.push_fault_on(Route::Get, Fault::BadGatewayHtml);
     fake.push_fault_on(Route::Get, Fault::TooManyRequests { retry_after: Duration::ZERO });
-    let done = client.image_actions().wait(IMAGE, id).poll_interval(POLL).await.unwrap();
+    let done = client.image_actions().wait(IMAGE, id).poll_interval(POLL).timeout(BOUND).await.unwrap();
     assert_eq!(done.status, ActionStatus::Completed);
     let statuses: Vec<u16> = fake.requests().iter().filter(|r| r.route == Route::Get).map(|r| r.status).collect();
     assert_eq!(statuses, [502, 429, 200, 200]);
