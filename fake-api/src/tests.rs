@@ -202,6 +202,7 @@ fn authentication() {
     s.token = None;
     assert_eq!(with(&mut s, Some("Bearer anything")).status, 200);
     assert_eq!(with(&mut s, None).status, 401);
+    assert_eq!(with(&mut s, Some("Bearer ")).status, 401, "an empty token is no token");
 }
 
 #[test]
