@@ -160,6 +160,22 @@ impl FakeApi {
     }
 
     /// Makes an image exist from now on.
+    ///
+    /// ```
+    /// use digitalocean_fake_api::FakeApi;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), reqwest::Error> {
+    /// # let _ = rustls::crypto::ring::default_provider().install_default();
+    /// let fake = FakeApi::builder().start().await;
+    /// let url = format!("{}/v2/images/42/actions", fake.uri());
+    /// let before = reqwest::Client::new().get(&url).bearer_auth("t").send().await?;
+    /// fake.add_image(42);
+    /// let after = reqwest::Client::new().get(&url).bearer_auth("t").send().await?;
+    /// assert_eq!((before.status().as_u16(), after.status().as_u16()), (404, 200));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_image(&self, image: u64) {
         if image > 0 {
             self.lock().images.insert(image);
@@ -167,6 +183,21 @@ impl FakeApi {
     }
 
     /// Every request answered so far, oldest first.
+    ///
+    /// ```
+    /// use digitalocean_fake_api::{FakeApi, Route};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), reqwest::Error> {
+    /// # let _ = rustls::crypto::ring::default_provider().install_default();
+    /// let fake = FakeApi::start().await;
+    /// let url = format!("{}/v2/images/7938269/actions?page=2", fake.uri());
+    /// reqwest::Client::new().get(&url).send().await?; // no token
+    /// let seen = &fake.requests()[0];
+    /// assert_eq!((seen.route, seen.status, seen.query.as_deref()), (Route::List, 401, Some("page=2")));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn requests(&self) -> Vec<SeenRequest> {
         self.lock().seen.clone()
     }
@@ -177,6 +208,22 @@ impl FakeApi {
     }
 
     /// How many times the action was read with a GET (its polls), faulted ones included.
+    ///
+    /// ```
+    /// use digitalocean_fake_api::FakeApi;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), reqwest::Error> {
+    /// # let _ = rustls::crypto::ring::default_provider().install_default();
+    /// let fake = FakeApi::builder().past_action(7938269, 5).start().await;
+    /// let url = format!("{}/v2/images/7938269/actions/5", fake.uri());
+    /// for _ in 0..2 {
+    ///     reqwest::Client::new().get(&url).bearer_auth("t").send().await?;
+    /// }
+    /// assert_eq!(fake.polls(5), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn polls(&self, action: u64) -> usize {
         self.lock().seen.iter().filter(|r| r.route == Route::Get && r.action == Some(action)).count()
     }
@@ -187,6 +234,18 @@ impl FakeApi {
     }
 
     /// The image's actions as the API would list them (newest first), without counting as a read.
+    ///
+    /// ```
+    /// use digitalocean_fake_api::FakeApi;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = FakeApi::builder().past_actions(7938269, 2).start().await;
+    /// let actions = fake.actions(7938269);
+    /// assert_eq!(actions[0]["id"].as_u64(), Some(digitalocean_fake_api::FIRST_ACTION_ID + 1));
+    /// assert!(actions.iter().all(|a| a["status"] == "completed"));
+    /// # }
+    /// ```
     pub fn actions(&self, image: u64) -> Vec<Value> {
         let state = self.lock();
         state.actions.values().rev().filter(|a| a.image == image).map(|a| a.to_json()).collect()
@@ -303,6 +362,25 @@ impl FakeApiBuilder {
     }
 
     /// Actions turn `errored` (instead of completing) on their `polls`-th GET.
+    ///
+    /// ```
+    /// use digitalocean_fake_api::FakeApi;
+    /// use serde_json::{Value, json};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), reqwest::Error> {
+    /// # let _ = rustls::crypto::ring::default_provider().install_default();
+    /// let fake = FakeApi::builder().image(7).polls_to_error(1).start().await;
+    /// let http = reqwest::Client::new();
+    /// let url = format!("{}/v2/images/7/actions", fake.uri());
+    /// let started: Value = http.post(&url).bearer_auth("t").json(&json!({"type": "convert"}))
+    ///     .send().await?.json().await?;
+    /// let read: Value = http.get(format!("{url}/{}", started["action"]["id"])).bearer_auth("t")
+    ///     .send().await?.json().await?;
+    /// assert_eq!(read["action"]["status"], "errored");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn polls_to_error(mut self, polls: u32) -> Self {
         self.finish = Finish { when: FinishWhen::Polls(polls), outcome: Outcome::Errored };
         self

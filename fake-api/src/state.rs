@@ -144,6 +144,21 @@ impl RateWindow {
 
 /// One request the fake answered, as tests see it through
 /// [`FakeApi::requests`](crate::FakeApi::requests).
+///
+/// ```
+/// use digitalocean_fake_api::{FakeApi, Route, SeenRequest};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), reqwest::Error> {
+/// # let _ = rustls::crypto::ring::default_provider().install_default();
+/// let fake = FakeApi::start().await;
+/// let url = format!("{}/v2/images/7938269/actions/99", fake.uri());
+/// reqwest::Client::new().get(&url).bearer_auth("t").send().await?;
+/// let seen: SeenRequest = fake.requests().remove(0);
+/// assert_eq!((seen.route, seen.image, seen.action, seen.status), (Route::Get, Some(7938269), Some(99), 404));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SeenRequest {
     /// The HTTP method, upper case.
