@@ -25,6 +25,9 @@ const STEPS: &[Step] = &[
         args: &["doc", "--workspace", "--no-deps"],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
     },
+    // `--all-targets` builds examples as test harnesses only; the demo test runs the example's
+    // real binary, so build it first.
+    Step { name: "examples", program: "cargo", args: &["build", "--workspace", "--examples"], env: &[] },
     Step { name: "tests", program: "cargo", args: &["test", "--workspace", "--all-targets"], env: &[] },
     Step { name: "doc tests", program: "cargo", args: &["test", "--workspace", "--doc"], env: &[] },
 ];
