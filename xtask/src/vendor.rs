@@ -65,6 +65,23 @@ fn command(upstream: &str, selection: &Selection) -> String {
 }
 
 fn drift(root_file: &Path, specs: Vec<PathBuf>) -> Result<(), String> {
-    let _ = (root_file, specs, spec_files);
-    Err("vendor --check: not yet".into())
+    let specs = if specs.is_empty() { spec_files(Path::new("."))? } else { specs };
+    let mut failed = Vec::new();
+    for spec in &specs {
+        let fragment = generator::load::read(spec).map_err(|e| e.to_string())?;
+        let report = vendor::drift::check(root_file, &fragment).map_err(|e| e.to_string())?;
+        print!("{report}");
+        if !report.passes() {
+            failed.push(spec.display().to_string());
+        }
+    }
+    if failed.is_empty() {
+        println!("drift check passed: {} fragment(s), every difference from upstream declared", specs.len());
+        Ok(())
+    } else {
+        Err(format!(
+            "drift check failed: undeclared differences from upstream in {} (see the report above)",
+            failed.join(", ")
+        ))
+    }
 }
