@@ -60,7 +60,9 @@ fn command(upstream: &str, selection: &Selection) -> String {
     let upstream = if Path::new(upstream).is_absolute() { "<upstream specification dir>" } else { upstream };
     let mut parts = vec![format!("cargo xtask vendor --upstream {upstream}")];
     parts.extend(selection.operations.iter().map(|o| format!("--operation {o}")));
-    parts.extend(selection.tags.iter().map(|t| format!("--tag '{t}'")));
+    parts.extend(selection.tags.iter().map(|t| {
+        if t.contains(char::is_whitespace) { format!("--tag '{t}'") } else { format!("--tag {t}") }
+    }));
     parts.join(" ")
 }
 

@@ -24,6 +24,9 @@ use crate::error::escape_token;
 pub(crate) struct Occurrence {
     /// The fragment pointers of the differing place, outermost first.
     pub trail: Vec<String>,
+    /// How many of them name the place itself: a place only the fragment has is reported
+    /// where it is written, not inside what it refers to.
+    pub named: usize,
     pub upstream: String,
     pub fragment: String,
     /// The operation it was found from.
@@ -74,8 +77,13 @@ impl<'a> Comparer<'a> {
     }
 
     fn diff(&mut self, trail: &Trail, upstream: impl Into<String>, fragment: impl Into<String>) {
+        self.diff_named(trail, trail.0.len(), upstream, fragment);
+    }
+
+    fn diff_named(&mut self, trail: &Trail, named: usize, upstream: impl Into<String>, fragment: impl Into<String>) {
         self.found.push(Occurrence {
             trail: trail.0.clone(),
+            named,
             upstream: upstream.into(),
             fragment: fragment.into(),
             op: self.op.clone(),
@@ -116,7 +124,8 @@ impl<'a> Comparer<'a> {
                     for a in aliases {
                         t = t.with(a.clone());
                     }
-                    self.diff(&t, "absent", format!("{place} parameter `{name}`: {s}"));
+                    // Reported at its declaration; its `$ref` targets still count for coverage.
+                    self.diff_named(&t, 2, "absent", format!("{place} parameter `{name}`: {s}"));
                 }
                 (Some((up, _)), Some((fp, aliases))) => {
                     let mut t = list.clone();
@@ -142,8 +151,10 @@ impl<'a> Comparer<'a> {
                 return self.diff(t, format!("a request body: {}", content_summary(self.up, u)), "absent");
             }
             (None, Some(f)) => {
-                let f = deref(self.frag, f).0;
-                return self.diff(t, "absent", format!("a request body: {}", content_summary(self.frag, f)));
+                let named = t.0.len();
+                let (f, t) = self.deref_fragment(f, t.clone());
+                let body = format!("a request body: {}", content_summary(self.frag, f));
+                return self.diff_named(&t, named, "absent", body);
             }
             (Some(u), Some(f)) => (u, f),
         };
@@ -178,8 +189,9 @@ impl<'a> Comparer<'a> {
                     self.diff(&t, format!("status {code}: {}", content_summary(self.up, u)), "absent");
                 }
                 (None, Some(f)) => {
+                    let named = t.0.len();
                     let (f, t) = self.deref_fragment(f, t);
-                    self.diff(&t, "absent", format!("status {code}: {}", content_summary(self.frag, f)));
+                    self.diff_named(&t, named, "absent", format!("status {code}: {}", content_summary(self.frag, f)));
                 }
                 (Some(u), Some(f)) => {
                     let u = deref(self.up, u).0;
@@ -207,8 +219,9 @@ impl<'a> Comparer<'a> {
                     self.diff(&t.child(k), format!("header: {}", summary(self.up, h.get("schema"), 0)), "absent");
                 }
                 (None, Some((k, h))) => {
+                    let named = t.0.len();
                     let (h, ht) = self.deref_fragment(h, t.child(k));
-                    self.diff(&ht, "absent", format!("header: {}", summary(self.frag, h.get("schema"), 0)));
+                    self.diff_named(&ht, named, "absent", format!("header: {}", summary(self.frag, h.get("schema"), 0)));
                 }
                 (Some((_, uh)), Some((k, fh))) => {
                     let uh = deref(self.up, uh).0;
@@ -327,7 +340,15 @@ impl<'a> Comparer<'a> {
         match (u, f) {
             (None, None) => {}
             (Some(u), None) => self.diff(t, summary(self.up, Some(u), 0), "absent"),
-            (None, Some(f)) => self.diff(t, "absent", summary(self.frag, Some(f), 0)),
+            (None, Some(f)) => {
+                let named = t.0.len();
+                let (f, ft) = deref(self.frag, f);
+                let mut full = t.clone();
+                for target in ft {
+                    full = full.with(target);
+                }
+                self.diff_named(&full, named, "absent", summary(self.frag, Some(f), 0));
+            }
             (Some(u), Some(f)) => {
                 let (u, u_targets) = deref(self.up, u);
                 let (f, f_targets) = deref(self.frag, f);

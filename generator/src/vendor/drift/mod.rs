@@ -171,6 +171,7 @@ pub fn check(root_file: &Path, fragment: &SpecFile) -> Result<Report, Error> {
         let Some(u) = up_ops.iter().find(|o| o.item.get("operationId").and_then(Value::as_str) == Some(id)) else {
             found.push(Occurrence {
                 trail: vec![op_ptr],
+                named: 1,
                 upstream: "no operation with this operationId".into(),
                 fragment: format!("{} {path}", method.to_uppercase()),
                 op: id.clone(),
@@ -200,7 +201,8 @@ fn classify(
     let mut used = std::collections::BTreeSet::new();
     let mut groups: BTreeMap<(String, String, String, String), (Vec<String>, Vec<Option<usize>>)> = BTreeMap::new();
     for occ in found {
-        let (subject, pointer) = place(&occ.trail, written, ops, &occ.op);
+        let named = &occ.trail[..occ.named.clamp(1, occ.trail.len().max(1)).min(occ.trail.len())];
+        let (subject, pointer) = place(named, written, ops, &occ.op);
         let covering = deviations.iter().position(|d| occ.trail.iter().any(|p| d.covers_pointer(p)));
         if let Some(i) = covering {
             used.insert(i);
