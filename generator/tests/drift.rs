@@ -53,7 +53,9 @@ fn an_undeclared_difference_fails_and_passes_once_declared() {
     let undeclared: Vec<String> = report.undeclared().map(ToString::to_string).collect();
     assert_eq!(
         undeclared,
-        ["components/schemas/widget /required: upstream [id, name] (only here: name), fragment [id] (via widgets_create, widgets_get, widgets_list)"],
+        [
+            "components/schemas/widget /required: upstream [id, name] (only here: name), fragment [id] (via widgets_create, widgets_get, widgets_list)"
+        ],
         "{report}"
     );
     assert!(lines(&report).contains("UNDECLARED"), "{report}");
@@ -101,10 +103,16 @@ fn a_missing_operation_and_a_changed_status_are_differences() {
     doc["paths"]["/v1/widgets/{widget_id}"]["get"]["operationId"] = json!("widgets_read");
     let report = drift::check(&fixture(), &temp_fragment("status.json", &doc)).unwrap();
     let undeclared: Vec<String> = report.undeclared().map(ToString::to_string).collect();
-    assert!(undeclared.iter().any(|d| d.starts_with("widgets_create /responses/200: upstream absent, fragment status 200")), "{report}");
+    assert!(
+        undeclared.iter().any(|d| d.starts_with("widgets_create /responses/200: upstream absent, fragment status 200")),
+        "{report}"
+    );
     assert!(undeclared.iter().any(|d| d.starts_with("widgets_create /responses/201: upstream status 201")), "{report}");
     assert!(
-        undeclared.contains(&"widgets_read (whole): upstream no operation with this operationId, fragment GET /v1/widgets/{widget_id}".to_owned()),
+        undeclared.contains(
+            &"widgets_read (whole): upstream no operation with this operationId, fragment GET /v1/widgets/{widget_id}"
+                .to_owned()
+        ),
         "{report}"
     );
 }
@@ -161,10 +169,20 @@ fn image_actions_with(change: impl FnOnce(&mut Value), name: &str) -> Option<dri
 
 #[test]
 fn a_changed_type_fails() {
-    let Some(report) = image_actions_with(|d| d["components"]["schemas"]["region"]["properties"]["available"]["type"] = json!("string"), "type.json") else { return };
+    let Some(report) = image_actions_with(
+        |d| d["components"]["schemas"]["region"]["properties"]["available"]["type"] = json!("string"),
+        "type.json",
+    ) else {
+        return;
+    };
     assert!(!report.passes(), "{report}");
     let undeclared: Vec<String> = report.undeclared().map(ToString::to_string).collect();
-    assert!(undeclared.iter().any(|d| d.starts_with("components/schemas/region /properties/available: upstream boolean, fragment string")), "{report}");
+    assert!(
+        undeclared.iter().any(
+            |d| d.starts_with("components/schemas/region /properties/available: upstream boolean, fragment string")
+        ),
+        "{report}"
+    );
 }
 
 #[test]
@@ -182,14 +200,26 @@ fn a_changed_status_code_fails() {
     };
     assert!(!report.passes(), "{report}");
     let undeclared: Vec<String> = report.undeclared().map(ToString::to_string).collect();
-    assert!(undeclared.iter().any(|d| d.starts_with("imageActions_list /responses/200: upstream status 200")), "{report}");
+    assert!(
+        undeclared.iter().any(|d| d.starts_with("imageActions_list /responses/200: upstream status 200")),
+        "{report}"
+    );
     assert!(undeclared.iter().any(|d| d.starts_with("imageActions_list /responses/202: upstream absent")), "{report}");
 }
 
 #[test]
 fn a_changed_required_list_fails() {
-    let Some(report) = image_actions_with(|d| d["components"]["schemas"]["error"]["required"] = json!(["id"]), "required.json") else { return };
+    let Some(report) =
+        image_actions_with(|d| d["components"]["schemas"]["error"]["required"] = json!(["id"]), "required.json")
+    else {
+        return;
+    };
     assert!(!report.passes(), "{report}");
     let undeclared: Vec<String> = report.undeclared().map(ToString::to_string).collect();
-    assert!(undeclared.iter().any(|d| d.starts_with("components/schemas/error /required: upstream [id, message] (only here: message), fragment [id]")), "{report}");
+    assert!(
+        undeclared.iter().any(|d| d.starts_with(
+            "components/schemas/error /required: upstream [id, message] (only here: message), fragment [id]"
+        )),
+        "{report}"
+    );
 }

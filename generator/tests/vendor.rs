@@ -40,7 +40,11 @@ fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
 #[test]
 fn fixture_operations_become_one_self_contained_fragment() {
     let text = vendor::vendor(&fixture(), &ops(&["widgets_list", "widgets_create", "widgets_get"]), "test").unwrap();
-    assert!(text.starts_with("# Vendored from upstream's multi-file OpenAPI spec (root document `api.yaml`) by\n#   test\n"));
+    assert!(
+        text.starts_with(
+            "# Vendored from upstream's multi-file OpenAPI spec (root document `api.yaml`) by\n#   test\n"
+        )
+    );
     let doc = parsed(&text);
     // Every reference is local and lands somewhere.
     let refs = validate::refs(&doc);
@@ -64,9 +68,15 @@ fn fixture_operations_become_one_self_contained_fragment() {
         assert!(doc.pointer(place).is_some(), "{place} missing:\n{text}");
     }
     // The recursive schema refers to itself.
-    assert_eq!(doc.pointer("/components/schemas/widget/properties/parts/items/$ref").unwrap(), "#/components/schemas/widget");
+    assert_eq!(
+        doc.pointer("/components/schemas/widget/properties/parts/items/$ref").unwrap(),
+        "#/components/schemas/widget"
+    );
     // The tag description `$ref` is resolved in place; unused tags are left out.
-    assert_eq!(doc["tags"], serde_json::json!([{"name": "Widgets", "description": "Widgets are what the example API is about."}]));
+    assert_eq!(
+        doc["tags"],
+        serde_json::json!([{"name": "Widgets", "description": "Widgets are what the example API is about."}])
+    );
     // Code samples and the root's prose are dropped.
     assert!(!text.contains("x-codeSamples") && !text.contains("curl"), "{text}");
     assert!(!text.contains("Not copied"), "{text}");
@@ -130,7 +140,10 @@ fn a_dangling_pointer_names_both_places() {
         "dangling",
         &[
             ("root.yaml", ROOT),
-            ("ops/a.yml", "operationId: a\nparameters:\n  - $ref: params.yml#/nope\nresponses: {'204': {description: ok}}\n"),
+            (
+                "ops/a.yml",
+                "operationId: a\nparameters:\n  - $ref: params.yml#/nope\nresponses: {'204': {description: ok}}\n",
+            ),
             ("ops/params.yml", "id: {name: id, in: query, schema: {type: string}}\n"),
         ],
     );

@@ -33,7 +33,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let root_file = vendor::find_root(Path::new(&upstream)).map_err(|e| e.to_string())?;
     if check {
         if !selection.operations.is_empty() || !selection.tags.is_empty() || out.is_some() {
-            return Err("vendor --check compares the fragments' own operations; it takes no --operation, --tag or --out".into());
+            return Err(
+                "vendor --check compares the fragments' own operations; it takes no --operation, --tag or --out".into(),
+            );
         }
         return drift(&root_file, specs);
     }
@@ -60,9 +62,12 @@ fn command(upstream: &str, selection: &Selection) -> String {
     let upstream = if Path::new(upstream).is_absolute() { "<upstream specification dir>" } else { upstream };
     let mut parts = vec![format!("cargo xtask vendor --upstream {upstream}")];
     parts.extend(selection.operations.iter().map(|o| format!("--operation {o}")));
-    parts.extend(selection.tags.iter().map(|t| {
-        if t.contains(char::is_whitespace) { format!("--tag '{t}'") } else { format!("--tag {t}") }
-    }));
+    parts.extend(
+        selection
+            .tags
+            .iter()
+            .map(|t| if t.contains(char::is_whitespace) { format!("--tag '{t}'") } else { format!("--tag {t}") }),
+    );
     parts.join(" ")
 }
 

@@ -160,14 +160,14 @@ impl<'s> Bundler<'s> {
             let mut item_loc = root.child("paths").child(path);
             let mut item = item.clone();
             if let Some(r) = item.get("$ref").and_then(Value::as_str) {
-                (item_loc, item) = self.src.follow(&item_loc, &r.to_owned())?;
+                (item_loc, item) = self.src.follow(&item_loc, r)?;
             }
             for method in METHODS {
                 let Some(op) = item.get(method) else { continue };
                 let mut op_loc = item_loc.child(method);
                 let mut op = op.clone();
                 if let Some(r) = op.get("$ref").and_then(Value::as_str) {
-                    (op_loc, op) = self.src.follow(&op_loc, &r.to_owned())?;
+                    (op_loc, op) = self.src.follow(&op_loc, r)?;
                 }
                 let id = op.get("operationId").and_then(Value::as_str).map(str::to_owned);
                 let tags = op
@@ -358,7 +358,11 @@ impl<'s> Bundler<'s> {
             Value::Object(m) => {
                 if let Some(r) = m.get("$ref") {
                     let Value::String(r) = r else {
-                        return Err(Error::spec(self.src.display(&at.file), at.child("$ref").pointer, "`$ref` must be a string"));
+                        return Err(Error::spec(
+                            self.src.display(&at.file),
+                            at.child("$ref").pointer,
+                            "`$ref` must be a string",
+                        ));
                     };
                     return self.reference(at, r, obj);
                 }

@@ -126,7 +126,11 @@ fn prune(doc: &mut Value) {
             .iter()
             .filter(|(name, _)| {
                 section == "securitySchemes"
-                    || kept.contains(&format!("/components/{}/{}", crate::error::escape_token(section), crate::error::escape_token(name)))
+                    || kept.contains(&format!(
+                        "/components/{}/{}",
+                        crate::error::escape_token(section),
+                        crate::error::escape_token(name)
+                    ))
             })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();

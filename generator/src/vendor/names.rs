@@ -76,7 +76,10 @@ pub(crate) fn assign(
             }
         }
         let name = chosen.unwrap_or_else(|| {
-            (2..).map(|n| format!("{base}_{n}")).find(|n| !used.contains(n)).expect("an unbounded range has a free name")
+            (2..)
+                .map(|n| format!("{base}_{n}"))
+                .find(|n| !used.contains(n))
+                .expect("an unbounded range has a free name")
         });
         used.insert(name.clone());
         out[i] = name;
@@ -86,12 +89,7 @@ pub(crate) fn assign(
 
 /// The name a value gets before collisions are settled.
 fn base(loc: &Loc, root_file: &str) -> String {
-    let tokens: Vec<String> = loc
-        .pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let tokens: Vec<String> = loc.pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
     let stem = stem(&loc.file);
     let name = if tokens.is_empty() {
         stem

@@ -19,7 +19,8 @@ pub fn to_yaml(doc: &Value, header: &str) -> Result<String, Error> {
     }
     let body = serde_yaml::to_string(&serde_yaml::Value::Mapping(top))
         .map_err(|e| Error::Emit { message: format!("could not write YAML: {e}") })?;
-    let comment: String = header.lines().map(|l| if l.is_empty() { "#\n".to_owned() } else { format!("# {l}\n") }).collect();
+    let comment: String =
+        header.lines().map(|l| if l.is_empty() { "#\n".to_owned() } else { format!("# {l}\n") }).collect();
     Ok(format!("{comment}{body}"))
 }
 

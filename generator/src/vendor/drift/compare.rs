@@ -180,7 +180,8 @@ impl<'a> Comparer<'a> {
         for code in codes {
             let mut t = Trail(vec![format!("{op_ptr}/responses/{}", escape_token(code))]);
             // The normalization pass turned a written `default` into these ranges.
-            if matches!(code.as_str(), "4XX" | "5XX") && !written.contains_key(code) && written.contains_key("default") {
+            if matches!(code.as_str(), "4XX" | "5XX") && !written.contains_key(code) && written.contains_key("default")
+            {
                 t = t.with(format!("{op_ptr}/responses/default"));
             }
             match (ur.get(code), fr.get(code)) {
@@ -221,7 +222,12 @@ impl<'a> Comparer<'a> {
                 (None, Some((k, h))) => {
                     let named = t.0.len();
                     let (h, ht) = self.deref_fragment(h, t.child(k));
-                    self.diff_named(&ht, named, "absent", format!("header: {}", summary(self.frag, h.get("schema"), 0)));
+                    self.diff_named(
+                        &ht,
+                        named,
+                        "absent",
+                        format!("header: {}", summary(self.frag, h.get("schema"), 0)),
+                    );
                 }
                 (Some((_, uh)), Some((k, fh))) => {
                     let uh = deref(self.up, uh).0;
@@ -286,7 +292,8 @@ impl<'a> Comparer<'a> {
                 s.get(key).and_then(Value::as_array).map(|a| a.iter().map(|v| show(Some(v))).collect())
             };
             let (u, f) = (set(us), set(fs));
-            let empty_if_required = |s: Option<BTreeSet<String>>| if key == "required" { Some(s.unwrap_or_default()) } else { s };
+            let empty_if_required =
+                |s: Option<BTreeSet<String>>| if key == "required" { Some(s.unwrap_or_default()) } else { s };
             let (u, f) = (empty_if_required(u), empty_if_required(f));
             if u != f {
                 self.diff(&t.child(key), show_set(u.as_ref(), f.as_ref()), show_set(f.as_ref(), u.as_ref()));
@@ -356,7 +363,8 @@ impl<'a> Comparer<'a> {
                 for target in &f_targets {
                     t = t.with(target.clone());
                 }
-                let key = (u_targets.last().cloned().unwrap_or_default(), f_targets.last().cloned().unwrap_or_default());
+                let key =
+                    (u_targets.last().cloned().unwrap_or_default(), f_targets.last().cloned().unwrap_or_default());
                 if !u_targets.is_empty() && !f_targets.is_empty() && self.stack.contains(&key) {
                     return;
                 }
@@ -379,10 +387,10 @@ fn effective_parameters<'v>(
     item_ptr: &str,
 ) -> BTreeMap<(String, String), (&'v Value, Vec<String>)> {
     let mut out = BTreeMap::new();
-    let lists = [(side.item.get("parameters"), format!("{item_ptr}/parameters")), (side.op.get("parameters"), format!(
-        "{item_ptr}/{}/parameters",
-        side.method
-    ))];
+    let lists = [
+        (side.item.get("parameters"), format!("{item_ptr}/parameters")),
+        (side.op.get("parameters"), format!("{item_ptr}/{}/parameters", side.method)),
+    ];
     for (list, list_ptr) in lists {
         let Some(Value::Array(params)) = list else { continue };
         for (i, p) in params.iter().enumerate() {
@@ -507,7 +515,9 @@ pub(crate) fn show(v: Option<&Value>) -> String {
     match v {
         None => "absent".into(),
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => format!("[{}]", items.iter().map(|i| show(Some(i))).collect::<Vec<_>>().join(", ")),
+        Some(Value::Array(items)) => {
+            format!("[{}]", items.iter().map(|i| show(Some(i))).collect::<Vec<_>>().join(", "))
+        }
         Some(other) => other.to_string(),
     }
 }
@@ -539,7 +549,8 @@ pub(crate) fn summary(doc: &Value, schema: Option<&Value>, depth: usize) -> Stri
         match schema_type(&s).as_deref() {
             Some("array") if depth < 3 => format!("array of {}", summary(doc, s.get("items"), depth + 1)),
             Some("object") => {
-                let props: Vec<&String> = s.get("properties").and_then(Value::as_object).map(|p| p.keys().collect()).unwrap_or_default();
+                let props: Vec<&String> =
+                    s.get("properties").and_then(Value::as_object).map(|p| p.keys().collect()).unwrap_or_default();
                 if props.is_empty() {
                     "object".into()
                 } else {

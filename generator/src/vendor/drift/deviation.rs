@@ -46,7 +46,11 @@ fn walk(file: &Path, v: &Value, at: &mut String, out: &mut Vec<Deviation>) -> Re
             if let Some(list) = m.get("x-upstream-deviation") {
                 let list_ptr = format!("{at}/x-upstream-deviation");
                 let Value::Array(entries) = list else {
-                    return Err(Error::spec(file, list_ptr, "x-upstream-deviation must be a list of {at, upstream, why}"));
+                    return Err(Error::spec(
+                        file,
+                        list_ptr,
+                        "x-upstream-deviation must be a list of {at, upstream, why}",
+                    ));
                 };
                 for (i, entry) in entries.iter().enumerate() {
                     let entry_ptr = format!("{list_ptr}/{i}");
@@ -108,6 +112,9 @@ mod tests {
     fn a_malformed_entry_names_its_place() {
         let doc = json!({"paths": {"/x": {"get": {"x-upstream-deviation": [{"at": "responses"}]}}}});
         let err = collect(Path::new("f.yaml"), &doc).unwrap_err().to_string();
-        assert!(err.contains("f.yaml") && err.contains("/paths/~1x/get/x-upstream-deviation/0") && err.contains("upstream"), "{err}");
+        assert!(
+            err.contains("f.yaml") && err.contains("/paths/~1x/get/x-upstream-deviation/0") && err.contains("upstream"),
+            "{err}"
+        );
     }
 }

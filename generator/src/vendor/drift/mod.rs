@@ -34,7 +34,7 @@ use super::source::Source;
 use crate::error::Error;
 use crate::load::SpecFile;
 use crate::validate::operations;
-use compare::{Comparer, OpSide, Occurrence};
+use compare::{Comparer, Occurrence, OpSide};
 
 /// One difference between a fragment and upstream.
 #[derive(Clone, Debug)]
@@ -118,7 +118,10 @@ impl fmt::Display for Report {
             }
         }
         if !self.unused.is_empty() {
-            writeln!(f, "  entries that cover no structural difference (stale, or about behaviour the check cannot see):")?;
+            writeln!(
+                f,
+                "  entries that cover no structural difference (stale, or about behaviour the check cannot see):"
+            )?;
             for dev in &self.unused {
                 writeln!(f, "    {} (at: {}): upstream {}", show_pointer(&dev.holder), dev.at, dev.upstream)?;
             }
@@ -199,7 +202,9 @@ fn classify(
     ops: &[(String, String, &'static str)],
 ) -> (Vec<Difference>, std::collections::BTreeSet<usize>) {
     let mut used = std::collections::BTreeSet::new();
-    let mut groups: BTreeMap<(String, String, String, String), (Vec<String>, Vec<Option<usize>>)> = BTreeMap::new();
+    // (subject, pointer, upstream, fragment) -> (operations, the entry covering each occurrence)
+    type Key = (String, String, String, String);
+    let mut groups: BTreeMap<Key, (Vec<String>, Vec<Option<usize>>)> = BTreeMap::new();
     for occ in found {
         let named = &occ.trail[..occ.named.clamp(1, occ.trail.len().max(1)).min(occ.trail.len())];
         let (subject, pointer) = place(named, written, ops, &occ.op);
