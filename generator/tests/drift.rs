@@ -94,6 +94,30 @@ fn an_entry_on_the_operation_covers_the_components_it_uses() {
 }
 
 #[test]
+fn an_entry_on_a_written_default_covers_the_ranges_it_becomes() {
+    let mut doc = fixture_fragment();
+    let responses = doc["paths"]["/v1/widgets/{widget_id}"]["get"]["responses"].as_object_mut().unwrap();
+    responses.remove("4XX");
+    responses.remove("5XX");
+    responses.insert(
+        "default".into(),
+        json!({"description": "e", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}}),
+    );
+    let report = drift::check(&fixture(), &temp_fragment("default.json", &doc)).unwrap();
+    let undeclared: Vec<String> = report.undeclared().map(ToString::to_string).collect();
+    assert!(
+        undeclared
+            .iter()
+            .any(|d| d.starts_with("widgets_get /responses/default/content/application~1json/schema/required")),
+        "{report}"
+    );
+    doc["paths"]["/v1/widgets/{widget_id}"]["get"]["x-upstream-deviation"] =
+        json!([{"at": "responses/default", "upstream": "the shared error", "why": "a test"}]);
+    let report = drift::check(&fixture(), &temp_fragment("default-declared.json", &doc)).unwrap();
+    assert!(report.passes(), "{report}");
+}
+
+#[test]
 fn a_missing_operation_and_a_changed_status_are_differences() {
     let mut doc = fixture_fragment();
     let ok = doc["paths"]["/v1/widgets"]["post"]["responses"]["201"].take();

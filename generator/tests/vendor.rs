@@ -89,6 +89,19 @@ fn fixture_operations_become_one_self_contained_fragment() {
 }
 
 #[test]
+fn discriminator_mappings_are_rewritten_to_components() {
+    let doc = vendor::bundle(&fixture(), &ops(&["widgets_create"])).unwrap();
+    let schema = doc.pointer("/paths/~1v1~1widgets/post/requestBody/content/application~1json/schema").unwrap();
+    assert_eq!(
+        schema["discriminator"]["mapping"],
+        serde_json::json!({"plain": "#/components/schemas/plain", "painted": "#/components/schemas/painted"})
+    );
+    assert_eq!(schema["anyOf"][1]["$ref"], "#/components/schemas/painted");
+    // The same-file `#/plain` inside painted.yml's allOf lands on the same component.
+    assert_eq!(doc.pointer("/components/schemas/painted/allOf/0/$ref").unwrap(), "#/components/schemas/plain");
+}
+
+#[test]
 fn a_whole_path_item_ref_and_a_name_collision() {
     let text = vendor::vendor(&fixture(), &ops(&["gadgets_list", "widgets_get"]), "test").unwrap();
     let doc = parsed(&text);
