@@ -185,6 +185,17 @@ fn a_reference_cycle_is_reported_not_followed() {
     let root = scratch("self", &[("root.yaml", ROOT), ("ops/a.yml", "$ref: a.yml\n")]);
     let e = vendor::vendor(&root, &ops(&["a"]), "test").unwrap_err().to_string();
     assert!(e.contains("$ref cycle"), "{e}");
+    // A value copied in place that contains a reference back to itself.
+    let root = scratch(
+        "nested",
+        &[
+            ("root.yaml", &format!("{ROOT}tags:\n  - name: t\n    description: {{$ref: 'tags.yml#/t'}}\n")),
+            ("ops/a.yml", "operationId: a\ntags: [t]\nresponses: {'204': {description: ok}}\n"),
+            ("tags.yml", "t:\n  more: {$ref: '#/t'}\n"),
+        ],
+    );
+    let e = vendor::vendor(&root, &ops(&["a"]), "test").unwrap_err().to_string();
+    assert!(e.contains("tags.yml: at /t/more:") && e.contains("$ref cycle: tags.yml#/t -> tags.yml#/t"), "{e}");
 }
 
 #[test]
