@@ -6,7 +6,9 @@
 //! normalization passes, so that what the passes make equal is equal (a `default` response
 //! and the `4XX`/`5XX` ranges it becomes; an error status whose body is the same as the
 //! ranges'; a discriminated `anyOf` and the tagged `oneOf` it becomes), and are compared
-//! structurally (see `compare`). Prose is ignored.
+//! structurally (see `compare`). Prose is ignored. Places are paired by meaning, not by
+//! pointer: operations by operationId, parameters by `(in, name)`, responses by status code,
+//! headers and properties by name, `anyOf`/`oneOf` variants by position.
 //!
 //! Each difference is reported as `<operationId or component> <pointer>: upstream <X>,
 //! fragment <Y>`. It is *declared* when an `x-upstream-deviation` entry covers it: an entry
