@@ -27,6 +27,8 @@ const STEPS: &[Step] = &[
     },
     Step { name: "tests", program: "cargo", args: &["test", "--workspace", "--all-targets"], env: &[] },
     Step { name: "doc tests", program: "cargo", args: &["test", "--workspace", "--doc"], env: &[] },
+    // Installs the pinned Prism when missing and fails if it cannot: never a silent skip.
+    Step { name: "contract tests (Prism)", program: "cargo", args: &["xtask", "contract"], env: &[] },
 ];
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {

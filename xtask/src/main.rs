@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: a thin command line over the `generator` crate and the CI gate.
 
 mod ci;
+mod contract;
 mod generate;
 
 use std::path::PathBuf;
@@ -12,7 +13,9 @@ usage: cargo xtask <command>
 commands:
   generate [--check]   regenerate sdk/src/generated.rs from openapi/*.yaml;
                        with --check, write nothing and fail with a diff if it is stale
-  ci                   the whole test gate: generate --check, fmt, clippy, doc, tests
+  contract             install the pinned Prism (npm ci into .cache/prism) if missing and run
+                       the contract tests against it
+  ci                   the whole test gate: generate --check, fmt, clippy, doc, tests, contract
 ";
 
 fn main() -> ExitCode {
@@ -20,6 +23,7 @@ fn main() -> ExitCode {
     let root = workspace_root();
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate::run(&root, &args[1..]),
+        Some("contract") => contract::run(&root, &args[1..]),
         Some("ci") => ci::run(&root, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
