@@ -50,6 +50,8 @@ impl Recorder {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await.expect("a loopback port");
         let url = format!("http://{}", listener.local_addr().expect("bound"));
         let exchanges = Arc::new(Mutex::new(Vec::new()));
+        // reqwest is built without a default crypto provider; the SDK installs `ring` the same way.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let forward = Arc::new(Forward {
             upstream: upstream.to_owned(),
             prefer,

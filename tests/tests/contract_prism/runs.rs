@@ -39,10 +39,10 @@ impl Mode {
     }
 }
 
-/// A deviation a run expects: the operation, a piece of text its failure must contain, and why
-/// the spec is wrong there rather than the SDK.
+/// A deviation a run expects: the operations it affects, a piece of text each failure must
+/// contain, and why the spec is wrong there rather than the SDK.
 pub struct Quirk {
-    pub op: &'static str,
+    pub ops: &'static [&'static str],
     pub shows: &'static str,
     pub why: &'static str,
 }
@@ -109,7 +109,7 @@ async fn one(run: &Run, prism: &Prism) -> (String, Vec<String>) {
         requests += exchanges.len();
         valid += exchanges.iter().filter(|e| !e.rejected()).count();
         let deviation = deviation(op, &exchanges, &result);
-        let quirk = run.quirks.iter().find(|q| q.op == name);
+        let quirk = run.quirks.iter().find(|q| q.ops.contains(&name.as_str()));
         match (deviation, quirk) {
             (None, None) => {
                 let ok = result.as_deref().unwrap_or_default();
