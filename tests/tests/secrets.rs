@@ -76,7 +76,8 @@ fn captured_logs() -> String {
 fn assert_logs_hidden() {
     let text = captured_logs();
     assert!(text.contains("digitalocean.request"), "the SDK's span is captured:\n{text}");
-    assert!(text.contains("reqwest"), "reqwest's records are captured:\n{text}");
+    assert!(text.contains("reqwest::"), "reqwest's records are captured:\n{text}");
+    assert!(text.contains("hyper"), "hyper's records are captured:\n{text}");
     assert_hidden("TRACE output", &text);
 }
 
