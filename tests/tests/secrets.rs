@@ -113,7 +113,9 @@ fn assert_error_hidden(what: &str, error: &Error) {
     }
 }
 
-/// The message of a panic raised by `expect` on a result or option holding the error.
+/// The messages of the panics an application raises with the error in hand: `Result::expect`
+/// and `Result::unwrap` (which print the error's `Debug`), and `Option::expect` with a message
+/// built from the error's `Display`.
 fn panic_messages(error: Error) -> Vec<String> {
     let message = |payload: Box<dyn std::any::Any + Send>| {
         payload
@@ -122,12 +124,14 @@ fn panic_messages(error: Error) -> Vec<String> {
             .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default()
     };
-    let text = format!("{error:?}");
-    let result: Result<(), Error> = Err(error);
-    let from_result = catch_unwind(AssertUnwindSafe(|| result.expect("the call failed"))).expect_err("panics");
-    let option: Option<String> = None;
-    let from_option = catch_unwind(AssertUnwindSafe(|| option.expect(&format!("no action: {text}")))).expect_err("panics");
-    vec![message(from_result), message(from_option)]
+    let context = format!("no action: {error}");
+    // `black_box` keeps the values opaque, as they are in real code.
+    let result: Result<(), Error> = std::hint::black_box(Err(error));
+    let from_expect = catch_unwind(AssertUnwindSafe(|| result.as_ref().expect("the call failed"))).expect_err("panics");
+    let from_unwrap = catch_unwind(AssertUnwindSafe(|| result.as_ref().unwrap())).expect_err("panics");
+    let action: Option<()> = std::hint::black_box(None);
+    let from_option = catch_unwind(AssertUnwindSafe(|| action.expect(&context))).expect_err("panics");
+    vec![message(from_expect), message(from_unwrap), message(from_option)]
 }
 
 fn assert_everything_hidden(what: &str, error: Error) {
@@ -258,7 +262,8 @@ fn config_errors_never_print_it() {
         format!("\t{SECRET}\r\nx"),
     ];
     for token in bad_tokens {
-        let error = Client::builder(token.clone()).build().expect_err("a token with white space or controls is refused");
+        let error =
+            Client::builder(token.clone()).build().expect_err("a token with white space or controls is refused");
         assert!(matches!(error, Error::Config(_)), "{error:?}");
         assert_everything_hidden(&format!("Config error for {:?}", token.len()), error);
     }

@@ -91,7 +91,9 @@ async fn an_https_call_reaches_tls_and_verifies_the_certificate() {
 
 #[test]
 fn plain_http_is_refused_off_loopback_unless_allowed() {
-    for url in ["http://api.digitalocean.com", "http://10.0.0.1:8080", "http://localhost.example.com", "http://[fe80::1]"] {
+    for url in
+        ["http://api.digitalocean.com", "http://10.0.0.1:8080", "http://localhost.example.com", "http://[fe80::1]"]
+    {
         let error = Client::builder(TOKEN).base_url(url).build().expect_err(url);
         let text = error.to_string();
         assert!(matches!(error, Error::Config(_)), "{url}: {error:?}");

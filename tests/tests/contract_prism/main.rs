@@ -94,7 +94,7 @@ fn upstream_bundle() -> Option<PathBuf> {
     let spec_dir = PathBuf::from(std::env::var_os("DO_UPSTREAM_SPEC")?);
     const NAME: &str = "image-actions.bundled.yaml";
     let found = spec_dir.ancestors().take(3).map(|d| d.join(NAME)).find(|p| p.is_file());
-    Some(found.unwrap_or_else(|| {
-        panic!("DO_UPSTREAM_SPEC is set but no {NAME} sits in it or the two folders above it")
-    }))
+    Some(
+        found.unwrap_or_else(|| panic!("DO_UPSTREAM_SPEC is set but no {NAME} sits in it or the two folders above it")),
+    )
 }

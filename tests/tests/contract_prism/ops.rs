@@ -12,10 +12,16 @@ pub enum Op {
     Convert,
     Transfer(&'static str),
     Get,
-    Page { page: u64, per_page: Option<u64> },
+    Page {
+        page: u64,
+        per_page: Option<u64>,
+    },
     /// Streams the list with this page size and stops after `take` actions: Prism's pages
     /// always claim a next page, so the stream must be bounded here.
-    Stream { per_page: u64, take: usize },
+    Stream {
+        per_page: u64,
+        take: usize,
+    },
 }
 
 /// Every operation, with paging at both ends of the allowed range.

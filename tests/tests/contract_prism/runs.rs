@@ -176,7 +176,9 @@ async fn canary(recorder: &Recorder) -> Result<(), String> {
         .map_err(|e| format!("could not send: {e}"))?;
     match recorder.since(start).as_slice() {
         [e] if e.rejected() => Ok(()),
-        [e] => Err(format!("prism accepted an invalid body ({} -> {}): request validation is off", e.request, e.status)),
+        [e] => {
+            Err(format!("prism accepted an invalid body ({} -> {}): request validation is off", e.request, e.status))
+        }
         other => Err(format!("expected one exchange, saw {}", other.len())),
     }
 }
