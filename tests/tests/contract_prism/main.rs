@@ -84,7 +84,9 @@ fn merged_fragments() -> PathBuf {
     let merged = generator::prepare(&files).expect("fragments merge and validate");
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contract-fragments.json");
     std::fs::write(&out, serde_json::to_vec_pretty(&merged).expect("JSON")).expect("merged spec written");
-    println!("fragments: {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    let names: Vec<String> =
+        paths.iter().filter_map(|p| p.file_name()).map(|n| format!("openapi/{}", n.to_string_lossy())).collect();
+    println!("fragments: {}", names.join(", "));
     out
 }
 
