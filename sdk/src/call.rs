@@ -10,7 +10,8 @@ use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use crate::error::{ApiError, Error, excerpt};
+use crate::config::Token;
+use crate::error::{ApiError, Error, excerpt, redact};
 use crate::rate_limit::{request_id, retry_after};
 use crate::{RateLimit, types};
 
@@ -19,6 +20,7 @@ struct Record {
     status: Option<StatusCode>,
     headers: Option<HeaderMap>,
     attempts: u32,
+    token: Option<Token>,
 }
 
 tokio::task_local! {
@@ -27,6 +29,11 @@ tokio::task_local! {
 
 pub(crate) fn record_attempt() {
     let _ = RECORD.try_with(|r| r.borrow_mut().attempts += 1);
+}
+
+/// The token in use, to be redacted from whatever the server sends back into an error.
+pub(crate) fn record_token(token: Option<&Token>) {
+    let _ = RECORD.try_with(|r| r.borrow_mut().token = token.cloned());
 }
 
 pub(crate) fn record_response(status: StatusCode, headers: &HeaderMap) {
@@ -100,9 +107,9 @@ where
     RECORD
         .scope(RefCell::new(Record::default()), async move {
             let result = send.await;
-            let (status, headers, attempts) = RECORD.with(|r| {
-                let r = r.borrow();
-                (r.status, r.headers.clone(), r.attempts)
+            let (status, headers, attempts, token) = RECORD.with(|r| {
+                let mut r = r.borrow_mut();
+                (r.status, r.headers.take(), r.attempts, r.token.take())
             });
             match result {
                 Ok(rv) => Ok(Response {
@@ -112,14 +119,20 @@ where
                     attempts: attempts.max(1),
                     value: rv.into_inner(),
                 }),
-                Err(e) => Err(convert(e, status, headers.as_ref())),
+                Err(e) => Err(convert(e, status, headers.as_ref(), token.as_ref().map(Token::expose))),
             }
         })
         .await
 }
 
-/// Converts progenitor's error, using what the hooks recorded for what it lacks.
-pub(crate) fn convert(e: GenError<types::Error>, status: Option<StatusCode>, headers: Option<&HeaderMap>) -> Error {
+/// Converts progenitor's error, using what the hooks recorded for what it lacks. Text from the
+/// server is cleared of `token`: a proxy's error page may quote the request's headers.
+pub(crate) fn convert(
+    e: GenError<types::Error>,
+    status: Option<StatusCode>,
+    headers: Option<&HeaderMap>,
+    token: Option<&str>,
+) -> Error {
     match e {
         GenError::ErrorResponse(rv) => {
             let headers = rv.headers();
@@ -127,21 +140,21 @@ pub(crate) fn convert(e: GenError<types::Error>, status: Option<StatusCode>, hea
                 status: rv.status(),
                 rate_limit: RateLimit::from_headers(headers),
                 retry_after: retry_after(headers),
-                request_id: rv.request_id.clone().or_else(|| request_id(headers)),
-                id: rv.id.clone(),
-                message: rv.message.clone(),
+                request_id: rv.request_id.clone().or_else(|| request_id(headers)).map(|id| redact(&id, token)),
+                id: redact(&rv.id, token),
+                message: redact(&rv.message, token),
             };
             Error::Api(Box::new(api))
         }
         GenError::InvalidResponsePayload(body, err) => Error::Decode {
             status,
-            request_id: headers.and_then(request_id),
-            reason: err.to_string(),
-            excerpt: excerpt(&body, 200),
+            request_id: headers.and_then(request_id).map(|id| redact(&id, token)),
+            reason: redact(&err.to_string(), token),
+            excerpt: excerpt(&body, 200, token),
         },
         GenError::UnexpectedResponse(response) => Error::UnexpectedStatus {
             status: response.status(),
-            request_id: request_id(response.headers()),
+            request_id: request_id(response.headers()).map(|id| redact(&id, token)),
             excerpt: String::new(),
         },
         GenError::CommunicationError(source)
@@ -152,8 +165,8 @@ pub(crate) fn convert(e: GenError<types::Error>, status: Option<StatusCode>, hea
             } else if source.is_decode() || source.is_body() {
                 Error::Decode {
                     status,
-                    request_id: headers.and_then(request_id),
-                    reason: source.to_string(),
+                    request_id: headers.and_then(request_id).map(|id| redact(&id, token)),
+                    reason: redact(&source.to_string(), token),
                     excerpt: String::new(),
                 }
             } else {

@@ -44,7 +44,7 @@ impl Client {
     /// A client with this configuration.
     pub fn from_config(config: Config) -> Result<Self, Error> {
         let http = http_client(&config)?;
-        let runtime = Runtime::new(config.retry.clone());
+        let runtime = Runtime::new(config.retry.clone()).with_token(config.token.clone());
         let generated = generated::Client::new_with_client(&config.base_url, http, runtime);
         Ok(Client { generated: Arc::new(generated), config: Arc::new(config) })
     }

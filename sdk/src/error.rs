@@ -180,13 +180,51 @@ impl std::error::Error for Error {
     }
 }
 
-/// The first `max` characters of a body, lossily decoded, for error messages.
-pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
-    let head = &body[..body.len().min(max * 4)];
-    let text = String::from_utf8_lossy(head);
+/// What stands in for the token in text the server sent back.
+const REDACTED: &str = "<redacted>";
+
+/// `text` with every occurrence of `token` replaced.
+pub(crate) fn redact(text: &str, token: Option<&str>) -> String {
+    match token {
+        Some(t) if !t.is_empty() && text.contains(t) => text.replace(t, REDACTED),
+        _ => text.to_owned(),
+    }
+}
+
+/// The first `max` characters of a body, lossily decoded and cleared of `token`, for error
+/// messages.
+pub(crate) fn excerpt(body: &[u8], max: usize, token: Option<&str>) -> String {
+    // Redact before cutting, over enough bytes that a token starting inside the excerpt is
+    // whole: a token cut at the edge would not be recognised and would leak its first half.
+    let head = &body[..body.len().min(max * 4 + token.map_or(0, str::len))];
+    let text = redact(&String::from_utf8_lossy(head), token);
     let mut out: String = text.chars().take(max).collect();
     if text.chars().count() > max || body.len() > head.len() {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "dop_v1_0123456789abcdef";
+
+    #[test]
+    fn a_token_in_a_body_is_redacted_even_where_the_excerpt_cuts() {
+        // The token straddles the 200th character: cutting first would keep its first half.
+        let body = format!("{}Bearer {TOKEN} and more", "x".repeat(190));
+        let out = excerpt(body.as_bytes(), 200, Some(TOKEN));
+        assert!(!out.contains("dop_v1_0"), "{out}");
+        assert!(out.starts_with(&"x".repeat(190)) && out.ends_with('…'), "{out}");
+        // Wide characters: the token starts inside the first 200 characters but ends past the
+        // 800 bytes that hold them.
+        let body = format!("{}x{TOKEN}", "\u{1F600}".repeat(195));
+        let out = excerpt(body.as_bytes(), 200, Some(TOKEN));
+        assert!(!out.contains("dop_"), "{out}");
+        assert_eq!(excerpt(b"short", 200, Some(TOKEN)), "short");
+        assert_eq!(redact(&format!("a {TOKEN} b {TOKEN}"), Some(TOKEN)), "a <redacted> b <redacted>");
+        assert_eq!(redact("nothing here", None), "nothing here");
+    }
 }

@@ -26,6 +26,7 @@ async fn send_with_retries(
     operation_id: &'static str,
 ) -> reqwest::Result<reqwest::Response> {
     let policy = &runtime.retry;
+    call::record_token(runtime.token.as_ref());
     let method = request.method().clone();
     let template = operation_route(operation_id).map(|(_, path)| path).unwrap_or(operation_id);
     let started = Instant::now();

@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use crate::RateLimit;
+use crate::config::Token;
 use crate::retry::RetryPolicy;
 
 /// The state the generated client hands to its hooks (progenitor's "inner type").
@@ -11,12 +12,20 @@ use crate::retry::RetryPolicy;
 pub struct Runtime {
     pub(crate) retry: RetryPolicy,
     pub(crate) last_rate_limit: Arc<Mutex<Option<RateLimit>>>,
+    /// The token the requests carry, so that a server echoing it back (an error page quoting
+    /// the `Authorization` header) cannot put it into an [`Error`](crate::Error).
+    pub(crate) token: Option<Token>,
 }
 
 impl Runtime {
     /// A runtime with this retry policy.
     pub fn new(retry: RetryPolicy) -> Self {
-        Runtime { retry, last_rate_limit: Arc::new(Mutex::new(None)) }
+        Runtime { retry, last_rate_limit: Arc::new(Mutex::new(None)), token: None }
+    }
+
+    pub(crate) fn with_token(mut self, token: Token) -> Self {
+        self.token = Some(token);
+        self
     }
 
     /// The rate limit from the most recent response of any call.

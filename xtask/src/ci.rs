@@ -60,6 +60,14 @@ const STEPS: &[Step] = &[
         arg_from_env: None,
     },
     Step { name: "doc tests", program: "cargo", args: &["test", "--workspace", "--doc"], env: &[], arg_from_env: None },
+    // Installs the pinned Prism when missing and fails if it cannot: never a silent skip.
+    Step {
+        name: "contract tests (Prism)",
+        program: "cargo",
+        args: &["xtask", "contract"],
+        env: &[],
+        arg_from_env: None,
+    },
 ];
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {

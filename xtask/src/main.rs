@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: a thin command line over the `generator` crate and the CI gate.
 
 mod ci;
+mod contract;
 mod generate;
 mod vendor;
 
@@ -20,7 +21,9 @@ commands:
                        compare each fragment in openapi/ (or each FILE) with the same
                        operations upstream; fail on any difference no
                        x-upstream-deviation entry declares
-  ci                   the whole test gate: generate --check, fmt, clippy, doc, tests
+  contract             install the pinned Prism (npm ci into .cache/prism) if missing and run
+                       the contract tests against it
+  ci                   the whole test gate: generate --check, fmt, clippy, doc, tests, contract
 ";
 
 fn main() -> ExitCode {
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     let root = workspace_root();
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate::run(&root, &args[1..]),
+        Some("contract") => contract::run(&root, &args[1..]),
         Some("ci") => ci::run(&root, &args[1..]),
         Some("vendor") => vendor::run(&root, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
