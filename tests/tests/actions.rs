@@ -119,7 +119,11 @@ async fn an_empty_page_ends_the_stream() {
         })))
         .mount(&server)
         .await;
-    let all = client(&server.uri()).actions().list().collect().await.unwrap();
+    // Bounded, so that a regression fails here instead of hanging the run.
+    let all = tokio::time::timeout(Duration::from_secs(10), client(&server.uri()).actions().list().collect())
+        .await
+        .expect("the stream ended")
+        .unwrap();
     assert!(all.is_empty());
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
