@@ -11,6 +11,7 @@ pub mod load;
 pub mod normalize;
 pub mod output;
 pub mod validate;
+pub mod vendor;
 
 use std::path::{Path, PathBuf};
 

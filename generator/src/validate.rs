@@ -145,7 +145,7 @@ pub fn resolve_ref<'a>(file: &Path, doc: &'a Value, at: &str, reference: &str) -
 }
 
 // JSON pointers inside URI fragments may be percent-encoded (`%7B` for `{`).
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

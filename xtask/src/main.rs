@@ -2,6 +2,7 @@
 
 mod ci;
 mod generate;
+mod vendor;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +13,13 @@ usage: cargo xtask <command>
 commands:
   generate [--check]   regenerate sdk/src/generated.rs from openapi/*.yaml;
                        with --check, write nothing and fail with a diff if it is stale
+  vendor --upstream DIR (--operation ID | --tag NAME)... [--out FILE]
+                       bundle operations from upstream's multi-file spec (DIR: its
+                       specification/ folder) into one fragment, normalized for generate
+  vendor --check --upstream DIR [--spec FILE]...
+                       compare each fragment in openapi/ (or each FILE) with the same
+                       operations upstream; fail on any difference no
+                       x-upstream-deviation entry declares
   ci                   the whole test gate: generate --check, fmt, clippy, doc, tests
 ";
 
@@ -21,6 +29,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate::run(&root, &args[1..]),
         Some("ci") => ci::run(&root, &args[1..]),
+        Some("vendor") => vendor::run(&root, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,0 +1,211 @@
+//! One request in, one answer out: faults, the rate limit, authentication, then the operation.
+//! Kept apart from wiremock so the logic is testable without a socket.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::body;
+use crate::fault::{Fault, Route};
+use crate::state::{HOME_REGION, RateHeaders, SeenRequest, State};
+
+/// The parts of a request the fake looks at.
+pub(crate) struct Incoming<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) query: Option<&'a str>,
+    pub(crate) authorization: Option<&'a str>,
+    pub(crate) body: &'a [u8],
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Body {
+    Json(Value),
+    Html(&'static str),
+}
+
+/// The answer, before it becomes a wiremock `ResponseTemplate`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: Body,
+    pub(crate) rate: RateHeaders,
+    pub(crate) request_id: String,
+    pub(crate) retry_after: Option<u64>,
+    pub(crate) delay: Option<Duration>,
+}
+
+/// What the path names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Target {
+    route: Route,
+    image: Option<u64>,
+    action: Option<u64>,
+}
+
+fn target(method: &str, path: &str) -> Target {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let id = |s: &str| s.parse::<u64>().ok().filter(|&n| n > 0);
+    match (method, segments.as_slice()) {
+        ("GET", ["v2", "images", image, "actions"]) => Target { route: Route::List, image: id(image), action: None },
+        ("POST", ["v2", "images", image, "actions"]) => Target { route: Route::Post, image: id(image), action: None },
+        ("GET", ["v2", "images", image, "actions", action]) => {
+            Target { route: Route::Get, image: id(image), action: id(action) }
+        }
+        _ => Target { route: Route::Other, image: None, action: None },
+    }
+}
+
+/// Answers one request and records it.
+pub(crate) fn handle(state: &mut State, req: &Incoming<'_>) -> Reply {
+    let target = target(req.method, req.path);
+    state.requests_answered += 1;
+    let request_id = request_id(state.requests_answered);
+    let rate = state.rate.take();
+    let (status, body, rate, retry_after, delay) = match state.take_fault(target.route) {
+        Some(fault) => faulted(state, req, target, rate, fault),
+        None if rate.exhausted => {
+            let wait = rate.reset.saturating_sub(now_epoch());
+            let body = body::error("too_many_requests", body::TOO_MANY_REQUESTS_MESSAGE);
+            (429, Body::Json(body), rate, Some(wait), None)
+        }
+        None => {
+            let (status, body) = operation(state, req, target);
+            (status, Body::Json(body), rate, None, None)
+        }
+    };
+    state.seen.push(SeenRequest {
+        method: req.method.to_owned(),
+        path: req.path.to_owned(),
+        query: req.query.map(str::to_owned),
+        route: target.route,
+        image: target.image,
+        action: target.action,
+        status,
+    });
+    Reply { status, body, rate, request_id, retry_after, delay }
+}
+
+type Answer = (u16, Body, RateHeaders, Option<u64>, Option<Duration>);
+
+fn faulted(state: &mut State, req: &Incoming<'_>, target: Target, rate: RateHeaders, fault: Fault) -> Answer {
+    let server_error = || Body::Json(body::error("server_error", body::SERVER_ERROR_MESSAGE));
+    match fault {
+        Fault::TooManyRequests { retry_after } => {
+            let secs = retry_after.as_secs_f64().ceil() as u64;
+            let rate = RateHeaders { remaining: 0, reset: now_epoch() + secs, exhausted: true, ..rate };
+            let body = body::error("too_many_requests", body::TOO_MANY_REQUESTS_MESSAGE);
+            (429, Body::Json(body), rate, Some(secs), None)
+        }
+        Fault::ServerError => (500, server_error(), rate, None, None),
+        Fault::ServerErrorAfterActing => {
+            let _ = operation(state, req, target);
+            (500, server_error(), rate, None, None)
+        }
+        Fault::BadGatewayHtml => (502, Body::Html(body::BAD_GATEWAY_HTML), rate, None, None),
+        Fault::ServiceUnavailable => {
+            let body = body::error("service_unavailable", "The service is temporarily unavailable.");
+            (503, Body::Json(body), rate, None, None)
+        }
+        Fault::Slow(delay) => {
+            let (status, body) = operation(state, req, target);
+            (status, Body::Json(body), rate, None, Some(delay))
+        }
+    }
+}
+
+/// The operation itself, once faults and the rate limit let the request through.
+fn operation(state: &mut State, req: &Incoming<'_>, target: Target) -> (u16, Value) {
+    if !authorized(state, req.authorization) {
+        return (401, body::error("unauthorized", body::UNAUTHORIZED_MESSAGE));
+    }
+    let not_found = || (404, body::error("not_found", body::NOT_FOUND_MESSAGE));
+    let Some(image) = target.image.filter(|&i| state.has_image(i)) else { return not_found() };
+    match target.route {
+        Route::List => list(state, image, req.query),
+        Route::Post => post(state, image, req.body),
+        Route::Get => match target.action.and_then(|a| state.poll_action(image, a)) {
+            Some(action) => (200, json!({ "action": action })),
+            None => not_found(),
+        },
+        Route::Other => not_found(),
+    }
+}
+
+fn authorized(state: &State, header: Option<&str>) -> bool {
+    let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim) else { return false };
+    match &state.token {
+        Some(expected) => token == expected,
+        None => !token.is_empty(),
+    }
+}
+
+fn post(state: &mut State, image: u64, raw: &[u8]) -> (u16, Value) {
+    let unprocessable = |message: String| (422, body::error("unprocessable_entity", &message));
+    let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(raw) else {
+        return (400, body::error("bad_request", "The request body must be a JSON object."));
+    };
+    let (kind, region) = match request.get("type").and_then(Value::as_str) {
+        Some("convert") => ("convert", HOME_REGION.to_owned()),
+        Some("transfer") => match request.get("region").and_then(Value::as_str) {
+            Some(slug) if body::region_name(slug).is_some() => ("transfer", slug.to_owned()),
+            Some(slug) => return unprocessable(format!("`{slug}` is not a region an image can be transferred to.")),
+            None => {
+                return unprocessable("A transfer needs `region`, the slug of the region to copy the image to.".into());
+            }
+        },
+        Some(other) => return unprocessable(format!("`{other}` is not an image action; use convert or transfer.")),
+        None => return unprocessable("`type` is required: convert or transfer.".into()),
+    };
+    let action = state.create_action(image, kind, &region).to_json();
+    (201, json!({ "action": action }))
+}
+
+/// The API's defaults and bounds for paging.
+const DEFAULT_PER_PAGE: u64 = 20;
+const MAX_PER_PAGE: u64 = 200;
+
+fn list(state: &mut State, image: u64, query: Option<&str>) -> (u16, Value) {
+    let mut page = 1;
+    let mut per_page = DEFAULT_PER_PAGE;
+    for (key, value) in query.unwrap_or_default().split('&').filter_map(|p| p.split_once('=')) {
+        let slot = match key {
+            "page" => &mut page,
+            "per_page" => &mut per_page,
+            _ => continue,
+        };
+        match value.parse::<u64>() {
+            Ok(n) if n > 0 => *slot = n,
+            _ => return (400, body::error("bad_request", &format!("`{key}` must be a positive integer."))),
+        }
+    }
+    let per_page = per_page.min(MAX_PER_PAGE);
+    let all = state.image_actions(image);
+    let total = all.len() as u64;
+    let last = total.div_ceil(per_page).max(1);
+    let skip = (page - 1).saturating_mul(per_page);
+    let actions: Vec<Value> = all.into_iter().skip(skip as usize).take(per_page as usize).collect();
+
+    let url = |p: u64| format!("{}/v2/images/{image}/actions?page={p}&per_page={per_page}", state.base_url);
+    let mut pages = serde_json::Map::new();
+    // Like the API: first/prev only after the first page, next/last only before the last.
+    if page > 1 {
+        pages.insert("first".into(), url(1).into());
+        pages.insert("prev".into(), url((page - 1).min(last)).into());
+    }
+    if page < last {
+        pages.insert("next".into(), url(page + 1).into());
+        pages.insert("last".into(), url(last).into());
+    }
+    let links = if pages.is_empty() { json!({}) } else { json!({ "pages": pages }) };
+    (200, json!({ "actions": actions, "links": links, "meta": { "total": total } }))
+}
+
+/// Request ids shaped like the API's (a UUID), unique per fake.
+fn request_id(n: u64) -> String {
+    format!("fa4e0000-0000-4000-8000-{n:012x}")
+}
+
+fn now_epoch() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}

@@ -1,0 +1,142 @@
+//! Vendoring from upstream's multi-file spec, and checking the project's fragments against it.
+//!
+//! Upstream's spec is a root document whose `paths` `$ref` whole operations in other files,
+//! which `$ref` responses, parameters and schemas in yet other files (a whole file, or a key
+//! inside one). [`vendor`] keeps the operations asked for and what they reach, turns every
+//! referenced value into a named component, runs the generator's normalization passes and
+//! writes one OpenAPI 3.0 fragment that `generate` accepts. [`drift`] compares the project's
+//! fragments with the same operations upstream, structurally, and sorts each difference into
+//! declared (an `x-upstream-deviation` entry covers it) or new.
+
+mod bundle;
+pub mod drift;
+mod names;
+mod source;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+pub use bundle::Selection;
+pub use write::to_yaml;
+
+use crate::error::Error;
+
+/// The root document of an upstream spec: `path` itself when it is a file; in a folder, the one
+/// `.yaml`/`.yml`/`.json` file directly inside it that is an OpenAPI document.
+pub fn find_root(path: &Path) -> Result<PathBuf, Error> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    if meta.is_file() {
+        return Ok(path.to_owned());
+    }
+    let entries = std::fs::read_dir(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| path.join(e.file_name()))
+        .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .collect();
+    files.sort();
+    let mut roots = Vec::new();
+    for file in files {
+        let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
+        // A file that does not parse cannot be the root; it is reported if something refers to it.
+        if crate::load::parse(&file, &bytes).is_ok_and(|doc| doc.get("openapi").is_some()) {
+            roots.push(file);
+        }
+    }
+    match roots.len() {
+        1 => Ok(roots.remove(0)),
+        0 => Err(Error::spec(path, "", "no OpenAPI root document (a file with an `openapi` key) in this folder")),
+        _ => Err(Error::spec(
+            path,
+            "",
+            format!(
+                "several OpenAPI root documents in this folder ({}); name the root file instead",
+                roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
+
+/// The operations of `selection`, bundled from the spec whose root is `root_file`, before
+/// normalization: every `$ref` local, every referenced value a component, `x-codeSamples` gone.
+pub fn bundle(root_file: &Path, selection: &Selection) -> Result<Value, Error> {
+    if selection.operations.is_empty() && selection.tags.is_empty() {
+        return Err(Error::spec(root_file, "/paths", "nothing selected: name at least one operation or tag"));
+    }
+    let mut source = source::Source::open(root_file)?;
+    let mut bundler = bundle::Bundler::new(&mut source);
+    let chosen = bundler.select(selection)?;
+    bundler.bundle(&chosen)
+}
+
+/// [`bundle`], then the generator's normalization passes, as YAML text headed by a comment
+/// that names the upstream root file and `command` (the command that made it).
+pub fn vendor(root_file: &Path, selection: &Selection, command: &str) -> Result<String, Error> {
+    let mut doc = bundle(root_file, selection)?;
+    crate::normalize::normalize(&mut doc);
+    prune(&mut doc);
+    let root_name = root_file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let header = format!(
+        "Vendored from upstream's multi-file OpenAPI spec (root document `{root_name}`) by\n  {command}\n\n\
+         Bundled (every $ref local, each referenced value a component) and normalized for the\n\
+         generator. Make changes by running the command again, or by editing with an\n\
+         `x-upstream-deviation` entry that says why (see README, \"When the spec changes\")."
+    );
+    to_yaml(&doc, &header)
+}
+
+/// Drops the components nothing refers to any more: the passes inline some (the variants of a
+/// discriminated body) and make others redundant (error responses folded into `4XX`/`5XX`).
+fn prune(doc: &mut Value) {
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) if s.starts_with("#/components/") => out.push(s.clone()),
+            Value::Object(m) => m.values().for_each(|c| refs(c, out)),
+            Value::Array(items) => items.iter().for_each(|c| refs(c, out)),
+            _ => {}
+        }
+    }
+    // The component a reference lands in: its first three pointer tokens.
+    fn owner(reference: &str) -> String {
+        reference.trim_start_matches('#').split('/').take(4).collect::<Vec<_>>().join("/")
+    }
+    let Some(components) = doc.get("components").cloned() else { return };
+    let mut outside = doc.clone();
+    if let Some(m) = outside.as_object_mut() {
+        m.remove("components");
+    }
+    let mut pending = Vec::new();
+    refs(&outside, &mut pending);
+    let mut kept = std::collections::BTreeSet::new();
+    while let Some(r) = pending.pop() {
+        let at = owner(&r);
+        if kept.insert(at.clone())
+            && let Some(target) = doc.pointer(&at)
+        {
+            refs(target, &mut pending);
+        }
+    }
+    let Some(sections) = components.as_object() else { return };
+    let mut pruned = serde_json::Map::new();
+    for (section, items) in sections {
+        let Some(items) = items.as_object() else { continue };
+        let keep: serde_json::Map<String, Value> = items
+            .iter()
+            .filter(|(name, _)| {
+                section == "securitySchemes"
+                    || kept.contains(&format!(
+                        "/components/{}/{}",
+                        crate::error::escape_token(section),
+                        crate::error::escape_token(name)
+                    ))
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !keep.is_empty() {
+            pruned.insert(section.clone(), Value::Object(keep));
+        }
+    }
+    doc["components"] = Value::Object(pruned);
+}

@@ -1,0 +1,118 @@
+//! `cargo xtask vendor` from the command line: what it writes, `generate` accepts; `--check`
+//! exits non-zero on undeclared drift, with the report on stdout.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-vendor-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn fixture() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../generator/tests/fixtures/multifile").display().to_string()
+}
+
+fn upstream() -> Option<String> {
+    match std::env::var("DO_UPSTREAM_SPEC") {
+        Ok(dir) if !dir.is_empty() => Some(dir),
+        _ => {
+            println!("skipped: DO_UPSTREAM_SPEC unset (point it at upstream's specification/ folder)");
+            None
+        }
+    }
+}
+
+fn vendor_then_generate(upstream: &str, selection: &[&str], name: &str) -> String {
+    let fragment = scratch(&format!("{name}.yaml"));
+    let mut args = vec!["vendor", "--upstream", upstream];
+    args.extend_from_slice(selection);
+    args.extend_from_slice(&["--out", fragment.to_str().unwrap()]);
+    let out = xtask(&args);
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    let code = scratch(&format!("{name}.rs"));
+    let out = xtask(&["generate", "--spec", fragment.to_str().unwrap(), "--out", code.to_str().unwrap()]);
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    std::fs::read_to_string(code).unwrap()
+}
+
+#[test]
+fn a_vendored_fixture_generates() {
+    let code = vendor_then_generate(&fixture(), &["--tag", "Widgets", "--operation", "gadgets_list"], "fixture");
+    for method in ["widgets_list", "widgets_create", "widgets_get", "gadgets_list"] {
+        assert!(code.contains(&format!("pub fn {method}(")), "{method} missing");
+    }
+}
+
+#[test]
+fn vendored_image_actions_generate() {
+    let Some(upstream) = upstream() else { return };
+    let code = vendor_then_generate(
+        &upstream,
+        &["--operation", "imageActions_list", "--operation", "imageActions_post", "--operation", "imageActions_get"],
+        "image-actions",
+    );
+    for method in ["image_actions_list", "image_actions_post", "image_actions_get"] {
+        assert!(code.contains(&format!("pub fn {method}(")), "{method} missing");
+    }
+}
+
+#[test]
+fn the_committed_fragments_pass_the_drift_check() {
+    let Some(upstream) = upstream() else { return };
+    let out = xtask(&["vendor", "--check", "--upstream", &upstream]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("openapi/image-actions.yaml: 3 operation(s) compared"), "{stdout}");
+    assert!(stdout.contains("drift check passed"), "{stdout}");
+}
+
+#[test]
+fn undeclared_drift_fails_with_a_report() {
+    let fragment = scratch("drifted.yaml");
+    let out =
+        xtask(&["vendor", "--upstream", &fixture(), "--operation", "widgets_get", "--out", fragment.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let vendored = std::fs::read_to_string(&fragment).unwrap();
+    let drifted = vendored.replace("      - id\n      - name\n", "      - id\n");
+    assert_ne!(vendored, drifted, "the widget's required list is where the test expects it:\n{vendored}");
+    std::fs::write(&fragment, drifted).unwrap();
+    let out = xtask(&["vendor", "--check", "--upstream", &fixture(), "--spec", fragment.to_str().unwrap()]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(!out.status.success(), "{stdout}");
+    assert!(stdout.contains("components/schemas/widget /required: upstream [id, name]"), "{stdout}");
+    assert!(stderr.starts_with("error: drift check failed"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn bad_arguments_are_one_line_errors() {
+    for (args, expect) in [
+        (vec!["vendor", "--operation", "x"], "--upstream DIR is required"),
+        (vec!["vendor", "--upstream", "generator/tests/fixtures/multifile"], "--operation ID or --tag NAME"),
+        (
+            vec!["vendor", "--upstream", "generator/tests/fixtures/multifile", "--operation", "nope"],
+            "no operation has the operationId `nope`",
+        ),
+        (vec!["vendor", "--upstream", "no/such/dir", "--operation", "x"], "no/such/dir"),
+        (
+            vec!["vendor", "--upstream", "generator/tests/fixtures/multifile", "--frobnicate"],
+            "unknown argument `--frobnicate`",
+        ),
+    ] {
+        let out = xtask(&args);
+        let stderr = text(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr.starts_with("error: ") && stderr.contains(expect), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
