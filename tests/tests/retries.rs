@@ -70,7 +70,8 @@ async fn get_is_not_retried_on_client_errors_or_501() {
 #[tokio::test]
 async fn post_is_retried_on_429() {
     let server = MockServer::start().await;
-    let limited = ResponseTemplate::new(429).set_body_json(error_body("too_many_requests")).insert_header("retry-after", "0");
+    let limited =
+        ResponseTemplate::new(429).set_body_json(error_body("too_many_requests")).insert_header("retry-after", "0");
     fail_once_then_succeed(&server, "POST", limited).await;
     let got = client_with(&server.uri(), fast()).image_actions().convert(IMAGE).await.unwrap();
     assert_eq!(got.attempts(), 2);
@@ -81,8 +82,12 @@ async fn post_is_retried_on_429() {
 async fn post_is_never_retried_on_5xx() {
     for status in [500u16, 502, 503, 504] {
         let server = MockServer::start().await;
-        fail_once_then_succeed(&server, "POST", ResponseTemplate::new(status).set_body_json(error_body("server_error")))
-            .await;
+        fail_once_then_succeed(
+            &server,
+            "POST",
+            ResponseTemplate::new(status).set_body_json(error_body("server_error")),
+        )
+        .await;
         let err = client_with(&server.uri(), fast()).image_actions().transfer(IMAGE, "nyc3").await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(seen(&server).await, 1, "{status}: a transfer must never start twice");
@@ -96,7 +101,8 @@ async fn post_is_retried_when_the_connection_is_refused() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let policy = fast().max_attempts(3);
     let started = Instant::now();
-    let err = client_with(&format!("http://127.0.0.1:{port}"), policy).image_actions().convert(IMAGE).await.unwrap_err();
+    let err =
+        client_with(&format!("http://127.0.0.1:{port}"), policy).image_actions().convert(IMAGE).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
@@ -116,7 +122,8 @@ async fn attempts_are_bounded() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let server = MockServer::start().await;
-    let limited = ResponseTemplate::new(429).set_body_json(error_body("too_many_requests")).insert_header("retry-after", "1");
+    let limited =
+        ResponseTemplate::new(429).set_body_json(error_body("too_many_requests")).insert_header("retry-after", "1");
     fail_once_then_succeed(&server, "GET", limited).await;
     let started = Instant::now();
     client_with(&server.uri(), fast()).image_actions().get(IMAGE, ACTION).await.unwrap();

@@ -73,7 +73,8 @@ async fn each_attempt_is_a_span_with_its_fields() {
     let policy = RetryPolicy::default().base_delay(Duration::from_millis(1)).jitter(false);
     client_with(&server.uri(), policy).image_actions().get(IMAGE, ACTION).await.unwrap();
     let logs = out.text();
-    let closes: Vec<&str> = logs.lines().filter(|l| l.contains("digitalocean.request") && l.contains("close")).collect();
+    let closes: Vec<&str> =
+        logs.lines().filter(|l| l.contains("digitalocean.request") && l.contains("close")).collect();
     assert_eq!(closes.len(), 2, "{logs}");
     for (line, (attempt, status)) in closes.iter().zip([(1, 503), (2, 200)]) {
         assert!(line.contains("method=GET"), "{line}");
