@@ -7,10 +7,12 @@ use std::sync::Arc;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 
 use crate::RateLimit;
+use crate::actions::Actions;
 use crate::config::{Config, ConfigBuilder};
 use crate::error::Error;
 use crate::generated;
 use crate::image_actions::ImageActions;
+use crate::images::Images;
 use crate::runtime::Runtime;
 
 /// A client for the DigitalOcean API. Cheap to clone: clones share one connection pool.
@@ -52,6 +54,17 @@ impl Client {
     /// Image actions: convert, transfer, get, list and wait.
     pub fn image_actions(&self) -> ImageActions<'_> {
         ImageActions::new(self)
+    }
+
+    /// Images: list, get (by id or slug), import a custom image, update, delete, and account
+    /// transfers.
+    pub fn images(&self) -> Images<'_> {
+        Images::new(self)
+    }
+
+    /// The account's actions, whatever resource they work on: list, get and wait.
+    pub fn actions(&self) -> Actions<'_> {
+        Actions::new(self)
     }
 
     /// The generated client, for operations the resource handles do not cover.

@@ -1,5 +1,5 @@
-//! Typed ids: an image id and an action id are different types, so passing one where the other
-//! belongs does not compile.
+//! Typed ids: an image id, an action id and a transfer id are different types, so passing one
+//! where another belongs does not compile.
 
 use std::fmt;
 use std::num::NonZeroU64;
@@ -72,4 +72,10 @@ id_type!(
     /// The id of an action.
     ActionId,
     "action"
+);
+id_type!(
+    /// The id of a pending image account transfer (see
+    /// [`AccountTransfers`](crate::AccountTransfers)).
+    TransferId,
+    "transfer"
 );

@@ -20,6 +20,8 @@
 
 #![warn(missing_docs)]
 
+mod account_transfers;
+mod actions;
 mod call;
 mod client;
 mod config;
@@ -27,6 +29,8 @@ mod error;
 mod hooks;
 mod ids;
 mod image_actions;
+mod images;
+mod paging;
 mod rate_limit;
 pub mod retry;
 mod runtime;
@@ -40,6 +44,8 @@ mod wait;
 #[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, unreachable_pub)]
 pub mod generated;
 
+pub use account_transfers::{AccountTransfer, AccountTransfers};
+pub use actions::{Actions, ListActions};
 pub use call::Response;
 pub use client::Client;
 pub use config::{
@@ -48,10 +54,11 @@ pub use config::{
 };
 pub use error::{ApiError, Error};
 pub use generated::types;
-pub use ids::{ActionId, ImageId};
-pub use image_actions::{ImageActions, ListActions};
+pub use ids::{ActionId, ImageId, TransferId};
+pub use image_actions::ImageActions;
+pub use images::{CreateCustomImage, Images, ListImages, UpdateImage};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;
-pub use types::{Action, ActionStatus, RegionSlug};
+pub use types::{Action, ActionStatus, Distribution, Image, ImageListType, ImageStatus, ImageType, RegionSlug};
 pub use wait::{DEFAULT_WAIT_TIMEOUT, Progress, Wait, WaitEvent};

@@ -43,7 +43,8 @@ type ProgressFn<'a> = Box<dyn FnMut(&Progress) + Send + 'a>;
 /// into a stream of [`WaitEvent`]s). Nothing polls forever: the default timeout is 30 minutes.
 pub struct Wait<'a> {
     client: &'a Client,
-    image: ImageId,
+    // `None` polls the account-wide `/v2/actions/{id}`; `Some` the image's own action route.
+    image: Option<ImageId>,
     action: ActionId,
     timeout: Duration,
     first_delay: Duration,
@@ -64,7 +65,7 @@ impl std::fmt::Debug for Wait<'_> {
 }
 
 impl<'a> Wait<'a> {
-    pub(crate) fn new(client: &'a Client, image: ImageId, action: ActionId) -> Self {
+    pub(crate) fn new(client: &'a Client, image: Option<ImageId>, action: ActionId) -> Self {
         Wait {
             client,
             image,
@@ -123,7 +124,11 @@ impl<'a> Wait<'a> {
                 s.delay = s.delay.mul_f64(1.5).min(s.wait.max_delay);
             }
             s.polls += 1;
-            let action = match s.wait.client.image_actions().get(s.wait.image, s.wait.action).await {
+            let polled = match s.wait.image {
+                Some(image) => s.wait.client.image_actions().get(image, s.wait.action).await,
+                None => s.wait.client.actions().get(s.wait.action).await,
+            };
+            let action = match polled {
                 Ok(a) => a.into_inner(),
                 Err(e) => {
                     s.done = true;
