@@ -8,8 +8,10 @@ use std::ops::Deref;
 
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, LOCATION};
+use serde::de::DeserializeOwned;
 
+use crate::body;
 use crate::error::{ApiError, Error, excerpt};
 use crate::rate_limit::{request_id, retry_after};
 use crate::{RateLimit, types};
@@ -95,6 +97,7 @@ impl<T> Deref for Response<T> {
 /// Runs a generated builder's `send()` and converts its result.
 pub async fn run<T, F>(send: F) -> Result<Response<T>, Error>
 where
+    T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::Error>>>,
 {
     RECORD
@@ -112,10 +115,51 @@ where
                     attempts: attempts.max(1),
                     value: rv.into_inner(),
                 }),
+                // A status the operation does not describe: its body (already in memory, read
+                // by the hooks within the size limit) is worth showing.
+                Err(GenError::UnexpectedResponse(response)) => {
+                    let status = response.status();
+                    let request_id = request_id(response.headers());
+                    let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                    let excerpt = match response.bytes().await {
+                        Ok(body) => excerpt(&body, 200),
+                        Err(e) => match body::too_large(&e) {
+                            Some(t) => return Err(Error::ResponseTooLarge { status, request_id, limit: t.limit }),
+                            None => String::new(),
+                        },
+                    };
+                    Err(Error::UnexpectedStatus { status, request_id, location, excerpt })
+                }
+                // serde_json says what is wrong but not where; decoding again (only on this
+                // failure path) with the path tracked names the field: `action.id`.
+                Err(GenError::InvalidResponsePayload(body, err)) => {
+                    let path = match status {
+                        Some(s) if !s.is_success() => field_path::<types::Error>(&body),
+                        _ => field_path::<T>(&body),
+                    };
+                    let reason = match path {
+                        Some(path) => format!("at `{path}`: {err}"),
+                        None => err.to_string(),
+                    };
+                    Err(Error::Decode {
+                        status,
+                        request_id: headers.as_ref().and_then(request_id),
+                        reason,
+                        excerpt: excerpt(&body, 200),
+                    })
+                }
                 Err(e) => Err(convert(e, status, headers.as_ref())),
             }
         })
         .await
+}
+
+/// Where in `body` decoding as `T` fails, as a dotted path; `None` at the top level.
+fn field_path<T: DeserializeOwned>(body: &[u8]) -> Option<String> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let err = serde_path_to_error::deserialize::<_, T>(&mut de).err()?;
+    let path = err.path().to_string();
+    (path != ".").then_some(path)
 }
 
 /// Converts progenitor's error, using what the hooks recorded for what it lacks.
@@ -142,18 +186,24 @@ pub(crate) fn convert(e: GenError<types::Error>, status: Option<StatusCode>, hea
         GenError::UnexpectedResponse(response) => Error::UnexpectedStatus {
             status: response.status(),
             request_id: request_id(response.headers()),
+            location: response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned),
             excerpt: String::new(),
         },
         GenError::CommunicationError(source)
         | GenError::ResponseBodyError(source)
         | GenError::InvalidUpgrade(source) => {
+            // The hooks read every body; one over the size limit fails with this marker.
+            if let (Some(t), Some(status)) = (body::too_large(&source), status) {
+                return Error::ResponseTooLarge { status, request_id: headers.and_then(request_id), limit: t.limit };
+            }
             if source.is_timeout() {
                 Error::Timeout { source }
-            } else if source.is_decode() || source.is_body() {
+            } else if status.is_some() && (source.is_decode() || source.is_body()) {
+                // The status line and headers arrived, then the body broke off.
                 Error::Decode {
                     status,
                     request_id: headers.and_then(request_id),
-                    reason: source.to_string(),
+                    reason: format!("the body broke off: {}", body::root_cause(&source)),
                     excerpt: String::new(),
                 }
             } else {

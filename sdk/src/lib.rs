@@ -20,6 +20,7 @@
 
 #![warn(missing_docs)]
 
+mod body;
 mod call;
 mod client;
 mod config;
@@ -43,8 +44,8 @@ pub mod generated;
 pub use call::Response;
 pub use client::Client;
 pub use config::{
-    BASE_URL_ENV, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, TOKEN_ENV,
-    Token,
+    BASE_URL_ENV, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_REQUEST_TIMEOUT, TOKEN_ENV, Token,
 };
 pub use error::{ApiError, Error};
 pub use generated::types;

@@ -4,19 +4,27 @@
 use std::sync::{Arc, Mutex};
 
 use crate::RateLimit;
+use crate::config::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::retry::RetryPolicy;
 
 /// The state the generated client hands to its hooks (progenitor's "inner type").
 #[derive(Clone, Debug)]
 pub struct Runtime {
     pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: u64,
     pub(crate) last_rate_limit: Arc<Mutex<Option<RateLimit>>>,
 }
 
 impl Runtime {
-    /// A runtime with this retry policy.
+    /// A runtime with this retry policy and the default response size limit.
     pub fn new(retry: RetryPolicy) -> Self {
-        Runtime { retry, last_rate_limit: Arc::new(Mutex::new(None)) }
+        Runtime { retry, max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES, last_rate_limit: Arc::new(Mutex::new(None)) }
+    }
+
+    /// The same runtime with another response size limit, in bytes.
+    pub fn with_max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
     }
 
     /// The rate limit from the most recent response of any call.

@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests: fixtures and a client pointed at a local server.
 
+pub mod attempts;
+pub mod faulty;
+
 use std::path::PathBuf;
 
 use digitalocean_sdk::{Client, RetryPolicy};
