@@ -1,39 +1,50 @@
 //! Counts the SDK's attempts from its tracing spans (one `digitalocean.request` span per
 //! attempt), for faults where no server is there to count requests: a refused connection.
+//!
+//! tracing decides once per call site whether any subscriber listens, so a subscriber set
+//! while another thread first reaches the SDK's span can be missed for good. The counter is
+//! therefore one global subscriber, installed before the first SDK call of the test binary,
+//! counting per thread: use it in a test binary whose every test starts with
+//! [`AttemptCounter::start`], on a current-thread runtime (`#[tokio::test]`), which polls every
+//! future of the test on the test's own thread.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::cell::Cell;
+use std::sync::Once;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tracing::span::{Attributes, Id, Record};
-use tracing::subscriber::DefaultGuard;
 use tracing::{Event, Metadata, Subscriber};
 
 /// The span the SDK opens for each attempt.
 pub const ATTEMPT_SPAN: &str = "digitalocean.request";
 
-/// Counts attempt spans opened on this thread while it is alive.
-pub struct AttemptCounter {
-    count: Arc<AtomicUsize>,
-    _guard: DefaultGuard,
+thread_local! {
+    static ATTEMPTS: Cell<usize> = const { Cell::new(0) };
 }
 
+/// Counts attempt spans opened on the current thread.
+pub struct AttemptCounter(());
+
 impl AttemptCounter {
-    /// Starts counting on the current thread (a current-thread runtime polls every future of
-    /// the test on it, so `#[tokio::test]` sees all attempts).
+    /// Installs the global counting subscriber (once per binary) and starts this thread's
+    /// count from zero.
     pub fn start() -> Self {
-        let count = Arc::new(AtomicUsize::new(0));
-        let subscriber = Counter { count: Arc::clone(&count), next_id: AtomicU64::new(1) };
-        AttemptCounter { count, _guard: tracing::subscriber::set_default(subscriber) }
+        static INSTALL: Once = Once::new();
+        INSTALL.call_once(|| {
+            tracing::subscriber::set_global_default(Counter { next_id: AtomicU64::new(1) })
+                .expect("no other global subscriber in this test binary");
+        });
+        ATTEMPTS.with(|c| c.set(0));
+        AttemptCounter(())
     }
 
-    /// Attempts seen so far.
+    /// Attempts seen on this thread since [`AttemptCounter::start`].
     pub fn attempts(&self) -> usize {
-        self.count.load(Ordering::SeqCst)
+        ATTEMPTS.with(Cell::get)
     }
 }
 
 struct Counter {
-    count: Arc<AtomicUsize>,
     next_id: AtomicU64,
 }
 
@@ -44,9 +55,9 @@ impl Subscriber for Counter {
 
     fn new_span(&self, span: &Attributes<'_>) -> Id {
         if span.metadata().name() == ATTEMPT_SPAN {
-            self.count.fetch_add(1, Ordering::SeqCst);
+            ATTEMPTS.with(|c| c.set(c.get() + 1));
         }
-        Id::from_u64(self.next_id.fetch_add(1, Ordering::SeqCst))
+        Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed))
     }
 
     fn record(&self, _: &Id, _: &Record<'_>) {}
