@@ -2,6 +2,7 @@
 
 pub mod attempts;
 pub mod faulty;
+pub mod fuzz_targets;
 
 use std::path::PathBuf;
 
