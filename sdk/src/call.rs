@@ -8,8 +8,10 @@ use std::ops::Deref;
 
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, LOCATION};
+use serde::de::DeserializeOwned;
 
+use crate::body;
 use crate::config::Token;
 use crate::error::{ApiError, Error, excerpt, redact};
 use crate::rate_limit::{request_id, retry_after};
@@ -27,13 +29,13 @@ tokio::task_local! {
     static RECORD: RefCell<Record>;
 }
 
-pub(crate) fn record_attempt() {
-    let _ = RECORD.try_with(|r| r.borrow_mut().attempts += 1);
-}
-
 /// The token in use, to be redacted from whatever the server sends back into an error.
 pub(crate) fn record_token(token: Option<&Token>) {
     let _ = RECORD.try_with(|r| r.borrow_mut().token = token.cloned());
+}
+
+pub(crate) fn record_attempt() {
+    let _ = RECORD.try_with(|r| r.borrow_mut().attempts += 1);
 }
 
 pub(crate) fn record_response(status: StatusCode, headers: &HeaderMap) {
@@ -102,6 +104,7 @@ impl<T> Deref for Response<T> {
 /// Runs a generated builder's `send()` and converts its result.
 pub async fn run<T, F>(send: F) -> Result<Response<T>, Error>
 where
+    T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::Error>>>,
 {
     RECORD
@@ -111,6 +114,7 @@ where
                 let mut r = r.borrow_mut();
                 (r.status, r.headers.take(), r.attempts, r.token.take())
             });
+            let token = token.as_ref().map(Token::expose);
             match result {
                 Ok(rv) => Ok(Response {
                     status: rv.status(),
@@ -119,10 +123,55 @@ where
                     attempts: attempts.max(1),
                     value: rv.into_inner(),
                 }),
-                Err(e) => Err(convert(e, status, headers.as_ref(), token.as_ref().map(Token::expose))),
+                // A status the operation does not describe: its body (already in memory, read
+                // by the hooks within the size limit) is worth showing.
+                Err(GenError::UnexpectedResponse(response)) => {
+                    let status = response.status();
+                    let request_id = redacted_request_id(response.headers(), token);
+                    let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                    let excerpt = match response.bytes().await {
+                        Ok(body) => excerpt(&body, 200, token),
+                        Err(e) => match body::too_large(&e) {
+                            Some(t) => return Err(Error::ResponseTooLarge { status, request_id, limit: t.limit }),
+                            None => String::new(),
+                        },
+                    };
+                    Err(Error::UnexpectedStatus { status, request_id, location, excerpt })
+                }
+                // serde_json says what is wrong but not where; decoding again (only on this
+                // failure path) with the path tracked names the field: `action.id`.
+                Err(GenError::InvalidResponsePayload(body, err)) => {
+                    let path = match status {
+                        Some(s) if !s.is_success() => field_path::<types::Error>(&body),
+                        _ => field_path::<T>(&body),
+                    };
+                    let reason = match path {
+                        Some(path) => format!("at `{path}`: {err}"),
+                        None => err.to_string(),
+                    };
+                    Err(Error::Decode {
+                        status,
+                        request_id: headers.as_ref().and_then(|h| redacted_request_id(h, token)),
+                        reason: redact(&reason, token),
+                        excerpt: excerpt(&body, 200, token),
+                    })
+                }
+                Err(e) => Err(convert(e, status, headers.as_ref(), token)),
             }
         })
         .await
+}
+
+/// Where in `body` decoding as `T` fails, as a dotted path; `None` at the top level.
+fn field_path<T: DeserializeOwned>(body: &[u8]) -> Option<String> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let err = serde_path_to_error::deserialize::<_, T>(&mut de).err()?;
+    let path = err.path().to_string();
+    (path != ".").then_some(path)
+}
+
+fn redacted_request_id(headers: &HeaderMap, token: Option<&str>) -> Option<String> {
+    request_id(headers).map(|id| redact(&id, token))
 }
 
 /// Converts progenitor's error, using what the hooks recorded for what it lacks. Text from the
@@ -133,6 +182,7 @@ pub(crate) fn convert(
     headers: Option<&HeaderMap>,
     token: Option<&str>,
 ) -> Error {
+    let recorded_request_id = || headers.and_then(|h| redacted_request_id(h, token));
     match e {
         GenError::ErrorResponse(rv) => {
             let headers = rv.headers();
@@ -148,25 +198,31 @@ pub(crate) fn convert(
         }
         GenError::InvalidResponsePayload(body, err) => Error::Decode {
             status,
-            request_id: headers.and_then(request_id).map(|id| redact(&id, token)),
+            request_id: recorded_request_id(),
             reason: redact(&err.to_string(), token),
             excerpt: excerpt(&body, 200, token),
         },
         GenError::UnexpectedResponse(response) => Error::UnexpectedStatus {
             status: response.status(),
-            request_id: request_id(response.headers()).map(|id| redact(&id, token)),
+            request_id: redacted_request_id(response.headers(), token),
+            location: response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned),
             excerpt: String::new(),
         },
         GenError::CommunicationError(source)
         | GenError::ResponseBodyError(source)
         | GenError::InvalidUpgrade(source) => {
+            // The hooks read every body; one over the size limit fails with this marker.
+            if let (Some(t), Some(status)) = (body::too_large(&source), status) {
+                return Error::ResponseTooLarge { status, request_id: recorded_request_id(), limit: t.limit };
+            }
             if source.is_timeout() {
                 Error::Timeout { source }
-            } else if source.is_decode() || source.is_body() {
+            } else if status.is_some() && (source.is_decode() || source.is_body()) {
+                // The status line and headers arrived, then the body broke off.
                 Error::Decode {
                     status,
-                    request_id: headers.and_then(request_id).map(|id| redact(&id, token)),
-                    reason: redact(&source.to_string(), token),
+                    request_id: recorded_request_id(),
+                    reason: redact(&format!("the body broke off: {}", body::root_cause(&source)), token),
                     excerpt: String::new(),
                 }
             } else {

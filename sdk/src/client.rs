@@ -46,7 +46,9 @@ impl Client {
     /// A client with this configuration.
     pub fn from_config(config: Config) -> Result<Self, Error> {
         let http = http_client(&config)?;
-        let runtime = Runtime::new(config.retry.clone()).with_token(config.token.clone());
+        let runtime = Runtime::new(config.retry.clone())
+            .with_max_response_bytes(config.max_response_bytes)
+            .with_token(config.token.clone());
         let generated = generated::Client::new_with_client(&config.base_url, http, runtime);
         Ok(Client { generated: Arc::new(generated), config: Arc::new(config) })
     }
@@ -99,6 +101,11 @@ impl fmt::Debug for Client {
 
 /// The one `reqwest::Client` behind a `Client`: the bearer token as a sensitive default header
 /// (reqwest then keeps it out of its own Debug output), the user agent, timeouts, and rustls.
+///
+/// Redirects are not followed. The API does not redirect, so a 3xx comes from something in
+/// between; following it would replay a POST as a GET (reqwest's browser-like rule for 301/302)
+/// and could carry the token to another path. The call fails with [`Error::UnexpectedStatus`]
+/// instead, naming the status and the `Location`.
 fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
     crate::tls::ensure_provider();
     let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.token.expose()))
@@ -113,6 +120,7 @@ fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
         .default_headers(headers)
         .connect_timeout(config.connect_timeout)
         .timeout(config.request_timeout)
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
 }

@@ -16,6 +16,9 @@ pub const BASE_URL_ENV: &str = "DIGITALOCEAN_API_URL";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default time allowed for one request, from sending it to the end of the body.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default limit on a response body: 16 MiB, far more than any API response (a page of 200
+/// actions is well under 1 MiB), small enough that a broken server cannot exhaust memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// An API token. It is kept out of every `Debug` and `Display` output: both print
 /// `Token(<redacted>)`, so a token cannot leak through logs, errors or panics.
@@ -67,6 +70,7 @@ pub struct Config {
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
     pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: u64,
 }
 
 impl Config {
@@ -80,6 +84,7 @@ impl Config {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
         }
     }
@@ -121,6 +126,11 @@ impl Config {
     pub fn request_timeout(&self) -> Duration {
         self.request_timeout
     }
+
+    /// The largest response body accepted, in bytes.
+    pub fn max_response_bytes(&self) -> u64 {
+        self.max_response_bytes
+    }
 }
 
 /// Builds a [`Config`]; every setting has a sane default.
@@ -132,6 +142,7 @@ pub struct ConfigBuilder {
     connect_timeout: Duration,
     request_timeout: Duration,
     retry: RetryPolicy,
+    max_response_bytes: u64,
     allow_insecure_http: bool,
 }
 
@@ -167,6 +178,14 @@ impl ConfigBuilder {
         self
     }
 
+    /// The largest response body accepted, in bytes (default [`DEFAULT_MAX_RESPONSE_BYTES`],
+    /// 16 MiB). A larger body is not read past the limit: the call fails with
+    /// [`Error::ResponseTooLarge`] and nothing larger is ever held in memory.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Allows a plain `http://` base URL that is not on loopback. The token then crosses the
     /// network unencrypted; use this only for a trusted proxy.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -195,6 +214,7 @@ impl ConfigBuilder {
             connect_timeout: self.connect_timeout,
             request_timeout: self.request_timeout,
             retry: self.retry,
+            max_response_bytes: self.max_response_bytes,
         })
     }
 }

@@ -37,14 +37,27 @@ pub enum Error {
         /// The underlying error.
         source: reqwest::Error,
     },
-    /// A response with a status the operation does not describe (a redirect, say).
+    /// A response with a status the operation does not describe: a redirect, say (the SDK does
+    /// not follow redirects; the API never sends one).
     UnexpectedStatus {
         /// The HTTP status.
         status: StatusCode,
         /// The `x-request-id` header, when there was one.
         request_id: Option<String>,
+        /// The `Location` header, where a redirect pointed.
+        location: Option<String>,
         /// The start of the body.
         excerpt: String,
+    },
+    /// The response body is larger than [`ConfigBuilder::max_response_bytes`](crate::ConfigBuilder::max_response_bytes)
+    /// allows; it was abandoned at the limit, never held whole in memory.
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The `x-request-id` header, when there was one.
+        request_id: Option<String>,
+        /// The limit in bytes.
+        limit: u64,
     },
     /// The SDK refused to send the request because an argument is invalid.
     InvalidRequest(String),
@@ -84,7 +97,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode { status, .. } => *status,
-            Error::UnexpectedStatus { status, .. } => Some(*status),
+            Error::UnexpectedStatus { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Timeout { source } | Error::Transport { source } => source.status(),
             _ => None,
         }
@@ -94,7 +107,9 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
-            Error::Decode { request_id, .. } | Error::UnexpectedStatus { request_id, .. } => request_id.as_deref(),
+            Error::Decode { request_id, .. }
+            | Error::UnexpectedStatus { request_id, .. }
+            | Error::ResponseTooLarge { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -152,9 +167,17 @@ impl fmt::Display for Error {
             }
             Error::Timeout { .. } => f.write_str("the request timed out; raise the request timeout or retry later"),
             Error::Transport { source } => write!(f, "the request failed before a response arrived: {source}"),
-            Error::UnexpectedStatus { status, request_id, excerpt } => write!(
+            Error::UnexpectedStatus { status, request_id, location, excerpt } => {
+                write!(f, "unexpected status {status}{}", request_id_suffix(request_id.as_deref()))?;
+                if let Some(location) = location {
+                    write!(f, " pointing to {location:?} (redirects are not followed; check the base URL)")?;
+                }
+                write!(f, "; body starts with {excerpt:?}")
+            }
+            Error::ResponseTooLarge { status, request_id, limit } => write!(
                 f,
-                "unexpected status {status}{}; body starts with {excerpt:?}",
+                "the {status} response{} is larger than the {limit}-byte limit; raise \
+                 ConfigBuilder::max_response_bytes if such a response is expected",
                 request_id_suffix(request_id.as_deref())
             ),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),

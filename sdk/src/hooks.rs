@@ -1,12 +1,15 @@
 //! The hooks every generated call passes through: retries, rate-limit bookkeeping and one
-//! `tracing` span per attempt. This is the only place a request is sent.
+//! `tracing` span per attempt. This is the only place a request is sent, and the only place a
+//! response body is read (see [`body`](crate::body): within a size limit, inside the retry loop).
 
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::Method;
 use tracing::Instrument;
 
 use crate::RateLimit;
+use crate::body;
 use crate::call;
 use crate::generated::{Client, operation_route};
 use crate::rate_limit::{request_id, retry_after};
@@ -46,38 +49,33 @@ async fn send_with_retries(
             elapsed_ms = tracing::field::Empty,
         );
         let sent_at = Instant::now();
-        let result = http.execute(request).instrument(span.clone()).await;
+        let sent = send_once(http, runtime, &method, request).instrument(span.clone()).await;
         span.record("elapsed_ms", sent_at.elapsed().as_millis() as u64);
         call::record_attempt();
-        let outcome = match &result {
-            Ok(response) => {
-                let headers = response.headers();
-                span.record("status", response.status().as_u16());
-                if let Some(id) = request_id(headers) {
-                    span.record("request_id", id.as_str());
-                }
-                if let Some(rl) = RateLimit::from_headers(headers) {
-                    runtime.remember(rl);
-                }
-                call::record_response(response.status(), headers);
-                if response.status().is_success() {
-                    return result;
-                }
-                Attempt::Status(response.status())
+        let Sent { result, retry_on, unread } = sent;
+        if let Ok(response) = &result {
+            let headers = response.headers();
+            span.record("status", response.status().as_u16());
+            if let Some(id) = request_id(headers) {
+                span.record("request_id", id.as_str());
             }
-            Err(e) if e.is_connect() => Attempt::ConnectFailed,
-            Err(e) if e.is_timeout() => Attempt::TimedOut,
-            Err(_) => Attempt::Broken,
-        };
-        let Some(next) = spare else { return result };
-        if !is_retryable(&method, outcome) {
-            return result;
+            if let Some(rl) = RateLimit::from_headers(headers) {
+                runtime.remember(rl);
+            }
+            call::record_response(response.status(), headers);
         }
-        let Some(wait) = wait_before_retry(runtime, &result, attempt) else { return result };
+        let answer = |result| finish(runtime, result, unread);
+        // `None`: the answer (a whole body, or one over the size limit).
+        let Some(outcome) = retry_on else { return result };
+        let Some(next) = spare else { return answer(result).await };
+        if !is_retryable(&method, outcome) {
+            return answer(result).await;
+        }
+        let Some(wait) = wait_before_retry(runtime, &result, attempt) else { return answer(result).await };
         if let Some(deadline) = policy.overall_deadline()
             && started.elapsed() + wait > deadline
         {
-            return result;
+            return answer(result).await;
         }
         span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
         // Dropping the failed response returns its connection to the pool.
@@ -85,6 +83,59 @@ async fn send_with_retries(
         tokio::time::sleep(wait).await;
         pending = Some(next);
         attempt += 1;
+    }
+}
+
+/// One attempt, as far as the retry loop is concerned.
+struct Sent {
+    result: reqwest::Result<reqwest::Response>,
+    /// What to judge a retry on; `None` when `result` is the answer.
+    retry_on: Option<Attempt>,
+    /// The response's body has not been read (a retryable status: read only if it is returned).
+    unread: bool,
+}
+
+async fn send_once(http: &reqwest::Client, runtime: &Runtime, method: &Method, request: reqwest::Request) -> Sent {
+    let response = match http.execute(request).await {
+        Ok(response) => response,
+        Err(e) => {
+            let outcome = if e.is_connect() {
+                Attempt::ConnectFailed
+            } else if e.is_timeout() {
+                Attempt::TimedOut
+            } else {
+                Attempt::Broken
+            };
+            return Sent { result: Err(e), retry_on: Some(outcome), unread: false };
+        }
+    };
+    let status = response.status();
+    if !status.is_success() && is_retryable(method, Attempt::Status(status)) {
+        return Sent { result: Ok(response), retry_on: Some(Attempt::Status(status)), unread: true };
+    }
+    // This response is the answer unless its body breaks off. Reading the body here, inside the
+    // retry loop, lets a GET whose body broke off be retried, and caps its size.
+    match body::read(response, runtime.max_response_bytes).await {
+        body::Read::Whole(r) | body::Read::TooLarge(r) => Sent { result: Ok(r), retry_on: None, unread: false },
+        body::Read::Broken { response, timed_out } => Sent {
+            result: Ok(response),
+            retry_on: Some(if timed_out { Attempt::TimedOut } else { Attempt::Broken }),
+            unread: false,
+        },
+    }
+}
+
+/// The result returned after all: an unread body is read now, within the size limit.
+async fn finish(
+    runtime: &Runtime,
+    result: reqwest::Result<reqwest::Response>,
+    unread: bool,
+) -> reqwest::Result<reqwest::Response> {
+    match result {
+        Ok(response) if unread => match body::read(response, runtime.max_response_bytes).await {
+            body::Read::Whole(r) | body::Read::TooLarge(r) | body::Read::Broken { response: r, .. } => Ok(r),
+        },
+        other => other,
     }
 }
 

@@ -22,6 +22,7 @@
 
 mod account_transfers;
 mod actions;
+mod body;
 mod call;
 mod client;
 mod config;
@@ -49,8 +50,8 @@ pub use actions::{Actions, ListActions};
 pub use call::Response;
 pub use client::Client;
 pub use config::{
-    BASE_URL_ENV, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, TOKEN_ENV,
-    Token,
+    BASE_URL_ENV, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_REQUEST_TIMEOUT, TOKEN_ENV, Token,
 };
 pub use error::{ApiError, Error};
 pub use generated::types;

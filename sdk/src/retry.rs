@@ -2,8 +2,8 @@
 //!
 //! | request | retried on | never retried on |
 //! |---|---|---|
-//! | `GET` (and other idempotent methods) | connect errors, timeouts, connection resets, 408, 429, 500, 502, 503, 504 (any body, HTML included) | other 4xx, 501, 505+ |
-//! | `POST` (starts an action) | 429, and a connection refused before anything was sent | 5xx, timeouts and resets after sending: the server may have started the action |
+//! | `GET` (and other idempotent methods) | connect errors, timeouts, connection resets, a body cut short or stalled, 408, 429, 500, 502, 503, 504 (any body, HTML included) | other 4xx, 501, 505+, 3xx (redirects are not followed), a complete body that does not decode, a body over the size limit |
+//! | `POST` (starts an action) | 429, and a connection refused before anything was sent | 5xx, timeouts, resets and bodies cut short after sending: the server may have started the action |
 //!
 //! Waits honour `Retry-After` (seconds or an HTTP date) and, on a 429 with no requests left,
 //! `ratelimit-reset`; when the server asks for a longer wait than [`RetryPolicy::max_retry_wait`]

@@ -1,5 +1,9 @@
 //! Helpers shared by the integration tests: fixtures and a client pointed at a local server.
 
+pub mod attempts;
+pub mod faulty;
+pub mod fuzz_targets;
+
 use std::path::PathBuf;
 
 use digitalocean_sdk::{Client, RetryPolicy};
