@@ -78,7 +78,8 @@ async fn send_with_retries(
             return answer(result).await;
         }
         span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
-        // Dropping the failed response returns its connection to the pool.
+        // The failed response is dropped unread; hyper closes an HTTP/1.1 connection whose body
+        // is still pending instead of reusing it.
         drop(result);
         tokio::time::sleep(wait).await;
         pending = Some(next);
