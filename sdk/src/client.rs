@@ -87,7 +87,7 @@ impl fmt::Debug for Client {
 /// The one `reqwest::Client` behind a `Client`: the bearer token as a sensitive default header
 /// (reqwest then keeps it out of its own Debug output), the user agent, timeouts, and rustls.
 fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
-    crate::tls::ensure_provider();
+    crate::tls::ensure_provider()?;
     let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.token.expose()))
         .map_err(|_| Error::Config("the token contains characters not allowed in a header".into()))?;
     auth.set_sensitive(true);

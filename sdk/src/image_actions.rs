@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU64;
 
-use futures::stream::{self, Stream, TryStreamExt};
+use futures_util::stream::{self, Stream, TryStreamExt};
 
 use crate::Client;
 use crate::call::{Response, run};

@@ -52,7 +52,10 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let secs = when.timestamp() - chrono::Utc::now().timestamp();
+    // The system clock directly: chrono's `clock` feature (and its time-zone crate) only for
+    // `Utc::now` is not worth its build time.
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let secs = when.timestamp() - now;
     Some(Duration::from_secs(secs.max(0) as u64))
 }
 
