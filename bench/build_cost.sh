@@ -8,7 +8,9 @@
 #   ROUNDS=2 bench/build_cost.sh     # rounds alternate which goes first
 #   FEATURES="--no-default-features --features tls-aws-lc-rs" bench/build_cost.sh
 #
-# Sources are fetched first, so only compiling is timed. The target directories are removed.
+# Sources are fetched first, so only compiling is timed. CPU time (user+sys, all processes of
+# the build) moves less than wall time on a machine shared with other work; both are shown.
+# The target directories are removed.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,35 +25,39 @@ echo "$(cargo --version), $(rustc --version)"
 cargo fetch --quiet
 cargo fetch --quiet --manifest-path bench/build-baseline/Cargo.toml
 
-seconds() { # command... -> wall seconds of a build in a fresh target dir
-    local dir="$work/target-$RANDOM$RANDOM" start end
-    start=$(date +%s%N)
-    CARGO_TARGET_DIR="$dir" "$@" >/dev/null 2>&1 || { echo "build failed: $*" >&2; exit 1; }
-    end=$(date +%s%N)
+measure() { # command... -> "wall cpu" seconds of a build in a fresh target dir (cpu: user+sys)
+    local dir="$work/target-$RANDOM$RANDOM" out
+    out=$(
+        export CARGO_TARGET_DIR="$dir" TIMEFORMAT='%R %U %S'
+        { time "$@" >/dev/null 2>&1; } 2>&1
+    ) || { echo "build failed: $*" >&2; exit 1; }
     rm -rf "$dir"
-    awk -v ns=$((end - start)) 'BEGIN { printf "%.2f", ns / 1e9 }'
+    awk '{ printf "%.1f %.1f", $1, $2 + $3 }' <<<"$out"
 }
-build_sdk() { seconds cargo build --release --locked -p digitalocean-sdk $features; }
-build_baseline() { seconds cargo build --release --locked --manifest-path bench/build-baseline/Cargo.toml; }
+build_sdk() { measure cargo build --release --locked -p digitalocean-sdk $features; }
+build_baseline() { measure cargo build --release --locked --manifest-path bench/build-baseline/Cargo.toml; }
 
-sdk_times=()
-base_times=()
+rows=()
 for ((round = 1; round <= rounds; round++)); do
     if ((round % 2 == 1)); then
         b=$(build_baseline); s=$(build_sdk)
     else
         s=$(build_sdk); b=$(build_baseline)
     fi
-    awk -v r="$round" -v b="$b" -v s="$s" 'BEGIN { printf "round %d: baseline %.1f s, sdk %.1f s, sdk/baseline %.2f\n", r, b, s, s / b }'
-    sdk_times+=("$s")
-    base_times+=("$b")
+    read -r bw bc <<<"$b"
+    read -r sw sc <<<"$s"
+    awk -v r="$round" -v bw="$bw" -v bc="$bc" -v sw="$sw" -v sc="$sc" 'BEGIN {
+        printf "round %d: baseline %.1f s wall, %.1f s cpu; sdk %.1f s wall, %.1f s cpu; sdk/baseline wall %.2f, cpu %.2f\n",
+            r, bw, bc, sw, sc, sw / bw, sc / bc }'
+    rows+=("$bw,$bc,$sw,$sc")
 done
-python3 - "${base_times[*]}" "${sdk_times[*]}" <<'PY'
+python3 - "${rows[@]}" <<'PY'
 import statistics, sys
-base = [float(x) for x in sys.argv[1].split()]
-sdk = [float(x) for x in sys.argv[2].split()]
-print(f"cold release build: baseline median {statistics.median(base):.1f} s, sdk median {statistics.median(sdk):.1f} s")
-print(f"ratio sdk/baseline build time: {statistics.median(sdk) / statistics.median(base):.2f}")
+rows = [[float(x) for x in r.split(",")] for r in sys.argv[1:]]
+bw, bc, sw, sc = (statistics.median(col) for col in zip(*rows))
+print(f"cold release build, medians: baseline {bw:.1f} s wall / {bc:.1f} s cpu, sdk {sw:.1f} s wall / {sc:.1f} s cpu")
+print(f"ratio sdk/baseline build cpu time: {sc / bc:.2f}")
+print(f"ratio sdk/baseline build wall time: {sw / bw:.2f}")
 PY
 
 count() { cargo tree -e normal --prefix none "$@" 2>/dev/null | sed 's/ (\*)$//' | sort -u | wc -l; }

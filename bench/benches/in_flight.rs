@@ -1,20 +1,23 @@
 //! Many calls in flight through one client, and memory over many sequential calls.
 //!
-//! 1. Wave 1: 256 concurrent `get` calls through a fresh client: all must succeed, over at
-//!    most 256 connections (counted at the server).
-//! 2. Wave 2: 256 more: the pool must serve them without a single new connection.
+//! 1. Wave 1: 256 concurrent `get` calls through a fresh client, answered only once all 256
+//!    have reached the server, so that all are surely in flight at once: all must succeed,
+//!    over at most 256 connections (counted at the server).
+//! 2. Wave 2: the same again: the pool must serve it without a single new connection.
 //! 3. Throughput: sequential calls per second, then calls per second with 256 in flight, in
 //!    alternating rounds; the ratio of the medians.
 //! 4. Memory: peak RSS (`VmHWM`) after the concurrent rounds; RSS before and after 10,000
 //!    sequential calls.
 //!
-//! Exits non-zero when a call fails or the pool opens connections it should not.
+//! Exits non-zero when a call fails or the pool opens connections it should not, over the
+//! whole run included (never more than 256).
 //!
 //! `cargo bench -p digitalocean-sdk-bench --bench in_flight`
 
 use std::time::{Duration, Instant};
 
 use digitalocean_sdk::{ActionId, Client, ImageId};
+use digitalocean_sdk_bench::server::HELD_ACTION;
 use digitalocean_sdk_bench::{LoopbackServer, image, measuring, proc_status_kib, sdk_client, summarize};
 
 const IN_FLIGHT: usize = 256;
@@ -26,20 +29,27 @@ fn main() {
     let client = sdk_client(&server.base_url);
     let image = image();
     let action = ActionId::new(36805527).expect("a positive id");
+    let held = ActionId::new(HELD_ACTION).expect("a positive id");
+    // The server holds these answers back until as many requests wait as the image id says.
+    let batch = ImageId::new(IN_FLIGHT as u64).expect("a positive id");
     let full = measuring();
 
     // 1 and 2: the pool.
     let before = server.api_connections();
-    runtime.block_on(wave(&client, image, action, IN_FLIGHT));
+    runtime.block_on(wave(&client, batch, held, IN_FLIGHT));
     let after_first = server.api_connections();
     // Connections go back to the pool once their response is read; give that a moment.
     std::thread::sleep(Duration::from_millis(200));
-    runtime.block_on(wave(&client, image, action, IN_FLIGHT));
+    runtime.block_on(wave(&client, batch, held, IN_FLIGHT));
     let after_second = server.api_connections();
     let first_wave = after_first - before;
     let second_wave = after_second - after_first;
-    println!("wave 1: {IN_FLIGHT} concurrent get calls, all succeeded, {first_wave} connections opened");
-    println!("wave 2: {IN_FLIGHT} concurrent get calls, all succeeded, {second_wave} new connections");
+    println!(
+        "wave 1: {IN_FLIGHT} concurrent get calls (held until all arrived), all succeeded, {first_wave} connections opened"
+    );
+    println!(
+        "wave 2: {IN_FLIGHT} concurrent get calls (held until all arrived), all succeeded, {second_wave} new connections"
+    );
     let mut ok = true;
     if first_wave > IN_FLIGHT {
         eprintln!("FAIL: more connections than calls in flight");
@@ -77,6 +87,10 @@ fn main() {
     runtime.block_on(sequential(&client, image, action, calls));
     let rss_after = proc_status_kib("VmRSS");
 
+    if total_connections > IN_FLIGHT {
+        eprintln!("FAIL: {total_connections} connections over the run, more than the {IN_FLIGHT} calls ever in flight");
+        ok = false;
+    }
     if !ok {
         std::process::exit(1);
     }

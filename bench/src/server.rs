@@ -6,16 +6,39 @@
 //! |---|---|
 //! | `POST /v2/images/{id}/actions` | 201, the documented action payload |
 //! | `GET /v2/images/{id}/actions/{action_id}` | 200, the same payload |
+//! | `GET /v2/images/{n}/actions/1` | the same, held back until `n` such requests are waiting (at most 10 s): calls surely all in flight at once |
 //! | `GET /__connections` | 200, the number of connections that carried an API request |
 //! | anything else | 404, the API's error body |
 //!
 //! Every API answer carries the headers the real API sends: `ratelimit-*` and `x-request-id`.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Barrier;
+
+/// The action whose answer is held back until as many requests for it wait as the image id says.
+pub const HELD_ACTION: u64 = 1;
+
+/// The longest an answer is held back, should the rest of its batch never come.
+const HOLD_AT_MOST: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// One barrier per batch size; a barrier opens again and again, once per full batch.
+#[derive(Default)]
+struct Gates(Mutex<HashMap<usize, Arc<Barrier>>>);
+
+impl Gates {
+    async fn pass(&self, batch: usize) {
+        let barrier = {
+            let mut gates = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            gates.entry(batch).or_insert_with(|| Arc::new(Barrier::new(batch))).clone()
+        };
+        let _ = tokio::time::timeout(HOLD_AT_MOST, barrier.wait()).await;
+    }
+}
 
 use crate::ACTION_PAYLOAD;
 
@@ -52,19 +75,26 @@ fn render(status: &str, body: &str) -> Vec<u8> {
 /// that carried at least one API request (the `/__connections` query does not count).
 pub async fn serve(listener: TcpListener, api_connections: Arc<AtomicUsize>) {
     let answers = Arc::new(Answers::new());
+    let gates = Arc::new(Gates::default());
     loop {
         let Ok((stream, _)) = listener.accept().await else { continue };
         let _ = stream.set_nodelay(true);
-        tokio::spawn(connection(stream, answers.clone(), api_connections.clone()));
+        tokio::spawn(connection(stream, answers.clone(), gates.clone(), api_connections.clone()));
     }
 }
 
-async fn connection(mut stream: TcpStream, answers: Arc<Answers>, api_connections: Arc<AtomicUsize>) {
+async fn connection(
+    mut stream: TcpStream,
+    answers: Arc<Answers>,
+    gates: Arc<Gates>,
+    api_connections: Arc<AtomicUsize>,
+) {
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     let mut out: Vec<u8> = Vec::with_capacity(4096);
     let mut counted = false;
     loop {
         let mut start = 0;
+        let mut held = None;
         while let Some(request) = parse(&buf[start..]) {
             start += request.len;
             match request.route {
@@ -77,15 +107,21 @@ async fn connection(mut stream: TcpStream, answers: Arc<Answers>, api_connection
                         counted = true;
                         api_connections.fetch_add(1, Ordering::SeqCst);
                     }
+                    if let Route::GetHeld(batch) = route {
+                        held = Some(batch);
+                    }
                     out.extend_from_slice(match route {
                         Route::Post => &answers.created,
-                        Route::Get => &answers.ok,
+                        Route::Get | Route::GetHeld(_) => &answers.ok,
                         _ => &answers.not_found,
                     });
                 }
             }
         }
         buf.drain(..start);
+        if let Some(batch) = held {
+            gates.pass(batch).await;
+        }
         if !out.is_empty() {
             if stream.write_all(&out).await.is_err() {
                 return;
@@ -107,6 +143,7 @@ async fn connection(mut stream: TcpStream, answers: Arc<Answers>, api_connection
 enum Route {
     Post,
     Get,
+    GetHeld(usize),
     Connections,
     NotFound,
 }
@@ -144,6 +181,9 @@ fn route(method: &str, path: &str) -> Route {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match (method, segments.as_slice()) {
         ("POST", ["v2", "images", _, "actions"]) => Route::Post,
+        ("GET", ["v2", "images", batch, "actions", action]) if action.parse() == Ok(HELD_ACTION) => {
+            batch.parse().map_or(Route::NotFound, Route::GetHeld)
+        }
         ("GET", ["v2", "images", _, "actions", _]) => Route::Get,
         _ => Route::NotFound,
     }
@@ -161,6 +201,8 @@ mod tests {
         assert!(parse(&post[..post.len() - 1]).is_none(), "body incomplete");
         let get = b"GET /v2/images/7/actions/9 HTTP/1.1\r\nhost: x\r\n\r\n";
         assert_eq!(parse(get).map(|r| r.route), Some(Route::Get));
+        let held = b"GET /v2/images/7/actions/1 HTTP/1.1\r\n\r\n";
+        assert_eq!(parse(held).map(|r| r.route), Some(Route::GetHeld(7)));
         let other = b"GET /v2/droplets HTTP/1.1\r\n\r\n";
         assert_eq!(parse(other).map(|r| r.route), Some(Route::NotFound));
     }
