@@ -2,7 +2,7 @@
 //! and wait. Also home of [`ListActions`], the paged list of actions that
 //! `client.image_actions().list(image)` returns too.
 
-use futures::stream::{Stream, TryStreamExt};
+use futures_util::stream::{Stream, TryStreamExt};
 
 use crate::Client;
 use crate::call::{Response, run};

@@ -8,7 +8,7 @@ use std::ops::Deref;
 
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::header::{HeaderMap, HeaderValue, LOCATION};
 use serde::de::DeserializeOwned;
 
 use crate::body;
@@ -17,10 +17,13 @@ use crate::error::{ApiError, Error, excerpt, redact};
 use crate::rate_limit::{request_id, retry_after};
 use crate::{RateLimit, types};
 
+/// What the hooks saw of the latest response. Only what the SDK reads is kept, never the
+/// whole header map: copying it cost more than the rest of the bookkeeping together.
 #[derive(Default)]
 struct Record {
     status: Option<StatusCode>,
-    headers: Option<HeaderMap>,
+    rate_limit: Option<RateLimit>,
+    request_id: Option<HeaderValue>,
     attempts: u32,
     token: Option<Token>,
 }
@@ -38,11 +41,12 @@ pub(crate) fn record_attempt() {
     let _ = RECORD.try_with(|r| r.borrow_mut().attempts += 1);
 }
 
-pub(crate) fn record_response(status: StatusCode, headers: &HeaderMap) {
+pub(crate) fn record_response(status: StatusCode, rate_limit: Option<RateLimit>, request_id: Option<&HeaderValue>) {
     let _ = RECORD.try_with(|r| {
         let mut r = r.borrow_mut();
         r.status = Some(status);
-        r.headers = Some(headers.clone());
+        r.rate_limit = rate_limit;
+        r.request_id = request_id.cloned();
     });
 }
 
@@ -102,64 +106,77 @@ impl<T> Deref for Response<T> {
 }
 
 /// Runs a generated builder's `send()` and converts its result.
-pub async fn run<T, F>(send: F) -> Result<Response<T>, Error>
+pub fn run<T, F>(send: F) -> impl Future<Output = Result<Response<T>, Error>>
 where
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::Error>>>,
 {
-    RECORD
-        .scope(RefCell::new(Record::default()), async move {
-            let result = send.await;
-            let (status, headers, attempts, token) = RECORD.with(|r| {
-                let mut r = r.borrow_mut();
-                (r.status, r.headers.take(), r.attempts, r.token.take())
-            });
-            let token = token.as_ref().map(Token::expose);
-            match result {
-                Ok(rv) => Ok(Response {
+    // The builder's future is a few KiB; boxed once here, it is not copied again into every
+    // future that awaits this one (`convert` → `start` → `run`), which measured slower.
+    let send = Box::pin(send);
+    RECORD.scope(RefCell::new(Record::default()), async move {
+        let result = send.await;
+        let record = RECORD.with(RefCell::take);
+        let (status, attempts) = (record.status, record.attempts);
+        let recorded_id = record.request_id.as_ref();
+        let token = record.token.as_ref().map(Token::expose);
+        match result {
+            Ok(rv) => {
+                // A success always passed through the hooks, which read its headers
+                // already; parse them here only for a response they did not see.
+                let (rate_limit, request_id) = if status.is_some() {
+                    (record.rate_limit, recorded_id.and_then(header_text))
+                } else {
+                    (RateLimit::from_headers(rv.headers()), request_id(rv.headers()))
+                };
+                Ok(Response {
                     status: rv.status(),
-                    rate_limit: RateLimit::from_headers(rv.headers()),
-                    request_id: request_id(rv.headers()),
+                    rate_limit,
+                    request_id,
                     attempts: attempts.max(1),
                     value: rv.into_inner(),
-                }),
-                // A status the operation does not describe: its body (already in memory, read
-                // by the hooks within the size limit) is worth showing.
-                Err(GenError::UnexpectedResponse(response)) => {
-                    let status = response.status();
-                    let request_id = redacted_request_id(response.headers(), token);
-                    let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-                    let excerpt = match response.bytes().await {
-                        Ok(body) => excerpt(&body, 200, token),
-                        Err(e) => match body::too_large(&e) {
-                            Some(t) => return Err(Error::ResponseTooLarge { status, request_id, limit: t.limit }),
-                            None => String::new(),
-                        },
-                    };
-                    Err(Error::UnexpectedStatus { status, request_id, location, excerpt })
-                }
-                // serde_json says what is wrong but not where; decoding again (only on this
-                // failure path) with the path tracked names the field: `action.id`.
-                Err(GenError::InvalidResponsePayload(body, err)) => {
-                    let path = match status {
-                        Some(s) if !s.is_success() => field_path::<types::Error>(&body),
-                        _ => field_path::<T>(&body),
-                    };
-                    let reason = match path {
-                        Some(path) => format!("at `{path}`: {err}"),
-                        None => err.to_string(),
-                    };
-                    Err(Error::Decode {
-                        status,
-                        request_id: headers.as_ref().and_then(|h| redacted_request_id(h, token)),
-                        reason: redact(&reason, token),
-                        excerpt: excerpt(&body, 200, token),
-                    })
-                }
-                Err(e) => Err(convert(e, status, headers.as_ref(), token)),
+                })
             }
-        })
-        .await
+            // A status the operation does not describe: its body (already in memory, read
+            // by the hooks within the size limit) is worth showing.
+            Err(GenError::UnexpectedResponse(response)) => {
+                let status = response.status();
+                let request_id = redacted_request_id(response.headers(), token);
+                let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let excerpt = match response.bytes().await {
+                    Ok(body) => excerpt(&body, 200, token),
+                    Err(e) => match body::too_large(&e) {
+                        Some(t) => return Err(Error::ResponseTooLarge { status, request_id, limit: t.limit }),
+                        None => String::new(),
+                    },
+                };
+                Err(Error::UnexpectedStatus { status, request_id, location, excerpt })
+            }
+            // serde_json says what is wrong but not where; decoding again (only on this
+            // failure path) with the path tracked names the field: `action.id`.
+            Err(GenError::InvalidResponsePayload(body, err)) => {
+                let path = match status {
+                    Some(s) if !s.is_success() => field_path::<types::Error>(&body),
+                    _ => field_path::<T>(&body),
+                };
+                let reason = match path {
+                    Some(path) => format!("at `{path}`: {err}"),
+                    None => err.to_string(),
+                };
+                Err(Error::Decode {
+                    status,
+                    request_id: recorded_id.and_then(header_text).map(|id| redact(&id, token)),
+                    reason: redact(&reason, token),
+                    excerpt: excerpt(&body, 200, token),
+                })
+            }
+            Err(e) => Err(convert(e, status, recorded_id, token)),
+        }
+    })
+}
+
+fn header_text(value: &HeaderValue) -> Option<String> {
+    value.to_str().ok().map(str::to_owned)
 }
 
 /// Where in `body` decoding as `T` fails, as a dotted path; `None` at the top level.
@@ -179,10 +196,10 @@ fn redacted_request_id(headers: &HeaderMap, token: Option<&str>) -> Option<Strin
 pub(crate) fn convert(
     e: GenError<types::Error>,
     status: Option<StatusCode>,
-    headers: Option<&HeaderMap>,
+    recorded_id: Option<&HeaderValue>,
     token: Option<&str>,
 ) -> Error {
-    let recorded_request_id = || headers.and_then(|h| redacted_request_id(h, token));
+    let recorded_request_id = || recorded_id.and_then(header_text).map(|id| redact(&id, token));
     match e {
         GenError::ErrorResponse(rv) => {
             let headers = rv.headers();

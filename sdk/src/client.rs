@@ -107,7 +107,7 @@ impl fmt::Debug for Client {
 /// and could carry the token to another path. The call fails with [`Error::UnexpectedStatus`]
 /// instead, naming the status and the `Location`.
 fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
-    crate::tls::ensure_provider();
+    crate::tls::ensure_provider()?;
     let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.token.expose()))
         .map_err(|_| Error::Config("the token contains characters not allowed in a header".into()))?;
     auth.set_sensitive(true);

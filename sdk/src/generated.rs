@@ -2813,7 +2813,6 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/actions", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2824,7 +2823,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "actions_list",
@@ -2834,18 +2832,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::generated::decode_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -2889,7 +2887,6 @@ pub mod builder {
             let url = format!(
                 "{}/v2/actions/{}", client.baseurl, encode_path(& action_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2898,7 +2895,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "actions_get",
@@ -2908,18 +2904,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::generated::decode_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -3023,7 +3019,6 @@ pub mod builder {
             let tag_name = tag_name.map_err(Error::InvalidRequest)?;
             let type_ = type_.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/images", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3037,7 +3032,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("private", &private))
                 .query(&progenitor_client::QueryParam::new("tag_name", &tag_name))
                 .query(&progenitor_client::QueryParam::new("type", &type_))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "images_list",
@@ -3047,18 +3041,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::generated::decode_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -3116,7 +3110,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/images", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3126,7 +3119,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "images_create_custom",
@@ -3136,18 +3128,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                202u16 => crate::generated::decode_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -3190,7 +3182,6 @@ pub mod builder {
             let url = format!(
                 "{}/v2/images/{}", client.baseurl, encode_path(& image_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3199,7 +3190,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "images_get",
@@ -3209,18 +3199,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::generated::decode_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -3291,7 +3281,6 @@ pub mod builder {
             let url = format!(
                 "{}/v2/images/{}", client.baseurl, encode_path(& image_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3301,7 +3290,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "images_update",
@@ -3311,18 +3299,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::generated::decode_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -3364,7 +3352,6 @@ pub mod builder {
             let url = format!(
                 "{}/v2/images/{}", client.baseurl, encode_path(& image_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3373,7 +3360,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "images_delete",
@@ -3387,14 +3373,14 @@ pub mod builder {
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -3454,7 +3440,6 @@ pub mod builder {
                 "{}/v2/images/{}/account_transfer", client.baseurl, encode_path(&
                 image_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3464,7 +3449,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "images_post_account_transfer_create",
@@ -3474,18 +3458,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::generated::decode_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -3563,7 +3547,6 @@ pub mod builder {
                 "{}/v2/images/{}/account_transfer/accept", client.baseurl, encode_path(&
                 image_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3573,7 +3556,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "images_post_account_transfer_accept",
@@ -3587,14 +3569,14 @@ pub mod builder {
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -3668,7 +3650,6 @@ pub mod builder {
                 "{}/v2/images/{}/account_transfer/cancel", client.baseurl, encode_path(&
                 image_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3678,7 +3659,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "images_post_account_transfer_cancel",
@@ -3692,14 +3672,14 @@ pub mod builder {
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -3773,7 +3753,6 @@ pub mod builder {
                 "{}/v2/images/{}/account_transfer/decline", client.baseurl, encode_path(&
                 image_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3783,7 +3762,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "images_post_account_transfer_decline",
@@ -3797,14 +3775,14 @@ pub mod builder {
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -3881,7 +3859,6 @@ pub mod builder {
                 "{}/v2/images/{}/actions", client.baseurl, encode_path(& image_id
                 .to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3892,7 +3869,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "image_actions_list",
@@ -3902,18 +3878,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::generated::decode_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -3970,7 +3946,6 @@ pub mod builder {
                 "{}/v2/images/{}/actions", client.baseurl, encode_path(& image_id
                 .to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3980,7 +3955,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "image_actions_post",
@@ -3990,18 +3964,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::generated::decode_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -4061,7 +4035,6 @@ pub mod builder {
                 "{}/v2/images/{}/actions/{}", client.baseurl, encode_path(& image_id
                 .to_string()), encode_path(& action_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4070,7 +4043,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "image_actions_get",
@@ -4080,18 +4052,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::generated::decode_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::generated::decode_response(response).await?,
                         ),
                     )
                 }
@@ -4103,6 +4075,19 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// Reads the body of `response` as JSON into `T`, as progenitor-client's
+/// `from_response` does, but moves the headers into the result instead of copying them.
+#[doc(hidden)]
+pub async fn decode_response<T: ::serde::de::DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let headers = ::std::mem::take(response.headers_mut());
+    let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    let inner = ::serde_json::from_slice(&full)
+        .map_err(|e| Error::InvalidResponsePayload(full, e))?;
+    Ok(ResponseValue::new(inner, status, headers))
 }
 /// The HTTP method and path template of an operation, by the operation id that
 /// `OperationInfo` carries; `None` for an id this spec does not have.

@@ -12,7 +12,7 @@ use crate::RateLimit;
 use crate::body;
 use crate::call;
 use crate::generated::{Client, operation_route};
-use crate::rate_limit::{request_id, retry_after};
+use crate::rate_limit::{REQUEST_ID, retry_after};
 use crate::retry::{Attempt, is_retryable};
 use crate::runtime::Runtime;
 
@@ -48,21 +48,29 @@ async fn send_with_retries(
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        let sent_at = Instant::now();
+        // Without a subscriber the span is disabled: no clock reads or formatting for it.
+        let sent_at = (!span.is_disabled()).then(Instant::now);
         let sent = send_once(http, runtime, &method, request).instrument(span.clone()).await;
-        span.record("elapsed_ms", sent_at.elapsed().as_millis() as u64);
+        if let Some(sent_at) = sent_at {
+            span.record("elapsed_ms", sent_at.elapsed().as_millis() as u64);
+        }
         call::record_attempt();
         let Sent { result, retry_on, unread } = sent;
         if let Ok(response) = &result {
+            let status = response.status();
             let headers = response.headers();
-            span.record("status", response.status().as_u16());
-            if let Some(id) = request_id(headers) {
-                span.record("request_id", id.as_str());
+            let rate_limit = RateLimit::from_headers(headers);
+            let request_id = headers.get(&REQUEST_ID);
+            if !span.is_disabled() {
+                span.record("status", status.as_u16());
+                if let Some(id) = request_id.and_then(|v| v.to_str().ok()) {
+                    span.record("request_id", id);
+                }
             }
-            if let Some(rl) = RateLimit::from_headers(headers) {
+            if let Some(rl) = rate_limit {
                 runtime.remember(rl);
             }
-            call::record_response(response.status(), headers);
+            call::record_response(status, rate_limit, request_id);
         }
         let answer = |result| finish(runtime, result, unread);
         // `None`: the answer (a whole body, or one over the size limit).

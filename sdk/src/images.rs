@@ -5,7 +5,7 @@ use std::future::{Future, IntoFuture};
 use std::num::NonZeroU64;
 use std::pin::Pin;
 
-use futures::stream::{Stream, TryStreamExt};
+use futures_util::stream::{Stream, TryStreamExt};
 
 use crate::Client;
 use crate::account_transfers::AccountTransfers;

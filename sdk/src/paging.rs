@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::num::NonZeroU64;
 
-use futures::stream::{self, Stream, TryStreamExt};
+use futures_util::stream::{self, Stream, TryStreamExt};
 
 use crate::call::Response;
 use crate::error::Error;

@@ -2,7 +2,14 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
+
+// Named once: looking a header up by `&str` parses and validates the name on every call.
+const LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+const RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
+/// The header carrying the API's request id.
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Where the account stands against the API's rate limit, from the `ratelimit-*` headers that
 /// come with every response, errors included.
@@ -20,9 +27,9 @@ impl RateLimit {
     /// Reads the three headers; `None` unless all three are present and numeric.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
         Some(RateLimit {
-            limit: header_u64(headers, "ratelimit-limit")?,
-            remaining: header_u64(headers, "ratelimit-remaining")?,
-            reset: header_u64(headers, "ratelimit-reset")?,
+            limit: header_u64(headers, &LIMIT)?,
+            remaining: header_u64(headers, &REMAINING)?,
+            reset: header_u64(headers, &RESET)?,
         })
     }
 
@@ -34,7 +41,7 @@ impl RateLimit {
     }
 }
 
-pub(crate) fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+fn header_u64(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
@@ -45,13 +52,16 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let secs = when.timestamp() - chrono::Utc::now().timestamp();
+    // The system clock directly: chrono's `clock` feature (and its time-zone crate) only for
+    // `Utc::now` is not worth its build time.
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let secs = when.timestamp() - now;
     Some(Duration::from_secs(secs.max(0) as u64))
 }
 
 /// The request id the API sends as `x-request-id`.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers.get("x-request-id")?.to_str().ok().map(str::to_owned)
+    headers.get(&REQUEST_ID)?.to_str().ok().map(str::to_owned)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use futures::stream::{self, Stream, StreamExt};
+use futures_util::stream::{self, Stream, StreamExt};
 
 use crate::Client;
 use crate::error::Error;
@@ -162,7 +162,7 @@ impl<'a> Wait<'a> {
     async fn run(mut self) -> Result<Action, Error> {
         let mut on_progress = self.on_progress.take();
         let events = self.into_stream();
-        futures::pin_mut!(events);
+        futures_util::pin_mut!(events);
         while let Some(event) = events.next().await {
             match event? {
                 WaitEvent::Progress(p) => {

@@ -1,0 +1,87 @@
+//! progenitor decodes every response with `ResponseValue::from_response`, which copies the
+//! response's whole header map before reading the body, then drops the original: a copy on
+//! every call that nothing needs. The pass appends `decode_response`, which does the same but
+//! moves the headers into the `ResponseValue`, and points every call at it. Status, headers,
+//! value and errors are exactly those `from_response` gives.
+
+use quote::{ToTokens, quote};
+use syn::visit_mut::{self, VisitMut};
+
+use crate::error::Error;
+
+/// Appends `decode_response` and calls it instead of `ResponseValue::from_response`.
+/// `module_path` is where the output is mounted (`crate::generated`).
+pub fn run(file: &mut syn::File, module_path: &str) -> Result<(), Error> {
+    let path: syn::Path = syn::parse_str(&format!("{module_path}::decode_response"))
+        .map_err(|e| Error::Emit { message: format!("module path `{module_path}`: {e}") })?;
+    let mut redirect = Redirect { to: path, count: 0 };
+    redirect.visit_file_mut(file);
+    if redirect.count == 0 {
+        return Ok(());
+    }
+    let tokens = quote! {
+        /// Reads the body of `response` as JSON into `T`, as progenitor-client's
+        /// `from_response` does, but moves the headers into the result instead of copying them.
+        #[doc(hidden)]
+        pub async fn decode_response<T: ::serde::de::DeserializeOwned, E>(
+            mut response: reqwest::Response,
+        ) -> Result<ResponseValue<T>, Error<E>> {
+            let status = response.status();
+            let headers = ::std::mem::take(response.headers_mut());
+            let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
+            let inner = ::serde_json::from_slice(&full).map_err(|e| Error::InvalidResponsePayload(full, e))?;
+            Ok(ResponseValue::new(inner, status, headers))
+        }
+    };
+    let items: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { message: e.to_string() })?;
+    file.items.extend(items.items);
+    Ok(())
+}
+
+struct Redirect {
+    to: syn::Path,
+    count: usize,
+}
+
+impl VisitMut for Redirect {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        visit_mut::visit_expr_call_mut(self, call);
+        if let syn::Expr::Path(func) = &mut *call.func
+            && func.path.to_token_stream().to_string().replace(' ', "").ends_with("ResponseValue::from_response")
+        {
+            func.path = self.to.clone();
+            self.count += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn generate(with_pass: bool) -> String {
+        let spec: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "2.0"},
+            "paths": {"/x": {"get": {"operationId": "x_get", "responses": {"200": {
+                "description": "ok",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}
+            }}}}}
+        }))
+        .unwrap();
+        let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
+        let mut file: syn::File = syn::parse2(tokens).unwrap();
+        if with_pass {
+            super::run(&mut file, "crate").unwrap();
+        }
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn responses_are_decoded_without_copying_headers() {
+        assert!(generate(false).contains("ResponseValue::from_response"));
+        let code = generate(true);
+        assert!(!code.contains("ResponseValue::from_response"), "{code}");
+        assert!(code.contains("crate::decode_response(response)"), "{code}");
+        assert!(code.contains("pub async fn decode_response"), "{code}");
+        assert!(code.contains("std::mem::take(response.headers_mut())"), "{code}");
+    }
+}
