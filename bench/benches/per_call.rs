@@ -5,6 +5,9 @@
 //! alone. Prints the median call of each, the spread over rounds, and `ratio sdk/raw: <number>`
 //! (the ratio of the medians) on a line of its own.
 //!
+//! Measured twice: on a current-thread runtime (the headline, where the client's own work
+//! weighs most) and on the multi-thread runtime `#[tokio::main]` gives.
+//!
 //! `cargo bench -p digitalocean-sdk-bench --bench per_call`
 
 use std::time::Instant;
@@ -16,13 +19,54 @@ use digitalocean_sdk_bench::{
 
 fn main() {
     let server = LoopbackServer::start(env!("CARGO_BIN_EXE_loopback-server"));
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-    let sdk = sdk_client(&server.base_url);
-    let raw = RawConvert::new(&server.base_url, &sdk_user_agent(&sdk));
-    let image = image();
-
     let (rounds, pairs, warmup) = if measuring() { (15, 2_000, 3_000) } else { (2, 5, 5) };
-    runtime.block_on(async {
+
+    // The headline: one thread does all the client work, so the SDK's own work weighs most.
+    let current = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    let one_thread = measure(&current, &server.base_url, rounds, pairs, warmup);
+    // For comparison, the runtime `#[tokio::main]` gives: connection tasks run on workers.
+    let multi = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+    let workers = measure(&multi, &server.base_url, rounds, pairs, warmup);
+
+    if !measuring() {
+        println!("per_call: smoke pass ok (run `cargo bench` to measure)");
+        return;
+    }
+    println!("per_call: {rounds} rounds x {pairs} pairs of sequential convert calls, one keep-alive connection each");
+    println!("-- current-thread runtime");
+    let headline = one_thread.report();
+    println!("-- multi-thread runtime (#[tokio::main])");
+    let multi_ratio = workers.report();
+    println!("multi-thread runtime sdk/raw: {multi_ratio:.3}");
+    println!("ratio sdk/raw: {headline:.3}");
+}
+
+struct Samples {
+    sdk: Vec<f64>,
+    raw: Vec<f64>,
+    round_ratios: Vec<f64>,
+}
+
+impl Samples {
+    /// Prints the figures; returns the ratio of the medians.
+    fn report(&self) -> f64 {
+        let (s, r, p) = (summarize(&self.sdk), summarize(&self.raw), summarize(&self.round_ratios));
+        let (s10, r10) = (percentile(&self.sdk, 0.10), percentile(&self.raw, 0.10));
+        println!("sdk  median {:.2} us/call (p10 {:.2}, min {:.2})", s.median, s10, s.min);
+        println!("raw  median {:.2} us/call (p10 {:.2}, min {:.2})", r.median, r10, r.min);
+        println!("per-round sdk/raw of medians: median {:.3} (min {:.3}, max {:.3})", p.median, p.min, p.max);
+        println!("p10 sdk/raw: {:.3}", s10 / r10);
+        s.median / r.median
+    }
+}
+
+/// Fresh clients on `runtime` (a pool's connections belong to the runtime that opened them),
+/// checked, warmed up, then timed.
+fn measure(runtime: &tokio::runtime::Runtime, base_url: &str, rounds: usize, pairs: usize, warmup: usize) -> Samples {
+    let image = image();
+    let (sdk, raw) = runtime.block_on(async {
+        let sdk = sdk_client(base_url);
+        let raw = RawConvert::new(base_url, &sdk_user_agent(&sdk));
         // Both answers must be the documented action before anything is timed.
         let typed = sdk.image_actions().convert(image).await.expect("the SDK call");
         let value = raw.send(IMAGE).await;
@@ -31,12 +75,13 @@ fn main() {
             sdk.image_actions().convert(image).await.expect("the SDK call");
             raw.send(IMAGE).await;
         }
+        (sdk, raw)
     });
 
     // Calls alternate one by one (the order flipping each pair), so that both see the same
     // machine: on a shared machine, load comes in bursts longer than a call. Each call is
     // timed alone; medians of single calls shrug off the calls a burst hit.
-    let (mut all_sdk, mut all_raw, mut round_ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let mut samples = Samples { sdk: Vec::new(), raw: Vec::new(), round_ratios: Vec::new() };
     runtime.block_on(async {
         for _ in 0..rounds {
             let (mut sdk_us, mut raw_us) = (Vec::with_capacity(pairs), Vec::with_capacity(pairs));
@@ -49,24 +94,12 @@ fn main() {
                     sdk_us.push(time_sdk(&sdk, image).await);
                 }
             }
-            round_ratios.push(summarize(&sdk_us).median / summarize(&raw_us).median);
-            all_sdk.extend(sdk_us);
-            all_raw.extend(raw_us);
+            samples.round_ratios.push(summarize(&sdk_us).median / summarize(&raw_us).median);
+            samples.sdk.extend(sdk_us);
+            samples.raw.extend(raw_us);
         }
     });
-
-    if !measuring() {
-        println!("per_call: smoke pass ok (run `cargo bench` to measure)");
-        return;
-    }
-    let (s, r, p) = (summarize(&all_sdk), summarize(&all_raw), summarize(&round_ratios));
-    let (s10, r10) = (percentile(&all_sdk, 0.10), percentile(&all_raw, 0.10));
-    println!("per_call: {rounds} rounds x {pairs} pairs of sequential convert calls, one keep-alive connection each");
-    println!("sdk  median {:.2} us/call (p10 {:.2}, min {:.2})", s.median, s10, s.min);
-    println!("raw  median {:.2} us/call (p10 {:.2}, min {:.2})", r.median, r10, r.min);
-    println!("per-round sdk/raw of medians: median {:.3} (min {:.3}, max {:.3})", p.median, p.min, p.max);
-    println!("p10 sdk/raw: {:.3}", s10 / r10);
-    println!("ratio sdk/raw: {:.3}", s.median / r.median);
+    samples
 }
 
 async fn time_sdk(sdk: &Client, image: ImageId) -> f64 {
