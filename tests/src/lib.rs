@@ -32,3 +32,19 @@ pub fn client_with(base_url: &str, retry: RetryPolicy) -> Client {
     let config = Client::builder(TEST_TOKEN).base_url(base_url).retry_policy(retry).build().expect("valid config");
     Client::from_config(config).expect("client")
 }
+
+/// Adds the rate-limit headers and an `x-request-id` (`req-from-header`) to a wiremock answer,
+/// as the API sends them with every response.
+pub fn with_rate_limit(t: wiremock::ResponseTemplate) -> wiremock::ResponseTemplate {
+    t.insert_header("ratelimit-limit", "5000")
+        .insert_header("ratelimit-remaining", "4321")
+        .insert_header("ratelimit-reset", "1700000000")
+        .insert_header("x-request-id", "req-from-header")
+}
+
+/// The one request a wiremock server saw; fails the test if it saw another number.
+pub async fn only_request(server: &wiremock::MockServer) -> wiremock::Request {
+    let mut requests = server.received_requests().await.expect("recording on");
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    requests.remove(0)
+}

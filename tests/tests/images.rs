@@ -13,7 +13,7 @@ use digitalocean_sdk::{
 };
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
-use tests::{TEST_TOKEN, client, fixture, fixture_json};
+use tests::{TEST_TOKEN, client, fixture, fixture_json, only_request, with_rate_limit};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -308,19 +308,6 @@ fn fixtures_are_the_upstream_examples() {
 
 // ---------------------------------------------------------------------------------------------
 // Operations on the wire
-
-fn with_rate_limit(t: ResponseTemplate) -> ResponseTemplate {
-    t.insert_header("ratelimit-limit", "5000")
-        .insert_header("ratelimit-remaining", "4321")
-        .insert_header("ratelimit-reset", "1700000000")
-        .insert_header("x-request-id", "req-from-header")
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.expect("recording on");
-    assert_eq!(requests.len(), 1, "expected exactly one request");
-    requests.remove(0)
-}
 
 fn sorted_query(r: &Request) -> Vec<(String, String)> {
     let mut query: Vec<(String, String)> = r.url.query_pairs().into_owned().collect();

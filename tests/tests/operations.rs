@@ -2,7 +2,7 @@
 
 use digitalocean_sdk::{ActionId, ActionStatus, Error, ImageId, RateLimit};
 use serde_json::{Value, json};
-use tests::{TEST_TOKEN, client, fixture_json};
+use tests::{TEST_TOKEN, client, fixture_json, only_request, with_rate_limit};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -11,20 +11,6 @@ const ACTION: ActionId = ActionId::new(36805527).unwrap();
 
 fn action_body() -> Value {
     fixture_json("image_action_post_201.json")
-}
-
-fn with_rate_limit(t: ResponseTemplate) -> ResponseTemplate {
-    t.insert_header("ratelimit-limit", "5000")
-        .insert_header("ratelimit-remaining", "4321")
-        .insert_header("ratelimit-reset", "1700000000")
-        .insert_header("x-request-id", "req-from-header")
-}
-
-/// The one request the server saw.
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.expect("recording on");
-    assert_eq!(requests.len(), 1, "expected exactly one request");
-    requests.remove(0)
 }
 
 fn header<'a>(r: &'a Request, name: &str) -> Option<&'a str> {
