@@ -48,7 +48,7 @@ fn paired_ratio(rounds: usize, batch: usize) {
             }
             ns(start)
         };
-        let (a, b) = if round % 2 == 0 {
+        let (a, b) = if round.is_multiple_of(2) {
             let a = time_typed();
             (a, time_value())
         } else {

@@ -32,7 +32,7 @@ async fn main() {
         let action = client.image_actions().convert(image).await.expect("the SDK call");
         assert_eq!(action.id.get(), 36805527);
         calls += 1;
-        if calls % 256 == 0 && start.elapsed() >= deadline {
+        if calls.is_multiple_of(256) && start.elapsed() >= deadline {
             break;
         }
     }
