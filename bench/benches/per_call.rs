@@ -86,7 +86,7 @@ fn measure(runtime: &tokio::runtime::Runtime, base_url: &str, rounds: usize, pai
         for _ in 0..rounds {
             let (mut sdk_us, mut raw_us) = (Vec::with_capacity(pairs), Vec::with_capacity(pairs));
             for pair in 0..pairs {
-                if pair % 2 == 0 {
+                if pair.is_multiple_of(2) {
                     sdk_us.push(time_sdk(&sdk, image).await);
                     raw_us.push(time_raw(&raw).await);
                 } else {

@@ -1,5 +1,4 @@
-//! https out of the box. With the default feature `tls-ring`: rustls with the `ring` provider
-//! (it builds faster than aws-lc-rs and needs no C toolchain beyond what `ring` brings). With
+//! https out of the box. With the default feature `tls-ring`: rustls with the `ring` provider. With
 //! `tls-aws-lc-rs`: reqwest's own default, aws-lc-rs. With neither, the application installs
 //! a rustls provider itself.
 

@@ -15,5 +15,7 @@ pub async fn post_json(url: &str, token: &str, body: &str) -> Result<String, req
         .send()
         .await?
         .error_for_status()?;
-    tokio::time::timeout(std::time::Duration::from_secs(30), response.text()).await.unwrap_or_else(|_| Ok(String::new()))
+    tokio::time::timeout(std::time::Duration::from_secs(30), response.text())
+        .await
+        .unwrap_or_else(|_| Ok(String::new()))
 }
