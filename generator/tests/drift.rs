@@ -3,6 +3,8 @@
 //! multi-file fixture always, and on the committed fragments against upstream's real spec when
 //! `DO_UPSTREAM_SPEC` names its `specification/` folder.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use generator::vendor::{self, Selection, drift};
@@ -151,16 +153,6 @@ fn malformed_entries_are_errors() {
 
 // Against upstream's real spec.
 
-fn upstream() -> Option<PathBuf> {
-    match std::env::var_os("DO_UPSTREAM_SPEC") {
-        Some(dir) => Some(vendor::find_root(Path::new(&dir)).expect("DO_UPSTREAM_SPEC holds an OpenAPI root")),
-        None => {
-            println!("skipped: DO_UPSTREAM_SPEC unset (point it at upstream's specification/ folder)");
-            None
-        }
-    }
-}
-
 fn committed() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(workspace().join("openapi"))
         .unwrap()
@@ -174,7 +166,7 @@ fn committed() -> Vec<PathBuf> {
 
 #[test]
 fn committed_fragments_have_only_declared_drift() {
-    let Some(root) = upstream() else { return };
+    let Some(root) = common::upstream() else { return };
     let files = committed();
     assert!(!files.is_empty());
     for file in files {
@@ -185,7 +177,7 @@ fn committed_fragments_have_only_declared_drift() {
 
 /// The image-actions fragment with one change, checked against upstream: the report names it.
 fn image_actions_with(change: impl FnOnce(&mut Value), name: &str) -> Option<drift::Report> {
-    let root = upstream()?;
+    let root = common::upstream()?;
     let mut doc = load::read(&workspace().join("openapi/image-actions.yaml")).unwrap().doc;
     change(&mut doc);
     Some(drift::check(&root, &temp_fragment(name, &doc)).unwrap())

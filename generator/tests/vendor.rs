@@ -1,6 +1,8 @@
 //! Vendoring from a multi-file spec: the project's small fixture (always), and upstream's real
 //! spec when `DO_UPSTREAM_SPEC` names its `specification/` folder.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use generator::vendor::{self, Selection};
@@ -207,19 +209,9 @@ fn the_root_is_found_in_a_folder() {
     assert!(e.contains("no OpenAPI root document"), "{e}");
 }
 
-fn upstream() -> Option<PathBuf> {
-    match std::env::var_os("DO_UPSTREAM_SPEC") {
-        Some(dir) => Some(vendor::find_root(Path::new(&dir)).expect("DO_UPSTREAM_SPEC holds an OpenAPI root")),
-        None => {
-            println!("skipped: DO_UPSTREAM_SPEC unset (point it at upstream's specification/ folder)");
-            None
-        }
-    }
-}
-
 #[test]
 fn upstream_image_actions_vendor_and_generate() {
-    let Some(root) = upstream() else { return };
+    let Some(root) = common::upstream() else { return };
     let selection = ops(&["imageActions_list", "imageActions_post", "imageActions_get"]);
     let text = vendor::vendor(&root, &selection, "test").unwrap();
     let doc = parsed(&text);
