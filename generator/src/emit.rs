@@ -127,7 +127,8 @@ pub fn emit_tokens(doc: &Value, open_enums: &[OpenEnum], settings: &Settings) ->
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { message: e.to_string() })?;
     output::strip_api_version_header::run(&mut file);
     output::drop_empty_header_map::run(&mut file);
-    output::move_response_headers::run(&mut file, &settings.module_path)?;
+    output::format_integer_path_params::run(&mut file);
+    output::move_response_headers::run(&mut file, &settings.module_path, settings.body_reader.as_deref())?;
     output::insert_open_enums::run(&mut file, open_enums)?;
     output::operation_routes::run(&mut file, doc)?;
     Ok(prettyplease::unparse(&file))

@@ -32,6 +32,10 @@ pub struct Settings {
     pub hooks_expected: bool,
     /// Extra derives for every generated type.
     pub derives: Vec<String>,
+    /// An async function, `(reqwest::Response) -> reqwest::Result<bytes::Bytes>`, that the
+    /// generated code reads response bodies with instead of `Response::bytes`: for hooks that
+    /// read the body themselves and carry it on the response. `None`: `Response::bytes`.
+    pub body_reader: Option<String>,
     /// The command named in the `@generated` header.
     pub command: String,
 }
@@ -43,6 +47,7 @@ impl Default for Settings {
             inner_type: None,
             hooks_expected: false,
             derives: vec!["PartialEq".into()],
+            body_reader: None,
             command: "cargo xtask generate".into(),
         }
     }

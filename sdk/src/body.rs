@@ -3,9 +3,13 @@
 //! progenitor reads every body whole (`Response::bytes`) after the hooks have returned, with no
 //! limit: a misbehaving server (or proxy) could make the client buffer gigabytes, and a body that
 //! breaks off half-way would be out of the retry loop's reach. So the hooks read the body
-//! themselves, at most [`Config::max_response_bytes`](crate::Config::max_response_bytes) of it,
-//! and hand progenitor a response whose body is already in memory, or one whose body fails at
-//! once with what went wrong, which [`call`](crate::call) then turns into the SDK's error.
+//! themselves, at most [`Config::max_response_bytes`](crate::Config::max_response_bytes) of it.
+//! A whole body travels on, in the call's record (or, for a generated builder used on its own,
+//! in the response's extensions), and the generated code reads it with [`bytes`] (the
+//! generator's `body_reader` setting). A body that failed is handed on as a new
+//! response whose body fails at once with what went wrong, which [`call`](crate::call) then
+//! turns into the SDK's error: `reqwest::Error` has no constructor, so failing a body is the
+//! only way to give progenitor one.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -15,11 +19,13 @@ use std::task::{Context, Poll};
 use bytes::{Bytes, BytesMut};
 use reqwest::ResponseBuilderExt;
 
+use crate::call;
+
 type BoxError = Box<dyn StdError + Send + Sync>;
 
 /// What reading a response body came to. Every variant carries a response to hand on.
 pub(crate) enum Read {
-    /// The whole body arrived and is in memory.
+    /// The whole body arrived; [`bytes`] hands it on.
     Whole(reqwest::Response),
     /// The body is (or says it is) larger than the limit; its body fails with [`TooLarge`].
     TooLarge(reqwest::Response),
@@ -41,6 +47,23 @@ impl fmt::Display for TooLarge {
 
 impl StdError for TooLarge {}
 
+/// A body read in full by [`read`], carried in the response's extensions outside a call.
+#[derive(Clone)]
+struct ReadBody(Bytes);
+
+/// The body of `response`: the one [`read`] took already, else read now (a response that did
+/// not pass through the hooks). The generated code reads every body with this, right after the
+/// hooks return the response.
+pub(crate) async fn bytes(mut response: reqwest::Response) -> reqwest::Result<Bytes> {
+    if let Some(body) = call::take_body() {
+        return Ok(body);
+    }
+    match response.extensions_mut().remove::<ReadBody>() {
+        Some(ReadBody(body)) => Ok(body),
+        None => response.bytes().await,
+    }
+}
+
 /// Reads at most `limit` bytes of the body; a larger one is abandoned at the first chunk past
 /// the limit (or at once, when `Content-Length` says so), never buffered.
 pub(crate) async fn read(mut response: reqwest::Response, limit: u64) -> Read {
@@ -48,15 +71,30 @@ pub(crate) async fn read(mut response: reqwest::Response, limit: u64) -> Read {
     if declared.is_some_and(|n| n > limit) {
         return Read::TooLarge(rebuild(&response, failing(TooLarge { limit })));
     }
-    // Preallocate what the server announced, within reason: it may announce and not send.
-    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(1 << 20) as usize);
+    let mut received: u64 = 0;
+    // A body that comes in one chunk (most do) is kept as it is; a second chunk starts a copy.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
-                if (buf.len() + chunk.len()) as u64 > limit {
+                received += chunk.len() as u64;
+                if received > limit {
                     return Read::TooLarge(rebuild(&response, failing(TooLarge { limit })));
                 }
-                buf.extend_from_slice(&chunk);
+                match (&mut joined, first.take()) {
+                    (Some(buf), _) => buf.extend_from_slice(&chunk),
+                    (None, None) => first = Some(chunk),
+                    (None, Some(head)) => {
+                        // Preallocate what the server announced, within reason: it may
+                        // announce and not send.
+                        let expected = declared.unwrap_or(0).min(1 << 20) as usize;
+                        let mut buf = BytesMut::with_capacity(expected.max(head.len() + chunk.len()));
+                        buf.extend_from_slice(&head);
+                        buf.extend_from_slice(&chunk);
+                        joined = Some(buf);
+                    }
+                }
             }
             Ok(None) => break,
             Err(e) => {
@@ -66,7 +104,13 @@ pub(crate) async fn read(mut response: reqwest::Response, limit: u64) -> Read {
             }
         }
     }
-    Read::Whole(rebuild(&response, reqwest::Body::from(buf.freeze())))
+    let body = joined.map(BytesMut::freeze).or(first).unwrap_or_default();
+    // Within a call the body waits in the call's record (no allocation); a generated builder
+    // used on its own gets it on the response.
+    if let Err(body) = call::keep_body(body) {
+        response.extensions_mut().insert(ReadBody(body));
+    }
+    Read::Whole(response)
 }
 
 /// A response with the status, version, headers and URL of `like`, and `body`.

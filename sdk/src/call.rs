@@ -5,7 +5,10 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::ops::Deref;
+use std::pin::Pin;
 
+use bytes::Bytes;
+use futures_util::FutureExt;
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, LOCATION};
@@ -14,7 +17,7 @@ use serde::de::DeserializeOwned;
 use crate::body;
 use crate::config::Token;
 use crate::error::{ApiError, Error, excerpt, redact};
-use crate::rate_limit::{request_id, retry_after};
+use crate::rate_limit::{REQUEST_ID, request_id, retry_after};
 use crate::{RateLimit, types};
 
 /// What the hooks saw of the latest response. Only what the SDK reads is kept, never the
@@ -26,6 +29,8 @@ struct Record {
     request_id: Option<HeaderValue>,
     attempts: u32,
     token: Option<Token>,
+    /// The body of the latest response, read by the hooks, for the generated code to take.
+    body: Option<Bytes>,
 }
 
 tokio::task_local! {
@@ -35,6 +40,22 @@ tokio::task_local! {
 /// The token in use, to be redacted from whatever the server sends back into an error.
 pub(crate) fn record_token(token: Option<&Token>) {
     let _ = RECORD.try_with(|r| r.borrow_mut().token = token.cloned());
+}
+
+/// Keeps a body the hooks read for [`take_body`]; hands it back outside a call (a generated
+/// builder used directly), where the caller carries it on the response instead.
+///
+/// One slot is enough: a call runs one request at a time, and the generated code takes the
+/// body of each response right after the hooks return it.
+pub(crate) fn keep_body(body: Bytes) -> Result<(), Bytes> {
+    let mut body = Some(body);
+    let _ = RECORD.try_with(|r| r.borrow_mut().body = body.take());
+    body.map_or(Ok(()), Err)
+}
+
+/// The body [`keep_body`] kept, if any.
+pub(crate) fn take_body() -> Option<Bytes> {
+    RECORD.try_with(|r| r.borrow_mut().body.take()).ok().flatten()
 }
 
 pub(crate) fn record_attempt() {
@@ -56,7 +77,8 @@ pub struct Response<T> {
     value: T,
     status: StatusCode,
     rate_limit: Option<RateLimit>,
-    request_id: Option<String>,
+    // Kept as the header value: most callers never ask, and a `String` would cost every call.
+    request_id: Option<HeaderValue>,
     attempts: u32,
 }
 
@@ -78,7 +100,7 @@ impl<T> Response<T> {
 
     /// The `x-request-id` header.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.request_id.as_ref().and_then(|v| v.to_str().ok())
     }
 
     /// How many attempts the call took (1 unless it was retried).
@@ -117,44 +139,76 @@ where
     RECORD.scope(RefCell::new(Record::default()), async move {
         let result = send.await;
         let record = RECORD.with(RefCell::take);
-        let (status, attempts) = (record.status, record.attempts);
-        let recorded_id = record.request_id.as_ref();
-        let token = record.token.as_ref().map(Token::expose);
         match result {
             Ok(rv) => {
                 // A success always passed through the hooks, which read its headers
                 // already; parse them here only for a response they did not see.
-                let (rate_limit, request_id) = if status.is_some() {
-                    (record.rate_limit, recorded_id.and_then(header_text))
+                let (rate_limit, request_id) = if record.status.is_some() {
+                    (record.rate_limit, record.request_id)
                 } else {
-                    (RateLimit::from_headers(rv.headers()), request_id(rv.headers()))
+                    (RateLimit::from_headers(rv.headers()), rv.headers().get(&REQUEST_ID).cloned())
                 };
                 Ok(Response {
                     status: rv.status(),
                     rate_limit,
                     request_id,
-                    attempts: attempts.max(1),
+                    attempts: record.attempts.max(1),
                     value: rv.into_inner(),
                 })
             }
+            Err(e) => Err(failure::<T>(e, record).await),
+        }
+    })
+}
+
+/// [`run`], then `f` on the value: `run_map(send, |r| r.action)` unwraps the API's envelope.
+/// A plain function rather than `async`, so that the resource methods built on it can return
+/// this future as it is instead of wrapping (and copying) it in one more state machine.
+pub(crate) fn run_map<T, U, F>(send: F, f: impl FnOnce(T) -> U) -> impl Future<Output = Result<Response<U>, Error>>
+where
+    T: DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<T>, GenError<types::Error>>>,
+{
+    FutureExt::map(run(send), move |result| result.map(|response| response.map(f)))
+}
+
+/// The error a failed call comes to. Out of line and behind a pointer: kept out of the
+/// success path, its code does not crowd the instruction cache on every call.
+#[cold]
+#[inline(never)]
+fn failure<T: DeserializeOwned>(
+    e: GenError<types::Error>,
+    record: Record,
+) -> Pin<Box<dyn Future<Output = Error> + Send>> {
+    Box::pin(async move {
+        let kept_body = record.body;
+        let status = record.status;
+        let recorded_id = record.request_id.as_ref();
+        let token = record.token.as_ref().map(Token::expose);
+        match e {
             // A status the operation does not describe: its body (already in memory, read
             // by the hooks within the size limit) is worth showing.
-            Err(GenError::UnexpectedResponse(response)) => {
+            GenError::UnexpectedResponse(response) => {
                 let status = response.status();
                 let request_id = redacted_request_id(response.headers(), token);
                 let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-                let excerpt = match response.bytes().await {
+                // The hooks' read of it was kept in the record, which this call has taken.
+                let read = match kept_body {
+                    Some(body) => Ok(body),
+                    None => body::bytes(response).await,
+                };
+                let excerpt = match read {
                     Ok(body) => excerpt(&body, 200, token),
                     Err(e) => match body::too_large(&e) {
-                        Some(t) => return Err(Error::ResponseTooLarge { status, request_id, limit: t.limit }),
+                        Some(t) => return Error::ResponseTooLarge { status, request_id, limit: t.limit },
                         None => String::new(),
                     },
                 };
-                Err(Error::UnexpectedStatus { status, request_id, location, excerpt })
+                Error::UnexpectedStatus { status, request_id, location, excerpt }
             }
             // serde_json says what is wrong but not where; decoding again (only on this
             // failure path) with the path tracked names the field: `action.id`.
-            Err(GenError::InvalidResponsePayload(body, err)) => {
+            GenError::InvalidResponsePayload(body, err) => {
                 let path = match status {
                     Some(s) if !s.is_success() => field_path::<types::Error>(&body),
                     _ => field_path::<T>(&body),
@@ -163,14 +217,14 @@ where
                     Some(path) => format!("at `{path}`: {err}"),
                     None => err.to_string(),
                 };
-                Err(Error::Decode {
+                Error::Decode {
                     status,
                     request_id: recorded_id.and_then(header_text).map(|id| redact(&id, token)),
                     reason: redact(&reason, token),
                     excerpt: excerpt(&body, 200, token),
-                })
+                }
             }
-            Err(e) => Err(convert(e, status, recorded_id, token)),
+            e => convert(e, status, recorded_id, token),
         }
     })
 }

@@ -1,6 +1,7 @@
 //! How a [`Client`](crate::Client) is set up: token, base URL, user agent, timeouts, retries.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::Error;
@@ -22,14 +23,16 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// An API token. It is kept out of every `Debug` and `Display` output: both print
 /// `Token(<redacted>)`, so a token cannot leak through logs, errors or panics.
+///
+/// Cloning is cheap (the text is shared): every call hands the token to its error path.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+pub struct Token(Arc<str>);
 
 impl Token {
     /// Wraps a token. Surrounding white space (a trailing newline from a file) is trimmed.
     pub fn new(token: impl Into<String>) -> Self {
         let token = token.into();
-        Token(token.trim().to_owned())
+        Token(Arc::from(token.trim()))
     }
 
     /// Reads the token from `DIGITALOCEAN_TOKEN`.
@@ -98,7 +101,7 @@ impl Config {
     /// [`Config::from_env`], left open for more settings.
     pub fn builder_from_env() -> Result<ConfigBuilder, Error> {
         let token = Token::from_env()?;
-        let mut builder = Config::builder(token.0);
+        let mut builder = Config::builder(token.expose());
         if let Ok(url) = std::env::var(BASE_URL_ENV)
             && !url.trim().is_empty()
         {

@@ -2884,9 +2884,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ActionResponse>, Error<types::Error>> {
             let Self { client, action_id } = self;
             let action_id = action_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v2/actions/{}", client.baseurl, encode_path(& action_id.to_string()),
-            );
+            let url = format!("{}/v2/actions/{}", client.baseurl, action_id,);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3278,9 +3276,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ImageUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v2/images/{}", client.baseurl, encode_path(& image_id.to_string()),
-            );
+            let url = format!("{}/v2/images/{}", client.baseurl, image_id,);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3349,9 +3345,7 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, image_id } = self;
             let image_id = image_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v2/images/{}", client.baseurl, encode_path(& image_id.to_string()),
-            );
+            let url = format!("{}/v2/images/{}", client.baseurl, image_id,);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3437,8 +3431,7 @@ pub mod builder {
             let image_id = image_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/images/{}/account_transfer", client.baseurl, encode_path(&
-                image_id.to_string()),
+                "{}/v2/images/{}/account_transfer", client.baseurl, image_id,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -3544,8 +3537,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/images/{}/account_transfer/accept", client.baseurl, encode_path(&
-                image_id.to_string()),
+                "{}/v2/images/{}/account_transfer/accept", client.baseurl, image_id,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -3647,8 +3639,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/images/{}/account_transfer/cancel", client.baseurl, encode_path(&
-                image_id.to_string()),
+                "{}/v2/images/{}/account_transfer/cancel", client.baseurl, image_id,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -3750,8 +3741,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/images/{}/account_transfer/decline", client.baseurl, encode_path(&
-                image_id.to_string()),
+                "{}/v2/images/{}/account_transfer/decline", client.baseurl, image_id,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -3855,10 +3845,7 @@ pub mod builder {
             let image_id = image_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v2/images/{}/actions", client.baseurl, encode_path(& image_id
-                .to_string()),
-            );
+            let url = format!("{}/v2/images/{}/actions", client.baseurl, image_id,);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3942,10 +3929,7 @@ pub mod builder {
             let Self { client, image_id, body } = self;
             let image_id = image_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v2/images/{}/actions", client.baseurl, encode_path(& image_id
-                .to_string()),
-            );
+            let url = format!("{}/v2/images/{}/actions", client.baseurl, image_id,);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4032,8 +4016,7 @@ pub mod builder {
             let image_id = image_id.map_err(Error::InvalidRequest)?;
             let action_id = action_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/images/{}/actions/{}", client.baseurl, encode_path(& image_id
-                .to_string()), encode_path(& action_id.to_string()),
+                "{}/v2/images/{}/actions/{}", client.baseurl, image_id, action_id,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -4084,7 +4067,7 @@ pub async fn decode_response<T: ::serde::de::DeserializeOwned, E>(
 ) -> Result<ResponseValue<T>, Error<E>> {
     let status = response.status();
     let headers = ::std::mem::take(response.headers_mut());
-    let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    let full = crate::body::bytes(response).await.map_err(Error::ResponseBodyError)?;
     let inner = ::serde_json::from_slice(&full)
         .map_err(|e| Error::InvalidResponsePayload(full, e))?;
     Ok(ResponseValue::new(inner, status, headers))

@@ -4,7 +4,7 @@ use std::num::NonZeroU64;
 
 use crate::Client;
 use crate::actions::ListActions;
-use crate::call::{Response, run};
+use crate::call::{Response, run, run_map};
 use crate::error::Error;
 use crate::ids::{ActionId, ImageId};
 use crate::types::{Action, ImageAction, RegionSlug};
@@ -34,8 +34,8 @@ impl<'a> ImageActions<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn convert(&self, image: ImageId) -> Result<Response<Action>, Error> {
-        self.start(image, ImageAction::Convert).await
+    pub fn convert(&self, image: ImageId) -> impl Future<Output = Result<Response<Action>, Error>> + Send + 'a {
+        self.start(image, ImageAction::Convert)
     }
 
     /// Starts copying the image to `region`; returns the new action. Any slug is accepted:
@@ -45,9 +45,13 @@ impl<'a> ImageActions<'a> {
     }
 
     /// Starts any image action. Never retried unless the server certainly did not act on it.
-    pub async fn start(&self, image: ImageId, action: ImageAction) -> Result<Response<Action>, Error> {
+    pub fn start(
+        &self,
+        image: ImageId,
+        action: ImageAction,
+    ) -> impl Future<Output = Result<Response<Action>, Error>> + Send + 'a {
         let send = self.client.image_actions_post().image_id(NonZeroU64::from(image)).body(action).send();
-        Ok(run(send).await?.map(|r| r.action))
+        run_map(send, |r| r.action)
     }
 
     /// Reads one action of the image.

@@ -2,13 +2,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-// Named once: looking a header up by `&str` parses and validates the name on every call.
-const LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
-const REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
-const RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
-/// The header carrying the API's request id.
+/// The header carrying the API's request id. Named once: looking a header up by `&str` parses
+/// and validates the name on every call.
 pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Where the account stands against the API's rate limit, from the `ratelimit-*` headers that
@@ -26,11 +23,7 @@ pub struct RateLimit {
 impl RateLimit {
     /// Reads the three headers; `None` unless all three are present and numeric.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        Some(RateLimit {
-            limit: header_u64(headers, &LIMIT)?,
-            remaining: header_u64(headers, &REMAINING)?,
-            reset: header_u64(headers, &RESET)?,
-        })
+        scan(headers).0
     }
 
     /// The time left until the window resets, measured against this machine's clock (zero if
@@ -41,8 +34,39 @@ impl RateLimit {
     }
 }
 
-fn header_u64(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
-    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+/// The rate limit and the `x-request-id` of a response, in one pass over its headers. This
+/// runs on every response: four lookups by name, each hashing the name, cost several times
+/// more than one walk over the dozen headers a response has.
+pub(crate) fn scan(headers: &HeaderMap) -> (Option<RateLimit>, Option<&HeaderValue>) {
+    let (mut limit, mut remaining, mut reset, mut request_id) = (None, None, None, None);
+    // A name's first value, as `HeaderMap::get` gives it: later repeats are ignored.
+    for (name, value) in headers {
+        match name.as_str() {
+            "ratelimit-limit" if limit.is_none() => limit = Some(value),
+            "ratelimit-remaining" if remaining.is_none() => remaining = Some(value),
+            "ratelimit-reset" if reset.is_none() => reset = Some(value),
+            "x-request-id" if request_id.is_none() => request_id = Some(value),
+            _ => {}
+        }
+    }
+    let rate_limit =
+        || Some(RateLimit { limit: number(limit?)?, remaining: number(remaining?)?, reset: number(reset?)? });
+    (rate_limit(), request_id)
+}
+
+/// What `value.to_str()?.trim().parse::<u64>()` accepts (blanks around an optional `+` and
+/// decimal digits), in one pass instead of three.
+fn number(value: &HeaderValue) -> Option<u64> {
+    // A header value holds no line breaks or other controls but tab: trimming ASCII white
+    // space is trimming what `str::trim` would.
+    let digits = value.as_bytes().trim_ascii();
+    let digits = digits.strip_prefix(b"+").unwrap_or(digits);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &b| {
+        if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u64::from(b - b'0')) } else { None }
+    })
 }
 
 /// The `Retry-After` header as a duration: either delay-seconds or an HTTP date.
@@ -76,6 +100,51 @@ mod tests {
         assert_eq!(RateLimit::from_headers(&h), None);
         h.insert("ratelimit-reset", "1700000000".parse().unwrap());
         assert_eq!(RateLimit::from_headers(&h), Some(RateLimit { limit: 5000, remaining: 4999, reset: 1_700_000_000 }));
+        h.insert("ratelimit-limit", "lots".parse().unwrap());
+        assert_eq!(RateLimit::from_headers(&h), None);
+    }
+
+    #[test]
+    fn numbers_are_read_as_str_parse_reads_them() {
+        let reference = |v: &HeaderValue| v.to_str().ok()?.trim().parse::<u64>().ok();
+        let cases: &[&[u8]] = &[
+            b"0",
+            b"5000",
+            b" 42\t",
+            b"+7",
+            b"++7",
+            b"+",
+            b"",
+            b"  ",
+            b"-1",
+            b"1.5",
+            b"12a",
+            b"007",
+            b"18446744073709551615",
+            b"18446744073709551616",
+            b"99999999999999999999",
+            b"4 2",
+            b"\xc3\xa9",
+        ];
+        for bytes in cases {
+            let value = HeaderValue::from_bytes(bytes).unwrap();
+            assert_eq!(number(&value), reference(&value), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn the_first_value_of_a_repeated_header_counts() {
+        let mut h = HeaderMap::new();
+        h.append("x-request-id", "first".parse().unwrap());
+        h.append("x-request-id", "second".parse().unwrap());
+        for (name, value) in [("ratelimit-limit", " 5000 "), ("ratelimit-remaining", "1"), ("ratelimit-reset", "9")] {
+            h.append(name, value.parse().unwrap());
+            h.append(name, "7".parse().unwrap());
+        }
+        let (rate_limit, request_id) = scan(&h);
+        assert_eq!(rate_limit, Some(RateLimit { limit: 5000, remaining: 1, reset: 9 }));
+        assert_eq!(request_id.and_then(|v| v.to_str().ok()), Some("first"));
+        assert_eq!(h.get(&REQUEST_ID).and_then(|v| v.to_str().ok()), Some("first"));
     }
 
     #[test]

@@ -7,12 +7,16 @@ pub const SPEC_DIR: &str = "openapi";
 pub const OUTPUT: &str = "sdk/src/generated.rs";
 
 /// The settings that fit the `sdk` crate: the output is mounted at `crate::generated`, and the
-/// client carries the runtime (retry policy, rate limit) that the hand-written hooks use.
+/// client carries the runtime (retry policy, rate limit) that the hand-written hooks use, and
+/// bodies are taken from what the hooks read.
 pub fn settings() -> generator::Settings {
     generator::Settings {
         module_path: "crate::generated".into(),
         inner_type: Some("crate::runtime::Runtime".into()),
         hooks_expected: true,
+        // The hooks read every body inside the retry loop and carry it on the response
+        // (`sdk/src/body.rs`); reading it again with `Response::bytes` would find it drained.
+        body_reader: Some("crate::body::bytes".into()),
         ..generator::Settings::default()
     }
 }
