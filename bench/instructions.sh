@@ -4,6 +4,8 @@
 # load, so they show where the SDK's per-call cost goes even when timings are noisy.
 #
 # Usage: bench/instructions.sh [CALLS]   (default 1000; needs valgrind)
+# With OUT_DIR set, the cachegrind files stay there (<kind>.<calls>.cg), for cg_annotate to say
+# which functions the counts come from.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls="${1:-1000}"
@@ -18,7 +20,7 @@ case "$url" in http://127.0.0.1:*) ;; *) echo "the loopback server did not start
 
 # Ir, I1 misses, D1 misses (reads + writes) of one run.
 count() {
-    valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null \
+    valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file="${OUT_DIR:-$work}/$1.$2.cg" \
         target/release/call-loop "$1" "$2" "$url" 2>&1 |
         awk '/I *refs:/ {gsub(",","",$4); ir=$4} /I1 *misses:/ {gsub(",","",$4); i1=$4}
              /D1 *misses:/ {gsub(",","",$4); d1=$4} END {print ir, i1, d1}'

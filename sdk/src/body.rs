@@ -23,14 +23,26 @@ use crate::call;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
-/// What reading a response body came to. Every variant carries a response to hand on.
+/// What reading a response body came to.
 pub(crate) enum Read {
     /// The whole body arrived; [`bytes`] hands it on.
-    Whole(reqwest::Response),
-    /// The body is (or says it is) larger than the limit; its body fails with [`TooLarge`].
-    TooLarge(reqwest::Response),
-    /// The body broke off (reset, timeout); its body fails with that error.
-    Broken { response: reqwest::Response, timed_out: bool },
+    Whole,
+    /// The body is (or says it is) larger than the limit.
+    TooLarge,
+    /// The body broke off (reset, timeout).
+    Broken { error: reqwest::Error, timed_out: bool },
+}
+
+impl Read {
+    /// The response to hand on after this read: the same one when the body is whole, else one
+    /// whose body fails with what went wrong.
+    pub(crate) fn hand_on(self, response: reqwest::Response, limit: u64) -> reqwest::Response {
+        match self {
+            Read::Whole => response,
+            Read::TooLarge => rebuild(&response, failing(TooLarge { limit })),
+            Read::Broken { error, .. } => rebuild(&response, failing(error)),
+        }
+    }
 }
 
 /// The error a body larger than the limit fails with; [`call`](crate::call) looks for it.
@@ -65,11 +77,12 @@ pub(crate) async fn bytes(mut response: reqwest::Response) -> reqwest::Result<By
 }
 
 /// Reads at most `limit` bytes of the body; a larger one is abandoned at the first chunk past
-/// the limit (or at once, when `Content-Length` says so), never buffered.
-pub(crate) async fn read(mut response: reqwest::Response, limit: u64) -> Read {
+/// the limit (or at once, when `Content-Length` says so), never buffered. Borrows the response
+/// rather than taking it: the future (allocated with every call) is smaller that way.
+pub(crate) async fn read(response: &mut reqwest::Response, limit: u64) -> Read {
     let declared = response.content_length();
     if declared.is_some_and(|n| n > limit) {
-        return Read::TooLarge(rebuild(&response, failing(TooLarge { limit })));
+        return Read::TooLarge;
     }
     let mut received: u64 = 0;
     // A body that comes in one chunk (most do) is kept as it is; a second chunk starts a copy.
@@ -80,7 +93,7 @@ pub(crate) async fn read(mut response: reqwest::Response, limit: u64) -> Read {
             Ok(Some(chunk)) => {
                 received += chunk.len() as u64;
                 if received > limit {
-                    return Read::TooLarge(rebuild(&response, failing(TooLarge { limit })));
+                    return Read::TooLarge;
                 }
                 match (&mut joined, first.take()) {
                     (Some(buf), _) => buf.extend_from_slice(&chunk),
@@ -97,10 +110,9 @@ pub(crate) async fn read(mut response: reqwest::Response, limit: u64) -> Read {
                 }
             }
             Ok(None) => break,
-            Err(e) => {
-                let timed_out = e.is_timeout();
-                let response = rebuild(&response, failing(e));
-                return Read::Broken { response, timed_out };
+            Err(error) => {
+                let timed_out = error.is_timeout();
+                return Read::Broken { error, timed_out };
             }
         }
     }
@@ -110,7 +122,7 @@ pub(crate) async fn read(mut response: reqwest::Response, limit: u64) -> Read {
     if let Err(body) = call::keep_body(body) {
         response.extensions_mut().insert(ReadBody(body));
     }
-    Read::Whole(response)
+    Read::Whole
 }
 
 /// A response with the status, version, headers and URL of `like`, and `body`.

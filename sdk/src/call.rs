@@ -34,7 +34,9 @@ struct Record {
 }
 
 tokio::task_local! {
-    static RECORD: RefCell<Record>;
+    // Boxed: the task-local is swapped in and out of thread-local storage on every poll of
+    // the call, and a pointer is cheaper to swap than the record.
+    static RECORD: Box<RefCell<Record>>;
 }
 
 /// The token in use, to be redacted from whatever the server sends back into an error.
@@ -136,9 +138,9 @@ where
     // The builder's future is a few KiB; boxed once here, it is not copied again into every
     // future that awaits this one (`convert` → `start` → `run`), which measured slower.
     let send = Box::pin(send);
-    RECORD.scope(RefCell::new(Record::default()), async move {
+    RECORD.scope(Box::default(), async move {
         let result = send.await;
-        let record = RECORD.with(RefCell::take);
+        let record = RECORD.with(|r| r.take());
         match result {
             Ok(rv) => {
                 // A success always passed through the hooks, which read its headers
