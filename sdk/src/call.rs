@@ -8,7 +8,6 @@ use std::ops::Deref;
 use std::pin::Pin;
 
 use bytes::Bytes;
-use futures_util::FutureExt;
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, LOCATION};
@@ -135,8 +134,19 @@ where
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::Error>>>,
 {
+    run_map(send, |value| value)
+}
+
+/// [`run`], then `f` on the value: `run_map(send, |r| r.action)` unwraps the API's envelope.
+/// A plain function rather than `async`, so that the resource methods built on it can return
+/// this future as it is instead of wrapping (and copying) it in one more state machine.
+pub(crate) fn run_map<T, U, F>(send: F, f: impl FnOnce(T) -> U) -> impl Future<Output = Result<Response<U>, Error>>
+where
+    T: DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<T>, GenError<types::Error>>>,
+{
     // The builder's future is a few KiB; boxed once here, it is not copied again into every
-    // future that awaits this one (`convert` → `start` → `run`), which measured slower.
+    // future that awaits this one, which measured slower.
     let send = Box::pin(send);
     RECORD.scope(Box::default(), async move {
         let result = send.await;
@@ -155,23 +165,12 @@ where
                     rate_limit,
                     request_id,
                     attempts: record.attempts.max(1),
-                    value: rv.into_inner(),
+                    value: f(rv.into_inner()),
                 })
             }
             Err(e) => Err(failure::<T>(e, record).await),
         }
     })
-}
-
-/// [`run`], then `f` on the value: `run_map(send, |r| r.action)` unwraps the API's envelope.
-/// A plain function rather than `async`, so that the resource methods built on it can return
-/// this future as it is instead of wrapping (and copying) it in one more state machine.
-pub(crate) fn run_map<T, U, F>(send: F, f: impl FnOnce(T) -> U) -> impl Future<Output = Result<Response<U>, Error>>
-where
-    T: DeserializeOwned,
-    F: Future<Output = Result<ResponseValue<T>, GenError<types::Error>>>,
-{
-    FutureExt::map(run(send), move |result| result.map(|response| response.map(f)))
 }
 
 /// The error a failed call comes to. Out of line and behind a pointer: kept out of the
