@@ -85,9 +85,9 @@ impl<'a> AccountTransfers<'a> {
         image: ImageId,
         recipient: AccountTransferRecipient,
     ) -> Result<Response<AccountTransfer>, Error> {
-        let send =
-            self.client.images_post_account_transfer_create().image_id(NonZeroU64::from(image)).body(recipient).send();
-        Ok(run(send).await?.map(|created| match TransferId::new(created.transfer_id) {
+        let builder =
+            self.client.images_post_account_transfer_create().image_id(NonZeroU64::from(image)).body(recipient);
+        Ok(run(builder, |b| b.send()).await?.map(|created| match TransferId::new(created.transfer_id) {
             Some(id) => AccountTransfer::Pending(id),
             None => AccountTransfer::Accepted,
         }))
@@ -104,25 +104,22 @@ impl<'a> AccountTransfers<'a> {
             transfer_id: NonZeroU64::from(transfer),
             recipient_uuid: non_empty("recipient team UUID", team_uuid.into())?,
         };
-        let send =
-            self.client.images_post_account_transfer_accept().image_id(NonZeroU64::from(image)).body(body).send();
-        run(send).await
+        let builder = self.client.images_post_account_transfer_accept().image_id(NonZeroU64::from(image)).body(body);
+        run(builder, |b| b.send()).await
     }
 
     /// Withdraws a transfer this account offered; the image stays here.
     pub async fn cancel(&self, image: ImageId, transfer: TransferId) -> Result<Response<()>, Error> {
         let body = AccountTransferRef { transfer_id: NonZeroU64::from(transfer) };
-        let send =
-            self.client.images_post_account_transfer_cancel().image_id(NonZeroU64::from(image)).body(body).send();
-        run(send).await
+        let builder = self.client.images_post_account_transfer_cancel().image_id(NonZeroU64::from(image)).body(body);
+        run(builder, |b| b.send()).await
     }
 
     /// Refuses a transfer offered to this account; the image stays with the sender.
     pub async fn decline(&self, image: ImageId, transfer: TransferId) -> Result<Response<()>, Error> {
         let body = AccountTransferRef { transfer_id: NonZeroU64::from(transfer) };
-        let send =
-            self.client.images_post_account_transfer_decline().image_id(NonZeroU64::from(image)).body(body).send();
-        run(send).await
+        let builder = self.client.images_post_account_transfer_decline().image_id(NonZeroU64::from(image)).body(body);
+        run(builder, |b| b.send()).await
     }
 }
 

@@ -45,8 +45,8 @@ impl<'a> Actions<'a> {
 
     /// Reads one action, of any resource.
     pub async fn get(&self, action: ActionId) -> Result<Response<Action>, Error> {
-        let send = self.client.actions_get().action_id(std::num::NonZeroU64::from(action)).send();
-        Ok(run(send).await?.map(|r| r.action))
+        let builder = self.client.actions_get().action_id(std::num::NonZeroU64::from(action));
+        Ok(run(builder, |b| b.send()).await?.map(|r| r.action))
     }
 
     /// Waits for an action of any resource to finish, polling `/v2/actions/{action_id}`; see
@@ -87,14 +87,14 @@ impl<'a> ListActions<'a> {
                 if let Some(per_page) = per_page {
                     builder = builder.per_page(per_page);
                 }
-                run(builder.send()).await
+                run(builder, |b| b.send()).await
             }
             None => {
                 let mut builder = self.client.actions_list().page(page);
                 if let Some(per_page) = per_page {
                     builder = builder.per_page(per_page);
                 }
-                run(builder.send()).await
+                run(builder, |b| b.send()).await
             }
         }
     }

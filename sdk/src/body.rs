@@ -125,6 +125,12 @@ pub(crate) async fn read(response: &mut reqwest::Response, limit: u64) -> Read {
     Read::Whole
 }
 
+/// A response like `response` whose body fails at once: an answer thrown away because the
+/// attempt will be made again (its body is never read).
+pub(crate) fn abandoned(response: &reqwest::Response) -> reqwest::Response {
+    rebuild(response, failing("the response was abandoned: the request is being sent again"))
+}
+
 /// A response with the status, version, headers and URL of `like`, and `body`.
 fn rebuild(like: &reqwest::Response, body: reqwest::Body) -> reqwest::Response {
     // The builder fails only on a bad status or header given to it as text; none is.

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::ops::Deref;
 use std::pin::Pin;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use progenitor_client::{Error as GenError, ResponseValue};
@@ -30,6 +31,17 @@ struct Record {
     token: Option<Token>,
     /// The body of the latest response, read by the hooks, for the generated code to take.
     body: Option<Bytes>,
+    /// When the call started: the retry policy's overall deadline counts from here.
+    started: Option<Instant>,
+    /// Set by the hooks: the attempt failed and is to be made again after this wait.
+    retry: Option<Duration>,
+}
+
+/// Where a call stands as the hooks begin an attempt.
+pub(crate) struct InCall {
+    pub(crate) started: Instant,
+    /// Attempts made before this one.
+    pub(crate) attempts: u32,
 }
 
 tokio::task_local! {
@@ -38,9 +50,23 @@ tokio::task_local! {
     static RECORD: Box<RefCell<Record>>;
 }
 
-/// The token in use, to be redacted from whatever the server sends back into an error.
-pub(crate) fn record_token(token: Option<&Token>) {
-    let _ = RECORD.try_with(|r| r.borrow_mut().token = token.cloned());
+/// Notes the token in use (to be redacted from whatever the server sends back into an error)
+/// and says where the call stands; `None` outside a call: a generated builder used on its own.
+pub(crate) fn begin_attempt(token: Option<&Token>) -> Option<InCall> {
+    RECORD
+        .try_with(|r| {
+            let mut r = r.borrow_mut();
+            if r.token.is_none() {
+                r.token = token.cloned();
+            }
+            InCall { started: r.started.unwrap_or_else(Instant::now), attempts: r.attempts }
+        })
+        .ok()
+}
+
+/// Asks the call to make the attempt again, from its builder, after `wait`.
+pub(crate) fn retry_in(wait: Duration) {
+    let _ = RECORD.try_with(|r| r.borrow_mut().retry = Some(wait));
 }
 
 /// Keeps a body the hooks read for [`take_body`]; hands it back outside a call (a generated
@@ -128,28 +154,50 @@ impl<T> Deref for Response<T> {
     }
 }
 
-/// Runs a generated builder's `send()` and converts its result.
-pub fn run<T, F>(send: F) -> impl Future<Output = Result<Response<T>, Error>>
+/// Sends a generated builder's request (`send` is `|b| b.send()`) and converts the result.
+pub fn run<B, T, F>(builder: B, send: impl Fn(B) -> F) -> impl Future<Output = Result<Response<T>, Error>>
 where
+    B: Clone,
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::Error>>>,
 {
-    run_map(send, |value| value)
+    run_map(builder, send, |value| value)
 }
 
-/// [`run`], then `f` on the value: `run_map(send, |r| r.action)` unwraps the API's envelope.
-/// A plain function rather than `async`, so that the resource methods built on it can return
-/// this future as it is instead of wrapping (and copying) it in one more state machine.
-pub(crate) fn run_map<T, U, F>(send: F, f: impl FnOnce(T) -> U) -> impl Future<Output = Result<Response<U>, Error>>
+/// [`run`], then `f` on the value: `run_map(builder, |b| b.send(), |r| r.action)` unwraps the
+/// API's envelope. A plain function rather than `async`, so that the resource methods built on
+/// it can return this future as it is instead of wrapping (and copying) it in one more state
+/// machine.
+///
+/// A retry sends a request built again from a copy of the builder (a few plain values),
+/// rather than a copy of the request kept before every first attempt (the URL, the header
+/// map and the body: four allocations on every call). The hooks decide whether to retry
+/// and how long to wait, and say so in the call's record.
+pub(crate) fn run_map<B, T, U, F>(
+    builder: B,
+    send: impl Fn(B) -> F,
+    f: impl FnOnce(T) -> U,
+) -> impl Future<Output = Result<Response<U>, Error>>
 where
+    B: Clone,
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::Error>>>,
 {
-    // The builder's future is a few KiB; boxed once here, it is not copied again into every
-    // future that awaits this one, which measured slower.
-    let send = Box::pin(send);
-    RECORD.scope(Box::default(), async move {
-        let result = send.await;
+    let record = Record { started: Some(Instant::now()), ..Record::default() };
+    RECORD.scope(Box::new(RefCell::new(record)), async move {
+        let result = loop {
+            // The builder's future is a few KiB; boxed, it is not copied again into every
+            // future that awaits this one, which measured slower.
+            let result = Box::pin(send(builder.clone())).await;
+            match RECORD.with(|r| r.borrow_mut().retry.take()) {
+                Some(wait) => {
+                    drop(result);
+                    // Boxed: a timer is a few hundred bytes that only a retry needs.
+                    Box::pin(tokio::time::sleep(wait)).await;
+                }
+                None => break result,
+            }
+        };
         let record = RECORD.with(|r| r.take());
         match result {
             Ok(rv) => {

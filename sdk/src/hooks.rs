@@ -29,10 +29,15 @@ impl ClientHooks<Runtime> for Client {
 
 /// Sends `request`, retrying as the policy allows.
 ///
+/// Within an SDK call ([`call::run`]) a retry is made by the call, which builds the request
+/// again from its builder: this sends once and, when the attempt is to be made again, says so
+/// in the call's record with the wait. A generated builder used on its own has no builder to
+/// go back to, so for it a copy of the request is kept before the first attempt and the
+/// attempts are made here.
+///
 /// A plain function that hands the first attempt to reqwest before returning the future: the
 /// request then lives in reqwest's own allocation instead of being carried (and copied) in
-/// every future around this one. Every call allocates that whole chain of futures at once, so
-/// each byte kept out of it is a byte less to allocate and copy per call.
+/// every future around this one.
 fn send_with_retries<'a>(
     http: &'a reqwest::Client,
     runtime: &'a Runtime,
@@ -40,15 +45,18 @@ fn send_with_retries<'a>(
     operation_id: &'static str,
 ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + 'a {
     let policy = &runtime.retry;
-    call::record_token(runtime.token.as_ref());
-    let started = Instant::now();
+    let call = call::begin_attempt(runtime.token.as_ref());
+    let (started, first_attempt) = match &call {
+        Some(call) => (call.started, call.attempts + 1),
+        None => (Instant::now(), 1),
+    };
     let method = request.method().clone();
     // A body that cannot be cloned (a stream) can be sent once only.
-    let mut spare = if policy.attempts() > 1 { request.try_clone() } else { None };
+    let mut spare = if call.is_none() && first_attempt < policy.attempts() { request.try_clone() } else { None };
     // Nothing goes out before the future is polled.
     let mut in_flight = http.execute(request);
     async move {
-        let mut attempt: u32 = 1;
+        let mut attempt = first_attempt;
         loop {
             let span = tracing::info_span!(
                 "digitalocean.request",
@@ -74,8 +82,7 @@ fn send_with_retries<'a>(
             let Sent { result, retry_on, unread } = sent;
             if let Ok(response) = &result {
                 let status = response.status();
-                let headers = response.headers();
-                let (rate_limit, request_id) = rate_limit::scan(headers);
+                let (rate_limit, request_id) = rate_limit::scan(response.headers());
                 if !span.is_disabled() {
                     span.record("status", status.as_u16());
                     if let Some(id) = request_id.and_then(|v| v.to_str().ok()) {
@@ -89,20 +96,24 @@ fn send_with_retries<'a>(
             }
             // `None`: the answer (a whole body, or one over the size limit).
             let Some(outcome) = retry_on else { return result };
-            let retry = match spare.take() {
-                Some(next) if is_retryable(&method, outcome) => wait_before_retry(runtime, &result, attempt)
-                    .filter(|wait| {
-                        policy.overall_deadline().is_none_or(|deadline| started.elapsed() + *wait <= deadline)
-                    })
-                    .map(|wait| (wait, next)),
-                _ => None,
-            };
-            let Some((wait, next)) = retry else {
+            let another =
+                attempt < policy.attempts() && (call.is_some() || spare.is_some()) && is_retryable(&method, outcome);
+            let wait = another
+                .then(|| wait_before_retry(runtime, &result, attempt))
+                .flatten()
+                .filter(|wait| policy.overall_deadline().is_none_or(|deadline| started.elapsed() + *wait <= deadline));
+            let Some(wait) = wait else {
                 return finish(runtime, result, unread).await;
             };
             span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
-            // The failed response is dropped unread; hyper closes an HTTP/1.1 connection whose
-            // body is still pending instead of reusing it.
+            let Some(next) = spare.take() else {
+                // Within a call: the call waits and sends again. This answer is thrown away
+                // unread; hyper closes an HTTP/1.1 connection whose body is still pending
+                // instead of reusing it.
+                call::retry_in(wait);
+                return result.map(|response| body::abandoned(&response));
+            };
+            // The failed response is dropped unread, as above.
             drop(result);
             // Boxed: a timer is a few hundred bytes that only a retry needs.
             Box::pin(tokio::time::sleep(wait)).await;

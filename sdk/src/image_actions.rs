@@ -50,19 +50,15 @@ impl<'a> ImageActions<'a> {
         image: ImageId,
         action: ImageAction,
     ) -> impl Future<Output = Result<Response<Action>, Error>> + Send + 'a {
-        let send = self.client.image_actions_post().image_id(NonZeroU64::from(image)).body(action).send();
-        run_map(send, |r| r.action)
+        let builder = self.client.image_actions_post().image_id(NonZeroU64::from(image)).body(action);
+        run_map(builder, |b| b.send(), |r| r.action)
     }
 
     /// Reads one action of the image.
     pub async fn get(&self, image: ImageId, action: ActionId) -> Result<Response<Action>, Error> {
-        let send = self
-            .client
-            .image_actions_get()
-            .image_id(NonZeroU64::from(image))
-            .action_id(NonZeroU64::from(action))
-            .send();
-        Ok(run(send).await?.map(|r| r.action))
+        let builder =
+            self.client.image_actions_get().image_id(NonZeroU64::from(image)).action_id(NonZeroU64::from(action));
+        Ok(run(builder, |b| b.send()).await?.map(|r| r.action))
     }
 
     /// Lists the image's actions: a [`ListActions`] to stream, collect, or read page by page.

@@ -47,7 +47,7 @@ impl<'a> Images<'a> {
 
     /// Reads one image by id.
     pub async fn get(&self, image: ImageId) -> Result<Response<Image>, Error> {
-        Ok(run(self.client.images_get().image_id(image).send()).await?.map(|r| r.image))
+        Ok(run(self.client.images_get().image_id(image), |b| b.send()).await?.map(|r| r.image))
     }
 
     /// Reads a public image by its slug, such as `ubuntu-20-04-x64`. Private images have no
@@ -58,7 +58,7 @@ impl<'a> Images<'a> {
     /// is sent, since it would address another route than the image.
     pub async fn get_by_slug(&self, slug: &str) -> Result<Response<Image>, Error> {
         check_slug(slug)?;
-        Ok(run(self.client.images_get().image_id(slug).send()).await?.map(|r| r.image))
+        Ok(run(self.client.images_get().image_id(slug), |b| b.send()).await?.map(|r| r.image))
     }
 
     /// Starts importing a custom image from `url` (raw, qcow2, vhdx, vdi or vmdk, optionally
@@ -119,7 +119,7 @@ impl<'a> Images<'a> {
 
     /// Deletes a snapshot or a custom image.
     pub async fn delete(&self, image: ImageId) -> Result<Response<()>, Error> {
-        run(self.client.images_delete().image_id(NonZeroU64::from(image)).send()).await
+        run(self.client.images_delete().image_id(NonZeroU64::from(image)), |b| b.send()).await
     }
 
     /// Moving images to another account: offer, accept, cancel, decline.
@@ -204,7 +204,7 @@ impl<'a> ListImages<'a> {
         if let Some(tag) = &self.tag_name {
             builder = builder.tag_name(tag.clone());
         }
-        run(builder.send()).await
+        run(builder, |b| b.send()).await
     }
 
     /// Every image, fetching pages as the stream is read, until the last page.
@@ -261,7 +261,7 @@ impl<'a> CreateCustomImage<'a> {
     /// Sends the request; the response is the new image, status `NEW`. A POST: retried only
     /// when the server certainly did not act on it.
     pub async fn send(self) -> Result<Response<Image>, Error> {
-        Ok(run(self.client.images_create_custom().body(self.body).send()).await?.map(|r| r.image))
+        Ok(run(self.client.images_create_custom().body(self.body), |b| b.send()).await?.map(|r| r.image))
     }
 }
 
@@ -315,8 +315,8 @@ impl<'a> UpdateImage<'a> {
                 "an image update must set at least one of name, description, distribution".into(),
             ));
         }
-        let send = self.client.images_update().image_id(NonZeroU64::from(self.image)).body(self.body).send();
-        Ok(run(send).await?.map(|r| r.image))
+        let builder = self.client.images_update().image_id(NonZeroU64::from(self.image)).body(self.body);
+        Ok(run(builder, |b| b.send()).await?.map(|r| r.image))
     }
 }
 

@@ -181,3 +181,53 @@ async fn the_deadline_stops_retries() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(seen(&server).await, 2);
 }
+
+// A generated builder used on its own has no SDK call around it to build the request again:
+// the hooks keep a copy of the request and make the attempts themselves, by the same table.
+
+#[tokio::test]
+async fn a_generated_builder_on_its_own_is_retried_too() {
+    let server = MockServer::start().await;
+    fail_once_then_succeed(&server, "GET", ResponseTemplate::new(503).set_body_json(error_body("x"))).await;
+    let client = client_with(&server.uri(), fast());
+    let got = client.image_actions_get().image_id(IMAGE.get()).action_id(ACTION.get()).send().await;
+    assert_eq!(got.unwrap().status(), 200);
+    assert_eq!(seen(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_generated_builder_on_its_own_keeps_the_post_rules() {
+    let server = MockServer::start().await;
+    fail_once_then_succeed(&server, "POST", ResponseTemplate::new(500).set_body_json(error_body("x"))).await;
+    let client = client_with(&server.uri(), fast());
+    let body = digitalocean_sdk::types::ImageAction::Convert;
+    let got = client.image_actions_post().image_id(IMAGE.get()).body(body.clone()).send().await;
+    assert!(got.is_err(), "a POST answered 500 is not sent again");
+    assert_eq!(seen(&server).await, 1);
+
+    let server = MockServer::start().await;
+    fail_once_then_succeed(&server, "POST", ResponseTemplate::new(429).set_body_json(error_body("too_many"))).await;
+    let client = client_with(&server.uri(), fast());
+    let got = client.image_actions_post().image_id(IMAGE.get()).body(body).send().await;
+    assert_eq!(got.unwrap().status(), 201);
+    assert_eq!(seen(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_retried_call_counts_its_attempts_and_returns_the_last_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(error_body("first")))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture_json("image_action_post_201.json")))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let got = client_with(&server.uri(), fast()).image_actions().get(IMAGE, ACTION).await.unwrap();
+    assert_eq!((got.attempts(), got.id.get()), (3, ACTION.get()));
+    assert_eq!(seen(&server).await, 3);
+}
