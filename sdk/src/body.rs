@@ -13,10 +13,12 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::{Bytes, BytesMut};
+use futures_util::future::Either;
 use reqwest::ResponseBuilderExt;
 
 use crate::call;
@@ -63,17 +65,24 @@ impl StdError for TooLarge {}
 #[derive(Clone)]
 struct ReadBody(Bytes);
 
-/// The body of `response`: the one [`read`] took already, else read now (a response that did
-/// not pass through the hooks). The generated code reads every body with this, right after the
-/// hooks return the response.
-pub(crate) async fn bytes(mut response: reqwest::Response) -> reqwest::Result<Bytes> {
-    if let Some(body) = call::take_body() {
-        return Ok(body);
+/// The body of `response`: the one [`read`] took already, else read now (a body that failed
+/// in the hooks, or a response that did not pass through them). The generated code reads every
+/// body with this, right after the hooks return the response.
+///
+/// Not `async`: the body is almost always in hand, and the generated code inlines this into
+/// each of its decoding branches. Reading a body is kept out of line, behind a pointer.
+pub(crate) fn bytes(mut response: reqwest::Response) -> impl Future<Output = reqwest::Result<Bytes>> {
+    let taken = call::take_body().or_else(|| response.extensions_mut().remove::<ReadBody>().map(|ReadBody(b)| b));
+    match taken {
+        Some(body) => Either::Left(std::future::ready(Ok(body))),
+        None => Either::Right(read_now(response)),
     }
-    match response.extensions_mut().remove::<ReadBody>() {
-        Some(ReadBody(body)) => Ok(body),
-        None => response.bytes().await,
-    }
+}
+
+#[cold]
+#[inline(never)]
+fn read_now(response: reqwest::Response) -> Pin<Box<dyn Future<Output = reqwest::Result<Bytes>> + Send>> {
+    Box::pin(response.bytes())
 }
 
 /// Reads at most `limit` bytes of the body; a larger one is abandoned at the first chunk past
