@@ -130,6 +130,9 @@ pub fn emit_tokens(doc: &Value, open_enums: &[OpenEnum], settings: &Settings) ->
     output::format_integer_path_params::run(&mut file);
     output::move_response_headers::run(&mut file, &settings.module_path, settings.body_reader.as_deref())?;
     output::insert_open_enums::run(&mut file, open_enums)?;
+    if let Some(module) = &settings.timestamp_deserializer {
+        output::timestamp_deserializer::run(&mut file, module)?;
+    }
     output::operation_routes::run(&mut file, doc)?;
     Ok(prettyplease::unparse(&file))
 }

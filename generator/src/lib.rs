@@ -36,6 +36,10 @@ pub struct Settings {
     /// generated code reads response bodies with instead of `Response::bytes`: for hooks that
     /// read the body themselves and carry it on the response. `None`: `Response::bytes`.
     pub body_reader: Option<String>,
+    /// A module with `deserialize` and `deserialize_option` for `chrono::DateTime<Utc>`, which
+    /// every timestamp field of the response types then decodes with instead of chrono's own
+    /// `Deserialize`. It must accept and refuse what chrono does. `None`: chrono's.
+    pub timestamp_deserializer: Option<String>,
     /// The command named in the `@generated` header.
     pub command: String,
 }
@@ -48,6 +52,7 @@ impl Default for Settings {
             hooks_expected: false,
             derives: vec!["PartialEq".into()],
             body_reader: None,
+            timestamp_deserializer: None,
             command: "cargo xtask generate".into(),
         }
     }

@@ -58,7 +58,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Action {
         ///When the action finished; null while it runs.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
         pub completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -75,6 +75,7 @@ pub mod types {
         ///The kind of resource the action works on, such as `image`.
         pub resource_type: ::std::string::String,
         ///When the action started.
+        #[serde(deserialize_with = "crate::timestamp::deserialize")]
         pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
         pub status: crate::generated::types::ActionStatus,
         ///What the action does, such as `transfer` or `convert`; other resources have other types.
@@ -129,6 +130,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Image {
         ///When the image was created.
+        #[serde(deserialize_with = "crate::timestamp::deserialize")]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Free text about the image.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -35,6 +35,7 @@ mod paging;
 mod rate_limit;
 pub mod retry;
 mod runtime;
+mod timestamp;
 mod tls;
 mod wait;
 

@@ -17,6 +17,9 @@ pub fn settings() -> generator::Settings {
         // The hooks read every body inside the retry loop and carry it on the response
         // (`sdk/src/body.rs`); reading it again with `Response::bytes` would find it drained.
         body_reader: Some("crate::body::bytes".into()),
+        // chrono's general RFC 3339 parser was the costliest step of decoding an action;
+        // `sdk/src/timestamp.rs` reads the API's `...Z` form directly and hands chrono the rest.
+        timestamp_deserializer: Some("crate::timestamp".into()),
         ..generator::Settings::default()
     }
 }

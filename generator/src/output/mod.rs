@@ -7,3 +7,4 @@ pub mod insert_open_enums;
 pub mod move_response_headers;
 pub mod operation_routes;
 pub mod strip_api_version_header;
+pub mod timestamp_deserializer;
