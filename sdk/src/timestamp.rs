@@ -2,12 +2,12 @@
 //! writes (`2014-11-14T16:29:21Z`).
 //!
 //! chrono reads every RFC 3339 timestamp through its general parser (format items interpreted
-//! one by one, then a `Parsed` put together): about 1,300 instructions a timestamp, the most
-//! of any single step of decoding an action. The API always writes UTC with `Z`, with or
-//! without fractional seconds; those are read here directly. Anything else (an offset, a
-//! space instead of `T`, a leap second, a malformed value) goes to chrono as before, so what
-//! is accepted, what is refused and with which message do not change. The generator attaches
-//! these functions to every timestamp field (setting `timestamp_deserializer`).
+//! one by one, then a `Parsed` put together): about 1,300 instructions a timestamp. The API
+//! writes UTC with `Z`, with or without fractional seconds; those are read here directly.
+//! Anything else (an offset, a space instead of `T`, a leap second, a malformed value) goes to
+//! chrono as before, so what is accepted, what is refused and with which message do not
+//! change. The generator attaches these functions to every timestamp field (setting
+//! `timestamp_deserializer`).
 
 use std::fmt;
 

@@ -1,5 +1,5 @@
 //! progenitor types every `format: date-time` as `chrono::DateTime<Utc>`, which decodes through
-//! chrono's general RFC 3339 parser: the costliest single step of decoding an action. With a
+//! chrono's general RFC 3339 parser, about 1,300 instructions a timestamp. With a
 //! deserializer set (`Settings::timestamp_deserializer`, a module with `deserialize` and
 //! `deserialize_option`), the pass points every timestamp field of the response types at it.
 //! The module must accept and refuse exactly what chrono does (the SDK's does, by falling back
