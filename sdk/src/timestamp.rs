@@ -140,6 +140,27 @@ mod tests {
     }
 
     #[test]
+    fn agrees_with_chrono_across_dates_times_and_fractions() {
+        // Every 997th hour from 1900 to 2200 (all months, leap years, every hour of the day),
+        // each second count, and fractions of 0 to 10 digits.
+        let start = DateTime::parse_from_rfc3339("1900-01-01T00:00:00Z").unwrap().timestamp();
+        let mut checked = 0;
+        for step in 0..2_650i64 {
+            let secs = start + step * 997 * 3600 + step % 60;
+            let base = DateTime::from_timestamp(secs, 0).unwrap().format("%Y-%m-%dT%H:%M:%S").to_string();
+            for digits in 0..=10usize {
+                let fraction = if digits == 0 { String::new() } else { format!(".{}", &"1234567890"[..digits]) };
+                for zone in ["Z", "z", "+00:00", "-07:30"] {
+                    let text = format!("{base}{fraction}{zone}");
+                    assert_eq!(from_text(&text).map_err(|e| e.to_string()), chrono(&text), "{text:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100_000);
+    }
+
+    #[test]
     fn fields_decode_as_chrono_decodes_them() {
         #[derive(serde::Deserialize)]
         struct Fields {
