@@ -85,16 +85,19 @@ pub(crate) fn take_body() -> Option<Bytes> {
     RECORD.try_with(|r| r.borrow_mut().body.take()).ok().flatten()
 }
 
-pub(crate) fn record_attempt() {
-    let _ = RECORD.try_with(|r| r.borrow_mut().attempts += 1);
-}
+/// What an attempt's response said: its status, rate limit and request id.
+pub(crate) type Seen<'a> = (StatusCode, Option<RateLimit>, Option<&'a HeaderValue>);
 
-pub(crate) fn record_response(status: StatusCode, rate_limit: Option<RateLimit>, request_id: Option<&HeaderValue>) {
+/// Counts an attempt and notes what its response said; `None` when no response arrived.
+pub(crate) fn record_attempt(seen: Option<Seen<'_>>) {
     let _ = RECORD.try_with(|r| {
         let mut r = r.borrow_mut();
-        r.status = Some(status);
-        r.rate_limit = rate_limit;
-        r.request_id = request_id.cloned();
+        r.attempts += 1;
+        if let Some((status, rate_limit, request_id)) = seen {
+            r.status = Some(status);
+            r.rate_limit = rate_limit;
+            r.request_id = request_id.cloned();
+        }
     });
 }
 

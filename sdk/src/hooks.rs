@@ -78,9 +78,8 @@ fn send_with_retries<'a>(
             if let Some(sent_at) = sent_at {
                 span.record("elapsed_ms", sent_at.elapsed().as_millis() as u64);
             }
-            call::record_attempt();
             let Sent { result, retry_on, unread } = sent;
-            if let Ok(response) = &result {
+            let seen = result.as_ref().ok().map(|response| {
                 let status = response.status();
                 let (rate_limit, request_id) = rate_limit::scan(response.headers());
                 if !span.is_disabled() {
@@ -92,14 +91,16 @@ fn send_with_retries<'a>(
                 if let Some(rl) = rate_limit {
                     runtime.remember(rl);
                 }
-                call::record_response(status, rate_limit, request_id);
-            }
+                (status, rate_limit, request_id)
+            });
+            let rate_limit = seen.and_then(|(_, rate_limit, _)| rate_limit);
+            call::record_attempt(seen);
             // `None`: the answer (a whole body, or one over the size limit).
             let Some(outcome) = retry_on else { return result };
             let another =
                 attempt < policy.attempts() && (call.is_some() || spare.is_some()) && is_retryable(&method, outcome);
             let wait = another
-                .then(|| wait_before_retry(runtime, &result, attempt))
+                .then(|| wait_before_retry(runtime, &result, rate_limit, attempt))
                 .flatten()
                 .filter(|wait| policy.overall_deadline().is_none_or(|deadline| started.elapsed() + *wait <= deadline));
             let Some(wait) = wait else {
@@ -183,17 +184,19 @@ async fn finish(
 }
 
 /// The wait the server asked for, else backoff; `None` when the server asks for more than the
-/// policy allows.
-fn wait_before_retry(runtime: &Runtime, result: &reqwest::Result<reqwest::Response>, attempt: u32) -> Option<Duration> {
+/// policy allows. `rate_limit` is what the response's headers said, read already.
+fn wait_before_retry(
+    runtime: &Runtime,
+    result: &reqwest::Result<reqwest::Response>,
+    rate_limit: Option<RateLimit>,
+    attempt: u32,
+) -> Option<Duration> {
     let policy = &runtime.retry;
     let asked = match result {
-        Ok(response) => {
-            let headers = response.headers();
-            retry_after(headers).or_else(|| {
-                let exhausted = response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS;
-                RateLimit::from_headers(headers).filter(|rl| exhausted && rl.remaining == 0).map(|rl| rl.reset_in())
-            })
-        }
+        Ok(response) => retry_after(response.headers()).or_else(|| {
+            let exhausted = response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS;
+            rate_limit.filter(|rl| exhausted && rl.remaining == 0).map(|rl| rl.reset_in())
+        }),
         Err(_) => None,
     };
     match asked {

@@ -53,9 +53,12 @@ impl VisitMut for IntegerFields {
             .filter(|f| holds_integer(&f.ty))
             .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
             .collect();
-        if !names.is_empty() {
-            self.by_struct.insert(item.ident.to_string(), names);
-        }
+        // Structs are told apart by name only (an operation's builder and a type's builder
+        // may share one): a field counts only if it is an integer in every struct so named.
+        self.by_struct
+            .entry(item.ident.to_string())
+            .and_modify(|known| known.retain(|name| names.contains(name)))
+            .or_insert(names);
         visit_mut::visit_item_struct_mut(self, item);
     }
 }
@@ -87,8 +90,11 @@ impl VisitMut for Rewrite {
         };
         // Trait impls (`From`, `Clone`) have no URL to build.
         let outer = self.current.take();
-        self.current =
-            if item.trait_.is_none() { name.and_then(|n| self.integer_fields.get(&n).cloned()) } else { None };
+        self.current = if item.trait_.is_none() {
+            name.and_then(|n| self.integer_fields.get(&n).cloned()).filter(|fields| !fields.is_empty())
+        } else {
+            None
+        };
         visit_mut::visit_item_impl_mut(self, item);
         self.current = outer;
     }
@@ -171,5 +177,18 @@ mod tests {
     #[test]
     fn string_path_parameters_keep_their_encoding() {
         assert!(generate(true).contains("encode_path(&part.to_string())"));
+    }
+
+    #[test]
+    fn a_field_named_alike_in_two_structs_must_be_an_integer_in_both() {
+        let code = r#"
+            mod a { struct Get { id: Result<u64, String> } }
+            mod b { struct Get { id: Result<String, String> } }
+            impl Get { fn send(self) { let url = format!("{}/x/{}", base, encode_path(&id.to_string())); } }
+        "#;
+        let mut file: syn::File = syn::parse_str(code).unwrap();
+        super::run(&mut file);
+        let out: String = quote::ToTokens::to_token_stream(&file).to_string().split_whitespace().collect();
+        assert!(out.contains("encode_path(&id.to_string())"), "{out}");
     }
 }
