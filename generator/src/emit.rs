@@ -1,8 +1,9 @@
 //! From a normalized document to formatted Rust: progenitor (guarded against panics), the
 //! output passes, prettyplease.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
+use std::sync::Once;
 
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
@@ -15,15 +16,25 @@ use crate::output;
 
 /// progenitor settings for this project: builder-style methods, one merged `Client`, the
 /// caller's inner type and hooks mode, and a replacement for every open enum.
-fn progenitor_settings(settings: &Settings, open_enums: &[OpenEnum]) -> GenerationSettings {
+fn progenitor_settings(settings: &Settings, open_enums: &[OpenEnum]) -> Result<GenerationSettings, Error> {
     let mut gs = GenerationSettings::default();
     gs.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
     for derive in &settings.derives {
+        syn::parse_str::<syn::Path>(derive).map_err(|e| Error::Settings {
+            setting: "derives",
+            value: derive.clone(),
+            message: e.to_string(),
+        })?;
         gs.with_derive(derive);
     }
     if let Some(inner) = &settings.inner_type {
-        let inner: TokenStream = inner.parse().expect("inner type is a Rust path");
-        gs.with_inner_type(inner);
+        // Parsed as a type, not only as tokens: progenitor splices it into a struct field.
+        let ty: syn::Type = syn::parse_str(inner).map_err(|e| Error::Settings {
+            setting: "inner_type",
+            value: inner.clone(),
+            message: e.to_string(),
+        })?;
+        gs.with_inner_type(quote::ToTokens::to_token_stream(&ty));
     }
     if settings.hooks_expected {
         gs.with_hooks(progenitor::HooksMode::Expected);
@@ -33,25 +44,43 @@ fn progenitor_settings(settings: &Settings, open_enums: &[OpenEnum]) -> Generati
         let path = format!("{}::types::{}", settings.module_path, e.rust_name);
         gs.with_replacement(&e.rust_name, path, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
     }
-    gs
+    Ok(gs)
 }
 
 /// Runs progenitor with no open enums; for the passes' tests, which show what progenitor does
 /// with and without them.
 #[cfg(test)]
 pub(crate) fn try_progenitor(spec: &openapiv3::OpenAPI, settings: &Settings) -> Result<TokenStream, Error> {
-    generate_guarded(spec, &progenitor_settings(settings, &[]))
+    generate_guarded(spec, &progenitor_settings(settings, &[])?)
 }
 
-// `set_hook` is process-wide; one generation at a time keeps the silenced hook ours.
-static PANIC_HOOK: Mutex<()> = Mutex::new(());
+thread_local! {
+    /// Set while this thread runs progenitor under `catch_unwind`.
+    static CATCHING: Cell<bool> = const { Cell::new(false) };
+}
 
-fn run_silenced<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    let _guard = PANIC_HOOK.lock().unwrap_or_else(|e| e.into_inner());
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+static CHAIN_HOOK: Once = Once::new();
+
+/// The panic hook is process-wide, so it is never swapped per call (a panic on another thread in
+/// that window would lose its message). Instead, once, the hook in place is wrapped: a panic on a
+/// thread that is inside [`run_caught`] is quiet (it becomes an [`Error::Progenitor`] that says
+/// the same), and every other panic goes to the previous hook exactly as before.
+fn chain_quiet_hook() {
+    CHAIN_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn run_caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    chain_quiet_hook();
+    let outer = CATCHING.with(|c| c.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
-    std::panic::set_hook(previous);
+    CATCHING.with(|c| c.set(outer));
     result.map_err(|payload| {
         payload
             .downcast_ref::<&str>()
@@ -62,7 +91,7 @@ fn run_silenced<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 fn generate_once(spec: &openapiv3::OpenAPI, gs: &GenerationSettings) -> Result<Result<TokenStream, String>, String> {
-    run_silenced(|| Generator::new(gs).generate_tokens(spec).map_err(|e| e.to_string()))
+    run_caught(|| Generator::new(gs).generate_tokens(spec).map_err(|e| e.to_string()))
 }
 
 /// Runs progenitor; a panic or an error becomes an [`Error::Progenitor`] that names the
@@ -123,16 +152,37 @@ pub fn emit_tokens(doc: &Value, open_enums: &[OpenEnum], settings: &Settings) ->
             format!("not an OpenAPI 3.0 document progenitor can read: {}", e.inner()),
         )
     })?;
-    let tokens = generate_guarded(&spec, &progenitor_settings(settings, open_enums))?;
+    let tokens = generate_guarded(&spec, &progenitor_settings(settings, open_enums)?)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { message: e.to_string() })?;
-    output::strip_api_version_header::run(&mut file);
-    output::drop_empty_header_map::run(&mut file);
-    output::format_integer_path_params::run(&mut file);
-    output::move_response_headers::run(&mut file, &settings.module_path, settings.body_reader.as_deref())?;
+    output::strip_api_version_header::run(&mut file, doc)?;
+    output::drop_empty_header_map::run(&mut file, doc)?;
+    output::format_integer_path_params::run(&mut file, doc)?;
+    output::move_response_headers::run(&mut file, doc, &settings.module_path, settings.body_reader.as_deref())?;
     output::insert_open_enums::run(&mut file, open_enums)?;
     if let Some(module) = &settings.timestamp_deserializer {
-        output::timestamp_deserializer::run(&mut file, module)?;
+        output::timestamp_deserializer::run(&mut file, doc, module)?;
     }
     output::operation_routes::run(&mut file, doc)?;
     Ok(prettyplease::unparse(&file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_inner_type_that_is_not_a_type_is_an_error_not_a_panic() {
+        let settings = Settings { inner_type: Some("not a type!".into()), ..Settings::default() };
+        let err = progenitor_settings(&settings, &[]).err().expect("refused").to_string();
+        assert!(err.contains("inner_type") && err.contains("not a type!"), "{err}");
+        let settings = Settings { derives: vec!["Partial Eq".into()], ..Settings::default() };
+        assert!(progenitor_settings(&settings, &[]).is_err());
+    }
+
+    #[test]
+    fn a_caught_panic_becomes_a_message() {
+        let r: Result<(), String> = run_caught(|| panic!("from progenitor"));
+        assert_eq!(r.unwrap_err(), "from progenitor");
+        assert_eq!(run_caught(|| 7).unwrap(), 7);
+    }
 }

@@ -41,6 +41,23 @@ pub enum Error {
         /// progenitor's message (or panic payload).
         message: String,
     },
+    /// A generator setting holds something that cannot be used (a type that does not parse).
+    Settings {
+        /// The setting's field name in [`crate::Settings`].
+        setting: &'static str,
+        /// What it held.
+        value: String,
+        /// Why it cannot be used.
+        message: String,
+    },
+    /// An output pass found nothing of what it rewrites although the spec says it is there:
+    /// progenitor's output changed shape, and the pass would otherwise do nothing silently.
+    OutputPass {
+        /// The pass (its module name).
+        pass: &'static str,
+        /// What it looked for.
+        looked_for: String,
+    },
     /// The generated tokens are not valid Rust (a generator bug, reported rather than hidden).
     Emit {
         /// syn's message.
@@ -70,6 +87,14 @@ impl fmt::Display for Error {
                 write!(f, "progenitor failed on operation `{op}`: {message}")
             }
             Error::Progenitor { operation: None, message } => write!(f, "progenitor failed: {message}"),
+            Error::Settings { setting, value, message } => {
+                write!(f, "generator setting `{setting}` = `{value}` cannot be used: {message}")
+            }
+            Error::OutputPass { pass, looked_for } => write!(
+                f,
+                "output pass `{pass}` found nothing to change: it looked for {looked_for}; \
+                 progenitor's output has changed shape (is progenitor still =0.15.1?)"
+            ),
             Error::Emit { message } => write!(f, "generated code does not parse as Rust: {message}"),
         }
     }

@@ -23,8 +23,12 @@ fn fixture() -> String {
 }
 
 fn upstream() -> Option<String> {
+    // Unset under CI is a failure: a gate must not pass by skipping.
     match std::env::var("DO_UPSTREAM_SPEC") {
         Ok(dir) if !dir.is_empty() => Some(dir),
+        _ if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) => {
+            panic!("DO_UPSTREAM_SPEC is unset under CI: point it at upstream's specification/ folder")
+        }
         _ => {
             println!("skipped: DO_UPSTREAM_SPEC unset (point it at upstream's specification/ folder)");
             None

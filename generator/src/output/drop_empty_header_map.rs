@@ -4,22 +4,44 @@
 //! and a merge on every call for nothing. The pass removes the map and the merge wherever
 //! nothing is appended or inserted into it; operations with header parameters keep theirs.
 
-use quote::ToTokens;
+use serde_json::Value;
+use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 
+use super::expect;
+use super::strip_api_version_header::is_ident;
+use crate::error::Error;
+
+const PASS: &str = "drop_empty_header_map";
+
 /// Removes `let header_map = ...;` and `.headers(header_map)` from every block that never
-/// adds a header to the map.
-pub fn run(file: &mut syn::File) {
-    DropEmpty.visit_file_mut(file);
+/// adds a header to the map. Every operation of `doc` declares a map; finding none while `doc`
+/// has operations is an error.
+pub fn run(file: &mut syn::File, doc: &Value) -> Result<(), Error> {
+    let mut pass = DropEmpty { declared: 0 };
+    pass.visit_file_mut(file);
+    expect::changed(
+        PASS,
+        pass.declared,
+        expect::has_operations(doc),
+        "`let header_map = HeaderMap::..` in each operation",
+    )
 }
 
-struct DropEmpty;
+struct DropEmpty {
+    /// Maps found, dropped or kept.
+    declared: usize,
+}
 
 impl VisitMut for DropEmpty {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         if let Some(at) = block.stmts.iter().position(declares_header_map) {
-            let rest: proc_macro2::TokenStream = block.stmts[at + 1..].iter().map(ToTokens::to_token_stream).collect();
-            if !adds_headers(&rest.to_string()) {
+            self.declared += 1;
+            let mut uses = Uses::default();
+            for stmt in &block.stmts[at + 1..] {
+                uses.visit_stmt(stmt);
+            }
+            if uses.all == uses.merges {
                 block.stmts.remove(at);
                 for stmt in &mut block.stmts[at..] {
                     UnmergeHeaders.visit_stmt_mut(stmt);
@@ -30,12 +52,48 @@ impl VisitMut for DropEmpty {
     }
 }
 
-/// Any use of the map besides the final merge: `header_map.append(..)`, `.insert(..)`, or the
-/// map handed to something else.
-fn adds_headers(code_after: &str) -> bool {
-    let uses = code_after.matches("header_map").count();
-    let merges = code_after.matches("headers (header_map)").count();
-    uses != merges
+/// Every mention of `header_map`, and how many of them are the final `.headers(header_map)`.
+/// Any other (`header_map.append(..)`, the map handed to something else) means it is used.
+#[derive(Default)]
+struct Uses {
+    all: usize,
+    merges: usize,
+}
+
+impl<'a> Visit<'a> for Uses {
+    fn visit_expr_method_call(&mut self, call: &'a syn::ExprMethodCall) {
+        if is_merge(call) {
+            self.merges += 1;
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_ident(&mut self, ident: &'a proc_macro2::Ident) {
+        if ident == "header_map" {
+            self.all += 1;
+        }
+    }
+
+    // syn leaves macro bodies as tokens: count the name there too, so a map used only inside a
+    // macro still counts as used.
+    fn visit_macro(&mut self, mac: &'a syn::Macro) {
+        fn count(tokens: proc_macro2::TokenStream) -> usize {
+            tokens
+                .into_iter()
+                .map(|t| match t {
+                    proc_macro2::TokenTree::Ident(i) if i == "header_map" => 1,
+                    proc_macro2::TokenTree::Group(g) => count(g.stream()),
+                    _ => 0,
+                })
+                .sum()
+        }
+        self.all += count(mac.tokens.clone());
+        visit::visit_macro(self, mac);
+    }
+}
+
+fn is_merge(call: &syn::ExprMethodCall) -> bool {
+    call.method == "headers" && call.args.len() == 1 && call.args.first().is_some_and(|a| is_ident(a, "header_map"))
 }
 
 fn declares_header_map(stmt: &syn::Stmt) -> bool {
@@ -51,9 +109,7 @@ impl VisitMut for UnmergeHeaders {
     fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
         visit_mut::visit_expr_mut(self, expr);
         if let syn::Expr::MethodCall(call) = expr
-            && call.method == "headers"
-            && call.args.len() == 1
-            && call.args.first().is_some_and(|a| a.to_token_stream().to_string() == "header_map")
+            && is_merge(call)
         {
             *expr = (*call.receiver).clone();
         }
@@ -63,17 +119,35 @@ impl VisitMut for UnmergeHeaders {
 #[cfg(test)]
 mod tests {
     fn generate(operation: serde_json::Value) -> String {
-        let spec: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+        let doc = serde_json::json!({
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "2.0"},
             "paths": {"/x": {"get": operation}}
-        }))
-        .unwrap();
+        });
+        let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).unwrap();
         let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
-        crate::output::strip_api_version_header::run(&mut file);
-        super::run(&mut file);
+        crate::output::strip_api_version_header::run(&mut file, &doc).unwrap();
+        super::run(&mut file, &doc).unwrap();
         prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn no_header_map_in_a_spec_with_operations_is_an_error() {
+        let doc = serde_json::json!({"paths": {"/x": {"get": {"operationId": "x_get"}}}});
+        let mut file: syn::File = syn::parse_str("fn send() { let request = client.get(url).build()?; }").unwrap();
+        let err = super::run(&mut file, &doc).unwrap_err().to_string();
+        assert!(err.contains("drop_empty_header_map") && err.contains("header_map"), "{err}");
+        super::run(&mut file, &serde_json::json!({"paths": {}})).unwrap();
+    }
+
+    #[test]
+    fn a_map_used_inside_a_macro_is_kept() {
+        let code =
+            "fn send() { let header_map = HeaderMap::new(); log!(\"{:?}\", header_map); c.headers(header_map); }";
+        let mut file: syn::File = syn::parse_str(code).unwrap();
+        super::run(&mut file, &serde_json::json!({"paths": {}})).unwrap();
+        assert!(prettyplease::unparse(&file).contains("let header_map"));
     }
 
     #[test]

@@ -7,7 +7,13 @@
 use std::collections::{HashMap, HashSet};
 
 use quote::ToTokens;
+use serde_json::Value;
 use syn::visit_mut::{self, VisitMut};
+
+use super::expect;
+use crate::error::Error;
+
+const PASS: &str = "format_integer_path_params";
 
 /// Integer types progenitor gives path parameters (`format: int64` with `minimum: 1` becomes
 /// `NonZeroU64`). Their `Display` prints an optional `-` and ASCII digits only.
@@ -31,12 +37,19 @@ const INTEGERS: &[&str] = &[
 ];
 
 /// Rewrites `encode_path(&x.to_string())` to `x` in the methods of every builder whose field
-/// `x` holds an integer (`Result<NonZeroU64, String>`).
-pub fn run(file: &mut syn::File) {
+/// `x` holds an integer (`Result<NonZeroU64, String>`). Rewriting nothing while `doc` has an
+/// integer path parameter is an error.
+pub fn run(file: &mut syn::File, doc: &Value) -> Result<(), Error> {
     let mut fields = IntegerFields::default();
     syn::visit_mut::visit_file_mut(&mut fields, file);
-    let mut rewrite = Rewrite { integer_fields: fields.by_struct, current: None };
+    let mut rewrite = Rewrite { integer_fields: fields.by_struct, current: None, rewritten: 0 };
     rewrite.visit_file_mut(file);
+    expect::changed(
+        PASS,
+        rewrite.rewritten,
+        expect::has_integer_path_parameter(doc),
+        "`encode_path(&x.to_string())` in `format!` for a builder field `x` holding an integer",
+    )
 }
 
 /// The integer-typed fields of every struct, by struct name.
@@ -80,6 +93,7 @@ struct Rewrite {
     integer_fields: HashMap<String, HashSet<String>>,
     /// The integer fields of the struct whose `impl` is being visited.
     current: Option<HashSet<String>>,
+    rewritten: usize,
 }
 
 impl VisitMut for Rewrite {
@@ -111,10 +125,11 @@ impl VisitMut for Rewrite {
         let mut changed = false;
         for arg in args.iter_mut() {
             if let Some(field) = encoded_field(arg)
-                && fields.contains(&field)
+                && fields.contains(&field.to_string())
             {
-                *arg = syn::parse_str(&field).expect("a field name is an expression");
+                *arg = syn::parse_quote!(#field);
                 changed = true;
+                self.rewritten += 1;
             }
         }
         if changed {
@@ -124,7 +139,7 @@ impl VisitMut for Rewrite {
 }
 
 /// `x` in `encode_path(&x.to_string())`.
-fn encoded_field(expr: &syn::Expr) -> Option<String> {
+fn encoded_field(expr: &syn::Expr) -> Option<syn::Ident> {
     let syn::Expr::Call(call) = expr else { return None };
     let syn::Expr::Path(func) = &*call.func else { return None };
     if func.path.segments.last().is_none_or(|s| s.ident != "encode_path") || call.args.len() != 1 {
@@ -136,14 +151,14 @@ fn encoded_field(expr: &syn::Expr) -> Option<String> {
         return None;
     }
     let syn::Expr::Path(receiver) = &*to_string.receiver else { return None };
-    receiver.path.get_ident().map(ToString::to_string)
+    receiver.path.get_ident().cloned()
 }
 
 #[cfg(test)]
 mod tests {
-    fn generate(with_pass: bool) -> String {
+    fn doc() -> serde_json::Value {
         let id = |name: &str, schema: serde_json::Value| serde_json::json!({"name": name, "in": "path", "required": true, "schema": schema});
-        let spec: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+        serde_json::json!({
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "2.0"},
             "paths": {"/things/{thing_id}/parts/{part}": {"get": {
@@ -154,12 +169,15 @@ mod tests {
                 ],
                 "responses": {"204": {"description": "ok"}}
             }}}
-        }))
-        .unwrap();
+        })
+    }
+
+    fn generate(with_pass: bool) -> String {
+        let spec: openapiv3::OpenAPI = serde_json::from_value(doc()).unwrap();
         let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         if with_pass {
-            super::run(&mut file);
+            super::run(&mut file, &doc()).unwrap();
         }
         // prettyplease leaves macro arguments as tokens: compare without white space.
         prettyplease::unparse(&file).split_whitespace().collect()
@@ -187,8 +205,16 @@ mod tests {
             impl Get { fn send(self) { let url = format!("{}/x/{}", base, encode_path(&id.to_string())); } }
         "#;
         let mut file: syn::File = syn::parse_str(code).unwrap();
-        super::run(&mut file);
+        super::run(&mut file, &serde_json::json!({"paths": {}})).unwrap();
         let out: String = quote::ToTokens::to_token_stream(&file).to_string().split_whitespace().collect();
         assert!(out.contains("encode_path(&id.to_string())"), "{out}");
+    }
+
+    #[test]
+    fn an_integer_path_parameter_left_encoded_is_an_error() {
+        let mut file: syn::File =
+            syn::parse_str("struct S { thing_id: Result<u64, String> } impl S { fn f() {} }").unwrap();
+        let err = super::run(&mut file, &doc()).unwrap_err().to_string();
+        assert!(err.contains("format_integer_path_params") && err.contains("encode_path"), "{err}");
     }
 }

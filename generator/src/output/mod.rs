@@ -1,7 +1,13 @@
 //! Passes over progenitor's output, for what no change to the input document can reach.
 //! Like the normalization passes, each is one module named for what it does, with a test.
+//!
+//! Each pass depends on the shape of progenitor's output (progenitor is pinned exactly for
+//! that reason). A pass that finds nothing to rewrite while the spec says there is something
+//! (see [`expect`]) fails with [`crate::Error::OutputPass`], naming itself and what it looked
+//! for, instead of silently leaving the code as progenitor wrote it.
 
 pub mod drop_empty_header_map;
+pub mod expect;
 pub mod format_integer_path_params;
 pub mod insert_open_enums;
 pub mod move_response_headers;

@@ -9,19 +9,30 @@
 //! that broke off) hand it on with the response rather than wrapping it into a new response,
 //! which cost more per call than the rest of the hooks together.
 
-use quote::{ToTokens, quote};
+use quote::quote;
+use serde_json::Value;
 use syn::visit_mut::{self, VisitMut};
 
+use super::expect;
 use crate::error::Error;
+
+const PASS: &str = "move_response_headers";
 
 /// Appends `decode_response` and calls it instead of `ResponseValue::from_response`.
 /// `module_path` is where the output is mounted (`crate::generated`); `body_reader` is the path
-/// of the async function bodies are read with, `None` for `Response::bytes`.
-pub fn run(file: &mut syn::File, module_path: &str, body_reader: Option<&str>) -> Result<(), Error> {
+/// of the async function bodies are read with, `None` for `Response::bytes`. Finding no
+/// `from_response` while `doc` has a JSON response is an error.
+pub fn run(file: &mut syn::File, doc: &Value, module_path: &str, body_reader: Option<&str>) -> Result<(), Error> {
     let path: syn::Path = syn::parse_str(&format!("{module_path}::decode_response"))
         .map_err(|e| Error::Emit { message: format!("module path `{module_path}`: {e}") })?;
     let mut redirect = Redirect { to: path, count: 0 };
     redirect.visit_file_mut(file);
+    expect::changed(
+        PASS,
+        redirect.count,
+        expect::has_json_response(doc),
+        "calls of `ResponseValue::from_response(..)` decoding JSON responses",
+    )?;
     if redirect.count == 0 {
         return Ok(());
     }
@@ -61,12 +72,17 @@ impl VisitMut for Redirect {
     fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
         visit_mut::visit_expr_call_mut(self, call);
         if let syn::Expr::Path(func) = &mut *call.func
-            && func.path.to_token_stream().to_string().replace(' ', "").ends_with("ResponseValue::from_response")
+            && ends_with(&func.path, &["ResponseValue", "from_response"])
         {
             func.path = self.to.clone();
             self.count += 1;
         }
     }
+}
+
+fn ends_with(path: &syn::Path, tail: &[&str]) -> bool {
+    let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
+    segments.len() >= tail.len() && segments[segments.len() - tail.len()..].iter().zip(tail).all(|(s, t)| s.ident == t)
 }
 
 #[cfg(test)]
@@ -75,20 +91,23 @@ mod tests {
         generate_with(with_pass, None)
     }
 
-    fn generate_with(with_pass: bool, body_reader: Option<&str>) -> String {
-        let spec: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+    fn doc() -> serde_json::Value {
+        serde_json::json!({
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "2.0"},
             "paths": {"/x": {"get": {"operationId": "x_get", "responses": {"200": {
                 "description": "ok",
                 "content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}
             }}}}}
-        }))
-        .unwrap();
+        })
+    }
+
+    fn generate_with(with_pass: bool, body_reader: Option<&str>) -> String {
+        let spec: openapiv3::OpenAPI = serde_json::from_value(doc()).unwrap();
         let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         if with_pass {
-            super::run(&mut file, "crate", body_reader).unwrap();
+            super::run(&mut file, &doc(), "crate", body_reader).unwrap();
         }
         prettyplease::unparse(&file)
     }
@@ -114,7 +133,18 @@ mod tests {
     #[test]
     fn a_body_reader_that_is_not_a_path_is_an_error() {
         let mut file: syn::File = syn::parse_str("fn f() { ResponseValue::from_response(r); }").unwrap();
-        let err = super::run(&mut file, "crate", Some("not a path!")).unwrap_err();
+        let err = super::run(&mut file, &doc(), "crate", Some("not a path!")).unwrap_err();
         assert!(err.to_string().contains("body reader `not a path!`"), "{err}");
+    }
+
+    #[test]
+    fn no_from_response_for_a_json_response_is_an_error() {
+        let mut file: syn::File = syn::parse_str("fn f() { other::decode(r); }").unwrap();
+        let err = super::run(&mut file, &doc(), "crate", None).unwrap_err().to_string();
+        assert!(err.contains("move_response_headers") && err.contains("from_response"), "{err}");
+        // Without a JSON response there is nothing to redirect, and nothing is appended.
+        let empty = serde_json::json!({"paths": {"/x": {"delete": {"responses": {"204": {"description": "ok"}}}}}});
+        super::run(&mut file, &empty, "crate", None).unwrap();
+        assert!(!prettyplease::unparse(&file).contains("decode_response"));
     }
 }

@@ -5,27 +5,33 @@
 //! The module must accept and refuse exactly what chrono does (the SDK's does, by falling back
 //! to chrono for anything but the API's own `...Z` form).
 
-use quote::ToTokens;
+use serde_json::Value;
 use syn::visit_mut::{self, VisitMut};
 
+use super::expect;
 use crate::error::Error;
 
-const TIMESTAMP: &str = "::chrono::DateTime<::chrono::offset::Utc>";
-const OPTIONAL_TIMESTAMP: &str = "::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>";
-/// What progenitor puts on a required but nullable field, so that a missing one is an error.
-const REQUIRED_OPTION: &str = "::std::option::Option::deserialize";
+const PASS: &str = "timestamp_deserializer";
 
 /// Attaches `module::deserialize` / `module::deserialize_option` to every timestamp field of
-/// every struct that derives `Deserialize`.
-pub fn run(file: &mut syn::File, module: &str) -> Result<(), Error> {
+/// every struct that derives `Deserialize`. Attaching none while `doc` has a `date-time` in a
+/// body or component schema is an error.
+pub fn run(file: &mut syn::File, doc: &Value, module: &str) -> Result<(), Error> {
     syn::parse_str::<syn::Path>(module)
         .map_err(|e| Error::Emit { message: format!("timestamp deserializer `{module}`: {e}") })?;
-    Attach { module: module.to_owned() }.visit_file_mut(file);
-    Ok(())
+    let mut attach = Attach { module: module.to_owned(), attached: 0 };
+    attach.visit_file_mut(file);
+    expect::changed(
+        PASS,
+        attach.attached,
+        expect::has_body_timestamp(doc),
+        "fields of type `chrono::DateTime<Utc>` or `Option<chrono::DateTime<Utc>>` in structs deriving `Deserialize`",
+    )
 }
 
 struct Attach {
     module: String,
+    attached: usize,
 }
 
 impl VisitMut for Attach {
@@ -35,13 +41,14 @@ impl VisitMut for Attach {
             return;
         }
         for field in item.fields.iter_mut() {
-            let ty = compact(&field.ty);
-            if ty == TIMESTAMP {
+            if is_timestamp(&field.ty) {
                 let path = format!("{}::deserialize", self.module);
                 field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = #path)]));
-            } else if ty == OPTIONAL_TIMESTAMP {
+                self.attached += 1;
+            } else if option_of(&field.ty).is_some_and(is_timestamp) {
                 let path = format!("{}::deserialize_option", self.module);
-                let required = field.attrs.iter().position(|a| compact(a).contains(REQUIRED_OPTION));
+                self.attached += 1;
+                let required = field.attrs.iter().position(deserializes_with_option);
                 match required {
                     // Required but nullable: still an error when missing.
                     Some(at) => field.attrs[at] = syn::parse_quote!(#[serde(deserialize_with = #path)]),
@@ -54,17 +61,77 @@ impl VisitMut for Attach {
 }
 
 fn derives_deserialize(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| a.path().is_ident("derive") && compact(a).contains("Deserialize"))
+    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+        a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            .is_ok_and(|paths| paths.iter().any(|p| p.segments.last().is_some_and(|s| s.ident == "Deserialize")))
+    })
 }
 
-fn compact(tokens: &impl ToTokens) -> String {
-    tokens.to_token_stream().to_string().split_whitespace().collect()
+/// The last segments of a type path, with their generic arguments.
+fn path_of(ty: &syn::Type) -> Option<&syn::Path> {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => Some(&p.path),
+        _ => None,
+    }
+}
+
+fn ends_with(path: &syn::Path, tail: &[&str]) -> bool {
+    let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
+    segments.len() >= tail.len() && segments[segments.len() - tail.len()..].iter().zip(tail).all(|(s, t)| s.ident == t)
+}
+
+fn first_type_argument(segment: &syn::PathSegment) -> Option<&syn::Type> {
+    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// `chrono::DateTime<Utc>` by any path to both.
+fn is_timestamp(ty: &syn::Type) -> bool {
+    let Some(path) = path_of(ty) else { return false };
+    ends_with(path, &["chrono", "DateTime"])
+        && path
+            .segments
+            .last()
+            .and_then(first_type_argument)
+            .and_then(path_of)
+            .is_some_and(|p| p.segments.last().is_some_and(|s| s.ident == "Utc"))
+}
+
+/// `T` in `Option<T>`.
+fn option_of(ty: &syn::Type) -> Option<&syn::Type> {
+    let path = path_of(ty)?;
+    if path.segments.last().is_none_or(|s| s.ident != "Option") {
+        return None;
+    }
+    path.segments.last().and_then(first_type_argument)
+}
+
+/// `#[serde(deserialize_with = "::std::option::Option::deserialize")]`, which progenitor puts on
+/// a required but nullable field so that a missing one is an error.
+fn deserializes_with_option(attr: &syn::Attribute) -> bool {
+    if !attr.path().is_ident("serde") {
+        return false;
+    }
+    let mut found = false;
+    let _ = attr.parse_nested_meta(|meta| {
+        if meta.path.is_ident("deserialize_with") {
+            let value: syn::LitStr = meta.value()?.parse()?;
+            found |= value.value().replace(' ', "").ends_with("Option::deserialize");
+        } else if meta.input.peek(syn::Token![=]) {
+            let _: syn::Expr = meta.value()?.parse()?;
+        }
+        Ok(())
+    });
+    found
 }
 
 #[cfg(test)]
 mod tests {
-    fn generate(module: Option<&str>) -> String {
-        let spec: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+    fn doc() -> serde_json::Value {
+        serde_json::json!({
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "2.0"},
             "paths": {"/x": {"get": {"operationId": "x_get", "responses": {"200": {
@@ -81,12 +148,15 @@ mod tests {
                     "name": {"type": "string"}
                 }
             }}}
-        }))
-        .unwrap();
+        })
+    }
+
+    fn generate(module: Option<&str>) -> String {
+        let spec: openapiv3::OpenAPI = serde_json::from_value(doc()).unwrap();
         let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         if let Some(module) = module {
-            super::run(&mut file, module).unwrap();
+            super::run(&mut file, &doc(), module).unwrap();
         }
         prettyplease::unparse(&file)
     }
@@ -109,7 +179,17 @@ mod tests {
     #[test]
     fn a_deserializer_that_is_not_a_path_is_an_error() {
         let mut file: syn::File = syn::parse_str("struct S;").unwrap();
-        let err = super::run(&mut file, "not a path!").unwrap_err();
+        let err = super::run(&mut file, &doc(), "not a path!").unwrap_err();
         assert!(err.to_string().contains("timestamp deserializer `not a path!`"), "{err}");
+    }
+
+    #[test]
+    fn timestamps_in_the_spec_but_none_in_the_code_is_an_error() {
+        let mut file: syn::File =
+            syn::parse_str("#[derive(Deserialize)] struct Thing { made: ::std::string::String }").unwrap();
+        let err = super::run(&mut file, &doc(), "crate::timestamp").unwrap_err().to_string();
+        assert!(err.contains("timestamp_deserializer") && err.contains("DateTime"), "{err}");
+        // A spec without timestamps: nothing to attach is fine.
+        super::run(&mut file, &serde_json::json!({"paths": {}}), "crate::timestamp").unwrap();
     }
 }
