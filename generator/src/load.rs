@@ -34,7 +34,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
         column: None,
         message: format!("not UTF-8: {e}"),
     })?;
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str::<Loose>(text).map(|l| l.0).map_err(|e| {
         let loc = e.location();
         Error::Syntax {
             path: path.to_owned(),
@@ -50,6 +50,90 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
         message: e.to_string(),
     })?;
     to_json(path, &yaml, &mut Vec::new())
+}
+
+/// A YAML value like `serde_yaml::Value`, except that an integer beyond 64 bits (upstream's
+/// Databases models have `maximum: 18446744073709552000`) becomes the nearest double instead of
+/// failing the whole file. That number is how JavaScript prints 2^64, so the double is exactly
+/// the value written and prints back as the same digits.
+struct Loose(serde_yaml::Value);
+
+impl<'de> serde::Deserialize<'de> for Loose {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LooseVisitor).map(Loose)
+    }
+}
+
+struct LooseVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LooseVisitor {
+    type Value = serde_yaml::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(v.into()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(match i64::try_from(v) {
+            Ok(i) => serde_yaml::Value::Number(i.into()),
+            Err(_) => serde_yaml::Value::Number((v as f64).into()),
+        })
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Self::Value, E> {
+        Ok(match u64::try_from(v) {
+            Ok(u) => serde_yaml::Value::Number(u.into()),
+            Err(_) => serde_yaml::Value::Number((v as f64).into()),
+        })
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(v.into()))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(LooseVisitor)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Loose(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(serde_yaml::Value::Sequence(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_yaml::Mapping::new();
+        while let Some((Loose(k), Loose(v))) = map.next_entry()? {
+            out.insert(k, v);
+        }
+        Ok(serde_yaml::Value::Mapping(out))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (tag, variant): (String, _) = data.variant()?;
+        let Loose(value) = variant.newtype_variant()?;
+        Ok(serde_yaml::Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
+            tag: serde_yaml::value::Tag::new(tag),
+            value,
+        })))
+    }
 }
 
 // YAML allows non-string keys (an unquoted `200:` is an integer); OpenAPI means them as strings.
@@ -203,6 +287,22 @@ mod tests {
     fn integer_keys_become_strings() {
         let doc = parse(Path::new("a.yaml"), b"responses:\n  200: {description: ok}\n").unwrap();
         assert!(doc.pointer("/responses/200").is_some());
+    }
+
+    #[test]
+    fn an_integer_beyond_64_bits_keeps_its_value_and_the_file_loads() {
+        let doc = parse(Path::new("big.yaml"), b"a:\n  maximum: 18446744073709552000\n  minimum: 0\nb: x\n").unwrap();
+        assert_eq!(doc.pointer("/a/maximum").and_then(Value::as_f64), Some(18446744073709552000.0));
+        assert_eq!(doc.pointer("/a/minimum"), Some(&Value::from(0)));
+        assert_eq!(doc["b"], "x");
+        let doc = parse(Path::new("big.yaml"), b"m: -18446744073709552000\n").unwrap();
+        assert_eq!(doc["m"].as_f64(), Some(-18446744073709552000.0));
+    }
+
+    #[test]
+    fn tags_and_merge_keys_still_load() {
+        let doc = parse(Path::new("t.yaml"), b"base: &b {x: 1}\nc: {<<: *b, y: !thing 2}\n").unwrap();
+        assert_eq!(doc["c"], serde_json::json!({"x": 1, "y": 2}));
     }
 
     #[test]
