@@ -14,10 +14,15 @@ usage: cargo xtask <command>
 commands:
   generate [--check]   regenerate sdk/src/generated.rs from openapi/*.yaml;
                        with --check, write nothing and fail with a diff if it is stale
+  vendor --upstream DIR [--check] [--manifest FILE] [--out-dir DIR]
+                       write openapi/vendored/ from upstream's multi-file spec (DIR: its
+                       specification/ folder) as openapi/manifest/upstream.yaml names it: one file
+                       per tag, shared.yaml, NOTICE; prints what changed per tag. With
+                       --check, write nothing and fail with a diff naming each file that
+                       differs, is missing or is extra
   vendor --upstream DIR (--operation ID | --tag NAME)... [--out FILE]
-                       bundle operations from upstream's multi-file spec (DIR: its
-                       specification/ folder) into one fragment, normalized for generate
-  vendor --check --upstream DIR [--spec FILE]...
+                       bundle chosen operations into one fragment, normalized for generate
+  vendor --drift --upstream DIR [--spec FILE]...
                        compare each fragment in openapi/ (or each FILE) with the same
                        operations upstream; fail on any difference no
                        x-upstream-deviation entry declares

@@ -1,5 +1,7 @@
-//! `cargo xtask vendor`: bundle operations from upstream's multi-file spec into one fragment, or
-//! (`--check`) compare the project's fragments with upstream.
+//! `cargo xtask vendor`: write `openapi/vendored/` from upstream as the manifest says (or, with
+//! `--check`, fail with a diff where the committed files differ); bundle chosen operations into
+//! one fragment (`--operation`, `--tag`); or (`--drift`) compare the project's fragments with
+//! upstream.
 
 use std::path::{Path, PathBuf};
 
@@ -7,11 +9,19 @@ use generator::vendor::{self, Selection};
 
 use crate::generate::spec_files;
 
+/// In a folder of its own: every `.yaml` directly in `openapi/` is read as a fragment (by
+/// `generate` and by the contract tests) until the fragments give way to the vendored files.
+pub const MANIFEST: &str = "openapi/manifest/upstream.yaml";
+pub const VENDORED: &str = "openapi/vendored";
+
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let mut upstream: Option<String> = None;
     let mut selection = Selection::default();
     let mut out: Option<PathBuf> = None;
     let mut check = false;
+    let mut drift_check = false;
+    let mut manifest = PathBuf::from(MANIFEST);
+    let mut out_dir = PathBuf::from(VENDORED);
     let mut specs: Vec<PathBuf> = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -23,6 +33,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             "--out" => out = Some(PathBuf::from(value("--out FILE")?)),
             "--spec" => specs.push(PathBuf::from(value("--spec FILE")?)),
             "--check" => check = true,
+            "--drift" => drift_check = true,
+            "--manifest" => manifest = PathBuf::from(value("--manifest FILE")?),
+            "--out-dir" => out_dir = PathBuf::from(value("--out-dir DIR")?),
             other => return Err(format!("vendor: unknown argument `{other}`")),
         }
     }
@@ -31,19 +44,27 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     // header carry them as typed.
     std::env::set_current_dir(root).map_err(|e| format!("{}: {e}", root.display()))?;
     let root_file = vendor::find_root(Path::new(&upstream)).map_err(|e| e.to_string())?;
-    if check {
-        if !selection.operations.is_empty() || !selection.tags.is_empty() || out.is_some() {
+    let selected = !selection.operations.is_empty() || !selection.tags.is_empty();
+    if drift_check {
+        if selected || out.is_some() || check {
             return Err(
-                "vendor --check compares the fragments' own operations; it takes no --operation, --tag or --out".into(),
+                "vendor --drift compares the fragments' own operations; it takes no --operation, --tag, --out or --check"
+                    .into(),
             );
         }
         return drift(&root_file, specs);
     }
     if !specs.is_empty() {
-        return Err("vendor: --spec is for --check".into());
+        return Err("vendor: --spec is for --drift".into());
     }
-    if selection.operations.is_empty() && selection.tags.is_empty() {
-        return Err("vendor: name what to vendor with --operation ID or --tag NAME (each may repeat)".into());
+    if !selected {
+        if out.is_some() {
+            return Err("vendor: --out is for --operation/--tag; the whole tree goes to --out-dir".into());
+        }
+        return tree(&root_file, &manifest, &out_dir, check);
+    }
+    if check {
+        return Err("vendor --check re-vendors what the manifest names; it takes no --operation or --tag".into());
     }
     let text = vendor::vendor(&root_file, &selection, &command(&upstream, &selection)).map_err(|e| e.to_string())?;
     match out {
@@ -91,4 +112,65 @@ fn drift(root_file: &Path, specs: Vec<PathBuf>) -> Result<(), String> {
             failed.join(", ")
         ))
     }
+}
+
+// The whole tree, as the manifest names it: written, or (`check`) compared.
+fn tree(root_file: &Path, manifest: &Path, out_dir: &Path, check: bool) -> Result<(), String> {
+    let manifest = vendor::Manifest::read(manifest).map_err(|e| e.to_string())?;
+    let fresh = vendor::vendor_tree(root_file, &manifest).map_err(|e| e.to_string())?;
+    let committed = vendor::read_tree(out_dir).map_err(|e| e.to_string())?;
+    if check {
+        let report = vendor::check_tree(out_dir, &committed, &fresh);
+        for diff in &report.diffs {
+            print!("{diff}");
+        }
+        for file in &report.missing {
+            println!("missing: {file} (the vendor run writes it)");
+        }
+        for file in &report.extra {
+            println!("extra: {file} (the vendor run does not write it)");
+        }
+        if report.passes() {
+            println!("{} is what upstream {} gives: {} file(s)", out_dir.display(), manifest.commit, fresh.len());
+            return Ok(());
+        }
+        let mut differing: Vec<String> = report
+            .diffs
+            .iter()
+            .filter_map(|d| d.lines().next())
+            .map(|l| l.trim_start_matches("--- ").trim_end_matches(" (committed)").to_owned())
+            .collect();
+        differing.extend(report.missing.iter().cloned());
+        differing.extend(report.extra.iter().cloned());
+        return Err(format!(
+            "vendored files differ from upstream {}: {} (see the diff above; run `cargo xtask vendor --upstream DIR`, never edit them by hand)",
+            manifest.commit,
+            differing.join(", ")
+        ));
+    }
+    for line in vendor::changes(&committed, &fresh) {
+        println!("{line}");
+    }
+    std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    for name in committed.keys().filter(|n| !fresh.contains_key(*n)) {
+        let path = out_dir.join(name);
+        std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("removed {}", path.display());
+    }
+    let mut written = 0;
+    for (name, text) in &fresh {
+        if committed.get(name) != Some(text) {
+            let path = out_dir.join(name);
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            written += 1;
+        }
+    }
+    println!(
+        "{}: {} file(s) from upstream {}, {written} written, {} unchanged",
+        out_dir.display(),
+        fresh.len(),
+        manifest.commit,
+        fresh.len() - written
+    );
+    Ok(())
 }

@@ -73,7 +73,7 @@ fn vendored_image_actions_generate() {
 #[test]
 fn the_committed_fragments_pass_the_drift_check() {
     let Some(upstream) = upstream() else { return };
-    let out = xtask(&["vendor", "--check", "--upstream", &upstream]);
+    let out = xtask(&["vendor", "--drift", "--upstream", &upstream]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
     assert!(stdout.contains("openapi/image-actions.yaml: 3 operation(s) compared"), "{stdout}");
@@ -90,7 +90,7 @@ fn undeclared_drift_fails_with_a_report() {
     let drifted = vendored.replace("      - id\n      - name\n", "      - id\n");
     assert_ne!(vendored, drifted, "the widget's required list is where the test expects it:\n{vendored}");
     std::fs::write(&fragment, drifted).unwrap();
-    let out = xtask(&["vendor", "--check", "--upstream", &fixture(), "--spec", fragment.to_str().unwrap()]);
+    let out = xtask(&["vendor", "--drift", "--upstream", &fixture(), "--spec", fragment.to_str().unwrap()]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(!out.status.success(), "{stdout}");
     assert!(stdout.contains("components/schemas/widget /required: upstream [id, name]"), "{stdout}");
@@ -99,10 +99,61 @@ fn undeclared_drift_fails_with_a_report() {
 }
 
 #[test]
+fn vendor_check_fails_on_a_hand_edit_naming_the_file() {
+    let dir = scratch("tree");
+    let manifest = dir.join("manifest.yaml");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        &manifest,
+        "upstream: {repository: github.com/example/widgets, commit: 0123456789012345678901234567890123456789, license: Apache-2.0}\ntags: [Widgets, Gadgets]\n",
+    )
+    .unwrap();
+    let out_dir = dir.join("vendored");
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let args = |check: bool| {
+        let mut a = vec!["vendor", "--upstream", "generator/tests/fixtures/multifile"];
+        a.extend(["--manifest", manifest.to_str().unwrap(), "--out-dir", out_dir.to_str().unwrap()]);
+        if check {
+            a.push("--check");
+        }
+        a.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |a: Vec<String>| Command::new(env!("CARGO_BIN_EXE_xtask")).args(&a).output().unwrap();
+    let out = run(args(false));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("widgets.yaml: operations added: GET /v1/widgets"), "{}", text(&out.stdout));
+    let out = run(args(true));
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    // A hand edit: the check fails with a diff that names the file.
+    let file = out_dir.join("widgets.yaml");
+    let edited =
+        std::fs::read_to_string(&file).unwrap().replace("operationId: widgets_get", "operationId: widgets_fetch");
+    std::fs::write(&file, edited).unwrap();
+    std::fs::write(out_dir.join("stray.yaml"), "openapi: 3.0.3\n").unwrap();
+    let out = run(args(true));
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("widgets.yaml (committed)") && stdout.contains("-      operationId: widgets_fetch"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("extra: ") && stdout.contains("stray.yaml"), "{stdout}");
+    assert!(stderr.contains("widgets.yaml") && stderr.contains("stray.yaml"), "{stderr}");
+    // Vendoring again repairs both.
+    assert!(run(args(false)).status.success());
+    assert!(run(args(true)).status.success());
+}
+
+#[test]
 fn bad_arguments_are_one_line_errors() {
     for (args, expect) in [
         (vec!["vendor", "--operation", "x"], "--upstream DIR is required"),
-        (vec!["vendor", "--upstream", "generator/tests/fixtures/multifile"], "--operation ID or --tag NAME"),
+        // No selection: what the project's manifest names, which the fixture does not have.
+        (vec!["vendor", "--upstream", "generator/tests/fixtures/multifile"], "no operation has the tag"),
+        (
+            vec!["vendor", "--upstream", "generator/tests/fixtures/multifile", "--check", "--tag", "Widgets"],
+            "takes no --operation or --tag",
+        ),
         (
             vec!["vendor", "--upstream", "generator/tests/fixtures/multifile", "--operation", "nope"],
             "no operation has the operationId `nope`",

@@ -43,6 +43,8 @@ enum Obj {
     Link,
     Callback,
     SecurityScheme,
+    Server,
+    ServerVariable,
     /// Not an OpenAPI object the walk knows: references in it are copied in place.
     Any,
 }
@@ -95,6 +97,8 @@ impl Obj {
             (Obj::Any, _) => One(Obj::Any),
             (Obj::PathItem, m) if METHODS.contains(&m) => One(Obj::Operation),
             (Obj::PathItem | Obj::Operation, "parameters") => ListOf(Obj::Parameter),
+            (Obj::PathItem | Obj::Operation, "servers") => ListOf(Obj::Server),
+            (Obj::Server, "variables") => MapOf(Obj::ServerVariable),
             (Obj::Operation, "requestBody") => One(Obj::RequestBody),
             (Obj::Operation, "responses") => MapOf(Obj::Response),
             (Obj::Operation, "callbacks") => MapOf(Obj::Callback),
@@ -141,14 +145,29 @@ pub(crate) struct Bundler<'s> {
     index: HashMap<(&'static str, Loc), usize>,
     /// Places being copied in place, to report a reference loop instead of recursing forever.
     inlining: Vec<Loc>,
+    /// Leave out upstream's prose (see [`PROSE`]).
+    without_prose: bool,
 }
+
+/// Keys of OpenAPI objects that hold upstream's sentences (or code), not structure. They are
+/// dropped only where they are keywords of an object the walk knows; under `properties` (or any
+/// other map of names) a key `description` is a name and stays, and example payloads are kept
+/// whole.
+pub(crate) const PROSE: &[&str] = &["description", "summary", "externalDocs", "x-codeSamples"];
 
 // A reference to component number `i` before names are chosen; no spec text holds this byte.
 const MARK: char = '\u{1}';
 
 impl<'s> Bundler<'s> {
     pub fn new(src: &'s mut Source) -> Self {
-        Bundler { src, components: Vec::new(), index: HashMap::new(), inlining: Vec::new() }
+        Bundler { src, components: Vec::new(), index: HashMap::new(), inlining: Vec::new(), without_prose: false }
+    }
+
+    /// Bundles without upstream's prose: descriptions, summaries, external docs, code samples,
+    /// tag descriptions and server descriptions.
+    pub fn without_prose(mut self) -> Self {
+        self.without_prose = true;
+        self
     }
 
     /// Every operation of the root document, path by path (sorted), in method order.
@@ -288,7 +307,15 @@ impl<'s> Bundler<'s> {
             }),
         );
         if let Some(servers) = root_doc.get("servers") {
-            doc.insert("servers".into(), servers.clone());
+            let mut servers = servers.clone();
+            if self.without_prose
+                && let Some(list) = servers.as_array_mut()
+            {
+                list.iter_mut().filter_map(Value::as_object_mut).for_each(|s| {
+                    s.remove("description");
+                });
+            }
+            doc.insert("servers".into(), servers);
         }
         if !tag_list.is_empty() {
             doc.insert("tags".into(), Value::Array(tag_list));
@@ -313,7 +340,9 @@ impl<'s> Bundler<'s> {
             let found = listed.iter().enumerate().find(|(_, t)| t.get("name").and_then(Value::as_str) == Some(name));
             let mut tag = Map::new();
             tag.insert("name".into(), json!(name));
-            if let Some((i, entry)) = found {
+            if let Some((i, entry)) = found
+                && !self.without_prose
+            {
                 let loc = root.child("tags").child(&i.to_string());
                 for key in ["description", "externalDocs"] {
                     if let Some(v) = entry.get(key) {
@@ -332,7 +361,26 @@ impl<'s> Bundler<'s> {
             Kind::MapOf(obj) => match value {
                 Value::Object(m) => {
                     let mut out = Map::new();
+                    // Upstream writes a whole map of properties as one `$ref` to a file's key
+                    // (`properties: {$ref: attributes.yml#/load_balancer_droplet_ids}`): the
+                    // map is copied in place, its entries walked where they were written.
+                    if let Some(Value::String(r)) = m.get("$ref") {
+                        let (target, named) = self.src.follow(at, r)?;
+                        let Value::Object(named) = named else {
+                            return Err(Error::spec(
+                                self.src.display(&at.file),
+                                at.child("$ref").pointer,
+                                format!("$ref `{r}` stands for a map of names but points to something else"),
+                            ));
+                        };
+                        for (k, v) in &named {
+                            out.insert(k.clone(), self.walk(v, &target.child(k), Kind::One(obj))?);
+                        }
+                    }
                     for (k, v) in m {
+                        if k == "$ref" {
+                            continue;
+                        }
                         out.insert(k.clone(), self.walk(v, &at.child(k), Kind::One(obj))?);
                     }
                     Ok(Value::Object(out))
@@ -368,11 +416,13 @@ impl<'s> Bundler<'s> {
                 }
                 let mut out = Map::new();
                 for (k, v) in m {
-                    if k == "x-codeSamples" {
+                    if k == "x-codeSamples" || (self.without_prose && obj != Obj::Any && PROSE.contains(&k.as_str())) {
                         continue;
                     }
                     let walked = if obj == Obj::Discriminator && k == "mapping" {
                         self.mapping(v, &at.child(k))?
+                    } else if is_example_value(obj, k) {
+                        self.example(v, &at.child(k))?
                     } else {
                         self.walk(v, &at.child(k), obj.child(k, v))?
                     };
@@ -413,6 +463,19 @@ impl<'s> Bundler<'s> {
         out
     }
 
+    // An example payload is copied as written, except that upstream sometimes writes the whole
+    // payload as a `$ref` into an examples file (`example: {$ref: examples.yml#/x}`): that is
+    // copied in place, so the vendored document refers to no other file.
+    fn example(&mut self, value: &Value, at: &Loc) -> Result<Value, Error> {
+        match value.as_object() {
+            Some(m) if m.len() == 1 => match m.get("$ref") {
+                Some(Value::String(r)) if is_reference(r) => Ok(self.src.follow(at, r)?.1),
+                _ => Ok(value.clone()),
+            },
+            _ => Ok(value.clone()),
+        }
+    }
+
     // Discriminator mapping values are references too (`convert: models/x.yml#/base`); a bare
     // name is a schema name and stays as it is.
     fn mapping(&mut self, mapping: &Value, at: &Loc) -> Result<Value, Error> {
@@ -439,6 +502,14 @@ impl<'s> Bundler<'s> {
         }
         format!("{MARK}{i}")
     }
+}
+
+/// `example` of a schema, parameter, header or media type, and `value` of an example object.
+fn is_example_value(obj: Obj, key: &str) -> bool {
+    matches!(
+        (obj, key),
+        (Obj::Schema | Obj::Parameter | Obj::Header | Obj::MediaType, "example") | (Obj::Example, "value")
+    )
 }
 
 fn is_reference(s: &str) -> bool {

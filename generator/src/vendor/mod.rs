@@ -12,6 +12,7 @@ mod bundle;
 pub mod drift;
 mod names;
 mod source;
+mod tree;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub use bundle::Selection;
+pub use tree::{Manifest, NOTICE, SHARED, file_name, kebab, vendor_tree};
 pub use write::to_yaml;
 
 use crate::error::Error;
@@ -139,4 +141,132 @@ fn prune(doc: &mut Value) {
         }
     }
     doc["components"] = Value::Object(pruned);
+}
+
+/// What `vendor --check` found: a committed vendored folder against a fresh vendor run.
+#[derive(Debug, Default)]
+pub struct TreeCheck {
+    /// A unified diff per file that differs, headed by the file's name.
+    pub diffs: Vec<String>,
+    /// Files the vendor run writes that the folder lacks.
+    pub missing: Vec<String>,
+    /// Files in the folder that the vendor run does not write.
+    pub extra: Vec<String>,
+}
+
+impl TreeCheck {
+    /// Nothing differs.
+    pub fn passes(&self) -> bool {
+        self.diffs.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+/// The files of a vendored folder: every regular file in it, by name.
+pub fn read_tree(dir: &Path) -> Result<std::collections::BTreeMap<String, String>, Error> {
+    let mut out = std::collections::BTreeMap::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(source) => return Err(Error::Io { path: dir.to_owned(), source }),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+        let path = entry.path();
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+            out.insert(entry.file_name().to_string_lossy().into_owned(), text);
+        }
+    }
+    Ok(out)
+}
+
+/// Compares the committed files (`committed`, read from `dir`) with a fresh run (`fresh`).
+pub fn check_tree(
+    dir: &Path,
+    committed: &std::collections::BTreeMap<String, String>,
+    fresh: &std::collections::BTreeMap<String, String>,
+) -> TreeCheck {
+    let mut check = TreeCheck::default();
+    for (name, text) in fresh {
+        let shown = dir.join(name).display().to_string();
+        match committed.get(name) {
+            None => check.missing.push(shown),
+            Some(current) if current != text => {
+                let diff = similar::TextDiff::from_lines(current.as_str(), text.as_str());
+                check.diffs.push(
+                    diff.unified_diff()
+                        .context_radius(3)
+                        .header(&format!("{shown} (committed)"), &format!("{shown} (vendored from upstream)"))
+                        .to_string(),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    for name in committed.keys() {
+        if !fresh.contains_key(name) {
+            check.extra.push(dir.join(name).display().to_string());
+        }
+    }
+    check
+}
+
+/// What changed per tag file between `before` and `after`: operations added, removed and
+/// changed (by `METHOD path`), and how many components changed. One line per file that moved.
+pub fn changes(
+    before: &std::collections::BTreeMap<String, String>,
+    after: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
+    use std::collections::BTreeMap;
+    fn parse(name: &str, text: Option<&String>) -> Value {
+        text.and_then(|t| crate::load::parse(Path::new(name), t.as_bytes()).ok()).unwrap_or(Value::Null)
+    }
+    fn operations(doc: &Value) -> BTreeMap<String, Value> {
+        crate::validate::operations(doc)
+            .into_iter()
+            .map(|op| (format!("{} {}", op.method.to_uppercase(), op.path), op.item.clone()))
+            .collect()
+    }
+    fn components(doc: &Value) -> BTreeMap<String, Value> {
+        let mut out = BTreeMap::new();
+        if let Some(sections) = doc.get("components").and_then(Value::as_object) {
+            for (section, items) in sections {
+                for (name, v) in items.as_object().into_iter().flatten() {
+                    out.insert(format!("{section}/{name}"), v.clone());
+                }
+            }
+        }
+        out
+    }
+    let mut lines = Vec::new();
+    let names: std::collections::BTreeSet<&String> =
+        before.keys().chain(after.keys()).filter(|n| n.ends_with(".yaml")).collect();
+    for name in names {
+        let (old, new) = (parse(name, before.get(name)), parse(name, after.get(name)));
+        let (old_ops, new_ops) = (operations(&old), operations(&new));
+        let added: Vec<&String> = new_ops.keys().filter(|k| !old_ops.contains_key(*k)).collect();
+        let removed: Vec<&String> = old_ops.keys().filter(|k| !new_ops.contains_key(*k)).collect();
+        let changed: Vec<&String> =
+            new_ops.iter().filter(|(k, v)| old_ops.get(*k).is_some_and(|o| o != *v)).map(|(k, _)| k).collect();
+        let (old_c, new_c) = (components(&old), components(&new));
+        let components_moved = new_c.iter().filter(|(k, v)| old_c.get(*k) != Some(*v)).count()
+            + old_c.keys().filter(|k| !new_c.contains_key(*k)).count();
+        if added.is_empty() && removed.is_empty() && changed.is_empty() && components_moved == 0 {
+            continue;
+        }
+        let list = |ops: &[&String]| {
+            if ops.is_empty() {
+                "none".to_owned()
+            } else {
+                ops.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        };
+        lines.push(format!(
+            "{name}: operations added: {}; removed: {}; changed: {}; components added, removed or changed: {components_moved}",
+            list(&added),
+            list(&removed),
+            list(&changed)
+        ));
+    }
+    lines
 }
