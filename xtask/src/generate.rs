@@ -41,14 +41,24 @@ pub fn spec_files(root: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+/// Where the vendored files and the overlays live.
+pub const VENDORED_DIR: &str = "openapi/vendored";
+pub const OVERLAYS_DIR: &str = "openapi/overlays";
+
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let mut check = false;
     let mut specs: Option<Vec<PathBuf>> = None;
     let mut output = PathBuf::from(OUTPUT);
+    let mut vendored = false;
+    let mut tags: Vec<String> = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--check" => check = true,
+            // From openapi/vendored/ + openapi/overlays/ instead of the fragments; until the
+            // sdk switches, for trying the whole pipeline (`--out` somewhere else).
+            "--vendored" => vendored = true,
+            "--tag" => tags.push(it.next().ok_or("--tag needs a name")?.clone()),
             // For trying a single file (and for the tests of bad input): `--spec FILE`.
             "--spec" => specs.get_or_insert_with(Vec::new).push(PathBuf::from(it.next().ok_or("--spec needs a file")?)),
             "--out" => output = PathBuf::from(it.next().ok_or("--out needs a file")?),
@@ -57,11 +67,25 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
     // Relative paths keep machine-specific directories out of messages and the header.
     std::env::set_current_dir(root).map_err(|e| format!("{}: {e}", root.display()))?;
-    let specs = match specs {
-        Some(s) => s,
-        None => spec_files(Path::new("."))?,
+    if !tags.is_empty() && !vendored {
+        return Err("generate: --tag is for --vendored".into());
+    }
+    let (code, what) = if vendored {
+        if specs.is_some() {
+            return Err("generate: --spec and --vendored exclude each other".into());
+        }
+        let sources = generator::effective::Sources::read(Path::new(VENDORED_DIR), Path::new(OVERLAYS_DIR))
+            .map_err(|e| e.to_string())?;
+        let code = generator::generate_vendored(&sources, &tags, &settings()).map_err(|e| e.to_string())?;
+        (code, format!("{} vendored file(s) and {} overlay(s)", sources.vendored.len(), sources.overlays.len()))
+    } else {
+        let specs = match specs {
+            Some(s) => s,
+            None => spec_files(Path::new("."))?,
+        };
+        let code = generator::generate(&specs, &settings()).map_err(|e| e.to_string())?;
+        (code, format!("{} fragment(s)", specs.len()))
     };
-    let code = generator::generate(&specs, &settings()).map_err(|e| e.to_string())?;
     if check {
         let current = std::fs::read_to_string(&output).unwrap_or_default();
         if current == code {
@@ -81,6 +105,23 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     if !unchanged {
         std::fs::write(&output, &code).map_err(|e| format!("{}: {e}", output.display()))?;
     }
-    println!("{} {} from {} fragment(s)", if unchanged { "kept" } else { "wrote" }, output.display(), specs.len());
+    println!("{} {} from {what}", if unchanged { "kept" } else { "wrote" }, output.display());
+    Ok(())
+}
+
+/// `cargo xtask spec [--tag NAME]...`: the effective document as YAML on stdout.
+pub fn spec(root: &Path, args: &[String]) -> Result<(), String> {
+    let mut tags = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--tag" => tags.push(it.next().ok_or("--tag needs a name")?.clone()),
+            other => return Err(format!("spec: unknown argument `{other}`")),
+        }
+    }
+    std::env::set_current_dir(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    let sources = generator::effective::Sources::read(Path::new(VENDORED_DIR), Path::new(OVERLAYS_DIR))
+        .map_err(|e| e.to_string())?;
+    print!("{}", generator::effective_spec(&sources, &tags).map_err(|e| e.to_string())?);
     Ok(())
 }

@@ -14,6 +14,11 @@ usage: cargo xtask <command>
 commands:
   generate [--check]   regenerate sdk/src/generated.rs from openapi/*.yaml;
                        with --check, write nothing and fail with a diff if it is stale
+  generate --vendored [--tag NAME]... [--out FILE] [--check]
+                       the same from openapi/vendored/ + openapi/overlays/ (every tag, or
+                       the tags named)
+  spec [--tag NAME]... print the effective spec (vendored + overlays + normalization passes)
+                       as YAML
   vendor --upstream DIR [--check] [--manifest FILE] [--out-dir DIR]
                        write openapi/vendored/ from upstream's multi-file spec (DIR: its
                        specification/ folder) as openapi/manifest/upstream.yaml names it: one file
@@ -39,6 +44,7 @@ fn main() -> ExitCode {
         Some("contract") => contract::run(&root, &args[1..]),
         Some("ci") => ci::run(&root, &args[1..]),
         Some("vendor") => vendor::run(&root, &args[1..]),
+        Some("spec") => generate::spec(&root, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

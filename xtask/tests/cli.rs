@@ -79,3 +79,31 @@ fn bad_inputs_exit_non_zero_without_a_panic() {
     let missing = xtask(&["generate", "--spec", Path::new("openapi/does-not-exist.yaml").to_str().unwrap()]);
     assert_clean_failure(&missing, "openapi/does-not-exist.yaml");
 }
+
+#[test]
+fn spec_prints_the_effective_document_of_a_tag() {
+    let out = xtask(&["spec", "--tag", "Image Actions"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.starts_with("# The effective spec (tags Image Actions)"), "{stdout}");
+    let doc: serde_yaml::Value = serde_yaml::from_str(&stdout).unwrap();
+    // The overlays are in: the list pages, the body is the tagged one, a default became ranges.
+    let list = &doc["paths"]["/v2/images/{image_id}/actions"]["get"];
+    assert_eq!(list["parameters"].as_sequence().map(Vec::len), Some(3), "{stdout}");
+    assert!(list["responses"]["4XX"].is_mapping(), "{stdout}");
+    assert!(doc["components"]["schemas"]["image_action"]["oneOf"].is_sequence(), "{stdout}");
+    assert!(doc["paths"]["/v2/images"].is_null(), "only the tag's operations");
+    let out = xtask(&["spec", "--tag", "No Such Tag"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no operation has the tag `No Such Tag`"));
+}
+
+#[test]
+fn generate_from_the_vendored_files() {
+    let file = scratch("vendored-actions.rs");
+    let out = xtask(&["generate", "--vendored", "--tag", "Actions", "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let code = std::fs::read_to_string(&file).unwrap();
+    assert!(code.contains("vendored file(s) and") && code.contains("(tags: Actions)"), "{}", &code[..400]);
+    assert!(code.contains("pub fn actions_list(") && !code.contains("pub fn images_list("));
+}

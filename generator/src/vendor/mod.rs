@@ -91,7 +91,7 @@ pub fn vendor(root_file: &Path, selection: &Selection, command: &str) -> Result<
 
 /// Drops the components nothing refers to any more: the passes inline some (the variants of a
 /// discriminated body) and make others redundant (error responses folded into `4XX`/`5XX`).
-fn prune(doc: &mut Value) {
+pub(crate) fn prune(doc: &mut Value) {
     fn refs(v: &Value, out: &mut Vec<String>) {
         match v {
             Value::String(s) if s.starts_with("#/components/") => out.push(s.clone()),
