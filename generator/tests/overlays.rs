@@ -84,3 +84,16 @@ fn an_overlay_whose_target_selects_nothing_stops_generation() {
         generator::generate_vendored(&sources, &["Actions".into()], &Settings::default()).unwrap_err().to_string();
     assert!(err.contains("zz-stale.yaml: at /actions/0: target `$.paths['/v2/gone'].get` selects nothing"), "{err}");
 }
+
+#[test]
+fn every_operation_of_every_tag_generates() {
+    let code = generator::generate_vendored(&sources(), &[], &sdk_settings()).unwrap();
+    // One builder method per operation on the client.
+    let methods = code.matches("    pub fn ").count();
+    assert!(methods >= 659, "{methods} methods");
+    for op in ["inference_upload_batch_file", "nfs_delete_access_point", "inference_create_messages", "tags_create"] {
+        assert!(code.contains(&format!("pub fn {op}(")), "{op} missing");
+    }
+    // The operations whose error bodies differ keep both, as one enum.
+    assert!(code.contains("pub enum TagsCreateErrorBody"), "tags_create's two error bodies");
+}

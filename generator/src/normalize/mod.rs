@@ -9,6 +9,7 @@ use serde_json::Value;
 
 pub mod default_response_to_ranges;
 pub mod inline_property_refs;
+pub mod one_body_type_per_outcome;
 pub mod open_response_enums;
 pub mod tag_discriminated_bodies;
 
@@ -26,6 +27,7 @@ pub fn normalize(doc: &mut Value) -> Normalized {
     inline_property_refs::run(doc);
     tag_discriminated_bodies::run(doc);
     default_response_to_ranges::run(doc);
+    one_body_type_per_outcome::run(doc);
     let open_enums = open_response_enums::run(doc);
     Normalized { open_enums }
 }
