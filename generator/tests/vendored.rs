@@ -14,7 +14,10 @@ fn workspace() -> PathBuf {
 }
 
 fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vendored-test-{}-{name}", std::process::id()));
+    // Tests run in parallel and several write the same spec: one folder per call.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("vendored-test-{}-{name}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     for (file, text) in files {
         let path = dir.join(file);
