@@ -144,6 +144,11 @@ fn clear_method(item: &mut openapiv3::PathItem, method: &str) {
 
 /// Generates and formats the code for a normalized document, without the header.
 pub fn emit_tokens(doc: &Value, open_enums: &[OpenEnum], settings: &Settings) -> Result<String, Error> {
+    emit_file(doc, open_enums, settings).map(|file| prettyplease::unparse(&file))
+}
+
+/// Generates the code for a normalized document, output passes run, not yet formatted.
+pub fn emit_file(doc: &Value, open_enums: &[OpenEnum], settings: &Settings) -> Result<syn::File, Error> {
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
         let at = e.path().to_string();
         Error::spec(
@@ -163,7 +168,7 @@ pub fn emit_tokens(doc: &Value, open_enums: &[OpenEnum], settings: &Settings) ->
         output::timestamp_deserializer::run(&mut file, doc, module)?;
     }
     output::operation_routes::run(&mut file, doc)?;
-    Ok(prettyplease::unparse(&file))
+    Ok(file)
 }
 
 #[cfg(test)]

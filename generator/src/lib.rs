@@ -12,6 +12,7 @@ pub mod load;
 pub mod normalize;
 pub mod output;
 pub mod overlay;
+pub mod split;
 pub mod validate;
 pub mod vendor;
 
@@ -82,6 +83,20 @@ pub fn generate_vendored(sources: &effective::Sources, tags: &[String], settings
     let code = emit::emit_tokens(&doc, &normalized.open_enums, settings)?;
     let inputs: Vec<(&Path, &[u8])> = sources.inputs().collect();
     Ok(format!("{}{code}", header_for(&inputs, &summary(sources, tags), settings)))
+}
+
+/// [`generate_vendored`], split into a folder: `mod.rs`, `types.rs` and one file per tag, every
+/// item gated by the cargo features of the tags that reach it (see [`split`]).
+pub fn generate_vendored_split(
+    sources: &effective::Sources,
+    tags: &[String],
+    settings: &Settings,
+) -> Result<split::Split, Error> {
+    let mut doc = effective::effective(sources, tags)?;
+    let normalized = normalize::normalize(&mut doc);
+    let file = emit::emit_file(&doc, &normalized.open_enums, settings)?;
+    let inputs: Vec<(&Path, &[u8])> = sources.inputs().collect();
+    split::split(file, &doc, &header_for(&inputs, &summary(sources, tags), settings))
 }
 
 /// The effective document as YAML: vendored files, overlays and normalization passes, as the

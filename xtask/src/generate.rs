@@ -51,6 +51,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let mut output = PathBuf::from(OUTPUT);
     let mut vendored = false;
     let mut tags: Vec<String> = Vec::new();
+    let mut out_dir: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -59,6 +60,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             // sdk switches, for trying the whole pipeline (`--out` somewhere else).
             "--vendored" => vendored = true,
             "--tag" => tags.push(it.next().ok_or("--tag needs a name")?.clone()),
+            // The split output: a folder with mod.rs, types.rs and a file per tag.
+            "--out-dir" => out_dir = Some(PathBuf::from(it.next().ok_or("--out-dir needs a folder")?)),
             // For trying a single file (and for the tests of bad input): `--spec FILE`.
             "--spec" => specs.get_or_insert_with(Vec::new).push(PathBuf::from(it.next().ok_or("--spec needs a file")?)),
             "--out" => output = PathBuf::from(it.next().ok_or("--out needs a file")?),
@@ -67,8 +70,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
     // Relative paths keep machine-specific directories out of messages and the header.
     std::env::set_current_dir(root).map_err(|e| format!("{}: {e}", root.display()))?;
-    if !tags.is_empty() && !vendored {
-        return Err("generate: --tag is for --vendored".into());
+    if (!tags.is_empty() || out_dir.is_some()) && !vendored {
+        return Err("generate: --tag and --out-dir are for --vendored".into());
+    }
+    if let Some(dir) = out_dir {
+        return split(&dir, &tags, check);
     }
     let (code, what) = if vendored {
         if specs.is_some() {
@@ -123,5 +129,52 @@ pub fn spec(root: &Path, args: &[String]) -> Result<(), String> {
     let sources = generator::effective::Sources::read(Path::new(VENDORED_DIR), Path::new(OVERLAYS_DIR))
         .map_err(|e| e.to_string())?;
     print!("{}", generator::effective_spec(&sources, &tags).map_err(|e| e.to_string())?);
+    Ok(())
+}
+
+// `generate --vendored --out-dir DIR`: the split folder, written or (`check`) compared.
+fn split(dir: &Path, tags: &[String], check: bool) -> Result<(), String> {
+    let sources = generator::effective::Sources::read(Path::new(VENDORED_DIR), Path::new(OVERLAYS_DIR))
+        .map_err(|e| e.to_string())?;
+    let split = generator::generate_vendored_split(&sources, tags, &settings()).map_err(|e| e.to_string())?;
+    let current = generator::vendor::read_tree(dir).map_err(|e| e.to_string())?;
+    let current: std::collections::BTreeMap<String, String> =
+        current.into_iter().filter(|(n, _)| n.ends_with(".rs")).collect();
+    if check {
+        let report = generator::vendor::check_tree(dir, &current, &split.files);
+        for d in &report.diffs {
+            print!("{d}");
+        }
+        if report.passes() {
+            println!("{} is up to date", dir.display());
+            return Ok(());
+        }
+        return Err(format!(
+            "{} is stale (missing {:?}, extra {:?}): run `cargo xtask generate --vendored --out-dir {}`",
+            dir.display(),
+            report.missing,
+            report.extra,
+            dir.display()
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for name in current.keys().filter(|n| !split.files.contains_key(*n)) {
+        std::fs::remove_file(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
+    }
+    let mut lines = 0;
+    for (name, text) in &split.files {
+        lines += text.lines().count();
+        if current.get(name) != Some(text) {
+            std::fs::write(dir.join(name), text).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
+        }
+    }
+    println!(
+        "wrote {}: {} files, {lines} lines, {} operations in {} tag features",
+        dir.display(),
+        split.files.len(),
+        split.features.values().sum::<usize>(),
+        split.features.len()
+    );
+    println!("[features] the crate needs:\n{}", split.features_toml());
     Ok(())
 }

@@ -1,0 +1,548 @@
+//! The generated code split into a folder, one cargo feature per tag.
+//!
+//! - `mod.rs`: the client, its hooks glue, the appended helpers, and one module per tag;
+//! - `types.rs`: every type (progenitor's `types` module), each gated by the tags that reach it;
+//! - `<tag>.rs` (kebab case, as the vendored file and the feature are named): the tag's
+//!   operations (`impl Client` methods) and their builders, re-exported into `builder`.
+//!
+//! Which tags reach a type is computed from the operations' tags in the spec and the code
+//! progenitor wrote for each operation: an operation's method and builder name the types of
+//! its parameters, body and responses; a type names the types of its fields, variants,
+//! conversions and builder; the closure of those names is what the operation needs. Working on
+//! the emitted code rather than on schema names sees exactly the types typify made (inline
+//! bodies named after operations, nested types named after their parents), which no mapping
+//! from component names would. A name that appears without being used (in a doc comment, say)
+//! only widens a gate, never narrows one. A type no operation reaches is gated by `full`.
+//!
+//! Each item is gated `#[cfg(feature = "tag")]`, or `#[cfg(any(feature = "a", ...))]` when
+//! several tags reach it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::validate::operations;
+
+/// The feature that turns on every tag.
+pub const FULL: &str = "full";
+
+/// The split output.
+#[derive(Clone, Debug, Default)]
+pub struct Split {
+    /// File name (inside the output folder) to formatted Rust.
+    pub files: BTreeMap<String, String>,
+    /// Every tag feature (kebab case) with the number of its operations.
+    pub features: BTreeMap<String, usize>,
+}
+
+impl Split {
+    /// The `[features]` entries the crate needs: one per tag, and `full` with all of them.
+    pub fn features_toml(&self) -> String {
+        let mut out = String::new();
+        let all: Vec<String> = self.features.keys().map(|f| format!("\"{f}\"")).collect();
+        out.push_str(&format!("{FULL} = [{}]\n", all.join(", ")));
+        for f in self.features.keys() {
+            out.push_str(&format!("{f} = []\n"));
+        }
+        out
+    }
+}
+
+/// Splits `file` (progenitor's output after the output passes) by the tags of `doc`'s
+/// operations. `header` heads every file.
+pub fn split(file: syn::File, doc: &Value, header: &str) -> Result<Split, Error> {
+    let op_tags = operation_tags(doc);
+    let mut features: BTreeMap<String, usize> = BTreeMap::new();
+    for tags in op_tags.values() {
+        for t in tags {
+            *features.entry(t.clone()).or_default() += 1;
+        }
+    }
+
+    let mut root_items = Vec::new();
+    let mut types_mod = None;
+    let mut builder_mod = None;
+    // Operation methods, by name.
+    let mut methods: BTreeMap<String, syn::ImplItemFn> = BTreeMap::new();
+    for item in file.items {
+        match item {
+            syn::Item::Mod(m) if m.ident == "types" => types_mod = Some(m),
+            syn::Item::Mod(m) if m.ident == "builder" => builder_mod = Some(m),
+            syn::Item::Impl(mut imp) if is_client_impl(&imp) => {
+                let mut kept = Vec::new();
+                for it in imp.items.drain(..) {
+                    match it {
+                        syn::ImplItem::Fn(f) if op_tags.contains_key(&f.sig.ident.to_string()) => {
+                            methods.insert(f.sig.ident.to_string(), f);
+                        }
+                        other => kept.push(other),
+                    }
+                }
+                if !kept.is_empty() {
+                    imp.items = kept;
+                    root_items.push(syn::Item::Impl(imp));
+                }
+            }
+            other => root_items.push(other),
+        }
+    }
+    let missing = |what: &str| Error::Emit { message: format!("split: progenitor emitted no `{what}` module") };
+    let types_mod = types_mod.ok_or_else(|| missing("types"))?;
+    let builder_mod = builder_mod.ok_or_else(|| missing("builder"))?;
+    if methods.len() != op_tags.len() {
+        let absent: Vec<&String> = op_tags.keys().filter(|k| !methods.contains_key(*k)).collect();
+        return Err(Error::OutputPass {
+            pass: "split",
+            looked_for: format!("a `Client` method for every operation; none for {absent:?}"),
+        });
+    }
+
+    // The types module: items owned by type names.
+    let (types_attrs, types_items) = content(types_mod)?;
+    let mut types = Graph::default();
+    let mut defaults = None;
+    let mut type_builders = None;
+    let mut types_core = Vec::new();
+    for item in &types_items {
+        if let Some(name) = item_name(item) {
+            types.names.insert(name);
+        }
+    }
+    for item in types_items {
+        match item {
+            syn::Item::Mod(m) if m.ident == "defaults" => defaults = Some(m),
+            syn::Item::Mod(m) if m.ident == "builder" => type_builders = Some(m),
+            item => match owner(&item, &types.names) {
+                Some(name) => types.own(name, item),
+                None => types_core.push(item),
+            },
+        }
+    }
+    let (builders_attrs, builders_items) = match type_builders {
+        Some(m) => content(m)?,
+        None => (Vec::new(), Vec::new()),
+    };
+    let mut builders_core = Vec::new();
+    let mut builders_owned: Vec<(String, syn::Item)> = Vec::new();
+    for item in builders_items {
+        match owner(&item, &types.names) {
+            Some(name) => {
+                types.mention(&name, &item);
+                builders_owned.push((name, item));
+            }
+            None => builders_core.push(item),
+        }
+    }
+    let had_defaults = defaults.is_some();
+    let (defaults_attrs, defaults_items) = match defaults {
+        Some(m) => content(m)?,
+        None => (Vec::new(), Vec::new()),
+    };
+    let default_names: HashSet<String> = defaults_items
+        .iter()
+        .filter_map(|i| if let syn::Item::Fn(f) = i { Some(f.sig.ident.to_string()) } else { None })
+        .collect();
+
+    // The root builder module: one builder struct (and its impls) per operation.
+    let (builder_attrs, builder_items) = content(builder_mod)?;
+    let mut builder_uses = Vec::new();
+    let mut op_builders: HashMap<String, Vec<syn::Item>> = HashMap::new();
+    for item in builder_items {
+        match item_name(&item).or_else(|| impl_self_name(&item)) {
+            Some(name) => op_builders.entry(name).or_default().push(item),
+            None => builder_uses.push(item),
+        }
+    }
+
+    // Which tags reach each type.
+    let mut gate: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut op_items: BTreeMap<String, (syn::ImplItemFn, Vec<syn::Item>)> = BTreeMap::new();
+    for (method, f) in methods {
+        let builder = builder_name(&f).unwrap_or_default();
+        let items = op_builders.remove(&builder).unwrap_or_default();
+        let mut mentioned = HashSet::new();
+        idents(f.to_token_stream(), &mut mentioned);
+        for i in &items {
+            idents(i.to_token_stream(), &mut mentioned);
+        }
+        let tags = &op_tags[&method];
+        for name in types.closure(&mentioned) {
+            gate.entry(name).or_default().extend(tags.iter().cloned());
+        }
+        op_items.insert(method, (f, items));
+    }
+    // A defaults function is needed by the types that name it.
+    let mut default_gate: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for (name, mentioned) in &types.mentions {
+        for d in mentioned.iter().filter(|m| default_names.contains(*m)) {
+            default_gate.entry(d.clone()).or_default().extend(gate.get(name).cloned().unwrap_or_else(full));
+        }
+    }
+
+    // types.rs
+    let mut out_types: Vec<syn::Item> = types_core;
+    for (name, items) in types.owned {
+        let cfg = cfg_attr(gate.get(&name));
+        for mut item in items {
+            push_attr(&mut item, cfg.clone());
+            out_types.push(item);
+        }
+    }
+    let mut builders_out = builders_core;
+    for (name, mut item) in builders_owned {
+        push_attr(&mut item, cfg_attr(gate.get(&name)));
+        builders_out.push(item);
+    }
+    out_types.push(module("builder", builders_attrs, builders_out));
+    let mut defaults_out = Vec::new();
+    for mut item in defaults_items {
+        if let syn::Item::Fn(f) = &item {
+            let gate = default_gate.get(&f.sig.ident.to_string());
+            // A helper no type names is left ungated, as progenitor left it.
+            if gate.is_some() {
+                push_attr(&mut item, cfg_attr(gate));
+            }
+        }
+        defaults_out.push(item);
+    }
+    if had_defaults {
+        out_types.push(module("defaults", defaults_attrs, defaults_out));
+    }
+
+    // One file per tag: each operation in the file of its first tag, gated by all of its tags.
+    let mut per_tag: BTreeMap<String, Vec<(String, syn::ImplItemFn, Vec<syn::Item>)>> = BTreeMap::new();
+    for (method, (f, items)) in op_items {
+        let first = op_tags[&method].first().cloned().unwrap_or_else(|| FULL.to_owned());
+        per_tag.entry(first).or_default().push((method, f, items));
+    }
+    let mut files = BTreeMap::new();
+    let mut mod_decls = Vec::new();
+    let mut reexports = Vec::new();
+    for (tag, ops) in per_tag {
+        let ident = module_ident(&tag);
+        let mut module_tags = BTreeSet::new();
+        let mut client_impls = Vec::new();
+        let mut builders = Vec::new();
+        for (method, f, items) in ops {
+            let tags: BTreeSet<String> = op_tags[&method].iter().cloned().collect();
+            module_tags.extend(tags.iter().cloned());
+            let cfg = cfg_attr(Some(&tags));
+            let mut imp: syn::ItemImpl = syn::parse_quote! { impl Client { #f } };
+            imp.attrs.push(cfg.clone());
+            client_impls.push(syn::Item::Impl(imp));
+            for mut item in items {
+                push_attr(&mut item, cfg.clone());
+                builders.push(item);
+            }
+        }
+        // The builder module's imports, one level further from the root.
+        let mut uses: Vec<syn::Item> = builder_uses.iter().cloned().map(deeper).collect();
+        uses.extend(builders);
+        let builder_module = module("builder", builder_attrs.clone(), uses);
+        let mut items: Vec<syn::Item> = vec![syn::parse_quote! { use super::Client; }];
+        items.extend(client_impls);
+        items.push(builder_module);
+        let file = syn::File {
+            shebang: None,
+            attrs: vec![syn::parse_quote! { #![allow(unused_imports, clippy::all)] }],
+            items,
+        };
+        let name = format!("{tag}.rs");
+        files.insert(
+            name.clone(),
+            format!("{}{}", file_header(header, &format!("the `{tag}` operations")), prettyplease::unparse(&file)),
+        );
+        let cfg = cfg_attr(Some(&module_tags));
+        mod_decls.push(syn::parse_quote! { #cfg #[path = #name] mod #ident; });
+        reexports.push(quote! { #cfg pub use super::#ident::builder::*; });
+    }
+
+    let types_file = syn::File { shebang: None, attrs: inner(types_attrs), items: out_types };
+    files.insert(
+        "types.rs".into(),
+        format!(
+            "{}{}",
+            file_header(header, "every type, each gated by the tags that reach it"),
+            prettyplease::unparse(&types_file)
+        ),
+    );
+
+    let mut mod_items: Vec<syn::Item> = Vec::new();
+    let mut types_decl: syn::ItemMod = syn::parse_quote! { pub mod types; };
+    types_decl.attrs = Vec::new();
+    mod_items.push(syn::Item::Mod(types_decl));
+    mod_items.extend(root_items);
+    let builder_tokens = quote! { pub mod builder { #(#reexports)* } };
+    let mut builder_root: syn::ItemMod =
+        syn::parse2(builder_tokens).map_err(|e| Error::Emit { message: e.to_string() })?;
+    builder_root.attrs = builder_attrs;
+    mod_items.push(syn::Item::Mod(builder_root));
+    mod_items.extend(mod_decls);
+    let mod_file = syn::File { shebang: None, attrs: Vec::new(), items: mod_items };
+    files.insert("mod.rs".into(), format!("{header}{}", prettyplease::unparse(&mod_file)));
+    Ok(Split { files, features })
+}
+
+/// The tags of every operation, as features (kebab case), by the method name progenitor gives
+/// it (the operationId in snake case).
+fn operation_tags(doc: &Value) -> BTreeMap<String, Vec<String>> {
+    operations(doc)
+        .iter()
+        .filter_map(|op| {
+            let id = op.item.get("operationId").and_then(Value::as_str)?;
+            let tags: Vec<String> = op
+                .item
+                .get("tags")
+                .and_then(Value::as_array)
+                .map(|t| t.iter().filter_map(Value::as_str).map(crate::vendor::kebab).collect())
+                .unwrap_or_default();
+            Some((id.to_snake_case(), tags))
+        })
+        .collect()
+}
+
+/// Types, the items each owns, and the names each mentions.
+#[derive(Default)]
+struct Graph {
+    names: HashSet<String>,
+    owned: BTreeMap<String, Vec<syn::Item>>,
+    mentions: BTreeMap<String, HashSet<String>>,
+}
+
+impl Graph {
+    fn own(&mut self, name: String, item: syn::Item) {
+        self.mention(&name, &item);
+        self.owned.entry(name).or_default().push(item);
+    }
+
+    fn mention(&mut self, name: &str, item: &syn::Item) {
+        idents(item.to_token_stream(), self.mentions.entry(name.to_owned()).or_default());
+    }
+
+    /// Every type reachable from the names in `start`.
+    fn closure(&self, start: &HashSet<String>) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut pending: Vec<&String> = start.iter().filter(|n| self.names.contains(*n)).collect();
+        while let Some(n) = pending.pop() {
+            if seen.insert(n.clone())
+                && let Some(m) = self.mentions.get(n)
+            {
+                pending.extend(m.iter().filter(|x| self.names.contains(*x) && !seen.contains(*x)));
+            }
+        }
+        seen
+    }
+}
+
+fn full() -> BTreeSet<String> {
+    BTreeSet::from([FULL.to_owned()])
+}
+
+/// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", ...))]`; `full` when no tag reaches it.
+fn cfg_attr(tags: Option<&BTreeSet<String>>) -> syn::Attribute {
+    let tags = tags.filter(|t| !t.is_empty()).cloned().unwrap_or_else(full);
+    let list: Vec<TokenStream> = tags.iter().map(|t| quote! { feature = #t }).collect();
+    if list.len() == 1 {
+        let one = &list[0];
+        syn::parse_quote! { #[cfg(#one)] }
+    } else {
+        syn::parse_quote! { #[cfg(any(#(#list),*))] }
+    }
+}
+
+fn push_attr(item: &mut syn::Item, attr: syn::Attribute) {
+    let attrs = match item {
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Mod(i) => &mut i.attrs,
+        syn::Item::Use(i) => &mut i.attrs,
+        syn::Item::Union(i) => &mut i.attrs,
+        syn::Item::Static(i) => &mut i.attrs,
+        syn::Item::Trait(i) => &mut i.attrs,
+        _ => return,
+    };
+    attrs.insert(0, attr);
+}
+
+/// The name a struct, enum, union or type alias defines.
+fn item_name(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Union(u) => Some(u.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn impl_self_name(item: &syn::Item) -> Option<String> {
+    let syn::Item::Impl(imp) = item else { return None };
+    let syn::Type::Path(p) = &*imp.self_ty else { return None };
+    p.path.segments.last().map(|s| s.ident.to_string())
+}
+
+/// The type an item belongs to: the one it defines, or for an impl its own type when that is
+/// one of ours, else the first of ours named in its trait (`impl From<X> for String`).
+fn owner(item: &syn::Item, names: &HashSet<String>) -> Option<String> {
+    if let Some(n) = item_name(item) {
+        return Some(n);
+    }
+    let syn::Item::Impl(imp) = item else { return None };
+    if let Some(n) = impl_self_name(item).filter(|n| names.contains(n)) {
+        return Some(n);
+    }
+    let mut in_trait = HashSet::new();
+    if let Some((_, path, _)) = &imp.trait_ {
+        idents(path.to_token_stream(), &mut in_trait);
+    }
+    let mut ours: Vec<String> = in_trait.into_iter().filter(|n| names.contains(n)).collect();
+    ours.sort();
+    ours.into_iter().next()
+}
+
+fn idents(tokens: TokenStream, out: &mut HashSet<String>) {
+    for t in tokens {
+        match t {
+            proc_macro2::TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            proc_macro2::TokenTree::Group(g) => idents(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+fn is_client_impl(imp: &syn::ItemImpl) -> bool {
+    imp.trait_.is_none() && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+}
+
+/// `X` in `fn op(&self) -> builder::X<'_>`.
+fn builder_name(f: &syn::ImplItemFn) -> Option<String> {
+    let syn::ReturnType::Type(_, ty) = &f.sig.output else { return None };
+    let syn::Type::Path(p) = &**ty else { return None };
+    p.path.segments.last().map(|s| s.ident.to_string())
+}
+
+fn content(m: syn::ItemMod) -> Result<(Vec<syn::Attribute>, Vec<syn::Item>), Error> {
+    let name = m.ident.to_string();
+    let items = m
+        .content
+        .map(|(_, items)| items)
+        .ok_or_else(|| Error::Emit { message: format!("split: `{name}` has no body") })?;
+    Ok((m.attrs, items))
+}
+
+fn module(name: &str, attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> syn::Item {
+    let ident = format_ident!("{name}");
+    let mut m: syn::ItemMod = syn::parse_quote! { pub mod #ident { #(#items)* } };
+    m.attrs = attrs;
+    syn::Item::Mod(m)
+}
+
+// Outer attributes of a module become the inner attributes of its file.
+fn inner(attrs: Vec<syn::Attribute>) -> Vec<syn::Attribute> {
+    attrs
+        .into_iter()
+        .map(|mut a| {
+            a.style = syn::AttrStyle::Inner(Default::default());
+            a
+        })
+        .collect()
+}
+
+/// A `use super::...` of the root builder module, written for a module one level deeper.
+fn deeper(item: syn::Item) -> syn::Item {
+    match item {
+        syn::Item::Use(mut u) => {
+            if let syn::UseTree::Path(p) = &u.tree
+                && p.ident == "super"
+            {
+                let tree = u.tree.clone();
+                u.tree = syn::parse_quote! { super::#tree };
+            }
+            syn::Item::Use(u)
+        }
+        other => other,
+    }
+}
+
+/// A Rust module name for a tag's file: its kebab name in snake case, with a leading `_` when
+/// it starts with a digit (`1-click-applications`).
+fn module_ident(tag: &str) -> syn::Ident {
+    let snake = tag.replace('-', "_");
+    let name = if snake.starts_with(|c: char| c.is_ascii_digit()) { format!("_{snake}") } else { snake };
+    format_ident!("{name}")
+}
+
+fn file_header(header: &str, what: &str) -> String {
+    let first = header.lines().next().unwrap_or_default();
+    format!("{first}\n// This file: {what}.\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    fn split() -> super::Split {
+        let ok = |schema: &str| json!({"200": {"description": "", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}}});
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a": {"get": {"operationId": "a_get", "tags": ["Alpha Things"], "responses": ok("a_page")}},
+                "/b": {"get": {"operationId": "b_get", "tags": ["Beta"], "responses": ok("b_page")}},
+                "/c": {"get": {"operationId": "c_get", "tags": ["Beta", "Gamma"], "responses": ok("shared")}}
+            },
+            "components": {"schemas": {
+                "shared": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                "a_page": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/shared"}}}},
+                "b_page": {"type": "object", "properties": {"one": {"$ref": "#/components/schemas/shared"}}},
+                "orphan": {"type": "object", "properties": {"x": {"type": "string"}}}
+            }}
+        });
+        let file = crate::emit::emit_file(&doc, &[], &crate::Settings::default()).unwrap();
+        super::split(file, &doc, "// @generated by a test\n\n").unwrap()
+    }
+
+    #[test]
+    fn one_file_per_tag_and_types_gated_by_the_tags_that_reach_them() {
+        let s = split();
+        assert_eq!(s.files.keys().collect::<Vec<_>>(), ["alpha-things.rs", "beta.rs", "mod.rs", "types.rs"]);
+        assert_eq!(s.features.keys().collect::<Vec<_>>(), ["alpha-things", "beta", "gamma"]);
+        let types: String = s.files["types.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(types.contains(r#"#[cfg(feature = "alpha-things")] ///`APage`"#), "{types}");
+        assert!(types.contains(r#"#[cfg(feature = "beta")] ///`BPage`"#), "{types}");
+        assert!(
+            types.contains(r#"#[cfg(any(feature = "alpha-things", feature = "beta", feature = "gamma"))] ///`Shared`"#),
+            "{types}"
+        );
+        // No operation reaches it: only with `full`.
+        assert!(types.contains(r#"#[cfg(feature = "full")] ///`Orphan`"#), "{types}");
+        // A type's builder goes with it.
+        assert!(types.contains(r#"#[cfg(feature = "beta")] #[derive(Clone, Debug)] pub struct BPage"#), "{types}");
+        assert!(!types.contains("pub mod defaults"), "{types}");
+        // An operation with two tags: in its first tag's file, gated by both.
+        let beta = &s.files["beta.rs"];
+        assert!(beta.contains(r#"#[cfg(any(feature = "beta", feature = "gamma"))]"#), "{beta}");
+        assert!(beta.contains("pub fn c_get(") && beta.contains("pub fn b_get("), "{beta}");
+        let root = &s.files["mod.rs"];
+        assert!(root.starts_with("// @generated by a test"), "{root}");
+        assert!(root.contains(r#"#[path = "alpha-things.rs"]"#) && root.contains("mod alpha_things;"), "{root}");
+        assert!(root.contains("pub use super::alpha_things::builder::*;"), "{root}");
+        assert!(!root.contains("pub fn a_get("), "{root}");
+        assert!(s.features_toml().starts_with("full = [\"alpha-things\", \"beta\", \"gamma\"]\nalpha-things = []\n"));
+    }
+
+    #[test]
+    fn a_tag_starting_with_a_digit_gets_a_valid_module_name() {
+        assert_eq!(super::module_ident("1-click-applications").to_string(), "_1_click_applications");
+    }
+}
