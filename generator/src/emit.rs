@@ -6,24 +6,31 @@ use std::sync::Mutex;
 
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use quote::ToTokens;
 use serde_json::Value;
 
 use crate::Settings;
 use crate::error::Error;
 use crate::normalize::OpenEnum;
 use crate::output;
+use crate::typed_ids::Replacement;
 
 /// progenitor settings for this project: builder-style methods, one merged `Client`, the
 /// caller's inner type and hooks mode, and a replacement for every open enum.
-fn progenitor_settings(settings: &Settings, open_enums: &[OpenEnum]) -> GenerationSettings {
+fn progenitor_settings(
+    settings: &Settings,
+    open_enums: &[OpenEnum],
+    typed: &[Replacement],
+) -> Result<GenerationSettings, Error> {
     let mut gs = GenerationSettings::default();
     gs.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
     for derive in &settings.derives {
         gs.with_derive(derive);
     }
     if let Some(inner) = &settings.inner_type {
-        let inner: TokenStream = inner.parse().expect("inner type is a Rust path");
-        gs.with_inner_type(inner);
+        let inner: syn::Type = syn::parse_str(inner)
+            .map_err(|e| Error::Emit { message: format!("the inner type `{inner}` is not a Rust type: {e}") })?;
+        gs.with_inner_type(inner.to_token_stream());
     }
     if settings.hooks_expected {
         gs.with_hooks(progenitor::HooksMode::Expected);
@@ -33,14 +40,17 @@ fn progenitor_settings(settings: &Settings, open_enums: &[OpenEnum]) -> Generati
         let path = format!("{}::types::{}", settings.module_path, e.rust_name);
         gs.with_replacement(&e.rust_name, path, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
     }
-    gs
+    for t in typed {
+        gs.with_replacement(&t.rust_name, &t.rust_path, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
+    }
+    Ok(gs)
 }
 
 /// Runs progenitor with no open enums; for the passes' tests, which show what progenitor does
 /// with and without them.
 #[cfg(test)]
 pub(crate) fn try_progenitor(spec: &openapiv3::OpenAPI, settings: &Settings) -> Result<TokenStream, Error> {
-    generate_guarded(spec, &progenitor_settings(settings, &[]))
+    generate_guarded(spec, &progenitor_settings(settings, &[], &[])?)
 }
 
 // `set_hook` is process-wide; one generation at a time keeps the silenced hook ours.
@@ -114,7 +124,12 @@ fn clear_method(item: &mut openapiv3::PathItem, method: &str) {
 }
 
 /// Generates and formats the code for a normalized document, without the header.
-pub fn emit_tokens(doc: &Value, open_enums: &[OpenEnum], settings: &Settings) -> Result<String, Error> {
+pub fn emit_tokens(
+    doc: &Value,
+    open_enums: &[OpenEnum],
+    typed: &[Replacement],
+    settings: &Settings,
+) -> Result<String, Error> {
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
         let at = e.path().to_string();
         Error::spec(
@@ -123,16 +138,18 @@ pub fn emit_tokens(doc: &Value, open_enums: &[OpenEnum], settings: &Settings) ->
             format!("not an OpenAPI 3.0 document progenitor can read: {}", e.inner()),
         )
     })?;
-    let tokens = generate_guarded(&spec, &progenitor_settings(settings, open_enums))?;
+    let tokens = generate_guarded(&spec, &progenitor_settings(settings, open_enums, typed)?)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { message: e.to_string() })?;
     output::strip_api_version_header::run(&mut file);
     output::drop_empty_header_map::run(&mut file);
     output::format_integer_path_params::run(&mut file);
-    output::move_response_headers::run(&mut file, &settings.module_path, settings.body_reader.as_deref())?;
+    output::move_response_headers::run(&mut file, &settings.module_path, settings.response_decoder.as_deref())?;
     output::insert_open_enums::run(&mut file, open_enums)?;
     if let Some(module) = &settings.timestamp_deserializer {
         output::timestamp_deserializer::run(&mut file, module)?;
     }
-    output::operation_routes::run(&mut file, doc)?;
+    if let Some(trait_path) = &settings.operation_trait {
+        output::operation_impls::run(&mut file, doc, trait_path)?;
+    }
     Ok(prettyplease::unparse(&file))
 }

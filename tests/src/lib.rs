@@ -29,8 +29,7 @@ pub fn client(base_url: &str) -> Client {
 
 /// A client for `base_url` with the test token and this retry policy.
 pub fn client_with(base_url: &str, retry: RetryPolicy) -> Client {
-    let config = Client::builder(TEST_TOKEN).base_url(base_url).retry_policy(retry).build().expect("valid config");
-    Client::from_config(config).expect("client")
+    Client::builder(TEST_TOKEN).base_url(base_url).retry_policy(retry).build().expect("client")
 }
 
 /// Adds the rate-limit headers and an `x-request-id` (`req-from-header`) to a wiremock answer,

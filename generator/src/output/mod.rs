@@ -5,6 +5,6 @@ pub mod drop_empty_header_map;
 pub mod format_integer_path_params;
 pub mod insert_open_enums;
 pub mod move_response_headers;
-pub mod operation_routes;
+pub mod operation_impls;
 pub mod strip_api_version_header;
 pub mod timestamp_deserializer;

@@ -4,35 +4,37 @@
 //! moves the headers into the `ResponseValue`, and points every call at it. Status, headers,
 //! value and errors are exactly those `from_response` gives.
 //!
-//! With a body reader (`Settings::body_reader`), the body comes from it instead of
-//! `Response::bytes`: hooks that have read the body already (to cap its size, or to retry a body
-//! that broke off) hand it on with the response rather than wrapping it into a new response,
-//! which cost more per call than the rest of the hooks together.
+//! With a response decoder (`Settings::response_decoder`), every call goes to it instead:
+//! hooks that have read the body already (to cap its size, or to retry a body that broke off)
+//! carry it on the response, and the decoder takes it from there, so no decoding step of
+//! progenitor's reads the body a second time.
 
-use quote::{ToTokens, quote};
+use quote::quote;
 use syn::visit_mut::{self, VisitMut};
 
 use crate::error::Error;
 
-/// Appends `decode_response` and calls it instead of `ResponseValue::from_response`.
-/// `module_path` is where the output is mounted (`crate::generated`); `body_reader` is the path
-/// of the async function bodies are read with, `None` for `Response::bytes`.
-pub fn run(file: &mut syn::File, module_path: &str, body_reader: Option<&str>) -> Result<(), Error> {
-    let path: syn::Path = syn::parse_str(&format!("{module_path}::decode_response"))
-        .map_err(|e| Error::Emit { message: format!("module path `{module_path}`: {e}") })?;
+/// Points every `ResponseValue::from_response` call at `response_decoder`, or else at an
+/// appended `decode_response` that moves the headers. `module_path` is where the output is
+/// mounted (`crate::generated`). Progenitor's output without such a call is an error: the
+/// pass would otherwise leave every call copying headers, unnoticed.
+pub fn run(file: &mut syn::File, module_path: &str, response_decoder: Option<&str>) -> Result<(), Error> {
+    let to = match response_decoder {
+        Some(decoder) => decoder.to_owned(),
+        None => format!("{module_path}::decode_response"),
+    };
+    let path: syn::Path =
+        syn::parse_str(&to).map_err(|e| Error::Emit { message: format!("response decoder `{to}`: {e}") })?;
     let mut redirect = Redirect { to: path, count: 0 };
     redirect.visit_file_mut(file);
     if redirect.count == 0 {
+        return Err(Error::Emit {
+            message: "output pass move_response_headers: no call to `ResponseValue::from_response` found".into(),
+        });
+    }
+    if response_decoder.is_some() {
         return Ok(());
     }
-    let read = match body_reader {
-        None => quote! { response.bytes() },
-        Some(reader) => {
-            let reader: syn::Path =
-                syn::parse_str(reader).map_err(|e| Error::Emit { message: format!("body reader `{reader}`: {e}") })?;
-            quote! { #reader(response) }
-        }
-    };
     let tokens = quote! {
         /// Reads the body of `response` as JSON into `T`, as progenitor-client's
         /// `from_response` does, but moves the headers into the result instead of copying them.
@@ -42,7 +44,7 @@ pub fn run(file: &mut syn::File, module_path: &str, body_reader: Option<&str>) -
         ) -> Result<ResponseValue<T>, Error<E>> {
             let status = response.status();
             let headers = ::std::mem::take(response.headers_mut());
-            let full = #read.await.map_err(Error::ResponseBodyError)?;
+            let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
             let inner = ::serde_json::from_slice(&full).map_err(|e| Error::InvalidResponsePayload(full, e))?;
             Ok(ResponseValue::new(inner, status, headers))
         }
@@ -61,12 +63,18 @@ impl VisitMut for Redirect {
     fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
         visit_mut::visit_expr_call_mut(self, call);
         if let syn::Expr::Path(func) = &mut *call.func
-            && func.path.to_token_stream().to_string().replace(' ', "").ends_with("ResponseValue::from_response")
+            && ends_with(&func.path, &["ResponseValue", "from_response"])
         {
             func.path = self.to.clone();
             self.count += 1;
         }
     }
+}
+
+/// Whether `path`'s last segments are `names`, whatever comes before them.
+fn ends_with(path: &syn::Path, names: &[&str]) -> bool {
+    path.segments.len() >= names.len()
+        && path.segments.iter().rev().zip(names.iter().rev()).all(|(segment, name)| segment.ident == name)
 }
 
 #[cfg(test)]
@@ -75,7 +83,7 @@ mod tests {
         generate_with(with_pass, None)
     }
 
-    fn generate_with(with_pass: bool, body_reader: Option<&str>) -> String {
+    fn generate_with(with_pass: bool, decoder: Option<&str>) -> String {
         let spec: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "2.0"},
@@ -88,7 +96,7 @@ mod tests {
         let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         if with_pass {
-            super::run(&mut file, "crate", body_reader).unwrap();
+            super::run(&mut file, "crate", decoder).unwrap();
         }
         prettyplease::unparse(&file)
     }
@@ -104,17 +112,23 @@ mod tests {
     }
 
     #[test]
-    fn bodies_come_from_the_body_reader_when_one_is_set() {
-        assert!(generate(true).contains("response.bytes().await"));
-        let code = generate_with(true, Some("crate::body::bytes"));
-        assert!(code.contains("crate::body::bytes(response).await"), "{code}");
-        assert!(!code.contains("response.bytes()"), "{code}");
+    fn responses_go_to_the_decoder_when_one_is_set() {
+        let code = generate_with(true, Some("crate::runtime::decode"));
+        assert!(code.contains("crate::runtime::decode(response).await"), "{code}");
+        assert!(!code.contains("ResponseValue::from_response") && !code.contains("fn decode_response"), "{code}");
     }
 
     #[test]
-    fn a_body_reader_that_is_not_a_path_is_an_error() {
+    fn a_decoder_that_is_not_a_path_is_an_error() {
         let mut file: syn::File = syn::parse_str("fn f() { ResponseValue::from_response(r); }").unwrap();
         let err = super::run(&mut file, "crate", Some("not a path!")).unwrap_err();
-        assert!(err.to_string().contains("body reader `not a path!`"), "{err}");
+        assert!(err.to_string().contains("response decoder `not a path!`"), "{err}");
+    }
+
+    #[test]
+    fn output_without_a_decoding_call_is_an_error() {
+        let mut file: syn::File = syn::parse_str("fn f() {}").unwrap();
+        let err = super::run(&mut file, "crate", None).unwrap_err();
+        assert!(err.to_string().contains("move_response_headers"), "{err}");
     }
 }
