@@ -47,3 +47,19 @@ pub async fn only_request(server: &wiremock::MockServer) -> wiremock::Request {
     assert_eq!(requests.len(), 1, "expected exactly one request");
     requests.remove(0)
 }
+
+/// The upstream spec's `specification/` folder, from `DO_UPSTREAM_SPEC`. Unset, a test that
+/// needs it skips with the reason printed on a developer's machine, and fails under CI
+/// (`CI` set), where a skip would report "ok" for a check that never ran.
+pub fn upstream_spec() -> Option<std::path::PathBuf> {
+    match std::env::var_os("DO_UPSTREAM_SPEC") {
+        Some(dir) if !dir.is_empty() => Some(std::path::PathBuf::from(dir)),
+        _ if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) => {
+            panic!("DO_UPSTREAM_SPEC is not set under CI: .ci/run sets it to upstream's specification/ folder")
+        }
+        _ => {
+            println!("skipped: DO_UPSTREAM_SPEC is not set (the upstream `specification/` folder)");
+            None
+        }
+    }
+}

@@ -237,14 +237,10 @@ fn image_enums_stay_open() {
 }
 
 /// The fixtures are the upstream examples, value for value. Needs the upstream spec
-/// (`DO_UPSTREAM_SPEC`, its `specification/` folder); skipped with a message without it.
+/// (`DO_UPSTREAM_SPEC`, its `specification/` folder); see [`tests::upstream_spec`].
 #[test]
 fn fixtures_are_the_upstream_examples() {
-    let Some(root) = std::env::var_os("DO_UPSTREAM_SPEC") else {
-        eprintln!("skipped: DO_UPSTREAM_SPEC is not set (the upstream `specification/` folder)");
-        return;
-    };
-    let root = std::path::PathBuf::from(root);
+    let Some(root) = tests::upstream_spec() else { return };
     let yaml = |file: &str| -> Value {
         let text = std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
