@@ -23,6 +23,9 @@
 //! - the runtime the generated code calls (`runtime/`): sending and reading bodies, the retry
 //!   loop and its [`RetryPolicy`], [`RateLimit`], timestamps, TLS;
 //! - the generated code (private), whose request and response types are in [`types`].
+//!
+//! The [`guide`] walks through configuration, every resource, errors, retries, rate limits and
+//! waiting.
 
 #![warn(missing_docs)]
 
@@ -59,6 +62,9 @@ pub use response::Response;
 pub use runtime::rate_limit::RateLimit;
 pub use runtime::retry::RetryPolicy;
 pub use types::{Action, ActionStatus, Distribution, Image, ImageListType, ImageStatus, ImageType, RegionSlug};
+
+#[doc = include_str!("guide.md")]
+pub mod guide {}
 
 /// The README's example, compiled as a doctest.
 #[cfg(doctest)]
