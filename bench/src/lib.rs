@@ -99,14 +99,15 @@ impl Drop for LoopbackServer {
 
 /// The SDK's client as users get it: default retry policy, timeouts and user agent.
 pub fn sdk_client(base_url: &str) -> Client {
-    let config =
-        Client::builder(TOKEN).base_url(base_url).retry_policy(RetryPolicy::default()).build().expect("a valid config");
-    Client::from_config(config).expect("a client")
+    Client::builder(TOKEN).base_url(base_url).retry_policy(RetryPolicy::default()).build().expect("a client")
 }
 
 /// The hand-written baseline: one `reqwest::Client` with the SDK's timeouts, each request
 /// naming its headers itself.
 pub fn raw_client() -> reqwest::Client {
+    // reqwest is built without a default crypto provider, and the SDK installs none (each of its
+    // clients brings its own): the baseline, an application, installs one for itself.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .connect_timeout(digitalocean_sdk::DEFAULT_CONNECT_TIMEOUT)
         .timeout(digitalocean_sdk::DEFAULT_REQUEST_TIMEOUT)

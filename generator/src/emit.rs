@@ -13,10 +13,15 @@ use crate::Settings;
 use crate::error::Error;
 use crate::normalize::OpenEnum;
 use crate::output;
+use crate::typed_ids::Replacement;
 
 /// progenitor settings for this project: builder-style methods, one merged `Client`, the
 /// caller's inner type and hooks mode, and a replacement for every open enum.
-fn progenitor_settings(settings: &Settings, open_enums: &[OpenEnum]) -> Result<GenerationSettings, Error> {
+fn progenitor_settings(
+    settings: &Settings,
+    open_enums: &[OpenEnum],
+    typed: &[Replacement],
+) -> Result<GenerationSettings, Error> {
     let mut gs = GenerationSettings::default();
     gs.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
     for derive in &settings.derives {
@@ -44,6 +49,9 @@ fn progenitor_settings(settings: &Settings, open_enums: &[OpenEnum]) -> Result<G
         let path = format!("{}::types::{}", settings.module_path, e.rust_name);
         gs.with_replacement(&e.rust_name, path, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
     }
+    for t in typed {
+        gs.with_replacement(&t.rust_name, &t.rust_path, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
+    }
     Ok(gs)
 }
 
@@ -51,7 +59,7 @@ fn progenitor_settings(settings: &Settings, open_enums: &[OpenEnum]) -> Result<G
 /// with and without them.
 #[cfg(test)]
 pub(crate) fn try_progenitor(spec: &openapiv3::OpenAPI, settings: &Settings) -> Result<TokenStream, Error> {
-    generate_guarded(spec, &progenitor_settings(settings, &[])?)
+    generate_guarded(spec, &progenitor_settings(settings, &[], &[])?)
 }
 
 thread_local! {
@@ -143,12 +151,22 @@ fn clear_method(item: &mut openapiv3::PathItem, method: &str) {
 }
 
 /// Generates and formats the code for a normalized document, without the header.
-pub fn emit_tokens(doc: &Value, open_enums: &[OpenEnum], settings: &Settings) -> Result<String, Error> {
-    emit_file(doc, open_enums, settings).map(|file| prettyplease::unparse(&file))
+pub fn emit_tokens(
+    doc: &Value,
+    open_enums: &[OpenEnum],
+    typed: &[Replacement],
+    settings: &Settings,
+) -> Result<String, Error> {
+    emit_file(doc, open_enums, typed, settings).map(|file| prettyplease::unparse(&file))
 }
 
 /// Generates the code for a normalized document, output passes run, not yet formatted.
-pub fn emit_file(doc: &Value, open_enums: &[OpenEnum], settings: &Settings) -> Result<syn::File, Error> {
+pub fn emit_file(
+    doc: &Value,
+    open_enums: &[OpenEnum],
+    typed: &[Replacement],
+    settings: &Settings,
+) -> Result<syn::File, Error> {
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
         let at = e.path().to_string();
         Error::spec(
@@ -157,17 +175,19 @@ pub fn emit_file(doc: &Value, open_enums: &[OpenEnum], settings: &Settings) -> R
             format!("not an OpenAPI 3.0 document progenitor can read: {}", e.inner()),
         )
     })?;
-    let tokens = generate_guarded(&spec, &progenitor_settings(settings, open_enums)?)?;
+    let tokens = generate_guarded(&spec, &progenitor_settings(settings, open_enums, typed)?)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { message: e.to_string() })?;
     output::strip_api_version_header::run(&mut file, doc)?;
     output::drop_empty_header_map::run(&mut file, doc)?;
     output::format_integer_path_params::run(&mut file, doc)?;
-    output::move_response_headers::run(&mut file, doc, &settings.module_path, settings.body_reader.as_deref())?;
+    output::move_response_headers::run(&mut file, doc, &settings.module_path, settings.response_decoder.as_deref())?;
     output::insert_open_enums::run(&mut file, open_enums)?;
     if let Some(module) = &settings.timestamp_deserializer {
         output::timestamp_deserializer::run(&mut file, doc, module)?;
     }
-    output::operation_routes::run(&mut file, doc)?;
+    if let Some(trait_path) = &settings.operation_trait {
+        output::operation_impls::run(&mut file, doc, trait_path)?;
+    }
     Ok(file)
 }
 
@@ -178,10 +198,10 @@ mod tests {
     #[test]
     fn an_inner_type_that_is_not_a_type_is_an_error_not_a_panic() {
         let settings = Settings { inner_type: Some("not a type!".into()), ..Settings::default() };
-        let err = progenitor_settings(&settings, &[]).err().expect("refused").to_string();
+        let err = progenitor_settings(&settings, &[], &[]).err().expect("refused").to_string();
         assert!(err.contains("inner_type") && err.contains("not a type!"), "{err}");
         let settings = Settings { derives: vec!["Partial Eq".into()], ..Settings::default() };
-        assert!(progenitor_settings(&settings, &[]).is_err());
+        assert!(progenitor_settings(&settings, &[], &[]).is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod normalize;
 pub mod output;
 pub mod overlay;
 pub mod split;
+pub mod typed_ids;
 pub mod validate;
 pub mod vendor;
 
@@ -35,10 +36,19 @@ pub struct Settings {
     pub hooks_expected: bool,
     /// Extra derives for every generated type.
     pub derives: Vec<String>,
-    /// An async function, `(reqwest::Response) -> reqwest::Result<bytes::Bytes>`, that the
-    /// generated code reads response bodies with instead of `Response::bytes`: for hooks that
-    /// read the body themselves and carry it on the response. `None`: `Response::bytes`.
-    pub body_reader: Option<String>,
+    /// A generic async function, `(reqwest::Response) -> Result<ResponseValue<T>, Error<E>>`,
+    /// that decodes every response body instead of `ResponseValue::from_response`: for hooks
+    /// that read the body themselves and carry it on the response. `None`: the headers are moved
+    /// rather than copied, and the body is read with `Response::bytes`.
+    pub response_decoder: Option<String>,
+    /// A trait that every operation's builder implements, from the spec's method and path:
+    /// `ID`, `METHOD`, `PATH`, the success and error body types (`Value`, `Failure`) and
+    /// `send`. For a runtime that retries and traces any builder generically. `None`: no impls.
+    pub operation_trait: Option<String>,
+    /// Integer properties that get a type of the crate's own (a typed id), by schema and
+    /// property: the property becomes a component named after the type, which progenitor then
+    /// replaces with `rust_path`.
+    pub typed_ids: Vec<TypedId>,
     /// A module with `deserialize` and `deserialize_option` for `chrono::DateTime<Utc>`, which
     /// every timestamp field of the response types then decodes with instead of chrono's own
     /// `Deserialize`. It must accept and refuse what chrono does. `None`: chrono's.
@@ -54,11 +64,25 @@ impl Default for Settings {
             inner_type: None,
             hooks_expected: false,
             derives: vec!["PartialEq".into()],
-            body_reader: None,
+            response_decoder: None,
+            operation_trait: None,
+            typed_ids: Vec::new(),
             timestamp_deserializer: None,
             command: "cargo xtask generate".into(),
         }
     }
+}
+
+/// One typed id: `schema`'s `property` is decoded and encoded as the type at `rust_path`
+/// (`crate::ids::ActionId`), which must (de)serialize as the integer it replaces.
+#[derive(Clone, Debug)]
+pub struct TypedId {
+    /// The component schema's name, as in `#/components/schemas/{schema}`.
+    pub schema: String,
+    /// The property of that schema.
+    pub property: String,
+    /// The Rust type, by an absolute path.
+    pub rust_path: String,
 }
 
 /// Reads, validates, normalizes and emits the fragments at `paths`.
@@ -71,7 +95,8 @@ pub fn generate(paths: &[PathBuf], settings: &Settings) -> Result<String, Error>
 pub fn generate_files(files: &[SpecFile], settings: &Settings) -> Result<String, Error> {
     let mut doc = prepare(files)?;
     let normalized = normalize::normalize(&mut doc);
-    let code = emit::emit_tokens(&doc, &normalized.open_enums, settings)?;
+    let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
+    let code = emit::emit_tokens(&doc, &normalized.open_enums, &typed, settings)?;
     Ok(format!("{}{code}", header(files, settings)))
 }
 
@@ -80,7 +105,8 @@ pub fn generate_files(files: &[SpecFile], settings: &Settings) -> Result<String,
 pub fn generate_vendored(sources: &effective::Sources, tags: &[String], settings: &Settings) -> Result<String, Error> {
     let mut doc = effective::effective(sources, tags)?;
     let normalized = normalize::normalize(&mut doc);
-    let code = emit::emit_tokens(&doc, &normalized.open_enums, settings)?;
+    let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
+    let code = emit::emit_tokens(&doc, &normalized.open_enums, &typed, settings)?;
     let inputs: Vec<(&Path, &[u8])> = sources.inputs().collect();
     Ok(format!("{}{code}", header_for(&inputs, &summary(sources, tags), settings)))
 }
@@ -94,7 +120,8 @@ pub fn generate_vendored_split(
 ) -> Result<split::Split, Error> {
     let mut doc = effective::effective(sources, tags)?;
     let normalized = normalize::normalize(&mut doc);
-    let file = emit::emit_file(&doc, &normalized.open_enums, settings)?;
+    let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
+    let file = emit::emit_file(&doc, &normalized.open_enums, &typed, settings)?;
     let inputs: Vec<(&Path, &[u8])> = sources.inputs().collect();
     split::split(file, &doc, &header_for(&inputs, &summary(sources, tags), settings))
 }

@@ -24,8 +24,21 @@ fn sdk_settings() -> Settings {
         module_path: "crate::generated".into(),
         inner_type: Some("crate::runtime::Runtime".into()),
         hooks_expected: true,
-        body_reader: Some("crate::body::bytes".into()),
-        timestamp_deserializer: Some("crate::timestamp".into()),
+        response_decoder: Some("crate::runtime::body::decode".into()),
+        operation_trait: Some("crate::runtime::Operation".into()),
+        typed_ids: vec![
+            generator::TypedId {
+                schema: "action".into(),
+                property: "id".into(),
+                rust_path: "crate::ids::ActionId".into(),
+            },
+            generator::TypedId {
+                schema: "image".into(),
+                property: "id".into(),
+                rust_path: "crate::ids::ImageId".into(),
+            },
+        ],
+        timestamp_deserializer: Some("crate::runtime::timestamp".into()),
         ..Settings::default()
     }
 }

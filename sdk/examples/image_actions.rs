@@ -76,9 +76,10 @@ fn parse(args: &[String]) -> Result<Parsed, String> {
     let command = match words.as_slice() {
         [] => return Err("no command given".into()),
         ["list", id] => Command::List { image: image(id)? },
-        ["get", id, action] => {
-            Command::Get { image: image(id)?, action: action.parse().map_err(|e: Error| e.to_string())? }
-        }
+        ["get", id, action] => Command::Get {
+            image: image(id)?,
+            action: action.parse().map_err(|e: digitalocean_sdk::InvalidId| e.to_string())?,
+        },
         ["convert", id] => Command::Convert { image: image(id)?, wait },
         ["transfer", id, region] => Command::Transfer { image: image(id)?, region: (*region).to_owned(), wait },
         [name @ ("list" | "get" | "convert" | "transfer"), ..] => {
@@ -142,7 +143,7 @@ async fn connect(command: &Command) -> Result<(Client, Option<FakeApi>), Error> 
         fake.uri()
     );
     let config = Client::builder("demo-token").base_url(fake.uri()).build()?;
-    Ok((Client::from_config(config)?, Some(fake)))
+    Ok((config, Some(fake)))
 }
 
 async fn run(client: &Client, command: Command, demo: bool) -> Result<(), Error> {
@@ -170,7 +171,7 @@ async fn run(client: &Client, command: Command, demo: bool) -> Result<(), Error>
         return Ok(());
     }
     let shown = AtomicBool::new(false);
-    let mut waiting = actions.wait(image, started.id.into()).on_progress(|p| {
+    let mut waiting = actions.wait(image, started.id).on_progress(|p| {
         shown.store(true, Ordering::Relaxed);
         show_progress(p);
     });

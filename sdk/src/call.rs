@@ -1,291 +1,216 @@
-//! One SDK call around a generated builder: what the hooks saw (status, headers, attempts) is
-//! recorded in a task-local, so that every error, even one whose body did not decode, carries
-//! the status and request id; and progenitor's error is turned into [`Error`].
+//! One call as users see it: the runtime's retry loop, then its final attempt turned into a
+//! [`Response`] or the SDK's one [`Error`]. Text the server sent back is cleared of the token on
+//! the way: a proxy's error page may quote the request's headers.
 
-use std::cell::RefCell;
 use std::future::Future;
-use std::ops::Deref;
-use std::pin::Pin;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use bytes::Bytes;
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderValue, LOCATION};
+use reqwest::header::{HeaderMap, LOCATION};
 use serde::de::DeserializeOwned;
 
-use crate::body;
-use crate::config::Token;
-use crate::error::{ApiError, Error, excerpt, redact};
-use crate::rate_limit::{REQUEST_ID, request_id, retry_after};
-use crate::{RateLimit, types};
+use crate::Client;
+use crate::error::{ApiError, Error, ErrorBody, excerpt, redact};
+use crate::response::Response;
+use crate::runtime::Operation;
+use crate::runtime::body::{BodyRead, Undecodable, root_cause};
+use crate::runtime::call::{Sent, send};
+use crate::runtime::rate_limit::{RateLimit, request_id, retry_after, scan};
 
-/// What the hooks saw of the latest response. Only what the SDK reads is kept, never the
-/// whole header map: copying it cost more than the rest of the bookkeeping together.
-#[derive(Default)]
-struct Record {
-    status: Option<StatusCode>,
-    rate_limit: Option<RateLimit>,
-    request_id: Option<HeaderValue>,
-    attempts: u32,
-    token: Option<Token>,
-    /// The body of the latest response, read by the hooks, for the generated code to take.
-    body: Option<Bytes>,
-    /// When the call started: the retry policy's overall deadline counts from here.
-    started: Option<Instant>,
-    /// Set by the hooks: the attempt failed and is to be made again after this wait.
-    retry: Option<Duration>,
-}
-
-/// Where a call stands as the hooks begin an attempt.
-pub(crate) struct InCall {
-    pub(crate) started: Instant,
-    /// Attempts made before this one.
-    pub(crate) attempts: u32,
-}
-
-tokio::task_local! {
-    // Boxed: the task-local is swapped in and out of thread-local storage on every poll of
-    // the call, and a pointer is cheaper to swap than the record.
-    static RECORD: Box<RefCell<Record>>;
-}
-
-/// Notes the token in use (to be redacted from whatever the server sends back into an error)
-/// and says where the call stands; `None` outside a call: a generated builder used on its own.
-pub(crate) fn begin_attempt(token: Option<&Token>) -> Option<InCall> {
-    RECORD
-        .try_with(|r| {
-            let mut r = r.borrow_mut();
-            if r.token.is_none() {
-                r.token = token.cloned();
-            }
-            InCall { started: r.started.unwrap_or_else(Instant::now), attempts: r.attempts }
-        })
-        .ok()
-}
-
-/// Asks the call to make the attempt again, from its builder, after `wait`.
-pub(crate) fn retry_in(wait: Duration) {
-    let _ = RECORD.try_with(|r| r.borrow_mut().retry = Some(wait));
-}
-
-/// Keeps a body the hooks read for [`take_body`]; hands it back outside a call (a generated
-/// builder used directly), where the caller carries it on the response instead.
-///
-/// One slot is enough: a call runs one request at a time, and the generated code takes the
-/// body of each response right after the hooks return it.
-pub(crate) fn keep_body(body: Bytes) -> Result<(), Bytes> {
-    let mut body = Some(body);
-    let _ = RECORD.try_with(|r| r.borrow_mut().body = body.take());
-    body.map_or(Ok(()), Err)
-}
-
-/// The body [`keep_body`] kept, if any.
-pub(crate) fn take_body() -> Option<Bytes> {
-    RECORD.try_with(|r| r.borrow_mut().body.take()).ok().flatten()
-}
-
-/// What an attempt's response said: its status, rate limit and request id.
-pub(crate) type Seen<'a> = (StatusCode, Option<RateLimit>, Option<&'a HeaderValue>);
-
-/// Counts an attempt and notes what its response said; `None` when no response arrived.
-pub(crate) fn record_attempt(seen: Option<Seen<'_>>) {
-    let _ = RECORD.try_with(|r| {
-        let mut r = r.borrow_mut();
-        r.attempts += 1;
-        if let Some((status, rate_limit, request_id)) = seen {
-            r.status = Some(status);
-            r.rate_limit = rate_limit;
-            r.request_id = request_id.cloned();
-        }
-    });
-}
-
-/// A successful response: the decoded value and what the headers said. Derefs to the value.
-#[derive(Clone, Debug)]
-pub struct Response<T> {
-    value: T,
-    status: StatusCode,
-    rate_limit: Option<RateLimit>,
-    // Kept as the header value: most callers never ask, and a `String` would cost every call.
-    request_id: Option<HeaderValue>,
-    attempts: u32,
-}
-
-impl<T> Response<T> {
-    /// The decoded value.
-    pub fn into_inner(self) -> T {
-        self.value
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The rate limit as of this response.
-    pub fn rate_limit(&self) -> Option<RateLimit> {
-        self.rate_limit
-    }
-
-    /// The `x-request-id` header.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// How many attempts the call took (1 unless it was retried).
-    pub fn attempts(&self) -> u32 {
-        self.attempts
-    }
-
-    /// Applies `f` to the value, keeping the response's metadata.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
-        Response {
-            value: f(self.value),
-            status: self.status,
-            rate_limit: self.rate_limit,
-            request_id: self.request_id,
-            attempts: self.attempts,
-        }
-    }
-}
-
-impl<T> Deref for Response<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
-
-/// Sends a generated builder's request (`send` is `|b| b.send()`) and converts the result.
-pub fn run<B, T, F>(builder: B, send: impl Fn(B) -> F) -> impl Future<Output = Result<Response<T>, Error>>
+/// Sends `operation` through `client` and gives its decoded body.
+pub(crate) fn call<'c, O>(
+    client: &'c Client,
+    operation: O,
+) -> impl Future<Output = Result<Response<O::Value>, Error>> + Send + 'c
 where
-    B: Clone,
-    T: DeserializeOwned,
-    F: Future<Output = Result<ResponseValue<T>, GenError<types::Error>>>,
+    O: Operation + 'c,
+    O::Value: DeserializeOwned + Send,
+    O::Failure: DeserializeOwned + ErrorBody + Send,
 {
-    run_map(builder, send, |value| value)
+    call_map(client, operation, |value| value)
 }
 
-/// [`run`], then `f` on the value: `run_map(builder, |b| b.send(), |r| r.action)` unwraps the
-/// API's envelope. A plain function rather than `async`, so that the resource methods built on
-/// it can return this future as it is instead of wrapping (and copying) it in one more state
-/// machine.
-///
-/// A retry sends a request built again from a copy of the builder (a few plain values),
-/// rather than a copy of the request kept before every first attempt (the URL, the header
-/// map and the body: four allocations on every call). The hooks decide whether to retry
-/// and how long to wait, and say so in the call's record.
-pub(crate) fn run_map<B, T, U, F>(
-    builder: B,
-    send: impl Fn(B) -> F,
-    f: impl FnOnce(T) -> U,
-) -> impl Future<Output = Result<Response<U>, Error>>
+/// [`call`], then `f` on the value: `call_map(client, op, |r| r.action)` unwraps the API's
+/// envelope.
+pub(crate) async fn call_map<O, U>(
+    client: &Client,
+    operation: O,
+    f: impl FnOnce(O::Value) -> U,
+) -> Result<Response<U>, Error>
 where
-    B: Clone,
-    T: DeserializeOwned,
-    F: Future<Output = Result<ResponseValue<T>, GenError<types::Error>>>,
+    O: Operation,
+    O::Value: DeserializeOwned + Send,
+    O::Failure: DeserializeOwned + ErrorBody + Send,
 {
-    let record = Record { started: Some(Instant::now()), ..Record::default() };
-    RECORD.scope(Box::new(RefCell::new(record)), async move {
-        let result = loop {
-            // The builder's future is a few KiB; boxed, it is not copied again into every
-            // future that awaits this one, which measured slower.
-            let result = Box::pin(send(builder.clone())).await;
-            match RECORD.with(|r| r.borrow_mut().retry.take()) {
-                Some(wait) => {
-                    drop(result);
-                    // Boxed: a timer is a few hundred bytes that only a retry needs.
-                    Box::pin(tokio::time::sleep(wait)).await;
-                }
-                None => break result,
-            }
-        };
-        let record = RECORD.with(|r| r.take());
-        match result {
-            Ok(rv) => {
-                // A success always passed through the hooks, which read its headers
-                // already; parse them here only for a response they did not see.
-                let (rate_limit, request_id) = if record.status.is_some() {
-                    (record.rate_limit, record.request_id)
-                } else {
-                    (RateLimit::from_headers(rv.headers()), rv.headers().get(&REQUEST_ID).cloned())
-                };
-                Ok(Response {
-                    status: rv.status(),
-                    rate_limit,
-                    request_id,
-                    attempts: record.attempts.max(1),
-                    value: f(rv.into_inner()),
-                })
-            }
-            Err(e) => Err(failure::<T>(e, record).await),
-        }
-    })
+    let Sent { result, attempts } = send(client.runtime(), operation).await;
+    match result {
+        Ok(rv) => Ok(success(rv, attempts).map(f)),
+        Err(e) => Err(failure::<O::Value, O::Failure>(e, client.token())),
+    }
 }
 
-/// The error a failed call comes to. Out of line and behind a pointer: kept out of the
-/// success path, its code does not crowd the instruction cache on every call.
+fn success<T>(rv: ResponseValue<T>, attempts: u32) -> Response<T> {
+    let (rate_limit, request_id) = scan(rv.headers());
+    let request_id = request_id.cloned();
+    let http_status = rv.status();
+    Response { value: rv.into_inner(), http_status, rate_limit, request_id, attempts }
+}
+
+/// The error a failed call comes to. Out of line: kept out of the success path, its code does
+/// not crowd the instruction cache on every call.
 #[cold]
 #[inline(never)]
-fn failure<T: DeserializeOwned>(
-    e: GenError<types::Error>,
-    record: Record,
-) -> Pin<Box<dyn Future<Output = Error> + Send>> {
-    Box::pin(async move {
-        let kept_body = record.body;
-        let status = record.status;
-        let recorded_id = record.request_id.as_ref();
-        let token = record.token.as_ref().map(Token::expose);
-        match e {
-            // A status the operation does not describe: its body (already in memory, read
-            // by the hooks within the size limit) is worth showing.
-            GenError::UnexpectedResponse(response) => {
-                let status = response.status();
-                let request_id = redacted_request_id(response.headers(), token);
-                let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-                // The hooks' read of it was kept in the record, which this call has taken.
-                let read = match kept_body {
-                    Some(body) => Ok(body),
-                    None => body::bytes(response).await,
-                };
-                let excerpt = match read {
-                    Ok(body) => excerpt(&body, 200, token),
-                    Err(e) => match body::too_large(&e) {
-                        Some(t) => return Error::ResponseTooLarge { status, request_id, limit: t.limit },
-                        None => String::new(),
-                    },
-                };
-                Error::UnexpectedStatus { status, request_id, location, excerpt }
-            }
-            // serde_json says what is wrong but not where; decoding again (only on this
-            // failure path) with the path tracked names the field: `action.id`.
-            GenError::InvalidResponsePayload(body, err) => {
-                let path = match status {
-                    Some(s) if !s.is_success() => field_path::<types::Error>(&body),
-                    _ => field_path::<T>(&body),
-                };
-                let reason = match path {
-                    Some(path) => format!("at `{path}`: {err}"),
-                    None => err.to_string(),
-                };
-                Error::Decode {
-                    status,
-                    request_id: recorded_id.and_then(header_text).map(|id| redact(&id, token)),
-                    reason: redact(&reason, token),
-                    excerpt: excerpt(&body, 200, token),
-                }
-            }
-            e => convert(e, status, recorded_id, token),
+fn failure<T: DeserializeOwned, E: DeserializeOwned + ErrorBody>(e: GenError<E>, token: &str) -> Error {
+    let token = Some(token);
+    match e {
+        GenError::ErrorResponse(rv) => {
+            let headers = rv.headers();
+            let status = rv.status();
+            let rate_limit = RateLimit::from_headers(headers);
+            let retry_after = retry_after(headers);
+            let header_id = request_id(headers);
+            let body = rv.into_inner();
+            let api = ApiError {
+                status,
+                rate_limit,
+                retry_after,
+                request_id: body.request_id().map(str::to_owned).or(header_id).map(|id| redact(&id, token)),
+                id: redact(body.id(), token),
+                message: redact(body.message(), token),
+            };
+            Error::Api(Box::new(api))
         }
-    })
+        GenError::UnexpectedResponse(mut response) => {
+            let status = response.status();
+            let request_id = redacted_request_id(response.headers(), token);
+            let undecodable = response.extensions_mut().remove::<Undecodable>();
+            match response.extensions_mut().remove::<BodyRead>() {
+                Some(BodyRead::TooLarge(t)) => Error::ResponseTooLarge { status, request_id, limit: t.limit },
+                Some(BodyRead::Broken(e)) => broken_body(e, status, request_id, token),
+                Some(BodyRead::Whole(body)) => match undecodable {
+                    Some(Undecodable(err)) => {
+                        let path = if status.is_success() { field_path::<T>(&body) } else { field_path::<E>(&body) };
+                        let reason = match &path {
+                            Some(path) => format!("at `{path}`: {err}"),
+                            None => err.to_string(),
+                        };
+                        Error::Decode {
+                            status: Some(status),
+                            request_id,
+                            path,
+                            reason: redact(&reason, token),
+                            excerpt: excerpt(&body, 200, token),
+                            source: Some(cleared(shared_source(err), token)),
+                        }
+                    }
+                    None => unexpected(status, request_id, response.headers(), excerpt(&body, 200, token)),
+                },
+                None => unexpected(status, request_id, response.headers(), String::new()),
+            }
+        }
+        GenError::CommunicationError(source)
+        | GenError::ResponseBodyError(source)
+        | GenError::InvalidUpgrade(source) => {
+            if source.is_timeout() {
+                Error::Timeout { source }
+            } else {
+                Error::Transport { source }
+            }
+        }
+        GenError::InvalidResponsePayload(body, err) => Error::Decode {
+            status: None,
+            request_id: None,
+            path: None,
+            reason: redact(&err.to_string(), token),
+            excerpt: excerpt(&body, 200, token),
+            source: Some(cleared(Box::new(err), token)),
+        },
+        GenError::InvalidRequest(message) | GenError::Custom(message) => Error::InvalidRequest(message),
+    }
 }
 
-fn header_text(value: &HeaderValue) -> Option<String> {
-    value.to_str().ok().map(str::to_owned)
+fn unexpected(status: StatusCode, request_id: Option<String>, headers: &HeaderMap, excerpt: String) -> Error {
+    let location = headers.get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    Error::UnexpectedStatus { status, request_id, location, excerpt }
 }
 
-/// Where in `body` decoding as `T` fails, as a dotted path; `None` at the top level.
+/// The status line and headers arrived, then the body broke off or stalled.
+fn broken_body(e: Arc<reqwest::Error>, status: StatusCode, request_id: Option<String>, token: Option<&str>) -> Error {
+    let reason = redact(&format!("the body broke off: {}", root_cause(&*e)), token);
+    match Arc::try_unwrap(e) {
+        Ok(source) if source.is_timeout() => Error::Timeout { source },
+        Ok(source) => Error::Decode {
+            status: Some(status),
+            request_id,
+            path: None,
+            reason,
+            excerpt: String::new(),
+            source: Some(cleared(Box::new(source), token)),
+        },
+        Err(shared) => Error::Decode {
+            status: Some(status),
+            request_id,
+            path: None,
+            reason,
+            excerpt: String::new(),
+            source: Some(cleared(Box::new(SharedError(shared)), token)),
+        },
+    }
+}
+
+/// `error` itself, unless its message quotes the token (a decoder's message quotes the value
+/// it refused): then an error with the same message, the token cleared out of it.
+fn cleared(
+    error: Box<dyn std::error::Error + Send + Sync>,
+    token: Option<&str>,
+) -> Box<dyn std::error::Error + Send + Sync> {
+    let text = error.to_string();
+    match token {
+        Some(t) if !t.is_empty() && text.contains(t) => Box::new(Cleared(redact(&text, token))),
+        _ => error,
+    }
+}
+
+/// The message of an error whose own message quoted the token.
+#[derive(Debug)]
+struct Cleared(String);
+
+impl std::fmt::Display for Cleared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Cleared {}
+
+/// The decode error itself when this is its only holder (it always is: the response carried
+/// it, and the response is gone).
+fn shared_source(err: Arc<serde_json::Error>) -> Box<dyn std::error::Error + Send + Sync> {
+    match Arc::try_unwrap(err) {
+        Ok(err) => Box::new(err),
+        Err(shared) => Box::new(SharedError(shared)),
+    }
+}
+
+/// An error still shared with another holder, shown as itself.
+#[derive(Debug)]
+struct SharedError<E>(Arc<E>);
+
+impl<E: std::fmt::Display> std::fmt::Display for SharedError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<E: std::error::Error> std::error::Error for SharedError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// Where in `body` decoding as `T` fails, as a dotted path; `None` at the top level. serde_json
+/// says what is wrong but not where; decoding again, only on this failure path, names the field.
 fn field_path<T: DeserializeOwned>(body: &[u8]) -> Option<String> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let err = serde_path_to_error::deserialize::<_, T>(&mut de).err()?;
@@ -295,63 +220,4 @@ fn field_path<T: DeserializeOwned>(body: &[u8]) -> Option<String> {
 
 fn redacted_request_id(headers: &HeaderMap, token: Option<&str>) -> Option<String> {
     request_id(headers).map(|id| redact(&id, token))
-}
-
-/// Converts progenitor's error, using what the hooks recorded for what it lacks. Text from the
-/// server is cleared of `token`: a proxy's error page may quote the request's headers.
-pub(crate) fn convert(
-    e: GenError<types::Error>,
-    status: Option<StatusCode>,
-    recorded_id: Option<&HeaderValue>,
-    token: Option<&str>,
-) -> Error {
-    let recorded_request_id = || recorded_id.and_then(header_text).map(|id| redact(&id, token));
-    match e {
-        GenError::ErrorResponse(rv) => {
-            let headers = rv.headers();
-            let api = ApiError {
-                status: rv.status(),
-                rate_limit: RateLimit::from_headers(headers),
-                retry_after: retry_after(headers),
-                request_id: rv.request_id.clone().or_else(|| request_id(headers)).map(|id| redact(&id, token)),
-                id: redact(&rv.id, token),
-                message: redact(&rv.message, token),
-            };
-            Error::Api(Box::new(api))
-        }
-        GenError::InvalidResponsePayload(body, err) => Error::Decode {
-            status,
-            request_id: recorded_request_id(),
-            reason: redact(&err.to_string(), token),
-            excerpt: excerpt(&body, 200, token),
-        },
-        GenError::UnexpectedResponse(response) => Error::UnexpectedStatus {
-            status: response.status(),
-            request_id: redacted_request_id(response.headers(), token),
-            location: response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned),
-            excerpt: String::new(),
-        },
-        GenError::CommunicationError(source)
-        | GenError::ResponseBodyError(source)
-        | GenError::InvalidUpgrade(source) => {
-            // The hooks read every body; one over the size limit fails with this marker.
-            if let (Some(t), Some(status)) = (body::too_large(&source), status) {
-                return Error::ResponseTooLarge { status, request_id: recorded_request_id(), limit: t.limit };
-            }
-            if source.is_timeout() {
-                Error::Timeout { source }
-            } else if status.is_some() && (source.is_decode() || source.is_body()) {
-                // The status line and headers arrived, then the body broke off.
-                Error::Decode {
-                    status,
-                    request_id: recorded_request_id(),
-                    reason: redact(&format!("the body broke off: {}", body::root_cause(&source)), token),
-                    excerpt: String::new(),
-                }
-            } else {
-                Error::Transport { source }
-            }
-        }
-        GenError::InvalidRequest(message) | GenError::Custom(message) => Error::InvalidRequest(message),
-    }
 }

@@ -4,8 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::client::Client;
 use crate::error::Error;
-use crate::retry::RetryPolicy;
+use crate::runtime::retry::RetryPolicy;
+
+pub use crate::runtime::body::DEFAULT_MAX_RESPONSE_BYTES;
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.digitalocean.com";
@@ -17,9 +20,6 @@ pub const BASE_URL_ENV: &str = "DIGITALOCEAN_API_URL";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default time allowed for one request, from sending it to the end of the body.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default limit on a response body: 16 MiB, far more than any API response (a page of 200
-/// actions is well under 1 MiB), small enough that a broken server cannot exhaust memory.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// An API token. It is kept out of every `Debug` and `Display` output: both print
 /// `Token(<redacted>)`, so a token cannot leak through logs, errors or panics.
@@ -51,6 +51,18 @@ impl Token {
     }
 }
 
+impl From<String> for Token {
+    fn from(token: String) -> Self {
+        Token::new(token)
+    }
+}
+
+impl From<&str> for Token {
+    fn from(token: &str) -> Self {
+        Token::new(token)
+    }
+}
+
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Token(<redacted>)")
@@ -63,9 +75,10 @@ impl fmt::Display for Token {
     }
 }
 
-/// Everything a [`Client`](crate::Client) needs. Build one with [`Config::builder`] or
-/// [`Config::from_env`].
+/// How a [`Client`](crate::Client) is set up, as [`Client::config`](crate::Client::config)
+/// shows it. Set it up with [`Client::builder`](crate::Client::builder).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Config {
     pub(crate) token: Token,
     pub(crate) base_url: String,
@@ -77,39 +90,6 @@ pub struct Config {
 }
 
 impl Config {
-    /// Starts a configuration with this token and the defaults: the production API,
-    /// 10 s to connect, 30 s a request, and [`RetryPolicy::default`].
-    pub fn builder(token: impl Into<String>) -> ConfigBuilder {
-        ConfigBuilder {
-            token: Token::new(token),
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            user_agent_suffix: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            request_timeout: DEFAULT_REQUEST_TIMEOUT,
-            retry: RetryPolicy::default(),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            allow_insecure_http: false,
-        }
-    }
-
-    /// A configuration from the environment: the token from `DIGITALOCEAN_TOKEN` and, when
-    /// set, the base URL from `DIGITALOCEAN_API_URL`.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::builder_from_env()?.build()
-    }
-
-    /// [`Config::from_env`], left open for more settings.
-    pub fn builder_from_env() -> Result<ConfigBuilder, Error> {
-        let token = Token::from_env()?;
-        let mut builder = Config::builder(token.expose());
-        if let Ok(url) = std::env::var(BASE_URL_ENV)
-            && !url.trim().is_empty()
-        {
-            builder = builder.base_url(url.trim());
-        }
-        Ok(builder)
-    }
-
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -136,9 +116,11 @@ impl Config {
     }
 }
 
-/// Builds a [`Config`]; every setting has a sane default.
+/// Sets up a [`Client`]; every setting has a sane default. Start one with
+/// [`Client::builder`].
 #[derive(Clone, Debug)]
-pub struct ConfigBuilder {
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
     token: Token,
     base_url: String,
     user_agent_suffix: Option<String>,
@@ -149,7 +131,34 @@ pub struct ConfigBuilder {
     allow_insecure_http: bool,
 }
 
-impl ConfigBuilder {
+impl ClientBuilder {
+    /// Starts with this token and the defaults: the production API, 10 s to connect, 30 s a
+    /// request, and [`RetryPolicy::default`].
+    pub(crate) fn new(token: Token) -> Self {
+        ClientBuilder {
+            token,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            user_agent_suffix: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
+        }
+    }
+
+    /// Starts from the environment: the token from `DIGITALOCEAN_TOKEN` and, when set, the
+    /// base URL from `DIGITALOCEAN_API_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        let mut builder = ClientBuilder::new(Token::from_env()?);
+        if let Ok(url) = std::env::var(BASE_URL_ENV)
+            && !url.trim().is_empty()
+        {
+            builder = builder.base_url(url.trim());
+        }
+        Ok(builder)
+    }
+
     /// Sends requests somewhere other than the production API (a proxy, a fake API in tests).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into().trim_end_matches('/').to_owned();
@@ -196,8 +205,13 @@ impl ConfigBuilder {
         self
     }
 
-    /// Checks the settings and returns the configuration.
-    pub fn build(self) -> Result<Config, Error> {
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        Client::from_config(self.config()?)
+    }
+
+    /// Checks the settings.
+    pub(crate) fn config(self) -> Result<Config, Error> {
         if self.token.expose().is_empty() {
             return Err(Error::Config("the token is empty".into()));
         }
@@ -252,23 +266,29 @@ mod tests {
     fn token_never_printed() {
         let t = Token::new("dop_v1_secret");
         assert!(!format!("{t:?} {t}").contains("secret"));
-        let c = Config::builder("dop_v1_secret").build().unwrap();
+        let c = ClientBuilder::new(Token::new("dop_v1_secret")).config().unwrap();
         assert!(!format!("{c:?}").contains("secret"));
     }
 
     #[test]
     fn base_url_rules() {
-        assert!(Config::builder("t").base_url("http://127.0.0.1:8080").build().is_ok());
-        assert!(Config::builder("t").base_url("http://localhost:1").build().is_ok());
-        assert!(Config::builder("t").base_url("http://[::1]:1").build().is_ok());
-        assert!(Config::builder("t").base_url("http://example.com").build().is_err());
-        assert!(Config::builder("t").base_url("http://example.com").allow_insecure_http(true).build().is_ok());
-        assert!(Config::builder("t").base_url("ftp://x").build().is_err());
+        assert!(ClientBuilder::new(Token::new("t")).base_url("http://127.0.0.1:8080").config().is_ok());
+        assert!(ClientBuilder::new(Token::new("t")).base_url("http://localhost:1").config().is_ok());
+        assert!(ClientBuilder::new(Token::new("t")).base_url("http://[::1]:1").config().is_ok());
+        assert!(ClientBuilder::new(Token::new("t")).base_url("http://example.com").config().is_err());
+        assert!(
+            ClientBuilder::new(Token::new("t"))
+                .base_url("http://example.com")
+                .allow_insecure_http(true)
+                .config()
+                .is_ok()
+        );
+        assert!(ClientBuilder::new(Token::new("t")).base_url("ftp://x").config().is_err());
     }
 
     #[test]
     fn user_agent_names_the_sdk() {
-        let c = Config::builder("t").user_agent_suffix("myapp/1").build().unwrap();
+        let c = ClientBuilder::new(Token::new("t")).user_agent_suffix("myapp/1").config().unwrap();
         assert_eq!(c.user_agent(), format!("digitalocean-sdk-rust/{} myapp/1", env!("CARGO_PKG_VERSION")));
     }
 }

@@ -6,7 +6,11 @@ use std::time::Duration;
 use reqwest::StatusCode;
 
 use crate::RateLimit;
-use crate::types::Action;
+use crate::ids::InvalidId;
+use crate::types::{self, Action};
+
+/// A boxed underlying error.
+type Source = Box<dyn std::error::Error + Send + Sync>;
 
 /// Everything that can go wrong in a call. Match on the variant; every variant's `Display` says
 /// what happened and, where there is one, what to do about it.
@@ -17,28 +21,36 @@ pub enum Error {
     Api(Box<ApiError>),
     /// The API (or something in front of it) answered with a body that is not what the
     /// operation returns: an HTML error page from a proxy, truncated JSON, a missing field.
+    #[non_exhaustive]
     Decode {
         /// The HTTP status, when a response arrived.
         status: Option<StatusCode>,
         /// The `x-request-id` header, when there was one.
         request_id: Option<String>,
-        /// What failed to decode.
+        /// Where in the body decoding failed, as a dotted path (`action.id`), when known.
+        path: Option<String>,
+        /// What failed, as text: the path and the decoder's message, or how the body broke off.
         reason: String,
         /// The start of the body (at most 200 characters), to show what came back.
         excerpt: String,
+        /// The underlying error: the JSON decoder's, or the transport's when the body broke off.
+        source: Option<Source>,
     },
     /// A request or a response body took longer than the configured timeout.
+    #[non_exhaustive]
     Timeout {
         /// The underlying error.
         source: reqwest::Error,
     },
     /// The request never got a response: the connection was refused, reset or failed TLS.
+    #[non_exhaustive]
     Transport {
         /// The underlying error.
         source: reqwest::Error,
     },
     /// A response with a status the operation does not describe: a redirect, say (the SDK does
     /// not follow redirects; the API never sends one).
+    #[non_exhaustive]
     UnexpectedStatus {
         /// The HTTP status.
         status: StatusCode,
@@ -49,8 +61,9 @@ pub enum Error {
         /// The start of the body.
         excerpt: String,
     },
-    /// The response body is larger than [`ConfigBuilder::max_response_bytes`](crate::ConfigBuilder::max_response_bytes)
+    /// The response body is larger than [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)
     /// allows; it was abandoned at the limit, never held whole in memory.
+    #[non_exhaustive]
     ResponseTooLarge {
         /// The HTTP status.
         status: StatusCode,
@@ -66,6 +79,7 @@ pub enum Error {
     /// The action being waited for ended with status `errored`.
     ActionErrored(Box<Action>),
     /// Waiting for an action took longer than the caller allowed.
+    #[non_exhaustive]
     WaitTimeout {
         /// The action as last seen.
         action: Box<Action>,
@@ -76,6 +90,7 @@ pub enum Error {
 
 /// An error response from the API: its status, its body and the headers that matter.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
@@ -158,15 +173,23 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => e.fmt(f),
-            Error::Decode { status, request_id, reason, excerpt } => {
+            // The decoder's own message is the source's, printed by whoever walks the chain.
+            Error::Decode { status, request_id, path, reason, excerpt, source } => {
                 match status {
                     Some(s) => write!(f, "could not decode the {s} response")?,
                     None => f.write_str("could not decode the response")?,
                 }
-                write!(f, "{}: {reason}; body starts with {excerpt:?}", request_id_suffix(request_id.as_deref()))
+                f.write_str(&request_id_suffix(request_id.as_deref()))?;
+                match (path, source) {
+                    (Some(path), _) => write!(f, " at `{path}`")?,
+                    // No underlying error to carry the message: say it here.
+                    (None, None) => write!(f, ": {reason}")?,
+                    (None, Some(_)) => {}
+                }
+                write!(f, "; body starts with {excerpt:?}")
             }
             Error::Timeout { .. } => f.write_str("the request timed out; raise the request timeout or retry later"),
-            Error::Transport { source } => write!(f, "the request failed before a response arrived: {source}"),
+            Error::Transport { .. } => f.write_str("the request failed before a response arrived"),
             Error::UnexpectedStatus { status, request_id, location, excerpt } => {
                 write!(f, "unexpected status {status}{}", request_id_suffix(request_id.as_deref()))?;
                 if let Some(location) = location {
@@ -177,7 +200,7 @@ impl fmt::Display for Error {
             Error::ResponseTooLarge { status, request_id, limit } => write!(
                 f,
                 "the {status} response{} is larger than the {limit}-byte limit; raise \
-                 ConfigBuilder::max_response_bytes if such a response is expected",
+                 ClientBuilder::max_response_bytes if such a response is expected",
                 request_id_suffix(request_id.as_deref())
             ),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
@@ -198,8 +221,38 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Timeout { source } | Error::Transport { source } => Some(source),
+            Error::Decode { source: Some(source), .. } => Some(&**source),
             _ => None,
         }
+    }
+}
+
+impl From<InvalidId> for Error {
+    fn from(e: InvalidId) -> Self {
+        Error::InvalidRequest(e.to_string())
+    }
+}
+
+/// The error body of an operation, as the API sends it: every operation declares the same
+/// `{id, message, request_id}` body.
+pub(crate) trait ErrorBody {
+    /// The error's short name.
+    fn id(&self) -> &str;
+    /// The API's explanation.
+    fn message(&self) -> &str;
+    /// The request id, when the body carries it.
+    fn request_id(&self) -> Option<&str>;
+}
+
+impl ErrorBody for types::Error {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn message(&self) -> &str {
+        &self.message
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }
 

@@ -58,12 +58,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Action {
         ///When the action finished; null while it runs.
-        #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+        #[serde(deserialize_with = "crate::runtime::timestamp::deserialize_option")]
         pub completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
-        ///The action's numeric id.
-        pub id: ::std::num::NonZeroU64,
+        pub id: crate::ids::ActionId,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub region: ::std::option::Option<Region>,
         ///The slug of the region the action runs in.
@@ -75,7 +74,7 @@ pub mod types {
         ///The kind of resource the action works on, such as `image`.
         pub resource_type: ::std::string::String,
         ///When the action started.
-        #[serde(deserialize_with = "crate::timestamp::deserialize")]
+        #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
         pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
         pub status: crate::generated::types::ActionStatus,
         ///What the action does, such as `transfer` or `convert`; other resources have other types.
@@ -130,7 +129,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Image {
         ///When the image was created.
-        #[serde(deserialize_with = "crate::timestamp::deserialize")]
+        #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Free text about the image.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -140,8 +139,7 @@ pub mod types {
         ///Why importing a custom image failed, when it did.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_message: ::std::option::Option<::std::string::String>,
-        ///The image's numeric id.
-        pub id: ::std::num::NonZeroU64,
+        pub id: crate::ids::ImageId,
         ///The smallest disk, in GB, a Droplet made from this image needs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_disk_size: ::std::option::Option<i64>,
@@ -529,7 +527,7 @@ Copy the image to another region.*/
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+            id: ::std::result::Result<crate::ids::ActionId, ::std::string::String>,
             region: ::std::result::Result<
                 ::std::option::Option<super::Region>,
                 ::std::string::String,
@@ -590,7 +588,7 @@ Copy the image to another region.*/
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+                T: ::std::convert::TryInto<crate::ids::ActionId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -927,7 +925,7 @@ Copy the image to another region.*/
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+            id: ::std::result::Result<crate::ids::ImageId, ::std::string::String>,
             min_disk_size: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -1035,7 +1033,7 @@ Copy the image to another region.*/
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+                T: ::std::convert::TryInto<crate::ids::ImageId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2834,18 +2832,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::generated::decode_response(response).await,
+                200u16 => crate::runtime::body::decode(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -2904,18 +2902,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::generated::decode_response(response).await,
+                200u16 => crate::runtime::body::decode(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -3041,18 +3039,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::generated::decode_response(response).await,
+                200u16 => crate::runtime::body::decode(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -3128,18 +3126,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => crate::generated::decode_response(response).await,
+                202u16 => crate::runtime::body::decode(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -3199,18 +3197,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::generated::decode_response(response).await,
+                200u16 => crate::runtime::body::decode(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -3297,18 +3295,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::generated::decode_response(response).await,
+                200u16 => crate::runtime::body::decode(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -3369,14 +3367,14 @@ pub mod builder {
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -3453,18 +3451,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => crate::generated::decode_response(response).await,
+                201u16 => crate::runtime::body::decode(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -3563,14 +3561,14 @@ pub mod builder {
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -3665,14 +3663,14 @@ pub mod builder {
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -3767,14 +3765,14 @@ pub mod builder {
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -3867,18 +3865,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::generated::decode_response(response).await,
+                200u16 => crate::runtime::body::decode(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -3950,18 +3948,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => crate::generated::decode_response(response).await,
+                201u16 => crate::runtime::body::decode(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -4037,18 +4035,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::generated::decode_response(response).await,
+                200u16 => crate::runtime::body::decode(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::generated::decode_response(response).await?,
+                            crate::runtime::body::decode(response).await?,
                         ),
                     )
                 }
@@ -4061,45 +4059,199 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/// Reads the body of `response` as JSON into `T`, as progenitor-client's
-/// `from_response` does, but moves the headers into the result instead of copying them.
-#[doc(hidden)]
-pub async fn decode_response<T: ::serde::de::DeserializeOwned, E>(
-    mut response: reqwest::Response,
-) -> Result<ResponseValue<T>, Error<E>> {
-    let status = response.status();
-    let headers = ::std::mem::take(response.headers_mut());
-    let full = crate::body::bytes(response).await.map_err(Error::ResponseBodyError)?;
-    let inner = ::serde_json::from_slice(&full)
-        .map_err(|e| Error::InvalidResponsePayload(full, e))?;
-    Ok(ResponseValue::new(inner, status, headers))
+impl<'a> crate::runtime::Operation for builder::ActionsList<'a> {
+    type Value = types::ActionPage;
+    type Failure = types::Error;
+    const ID: &'static str = "actions_list";
+    const METHOD: reqwest::Method = reqwest::Method::GET;
+    const PATH: &'static str = "/v2/actions";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ActionsList::send(self)
+    }
 }
-/// The HTTP method and path template of an operation, by the operation id that
-/// `OperationInfo` carries; `None` for an id this spec does not have.
-pub fn operation_route(operation_id: &str) -> Option<(&'static str, &'static str)> {
-    match operation_id {
-        "actions_list" => Some(("GET", "/v2/actions")),
-        "actions_get" => Some(("GET", "/v2/actions/{action_id}")),
-        "images_list" => Some(("GET", "/v2/images")),
-        "images_create_custom" => Some(("POST", "/v2/images")),
-        "images_get" => Some(("GET", "/v2/images/{image_id}")),
-        "images_update" => Some(("PUT", "/v2/images/{image_id}")),
-        "images_delete" => Some(("DELETE", "/v2/images/{image_id}")),
-        "images_post_account_transfer_create" => {
-            Some(("POST", "/v2/images/{image_id}/account_transfer"))
-        }
-        "images_post_account_transfer_accept" => {
-            Some(("POST", "/v2/images/{image_id}/account_transfer/accept"))
-        }
-        "images_post_account_transfer_cancel" => {
-            Some(("POST", "/v2/images/{image_id}/account_transfer/cancel"))
-        }
-        "images_post_account_transfer_decline" => {
-            Some(("POST", "/v2/images/{image_id}/account_transfer/decline"))
-        }
-        "image_actions_list" => Some(("GET", "/v2/images/{image_id}/actions")),
-        "image_actions_post" => Some(("POST", "/v2/images/{image_id}/actions")),
-        "image_actions_get" => Some(("GET", "/v2/images/{image_id}/actions/{action_id}")),
-        _ => None,
+impl<'a> crate::runtime::Operation for builder::ActionsGet<'a> {
+    type Value = types::ActionResponse;
+    type Failure = types::Error;
+    const ID: &'static str = "actions_get";
+    const METHOD: reqwest::Method = reqwest::Method::GET;
+    const PATH: &'static str = "/v2/actions/{action_id}";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ActionsGet::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImagesList<'a> {
+    type Value = types::ImagePage;
+    type Failure = types::Error;
+    const ID: &'static str = "images_list";
+    const METHOD: reqwest::Method = reqwest::Method::GET;
+    const PATH: &'static str = "/v2/images";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImagesList::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImagesCreateCustom<'a> {
+    type Value = types::ImageResponse;
+    type Failure = types::Error;
+    const ID: &'static str = "images_create_custom";
+    const METHOD: reqwest::Method = reqwest::Method::POST;
+    const PATH: &'static str = "/v2/images";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImagesCreateCustom::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImagesGet<'a> {
+    type Value = types::ImageResponse;
+    type Failure = types::Error;
+    const ID: &'static str = "images_get";
+    const METHOD: reqwest::Method = reqwest::Method::GET;
+    const PATH: &'static str = "/v2/images/{image_id}";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImagesGet::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImagesUpdate<'a> {
+    type Value = types::ImageResponse;
+    type Failure = types::Error;
+    const ID: &'static str = "images_update";
+    const METHOD: reqwest::Method = reqwest::Method::PUT;
+    const PATH: &'static str = "/v2/images/{image_id}";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImagesUpdate::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImagesDelete<'a> {
+    type Value = ();
+    type Failure = types::Error;
+    const ID: &'static str = "images_delete";
+    const METHOD: reqwest::Method = reqwest::Method::DELETE;
+    const PATH: &'static str = "/v2/images/{image_id}";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImagesDelete::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImagesPostAccountTransferCreate<'a> {
+    type Value = types::AccountTransferCreated;
+    type Failure = types::Error;
+    const ID: &'static str = "images_post_account_transfer_create";
+    const METHOD: reqwest::Method = reqwest::Method::POST;
+    const PATH: &'static str = "/v2/images/{image_id}/account_transfer";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImagesPostAccountTransferCreate::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImagesPostAccountTransferAccept<'a> {
+    type Value = ();
+    type Failure = types::Error;
+    const ID: &'static str = "images_post_account_transfer_accept";
+    const METHOD: reqwest::Method = reqwest::Method::POST;
+    const PATH: &'static str = "/v2/images/{image_id}/account_transfer/accept";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImagesPostAccountTransferAccept::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImagesPostAccountTransferCancel<'a> {
+    type Value = ();
+    type Failure = types::Error;
+    const ID: &'static str = "images_post_account_transfer_cancel";
+    const METHOD: reqwest::Method = reqwest::Method::POST;
+    const PATH: &'static str = "/v2/images/{image_id}/account_transfer/cancel";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImagesPostAccountTransferCancel::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImagesPostAccountTransferDecline<'a> {
+    type Value = ();
+    type Failure = types::Error;
+    const ID: &'static str = "images_post_account_transfer_decline";
+    const METHOD: reqwest::Method = reqwest::Method::POST;
+    const PATH: &'static str = "/v2/images/{image_id}/account_transfer/decline";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImagesPostAccountTransferDecline::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImageActionsList<'a> {
+    type Value = types::ActionPage;
+    type Failure = types::Error;
+    const ID: &'static str = "image_actions_list";
+    const METHOD: reqwest::Method = reqwest::Method::GET;
+    const PATH: &'static str = "/v2/images/{image_id}/actions";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImageActionsList::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImageActionsPost<'a> {
+    type Value = types::ActionResponse;
+    type Failure = types::Error;
+    const ID: &'static str = "image_actions_post";
+    const METHOD: reqwest::Method = reqwest::Method::POST;
+    const PATH: &'static str = "/v2/images/{image_id}/actions";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImageActionsPost::send(self)
+    }
+}
+impl<'a> crate::runtime::Operation for builder::ImageActionsGet<'a> {
+    type Value = types::ActionResponse;
+    type Failure = types::Error;
+    const ID: &'static str = "image_actions_get";
+    const METHOD: reqwest::Method = reqwest::Method::GET;
+    const PATH: &'static str = "/v2/images/{image_id}/actions/{action_id}";
+    fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+    > + Send {
+        builder::ImageActionsGet::send(self)
     }
 }

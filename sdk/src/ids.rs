@@ -39,9 +39,9 @@ macro_rules! id_type {
         }
 
         impl TryFrom<u64> for $name {
-            type Error = crate::Error;
+            type Error = InvalidId;
             fn try_from(id: u64) -> Result<Self, Self::Error> {
-                Self::new(id).ok_or_else(|| crate::Error::InvalidRequest(concat!($what, " id must be positive, got 0").into()))
+                Self::new(id).ok_or_else(|| InvalidId { what: $what, text: id.to_string() })
             }
         }
 
@@ -52,16 +52,28 @@ macro_rules! id_type {
         }
 
         impl std::str::FromStr for $name {
-            type Err = crate::Error;
+            type Err = InvalidId;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                let raw: u64 = s.trim().parse().map_err(|_| {
-                    crate::Error::InvalidRequest(format!(concat!($what, " id must be a positive integer, got `{}`"), s))
-                })?;
-                Self::try_from(raw)
+                s.trim().parse().ok().and_then(Self::new).ok_or_else(|| InvalidId { what: $what, text: s.to_owned() })
             }
         }
     };
 }
+
+/// A text or number that is not an id: ids are positive integers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidId {
+    what: &'static str,
+    text: String,
+}
+
+impl fmt::Display for InvalidId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} id must be a positive integer, got `{}`", self.what, self.text)
+    }
+}
+
+impl std::error::Error for InvalidId {}
 
 id_type!(
     /// The id of an image (a snapshot, backup or custom image).

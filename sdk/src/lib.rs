@@ -9,58 +9,64 @@
 //! let client = Client::from_env()?; // DIGITALOCEAN_TOKEN
 //! let image = ImageId::new(7938269).expect("a positive id");
 //! let action = client.image_actions().transfer(image, "nyc3").await?;
-//! let done = client.image_actions().wait(image, action.id.into()).await?;
+//! let done = client.image_actions().wait(image, action.id).await?;
 //! println!("{} finished at {:?}", done.id, done.completed_at);
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! The generated layer lives in [`generated`] (never edited by hand: `cargo xtask generate`
-//! writes it from `openapi/`). Its builders stay reachable through [`Client`]'s `Deref`.
+//! The layers, each a folder or file of its own:
+//! - the public surface: [`Client`] and its [`ClientBuilder`], [`Config`], [`Error`], the
+//!   typed ids, [`Response`];
+//! - the resources (`api/`): the handles [`Images`], [`ImageActions`], [`Actions`], their
+//!   lists and [`Wait`];
+//! - the runtime the generated code calls (`runtime/`): sending and reading bodies, the retry
+//!   loop and its [`RetryPolicy`], [`RateLimit`], timestamps, TLS;
+//! - the generated code (private), whose request and response types are in [`types`].
+//!
+//! The [`guide`] walks through configuration, every resource, errors, retries, rate limits and
+//! waiting.
 
 #![warn(missing_docs)]
 
-mod account_transfers;
-mod actions;
-mod body;
+mod api;
 mod call;
 mod client;
 mod config;
 mod error;
-mod hooks;
 mod ids;
-mod image_actions;
-mod images;
-mod paging;
-mod rate_limit;
-pub mod retry;
+mod response;
 mod runtime;
-mod timestamp;
-mod tls;
-mod wait;
 
 /// The code progenitor generates from `openapi/`: types, the low-level `Client` and its
-/// builders. Written by `cargo xtask generate`; never edit it by hand.
+/// builders. Written by `cargo xtask generate`; never edit it by hand. Private: users reach
+/// operations through the resource handles, and the types through [`types`].
 // prettyplease formats it, deterministically; rustfmt must not touch it, or `--check` fails.
 #[rustfmt::skip]
-#[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, unreachable_pub)]
-pub mod generated;
+#[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, unreachable_pub, dead_code)]
+mod generated;
 
-pub use account_transfers::{AccountTransfer, AccountTransfers};
-pub use actions::{Actions, ListActions};
-pub use call::Response;
+pub use api::{
+    AccountTransfer, AccountTransfers, Actions, CreateCustomImage, DEFAULT_WAIT_TIMEOUT, ImageActions, Images,
+    ListActions, ListImages, Progress, UpdateImage, Wait, WaitEvent,
+};
 pub use client::Client;
 pub use config::{
-    BASE_URL_ENV, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    BASE_URL_ENV, ClientBuilder, Config, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REQUEST_TIMEOUT, TOKEN_ENV, Token,
 };
 pub use error::{ApiError, Error};
 pub use generated::types;
-pub use ids::{ActionId, ImageId, TransferId};
-pub use image_actions::ImageActions;
-pub use images::{CreateCustomImage, Images, ListImages, UpdateImage};
-pub use rate_limit::RateLimit;
-pub use retry::RetryPolicy;
-pub use runtime::Runtime;
+pub use ids::{ActionId, ImageId, InvalidId, TransferId};
+pub use response::Response;
+pub use runtime::rate_limit::RateLimit;
+pub use runtime::retry::RetryPolicy;
 pub use types::{Action, ActionStatus, Distribution, Image, ImageListType, ImageStatus, ImageType, RegionSlug};
-pub use wait::{DEFAULT_WAIT_TIMEOUT, Progress, Wait, WaitEvent};
+
+#[doc = include_str!("guide.md")]
+pub mod guide {}
+
+/// The README's example, compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -21,7 +21,7 @@ async fn fake_with(builder: digitalocean_fake_api::FakeApiBuilder) -> (FakeApi, 
 }
 
 async fn start_convert(client: &Client) -> ActionId {
-    client.image_actions().convert(IMAGE).await.expect("convert").id.into()
+    client.image_actions().convert(IMAGE).await.expect("convert").id
 }
 
 /// A retry policy fast enough for tests.
@@ -93,7 +93,7 @@ async fn wait_gives_up_at_its_timeout() {
     let err =
         client.image_actions().wait(IMAGE, id).poll_interval(POLL).timeout(BOUND).timeout(limit).await.unwrap_err();
     match err {
-        Error::WaitTimeout { action, waited } => {
+        Error::WaitTimeout { action, waited, .. } => {
             assert_eq!(action.id.get(), id.get());
             assert_eq!(action.status, ActionStatus::InProgress);
             assert!(waited >= limit, "waited {waited:?}");

@@ -30,14 +30,11 @@ fn client_with(uri: &str, policy: RetryPolicy) -> Client {
 }
 
 fn client_timeout(uri: &str, policy: RetryPolicy, timeout: Duration) -> Client {
-    let config =
-        Client::builder(TEST_TOKEN).base_url(uri).retry_policy(policy).request_timeout(timeout).build().unwrap();
-    Client::from_config(config).unwrap()
+    Client::builder(TEST_TOKEN).base_url(uri).retry_policy(policy).request_timeout(timeout).build().unwrap()
 }
 
 fn client_capped(uri: &str, limit: u64) -> Client {
-    let config = Client::builder(TEST_TOKEN).base_url(uri).retry_policy(fast(3)).max_response_bytes(limit).build();
-    Client::from_config(config.unwrap()).unwrap()
+    Client::builder(TEST_TOKEN).base_url(uri).retry_policy(fast(3)).max_response_bytes(limit).build().unwrap()
 }
 
 async fn seen(server: &MockServer) -> usize {
@@ -275,7 +272,7 @@ async fn reset_before_the_request_is_read_get_then_success() {
 async fn reset_before_the_request_is_read_post_is_not_retried() {
     let server = FaultyServer::always(Script::ResetBeforeRead).await;
     let err = client_with(server.uri(), fast(3)).image_actions().convert(IMAGE).await.unwrap_err();
-    assert!(matches!(&err, Error::Transport { source } if !source.is_connect()), "{err:?}");
+    assert!(matches!(&err, Error::Transport { source, .. } if !source.is_connect()), "{err:?}");
     assert_eq!(server.connections(), 1);
 }
 
@@ -555,4 +552,65 @@ async fn an_error_body_over_the_limit_is_refused_too() {
     let Error::ResponseTooLarge { status, limit, .. } = err else { panic!("{err:?}") };
     assert_eq!((status.as_u16(), limit), (503, 1024));
     assert_eq!(seen(&server).await, 3, "503 is retried for a GET; the body is read only at the end");
+}
+
+// --- the retry table, row by row (moved from the former retries suite: the rows faults.rs
+// did not already cover) ------------------------------------------------------------------
+
+/// A scripted error body.
+fn error_body(id: &str) -> Value {
+    json!({"id": id, "message": "scripted"})
+}
+
+/// Mounts `first` for one request, then the success response for the method.
+async fn fail_once_then_succeed(server: &MockServer, verb: &str, first: ResponseTemplate) {
+    Mock::given(method(verb)).respond_with(first).up_to_n_times(1).with_priority(1).mount(server).await;
+    let status = if verb == "POST" { 201 } else { 200 };
+    Mock::given(method(verb))
+        .respond_with(ResponseTemplate::new(status).set_body_json(fixture_json("image_action_post_201.json")))
+        .with_priority(2)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn get_is_retried_on_each_transient_status() {
+    for status in [408u16, 429, 500, 502, 503, 504] {
+        let server = MockServer::start().await;
+        fail_once_then_succeed(&server, "GET", ResponseTemplate::new(status).set_body_json(error_body("x"))).await;
+        let got = client_with(&server.uri(), fast(4)).image_actions().get(IMAGE, ACTION).await;
+        let got = got.unwrap_or_else(|e| panic!("{status}: {e}"));
+        assert_eq!(got.attempts(), 2, "{status}");
+        assert_eq!(seen(&server).await, 2, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn get_is_not_retried_on_client_errors_or_501() {
+    for status in [400u16, 401, 403, 404, 422, 501] {
+        let server = MockServer::start().await;
+        fail_once_then_succeed(&server, "GET", ResponseTemplate::new(status).set_body_json(error_body("x"))).await;
+        let err = client_with(&server.uri(), fast(4)).image_actions().get(IMAGE, ACTION).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(seen(&server).await, 1, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn a_retried_call_counts_its_attempts_and_returns_the_last_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(error_body("first")))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture_json("image_action_post_201.json")))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let got = client_with(&server.uri(), fast(4)).image_actions().get(IMAGE, ACTION).await.unwrap();
+    assert_eq!((got.attempts(), got.id.get()), (3, ACTION.get()));
+    assert_eq!(seen(&server).await, 3);
 }

@@ -28,7 +28,7 @@ async fn connection_refused_post_is_retried_up_to_the_policy() {
     let counter = AttemptCounter::start();
     let uri = refused_uri().await;
     let err = tests::client_with(&uri, fast(3)).image_actions().convert(IMAGE).await.unwrap_err();
-    assert!(matches!(&err, Error::Transport { source } if source.is_connect()), "{err:?}");
+    assert!(matches!(&err, Error::Transport { source, .. } if source.is_connect()), "{err:?}");
     assert_eq!(counter.attempts(), 3);
 }
 
@@ -37,6 +37,6 @@ async fn connection_refused_get_is_retried_up_to_the_policy() {
     let counter = AttemptCounter::start();
     let uri = refused_uri().await;
     let err = tests::client_with(&uri, fast(4)).image_actions().get(IMAGE, ACTION).await.unwrap_err();
-    assert!(matches!(&err, Error::Transport { source } if source.is_connect()), "{err:?}");
+    assert!(matches!(&err, Error::Transport { source, .. } if source.is_connect()), "{err:?}");
     assert_eq!(counter.attempts(), 4);
 }

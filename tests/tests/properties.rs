@@ -3,13 +3,11 @@
 //! and valid values round-trip through encode and decode. The decoder property is the body of
 //! the `decode_responses` fuzz target, so both exercise the same code.
 
-use std::num::NonZeroU64;
-
 use chrono::{DateTime, Utc};
 use digitalocean_sdk::types::{
     Action, ActionPage, ActionResponse, ImageAction, PageLinks, PageLinksPages, PageMeta, Region,
 };
-use digitalocean_sdk::{ActionStatus, RegionSlug};
+use digitalocean_sdk::{ActionId, ActionStatus, RegionSlug};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 use tests::fixture;
@@ -198,7 +196,7 @@ fn action() -> impl Strategy<Value = Action> {
             |((completed_at, id, region), (region_slug, resource_id, resource_type), (started_at, status, type_))| {
                 Action {
                     completed_at,
-                    id: NonZeroU64::new(id).expect("at least 1"),
+                    id: ActionId::new(id).expect("at least 1"),
                     region,
                     region_slug,
                     resource_id,

@@ -85,13 +85,12 @@ fn assert_logs_hidden() {
 
 fn client_for(base_url: &str) -> Client {
     logs();
-    let config = Client::builder(SECRET)
+    Client::builder(SECRET)
         .base_url(base_url)
         .retry_policy(RetryPolicy::none())
         .request_timeout(Duration::from_millis(500))
         .build()
-        .expect("valid config");
-    Client::from_config(config).expect("client")
+        .expect("client")
 }
 
 /// `get` against a server that answers it with `response`.
@@ -147,10 +146,10 @@ fn assert_everything_hidden(what: &str, error: Error) {
 #[tokio::test]
 async fn client_config_builder_and_token_never_print_it() {
     let builder = Client::builder(SECRET).base_url("http://127.0.0.1:9");
-    assert_hidden("ConfigBuilder Debug", &format!("{builder:?} {builder:#?}"));
-    let config: Config = builder.clone().build().unwrap();
+    assert_hidden("ClientBuilder Debug", &format!("{builder:?} {builder:#?}"));
+    let client = builder.clone().build().unwrap();
+    let config: &Config = client.config();
     assert_hidden("Config Debug", &format!("{config:?} {config:#?}"));
-    let client = Client::from_config(config).unwrap();
     assert_hidden("Client Debug", &format!("{client:?} {client:#?}"));
     let token = Token::new(SECRET);
     assert_hidden("Token", &format!("{token:?} {token:#?} {token}"));

@@ -10,16 +10,30 @@ pub const OUTPUT: &str = "sdk/src/generated.rs";
 /// client carries the runtime (retry policy, rate limit) that the hand-written hooks use, and
 /// bodies are taken from what the hooks read.
 pub fn settings() -> generator::Settings {
+    let typed_id = |schema: &str, property: &str, rust_path: &str| generator::TypedId {
+        schema: schema.into(),
+        property: property.into(),
+        rust_path: rust_path.into(),
+    };
     generator::Settings {
         module_path: "crate::generated".into(),
         inner_type: Some("crate::runtime::Runtime".into()),
         hooks_expected: true,
-        // The hooks read every body inside the retry loop and carry it on the response
-        // (`sdk/src/body.rs`); reading it again with `Response::bytes` would find it drained.
-        body_reader: Some("crate::body::bytes".into()),
+        // The hooks read every body within the size limit and carry it on the response
+        // (`sdk/src/runtime/body.rs`); the decoder takes it from there.
+        response_decoder: Some("crate::runtime::body::decode".into()),
+        // The one retry loop (`sdk/src/runtime/call.rs`) takes any builder: it needs the
+        // method, the path template and the body types of each.
+        operation_trait: Some("crate::runtime::Operation".into()),
+        // Ids users read from a response are the ids they pass back: `action.id` is an
+        // `ActionId`, so `client.actions().get(action.id)` needs no conversion.
+        typed_ids: vec![
+            typed_id("action", "id", "crate::ids::ActionId"),
+            typed_id("image", "id", "crate::ids::ImageId"),
+        ],
         // chrono's general RFC 3339 parser took about 1,300 instructions a timestamp;
-        // `sdk/src/timestamp.rs` reads the API's `...Z` form directly and hands chrono the rest.
-        timestamp_deserializer: Some("crate::timestamp".into()),
+        // `sdk/src/runtime/timestamp.rs` reads the API's `...Z` form directly and hands chrono the rest.
+        timestamp_deserializer: Some("crate::runtime::timestamp".into()),
         ..generator::Settings::default()
     }
 }

@@ -33,7 +33,9 @@ commands:
                        x-upstream-deviation entry declares
   contract             install the pinned Prism (npm ci into .cache/prism) if missing and run
                        the contract tests against it
-  ci                   the whole test gate: generate --check, fmt, clippy, doc, tests, contract
+  ci                   the whole test gate: generate --check, drift, fmt, clippy, the sdk's
+                       feature combinations, doc, package, examples, tests, contract
+                       (docs/testing.md lists the steps)
 ";
 
 fn main() -> ExitCode {

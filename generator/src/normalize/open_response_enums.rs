@@ -226,7 +226,7 @@ mod tests {
         assert!(!code.contains("Unknown"), "typify made the enum open by itself");
         let mut d = doc();
         let open = super::run(&mut d);
-        let code = crate::emit::emit_tokens(&d, &open, &crate::Settings::default()).unwrap();
+        let code = crate::emit::emit_tokens(&d, &open, &[], &crate::Settings::default()).unwrap();
         assert!(
             code.contains("Unknown(::std::string::String)") || code.contains("Unknown(::std::string::String )"),
             "{code}"

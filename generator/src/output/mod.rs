@@ -11,6 +11,6 @@ pub mod expect;
 pub mod format_integer_path_params;
 pub mod insert_open_enums;
 pub mod move_response_headers;
-pub mod operation_routes;
+pub mod operation_impls;
 pub mod strip_api_version_header;
 pub mod timestamp_deserializer;

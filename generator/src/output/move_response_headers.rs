@@ -4,10 +4,10 @@
 //! moves the headers into the `ResponseValue`, and points every call at it. Status, headers,
 //! value and errors are exactly those `from_response` gives.
 //!
-//! With a body reader (`Settings::body_reader`), the body comes from it instead of
-//! `Response::bytes`: hooks that have read the body already (to cap its size, or to retry a body
-//! that broke off) hand it on with the response rather than wrapping it into a new response,
-//! which cost more per call than the rest of the hooks together.
+//! With a response decoder (`Settings::response_decoder`), every call goes to it instead:
+//! hooks that have read the body already (to cap its size, or to retry a body that broke off)
+//! carry it on the response, and the decoder takes it from there, so no decoding step of
+//! progenitor's reads the body a second time.
 
 use quote::quote;
 use serde_json::Value;
@@ -18,13 +18,17 @@ use crate::error::Error;
 
 const PASS: &str = "move_response_headers";
 
-/// Appends `decode_response` and calls it instead of `ResponseValue::from_response`.
-/// `module_path` is where the output is mounted (`crate::generated`); `body_reader` is the path
-/// of the async function bodies are read with, `None` for `Response::bytes`. Finding no
-/// `from_response` while `doc` has a JSON response is an error.
-pub fn run(file: &mut syn::File, doc: &Value, module_path: &str, body_reader: Option<&str>) -> Result<(), Error> {
-    let path: syn::Path = syn::parse_str(&format!("{module_path}::decode_response"))
-        .map_err(|e| Error::Emit { message: format!("module path `{module_path}`: {e}") })?;
+/// Points every `ResponseValue::from_response` call at `response_decoder`, or else at an
+/// appended `decode_response` that moves the headers. `module_path` is where the output is
+/// mounted (`crate::generated`). Finding no `from_response` while `doc` has a JSON response is
+/// an error: the pass would otherwise leave every call copying headers, unnoticed.
+pub fn run(file: &mut syn::File, doc: &Value, module_path: &str, response_decoder: Option<&str>) -> Result<(), Error> {
+    let to = match response_decoder {
+        Some(decoder) => decoder.to_owned(),
+        None => format!("{module_path}::decode_response"),
+    };
+    let path: syn::Path =
+        syn::parse_str(&to).map_err(|e| Error::Emit { message: format!("response decoder `{to}`: {e}") })?;
     let mut redirect = Redirect { to: path, count: 0 };
     redirect.visit_file_mut(file);
     expect::changed(
@@ -33,17 +37,9 @@ pub fn run(file: &mut syn::File, doc: &Value, module_path: &str, body_reader: Op
         expect::has_json_response(doc),
         "calls of `ResponseValue::from_response(..)` decoding JSON responses",
     )?;
-    if redirect.count == 0 {
+    if redirect.count == 0 || response_decoder.is_some() {
         return Ok(());
     }
-    let read = match body_reader {
-        None => quote! { response.bytes() },
-        Some(reader) => {
-            let reader: syn::Path =
-                syn::parse_str(reader).map_err(|e| Error::Emit { message: format!("body reader `{reader}`: {e}") })?;
-            quote! { #reader(response) }
-        }
-    };
     let tokens = quote! {
         /// Reads the body of `response` as JSON into `T`, as progenitor-client's
         /// `from_response` does, but moves the headers into the result instead of copying them.
@@ -53,7 +49,7 @@ pub fn run(file: &mut syn::File, doc: &Value, module_path: &str, body_reader: Op
         ) -> Result<ResponseValue<T>, Error<E>> {
             let status = response.status();
             let headers = ::std::mem::take(response.headers_mut());
-            let full = #read.await.map_err(Error::ResponseBodyError)?;
+            let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
             let inner = ::serde_json::from_slice(&full).map_err(|e| Error::InvalidResponsePayload(full, e))?;
             Ok(ResponseValue::new(inner, status, headers))
         }
@@ -80,9 +76,10 @@ impl VisitMut for Redirect {
     }
 }
 
-fn ends_with(path: &syn::Path, tail: &[&str]) -> bool {
-    let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
-    segments.len() >= tail.len() && segments[segments.len() - tail.len()..].iter().zip(tail).all(|(s, t)| s.ident == t)
+/// Whether `path`'s last segments are `names`, whatever comes before them.
+fn ends_with(path: &syn::Path, names: &[&str]) -> bool {
+    path.segments.len() >= names.len()
+        && path.segments.iter().rev().zip(names.iter().rev()).all(|(segment, name)| segment.ident == name)
 }
 
 #[cfg(test)]
@@ -102,12 +99,12 @@ mod tests {
         })
     }
 
-    fn generate_with(with_pass: bool, body_reader: Option<&str>) -> String {
+    fn generate_with(with_pass: bool, decoder: Option<&str>) -> String {
         let spec: openapiv3::OpenAPI = serde_json::from_value(doc()).unwrap();
         let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         if with_pass {
-            super::run(&mut file, &doc(), "crate", body_reader).unwrap();
+            super::run(&mut file, &doc(), "crate", decoder).unwrap();
         }
         prettyplease::unparse(&file)
     }
@@ -123,18 +120,17 @@ mod tests {
     }
 
     #[test]
-    fn bodies_come_from_the_body_reader_when_one_is_set() {
-        assert!(generate(true).contains("response.bytes().await"));
-        let code = generate_with(true, Some("crate::body::bytes"));
-        assert!(code.contains("crate::body::bytes(response).await"), "{code}");
-        assert!(!code.contains("response.bytes()"), "{code}");
+    fn responses_go_to_the_decoder_when_one_is_set() {
+        let code = generate_with(true, Some("crate::runtime::decode"));
+        assert!(code.contains("crate::runtime::decode(response).await"), "{code}");
+        assert!(!code.contains("ResponseValue::from_response") && !code.contains("fn decode_response"), "{code}");
     }
 
     #[test]
-    fn a_body_reader_that_is_not_a_path_is_an_error() {
+    fn a_decoder_that_is_not_a_path_is_an_error() {
         let mut file: syn::File = syn::parse_str("fn f() { ResponseValue::from_response(r); }").unwrap();
         let err = super::run(&mut file, &doc(), "crate", Some("not a path!")).unwrap_err();
-        assert!(err.to_string().contains("body reader `not a path!`"), "{err}");
+        assert!(err.to_string().contains("response decoder `not a path!`"), "{err}");
     }
 
     #[test]

@@ -53,7 +53,6 @@ async fn sdk_requests_validate_against_the_project_fragments() {
 #[ignore = "needs Prism: run `cargo xtask contract`"]
 async fn sdk_requests_validate_against_the_upstream_spec() {
     let Some(bundle) = upstream_bundle() else {
-        println!("skipped: DO_UPSTREAM_SPEC is not set, so the upstream spec run has nothing to read");
         return;
     };
     // No dynamic run: upstream's schemas lack the constraints (ids >= 1, required keys), so
@@ -93,7 +92,7 @@ fn merged_fragments() -> PathBuf {
 /// The bundled upstream file next to the `specification/` folder `DO_UPSTREAM_SPEC` names.
 /// Set but not found is a failure, not a skip.
 fn upstream_bundle() -> Option<PathBuf> {
-    let spec_dir = PathBuf::from(std::env::var_os("DO_UPSTREAM_SPEC")?);
+    let spec_dir = tests::upstream_spec()?;
     const NAME: &str = "image-actions.bundled.yaml";
     let found = spec_dir.ancestors().take(3).map(|d| d.join(NAME)).find(|p| p.is_file());
     Some(

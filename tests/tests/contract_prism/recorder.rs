@@ -50,7 +50,8 @@ impl Recorder {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await.expect("a loopback port");
         let url = format!("http://{}", listener.local_addr().expect("bound"));
         let exchanges = Arc::new(Mutex::new(Vec::new()));
-        // reqwest is built without a default crypto provider; the SDK installs `ring` the same way.
+        // reqwest is built without a default crypto provider, and the SDK installs none: this test
+        // program, an application, installs one for its own plain client.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let forward = Arc::new(Forward {
             upstream: upstream.to_owned(),

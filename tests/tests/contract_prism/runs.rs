@@ -104,7 +104,7 @@ async fn one(run: &Run, prism: &Prism) -> (String, Vec<String>) {
     for op in ops::ALL {
         let name = op.name();
         let start = recorder.count();
-        let result = op.call(&client).await.map_err(|e| e.to_string());
+        let result = op.call(&client).await.map_err(|e| chain(&e));
         let exchanges = recorder.since(start);
         requests += exchanges.len();
         valid += exchanges.iter().filter(|e| !e.rejected()).count();
@@ -157,6 +157,19 @@ fn deviation(op: &Op, exchanges: &[Exchange], result: &Result<String, String>) -
         return Some(format!("request rejected: {}", rejected.join(" | ")));
     }
     result.as_ref().err().map(|e| format!("call failed: {e}"))
+}
+
+/// The error and its sources, as an application's report shows them: each cause is printed by
+/// the error that owns it, once.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }
 
 fn lines(exchanges: &[Exchange]) -> String {

@@ -3,12 +3,13 @@
 use std::num::NonZeroU64;
 
 use crate::Client;
-use crate::actions::ListActions;
-use crate::call::{Response, run, run_map};
+use crate::api::actions::ListActions;
+use crate::api::wait::Wait;
+use crate::call::{call, call_map};
 use crate::error::Error;
 use crate::ids::{ActionId, ImageId};
+use crate::response::Response;
 use crate::types::{Action, ImageAction, RegionSlug};
-use crate::wait::Wait;
 
 /// The image-actions resource. Get one with [`Client::image_actions`].
 #[derive(Clone, Copy, Debug)]
@@ -34,40 +35,44 @@ impl<'a> ImageActions<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn convert(&self, image: ImageId) -> impl Future<Output = Result<Response<Action>, Error>> + Send + 'a {
+    pub fn convert(self, image: ImageId) -> impl Future<Output = Result<Response<Action>, Error>> + Send + 'a {
         self.start(image, ImageAction::Convert)
     }
 
     /// Starts copying the image to `region`; returns the new action. Any slug is accepted:
     /// `"atl1".into()` works as well as `RegionSlug::Nyc3`.
-    pub async fn transfer(&self, image: ImageId, region: impl Into<RegionSlug>) -> Result<Response<Action>, Error> {
+    pub async fn transfer(self, image: ImageId, region: impl Into<RegionSlug>) -> Result<Response<Action>, Error> {
         self.start(image, ImageAction::Transfer(region.into())).await
     }
 
     /// Starts any image action. Never retried unless the server certainly did not act on it.
     pub fn start(
-        &self,
+        self,
         image: ImageId,
         action: ImageAction,
     ) -> impl Future<Output = Result<Response<Action>, Error>> + Send + 'a {
-        let builder = self.client.image_actions_post().image_id(NonZeroU64::from(image)).body(action);
-        run_map(builder, |b| b.send(), |r| r.action)
+        let builder = self.client.generated().image_actions_post().image_id(NonZeroU64::from(image)).body(action);
+        call_map(self.client, builder, |r| r.action)
     }
 
     /// Reads one action of the image.
-    pub async fn get(&self, image: ImageId, action: ActionId) -> Result<Response<Action>, Error> {
-        let builder =
-            self.client.image_actions_get().image_id(NonZeroU64::from(image)).action_id(NonZeroU64::from(action));
-        Ok(run(builder, |b| b.send()).await?.map(|r| r.action))
+    pub async fn get(self, image: ImageId, action: ActionId) -> Result<Response<Action>, Error> {
+        let builder = self
+            .client
+            .generated()
+            .image_actions_get()
+            .image_id(NonZeroU64::from(image))
+            .action_id(NonZeroU64::from(action));
+        Ok(call(self.client, builder).await?.map(|r| r.action))
     }
 
     /// Lists the image's actions: a [`ListActions`] to stream, collect, or read page by page.
-    pub fn list(&self, image: ImageId) -> ListActions<'a> {
+    pub fn list(self, image: ImageId) -> ListActions<'a> {
         ListActions::of_image(self.client, image)
     }
 
     /// Waits for an action to finish; see [`Wait`] for the timeout and progress reports.
-    pub fn wait(&self, image: ImageId, action: ActionId) -> Wait<'a> {
+    pub fn wait(self, image: ImageId, action: ActionId) -> Wait<'a> {
         Wait::new(self.client, Some(image), action)
     }
 }

@@ -5,12 +5,13 @@
 use futures_util::stream::{Stream, TryStreamExt};
 
 use crate::Client;
-use crate::call::{Response, run};
+use crate::api::paging::{self, PagedList};
+use crate::api::wait::Wait;
+use crate::call::call;
 use crate::error::Error;
 use crate::ids::{ActionId, ImageId};
-use crate::paging::{self, PagedList};
+use crate::response::Response;
 use crate::types::{Action, ActionPage};
-use crate::wait::Wait;
 
 /// The account's actions. Get one with [`Client::actions`].
 #[derive(Clone, Copy, Debug)]
@@ -39,19 +40,19 @@ impl<'a> Actions<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListActions<'a> {
+    pub fn list(self) -> ListActions<'a> {
         ListActions { client: self.client, image: None, per_page: None }
     }
 
     /// Reads one action, of any resource.
-    pub async fn get(&self, action: ActionId) -> Result<Response<Action>, Error> {
-        let builder = self.client.actions_get().action_id(std::num::NonZeroU64::from(action));
-        Ok(run(builder, |b| b.send()).await?.map(|r| r.action))
+    pub async fn get(self, action: ActionId) -> Result<Response<Action>, Error> {
+        let builder = self.client.generated().actions_get().action_id(std::num::NonZeroU64::from(action));
+        Ok(call(self.client, builder).await?.map(|r| r.action))
     }
 
     /// Waits for an action of any resource to finish, polling `/v2/actions/{action_id}`; see
     /// [`Wait`] for the timeout and progress reports.
-    pub fn wait(&self, action: ActionId) -> Wait<'a> {
+    pub fn wait(self, action: ActionId) -> Wait<'a> {
         Wait::new(self.client, None, action)
     }
 }
@@ -83,18 +84,18 @@ impl<'a> ListActions<'a> {
         match self.image {
             Some(image) => {
                 let mut builder =
-                    self.client.image_actions_list().image_id(std::num::NonZeroU64::from(image)).page(page);
+                    self.client.generated().image_actions_list().image_id(std::num::NonZeroU64::from(image)).page(page);
                 if let Some(per_page) = per_page {
                     builder = builder.per_page(per_page);
                 }
-                run(builder, |b| b.send()).await
+                call(self.client, builder).await
             }
             None => {
-                let mut builder = self.client.actions_list().page(page);
+                let mut builder = self.client.generated().actions_list().page(page);
                 if let Some(per_page) = per_page {
                     builder = builder.per_page(per_page);
                 }
-                run(builder, |b| b.send()).await
+                call(self.client, builder).await
             }
         }
     }

@@ -7,8 +7,8 @@ use std::num::NonZeroU64;
 
 use futures_util::stream::{self, Stream, TryStreamExt};
 
-use crate::call::Response;
 use crate::error::Error;
+use crate::response::Response;
 use crate::types::{ActionPage, ImagePage, PageLinks};
 
 /// One page of a list as the API sends it: the items and the links to the other pages.
@@ -36,7 +36,7 @@ where
     <L::Page as Page>::Item: Send + 'a,
 {
     stream::try_unfold((list, Some(1u64)), |(list, next)| async move {
-        let Some(number) = next else { return Ok(None) };
+        let Some(number) = next else { return Ok::<_, Error>(None) };
         let (items, has_next) = list.fetch(number).await?.into_inner().into_items();
         // An empty page ends the walk even if it claims a next one, so a confused server
         // cannot keep the stream going forever.

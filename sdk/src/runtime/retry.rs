@@ -111,7 +111,7 @@ impl RetryPolicy {
 
 /// What became of one attempt, as far as retrying is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Attempt {
+pub(crate) enum Attempt {
     /// The server answered with this status.
     Status(StatusCode),
     /// The connection could not be opened: nothing was sent.
@@ -123,7 +123,7 @@ pub enum Attempt {
 }
 
 /// Whether an attempt that ended like this may be retried for this method.
-pub fn is_retryable(method: &Method, attempt: Attempt) -> bool {
+pub(crate) fn is_retryable(method: &Method, attempt: Attempt) -> bool {
     let idempotent =
         matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE);
     match attempt {

@@ -17,6 +17,7 @@ pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// One report while waiting.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Progress {
     /// The action as last read.
     pub action: Action,

@@ -7,9 +7,10 @@
 use std::num::NonZeroU64;
 
 use crate::Client;
-use crate::call::{Response, run};
+use crate::call::call;
 use crate::error::Error;
 use crate::ids::{ImageId, TransferId};
+use crate::response::Response;
 use crate::types::{AccountTransferAcceptance, AccountTransferRecipient, AccountTransferRef};
 
 /// Where an offered transfer stands right after it is made.
@@ -60,7 +61,7 @@ impl<'a> AccountTransfers<'a> {
     /// # }
     /// ```
     pub async fn offer_to_email(
-        &self,
+        self,
         image: ImageId,
         email: impl Into<String>,
     ) -> Result<Response<AccountTransfer>, Error> {
@@ -71,7 +72,7 @@ impl<'a> AccountTransfers<'a> {
     /// Offers the snapshot to the team with this UUID. The transfer is accepted at once when
     /// the caller may act for that team; otherwise it waits for someone there to accept it.
     pub async fn offer_to_team(
-        &self,
+        self,
         image: ImageId,
         team_uuid: impl Into<String>,
     ) -> Result<Response<AccountTransfer>, Error> {
@@ -81,13 +82,17 @@ impl<'a> AccountTransfers<'a> {
 
     /// Offers the snapshot to any recipient the API knows how to name.
     pub async fn offer(
-        &self,
+        self,
         image: ImageId,
         recipient: AccountTransferRecipient,
     ) -> Result<Response<AccountTransfer>, Error> {
-        let builder =
-            self.client.images_post_account_transfer_create().image_id(NonZeroU64::from(image)).body(recipient);
-        Ok(run(builder, |b| b.send()).await?.map(|created| match TransferId::new(created.transfer_id) {
+        let builder = self
+            .client
+            .generated()
+            .images_post_account_transfer_create()
+            .image_id(NonZeroU64::from(image))
+            .body(recipient);
+        Ok(call(self.client, builder).await?.map(|created| match TransferId::new(created.transfer_id) {
             Some(id) => AccountTransfer::Pending(id),
             None => AccountTransfer::Accepted,
         }))
@@ -95,7 +100,7 @@ impl<'a> AccountTransfers<'a> {
 
     /// Accepts a pending transfer for the receiving team, which then owns the image.
     pub async fn accept(
-        &self,
+        self,
         image: ImageId,
         transfer: TransferId,
         team_uuid: impl Into<String>,
@@ -104,22 +109,25 @@ impl<'a> AccountTransfers<'a> {
             transfer_id: NonZeroU64::from(transfer),
             recipient_uuid: non_empty("recipient team UUID", team_uuid.into())?,
         };
-        let builder = self.client.images_post_account_transfer_accept().image_id(NonZeroU64::from(image)).body(body);
-        run(builder, |b| b.send()).await
+        let builder =
+            self.client.generated().images_post_account_transfer_accept().image_id(NonZeroU64::from(image)).body(body);
+        call(self.client, builder).await
     }
 
     /// Withdraws a transfer this account offered; the image stays here.
-    pub async fn cancel(&self, image: ImageId, transfer: TransferId) -> Result<Response<()>, Error> {
+    pub async fn cancel(self, image: ImageId, transfer: TransferId) -> Result<Response<()>, Error> {
         let body = AccountTransferRef { transfer_id: NonZeroU64::from(transfer) };
-        let builder = self.client.images_post_account_transfer_cancel().image_id(NonZeroU64::from(image)).body(body);
-        run(builder, |b| b.send()).await
+        let builder =
+            self.client.generated().images_post_account_transfer_cancel().image_id(NonZeroU64::from(image)).body(body);
+        call(self.client, builder).await
     }
 
     /// Refuses a transfer offered to this account; the image stays with the sender.
-    pub async fn decline(&self, image: ImageId, transfer: TransferId) -> Result<Response<()>, Error> {
+    pub async fn decline(self, image: ImageId, transfer: TransferId) -> Result<Response<()>, Error> {
         let body = AccountTransferRef { transfer_id: NonZeroU64::from(transfer) };
-        let builder = self.client.images_post_account_transfer_decline().image_id(NonZeroU64::from(image)).body(body);
-        run(builder, |b| b.send()).await
+        let builder =
+            self.client.generated().images_post_account_transfer_decline().image_id(NonZeroU64::from(image)).body(body);
+        call(self.client, builder).await
     }
 }
 

@@ -11,6 +11,7 @@ pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id"
 /// Where the account stands against the API's rate limit, from the `ratelimit-*` headers that
 /// come with every response, errors included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// Requests allowed in the current window (`ratelimit-limit`).
     pub limit: u64,

@@ -8,11 +8,12 @@ use std::pin::Pin;
 use futures_util::stream::{Stream, TryStreamExt};
 
 use crate::Client;
-use crate::account_transfers::AccountTransfers;
-use crate::call::{Response, run};
+use crate::api::account_transfers::AccountTransfers;
+use crate::api::paging::{self, PagedList};
+use crate::call::call;
 use crate::error::Error;
 use crate::ids::ImageId;
-use crate::paging::{self, PagedList};
+use crate::response::Response;
 use crate::types::{
     Distribution, Image, ImageIdOrSlug, ImageListType, ImageNewCustom, ImagePage, ImageUpdate, RegionSlug,
 };
@@ -41,13 +42,13 @@ impl<'a> Images<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListImages<'a> {
+    pub fn list(self) -> ListImages<'a> {
         ListImages { client: self.client, type_: None, private: None, tag_name: None, per_page: None }
     }
 
     /// Reads one image by id.
-    pub async fn get(&self, image: ImageId) -> Result<Response<Image>, Error> {
-        Ok(run(self.client.images_get().image_id(image), |b| b.send()).await?.map(|r| r.image))
+    pub async fn get(self, image: ImageId) -> Result<Response<Image>, Error> {
+        Ok(call(self.client, self.client.generated().images_get().image_id(image)).await?.map(|r| r.image))
     }
 
     /// Reads a public image by its slug, such as `ubuntu-20-04-x64`. Private images have no
@@ -56,9 +57,9 @@ impl<'a> Images<'a> {
     /// A slug is made of ASCII letters, digits, `-`, `_` and `.`; anything else (an empty
     /// string, a `/`, a lone `..`) is refused with [`Error::InvalidRequest`] before a request
     /// is sent, since it would address another route than the image.
-    pub async fn get_by_slug(&self, slug: &str) -> Result<Response<Image>, Error> {
+    pub async fn get_by_slug(self, slug: &str) -> Result<Response<Image>, Error> {
         check_slug(slug)?;
-        Ok(run(self.client.images_get().image_id(slug), |b| b.send()).await?.map(|r| r.image))
+        Ok(call(self.client, self.client.generated().images_get().image_id(slug)).await?.map(|r| r.image))
     }
 
     /// Starts importing a custom image from `url` (raw, qcow2, vhdx, vdi or vmdk, optionally
@@ -82,7 +83,7 @@ impl<'a> Images<'a> {
     /// # }
     /// ```
     pub fn create_custom(
-        &self,
+        self,
         name: impl Into<String>,
         url: impl Into<String>,
         region: impl Into<RegionSlug>,
@@ -113,17 +114,17 @@ impl<'a> Images<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update(&self, image: ImageId) -> UpdateImage<'a> {
+    pub fn update(self, image: ImageId) -> UpdateImage<'a> {
         UpdateImage { client: self.client, image, body: ImageUpdate::default() }
     }
 
     /// Deletes a snapshot or a custom image.
-    pub async fn delete(&self, image: ImageId) -> Result<Response<()>, Error> {
-        run(self.client.images_delete().image_id(NonZeroU64::from(image)), |b| b.send()).await
+    pub async fn delete(self, image: ImageId) -> Result<Response<()>, Error> {
+        call(self.client, self.client.generated().images_delete().image_id(NonZeroU64::from(image))).await
     }
 
     /// Moving images to another account: offer, accept, cancel, decline.
-    pub fn account_transfers(&self) -> AccountTransfers<'a> {
+    pub fn account_transfers(self) -> AccountTransfers<'a> {
         AccountTransfers::new(self.client)
     }
 }
@@ -191,7 +192,7 @@ impl<'a> ListImages<'a> {
 
     /// Fetches one page (counting from 1), with its links and total.
     pub async fn page(&self, page: u64) -> Result<Response<ImagePage>, Error> {
-        let mut builder = self.client.images_list().page(paging::page_number(page)?);
+        let mut builder = self.client.generated().images_list().page(paging::page_number(page)?);
         if let Some(per_page) = paging::page_size(self.per_page)? {
             builder = builder.per_page(per_page);
         }
@@ -204,7 +205,7 @@ impl<'a> ListImages<'a> {
         if let Some(tag) = &self.tag_name {
             builder = builder.tag_name(tag.clone());
         }
-        run(builder, |b| b.send()).await
+        call(self.client, builder).await
     }
 
     /// Every image, fetching pages as the stream is read, until the last page.
@@ -261,7 +262,7 @@ impl<'a> CreateCustomImage<'a> {
     /// Sends the request; the response is the new image, status `NEW`. A POST: retried only
     /// when the server certainly did not act on it.
     pub async fn send(self) -> Result<Response<Image>, Error> {
-        Ok(run(self.client.images_create_custom().body(self.body), |b| b.send()).await?.map(|r| r.image))
+        Ok(call(self.client, self.client.generated().images_create_custom().body(self.body)).await?.map(|r| r.image))
     }
 }
 
@@ -315,8 +316,8 @@ impl<'a> UpdateImage<'a> {
                 "an image update must set at least one of name, description, distribution".into(),
             ));
         }
-        let builder = self.client.images_update().image_id(NonZeroU64::from(self.image)).body(self.body);
-        Ok(run(builder, |b| b.send()).await?.map(|r| r.image))
+        let builder = self.client.generated().images_update().image_id(NonZeroU64::from(self.image)).body(self.body);
+        Ok(call(self.client, builder).await?.map(|r| r.image))
     }
 }
 

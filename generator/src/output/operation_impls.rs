@@ -1,0 +1,205 @@
+//! progenitor's builders know their operation only by the id they hand the hooks; a runtime
+//! that retries and traces any builder generically needs more: the method decides what is safe
+//! to send again, the path template names the request in traces without ids in it, and the
+//! success and error body types say what a call returns. The pass implements a trait of the
+//! crate's (`Settings::operation_trait`) for every builder, from the spec and from the
+//! builder's own `send`:
+//!
+//! ```ignore
+//! impl<'a> Operation for builder::ActionsGet<'a> {
+//!     type Value = types::ActionResponse;
+//!     type Failure = types::Error;
+//!     const ID: &'static str = "actions_get";
+//!     const METHOD: reqwest::Method = reqwest::Method::GET;
+//!     const PATH: &'static str = "/v2/actions/{action_id}";
+//!     fn send(self) -> impl Future<Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>> + Send { .. }
+//! }
+//! ```
+
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
+use quote::{format_ident, quote};
+use serde_json::Value;
+use syn::visit::Visit;
+
+use crate::error::Error;
+use crate::validate::operations;
+
+const PASS: &str = "output pass operation_impls";
+
+/// Appends an impl of `trait_path` for every builder that has a `send` method.
+pub fn run(file: &mut syn::File, doc: &Value, trait_path: &str) -> Result<(), Error> {
+    let trait_path: syn::Path = syn::parse_str(trait_path)
+        .map_err(|e| Error::Emit { message: format!("operation trait `{trait_path}`: {e}") })?;
+    // progenitor names operations (and `OperationInfo::operation_id`) in snake case.
+    let mut routes = BTreeMap::new();
+    for op in operations(doc) {
+        if let Some(id) = op.item.get("operationId").and_then(Value::as_str) {
+            routes.insert(id.to_snake_case(), (op.method.to_uppercase(), op.path.to_owned()));
+        }
+    }
+    let mut found = Senders::default();
+    found.visit_file(file);
+    if found.0.is_empty() {
+        return Err(Error::Emit { message: format!("{PASS}: no builder with a `send` method found") });
+    }
+    let mut impls = Vec::new();
+    for sender in found.0 {
+        let Some((method, path)) = routes.get(&sender.operation_id) else {
+            return Err(Error::Emit {
+                message: format!(
+                    "{PASS}: builder `{}` sends `{}`, an id the spec does not have",
+                    sender.builder, sender.operation_id
+                ),
+            });
+        };
+        let method = format_ident!("{method}");
+        let (builder, value, failure, id) = (&sender.builder, &sender.value, &sender.failure, &sender.operation_id);
+        impls.push(quote! {
+            impl<'a> #trait_path for builder::#builder<'a> {
+                type Value = #value;
+                type Failure = #failure;
+                const ID: &'static str = #id;
+                const METHOD: reqwest::Method = reqwest::Method::#method;
+                const PATH: &'static str = #path;
+                fn send(
+                    self,
+                ) -> impl ::std::future::Future<
+                    Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
+                > + Send {
+                    builder::#builder::send(self)
+                }
+            }
+        });
+    }
+    let items: syn::File = syn::parse2(quote! { #(#impls)* }).map_err(|e| Error::Emit { message: e.to_string() })?;
+    file.items.extend(items.items);
+    Ok(())
+}
+
+struct Sender {
+    builder: syn::Ident,
+    operation_id: String,
+    value: syn::Type,
+    failure: syn::Type,
+}
+
+/// Every `impl Builder { async fn send(self) -> Result<ResponseValue<T>, Error<E>> }`, with
+/// the operation id its `OperationInfo` names.
+#[derive(Default)]
+struct Senders(Vec<Sender>);
+
+impl<'ast> Visit<'ast> for Senders {
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        let syn::Type::Path(self_ty) = &*item.self_ty else { return };
+        let Some(builder) = self_ty.path.segments.last().map(|s| s.ident.clone()) else { return };
+        for inner in &item.items {
+            let syn::ImplItem::Fn(f) = inner else { continue };
+            if f.sig.ident != "send" {
+                continue;
+            }
+            let (Some((value, failure)), Some(operation_id)) = (result_types(&f.sig.output), operation_id(&f.block))
+            else {
+                continue;
+            };
+            self.0.push(Sender { builder: builder.clone(), operation_id, value, failure });
+        }
+    }
+}
+
+/// `T` and `E` of `-> Result<ResponseValue<T>, Error<E>>`.
+fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
+    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let [ok, err] = generic_args(ty, "Result")?.try_into().ok()?;
+    let [value] = generic_args(&ok, "ResponseValue")?.try_into().ok()?;
+    let [failure] = generic_args(&err, "Error")?.try_into().ok()?;
+    Some((value, failure))
+}
+
+/// The type arguments of `ty` when its last path segment is `name`.
+fn generic_args(ty: &syn::Type, name: &str) -> Option<Vec<syn::Type>> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    Some(
+        args.args
+            .iter()
+            .filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// The string given to `operation_id` in the `OperationInfo` that `send` builds.
+fn operation_id(block: &syn::Block) -> Option<String> {
+    #[derive(Default)]
+    struct Find(Option<String>);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+            if s.path.segments.last().is_some_and(|seg| seg.ident == "OperationInfo") {
+                for field in &s.fields {
+                    if let (syn::Member::Named(name), syn::Expr::Lit(lit)) = (&field.member, &field.expr)
+                        && name == "operation_id"
+                        && let syn::Lit::Str(id) = &lit.lit
+                    {
+                        self.0 = Some(id.value());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, s);
+        }
+    }
+    let mut find = Find::default();
+    find.visit_block(block);
+    find.0
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    fn spec() -> serde_json::Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "2.0"},
+            "paths": {"/v2/things/{id}": {"get": {
+                "operationId": "things_get",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {"200": {
+                    "description": "ok",
+                    "content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}
+                }}
+            }}}
+        })
+    }
+
+    #[test]
+    fn every_builder_gets_its_method_path_and_body_types() {
+        let doc = spec();
+        let tokens =
+            crate::emit::try_progenitor(&serde_json::from_value(doc.clone()).unwrap(), &crate::Settings::default())
+                .unwrap();
+        let mut file: syn::File = syn::parse2(tokens).unwrap();
+        super::run(&mut file, &doc, "crate::runtime::Operation").unwrap();
+        let code = prettyplease::unparse(&file);
+        assert!(code.contains("impl<'a> crate::runtime::Operation for builder::ThingsGet<'a>"), "{code}");
+        assert!(code.contains("const METHOD: reqwest::Method = reqwest::Method::GET;"), "{code}");
+        assert!(code.contains("const PATH: &'static str = \"/v2/things/{id}\";"), "{code}");
+        assert!(code.contains("const ID: &'static str = \"things_get\";"), "{code}");
+        assert!(code.contains("type Value = types::ThingsGetResponse;"), "{code}");
+        assert!(code.contains("type Failure = ();"), "{code}");
+    }
+
+    #[test]
+    fn output_without_builders_is_an_error() {
+        let mut file: syn::File = syn::parse_str("fn f() {}").unwrap();
+        let err = super::run(&mut file, &spec(), "crate::Operation").unwrap_err();
+        assert!(err.to_string().contains("operation_impls"), "{err}");
+    }
+}

@@ -1,0 +1,128 @@
+//! Response bodies: read by the hooks within a size limit, decoded by the generated code.
+//!
+//! progenitor reads every body whole (`Response::bytes`) after the hooks have returned, with no
+//! limit: a misbehaving server (or proxy) could make the client buffer gigabytes, and a body that
+//! breaks off half-way would be out of the retry loop's reach. So the hooks read the body
+//! themselves, at most [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)
+//! of it, and leave what came of it on the response as a [`BodyRead`]. The generated code
+//! decodes every body with [`decode`] (the generator's `response_decoder` setting), which takes
+//! the body from there. A body that did not arrive whole, or does not decode, comes back as
+//! progenitor's `UnexpectedResponse` with the response itself, so that its status, headers
+//! and what failed reach the retry loop and the error.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+use progenitor_client::{Error as GenError, ResponseValue};
+use serde::de::DeserializeOwned;
+
+/// The largest response body a client accepts unless configured otherwise: 16 MiB, far more
+/// than any page of the API.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What reading a response's body came to, kept in the response's extensions.
+#[derive(Clone, Debug)]
+pub(crate) enum BodyRead {
+    /// The whole body.
+    Whole(Bytes),
+    /// The body is (or says it is) larger than the limit; it was abandoned there.
+    TooLarge(TooLarge),
+    /// The body broke off (reset, timeout). Shared: extensions hold only `Clone` values.
+    Broken(Arc<reqwest::Error>),
+}
+
+/// Why a whole body is on an `UnexpectedResponse`: it did not decode into the operation's type.
+#[derive(Clone, Debug)]
+pub(crate) struct Undecodable(pub(crate) Arc<serde_json::Error>);
+
+/// The error of a body larger than the limit.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TooLarge {
+    pub(crate) limit: u64,
+}
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the response body is larger than the {}-byte limit", self.limit)
+    }
+}
+
+/// Decodes the JSON body the hooks read into `T`, moving the headers into the result. A body
+/// that is not whole, or does not decode, gives the response back as `UnexpectedResponse`,
+/// with an [`Undecodable`] beside the body when decoding failed.
+pub(crate) async fn decode<T: DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, GenError<E>> {
+    let read = match response.extensions_mut().remove::<BodyRead>() {
+        Some(read) => read,
+        // Every generated call passes through the hooks; this is for one that did not.
+        None => read(&mut response, DEFAULT_MAX_RESPONSE_BYTES).await,
+    };
+    let BodyRead::Whole(body) = read else {
+        response.extensions_mut().insert(read);
+        return Err(GenError::UnexpectedResponse(response));
+    };
+    match serde_json::from_slice(&body) {
+        Ok(value) => {
+            let status = response.status();
+            Ok(ResponseValue::new(value, status, std::mem::take(response.headers_mut())))
+        }
+        Err(e) => {
+            response.extensions_mut().insert(BodyRead::Whole(body));
+            response.extensions_mut().insert(Undecodable(Arc::new(e)));
+            Err(GenError::UnexpectedResponse(response))
+        }
+    }
+}
+
+/// Reads at most `limit` bytes of the body; a larger one is abandoned at the first chunk past
+/// the limit (or at once, when `Content-Length` says so), never buffered. Borrows the response
+/// rather than taking it: the future (allocated with every call) is smaller that way.
+pub(crate) async fn read(response: &mut reqwest::Response, limit: u64) -> BodyRead {
+    let declared = response.content_length();
+    if declared.is_some_and(|n| n > limit) {
+        return BodyRead::TooLarge(TooLarge { limit });
+    }
+    let mut received: u64 = 0;
+    // A body that comes in one chunk (most do) is kept as it is; a second chunk starts a copy.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                received += chunk.len() as u64;
+                if received > limit {
+                    return BodyRead::TooLarge(TooLarge { limit });
+                }
+                match (&mut joined, first.take()) {
+                    (Some(buf), _) => buf.extend_from_slice(&chunk),
+                    (None, None) => first = Some(chunk),
+                    (None, Some(head)) => {
+                        // Preallocate what the server announced, within reason: it may
+                        // announce and not send.
+                        let expected = declared.unwrap_or(0).min(1 << 20) as usize;
+                        let mut buf = BytesMut::with_capacity(expected.max(head.len() + chunk.len()));
+                        buf.extend_from_slice(&head);
+                        buf.extend_from_slice(&chunk);
+                        joined = Some(buf);
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(error) => return BodyRead::Broken(Arc::new(error)),
+        }
+    }
+    BodyRead::Whole(joined.map(BytesMut::freeze).or(first).unwrap_or_default())
+}
+
+/// The innermost cause of an error: what actually happened, under reqwest's and hyper's
+/// wrappers ("error decoding response body: ... : connection reset by peer").
+pub(crate) fn root_cause(error: &(dyn StdError + 'static)) -> String {
+    let mut e = error;
+    while let Some(inner) = e.source() {
+        e = inner;
+    }
+    e.to_string()
+}

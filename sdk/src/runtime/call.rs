@@ -1,0 +1,162 @@
+//! The retry loop: the one place that decides whether an attempt is made again, and when.
+//!
+//! Each attempt is the generated builder's own `send`, on a copy of the builder (a few plain
+//! values), so nothing of a request is kept in case it must be sent again. What an attempt came
+//! to is read from its result alone: the status and headers of any response, the body's fate
+//! from [`BodyRead`], the transport's error kind.
+
+use std::time::{Duration, Instant};
+
+use progenitor_client::{Error as GenError, ResponseValue};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use tracing::Instrument;
+
+use super::body::{BodyRead, Undecodable};
+use super::rate_limit::{RateLimit, retry_after, scan};
+use super::retry::{Attempt, is_retryable};
+use super::{Operation, Runtime};
+
+/// The final attempt's result, and how many attempts it took.
+pub(crate) struct Sent<T, E> {
+    pub(crate) result: Result<ResponseValue<T>, GenError<E>>,
+    pub(crate) attempts: u32,
+}
+
+/// Sends `operation`, retrying as the policy and the retry table allow: `GET`, `PUT` and
+/// `DELETE` on transient failures, `POST` and `PATCH` only when the server certainly did not
+/// act (a refused connection, a 429). Waits honour `Retry-After` and `ratelimit-reset`, capped;
+/// no retry starts after the overall deadline.
+pub(crate) async fn send<O: Operation>(runtime: &Runtime, operation: O) -> Sent<O::Value, O::Failure> {
+    let policy = &runtime.retry;
+    let started = Instant::now();
+    let mut operation = operation;
+    let mut attempt = 1;
+    loop {
+        // A copy for the next attempt, while one is allowed; the attempt takes the builder.
+        let spare = (attempt < policy.attempts()).then(|| operation.clone());
+        let span = tracing::info_span!(
+            "digitalocean.request",
+            operation = O::ID,
+            method = %O::METHOD,
+            path = O::PATH,
+            attempt,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        // Without a subscriber the span is disabled: no clock reads, and no wrapper entering
+        // and leaving it on every poll. The builder's future is boxed: a few KiB, not copied
+        // into every future around it.
+        let result = if span.is_disabled() {
+            Box::pin(operation.send()).await
+        } else {
+            let sent_at = Instant::now();
+            let result = Box::pin(operation.send()).instrument(span.clone()).await;
+            span.record("elapsed_ms", sent_at.elapsed().as_millis() as u64);
+            result
+        };
+        let seen = Seen::of(&result);
+        let rate_limit = seen.headers.and_then(|headers| {
+            let (rate_limit, request_id) = scan(headers);
+            if !span.is_disabled()
+                && let Some(id) = request_id.and_then(|v| v.to_str().ok())
+            {
+                span.record("request_id", id);
+            }
+            rate_limit
+        });
+        if let Some(status) = seen.status {
+            span.record("status", status.as_u16());
+        }
+        if let Some(rl) = rate_limit {
+            runtime.remember(rl);
+        }
+        let wait = match (seen.attempt, &spare) {
+            (Some(outcome), Some(_)) if is_retryable(&O::METHOD, outcome) => {
+                wait_before_retry(runtime, &seen, rate_limit, attempt)
+                    .filter(|wait| policy.overall_deadline().is_none_or(|d| started.elapsed() + *wait <= d))
+            }
+            _ => None,
+        };
+        let (Some(wait), Some(next)) = (wait, spare) else {
+            return Sent { result, attempts: attempt };
+        };
+        span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
+        drop(result);
+        // Boxed: a timer is a few hundred bytes that only a retry needs.
+        Box::pin(tokio::time::sleep(wait)).await;
+        attempt += 1;
+        operation = next;
+    }
+}
+
+/// What an attempt's result says, as far as retrying is concerned.
+struct Seen<'a> {
+    /// What to judge a retry on; `None` when the result is final whatever the method.
+    attempt: Option<Attempt>,
+    status: Option<StatusCode>,
+    headers: Option<&'a HeaderMap>,
+}
+
+impl<'a> Seen<'a> {
+    fn of<T, E>(result: &'a Result<ResponseValue<T>, GenError<E>>) -> Self {
+        let response = |status: StatusCode, headers: &'a HeaderMap, attempt: Option<Attempt>| Seen {
+            attempt,
+            status: Some(status),
+            headers: Some(headers),
+        };
+        match result {
+            Ok(rv) => response(rv.status(), rv.headers(), None),
+            Err(GenError::ErrorResponse(rv)) => response(rv.status(), rv.headers(), Some(Attempt::Status(rv.status()))),
+            Err(GenError::UnexpectedResponse(r)) => {
+                let attempt = match r.extensions().get::<BodyRead>() {
+                    Some(BodyRead::Broken(e)) if e.is_timeout() => Some(Attempt::TimedOut),
+                    Some(BodyRead::Broken(_)) => Some(Attempt::Broken),
+                    // A status the operation does not describe, a body that does not decode (a
+                    // proxy's HTML 502) or one over the limit: the status decides (a 503 is
+                    // tried again; a 200 is final).
+                    Some(BodyRead::Whole(_) | BodyRead::TooLarge(_)) | None => Some(Attempt::Status(r.status())),
+                };
+                // A success status whose body did not decode is final: sending again would
+                // fetch the same body.
+                let attempt =
+                    attempt.filter(|_| !(r.status().is_success() && r.extensions().get::<Undecodable>().is_some()));
+                response(r.status(), r.headers(), attempt)
+            }
+            Err(GenError::CommunicationError(e)) => {
+                let attempt = if e.is_connect() {
+                    Attempt::ConnectFailed
+                } else if e.is_timeout() {
+                    Attempt::TimedOut
+                } else {
+                    Attempt::Broken
+                };
+                Seen { attempt: Some(attempt), status: None, headers: None }
+            }
+            Err(_) => Seen { attempt: None, status: None, headers: None },
+        }
+    }
+}
+
+/// The wait the server asked for, else backoff; `None` when the server asks for more than the
+/// policy allows. `rate_limit` is what the response's headers said, read already.
+fn wait_before_retry(
+    runtime: &Runtime,
+    seen: &Seen<'_>,
+    rate_limit: Option<RateLimit>,
+    attempt: u32,
+) -> Option<Duration> {
+    let policy = &runtime.retry;
+    let asked = seen.headers.and_then(|headers| {
+        retry_after(headers).or_else(|| {
+            let exhausted = seen.status == Some(StatusCode::TOO_MANY_REQUESTS);
+            rate_limit.filter(|rl| exhausted && rl.remaining == 0).map(|rl| rl.reset_in())
+        })
+    });
+    match asked {
+        Some(wait) if wait > policy.max_retry_wait_value() => None,
+        Some(wait) => Some(wait),
+        None => Some(policy.jittered_backoff(attempt)),
+    }
+}

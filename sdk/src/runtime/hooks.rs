@@ -1,0 +1,27 @@
+//! What every generated call does on each attempt, through progenitor's `exec` hook (the
+//! client implements the hook with [`exec`]): the one place a request is sent, and the one
+//! place a response body is read, within the size limit, so that a body that breaks off is
+//! still inside the retry loop's reach.
+
+use std::future::Future;
+
+use super::{Runtime, body};
+
+/// Sends the request once and leaves what came of its body in the response's extensions
+/// ([`body::BodyRead`]). Retrying is the call's ([`call::send`](super::call::send)).
+pub(crate) fn exec(
+    http: &reqwest::Client,
+    runtime: &Runtime,
+    request: reqwest::Request,
+) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'static {
+    let limit = runtime.max_response_bytes;
+    // Handed to reqwest before the future is built: the request then lives in reqwest's own
+    // allocation instead of being carried in every future around this one.
+    let in_flight = http.execute(request);
+    async move {
+        let mut response = in_flight.await?;
+        let read = body::read(&mut response, limit).await;
+        response.extensions_mut().insert(read);
+        Ok(response)
+    }
+}

@@ -1,0 +1,69 @@
+//! The runtime the generated code calls, and the one place a request is sent and retried.
+//!
+//! A call goes one way: [`call::send`] takes a generated builder (any [`Operation`]), makes
+//! attempts until one is final by the retry table ([`retry`]), waiting as the server or the
+//! backoff says; each attempt goes through the generated code to the [hooks](hooks), which send
+//! it with reqwest and read its body within the size limit ([`body`]); the generated code then
+//! decodes the body with [`body::decode`]. Nothing here knows the API's types or the SDK's
+//! error: what an attempt came to travels back in return values, and the public layer
+//! (`crate::response`) turns it into [`Response`](crate::Response) or [`Error`](crate::Error).
+//!
+//! Generator settings name only paths in this module: the inner type [`Runtime`], the trait
+//! [`Operation`], the decoder [`body::decode`] and the timestamp module [`timestamp`].
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use progenitor_client::{Error as GenError, ResponseValue};
+
+pub(crate) mod body;
+pub(crate) mod call;
+pub(crate) mod hooks;
+pub(crate) mod rate_limit;
+pub(crate) mod retry;
+pub(crate) mod timestamp;
+pub(crate) mod tls;
+
+use rate_limit::RateLimit;
+use retry::RetryPolicy;
+
+/// What the generated `Client` carries for the hooks and the retry loop (progenitor's "inner
+/// type"): the retry policy, the body size limit and the latest rate limit seen.
+#[derive(Clone, Debug)]
+pub(crate) struct Runtime {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: u64,
+    last_rate_limit: Arc<Mutex<Option<RateLimit>>>,
+}
+
+impl Runtime {
+    pub(crate) fn new(retry: RetryPolicy, max_response_bytes: u64) -> Self {
+        Runtime { retry, max_response_bytes, last_rate_limit: Arc::new(Mutex::new(None)) }
+    }
+
+    /// The rate limit from the most recent response of any call.
+    pub(crate) fn last_rate_limit(&self) -> Option<RateLimit> {
+        *self.last_rate_limit.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn remember(&self, rate_limit: RateLimit) {
+        *self.last_rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(rate_limit);
+    }
+}
+
+/// One operation of the API, as a generated builder ready to send: the generator implements
+/// it for every builder, from the spec's method and path and the builder's `send`.
+pub(crate) trait Operation: Clone + Send {
+    /// The success body.
+    type Value;
+    /// The error body the operation declares.
+    type Failure;
+    /// The operation id, in snake case.
+    const ID: &'static str;
+    /// The HTTP method: it decides what may be sent again.
+    const METHOD: reqwest::Method;
+    /// The path template, ids left out: what traces name the request by.
+    const PATH: &'static str;
+    /// Builds the request and makes one attempt through the hooks.
+    fn send(self) -> impl Future<Output = Result<ResponseValue<Self::Value>, GenError<Self::Failure>>> + Send;
+}
