@@ -37,6 +37,8 @@ pub struct Split {
     pub files: BTreeMap<String, String>,
     /// Every tag feature (kebab case) with the number of its operations.
     pub features: BTreeMap<String, usize>,
+    /// The operations (one with two tags counts once).
+    pub operations: usize,
 }
 
 impl Split {
@@ -284,7 +286,7 @@ pub fn split(file: syn::File, doc: &Value, header: &str) -> Result<Split, Error>
     mod_items.extend(mod_decls);
     let mod_file = syn::File { shebang: None, attrs: Vec::new(), items: mod_items };
     files.insert("mod.rs".into(), format!("{header}{}", prettyplease::unparse(&mod_file)));
-    Ok(Split { files, features })
+    Ok(Split { files, features, operations: op_tags.len() })
 }
 
 /// The tags of every operation, as features (kebab case), by the method name progenitor gives

@@ -186,7 +186,7 @@ fn split(dir: &Path, tags: &[String], check: bool) -> Result<(), String> {
         "wrote {}: {} files, {lines} lines, {} operations in {} tag features",
         dir.display(),
         split.files.len(),
-        split.features.values().sum::<usize>(),
+        split.operations,
         split.features.len()
     );
     println!("[features] the crate needs:\n{}", split.features_toml());

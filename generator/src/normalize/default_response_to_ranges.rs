@@ -18,7 +18,8 @@ pub fn run(doc: &mut Value) {
         let Some(responses) = doc.pointer(&responses_ptr).and_then(Value::as_object) else { continue };
         let Some(default) = responses.get("default").cloned() else { continue };
         let has_success = responses.keys().any(|k| k.starts_with('2'));
-        if !has_success {
+        let has_error = responses.keys().any(|k| is_error_code(k));
+        if !has_success && !has_error {
             continue;
         }
         let default_schema = body_schema(doc, &default);
@@ -89,5 +90,29 @@ mod tests {
         super::run(&mut fixed);
         let spec: openapiv3::OpenAPI = serde_json::from_value(fixed).unwrap();
         crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
+    }
+
+    #[test]
+    fn an_operation_with_only_error_codes_gets_ranges_too() {
+        let mut d = doc();
+        let responses = d.pointer_mut("/paths/~1x/get/responses").unwrap().as_object_mut().unwrap();
+        responses.remove("200");
+        responses.insert("410".into(), json!({"$ref": "#/components/responses/err"}));
+        super::run(&mut d);
+        let keys: Vec<_> =
+            d.pointer("/paths/~1x/get/responses").unwrap().as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["4XX", "5XX"]);
+        let spec: openapiv3::OpenAPI = serde_json::from_value(d).unwrap();
+        let after = prettyplease::unparse(
+            &syn::parse2(crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap()).unwrap(),
+        );
+        assert_eq!(after.matches("_ =>").count(), 1, "{after}");
+        // Only `default`: left alone.
+        let mut only = doc();
+        let responses = only.pointer_mut("/paths/~1x/get/responses").unwrap().as_object_mut().unwrap();
+        responses.retain(|k, _| k == "default");
+        let before = only.clone();
+        super::run(&mut only);
+        assert_eq!(only, before);
     }
 }
