@@ -181,6 +181,9 @@ pub fn emit_file(
     output::drop_empty_header_map::run(&mut file, doc)?;
     output::format_integer_path_params::run(&mut file, doc)?;
     output::move_response_headers::run(&mut file, doc, &settings.module_path, settings.response_decoder.as_deref())?;
+    if let Some(streamer) = &settings.response_streamer {
+        output::move_response_headers::redirect_streams(&mut file, streamer)?;
+    }
     output::insert_open_enums::run(&mut file, open_enums)?;
     if let Some(module) = &settings.timestamp_deserializer {
         output::timestamp_deserializer::run(&mut file, doc, module)?;

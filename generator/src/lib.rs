@@ -41,6 +41,10 @@ pub struct Settings {
     /// that read the body themselves and carry it on the response. `None`: the headers are moved
     /// rather than copied, and the body is read with `Response::bytes`.
     pub response_decoder: Option<String>,
+    /// A function, `(reqwest::Response) -> ResponseValue<ByteStream>`, that stands in for
+    /// `ResponseValue::stream` (bodies that are not JSON): for hooks that read the body already,
+    /// so the stream must come from what they read. `None`: progenitor's.
+    pub response_streamer: Option<String>,
     /// A trait that every operation's builder implements, from the spec's method and path:
     /// `ID`, `METHOD`, `PATH`, the success and error body types (`Value`, `Failure`) and
     /// `send`. For a runtime that retries and traces any builder generically. `None`: no impls.
@@ -65,6 +69,7 @@ impl Default for Settings {
             hooks_expected: false,
             derives: vec!["PartialEq".into()],
             response_decoder: None,
+            response_streamer: None,
             operation_trait: None,
             typed_ids: Vec::new(),
             timestamp_deserializer: None,

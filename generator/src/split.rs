@@ -70,8 +70,15 @@ pub fn split(file: syn::File, doc: &Value, header: &str) -> Result<Split, Error>
     let mut builder_mod = None;
     // Operation methods, by name.
     let mut methods: BTreeMap<String, syn::ImplItemFn> = BTreeMap::new();
+    // Trait impls for an operation's builder (`impl Operation for builder::X<'a>`), by builder:
+    // they go with the operation, gated alike.
+    let mut builder_trait_impls: HashMap<String, Vec<syn::Item>> = HashMap::new();
     for item in file.items {
         match item {
+            syn::Item::Impl(imp) if builder_trait_impl(&imp).is_some() => {
+                let name = builder_trait_impl(&imp).unwrap_or_default();
+                builder_trait_impls.entry(name).or_default().push(syn::Item::Impl(imp));
+            }
             syn::Item::Mod(m) if m.ident == "types" => types_mod = Some(m),
             syn::Item::Mod(m) if m.ident == "builder" => builder_mod = Some(m),
             syn::Item::Impl(mut imp) if is_client_impl(&imp) => {
@@ -233,9 +240,14 @@ pub fn split(file: syn::File, doc: &Value, header: &str) -> Result<Split, Error>
             let tags: BTreeSet<String> = op_tags[&method].iter().cloned().collect();
             module_tags.extend(tags.iter().cloned());
             let cfg = cfg_attr(Some(&tags));
+            let trait_impls = builder_name(&f).and_then(|b| builder_trait_impls.remove(&b)).unwrap_or_default();
             let mut imp: syn::ItemImpl = syn::parse_quote! { impl Client { #f } };
             imp.attrs.push(cfg.clone());
             client_impls.push(syn::Item::Impl(imp));
+            for mut item in trait_impls {
+                push_attr(&mut item, cfg.clone());
+                client_impls.push(item);
+            }
             for mut item in items {
                 push_attr(&mut item, cfg.clone());
                 builders.push(item);
@@ -245,7 +257,7 @@ pub fn split(file: syn::File, doc: &Value, header: &str) -> Result<Split, Error>
         let mut uses: Vec<syn::Item> = builder_uses.iter().cloned().map(deeper).collect();
         uses.extend(builders);
         let builder_module = module("builder", builder_attrs.clone(), uses);
-        let mut items: Vec<syn::Item> = vec![syn::parse_quote! { use super::Client; }];
+        let mut items: Vec<syn::Item> = vec![syn::parse_quote! { use super::{types, ByteStream, Client, Error, ResponseValue}; }];
         items.extend(client_impls);
         items.push(builder_module);
         let file = syn::File {
@@ -261,6 +273,13 @@ pub fn split(file: syn::File, doc: &Value, header: &str) -> Result<Split, Error>
         let cfg = cfg_attr(Some(&module_tags));
         mod_decls.push(syn::parse_quote! { #cfg #[path = #name] mod #ident; });
         reexports.push(quote! { #cfg pub use super::#ident::builder::*; });
+    }
+
+    if let Some(builder) = builder_trait_impls.keys().next() {
+        return Err(Error::OutputPass {
+            pass: "split",
+            looked_for: format!("the operation of builder `{builder}`, which a trait is implemented for"),
+        });
     }
 
     let types_file = syn::File { shebang: None, attrs: inner(types_attrs), items: out_types };
@@ -420,6 +439,15 @@ fn idents(tokens: TokenStream, out: &mut HashSet<String>) {
             _ => {}
         }
     }
+}
+
+/// `X` in `impl Trait for builder::X<'a>`.
+fn builder_trait_impl(imp: &syn::ItemImpl) -> Option<String> {
+    imp.trait_.as_ref()?;
+    let syn::Type::Path(p) = &*imp.self_ty else { return None };
+    let mut segments = p.path.segments.iter();
+    let (first, second) = (segments.next()?, segments.next()?);
+    (first.ident == "builder" && segments.next().is_none()).then(|| second.ident.to_string())
 }
 
 fn is_client_impl(imp: &syn::ItemImpl) -> bool {

@@ -26,7 +26,7 @@ pub(crate) fn call<'c, O>(
 where
     O: Operation + 'c,
     O::Value: DeserializeOwned + Send,
-    O::Failure: DeserializeOwned + ErrorBody + Send,
+    O::Failure: DeserializeOwned + serde::Serialize + Send,
 {
     call_map(client, operation, |value| value)
 }
@@ -41,7 +41,7 @@ pub(crate) async fn call_map<O, U>(
 where
     O: Operation,
     O::Value: DeserializeOwned + Send,
-    O::Failure: DeserializeOwned + ErrorBody + Send,
+    O::Failure: DeserializeOwned + serde::Serialize + Send,
 {
     let Sent { result, attempts } = send(client.runtime(), operation).await;
     match result {
@@ -61,7 +61,7 @@ fn success<T>(rv: ResponseValue<T>, attempts: u32) -> Response<T> {
 /// not crowd the instruction cache on every call.
 #[cold]
 #[inline(never)]
-fn failure<T: DeserializeOwned, E: DeserializeOwned + ErrorBody>(e: GenError<E>, token: &str) -> Error {
+fn failure<T: DeserializeOwned, E: DeserializeOwned + serde::Serialize>(e: GenError<E>, token: &str) -> Error {
     let token = Some(token);
     match e {
         GenError::ErrorResponse(rv) => {
@@ -70,14 +70,14 @@ fn failure<T: DeserializeOwned, E: DeserializeOwned + ErrorBody>(e: GenError<E>,
             let rate_limit = RateLimit::from_headers(headers);
             let retry_after = retry_after(headers);
             let header_id = request_id(headers);
-            let body = rv.into_inner();
+            let body = ErrorBody::of(&rv.into_inner());
             let api = ApiError {
                 status,
                 rate_limit,
                 retry_after,
-                request_id: body.request_id().map(str::to_owned).or(header_id).map(|id| redact(&id, token)),
-                id: redact(body.id(), token),
-                message: redact(body.message(), token),
+                request_id: body.request_id.or(header_id).map(|id| redact(&id, token)),
+                id: redact(&body.id, token),
+                message: redact(&body.message, token),
             };
             Error::Api(Box::new(api))
         }

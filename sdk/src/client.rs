@@ -8,7 +8,12 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 
 use crate::RateLimit;
-use crate::api::{Actions, ImageActions, Images};
+#[cfg(feature = "actions")]
+use crate::api::Actions;
+#[cfg(feature = "image-actions")]
+use crate::api::ImageActions;
+#[cfg(feature = "images")]
+use crate::api::Images;
 use crate::config::{ClientBuilder, Config, Token};
 use crate::error::Error;
 use crate::generated;
@@ -63,17 +68,20 @@ impl Client {
     }
 
     /// Image actions: convert, transfer, get, list and wait.
+    #[cfg(feature = "image-actions")]
     pub fn image_actions(&self) -> ImageActions<'_> {
         ImageActions::new(self)
     }
 
     /// Images: list, get (by id or slug), import a custom image, update, delete, and account
     /// transfers.
+    #[cfg(feature = "images")]
     pub fn images(&self) -> Images<'_> {
         Images::new(self)
     }
 
     /// The account's actions, whatever resource they work on: list, get and wait.
+    #[cfg(feature = "actions")]
     pub fn actions(&self) -> Actions<'_> {
         Actions::new(self)
     }
@@ -89,6 +97,7 @@ impl Client {
     }
 
     /// The generated client, whose builders the resource handles start from.
+    #[allow(dead_code, reason = "unused in a build without tag features")]
     pub(crate) fn generated(&self) -> &generated::Client {
         &self.generated
     }

@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 
 use crate::RateLimit;
 use crate::ids::InvalidId;
-use crate::types::{self, Action};
+#[cfg(any(feature = "actions", feature = "image-actions"))]
+use crate::types::Action;
 
 /// A boxed underlying error.
 type Source = Box<dyn std::error::Error + Send + Sync>;
@@ -77,8 +78,10 @@ pub enum Error {
     /// The client could not be set up (no token, a bad base URL).
     Config(String),
     /// The action being waited for ended with status `errored`.
+    #[cfg(any(feature = "actions", feature = "image-actions"))]
     ActionErrored(Box<Action>),
     /// Waiting for an action took longer than the caller allowed.
+    #[cfg(any(feature = "actions", feature = "image-actions"))]
     #[non_exhaustive]
     WaitTimeout {
         /// The action as last seen.
@@ -205,7 +208,9 @@ impl fmt::Display for Error {
             ),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
             Error::Config(m) => write!(f, "configuration: {m}"),
+            #[cfg(any(feature = "actions", feature = "image-actions"))]
             Error::ActionErrored(a) => write!(f, "action {} ({}) ended with status `errored`", a.id, a.type_),
+            #[cfg(any(feature = "actions", feature = "image-actions"))]
             Error::WaitTimeout { action, waited } => write!(
                 f,
                 "action {} was still `{}` after {:.1} s of waiting",
@@ -233,26 +238,23 @@ impl From<InvalidId> for Error {
     }
 }
 
-/// The error body of an operation, as the API sends it: every operation declares the same
-/// `{id, message, request_id}` body.
-pub(crate) trait ErrorBody {
-    /// The error's short name.
-    fn id(&self) -> &str;
-    /// The API's explanation.
-    fn message(&self) -> &str;
-    /// The request id, when the body carries it.
-    fn request_id(&self) -> Option<&str>;
+/// The fields of the API's error body, `{id, message, request_id}`, which every operation
+/// declares; read through serde from whichever generated type an operation names for it, so
+/// that this layer needs none of them (a build with no tag features has none).
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct ErrorBody {
+    #[serde(default)]
+    pub(crate) id: String,
+    #[serde(default)]
+    pub(crate) message: String,
+    #[serde(default)]
+    pub(crate) request_id: Option<String>,
 }
 
-impl ErrorBody for types::Error {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn message(&self) -> &str {
-        &self.message
-    }
-    fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+impl ErrorBody {
+    /// The fields of `body`; empty ones where it has none of them.
+    pub(crate) fn of<E: serde::Serialize>(body: &E) -> Self {
+        serde_json::to_value(body).ok().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
     }
 }
 

@@ -30,6 +30,8 @@
 #![warn(missing_docs)]
 
 mod api;
+// Only the resource handles call it, and only the three tags below have handles so far.
+#[cfg_attr(not(any(feature = "actions", feature = "image-actions", feature = "images")), allow(dead_code))]
 mod call;
 mod client;
 mod config;
@@ -46,10 +48,14 @@ mod runtime;
 #[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, unreachable_pub, dead_code)]
 mod generated;
 
-pub use api::{
-    AccountTransfer, AccountTransfers, Actions, CreateCustomImage, DEFAULT_WAIT_TIMEOUT, ImageActions, Images,
-    ListActions, ListImages, Progress, UpdateImage, Wait, WaitEvent,
-};
+#[cfg(feature = "actions")]
+pub use api::Actions;
+#[cfg(feature = "image-actions")]
+pub use api::ImageActions;
+#[cfg(feature = "images")]
+pub use api::{AccountTransfer, AccountTransfers, CreateCustomImage, Images, ListImages, UpdateImage};
+#[cfg(any(feature = "actions", feature = "image-actions"))]
+pub use api::{DEFAULT_WAIT_TIMEOUT, ListActions, Progress, Wait, WaitEvent};
 pub use client::Client;
 pub use config::{
     BASE_URL_ENV, ClientBuilder, Config, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
@@ -61,7 +67,12 @@ pub use ids::{ActionId, ImageId, InvalidId, TransferId};
 pub use response::Response;
 pub use runtime::rate_limit::RateLimit;
 pub use runtime::retry::RetryPolicy;
-pub use types::{Action, ActionStatus, Distribution, Image, ImageListType, ImageStatus, ImageType, RegionSlug};
+#[cfg(any(feature = "actions", feature = "image-actions"))]
+pub use types::{Action, ActionStatus};
+#[cfg(feature = "image-actions")]
+pub use types::RegionSlug;
+#[cfg(feature = "images")]
+pub use types::{Distribution, Image, ImageListType, ImageStatus, ImageType};
 
 #[doc = include_str!("guide.md")]
 pub mod guide {}

@@ -1,10 +1,19 @@
-//! `cargo xtask generate [--check]`.
+//! `cargo xtask generate [--check]`: the vendored files and the overlays in, the `sdk` crate's
+//! `src/generated/` (a file per tag) and its tag features out.
 
 use std::path::{Path, PathBuf};
 
-/// Where the fragments live and where the code goes, relative to the workspace root.
+/// Where hand-written fragments live (for `--spec` and the drift check), relative to the
+/// workspace root.
 pub const SPEC_DIR: &str = "openapi";
+/// Where `--spec FILE` writes unless `--out` says otherwise.
 pub const OUTPUT: &str = "sdk/src/generated.rs";
+/// Where the generated code goes.
+pub const OUTPUT_DIR: &str = "sdk/src/generated";
+/// The manifest whose `[features]` table carries the tag features, between the markers.
+pub const SDK_MANIFEST: &str = "sdk/Cargo.toml";
+const FEATURES_BEGIN: &str = "# --- tag features: written by `cargo xtask generate`; edit the overlays, not these lines ---\n";
+const FEATURES_END: &str = "# --- end of tag features ---\n";
 
 /// The settings that fit the `sdk` crate: the output is mounted at `crate::generated`, and the
 /// client carries the runtime (retry policy, rate limit) that the hand-written hooks use, and
@@ -22,6 +31,8 @@ pub fn settings() -> generator::Settings {
         // The hooks read every body within the size limit and carry it on the response
         // (`sdk/src/runtime/body.rs`); the decoder takes it from there.
         response_decoder: Some("crate::runtime::body::decode".into()),
+        // Bodies that are not JSON (a CSV invoice, a kubeconfig) stream from what the hooks read.
+        response_streamer: Some("crate::runtime::body::stream".into()),
         // The one retry loop (`sdk/src/runtime/call.rs`) takes any builder: it needs the
         // method, the path template and the body types of each.
         operation_trait: Some("crate::runtime::Operation".into()),
@@ -63,20 +74,16 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let mut check = false;
     let mut specs: Option<Vec<PathBuf>> = None;
     let mut output = PathBuf::from(OUTPUT);
-    let mut vendored = false;
     let mut tags: Vec<String> = Vec::new();
     let mut out_dir: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--check" => check = true,
-            // From openapi/vendored/ + openapi/overlays/ instead of the fragments; until the
-            // sdk switches, for trying the whole pipeline (`--out` somewhere else).
-            "--vendored" => vendored = true,
+            // Only these tags, into another folder (`--out-dir`): for trying a part of the API.
             "--tag" => tags.push(it.next().ok_or("--tag needs a name")?.clone()),
-            // The split output: a folder with mod.rs, types.rs and a file per tag.
             "--out-dir" => out_dir = Some(PathBuf::from(it.next().ok_or("--out-dir needs a folder")?)),
-            // For trying a single file (and for the tests of bad input): `--spec FILE`.
+            // For trying a single file (and for the tests of bad input): `--spec FILE [--out FILE]`.
             "--spec" => specs.get_or_insert_with(Vec::new).push(PathBuf::from(it.next().ok_or("--spec needs a file")?)),
             "--out" => output = PathBuf::from(it.next().ok_or("--out needs a file")?),
             other => return Err(format!("generate: unknown argument `{other}`")),
@@ -84,28 +91,18 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
     // Relative paths keep machine-specific directories out of messages and the header.
     std::env::set_current_dir(root).map_err(|e| format!("{}: {e}", root.display()))?;
-    if (!tags.is_empty() || out_dir.is_some()) && !vendored {
-        return Err("generate: --tag and --out-dir are for --vendored".into());
-    }
-    if let Some(dir) = out_dir {
-        return split(&dir, &tags, check);
-    }
-    let (code, what) = if vendored {
-        if specs.is_some() {
-            return Err("generate: --spec and --vendored exclude each other".into());
+    let Some(specs) = specs else {
+        if !tags.is_empty() && out_dir.is_none() {
+            return Err("generate: --tag writes a part of the API; name a folder for it with --out-dir".into());
         }
-        let sources = generator::effective::Sources::read(Path::new(VENDORED_DIR), Path::new(OVERLAYS_DIR))
-            .map_err(|e| e.to_string())?;
-        let code = generator::generate_vendored(&sources, &tags, &settings()).map_err(|e| e.to_string())?;
-        (code, format!("{} vendored file(s) and {} overlay(s)", sources.vendored.len(), sources.overlays.len()))
-    } else {
-        let specs = match specs {
-            Some(s) => s,
-            None => spec_files(Path::new("."))?,
-        };
-        let code = generator::generate(&specs, &settings()).map_err(|e| e.to_string())?;
-        (code, format!("{} fragment(s)", specs.len()))
+        let whole = out_dir.is_none();
+        let dir = out_dir.unwrap_or_else(|| PathBuf::from(OUTPUT_DIR));
+        return split(&dir, &tags, check, whole);
     };
+    if !tags.is_empty() || out_dir.is_some() {
+        return Err("generate: --spec writes one file (--out); --tag and --out-dir are for the vendored API".into());
+    }
+    let code = generator::generate(&specs, &settings()).map_err(|e| e.to_string())?;
     if check {
         let current = std::fs::read_to_string(&output).unwrap_or_default();
         if current == code {
@@ -125,7 +122,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     if !unchanged {
         std::fs::write(&output, &code).map_err(|e| format!("{}: {e}", output.display()))?;
     }
-    println!("{} {} from {what}", if unchanged { "kept" } else { "wrote" }, output.display());
+    println!("{} {} from {} fragment(s)", if unchanged { "kept" } else { "wrote" }, output.display(), specs.len());
     Ok(())
 }
 
@@ -146,29 +143,41 @@ pub fn spec(root: &Path, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-// `generate --vendored --out-dir DIR`: the split folder, written or (`check`) compared.
-fn split(dir: &Path, tags: &[String], check: bool) -> Result<(), String> {
+// The split folder, written or (`check`) compared; for the whole API (`whole`) the sdk's tag
+// features too.
+fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), String> {
     let sources = generator::effective::Sources::read(Path::new(VENDORED_DIR), Path::new(OVERLAYS_DIR))
         .map_err(|e| e.to_string())?;
     let split = generator::generate_vendored_split(&sources, tags, &settings()).map_err(|e| e.to_string())?;
     let current = generator::vendor::read_tree(dir).map_err(|e| e.to_string())?;
     let current: std::collections::BTreeMap<String, String> =
         current.into_iter().filter(|(n, _)| n.ends_with(".rs")).collect();
+    let manifest = Path::new(SDK_MANIFEST);
+    let features = if whole {
+        let text = std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        Some((text.clone(), with_features(&text, &split.features_toml())?))
+    } else {
+        None
+    };
     if check {
         let report = generator::vendor::check_tree(dir, &current, &split.files);
         for d in &report.diffs {
             print!("{d}");
         }
-        if report.passes() {
+        let stale_features = features.as_ref().is_some_and(|(now, want)| now != want);
+        if stale_features {
+            println!("{}: the tag features differ from the API's tags", manifest.display());
+        }
+        if report.passes() && !stale_features {
             println!("{} is up to date", dir.display());
             return Ok(());
         }
         return Err(format!(
-            "{} is stale (missing {:?}, extra {:?}): run `cargo xtask generate --vendored --out-dir {}`",
+            "{} is stale (missing {:?}, extra {:?}{}): run `cargo xtask generate` and commit the result",
             dir.display(),
             report.missing,
             report.extra,
-            dir.display()
+            if stale_features { ", tag features in sdk/Cargo.toml" } else { "" }
         ));
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -182,6 +191,12 @@ fn split(dir: &Path, tags: &[String], check: bool) -> Result<(), String> {
             std::fs::write(dir.join(name), text).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
         }
     }
+    if let Some((now, want)) = features
+        && now != want
+    {
+        std::fs::write(manifest, want).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        println!("wrote the tag features of {}", manifest.display());
+    }
     println!(
         "wrote {}: {} files, {lines} lines, {} operations in {} tag features",
         dir.display(),
@@ -189,6 +204,13 @@ fn split(dir: &Path, tags: &[String], check: bool) -> Result<(), String> {
         split.operations,
         split.features.len()
     );
-    println!("[features] the crate needs:\n{}", split.features_toml());
     Ok(())
+}
+
+/// `manifest` with the lines between the tag-feature markers replaced by `features`.
+fn with_features(manifest: &str, features: &str) -> Result<String, String> {
+    let missing = || format!("{SDK_MANIFEST}: the tag-feature markers are missing from its [features] table");
+    let start = manifest.find(FEATURES_BEGIN).ok_or_else(missing)? + FEATURES_BEGIN.len();
+    let end = start + manifest[start..].find(FEATURES_END).ok_or_else(missing)?;
+    Ok(format!("{}{features}{}", &manifest[..start], &manifest[end..]))
 }

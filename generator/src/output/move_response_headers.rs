@@ -29,7 +29,7 @@ pub fn run(file: &mut syn::File, doc: &Value, module_path: &str, response_decode
     };
     let path: syn::Path =
         syn::parse_str(&to).map_err(|e| Error::Emit { message: format!("response decoder `{to}`: {e}") })?;
-    let mut redirect = Redirect { to: path, count: 0 };
+    let mut redirect = Redirect { to: path, count: 0, name: "from_response" };
     redirect.visit_file_mut(file);
     expect::changed(
         PASS,
@@ -62,13 +62,25 @@ pub fn run(file: &mut syn::File, doc: &Value, module_path: &str, response_decode
 struct Redirect {
     to: syn::Path,
     count: usize,
+    /// The `ResponseValue` function whose calls go to `to`.
+    name: &'static str,
+}
+
+/// Points every `ResponseValue::stream(..)` call at `streamer`: where hooks have read the body,
+/// progenitor's own would stream what is left of it, nothing.
+pub fn redirect_streams(file: &mut syn::File, streamer: &str) -> Result<usize, Error> {
+    let to: syn::Path = syn::parse_str(streamer)
+        .map_err(|e| Error::Emit { message: format!("response streamer `{streamer}`: {e}") })?;
+    let mut redirect = Redirect { to, count: 0, name: "stream" };
+    redirect.visit_file_mut(file);
+    Ok(redirect.count)
 }
 
 impl VisitMut for Redirect {
     fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
         visit_mut::visit_expr_call_mut(self, call);
         if let syn::Expr::Path(func) = &mut *call.func
-            && ends_with(&func.path, &["ResponseValue", "from_response"])
+            && ends_with(&func.path, &["ResponseValue", self.name])
         {
             func.path = self.to.clone();
             self.count += 1;
@@ -124,6 +136,14 @@ mod tests {
         let code = generate_with(true, Some("crate::runtime::decode"));
         assert!(code.contains("crate::runtime::decode(response).await"), "{code}");
         assert!(!code.contains("ResponseValue::from_response") && !code.contains("fn decode_response"), "{code}");
+    }
+
+    #[test]
+    fn streams_go_to_the_streamer() {
+        let mut file: syn::File = syn::parse_str("fn f() { ResponseValue::stream(response); }").unwrap();
+        assert_eq!(super::redirect_streams(&mut file, "crate::runtime::body::stream").unwrap(), 1);
+        let code = prettyplease::unparse(&file);
+        assert!(code.contains("crate::runtime::body::stream(response)") && !code.contains("ResponseValue"), "{code}");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //!     const ID: &'static str = "actions_get";
 //!     const METHOD: reqwest::Method = reqwest::Method::GET;
 //!     const PATH: &'static str = "/v2/actions/{action_id}";
+//!     fn try_clone(&self) -> Option<Self> { Some(self.clone()) }
 //!     fn send(self) -> impl Future<Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>> + Send { .. }
 //! }
 //! ```
@@ -41,6 +42,8 @@ pub fn run(file: &mut syn::File, doc: &Value, trait_path: &str) -> Result<(), Er
     }
     let mut found = Senders::default();
     found.visit_file(file);
+    let mut cloneable = Cloneable::default();
+    cloneable.visit_file(file);
     if found.0.is_empty() {
         return Err(Error::Emit { message: format!("{PASS}: no builder with a `send` method found") });
     }
@@ -56,6 +59,12 @@ pub fn run(file: &mut syn::File, doc: &Value, trait_path: &str) -> Result<(), Er
         };
         let method = format_ident!("{method}");
         let (builder, value, failure, id) = (&sender.builder, &sender.value, &sender.failure, &sender.operation_id);
+        // A builder holding a body that cannot be copied (a stream) can be sent once only.
+        let try_clone = if cloneable.0.contains(&sender.builder.to_string()) {
+            quote! { Some(::std::clone::Clone::clone(self)) }
+        } else {
+            quote! { None }
+        };
         impls.push(quote! {
             impl<'a> #trait_path for builder::#builder<'a> {
                 type Value = #value;
@@ -63,6 +72,9 @@ pub fn run(file: &mut syn::File, doc: &Value, trait_path: &str) -> Result<(), Er
                 const ID: &'static str = #id;
                 const METHOD: reqwest::Method = reqwest::Method::#method;
                 const PATH: &'static str = #path;
+                fn try_clone(&self) -> Option<Self> {
+                    #try_clone
+                }
                 fn send(
                     self,
                 ) -> impl ::std::future::Future<
@@ -76,6 +88,22 @@ pub fn run(file: &mut syn::File, doc: &Value, trait_path: &str) -> Result<(), Er
     let items: syn::File = syn::parse2(quote! { #(#impls)* }).map_err(|e| Error::Emit { message: e.to_string() })?;
     file.items.extend(items.items);
     Ok(())
+}
+
+/// The structs that derive `Clone`.
+#[derive(Default)]
+struct Cloneable(std::collections::HashSet<String>);
+
+impl<'ast> Visit<'ast> for Cloneable {
+    fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+        let derives_clone = item.attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+            a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .is_ok_and(|paths| paths.iter().any(|p| p.segments.last().is_some_and(|s| s.ident == "Clone")))
+        });
+        if derives_clone {
+            self.0.insert(item.ident.to_string());
+        }
+    }
 }
 
 struct Sender {
@@ -194,6 +222,7 @@ mod tests {
         assert!(code.contains("const ID: &'static str = \"things_get\";"), "{code}");
         assert!(code.contains("type Value = types::ThingsGetResponse;"), "{code}");
         assert!(code.contains("type Failure = ();"), "{code}");
+        assert!(code.contains("Some(::std::clone::Clone::clone(self))"), "{code}");
     }
 
     #[test]

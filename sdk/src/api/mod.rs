@@ -2,15 +2,32 @@
 //! the generated builders that sends through [`call`](crate::call) and unwraps the API's
 //! envelopes. Lists page through [`paging`], actions are waited for with [`wait`].
 
+//!
+//! Each handle is compiled under its tag's cargo feature; what two tags share (the list of
+//! actions, waiting) under either.
+
+#[cfg(feature = "images")]
 pub(crate) mod account_transfers;
+#[cfg(any(feature = "actions", feature = "image-actions"))]
 pub(crate) mod actions;
+#[cfg(feature = "image-actions")]
 pub(crate) mod image_actions;
+#[cfg(feature = "images")]
 pub(crate) mod images;
+#[cfg(any(feature = "actions", feature = "image-actions", feature = "images"))]
 pub(crate) mod paging;
+#[cfg(any(feature = "actions", feature = "image-actions"))]
 pub(crate) mod wait;
 
+#[cfg(feature = "images")]
 pub use account_transfers::{AccountTransfer, AccountTransfers};
-pub use actions::{Actions, ListActions};
+#[cfg(feature = "actions")]
+pub use actions::Actions;
+#[cfg(any(feature = "actions", feature = "image-actions"))]
+pub use actions::ListActions;
+#[cfg(feature = "image-actions")]
 pub use image_actions::ImageActions;
+#[cfg(feature = "images")]
 pub use images::{CreateCustomImage, Images, ListImages, UpdateImage};
+#[cfg(any(feature = "actions", feature = "image-actions"))]
 pub use wait::{DEFAULT_WAIT_TIMEOUT, Progress, Wait, WaitEvent};

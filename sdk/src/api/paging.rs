@@ -9,7 +9,11 @@ use futures_util::stream::{self, Stream, TryStreamExt};
 
 use crate::error::Error;
 use crate::response::Response;
-use crate::types::{ActionPage, ImagePage, PageLinks};
+use crate::types::PageLinks;
+#[cfg(any(feature = "actions", feature = "image-actions"))]
+use crate::types::ActionPage;
+#[cfg(feature = "images")]
+use crate::types::ImagePage;
 
 /// One page of a list as the API sends it: the items and the links to the other pages.
 pub(crate) trait Page {
@@ -62,6 +66,7 @@ fn has_next(links: Option<&PageLinks>) -> bool {
     links.and_then(|l| l.pages.as_ref()).is_some_and(|p| p.next.is_some())
 }
 
+#[cfg(any(feature = "actions", feature = "image-actions"))]
 impl Page for ActionPage {
     type Item = crate::types::Action;
     fn into_items(self) -> (Vec<Self::Item>, bool) {
@@ -70,6 +75,7 @@ impl Page for ActionPage {
     }
 }
 
+#[cfg(feature = "images")]
 impl Page for ImagePage {
     type Item = crate::types::Image;
     fn into_items(self) -> (Vec<Self::Item>, bool) {

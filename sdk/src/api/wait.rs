@@ -126,8 +126,13 @@ impl<'a> Wait<'a> {
             }
             s.polls += 1;
             let polled = match s.wait.image {
+                #[cfg(feature = "image-actions")]
                 Some(image) => s.wait.client.image_actions().get(image, s.wait.action).await,
+                #[cfg(feature = "actions")]
                 None => s.wait.client.actions().get(s.wait.action).await,
+                // A wait is made only by a handle whose feature is on: never reached.
+                #[allow(unreachable_patterns)]
+                _ => Err(Error::InvalidRequest("the action's resource is not compiled in".into())),
             };
             let action = match polled {
                 Ok(a) => a.into_inner(),

@@ -15,7 +15,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
-use progenitor_client::{Error as GenError, ResponseValue};
+use progenitor_client::{ByteStream, Error as GenError, ResponseValue};
 use serde::de::DeserializeOwned;
 
 /// The largest response body a client accepts unless configured otherwise: 16 MiB, far more
@@ -52,6 +52,8 @@ impl fmt::Display for TooLarge {
 /// Decodes the JSON body the hooks read into `T`, moving the headers into the result. A body
 /// that is not whole, or does not decode, gives the response back as `UnexpectedResponse`,
 /// with an [`Undecodable`] beside the body when decoding failed.
+// Unused only in a build without tag features: no operation, nothing to decode.
+#[allow(dead_code)]
 pub(crate) async fn decode<T: DeserializeOwned, E>(
     mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, GenError<E>> {
@@ -74,6 +76,21 @@ pub(crate) async fn decode<T: DeserializeOwned, E>(
             response.extensions_mut().insert(Undecodable(Arc::new(e)));
             Err(GenError::UnexpectedResponse(response))
         }
+    }
+}
+
+/// The body the hooks read, as the stream progenitor hands on for a body that is not JSON (the
+/// generator's `response_streamer` setting). A body that did not arrive whole streams as
+/// progenitor's own would: what is left of it.
+#[allow(dead_code)] // Only some tags have such responses.
+pub(crate) fn stream(mut response: reqwest::Response) -> ResponseValue<ByteStream> {
+    match response.extensions_mut().remove::<BodyRead>() {
+        Some(BodyRead::Whole(body)) => {
+            let status = response.status();
+            let chunks = futures_util::stream::iter([Ok(body)]);
+            ResponseValue::new(ByteStream::new(Box::pin(chunks)), status, std::mem::take(response.headers_mut()))
+        }
+        _ => ResponseValue::stream(response),
     }
 }
 

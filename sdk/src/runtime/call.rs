@@ -34,7 +34,7 @@ pub(crate) async fn send<O: Operation>(runtime: &Runtime, operation: O) -> Sent<
     let mut attempt = 1;
     loop {
         // A copy for the next attempt, while one is allowed; the attempt takes the builder.
-        let spare = (attempt < policy.attempts()).then(|| operation.clone());
+        let spare = if attempt < policy.attempts() { operation.try_clone() } else { None };
         let span = tracing::info_span!(
             "digitalocean.request",
             operation = O::ID,

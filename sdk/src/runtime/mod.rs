@@ -21,6 +21,8 @@ pub(crate) mod call;
 pub(crate) mod hooks;
 pub(crate) mod rate_limit;
 pub(crate) mod retry;
+// The generated types of some tags have no timestamp (or no optional one) at all.
+#[allow(dead_code)]
 pub(crate) mod timestamp;
 pub(crate) mod tls;
 
@@ -53,7 +55,7 @@ impl Runtime {
 
 /// One operation of the API, as a generated builder ready to send: the generator implements
 /// it for every builder, from the spec's method and path and the builder's `send`.
-pub(crate) trait Operation: Clone + Send {
+pub(crate) trait Operation: Send + Sized {
     /// The success body.
     type Value;
     /// The error body the operation declares.
@@ -64,6 +66,9 @@ pub(crate) trait Operation: Clone + Send {
     const METHOD: reqwest::Method;
     /// The path template, ids left out: what traces name the request by.
     const PATH: &'static str;
+    /// A copy for another attempt; `None` for a builder whose body can be sent once only (a
+    /// stream), which is then never retried.
+    fn try_clone(&self) -> Option<Self>;
     /// Builds the request and makes one attempt through the hooks.
     fn send(self) -> impl Future<Output = Result<ResponseValue<Self::Value>, GenError<Self::Failure>>> + Send;
 }
