@@ -141,7 +141,7 @@ fn split(dir: &Path, tags: &[String], check: bool) -> Result<(), String> {
     let current: std::collections::BTreeMap<String, String> =
         current.into_iter().filter(|(n, _)| n.ends_with(".rs")).collect();
     if check {
-        let report = generator::vendor::check_tree(dir, &current, &split.files);
+        let report = generator::vendor::check_tree(dir, &current, &split.files, "generated now");
         for d in &report.diffs {
             print!("{d}");
         }
