@@ -159,11 +159,11 @@ fn the_check_names_a_changed_missing_or_extra_file() {
     let fresh = tree();
     let mut committed = fresh.clone();
     let dir = Path::new("openapi/vendored");
-    assert!(vendor::check_tree(dir, &committed, &fresh).passes());
+    assert!(vendor::check_tree(dir, &committed, &fresh, "vendored from upstream").passes());
     committed.insert("things.yaml".into(), fresh["things.yaml"].replace("type: integer", "type: string"));
     committed.remove("NOTICE");
     committed.insert("old.yaml".into(), String::new());
-    let check = vendor::check_tree(dir, &committed, &fresh);
+    let check = vendor::check_tree(dir, &committed, &fresh, "vendored from upstream");
     assert_eq!(check.diffs.len(), 1);
     assert!(check.diffs[0].starts_with("--- openapi/vendored/things.yaml (committed)"), "{}", check.diffs[0]);
     assert!(check.diffs[0].contains("-      id:") || check.diffs[0].contains("type: string"), "{}", check.diffs[0]);
@@ -261,6 +261,6 @@ fn the_committed_vendored_files_are_what_upstream_gives() {
     assert_eq!(manifest.tags.len(), 56);
     let fresh = vendor::vendor_tree(&root, &manifest).unwrap();
     let committed = vendor::read_tree(&ws.join("openapi/vendored")).unwrap();
-    let check = vendor::check_tree(Path::new("openapi/vendored"), &committed, &fresh);
+    let check = vendor::check_tree(Path::new("openapi/vendored"), &committed, &fresh, "vendored from upstream");
     assert!(check.passes(), "{}\nmissing {:?}\nextra {:?}", check.diffs.join("\n"), check.missing, check.extra);
 }

@@ -160,7 +160,7 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
         None
     };
     if check {
-        let report = generator::vendor::check_tree(dir, &current, &split.files);
+        let report = generator::vendor::check_tree(dir, &current, &split.files, "generated now");
         for d in &report.diffs {
             print!("{d}");
         }

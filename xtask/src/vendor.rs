@@ -119,8 +119,12 @@ fn tree(root_file: &Path, manifest: &Path, out_dir: &Path, check: bool) -> Resul
     let manifest = vendor::Manifest::read(manifest).map_err(|e| e.to_string())?;
     let fresh = vendor::vendor_tree(root_file, &manifest).map_err(|e| e.to_string())?;
     let committed = vendor::read_tree(out_dir).map_err(|e| e.to_string())?;
+    let untaken = vendor::untaken_tags(root_file, &manifest).map_err(|e| e.to_string())?;
+    if !untaken.is_empty() {
+        println!("note: upstream has tags the manifest does not take: {}", untaken.join(", "));
+    }
     if check {
-        let report = vendor::check_tree(out_dir, &committed, &fresh);
+        let report = vendor::check_tree(out_dir, &committed, &fresh, "vendored from upstream");
         for diff in &report.diffs {
             print!("{diff}");
         }

@@ -105,7 +105,7 @@ fn vendor_check_fails_on_a_hand_edit_naming_the_file() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         &manifest,
-        "upstream: {repository: github.com/example/widgets, commit: 0123456789012345678901234567890123456789, license: Apache-2.0}\ntags: [Widgets, Gadgets]\n",
+        "upstream: {repository: github.com/example/widgets, commit: 0123456789012345678901234567890123456789, license: Apache-2.0}\ntags: [Widgets]\n",
     )
     .unwrap();
     let out_dir = dir.join("vendored");
@@ -122,6 +122,12 @@ fn vendor_check_fails_on_a_hand_edit_naming_the_file() {
     let out = run(args(false));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("widgets.yaml: operations added: GET /v1/widgets"), "{}", text(&out.stdout));
+    // The fixture's `Gadgets` tag is not in this manifest: the run says so.
+    assert!(
+        text(&out.stdout).contains("note: upstream has tags the manifest does not take: Gadgets"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = run(args(true));
     assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
     // A hand edit: the check fails with a diff that names the file.

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub use bundle::Selection;
-pub use tree::{Manifest, NOTICE, SHARED, file_name, kebab, vendor_tree};
+pub use tree::{Manifest, NOTICE, SHARED, file_name, kebab, untaken_tags, vendor_tree};
 pub use write::to_yaml;
 
 use crate::error::Error;
@@ -180,11 +180,13 @@ pub fn read_tree(dir: &Path) -> Result<std::collections::BTreeMap<String, String
     Ok(out)
 }
 
-/// Compares the committed files (`committed`, read from `dir`) with a fresh run (`fresh`).
+/// Compares the committed files (`committed`, read from `dir`) with a fresh run (`fresh`, made
+/// by what `made_by` names: the diff headers say it).
 pub fn check_tree(
     dir: &Path,
     committed: &std::collections::BTreeMap<String, String>,
     fresh: &std::collections::BTreeMap<String, String>,
+    made_by: &str,
 ) -> TreeCheck {
     let mut check = TreeCheck::default();
     for (name, text) in fresh {
@@ -196,7 +198,7 @@ pub fn check_tree(
                 check.diffs.push(
                     diff.unified_diff()
                         .context_radius(3)
-                        .header(&format!("{shown} (committed)"), &format!("{shown} (vendored from upstream)"))
+                        .header(&format!("{shown} (committed)"), &format!("{shown} ({made_by})"))
                         .to_string(),
                 );
             }

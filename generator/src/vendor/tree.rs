@@ -117,6 +117,18 @@ pub fn vendor_tree(root_file: &Path, manifest: &Manifest) -> Result<BTreeMap<Str
     split(&doc, manifest)
 }
 
+/// The tags upstream's operations carry that the manifest does not take (a new upstream tag
+/// shows up here until the manifest names it).
+pub fn untaken_tags(root_file: &Path, manifest: &Manifest) -> Result<Vec<String>, Error> {
+    let mut source = Source::open(root_file)?;
+    let mut bundler = Bundler::new(&mut source);
+    let mut tags: BTreeSet<String> = BTreeSet::new();
+    for c in bundler.candidates()? {
+        tags.extend(c.tags.into_iter().filter(|t| !manifest.tags.contains(t)));
+    }
+    Ok(tags.into_iter().collect())
+}
+
 /// Splits one bundled document into the per-tag files and the shared file.
 fn split(doc: &Value, manifest: &Manifest) -> Result<BTreeMap<String, String>, Error> {
     let taken: BTreeSet<&str> = manifest.tags.iter().map(String::as_str).collect();
