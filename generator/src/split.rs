@@ -257,7 +257,8 @@ pub fn split(file: syn::File, doc: &Value, header: &str) -> Result<Split, Error>
         let mut uses: Vec<syn::Item> = builder_uses.iter().cloned().map(deeper).collect();
         uses.extend(builders);
         let builder_module = module("builder", builder_attrs.clone(), uses);
-        let mut items: Vec<syn::Item> = vec![syn::parse_quote! { use super::{types, ByteStream, Client, Error, ResponseValue}; }];
+        let mut items: Vec<syn::Item> =
+            vec![syn::parse_quote! { use super::{types, ByteStream, Client, Error, ResponseValue}; }];
         items.extend(client_impls);
         items.push(builder_module);
         let file = syn::File {

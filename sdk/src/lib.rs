@@ -67,10 +67,10 @@ pub use ids::{ActionId, ImageId, InvalidId, TransferId};
 pub use response::Response;
 pub use runtime::rate_limit::RateLimit;
 pub use runtime::retry::RetryPolicy;
-#[cfg(any(feature = "actions", feature = "image-actions"))]
-pub use types::{Action, ActionStatus};
 #[cfg(feature = "image-actions")]
 pub use types::RegionSlug;
+#[cfg(any(feature = "actions", feature = "image-actions"))]
+pub use types::{Action, ActionStatus};
 #[cfg(feature = "images")]
 pub use types::{Distribution, Image, ImageListType, ImageStatus, ImageType};
 

@@ -3,16 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-/// Where hand-written fragments live (for `--spec` and the drift check), relative to the
-/// workspace root.
-pub const SPEC_DIR: &str = "openapi";
 /// Where `--spec FILE` writes unless `--out` says otherwise.
 pub const OUTPUT: &str = "sdk/src/generated.rs";
 /// Where the generated code goes.
 pub const OUTPUT_DIR: &str = "sdk/src/generated";
 /// The manifest whose `[features]` table carries the tag features, between the markers.
 pub const SDK_MANIFEST: &str = "sdk/Cargo.toml";
-const FEATURES_BEGIN: &str = "# --- tag features: written by `cargo xtask generate`; edit the overlays, not these lines ---\n";
+const FEATURES_BEGIN: &str =
+    "# --- tag features: written by `cargo xtask generate`; edit the overlays, not these lines ---\n";
 const FEATURES_END: &str = "# --- end of tag features ---\n";
 
 /// The settings that fit the `sdk` crate: the output is mounted at `crate::generated`, and the
@@ -47,23 +45,6 @@ pub fn settings() -> generator::Settings {
         timestamp_deserializer: Some("crate::runtime::timestamp".into()),
         ..generator::Settings::default()
     }
-}
-
-/// The fragments, in name order so the merged document (and the output) never depends on
-/// directory order.
-pub fn spec_files(root: &Path) -> Result<Vec<PathBuf>, String> {
-    let dir = root.join(SPEC_DIR);
-    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{SPEC_DIR}/: {e}"))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| PathBuf::from(SPEC_DIR).join(e.file_name()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(format!("{SPEC_DIR}/ holds no .yaml, .yml or .json fragment"));
-    }
-    Ok(files)
 }
 
 /// Where the vendored files and the overlays live.
@@ -204,6 +185,9 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
         split.operations,
         split.features.len()
     );
+    if !whole {
+        println!("[features] a crate of these tags needs:\n{}", split.features_toml());
+    }
     Ok(())
 }
 

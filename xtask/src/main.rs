@@ -12,11 +12,13 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  generate [--check]   regenerate sdk/src/generated.rs from openapi/*.yaml;
-                       with --check, write nothing and fail with a diff if it is stale
-  generate --vendored [--tag NAME]... [--out FILE] [--check]
-                       the same from openapi/vendored/ + openapi/overlays/ (every tag, or
-                       the tags named)
+  generate [--check]   regenerate sdk/src/generated/ (a file per tag) and the tag features of
+                       sdk/Cargo.toml from openapi/vendored/ + openapi/overlays/; with --check,
+                       write nothing and fail with a diff if anything is stale
+  generate --tag NAME... --out-dir DIR [--check]
+                       the same for some tags only, into another folder
+  generate --spec FILE... [--out FILE] [--check]
+                       one file from OpenAPI documents of your own (for trying a spec)
   spec [--tag NAME]... print the effective spec (vendored + overlays + normalization passes)
                        as YAML
   vendor --upstream DIR [--check] [--manifest FILE] [--out-dir DIR]
@@ -27,13 +29,9 @@ commands:
                        differs, is missing or is extra
   vendor --upstream DIR (--operation ID | --tag NAME)... [--out FILE]
                        bundle chosen operations into one fragment, normalized for generate
-  vendor --drift --upstream DIR [--spec FILE]...
-                       compare each fragment in openapi/ (or each FILE) with the same
-                       operations upstream; fail on any difference no
-                       x-upstream-deviation entry declares
   contract             install the pinned Prism (npm ci into .cache/prism) if missing and run
                        the contract tests against it
-  ci                   the whole test gate: generate --check, drift, fmt, clippy, the sdk's
+  ci                   the whole test gate: generate --check, vendor --check, fmt, clippy, the sdk's
                        feature combinations, doc, package, examples, tests, contract
                        (docs/testing.md lists the steps)
 ";

@@ -1,16 +1,12 @@
 //! `cargo xtask vendor`: write `openapi/vendored/` from upstream as the manifest says (or, with
-//! `--check`, fail with a diff where the committed files differ); bundle chosen operations into
-//! one fragment (`--operation`, `--tag`); or (`--drift`) compare the project's fragments with
-//! upstream.
+//! `--check`, fail with a diff where the committed files differ); or bundle chosen operations
+//! into one file (`--operation`, `--tag`), to look at.
 
 use std::path::{Path, PathBuf};
 
 use generator::vendor::{self, Selection};
 
-use crate::generate::spec_files;
-
-/// In a folder of its own: every `.yaml` directly in `openapi/` is read as a fragment (by
-/// `generate` and by the contract tests) until the fragments give way to the vendored files.
+/// What is taken from upstream, and from which commit.
 pub const MANIFEST: &str = "openapi/manifest/upstream.yaml";
 pub const VENDORED: &str = "openapi/vendored";
 
@@ -19,10 +15,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let mut selection = Selection::default();
     let mut out: Option<PathBuf> = None;
     let mut check = false;
-    let mut drift_check = false;
     let mut manifest = PathBuf::from(MANIFEST);
     let mut out_dir = PathBuf::from(VENDORED);
-    let mut specs: Vec<PathBuf> = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("vendor: {name} needs a value"));
@@ -31,9 +25,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             "--operation" => selection.operations.push(value("--operation ID")?),
             "--tag" => selection.tags.push(value("--tag NAME")?),
             "--out" => out = Some(PathBuf::from(value("--out FILE")?)),
-            "--spec" => specs.push(PathBuf::from(value("--spec FILE")?)),
             "--check" => check = true,
-            "--drift" => drift_check = true,
             "--manifest" => manifest = PathBuf::from(value("--manifest FILE")?),
             "--out-dir" => out_dir = PathBuf::from(value("--out-dir DIR")?),
             other => return Err(format!("vendor: unknown argument `{other}`")),
@@ -45,18 +37,6 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     std::env::set_current_dir(root).map_err(|e| format!("{}: {e}", root.display()))?;
     let root_file = vendor::find_root(Path::new(&upstream)).map_err(|e| e.to_string())?;
     let selected = !selection.operations.is_empty() || !selection.tags.is_empty();
-    if drift_check {
-        if selected || out.is_some() || check {
-            return Err(
-                "vendor --drift compares the fragments' own operations; it takes no --operation, --tag, --out or --check"
-                    .into(),
-            );
-        }
-        return drift(&root_file, specs);
-    }
-    if !specs.is_empty() {
-        return Err("vendor: --spec is for --drift".into());
-    }
     if !selected {
         if out.is_some() {
             return Err("vendor: --out is for --operation/--tag; the whole tree goes to --out-dir".into());
@@ -90,28 +70,6 @@ fn command(upstream: &str, selection: &Selection) -> String {
             .map(|t| if t.contains(char::is_whitespace) { format!("--tag '{t}'") } else { format!("--tag {t}") }),
     );
     parts.join(" ")
-}
-
-fn drift(root_file: &Path, specs: Vec<PathBuf>) -> Result<(), String> {
-    let specs = if specs.is_empty() { spec_files(Path::new("."))? } else { specs };
-    let mut failed = Vec::new();
-    for spec in &specs {
-        let fragment = generator::load::read(spec).map_err(|e| e.to_string())?;
-        let report = vendor::drift::check(root_file, &fragment).map_err(|e| e.to_string())?;
-        print!("{report}");
-        if !report.passes() {
-            failed.push(spec.display().to_string());
-        }
-    }
-    if failed.is_empty() {
-        println!("drift check passed: {} fragment(s), every difference from upstream declared", specs.len());
-        Ok(())
-    } else {
-        Err(format!(
-            "drift check failed: undeclared differences from upstream in {} (see the report above)",
-            failed.join(", ")
-        ))
-    }
 }
 
 // The whole tree, as the manifest names it: written, or (`check`) compared.

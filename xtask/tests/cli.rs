@@ -100,31 +100,21 @@ fn spec_prints_the_effective_document_of_a_tag() {
 }
 
 #[test]
-fn generate_from_the_vendored_files() {
-    let file = scratch("vendored-actions.rs");
-    let out = xtask(&["generate", "--vendored", "--tag", "Actions", "--out", file.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let code = std::fs::read_to_string(&file).unwrap();
-    assert!(code.contains("vendored file(s) and") && code.contains("(tags: Actions)"), "{}", &code[..400]);
-    assert!(code.contains("pub fn actions_list(") && !code.contains("pub fn images_list("));
-}
-
-#[test]
 fn the_split_output_is_checked_for_staleness() {
     let dir = scratch("split");
     let _ = std::fs::remove_dir_all(&dir);
     let d = dir.to_str().unwrap();
-    let out = xtask(&["generate", "--vendored", "--tag", "Actions", "--out-dir", d]);
+    let out = xtask(&["generate", "--tag", "Actions", "--out-dir", d]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(stdout.contains("2 operations in 1 tag features") && stdout.contains("actions = []"), "{stdout}");
     for file in ["mod.rs", "types.rs", "actions.rs"] {
         assert!(dir.join(file).is_file(), "{file}");
     }
-    assert!(xtask(&["generate", "--vendored", "--tag", "Actions", "--out-dir", d, "--check"]).status.success());
+    assert!(xtask(&["generate", "--tag", "Actions", "--out-dir", d, "--check"]).status.success());
     let edited = std::fs::read_to_string(dir.join("actions.rs")).unwrap().replace("actions_get", "actions_fetch");
     std::fs::write(dir.join("actions.rs"), edited).unwrap();
-    let out = xtask(&["generate", "--vendored", "--tag", "Actions", "--out-dir", d, "--check"]);
+    let out = xtask(&["generate", "--tag", "Actions", "--out-dir", d, "--check"]);
     assert!(!out.status.success());
     assert!(text(&out.stdout).contains("actions.rs (committed)"), "{}", text(&out.stdout));
     assert!(text(&out.stderr).contains("is stale"), "{}", text(&out.stderr));

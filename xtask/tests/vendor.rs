@@ -1,5 +1,5 @@
 //! `cargo xtask vendor` from the command line: what it writes, `generate` accepts; `--check`
-//! exits non-zero on undeclared drift, with the report on stdout.
+//! exits non-zero with a diff naming the file when the committed vendored tree differs.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -68,34 +68,6 @@ fn vendored_image_actions_generate() {
     for method in ["image_actions_list", "image_actions_post", "image_actions_get"] {
         assert!(code.contains(&format!("pub fn {method}(")), "{method} missing");
     }
-}
-
-#[test]
-fn the_committed_fragments_pass_the_drift_check() {
-    let Some(upstream) = upstream() else { return };
-    let out = xtask(&["vendor", "--drift", "--upstream", &upstream]);
-    let stdout = text(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
-    assert!(stdout.contains("openapi/image-actions.yaml: 3 operation(s) compared"), "{stdout}");
-    assert!(stdout.contains("drift check passed"), "{stdout}");
-}
-
-#[test]
-fn undeclared_drift_fails_with_a_report() {
-    let fragment = scratch("drifted.yaml");
-    let out =
-        xtask(&["vendor", "--upstream", &fixture(), "--operation", "widgets_get", "--out", fragment.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let vendored = std::fs::read_to_string(&fragment).unwrap();
-    let drifted = vendored.replace("      - id\n      - name\n", "      - id\n");
-    assert_ne!(vendored, drifted, "the widget's required list is where the test expects it:\n{vendored}");
-    std::fs::write(&fragment, drifted).unwrap();
-    let out = xtask(&["vendor", "--drift", "--upstream", &fixture(), "--spec", fragment.to_str().unwrap()]);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert!(!out.status.success(), "{stdout}");
-    assert!(stdout.contains("components/schemas/widget /required: upstream [id, name]"), "{stdout}");
-    assert!(stderr.starts_with("error: drift check failed"), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 #[test]

@@ -1,15 +1,12 @@
-//! Vendoring from upstream's multi-file spec, and checking the project's fragments against it.
+//! Vendoring from upstream's multi-file spec.
 //!
 //! Upstream's spec is a root document whose `paths` `$ref` whole operations in other files,
 //! which `$ref` responses, parameters and schemas in yet other files (a whole file, or a key
 //! inside one). [`vendor`] keeps the operations asked for and what they reach, turns every
 //! referenced value into a named component, runs the generator's normalization passes and
-//! writes one OpenAPI 3.0 fragment that `generate` accepts. [`drift`] compares the project's
-//! fragments with the same operations upstream, structurally, and sorts each difference into
-//! declared (an `x-upstream-deviation` entry covers it) or new.
+//! writes one OpenAPI 3.0 document that `generate --spec` accepts.
 
 mod bundle;
-pub mod drift;
 mod names;
 mod source;
 mod tree;
@@ -83,8 +80,7 @@ pub fn vendor(root_file: &Path, selection: &Selection, command: &str) -> Result<
     let header = format!(
         "Vendored from upstream's multi-file OpenAPI spec (root document `{root_name}`) by\n  {command}\n\n\
          Bundled (every $ref local, each referenced value a component) and normalized for the\n\
-         generator. Make changes by running the command again, or by editing with an\n\
-         `x-upstream-deviation` entry that says why (see README, \"When the spec changes\")."
+         generator. Make changes by running the command again; corrections belong in overlays."
     );
     to_yaml(&doc, &header)
 }

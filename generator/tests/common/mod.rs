@@ -1,4 +1,4 @@
-//! Shared by the vendor and drift tests.
+//! Shared by the vendor tests.
 
 use std::path::{Path, PathBuf};
 

@@ -9,11 +9,11 @@ use futures_util::stream::{self, Stream, TryStreamExt};
 
 use crate::error::Error;
 use crate::response::Response;
-use crate::types::PageLinks;
 #[cfg(any(feature = "actions", feature = "image-actions"))]
 use crate::types::ActionPage;
 #[cfg(feature = "images")]
 use crate::types::ImagePage;
+use crate::types::PageLinks;
 
 /// One page of a list as the API sends it: the items and the links to the other pages.
 pub(crate) trait Page {

@@ -6,9 +6,9 @@
 //! Ignored by default because they need Prism (Node.js): `cargo xtask contract` installs the
 //! pinned Prism into `.cache/prism/` and runs them; `cargo xtask ci` includes that step.
 //!
-//! Two specs are checked: the project's fragments (`openapi/*`, merged as the generator merges
-//! them) and, when `DO_UPSTREAM_SPEC` is set, DigitalOcean's published spec bundled for the
-//! three image-action operations. Each spec is mocked in up to three response modes: Prism's
+//! Two specs are checked: the effective spec the SDK is generated from (`openapi/vendored/` with
+//! `openapi/overlays/`, for the three tags the runs cover) and, when `DO_UPSTREAM_SPEC` is set,
+//! DigitalOcean's published spec bundled for the three image-action operations. Each spec is mocked in up to three response modes: Prism's
 //! default (the spec's examples where it has them), `--ignoreExamples` (values built from the
 //! schemas) and `--dynamic` (random schema-valid values, seeded).
 
@@ -38,10 +38,10 @@ const UPSTREAM_QUIRKS_SCHEMA_BUILT: &[Quirk] = &[Quirk {
 
 #[tokio::test]
 #[ignore = "needs Prism: run `cargo xtask contract`"]
-async fn sdk_requests_validate_against_the_project_fragments() {
-    let spec = merged_fragments();
+async fn sdk_requests_validate_against_the_effective_spec() {
+    let spec = effective_spec();
     let runs = [Mode::Examples, Mode::SchemaBuilt, Mode::Dynamic].map(|mode| Run {
-        spec: "openapi/ fragments",
+        spec: "effective spec",
         path: spec.clone(),
         mode,
         quirks: &[],
@@ -68,24 +68,17 @@ fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The project's fragments merged the way the generator merges them, as one JSON file: Prism
-/// reads a single document.
-fn merged_fragments() -> PathBuf {
-    let dir = workspace_root().join("openapi");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("openapi/ exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty(), "openapi/ holds no fragment");
-    let files = paths.iter().map(|p| generator::load::read(p)).collect::<Result<Vec<_>, _>>().expect("fragments load");
-    let merged = generator::prepare(&files).expect("fragments merge and validate");
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contract-fragments.json");
-    std::fs::write(&out, serde_json::to_vec_pretty(&merged).expect("JSON")).expect("merged spec written");
-    let names: Vec<String> =
-        paths.iter().filter_map(|p| p.file_name()).map(|n| format!("openapi/{}", n.to_string_lossy())).collect();
-    println!("fragments: {}", names.join(", "));
+/// The effective spec of the three tags the contract runs cover (vendored files, overlays and
+/// normalization passes, as the code is generated from it), as one JSON file: Prism reads a
+/// single document.
+fn effective_spec() -> PathBuf {
+    let root = workspace_root();
+    let sources = generator::effective::Sources::read(&root.join("openapi/vendored"), &root.join("openapi/overlays"))
+        .expect("the vendored files and overlays load");
+    let tags = ["Image Actions", "Images", "Actions"].map(String::from);
+    let doc = generator::effective::effective(&sources, &tags).expect("the overlays apply");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contract-effective.json");
+    std::fs::write(&out, serde_json::to_vec_pretty(&doc).expect("JSON")).expect("write the effective spec");
     out
 }
 
