@@ -219,12 +219,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             }
         }
         println!("==> [{}/{}] {}: {} {}", i + 1, STEPS.len(), step.name, step.program, args.join(" "));
+        let started = std::time::Instant::now();
         let status = Command::new(step.program)
             .args(&args)
             .envs(step.env.iter().copied())
             .current_dir(root)
             .status()
             .map_err(|e| format!("{}: could not start {}: {e}", step.name, step.program))?;
+        // Each step's time, so that the gate's cost stays visible as the API grows.
+        println!("    ({} took {:.0} s)", step.name, started.elapsed().as_secs_f64());
         if !status.success() {
             return Err(format!("step `{}` failed ({status})", step.name));
         }
