@@ -16,6 +16,10 @@ struct Step {
     arg_from_env: Option<&'static str>,
 }
 
+/// The tags the gate builds each alone: the three with hand-written handles, and droplets for
+/// one of the rest.
+const TAGS_ALONE: &[&str] = &["images", "image-actions", "actions", "droplets"];
+
 const STEPS: &[Step] = &[
     Step {
         name: "generated code is current",
@@ -51,9 +55,10 @@ const STEPS: &[Step] = &[
         env: &[],
         arg_from_env: None,
     },
-    // One tag at a time, as a user who needs only it builds the SDK.
+    // One tag at a time, as a user who needs only it builds the SDK: once per tag of
+    // `TAGS_ALONE`, `{tag}` standing for it.
     Step {
-        name: "SDK features: images alone",
+        name: "SDK features: {tag} alone",
         program: "cargo",
         args: &[
             "clippy",
@@ -61,58 +66,7 @@ const STEPS: &[Step] = &[
             "digitalocean-sdk",
             "--no-default-features",
             "--features",
-            "tls-ring,images",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        env: &[],
-        arg_from_env: None,
-    },
-    Step {
-        name: "SDK features: image-actions alone",
-        program: "cargo",
-        args: &[
-            "clippy",
-            "-p",
-            "digitalocean-sdk",
-            "--no-default-features",
-            "--features",
-            "tls-ring,image-actions",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        env: &[],
-        arg_from_env: None,
-    },
-    Step {
-        name: "SDK features: actions alone",
-        program: "cargo",
-        args: &[
-            "clippy",
-            "-p",
-            "digitalocean-sdk",
-            "--no-default-features",
-            "--features",
-            "tls-ring,actions",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        env: &[],
-        arg_from_env: None,
-    },
-    Step {
-        name: "SDK features: droplets alone",
-        program: "cargo",
-        args: &[
-            "clippy",
-            "-p",
-            "digitalocean-sdk",
-            "--no-default-features",
-            "--features",
-            "tls-ring,droplets",
+            "tls-ring,{tag}",
             "--",
             "-D",
             "warnings",
@@ -203,35 +157,71 @@ const STEPS: &[Step] = &[
     },
 ];
 
+/// A step as it runs: a per-tag step (`{tag}` in its name) once for each of [`TAGS_ALONE`].
+struct Run {
+    name: String,
+    step: &'static Step,
+    args: Vec<String>,
+}
+
+fn runs() -> Vec<Run> {
+    let mut out = Vec::new();
+    for step in STEPS {
+        let tags: &[&str] = if step.name.contains("{tag}") { TAGS_ALONE } else { &[""] };
+        for tag in tags {
+            out.push(Run {
+                name: step.name.replace("{tag}", tag),
+                step,
+                args: step.args.iter().map(|a| a.replace("{tag}", tag)).collect(),
+            });
+        }
+    }
+    out
+}
+
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {
         return Err(format!("ci: unknown argument `{extra}`"));
     }
-    for (i, step) in STEPS.iter().enumerate() {
-        let mut args: Vec<String> = step.args.iter().map(|a| (*a).to_owned()).collect();
+    let runs = runs();
+    let total = runs.len();
+    for (i, Run { name, step, mut args }) in runs.into_iter().enumerate() {
         if let Some(var) = step.arg_from_env {
             match std::env::var(var) {
                 Ok(value) if !value.is_empty() => args.push(value),
                 _ => {
-                    println!("==> [{}/{}] {}: skipped: {var} unset", i + 1, STEPS.len(), step.name);
+                    println!("==> [{}/{total}] {name}: skipped: {var} unset", i + 1);
                     continue;
                 }
             }
         }
-        println!("==> [{}/{}] {}: {} {}", i + 1, STEPS.len(), step.name, step.program, args.join(" "));
+        println!("==> [{}/{total}] {name}: {} {}", i + 1, step.program, args.join(" "));
         let started = std::time::Instant::now();
         let status = Command::new(step.program)
             .args(&args)
             .envs(step.env.iter().copied())
             .current_dir(root)
             .status()
-            .map_err(|e| format!("{}: could not start {}: {e}", step.name, step.program))?;
+            .map_err(|e| format!("{name}: could not start {}: {e}", step.program))?;
         // Each step's time, so that the gate's cost stays visible as the API grows.
-        println!("    ({} took {:.0} s)", step.name, started.elapsed().as_secs_f64());
+        println!("    ({name} took {:.0} s)", started.elapsed().as_secs_f64());
         if !status.success() {
-            return Err(format!("step `{}` failed ({status})", step.name));
+            return Err(format!("step `{name}` failed ({status})"));
         }
     }
-    println!("==> all {} steps passed", STEPS.len());
+    println!("==> all {total} steps passed");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_per_tag_step_runs_once_for_each_tag_alone() {
+        let runs = super::runs();
+        let alone: Vec<&str> = runs.iter().map(|r| r.name.as_str()).filter(|n| n.ends_with(" alone")).collect();
+        assert!(alone.contains(&"SDK features: droplets alone"), "{alone:?}");
+        let droplets = runs.iter().find(|r| r.name == "SDK features: droplets alone").unwrap();
+        assert!(droplets.args.contains(&"tls-ring,droplets".to_owned()), "{:?}", droplets.args);
+        assert!(runs.iter().all(|r| !r.name.contains("{tag}") && r.args.iter().all(|a| !a.contains("{tag}"))));
+    }
 }
