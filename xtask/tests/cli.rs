@@ -30,16 +30,18 @@ fn committed_code_is_current() {
 
 #[test]
 fn a_changed_property_makes_check_fail_with_a_diff() {
-    let spec = std::fs::read_to_string(root().join("openapi/image-actions.yaml")).unwrap();
-    let changed = spec.replace("description: The kind of resource the action works on", "description: CHANGED kind");
-    assert_ne!(spec, changed, "the property to change is in the spec");
-    let file = scratch("changed.yaml");
-    std::fs::write(&file, changed).unwrap();
-    let out = xtask(&["generate", "--check", "--spec", file.to_str().unwrap()]);
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    get:\n      operationId: things_list\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  kind: {type: string, description: The kind of thing}\n";
+    let (file, out_file) = (scratch("spec.yaml"), scratch("spec.rs"));
+    std::fs::write(&file, spec).unwrap();
+    let (file_arg, out_arg) = (file.to_str().unwrap(), out_file.to_str().unwrap());
+    assert!(xtask(&["generate", "--spec", file_arg, "--out", out_arg]).status.success());
+    assert!(xtask(&["generate", "--check", "--spec", file_arg, "--out", out_arg]).status.success());
+    std::fs::write(&file, spec.replace("The kind of thing", "CHANGED kind")).unwrap();
+    let out = xtask(&["generate", "--check", "--spec", file_arg, "--out", out_arg]);
     assert!(!out.status.success());
     let stdout = text(&out.stdout);
     assert!(stdout.contains("+        ///CHANGED kind"), "{stdout}");
-    assert!(stdout.contains("--- sdk/src/generated.rs (committed)"), "{stdout}");
+    assert!(stdout.contains("spec.rs (committed)"), "{stdout}");
     assert!(text(&out.stderr).contains("is stale"));
 }
 
