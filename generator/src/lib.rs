@@ -128,6 +128,13 @@ pub fn generate_vendored_split(
     tags: &[String],
     settings: &Settings,
 ) -> Result<split::Split, Error> {
+    if settings.handles.is_some() && settings.operation_trait.is_none() {
+        return Err(Error::Settings {
+            setting: "handles",
+            value: "Some(..)".into(),
+            message: "the handles send each builder through the operation trait; set `operation_trait` too".into(),
+        });
+    }
     let mut doc = effective::effective(sources, tags)?;
     let normalized = normalize::normalize(&mut doc);
     let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;

@@ -171,7 +171,7 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
             println!("{} is up to date", dir.display());
             return Ok(());
         }
-        return Err(format!("stale: {}: run `cargo xtask generate` and commit the result", stale.join("; ")));
+        return Err(format!("{} is stale: run `cargo xtask generate` and commit the result", stale.join("; ")));
     }
     let mut lines = 0;
     for (tree, fresh) in &trees {
