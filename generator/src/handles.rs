@@ -34,6 +34,53 @@ use crate::validate::operations;
 
 /// The extension on an operation that names its handle method instead of the rule.
 pub const METHOD_EXTENSION: &str = "x-sdk-method";
+/// The extension on an operation that keeps its answer whole where the envelope rule would
+/// unwrap it (`x-sdk-envelope: false`).
+pub const ENVELOPE_EXTENSION: &str = "x-sdk-envelope";
+
+/// An envelope: a type of exactly one field, which is always there and holds one value of
+/// another type of the API (`DropletsGetResponse { droplet: Droplet }`).
+#[derive(Clone)]
+pub(crate) struct Envelope {
+    field: String,
+    /// The field's type, named from the crate's root.
+    ty: syn::Type,
+}
+
+/// The envelopes among the generated types, by type name. The rule: a struct with one named
+/// field, neither optional nor a list nor flattened, whose type is a type of the API. A field
+/// the API may leave out is `Option` and is not unwrapped: no answer is turned into an error.
+pub(crate) fn envelopes(
+    owned: &BTreeMap<String, Vec<syn::Item>>,
+    names: &std::collections::HashSet<String>,
+) -> HashMap<String, Envelope> {
+    let mut out = HashMap::new();
+    for (name, items) in owned {
+        for item in items {
+            let syn::Item::Struct(st) = item else { continue };
+            let syn::Fields::Named(fields) = &st.fields else { continue };
+            let [field] = fields.named.iter().collect::<Vec<_>>()[..] else { continue };
+            if field.attrs.iter().any(|a| a.to_token_stream().to_string().contains("flatten")) {
+                continue;
+            }
+            let syn::Type::Path(p) = &field.ty else { continue };
+            if p.qself.is_some() || p.path.leading_colon.is_some() || p.path.segments.len() != 1 {
+                continue;
+            }
+            let segment = &p.path.segments[0];
+            if !segment.arguments.is_none() || !names.contains(&segment.ident.to_string()) {
+                continue;
+            }
+            let ident = &segment.ident;
+            let Some(field_name) = &field.ident else { continue };
+            out.insert(
+                name.clone(),
+                Envelope { field: field_name.to_string(), ty: syn::parse_quote! { crate::types::#ident } },
+            );
+        }
+    }
+    out
+}
 
 /// What the generator needs to write handles.
 #[derive(Clone, Debug, Default)]
@@ -189,6 +236,8 @@ struct Op {
     tag_name: String,
     /// The handle method's name.
     name: String,
+    /// `x-sdk-envelope: false`: the answer is given whole.
+    keep_envelope: bool,
 }
 
 /// A tag's handle names: kebab (its feature and file), snake (the `Client` method), Pascal
@@ -255,7 +304,18 @@ fn spec_operations(doc: &Value) -> Result<Vec<Op>, Error> {
                 ),
             });
         }
+        let keep_envelope = match op.item.get(ENVELOPE_EXTENSION) {
+            None | Some(Value::Bool(true)) => false,
+            Some(Value::Bool(false)) => true,
+            Some(other) => {
+                return Err(Error::Handle {
+                    operation: id.into(),
+                    message: format!("`{ENVELOPE_EXTENSION}` must be `false` (or absent), not {other}"),
+                });
+            }
+        };
         out.push(Op {
+            keep_envelope,
             id: id.to_owned(),
             snake: id.to_snake_case(),
             method: op.method.to_uppercase(),
@@ -273,6 +333,7 @@ fn spec_operations(doc: &Value) -> Result<Vec<Op>, Error> {
 pub(crate) fn emit(
     doc: &Value,
     described: &BTreeMap<String, Described>,
+    envelopes: &HashMap<String, Envelope>,
     settings: &HandleSettings,
     header: &str,
 ) -> Result<BTreeMap<String, String>, Error> {
@@ -303,7 +364,7 @@ pub(crate) fn emit(
             }
         }
         let module_tags: BTreeSet<String> = ops.iter().flat_map(|o| o.tags.iter().cloned()).collect();
-        let text = tag_file(&tag_name, &ops, &module_tags, described)?;
+        let text = tag_file(&tag_name, &ops, &module_tags, described, envelopes)?;
         files.insert(
             format!("{tag}.rs"),
             format!("{}{text}", file_header(header, &format!("the handle of the `{tag_name}` operations"))),
@@ -331,6 +392,7 @@ fn tag_file(
     ops: &[Op],
     module_tags: &BTreeSet<String>,
     described: &BTreeMap<String, Described>,
+    envelopes: &HashMap<String, Envelope>,
 ) -> Result<String, Error> {
     let (_, snake, pascal) = handle_names(tag_name);
     let handle = format_ident!("{pascal}");
@@ -357,7 +419,8 @@ fn tag_file(
             let tags: BTreeSet<String> = op.tags.iter().cloned().collect();
             crate::split::cfg_attr(Some(&tags))
         });
-        let (m, r) = method(&pascal, op, d, cfg.as_ref());
+        let envelope = if op.keep_envelope { None } else { envelope_of(&d.value, envelopes) };
+        let (m, r) = method(&pascal, op, d, envelope, cfg.as_ref());
         methods.push(m);
         requests.extend(r);
     }
@@ -385,10 +448,26 @@ fn tag_file(
     Ok(prettyplease::unparse(&file))
 }
 
-fn method(handle: &str, op: &Op, d: &Described, cfg: Option<&syn::Attribute>) -> (TokenStream, Option<TokenStream>) {
+// The envelope the success type is, if it is one (`crate::types::X`).
+fn envelope_of<'e>(value: &syn::Type, envelopes: &'e HashMap<String, Envelope>) -> Option<&'e Envelope> {
+    let syn::Type::Path(p) = value else { return None };
+    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    match &segments[..] {
+        [krate, types, name] if krate == "crate" && types == "types" => envelopes.get(name),
+        _ => None,
+    }
+}
+
+fn method(
+    handle: &str,
+    op: &Op,
+    d: &Described,
+    envelope: Option<&Envelope>,
+    cfg: Option<&syn::Attribute>,
+) -> (TokenStream, Option<TokenStream>) {
     let name = format_ident!("{}", op.name);
     let generated = format_ident!("{}", op.snake);
-    let value = &d.value;
+    let value = envelope.map_or(&d.value, |e| &e.ty);
     let required: Vec<&Field> = d.fields.iter().filter(|f| f.required).collect();
     let optional: Vec<&Field> = d.fields.iter().filter(|f| !f.required).collect();
     let args = required.iter().map(|f| {
@@ -404,7 +483,14 @@ fn method(handle: &str, op: &Op, d: &Described, cfg: Option<&syn::Attribute>) ->
     let output = quote! { ::std::result::Result<crate::Response<#value>, crate::Error> };
     // The one call, but for bodies that are not JSON: nothing to decode, or an error body that
     // is not the API's.
-    let call = if d.failure_stream {
+    // An envelope is opened as the call ends: `call_map(.., |v| v.droplet)`.
+    let unwrap = envelope.map(|e| {
+        let field = format_ident!("{}", e.field);
+        quote! { , |envelope| envelope.#field }
+    });
+    let call = if unwrap.is_some() {
+        quote! { crate::call::call_map }
+    } else if d.failure_stream {
         quote! { crate::call::call_unread_failure }
     } else if is_stream(value) {
         quote! { crate::call::call_stream }
@@ -420,7 +506,14 @@ fn method(handle: &str, op: &Op, d: &Described, cfg: Option<&syn::Attribute>) ->
         doc.push(format!(" Takes what the request requires: {}.", names.join(", ")));
     }
     doc.push(String::new());
-    doc.push(format!(" Resolves to a [`Response`](crate::Response) of {}.", describe_value(value)));
+    match envelope {
+        Some(e) => doc.push(format!(
+            " Resolves to a [`Response`](crate::Response) of {}, taken out of the answer's `{}` field.",
+            describe_value(value),
+            e.field
+        )),
+        None => doc.push(format!(" Resolves to a [`Response`](crate::Response) of {}.", describe_value(value))),
+    }
     let pages = ["page", "per_page"].iter().all(|p| optional.iter().any(|f| f.name == *p));
     if pages {
         doc.push(String::new());
@@ -433,7 +526,7 @@ fn method(handle: &str, op: &Op, d: &Described, cfg: Option<&syn::Attribute>) ->
             #cfg
             #many
             pub fn #name(self, #(#args),*) -> impl ::std::future::Future<Output = #output> + Send + 'a {
-                #call(self.client, #builder)
+                #call(self.client, #builder #unwrap)
             }
         };
         return (m, None);
@@ -487,7 +580,7 @@ fn method(handle: &str, op: &Op, d: &Described, cfg: Option<&syn::Attribute>) ->
 
             /// Sends the request (what `.await` does).
             pub fn send(self) -> impl ::std::future::Future<Output = #output> + Send + 'a {
-                #call(self.client, self.inner)
+                #call(self.client, self.inner #unwrap)
             }
         }
 
@@ -543,10 +636,12 @@ mod tests {
     use super::*;
 
     fn handles(ops: Value, handwritten: &[&str]) -> Result<BTreeMap<String, String>, Error> {
+        let widget = json!({"type": "object", "properties": {"n": {"type": "integer"}}});
         let doc = json!({
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "1"},
             "paths": ops,
+            "components": {"schemas": {"widget": widget}},
         });
         let settings =
             crate::Settings { operation_trait: Some("crate::Operation".into()), ..crate::Settings::default() };
@@ -581,6 +676,32 @@ mod tests {
         assert!(w.contains("impl<'a> ::std::future::IntoFuture for WidgetsList<'a>"), "{w}");
         assert!(w.contains("Paged: each request gives one page"), "{w}");
         assert!(files["mod.rs"].contains("#[cfg(feature = \"widgets\")]\npub use widgets::*;"), "{}", files["mod.rs"]);
+    }
+
+    #[test]
+    fn an_envelope_of_one_required_resource_is_opened_unless_the_extension_says_not() {
+        let wrapped = |required: bool| {
+            let required: Vec<&str> = if required { vec!["widget"] } else { vec![] };
+            json!({"200": {"description": "", "content": {"application/json": {"schema": {
+                "type": "object", "required": required,
+                "properties": {"widget": {"$ref": "#/components/schemas/widget"}}}}}}})
+        };
+        let files = handles(
+            json!({
+                "/a": {"get": {"operationId": "widgets_get", "tags": ["Widgets"], "responses": wrapped(true)}},
+                "/b": {"get": {"operationId": "widgets_peek", "tags": ["Widgets"], "responses": wrapped(false)}},
+                "/c": {"put": {"operationId": "widgets_put", "tags": ["Widgets"], "responses": wrapped(true), "x-sdk-envelope": false}}
+            }),
+            &[],
+        )
+        .unwrap();
+        let w: String = files["widgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(w.contains("crate::Response<crate::types::Widget>"), "{w}");
+        assert!(w.contains("|envelope| envelope.widget"), "{w}");
+        // An optional field stays wrapped: its absence is not turned into an error.
+        assert!(w.contains("crate::Response<crate::types::WidgetsPeekResponse>"), "{w}");
+        assert!(w.contains("crate::Response<crate::types::WidgetsPutResponse>"), "{w}");
+        assert_eq!(w.matches("|envelope|").count(), 1, "{w}");
     }
 
     #[test]

@@ -200,6 +200,9 @@ pub fn split(
         }
     }
 
+    let envelopes =
+        if handles.is_some() { crate::handles::envelopes(&types.owned, &types.names) } else { HashMap::new() };
+
     // types.rs
     let mut out_types: Vec<syn::Item> = types_core;
     for (name, items) in types.owned {
@@ -319,7 +322,7 @@ pub fn split(
     let mod_file = syn::File { shebang: None, attrs: Vec::new(), items: mod_items };
     files.insert("mod.rs".into(), format!("{header}{}", prettyplease::unparse(&mod_file)));
     let handles = match handles {
-        Some(settings) => crate::handles::emit(doc, &described, settings, header)?,
+        Some(settings) => crate::handles::emit(doc, &described, &envelopes, settings, header)?,
         None => BTreeMap::new(),
     };
     Ok(Split { files, features, operations: op_tags.len(), handles })

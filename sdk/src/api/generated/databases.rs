@@ -17,28 +17,11 @@ impl crate::Client {
     }
 }
 impl<'a> Databases<'a> {
-    /// `POST /v2/databases/{database_cluster_uuid}/dbs` (operation `databases_add`).
-    ///
-    /// Takes what the request requires: `database_cluster_uuid`.
-    ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesAddResponse`](crate::types::DatabasesAddResponse).
-    ///
-    /// Gives a [`DatabasesAdd`] to set the optional `body` on; `.await` it to send the request.
-    pub fn add(self, database_cluster_uuid: ::uuid::Uuid) -> DatabasesAdd<'a> {
-        DatabasesAdd {
-            client: self.client,
-            inner: self
-                .client
-                .generated()
-                .databases_add()
-                .database_cluster_uuid(database_cluster_uuid),
-        }
-    }
     /// `POST /v2/databases/{database_cluster_uuid}/pools` (operation `databases_add_connectionPool`).
     ///
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesAddConnectionPoolResponse`](crate::types::DatabasesAddConnectionPoolResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`ConnectionPool`](crate::types::ConnectionPool), taken out of the answer's `pool` field.
     ///
     /// Gives a [`DatabasesAddConnectionPool`] to set the optional `body` on; `.await` it to send the request.
     pub fn add_connection_pool(
@@ -54,11 +37,28 @@ impl<'a> Databases<'a> {
                 .database_cluster_uuid(database_cluster_uuid),
         }
     }
+    /// `POST /v2/databases/{database_cluster_uuid}/dbs` (operation `databases_add`).
+    ///
+    /// Takes what the request requires: `database_cluster_uuid`.
+    ///
+    /// Resolves to a [`Response`](crate::Response) of [`Database`](crate::types::Database), taken out of the answer's `db` field.
+    ///
+    /// Gives a [`DatabasesAdd`] to set the optional `body` on; `.await` it to send the request.
+    pub fn add_database(self, database_cluster_uuid: ::uuid::Uuid) -> DatabasesAdd<'a> {
+        DatabasesAdd {
+            client: self.client,
+            inner: self
+                .client
+                .generated()
+                .databases_add()
+                .database_cluster_uuid(database_cluster_uuid),
+        }
+    }
     /// `POST /v2/databases/{database_cluster_uuid}/users` (operation `databases_add_user`).
     ///
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesAddUserResponse`](crate::types::DatabasesAddUserResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`DatabaseUser`](crate::types::DatabaseUser), taken out of the answer's `user` field.
     ///
     /// Gives a [`DatabasesAddUser`] to set the optional `body` on; `.await` it to send the request.
     pub fn add_user(self, database_cluster_uuid: ::uuid::Uuid) -> DatabasesAddUser<'a> {
@@ -73,7 +73,7 @@ impl<'a> Databases<'a> {
     }
     /// `POST /v2/databases` (operation `databases_create_cluster`).
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesCreateClusterResponse`](crate::types::DatabasesCreateClusterResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`DatabaseClusterRead`](crate::types::DatabaseClusterRead), taken out of the answer's `database` field.
     ///
     /// Gives a [`DatabasesCreateCluster`] to set the optional `body` on; `.await` it to send the request.
     pub fn create_cluster(self) -> DatabasesCreateCluster<'a> {
@@ -384,18 +384,18 @@ impl<'a> Databases<'a> {
     ///
     /// Takes what the request requires: `database_cluster_uuid`, `database_name`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetResponse`](crate::types::DatabasesGetResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`Database`](crate::types::Database), taken out of the answer's `db` field.
     pub fn get(
         self,
         database_cluster_uuid: ::uuid::Uuid,
         database_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesGetResponse>,
+            crate::Response<crate::types::Database>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(
+        crate::call::call_map(
             self.client,
             self
                 .client
@@ -403,6 +403,7 @@ impl<'a> Databases<'a> {
                 .databases_get()
                 .database_cluster_uuid(database_cluster_uuid)
                 .database_name(database_name),
+            |envelope| envelope.db,
         )
     }
     /// `GET /v2/databases/{database_cluster_uuid}/autoscale` (operation `databases_get_autoscale`).
@@ -432,46 +433,45 @@ impl<'a> Databases<'a> {
     ///
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetCaResponse`](crate::types::DatabasesGetCaResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`Ca`](crate::types::Ca), taken out of the answer's `ca` field.
     pub fn get_ca(
         self,
         database_cluster_uuid: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesGetCaResponse>,
-            crate::Error,
-        >,
+        Output = ::std::result::Result<crate::Response<crate::types::Ca>, crate::Error>,
     > + Send + 'a {
-        crate::call::call(
+        crate::call::call_map(
             self.client,
             self
                 .client
                 .generated()
                 .databases_get_ca()
                 .database_cluster_uuid(database_cluster_uuid),
+            |envelope| envelope.ca,
         )
     }
     /// `GET /v2/databases/{database_cluster_uuid}` (operation `databases_get_cluster`).
     ///
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetClusterResponse`](crate::types::DatabasesGetClusterResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`DatabaseClusterRead`](crate::types::DatabaseClusterRead), taken out of the answer's `database` field.
     pub fn get_cluster(
         self,
         database_cluster_uuid: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesGetClusterResponse>,
+            crate::Response<crate::types::DatabaseClusterRead>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(
+        crate::call::call_map(
             self.client,
             self
                 .client
                 .generated()
                 .databases_get_cluster()
                 .database_cluster_uuid(database_cluster_uuid),
+            |envelope| envelope.database,
         )
     }
     /// `GET /v2/databases/metrics/credentials` (operation `databases_get_cluster_metrics_credentials`).
@@ -494,41 +494,42 @@ impl<'a> Databases<'a> {
     ///
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetConfigResponse`](crate::types::DatabasesGetConfigResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetConfigResponseConfig`](crate::types::DatabasesGetConfigResponseConfig), taken out of the answer's `config` field.
     pub fn get_config(
         self,
         database_cluster_uuid: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesGetConfigResponse>,
+            crate::Response<crate::types::DatabasesGetConfigResponseConfig>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(
+        crate::call::call_map(
             self.client,
             self
                 .client
                 .generated()
                 .databases_get_config()
                 .database_cluster_uuid(database_cluster_uuid),
+            |envelope| envelope.config,
         )
     }
     /// `GET /v2/databases/{database_cluster_uuid}/pools/{pool_name}` (operation `databases_get_connectionPool`).
     ///
     /// Takes what the request requires: `database_cluster_uuid`, `pool_name`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetConnectionPoolResponse`](crate::types::DatabasesGetConnectionPoolResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`ConnectionPool`](crate::types::ConnectionPool), taken out of the answer's `pool` field.
     pub fn get_connection_pool(
         self,
         database_cluster_uuid: ::uuid::Uuid,
         pool_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesGetConnectionPoolResponse>,
+            crate::Response<crate::types::ConnectionPool>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(
+        crate::call::call_map(
             self.client,
             self
                 .client
@@ -536,29 +537,31 @@ impl<'a> Databases<'a> {
                 .databases_get_connection_pool()
                 .database_cluster_uuid(database_cluster_uuid)
                 .pool_name(pool_name),
+            |envelope| envelope.pool,
         )
     }
     /// `GET /v2/databases/{database_cluster_uuid}/do_settings` (operation `databases_get_do_settings`).
     ///
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetDoSettingsResponse`](crate::types::DatabasesGetDoSettingsResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`DoSettings`](crate::types::DoSettings), taken out of the answer's `do_settings` field.
     pub fn get_do_settings(
         self,
         database_cluster_uuid: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesGetDoSettingsResponse>,
+            crate::Response<crate::types::DoSettings>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(
+        crate::call::call_map(
             self.client,
             self
                 .client
                 .generated()
                 .databases_get_do_settings()
                 .database_cluster_uuid(database_cluster_uuid),
+            |envelope| envelope.do_settings,
         )
     }
     /// `GET /v2/databases/{database_cluster_uuid}/eviction_policy` (operation `databases_get_evictionPolicy`).
@@ -809,18 +812,18 @@ impl<'a> Databases<'a> {
     ///
     /// Takes what the request requires: `database_cluster_uuid`, `username`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetUserResponse`](crate::types::DatabasesGetUserResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`DatabaseUser`](crate::types::DatabaseUser), taken out of the answer's `user` field.
     pub fn get_user(
         self,
         database_cluster_uuid: ::uuid::Uuid,
         username: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesGetUserResponse>,
+            crate::Response<crate::types::DatabaseUser>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(
+        crate::call::call_map(
             self.client,
             self
                 .client
@@ -828,6 +831,7 @@ impl<'a> Databases<'a> {
                 .databases_get_user()
                 .database_cluster_uuid(database_cluster_uuid)
                 .username(username),
+            |envelope| envelope.user,
         )
     }
     /// `PUT /v2/databases/{database_cluster_uuid}/install_update` (operation `databases_install_update`).
@@ -1173,7 +1177,7 @@ impl<'a> Databases<'a> {
     ///
     /// Takes what the request requires: `database_cluster_uuid`, `username`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesResetAuthResponse`](crate::types::DatabasesResetAuthResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`DatabaseUser`](crate::types::DatabaseUser), taken out of the answer's `user` field.
     ///
     /// Gives a [`DatabasesResetAuth`] to set the optional `body` on; `.await` it to send the request.
     pub fn reset_auth(
@@ -1518,7 +1522,7 @@ impl<'a> Databases<'a> {
     ///
     /// Takes what the request requires: `database_cluster_uuid`, `username`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesUpdateUserResponse`](crate::types::DatabasesUpdateUserResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`DatabaseUser`](crate::types::DatabaseUser), taken out of the answer's `user` field.
     ///
     /// Gives a [`DatabasesUpdateUser`] to set the optional `body` on; `.await` it to send the request.
     pub fn update_user(
@@ -1535,50 +1539,6 @@ impl<'a> Databases<'a> {
                 .database_cluster_uuid(database_cluster_uuid)
                 .username(username),
         }
-    }
-}
-/// The request of [`Databases::add`] (`POST /v2/databases/{database_cluster_uuid}/dbs`): set its optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DatabasesAdd<'a> {
-    client: &'a crate::Client,
-    inner: crate::generated::builder::DatabasesAdd<'a>,
-}
-impl<'a> DatabasesAdd<'a> {
-    /// Sets the optional `body`.
-    pub fn body(mut self, value: crate::types::Database) -> Self {
-        self.inner = self.inner.body(value);
-        self
-    }
-    /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesAddResponse>,
-            crate::Error,
-        >,
-    > + Send + 'a {
-        crate::call::call(self.client, self.inner)
-    }
-}
-impl<'a> ::std::future::IntoFuture for DatabasesAdd<'a> {
-    type Output = ::std::result::Result<
-        crate::Response<crate::types::DatabasesAddResponse>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        Box<
-            dyn ::std::future::Future<
-                Output = ::std::result::Result<
-                    crate::Response<crate::types::DatabasesAddResponse>,
-                    crate::Error,
-                >,
-            > + Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }
 /// The request of [`Databases::add_connection_pool`] (`POST /v2/databases/{database_cluster_uuid}/pools`): set its optional parameters, then `.await` it or call [`send`](Self::send).
@@ -1599,23 +1559,67 @@ impl<'a> DatabasesAddConnectionPool<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesAddConnectionPoolResponse>,
+            crate::Response<crate::types::ConnectionPool>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(self.client, self.inner)
+        crate::call::call_map(self.client, self.inner, |envelope| envelope.pool)
     }
 }
 impl<'a> ::std::future::IntoFuture for DatabasesAddConnectionPool<'a> {
     type Output = ::std::result::Result<
-        crate::Response<crate::types::DatabasesAddConnectionPoolResponse>,
+        crate::Response<crate::types::ConnectionPool>,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
         Box<
             dyn ::std::future::Future<
                 Output = ::std::result::Result<
-                    crate::Response<crate::types::DatabasesAddConnectionPoolResponse>,
+                    crate::Response<crate::types::ConnectionPool>,
+                    crate::Error,
+                >,
+            > + Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The request of [`Databases::add_database`] (`POST /v2/databases/{database_cluster_uuid}/dbs`): set its optional parameters, then `.await` it or call [`send`](Self::send).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DatabasesAdd<'a> {
+    client: &'a crate::Client,
+    inner: crate::generated::builder::DatabasesAdd<'a>,
+}
+impl<'a> DatabasesAdd<'a> {
+    /// Sets the optional `body`.
+    pub fn body(mut self, value: crate::types::Database) -> Self {
+        self.inner = self.inner.body(value);
+        self
+    }
+    /// Sends the request (what `.await` does).
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::Database>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        crate::call::call_map(self.client, self.inner, |envelope| envelope.db)
+    }
+}
+impl<'a> ::std::future::IntoFuture for DatabasesAdd<'a> {
+    type Output = ::std::result::Result<
+        crate::Response<crate::types::Database>,
+        crate::Error,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<
+                    crate::Response<crate::types::Database>,
                     crate::Error,
                 >,
             > + Send + 'a,
@@ -1643,23 +1647,23 @@ impl<'a> DatabasesAddUser<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesAddUserResponse>,
+            crate::Response<crate::types::DatabaseUser>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(self.client, self.inner)
+        crate::call::call_map(self.client, self.inner, |envelope| envelope.user)
     }
 }
 impl<'a> ::std::future::IntoFuture for DatabasesAddUser<'a> {
     type Output = ::std::result::Result<
-        crate::Response<crate::types::DatabasesAddUserResponse>,
+        crate::Response<crate::types::DatabaseUser>,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
         Box<
             dyn ::std::future::Future<
                 Output = ::std::result::Result<
-                    crate::Response<crate::types::DatabasesAddUserResponse>,
+                    crate::Response<crate::types::DatabaseUser>,
                     crate::Error,
                 >,
             > + Send + 'a,
@@ -1687,23 +1691,23 @@ impl<'a> DatabasesCreateCluster<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesCreateClusterResponse>,
+            crate::Response<crate::types::DatabaseClusterRead>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(self.client, self.inner)
+        crate::call::call_map(self.client, self.inner, |envelope| envelope.database)
     }
 }
 impl<'a> ::std::future::IntoFuture for DatabasesCreateCluster<'a> {
     type Output = ::std::result::Result<
-        crate::Response<crate::types::DatabasesCreateClusterResponse>,
+        crate::Response<crate::types::DatabaseClusterRead>,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
         Box<
             dyn ::std::future::Future<
                 Output = ::std::result::Result<
-                    crate::Response<crate::types::DatabasesCreateClusterResponse>,
+                    crate::Response<crate::types::DatabaseClusterRead>,
                     crate::Error,
                 >,
             > + Send + 'a,
@@ -1986,23 +1990,23 @@ impl<'a> DatabasesResetAuth<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesResetAuthResponse>,
+            crate::Response<crate::types::DatabaseUser>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(self.client, self.inner)
+        crate::call::call_map(self.client, self.inner, |envelope| envelope.user)
     }
 }
 impl<'a> ::std::future::IntoFuture for DatabasesResetAuth<'a> {
     type Output = ::std::result::Result<
-        crate::Response<crate::types::DatabasesResetAuthResponse>,
+        crate::Response<crate::types::DatabaseUser>,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
         Box<
             dyn ::std::future::Future<
                 Output = ::std::result::Result<
-                    crate::Response<crate::types::DatabasesResetAuthResponse>,
+                    crate::Response<crate::types::DatabaseUser>,
                     crate::Error,
                 >,
             > + Send + 'a,
@@ -2609,23 +2613,23 @@ impl<'a> DatabasesUpdateUser<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesUpdateUserResponse>,
+            crate::Response<crate::types::DatabaseUser>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(self.client, self.inner)
+        crate::call::call_map(self.client, self.inner, |envelope| envelope.user)
     }
 }
 impl<'a> ::std::future::IntoFuture for DatabasesUpdateUser<'a> {
     type Output = ::std::result::Result<
-        crate::Response<crate::types::DatabasesUpdateUserResponse>,
+        crate::Response<crate::types::DatabaseUser>,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
         Box<
             dyn ::std::future::Future<
                 Output = ::std::result::Result<
-                    crate::Response<crate::types::DatabasesUpdateUserResponse>,
+                    crate::Response<crate::types::DatabaseUser>,
                     crate::Error,
                 >,
             > + Send + 'a,

@@ -21,18 +21,18 @@ impl<'a> DropletActions<'a> {
     ///
     /// Takes what the request requires: `droplet_id`, `action_id`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`ActionResponse`](crate::types::ActionResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`Action`](crate::types::Action), taken out of the answer's `action` field.
     pub fn get(
         self,
         droplet_id: ::std::num::NonZeroU64,
         action_id: ::std::num::NonZeroU64,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::ActionResponse>,
+            crate::Response<crate::types::Action>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(
+        crate::call::call_map(
             self.client,
             self
                 .client
@@ -40,6 +40,7 @@ impl<'a> DropletActions<'a> {
                 .droplet_actions_get()
                 .droplet_id(droplet_id)
                 .action_id(action_id),
+            |envelope| envelope.action,
         )
     }
     /// `GET /v2/droplets/{droplet_id}/actions` (operation `dropletActions_list`).

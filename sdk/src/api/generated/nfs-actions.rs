@@ -21,20 +21,21 @@ impl<'a> NfsActions<'a> {
     ///
     /// Takes what the request requires: `nfs_id`, `body`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`NfsActionsResponse`](crate::types::NfsActionsResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`NfsAction`](crate::types::NfsAction), taken out of the answer's `action` field.
     pub fn create_action(
         self,
         nfs_id: ::std::string::String,
         body: crate::types::NfsCreateActionBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::NfsActionsResponse>,
+            crate::Response<crate::types::NfsAction>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(
+        crate::call::call_map(
             self.client,
             self.client.generated().nfs_create_action().nfs_id(nfs_id).body(body),
+            |envelope| envelope.action,
         )
     }
 }

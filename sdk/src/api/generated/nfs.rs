@@ -117,23 +117,24 @@ impl<'a> Nfs<'a> {
     ///
     /// Takes what the request requires: `access_point_id`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`AccessPointGetResponse`](crate::types::AccessPointGetResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`AccessPointResponse`](crate::types::AccessPointResponse), taken out of the answer's `access_point` field.
     pub fn get_access_point(
         self,
         access_point_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::AccessPointGetResponse>,
+            crate::Response<crate::types::AccessPointResponse>,
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(
+        crate::call::call_map(
             self.client,
             self
                 .client
                 .generated()
                 .nfs_get_access_point()
                 .access_point_id(access_point_id),
+            |envelope| envelope.access_point,
         )
     }
     /// `GET /v2/nfs/snapshots/{nfs_snapshot_id}` (operation `nfs_get_snapshot`).
