@@ -58,6 +58,14 @@ pub enum Error {
         /// What it looked for.
         looked_for: String,
     },
+    /// A resource handle cannot be written for an operation (a method name that clashes or is
+    /// not a Rust identifier, a builder of an unexpected shape).
+    Handle {
+        /// The operationId.
+        operation: String,
+        /// What is wrong, and what to do about it.
+        message: String,
+    },
     /// The generated tokens are not valid Rust (a generator bug, reported rather than hidden).
     Emit {
         /// syn's message.
@@ -95,6 +103,7 @@ impl fmt::Display for Error {
                 "output pass `{pass}` found nothing to change: it looked for {looked_for}; \
                  progenitor's output has changed shape (is progenitor still =0.15.1?)"
             ),
+            Error::Handle { operation, message } => write!(f, "operation `{operation}`: {message}"),
             Error::Emit { message } => write!(f, "generated code does not parse as Rust: {message}"),
         }
     }

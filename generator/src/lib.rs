@@ -8,6 +8,7 @@
 pub mod effective;
 pub mod emit;
 pub mod error;
+pub mod handles;
 pub mod load;
 pub mod normalize;
 pub mod output;
@@ -57,6 +58,9 @@ pub struct Settings {
     /// every timestamp field of the response types then decodes with instead of chrono's own
     /// `Deserialize`. It must accept and refuse what chrono does. `None`: chrono's.
     pub timestamp_deserializer: Option<String>,
+    /// Resource handles (`client.droplets().list()`) for every tag but the hand-written ones,
+    /// written beside the split output. `None`: none. Only the split (vendored) output has them.
+    pub handles: Option<handles::HandleSettings>,
     /// The command named in the `@generated` header.
     pub command: String,
 }
@@ -73,6 +77,7 @@ impl Default for Settings {
             operation_trait: None,
             typed_ids: Vec::new(),
             timestamp_deserializer: None,
+            handles: None,
             command: "cargo xtask generate".into(),
         }
     }
@@ -123,12 +128,19 @@ pub fn generate_vendored_split(
     tags: &[String],
     settings: &Settings,
 ) -> Result<split::Split, Error> {
+    if settings.handles.is_some() && settings.operation_trait.is_none() {
+        return Err(Error::Settings {
+            setting: "handles",
+            value: "Some(..)".into(),
+            message: "the handles send each builder through the operation trait; set `operation_trait` too".into(),
+        });
+    }
     let mut doc = effective::effective(sources, tags)?;
     let normalized = normalize::normalize(&mut doc);
     let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
     let file = emit::emit_file(&doc, &normalized.open_enums, &typed, settings)?;
     let inputs: Vec<(&Path, &[u8])> = sources.inputs().collect();
-    split::split(file, &doc, &header_for(&inputs, &summary(sources, tags), settings))
+    split::split(file, &doc, &header_for(&inputs, &summary(sources, tags), settings), settings.handles.as_ref())
 }
 
 /// The effective document as YAML: vendored files, overlays and normalization passes, as the

@@ -31,6 +31,57 @@ where
     call_map(client, operation, |value| value)
 }
 
+/// [`call`] for an operation whose success body is not JSON but a stream of bytes (a CSV
+/// invoice, a kubeconfig): nothing to decode, so no decoding error to locate in it.
+pub(crate) async fn call_stream<O>(client: &Client, operation: O) -> Result<Response<O::Value>, Error>
+where
+    O: Operation,
+    O::Value: Send,
+    O::Failure: DeserializeOwned + serde::Serialize + Send,
+{
+    let Sent { result, attempts } = send(client.runtime(), operation).await;
+    match result {
+        Ok(rv) => Ok(success(rv, attempts)),
+        // A stream is never decoded: a decoding error can only be the error body's.
+        Err(e) => Err(failure::<serde::de::IgnoredAny, O::Failure>(e, client.token())),
+    }
+}
+
+/// [`call`] for an operation whose error body is a stream of bytes (an upload to a presigned
+/// URL, where the storage service answers in its own format): the error is the status, rate
+/// limit and request id, with no id or message, since the body is not the API's.
+pub(crate) async fn call_unread_failure<O>(client: &Client, operation: O) -> Result<Response<O::Value>, Error>
+where
+    O: Operation<Failure = progenitor_client::ByteStream>,
+    O::Value: Send,
+{
+    let Sent { result, attempts } = send(client.runtime(), operation).await;
+    let token = Some(client.token());
+    let e = match result {
+        Ok(rv) => return Ok(success(rv, attempts)),
+        Err(GenError::ErrorResponse(rv)) => {
+            let headers = rv.headers();
+            return Err(Error::Api(Box::new(ApiError {
+                status: rv.status(),
+                rate_limit: RateLimit::from_headers(headers),
+                retry_after: retry_after(headers),
+                request_id: redacted_request_id(headers, token),
+                id: String::new(),
+                message: String::new(),
+            })));
+        }
+        // The other outcomes carry no body: the same error as any call's.
+        Err(GenError::InvalidRequest(m)) => GenError::InvalidRequest(m),
+        Err(GenError::CommunicationError(e)) => GenError::CommunicationError(e),
+        Err(GenError::InvalidUpgrade(e)) => GenError::InvalidUpgrade(e),
+        Err(GenError::ResponseBodyError(e)) => GenError::ResponseBodyError(e),
+        Err(GenError::InvalidResponsePayload(b, e)) => GenError::InvalidResponsePayload(b, e),
+        Err(GenError::UnexpectedResponse(r)) => GenError::UnexpectedResponse(r),
+        Err(GenError::Custom(m)) => GenError::Custom(m),
+    };
+    Err(failure::<serde::de::IgnoredAny, serde_json::Value>(e, client.token()))
+}
+
 /// [`call`], then `f` on the value: `call_map(client, op, |r| r.action)` unwraps the API's
 /// envelope.
 pub(crate) async fn call_map<O, U>(

@@ -7,6 +7,12 @@ use std::path::{Path, PathBuf};
 pub const OUTPUT: &str = "sdk/src/generated.rs";
 /// Where the generated code goes.
 pub const OUTPUT_DIR: &str = "sdk/src/generated";
+/// Where the generated resource handles go (the whole API only).
+pub const HANDLES_DIR: &str = "sdk/src/api/generated";
+/// The tags whose handles are written by hand (`sdk/src/api/`): they add meaning over one
+/// generated method each (waits, `get_by_slug`, typed transfers), and an operation must have
+/// one public way to be called.
+pub const HANDWRITTEN_TAGS: [&str; 3] = ["actions", "image-actions", "images"];
 /// The manifest whose `[features]` table carries the tag features, between the markers.
 pub const SDK_MANIFEST: &str = "sdk/Cargo.toml";
 const FEATURES_BEGIN: &str =
@@ -43,6 +49,9 @@ pub fn settings() -> generator::Settings {
         // chrono's general RFC 3339 parser took about 1,300 instructions a timestamp;
         // `sdk/src/runtime/timestamp.rs` reads the API's `...Z` form directly and hands chrono the rest.
         timestamp_deserializer: Some("crate::runtime::timestamp".into()),
+        handles: Some(generator::handles::HandleSettings {
+            handwritten_tags: HANDWRITTEN_TAGS.iter().map(|t| (*t).to_owned()).collect(),
+        }),
         ..generator::Settings::default()
     }
 }
@@ -130,9 +139,11 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
     let sources = generator::effective::Sources::read(Path::new(VENDORED_DIR), Path::new(OVERLAYS_DIR))
         .map_err(|e| e.to_string())?;
     let split = generator::generate_vendored_split(&sources, tags, &settings()).map_err(|e| e.to_string())?;
-    let current = generator::vendor::read_tree(dir).map_err(|e| e.to_string())?;
-    let current: std::collections::BTreeMap<String, String> =
-        current.into_iter().filter(|(n, _)| n.ends_with(".rs")).collect();
+    // The handles go with the whole API only: a part of it has no place in the crate.
+    let mut trees = vec![(dir.to_path_buf(), split.files.clone())];
+    if whole {
+        trees.push((PathBuf::from(HANDLES_DIR), split.handles.clone()));
+    }
     let manifest = Path::new(SDK_MANIFEST);
     let features = if whole {
         let text = std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
@@ -141,35 +152,39 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
         None
     };
     if check {
-        let report = generator::vendor::check_tree(dir, &current, &split.files, "generated now");
-        for d in &report.diffs {
-            print!("{d}");
+        let mut stale = Vec::new();
+        for (tree, fresh) in &trees {
+            let current = rust_files(tree)?;
+            let report = generator::vendor::check_tree(tree, &current, fresh, "generated now");
+            for d in &report.diffs {
+                print!("{d}");
+            }
+            if !report.passes() {
+                stale.push(format!("{} (missing {:?}, extra {:?})", tree.display(), report.missing, report.extra));
+            }
         }
-        let stale_features = features.as_ref().is_some_and(|(now, want)| now != want);
-        if stale_features {
+        if features.as_ref().is_some_and(|(now, want)| now != want) {
             println!("{}: the tag features differ from the API's tags", manifest.display());
+            stale.push(format!("the tag features in {}", manifest.display()));
         }
-        if report.passes() && !stale_features {
+        if stale.is_empty() {
             println!("{} is up to date", dir.display());
             return Ok(());
         }
-        return Err(format!(
-            "{} is stale (missing {:?}, extra {:?}{}): run `cargo xtask generate` and commit the result",
-            dir.display(),
-            report.missing,
-            report.extra,
-            if stale_features { ", tag features in sdk/Cargo.toml" } else { "" }
-        ));
-    }
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for name in current.keys().filter(|n| !split.files.contains_key(*n)) {
-        std::fs::remove_file(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
+        return Err(format!("{} is stale: run `cargo xtask generate` and commit the result", stale.join("; ")));
     }
     let mut lines = 0;
-    for (name, text) in &split.files {
-        lines += text.lines().count();
-        if current.get(name) != Some(text) {
-            std::fs::write(dir.join(name), text).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
+    for (tree, fresh) in &trees {
+        let current = rust_files(tree)?;
+        std::fs::create_dir_all(tree).map_err(|e| format!("{}: {e}", tree.display()))?;
+        for name in current.keys().filter(|n| !fresh.contains_key(*n)) {
+            std::fs::remove_file(tree.join(name)).map_err(|e| format!("{}: {e}", tree.join(name).display()))?;
+        }
+        for (name, text) in fresh {
+            lines += text.lines().count();
+            if current.get(name) != Some(text) {
+                std::fs::write(tree.join(name), text).map_err(|e| format!("{}: {e}", tree.join(name).display()))?;
+            }
         }
     }
     if let Some((now, want)) = features
@@ -180,8 +195,8 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
     }
     println!(
         "wrote {}: {} files, {lines} lines, {} operations in {} tag features",
-        dir.display(),
-        split.files.len(),
+        trees.iter().map(|(t, _)| t.display().to_string()).collect::<Vec<_>>().join(" and "),
+        trees.iter().map(|(_, f)| f.len()).sum::<usize>(),
         split.operations,
         split.features.len()
     );
@@ -189,6 +204,12 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
         println!("[features] a crate of these tags needs:\n{}", split.features_toml());
     }
     Ok(())
+}
+
+// The `.rs` files of a generated folder, by name.
+fn rust_files(dir: &Path) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let current = generator::vendor::read_tree(dir).map_err(|e| e.to_string())?;
+    Ok(current.into_iter().filter(|(n, _)| n.ends_with(".rs")).collect())
 }
 
 /// `manifest` with the lines between the tag-feature markers replaced by `features`.

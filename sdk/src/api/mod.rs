@@ -8,6 +8,10 @@
 
 #[cfg(feature = "images")]
 pub(crate) mod account_transfers;
+/// The handles of every other tag, written by `cargo xtask generate` (never by hand).
+// prettyplease formats it, deterministically; rustfmt must not touch it, or `--check` fails.
+#[rustfmt::skip]
+pub mod generated;
 #[cfg(any(feature = "actions", feature = "image-actions"))]
 pub(crate) mod actions;
 #[cfg(feature = "image-actions")]

@@ -1,0 +1,759 @@
+//! Resource handles: `client.droplets().get(id)` for every operation of every tag, written from
+//! the spec's structure and the builders progenitor wrote.
+//!
+//! One handle per tag (the operation's first tag), a `Copy` struct borrowing the SDK's client,
+//! with one method per operation. The rules, each applied the same way to every operation:
+//!
+//! - the handle: the tag's name in kebab case (as its feature), a leading number spelled out
+//!   (`1-Click Applications` → `one-click-applications`), then snake case for the `Client`
+//!   method (`client.one_click_applications()`) and Pascal case for the struct;
+//! - the method: the operationId without its resource prefix (everything up to the first `_`),
+//!   in snake case (`droplets_list` → `list`, `databases_list_clusters` → `list_clusters`);
+//!   `x-sdk-method` on the operation (an overlay) names it instead. Two operations of one
+//!   handle with one name are an error naming both;
+//! - the arguments: the parameters progenitor's builder requires (path parameters, required
+//!   headers, a body without a default), in the builder's order, typed as its setters take them;
+//! - the result: with no optional parameter, the call's future; otherwise a request struct
+//!   wrapping the builder, a setter per optional parameter, sent by `.await` (`IntoFuture`) or
+//!   `send()`. Either resolves to `Result<crate::Response<T>, crate::Error>` through
+//!   `crate::call`, so every operation has the one retry loop and the one error.
+//!
+//! Reading the builders (rather than the spec's parameters) gives exactly the names and types
+//! progenitor chose, including its renames (`type` → `type_`) and conversions.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use serde_json::Value;
+use syn::visit_mut::VisitMut;
+
+use crate::error::Error;
+use crate::validate::operations;
+
+/// The extension on an operation that names its handle method instead of the rule.
+pub const METHOD_EXTENSION: &str = "x-sdk-method";
+/// The extension on an operation that keeps its answer whole where the envelope rule would
+/// unwrap it (`x-sdk-envelope: false`).
+pub const ENVELOPE_EXTENSION: &str = "x-sdk-envelope";
+
+/// An envelope: a type of exactly one field, which is always there and holds one value of
+/// another type of the API (`DropletsGetResponse { droplet: Droplet }`).
+#[derive(Clone)]
+pub(crate) struct Envelope {
+    field: String,
+    /// The field's type, named from the crate's root.
+    ty: syn::Type,
+}
+
+/// The envelopes among the generated types, by type name. The rule: a struct with one named
+/// field, neither optional nor a list nor flattened, whose type is a type of the API. A field
+/// the API may leave out is `Option` and is not unwrapped: no answer is turned into an error.
+pub(crate) fn envelopes(
+    owned: &BTreeMap<String, Vec<syn::Item>>,
+    names: &std::collections::HashSet<String>,
+) -> HashMap<String, Envelope> {
+    let mut out = HashMap::new();
+    for (name, items) in owned {
+        for item in items {
+            let syn::Item::Struct(st) = item else { continue };
+            let syn::Fields::Named(fields) = &st.fields else { continue };
+            let [field] = fields.named.iter().collect::<Vec<_>>()[..] else { continue };
+            if field.attrs.iter().any(|a| a.to_token_stream().to_string().contains("flatten")) {
+                continue;
+            }
+            let syn::Type::Path(p) = &field.ty else { continue };
+            if p.qself.is_some() || p.path.leading_colon.is_some() || p.path.segments.len() != 1 {
+                continue;
+            }
+            let segment = &p.path.segments[0];
+            if !segment.arguments.is_none() || !names.contains(&segment.ident.to_string()) {
+                continue;
+            }
+            let ident = &segment.ident;
+            let Some(field_name) = &field.ident else { continue };
+            out.insert(
+                name.clone(),
+                Envelope { field: field_name.to_string(), ty: syn::parse_quote! { crate::types::#ident } },
+            );
+        }
+    }
+    out
+}
+
+/// What the generator needs to write handles.
+#[derive(Clone, Debug, Default)]
+pub struct HandleSettings {
+    /// Tags (kebab case, as their features) whose handles are written by hand: no handle is
+    /// generated for them, so that an operation has one public way to be called.
+    pub handwritten_tags: Vec<String>,
+}
+
+/// One operation as the handles see it: from the spec and from the builder progenitor wrote.
+#[derive(Clone)]
+pub(crate) struct Described {
+    /// The builder's struct name (`DropletsList`).
+    builder: String,
+    /// Its parameters (the struct's fields but `client`), in order.
+    fields: Vec<Field>,
+    /// The success body type, as the `Operation` impl names it.
+    value: syn::Type,
+    /// Whether the error body is a stream of bytes (not the API's JSON error).
+    failure_stream: bool,
+}
+
+#[derive(Clone)]
+struct Field {
+    name: String,
+    required: bool,
+    /// The type the setter converts to (`V: TryInto<T>`).
+    ty: syn::Type,
+}
+
+/// Reads an operation's builder: its struct, its `new` (which fields start unset, that is
+/// required) and its setters, and the success type from its `Operation` impl.
+pub(crate) fn describe(
+    operation: &str,
+    builder_items: &[syn::Item],
+    trait_impls: &[syn::Item],
+) -> Result<Described, Error> {
+    let bad = |what: &str| Error::Handle {
+        operation: operation.to_owned(),
+        message: format!("progenitor's builder has no {what}; has progenitor's output changed shape?"),
+    };
+    let structure = builder_items
+        .iter()
+        .find_map(|i| if let syn::Item::Struct(s) = i { Some(s) } else { None })
+        .ok_or_else(|| bad("struct"))?;
+    let builder = structure.ident.to_string();
+    let mut required = HashMap::new();
+    let mut setters = HashMap::new();
+    for item in builder_items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        for it in &imp.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            if f.sig.ident == "new" {
+                new_fields(&f.block, &mut required);
+            } else if let Some(ty) = setter_type(f) {
+                setters.insert(f.sig.ident.to_string(), ty);
+            }
+        }
+    }
+    let mut fields = Vec::new();
+    for field in &structure.fields {
+        let Some(ident) = &field.ident else { continue };
+        let name = ident.to_string();
+        if name == "client" {
+            continue;
+        }
+        let ty = setters.get(&name).cloned().ok_or_else(|| bad(&format!("setter for `{name}`")))?;
+        let required = *required.get(&name).ok_or_else(|| bad(&format!("initial value for `{name}` in `new`")))?;
+        fields.push(Field { name, required, ty: public(ty) });
+    }
+    let associated = |name: &str| {
+        trait_impls
+            .iter()
+            .filter_map(|i| if let syn::Item::Impl(imp) = i { Some(imp) } else { None })
+            .flat_map(|imp| imp.items.iter())
+            .find_map(|it| match it {
+                syn::ImplItem::Type(t) if t.ident == name => Some(t.ty.clone()),
+                _ => None,
+            })
+            .ok_or_else(|| bad(&format!("`Operation` impl with a `{name}` type")))
+    };
+    let value = public(associated("Value")?);
+    let failure_stream = is_stream(&associated("Failure")?);
+    Ok(Described { builder, fields, value, failure_stream })
+}
+
+// `Self { field: Err(..), .. }` in `new`: a field that starts as an error must be set.
+fn new_fields(block: &syn::Block, out: &mut HashMap<String, bool>) {
+    let Some(syn::Stmt::Expr(syn::Expr::Struct(s), _)) = block.stmts.last() else { return };
+    for f in &s.fields {
+        let syn::Member::Named(name) = &f.member else { continue };
+        let unset =
+            matches!(&f.expr, syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Err")));
+        out.insert(name.to_string(), unset);
+    }
+}
+
+// `T` in `fn name<V>(mut self, value: V) -> Self where V: TryInto<T>`.
+fn setter_type(f: &syn::ImplItemFn) -> Option<syn::Type> {
+    let where_clause = f.sig.generics.where_clause.as_ref()?;
+    where_clause.predicates.iter().find_map(|p| {
+        let syn::WherePredicate::Type(t) = p else { return None };
+        t.bounds.iter().find_map(|b| {
+            let syn::TypeParamBound::Trait(tb) = b else { return None };
+            let last = tb.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+            args.args.iter().find_map(|a| if let syn::GenericArgument::Type(ty) = a { Some(ty.clone()) } else { None })
+        })
+    })
+}
+
+/// A type as the generated module names it, named from the crate's root instead: `types::X`
+/// is `crate::types::X` (the public re-export), `ByteStream` is progenitor's.
+fn public(mut ty: syn::Type) -> syn::Type {
+    struct Rooted;
+    impl VisitMut for Rooted {
+        fn visit_type_path_mut(&mut self, tp: &mut syn::TypePath) {
+            syn::visit_mut::visit_type_path_mut(self, tp);
+            if tp.qself.is_some() || tp.path.leading_colon.is_some() {
+                return;
+            }
+            let first = tp.path.segments.first().map(|s| s.ident.to_string());
+            match first.as_deref() {
+                Some("types") => *tp = syn::parse_quote! { crate::#tp },
+                Some("ByteStream") if tp.path.segments.len() == 1 => {
+                    *tp = syn::parse_quote! { progenitor_client::ByteStream }
+                }
+                _ => {}
+            }
+        }
+    }
+    Rooted.visit_type_mut(&mut ty);
+    ty
+}
+
+/// One operation of the spec, as a handle method.
+struct Op {
+    /// The operationId as written.
+    id: String,
+    /// progenitor's method on the generated client (the operationId in snake case).
+    snake: String,
+    method: String,
+    path: String,
+    /// Its tags as features; the first owns the handle.
+    tags: Vec<String>,
+    /// The first tag as written.
+    tag_name: String,
+    /// The handle method's name.
+    name: String,
+    /// `x-sdk-envelope: false`: the answer is given whole.
+    keep_envelope: bool,
+}
+
+/// A tag's handle names: kebab (its feature and file), snake (the `Client` method), Pascal
+/// (the struct).
+pub fn handle_names(tag: &str) -> (String, String, String) {
+    let kebab = crate::vendor::kebab(tag);
+    let words: Vec<String> =
+        kebab.split('-').enumerate().map(|(i, w)| if i == 0 { spelled(w) } else { w.to_owned() }).collect();
+    let snake = words.join("_");
+    (kebab, snake.clone(), snake.to_upper_camel_case())
+}
+
+// A leading number cannot start a Rust name: spelled out, as one reads it.
+fn spelled(word: &str) -> String {
+    const DIGITS: [&str; 10] = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+    match word.parse::<usize>() {
+        Ok(n) if n < 10 => DIGITS[n].to_owned(),
+        _ => word.to_owned(),
+    }
+}
+
+/// The handle method's name for an operationId: `x-sdk-method`, else the id without its
+/// resource prefix, in snake case.
+pub fn method_name(operation_id: &str, extension: Option<&str>) -> String {
+    if let Some(name) = extension {
+        return name.to_owned();
+    }
+    let rest = operation_id.split_once('_').map_or(operation_id, |(_, rest)| rest);
+    rest.to_snake_case()
+}
+
+fn spec_operations(doc: &Value) -> Result<Vec<Op>, Error> {
+    let mut out = Vec::new();
+    for op in operations(doc) {
+        let Some(id) = op.item.get("operationId").and_then(Value::as_str) else { continue };
+        let tag_names: Vec<&str> = op
+            .item
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|t| t.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let Some(first) = tag_names.first() else {
+            return Err(Error::Handle {
+                operation: id.into(),
+                message: "has no tag, so no handle to belong to".into(),
+            });
+        };
+        let extension = match op.item.get(METHOD_EXTENSION) {
+            None => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(other) => {
+                return Err(Error::Handle {
+                    operation: id.into(),
+                    message: format!("`{METHOD_EXTENSION}` must be a string, not {other}"),
+                });
+            }
+        };
+        let name = method_name(id, extension);
+        if syn::parse_str::<syn::Ident>(&name).is_err() || name.starts_with("r#") || name.is_empty() {
+            return Err(Error::Handle {
+                operation: id.into(),
+                message: format!(
+                    "its handle method would be named `{name}`, which is not a Rust identifier; name it with `{METHOD_EXTENSION}` in an overlay"
+                ),
+            });
+        }
+        let keep_envelope = match op.item.get(ENVELOPE_EXTENSION) {
+            None | Some(Value::Bool(true)) => false,
+            Some(Value::Bool(false)) => true,
+            Some(other) => {
+                return Err(Error::Handle {
+                    operation: id.into(),
+                    message: format!("`{ENVELOPE_EXTENSION}` must be `false` (or absent), not {other}"),
+                });
+            }
+        };
+        out.push(Op {
+            keep_envelope,
+            id: id.to_owned(),
+            snake: id.to_snake_case(),
+            method: op.method.to_uppercase(),
+            path: op.path.to_owned(),
+            tags: tag_names.iter().map(|t| crate::vendor::kebab(t)).collect(),
+            tag_name: (*first).to_owned(),
+            name,
+        });
+    }
+    Ok(out)
+}
+
+/// The handle files (inside their folder): `mod.rs` and one `<tag>.rs` per tag that is not
+/// written by hand. `described` is every operation's builder by progenitor's method name.
+pub(crate) fn emit(
+    doc: &Value,
+    described: &BTreeMap<String, Described>,
+    envelopes: &HashMap<String, Envelope>,
+    settings: &HandleSettings,
+    header: &str,
+) -> Result<BTreeMap<String, String>, Error> {
+    let mut per_tag: BTreeMap<String, (String, Vec<Op>)> = BTreeMap::new();
+    for op in spec_operations(doc)? {
+        let first = op.tags[0].clone();
+        if settings.handwritten_tags.contains(&first) {
+            continue;
+        }
+        per_tag.entry(first).or_insert_with(|| (op.tag_name.clone(), Vec::new())).1.push(op);
+    }
+    let mut files = BTreeMap::new();
+    let mut mod_items = Vec::new();
+    let (mut handles, mut methods) = (0, 0);
+    for (tag, (tag_name, mut ops)) in per_tag {
+        ops.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        for pair in ops.windows(2) {
+            if pair[0].name == pair[1].name {
+                return Err(Error::Handle {
+                    operation: pair[1].id.clone(),
+                    message: format!(
+                        "its handle method `{}` on `client.{}()` is also the name of operation `{}`; name one of them with `{METHOD_EXTENSION}` in an overlay",
+                        pair[0].name,
+                        handle_names(&tag_name).1,
+                        pair[0].id
+                    ),
+                });
+            }
+        }
+        let module_tags: BTreeSet<String> = ops.iter().flat_map(|o| o.tags.iter().cloned()).collect();
+        let text = tag_file(&tag_name, &ops, &module_tags, described, envelopes)?;
+        files.insert(
+            format!("{tag}.rs"),
+            format!("{}{text}", file_header(header, &format!("the handle of the `{tag_name}` operations"))),
+        );
+        handles += 1;
+        methods += ops.len();
+        let cfg = crate::split::cfg_attr(Some(&module_tags));
+        let ident = crate::split::module_ident(&tag);
+        let file = format!("{tag}.rs");
+        mod_items.push(quote! { #cfg #[path = #file] mod #ident; #cfg pub use #ident::*; });
+    }
+    let doc_lines = [
+        format!(" The resource handles written by `cargo xtask generate`: {handles} handles with {methods} methods,"),
+        " one per operation of every tag whose handle is not written by hand. Each handle and its".to_owned(),
+        " methods are compiled under the tag's feature.".to_owned(),
+    ];
+    let mod_file: syn::File = syn::parse2(quote! { #(#![doc = #doc_lines])* #(#mod_items)* })
+        .map_err(|e| Error::Emit { message: format!("handles: {e}") })?;
+    files.insert("mod.rs".into(), format!("{header}{}", prettyplease::unparse(&mod_file)));
+    Ok(files)
+}
+
+fn tag_file(
+    tag_name: &str,
+    ops: &[Op],
+    module_tags: &BTreeSet<String>,
+    described: &BTreeMap<String, Described>,
+    envelopes: &HashMap<String, Envelope>,
+) -> Result<String, Error> {
+    let (_, snake, pascal) = handle_names(tag_name);
+    let handle = format_ident!("{pascal}");
+    let getter = format_ident!("{snake}");
+    let handle_doc = [
+        format!(
+            " The `{tag_name}` operations, one method each. Get it with [`Client::{snake}`](crate::Client::{snake})."
+        ),
+        String::new(),
+        " A `Copy` value borrowing the client: its methods take it by value. Every method sends".to_owned(),
+        " through the SDK's retry loop and resolves to a [`Response`](crate::Response) or the one".to_owned(),
+        " [`Error`](crate::Error).".to_owned(),
+    ];
+    let getter_doc = format!(" The `{tag_name}` operations: {} of them, see [`{pascal}`].", ops.len());
+    let mut methods = Vec::new();
+    let mut requests = Vec::new();
+    for op in ops {
+        let d = described.get(&op.snake).ok_or_else(|| Error::Handle {
+            operation: op.id.clone(),
+            message: format!("progenitor wrote no method `{}` for it", op.snake),
+        })?;
+        // An operation of several tags is compiled when any of them is on, like its builder.
+        let cfg = (module_tags.len() > 1).then(|| {
+            let tags: BTreeSet<String> = op.tags.iter().cloned().collect();
+            crate::split::cfg_attr(Some(&tags))
+        });
+        let envelope = if op.keep_envelope { None } else { envelope_of(&d.value, envelopes) };
+        let (m, r) = method(&pascal, op, d, envelope, cfg.as_ref());
+        methods.push(m);
+        requests.extend(r);
+    }
+    let file: syn::File = syn::parse2(quote! {
+        #(#[doc = #handle_doc])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct #handle<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl crate::Client {
+            #[doc = #getter_doc]
+            pub fn #getter(&self) -> #handle<'_> {
+                #handle { client: self }
+            }
+        }
+
+        impl<'a> #handle<'a> {
+            #(#methods)*
+        }
+
+        #(#requests)*
+    })
+    .map_err(|e| Error::Emit { message: format!("handles of `{tag_name}`: {e}") })?;
+    Ok(prettyplease::unparse(&file))
+}
+
+// The envelope the success type is, if it is one (`crate::types::X`).
+fn envelope_of<'e>(value: &syn::Type, envelopes: &'e HashMap<String, Envelope>) -> Option<&'e Envelope> {
+    let syn::Type::Path(p) = value else { return None };
+    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    match &segments[..] {
+        [krate, types, name] if krate == "crate" && types == "types" => envelopes.get(name),
+        _ => None,
+    }
+}
+
+fn method(
+    handle: &str,
+    op: &Op,
+    d: &Described,
+    envelope: Option<&Envelope>,
+    cfg: Option<&syn::Attribute>,
+) -> (TokenStream, Option<TokenStream>) {
+    let name = format_ident!("{}", op.name);
+    let generated = format_ident!("{}", op.snake);
+    let value = envelope.map_or(&d.value, |e| &e.ty);
+    let required: Vec<&Field> = d.fields.iter().filter(|f| f.required).collect();
+    let optional: Vec<&Field> = d.fields.iter().filter(|f| !f.required).collect();
+    let args = required.iter().map(|f| {
+        let n = format_ident!("{}", f.name);
+        let t = &f.ty;
+        quote! { #n: #t }
+    });
+    let sets = required.iter().map(|f| {
+        let n = format_ident!("{}", f.name);
+        quote! { .#n(#n) }
+    });
+    let builder = quote! { self.client.generated().#generated() #(#sets)* };
+    let output = quote! { ::std::result::Result<crate::Response<#value>, crate::Error> };
+    // The one call, but for bodies that are not JSON: nothing to decode, or an error body that
+    // is not the API's.
+    // An envelope is opened as the call ends: `call_map(.., |v| v.droplet)`.
+    let unwrap = envelope.map(|e| {
+        let field = format_ident!("{}", e.field);
+        quote! { , |envelope| envelope.#field }
+    });
+    let call = if unwrap.is_some() {
+        quote! { crate::call::call_map }
+    } else if d.failure_stream {
+        quote! { crate::call::call_unread_failure }
+    } else if is_stream(value) {
+        quote! { crate::call::call_stream }
+    } else {
+        quote! { crate::call::call }
+    };
+    let many = (required.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+
+    let mut doc = vec![format!(" `{} {}` (operation `{}`).", op.method, op.path, op.id)];
+    if !required.is_empty() {
+        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
+        doc.push(String::new());
+        doc.push(format!(" Takes what the request requires: {}.", names.join(", ")));
+    }
+    doc.push(String::new());
+    match envelope {
+        Some(e) => doc.push(format!(
+            " Resolves to a [`Response`](crate::Response) of {}, taken out of the answer's `{}` field.",
+            describe_value(value),
+            e.field
+        )),
+        None => doc.push(format!(" Resolves to a [`Response`](crate::Response) of {}.", describe_value(value))),
+    }
+    let pages = ["page", "per_page"].iter().all(|p| optional.iter().any(|f| f.name == *p));
+    if pages {
+        doc.push(String::new());
+        doc.push(" Paged: each request gives one page; choose it with `page` and its size with `per_page`.".into());
+    }
+    if optional.is_empty() {
+        let doc = doc.iter().map(|l| quote! { #[doc = #l] });
+        let m = quote! {
+            #(#doc)*
+            #cfg
+            #many
+            pub fn #name(self, #(#args),*) -> impl ::std::future::Future<Output = #output> + Send + 'a {
+                #call(self.client, #builder #unwrap)
+            }
+        };
+        return (m, None);
+    }
+    let request = format_ident!("{}", d.builder);
+    let names: Vec<String> = optional.iter().map(|f| format!("`{}`", f.name)).collect();
+    doc.push(String::new());
+    doc.push(format!(
+        " Gives a [`{}`] to set the optional {} on; `.await` it to send the request.",
+        d.builder,
+        names.join(", ")
+    ));
+    let doc = doc.iter().map(|l| quote! { #[doc = #l] });
+    let m = quote! {
+        #(#doc)*
+        #cfg
+        #many
+        pub fn #name(self, #(#args),*) -> #request<'a> {
+            #request { client: self.client, inner: #builder }
+        }
+    };
+    let setters = optional.iter().map(|f| {
+        let n = format_ident!("{}", f.name);
+        let t = &f.ty;
+        let doc = format!(" Sets the optional `{}`.", f.name);
+        quote! {
+            #[doc = #doc]
+            pub fn #n(mut self, value: #t) -> Self {
+                self.inner = self.inner.#n(value);
+                self
+            }
+        }
+    });
+    let struct_doc = format!(
+        " The request of [`{handle}::{}`] (`{} {}`): set its optional parameters, then `.await` it or call [`send`](Self::send).",
+        op.name, op.method, op.path
+    );
+    let r = quote! {
+        #[doc = #struct_doc]
+        #cfg
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #request<'a> {
+            client: &'a crate::Client,
+            inner: crate::generated::builder::#request<'a>,
+        }
+
+        #cfg
+        impl<'a> #request<'a> {
+            #(#setters)*
+
+            /// Sends the request (what `.await` does).
+            pub fn send(self) -> impl ::std::future::Future<Output = #output> + Send + 'a {
+                #call(self.client, self.inner #unwrap)
+            }
+        }
+
+        #cfg
+        impl<'a> ::std::future::IntoFuture for #request<'a> {
+            type Output = #output;
+            type IntoFuture = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = #output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+    (m, Some(r))
+}
+
+fn is_stream(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
+}
+
+// In the method's rustdoc: a link for a type of the API, words for the rest.
+fn describe_value(ty: &syn::Type) -> String {
+    if let syn::Type::Tuple(t) = ty
+        && t.elems.is_empty()
+    {
+        return "`()`: the answer has no body".into();
+    }
+    if is_stream(ty) {
+        return "the body as a stream of bytes (`ByteStream`)".into();
+    }
+    if let syn::Type::Path(p) = ty {
+        let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let plain = p.path.segments.iter().all(|s| s.arguments.is_none());
+        if plain && segments.len() == 3 && segments[0] == "crate" && segments[1] == "types" {
+            return format!("[`{0}`](crate::types::{0})", segments[2]);
+        }
+        if segments.last().is_some_and(|s| s == "Map") {
+            return "a JSON object (`serde_json::Map`)".into();
+        }
+    }
+    format!("`{}`", ty.to_token_stream().to_string().replace(' ', ""))
+}
+
+fn file_header(header: &str, what: &str) -> String {
+    let first = header.lines().next().unwrap_or_default();
+    format!("{first}\n// This file: {what}.\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn handles(ops: Value, handwritten: &[&str]) -> Result<BTreeMap<String, String>, Error> {
+        let widget = json!({"type": "object", "properties": {"n": {"type": "integer"}}});
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": ops,
+            "components": {"schemas": {"widget": widget}},
+        });
+        let settings =
+            crate::Settings { operation_trait: Some("crate::Operation".into()), ..crate::Settings::default() };
+        let file = crate::emit::emit_file(&doc, &[], &[], &settings).unwrap();
+        let settings = HandleSettings { handwritten_tags: handwritten.iter().map(|t| (*t).to_owned()).collect() };
+        crate::split::split(file, &doc, "// @generated by a test\n\n", Some(&settings)).map(|s| s.handles)
+    }
+
+    fn ok() -> Value {
+        json!({"200": {"description": "", "content": {"application/json": {"schema": {"type": "object", "properties": {"n": {"type": "integer"}}}}}}})
+    }
+
+    #[test]
+    fn a_handle_per_tag_with_required_arguments_and_a_request_for_optional_ones() {
+        let files = handles(
+            json!({
+                "/w/{id}": {"get": {"operationId": "widgets_get", "tags": ["Widgets"], "responses": ok(),
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]}},
+                "/w": {"get": {"operationId": "widgets_list", "tags": ["Widgets"], "responses": ok(),
+                    "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}},
+                                   {"name": "per_page", "in": "query", "schema": {"type": "integer"}}]}},
+                "/g": {"get": {"operationId": "gadgets_list", "tags": ["Gadgets"], "responses": ok()}}
+            }),
+            &["gadgets"],
+        )
+        .unwrap();
+        assert_eq!(files.keys().collect::<Vec<_>>(), ["mod.rs", "widgets.rs"], "a hand-written tag gets no file");
+        let w: String = files["widgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(w.contains("pub fn widgets(&self) -> Widgets<'_>"), "{w}");
+        assert!(w.contains("pub fn get( self, id: i64, )"), "{w}");
+        assert!(w.contains("pub fn list(self) -> WidgetsList<'a>"), "{w}");
+        assert!(w.contains("impl<'a> ::std::future::IntoFuture for WidgetsList<'a>"), "{w}");
+        assert!(w.contains("Paged: each request gives one page"), "{w}");
+        assert!(files["mod.rs"].contains("#[cfg(feature = \"widgets\")]\npub use widgets::*;"), "{}", files["mod.rs"]);
+    }
+
+    #[test]
+    fn an_envelope_of_one_required_resource_is_opened_unless_the_extension_says_not() {
+        let wrapped = |required: bool| {
+            let required: Vec<&str> = if required { vec!["widget"] } else { vec![] };
+            json!({"200": {"description": "", "content": {"application/json": {"schema": {
+                "type": "object", "required": required,
+                "properties": {"widget": {"$ref": "#/components/schemas/widget"}}}}}}})
+        };
+        let files = handles(
+            json!({
+                "/a": {"get": {"operationId": "widgets_get", "tags": ["Widgets"], "responses": wrapped(true)}},
+                "/b": {"get": {"operationId": "widgets_peek", "tags": ["Widgets"], "responses": wrapped(false)}},
+                "/c": {"put": {"operationId": "widgets_put", "tags": ["Widgets"], "responses": wrapped(true), "x-sdk-envelope": false}}
+            }),
+            &[],
+        )
+        .unwrap();
+        let w: String = files["widgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(w.contains("crate::Response<crate::types::Widget>"), "{w}");
+        assert!(w.contains("|envelope| envelope.widget"), "{w}");
+        // An optional field stays wrapped: its absence is not turned into an error.
+        assert!(w.contains("crate::Response<crate::types::WidgetsPeekResponse>"), "{w}");
+        assert!(w.contains("crate::Response<crate::types::WidgetsPutResponse>"), "{w}");
+        assert_eq!(w.matches("|envelope|").count(), 1, "{w}");
+    }
+
+    #[test]
+    fn a_name_clash_is_an_error_naming_both_operations() {
+        let e = handles(
+            json!({
+                "/a": {"get": {"operationId": "widgets_list", "tags": ["Widgets"], "responses": ok()}},
+                "/b": {"get": {"operationId": "widgetParts_list", "tags": ["Widgets"], "responses": ok()}}
+            }),
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("widgets_list") && e.contains("widgetParts_list") && e.contains(METHOD_EXTENSION), "{e}");
+    }
+
+    #[test]
+    fn the_extension_names_the_method_and_a_bad_name_is_refused() {
+        let files = handles(
+            json!({
+                "/a": {"get": {"operationId": "widgets_list", "tags": ["Widgets"], "responses": ok()}},
+                "/b": {"get": {"operationId": "widgetParts_list", "tags": ["Widgets"], "responses": ok(), "x-sdk-method": "list_parts"}}
+            }),
+            &[],
+        )
+        .unwrap();
+        assert!(files["widgets.rs"].contains("pub fn list_parts("));
+        let e = handles(
+            json!({"/a": {"get": {"operationId": "widgets_type", "tags": ["Widgets"], "responses": ok()}}}),
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("operation `widgets_type`: ") && e.contains("not a Rust identifier"), "{e}");
+    }
+
+    #[test]
+    fn handle_names_spell_a_leading_number() {
+        assert_eq!(
+            handle_names("1-Click Applications"),
+            ("1-click-applications".into(), "one_click_applications".into(), "OneClickApplications".into())
+        );
+        assert_eq!(handle_names("Droplet Actions").1, "droplet_actions");
+        assert_eq!(handle_names("VPC NAT Gateways").2, "VpcNatGateways");
+    }
+
+    #[test]
+    fn method_names_drop_the_resource_prefix() {
+        assert_eq!(method_name("droplets_list", None), "list");
+        assert_eq!(method_name("databases_list_clusters", None), "list_clusters");
+        assert_eq!(method_name("floatingIPsAction_get", None), "get");
+        assert_eq!(method_name("invoices_getByUuid", None), "get_by_uuid");
+        assert_eq!(method_name("volumeSnapshots_list", Some("list_snapshots")), "list_snapshots");
+    }
+}
