@@ -39,6 +39,8 @@ pub struct Split {
     pub features: BTreeMap<String, usize>,
     /// The operations (one with two tags counts once).
     pub operations: usize,
+    /// The examples test's table of types ([`crate::codecs`]), for the tests crate.
+    pub example_codecs: String,
 }
 
 impl Split {
@@ -306,7 +308,7 @@ pub fn split(file: syn::File, doc: &Value, header: &str) -> Result<Split, Error>
     mod_items.extend(mod_decls);
     let mod_file = syn::File { shebang: None, attrs: Vec::new(), items: mod_items };
     files.insert("mod.rs".into(), format!("{header}{}", prettyplease::unparse(&mod_file)));
-    Ok(Split { files, features, operations: op_tags.len() })
+    Ok(Split { files, features, operations: op_tags.len(), example_codecs: String::new() })
 }
 
 /// The tags of every operation, as features (kebab case), by the method name progenitor gives

@@ -1,6 +1,11 @@
 //! Helpers shared by the integration tests: fixtures and a client pointed at a local server.
 
 pub mod attempts;
+pub mod examples;
+/// The examples test's table of generated types (written by `cargo xtask generate`).
+#[cfg(feature = "whole-api")]
+#[path = "generated/example_codecs.rs"]
+pub mod example_codecs;
 pub mod faulty;
 pub mod fuzz_targets;
 

@@ -140,6 +140,10 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
     } else {
         None
     };
+    // The examples test's table of types follows the whole API only (a part of it would leave
+    // the test without the other tags' operations).
+    let codecs_path = Path::new(generator::codecs::OUTPUT);
+    let codecs = whole.then(|| (std::fs::read_to_string(codecs_path).unwrap_or_default(), &split.example_codecs));
     if check {
         let report = generator::vendor::check_tree(dir, &current, &split.files, "generated now");
         for d in &report.diffs {
@@ -149,17 +153,38 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
         if stale_features {
             println!("{}: the tag features differ from the API's tags", manifest.display());
         }
-        if report.passes() && !stale_features {
+        let stale_codecs = codecs.as_ref().is_some_and(|(now, want)| now != *want);
+        if let Some((now, want)) = codecs.as_ref().filter(|_| stale_codecs) {
+            let name = codecs_path.display().to_string();
+            let diff = similar::TextDiff::from_lines(now.as_str(), want.as_str());
+            print!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("{name} (committed)"), &format!("{name} (generated now)"))
+            );
+        }
+        if report.passes() && !stale_features && !stale_codecs {
             println!("{} is up to date", dir.display());
             return Ok(());
         }
         return Err(format!(
-            "{} is stale (missing {:?}, extra {:?}{}): run `cargo xtask generate` and commit the result",
+            "{} is stale (missing {:?}, extra {:?}{}{}): run `cargo xtask generate` and commit the result",
             dir.display(),
             report.missing,
             report.extra,
-            if stale_features { ", tag features in sdk/Cargo.toml" } else { "" }
+            if stale_features { ", tag features in sdk/Cargo.toml" } else { "" },
+            if stale_codecs { ", the examples table" } else { "" }
         ));
+    }
+    if let Some((now, want)) = &codecs
+        && now != *want
+    {
+        if let Some(parent) = codecs_path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(codecs_path, want).map_err(|e| format!("{}: {e}", codecs_path.display()))?;
+        println!("wrote {}", codecs_path.display());
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for name in current.keys().filter(|n| !split.files.contains_key(*n)) {
