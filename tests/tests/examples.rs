@@ -13,6 +13,9 @@
 //! What may differ between an example and its encoding, and nothing else (see [`same`]):
 //! - a field the example leaves out against one encoded as `null`, `[]` or `{}`, and the other
 //!   way round: the generated types skip absent optional values and empty lists when encoding;
+//! - a field the example leaves out against one encoded with any value: a decoded value can only
+//!   come from the example or, for a field the example leaves out, from the `default` its schema
+//!   gives (typify fills defaults in when decoding and encodes them like any value);
 //! - two numbers of the same value (`1` against `1.0`): a double field encodes a whole number
 //!   with a fraction;
 //! - two strings that are the same RFC 3339 instant (`...:00.000Z` against `...:00Z`):
@@ -36,7 +39,58 @@ use tests::examples::Codec;
 
 /// Examples known not to round-trip, each with its reason: (operationId or `components/schemas/KEY`,
 /// place, reason).
-const EXCLUDED: &[(&str, &str, &str)] = &[];
+#[rustfmt::skip]
+const EXCLUDED: &[(&str, &str, &str)] = &[
+    ("apps_list", "responses/200 application/json examples/apps", "the example carries `cause` (at `.apps[0].cause`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("apps_validate_appSpec", "responses/200 application/json examples/propose", "the example carries `max_free_static_apps` (at `.max_free_static_apps`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("apps_get_logs_active_deployment", "responses/200 application/json examples/logs", "the example carries `historic_logs` (at `.historic_logs`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("apps_get_logs", "responses/200 application/json examples/logs", "the example carries `historic_logs` (at `.historic_logs`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("apps_get_logs_aggregate", "responses/200 application/json examples/logs", "the example carries `historic_logs` (at `.historic_logs`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("apps_get_event_logs", "responses/200 application/json examples/logs", "the example carries `historic_logs` (at `.historic_logs`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("apps_get_health", "responses/200 application/json examples/app_health", "the example carries `components` (at `.components`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("apps_list_job_invocations", "responses/200 application/json examples/job_invocations", "the example carries `properties` (at `.job_invocations[0].trigger.properties`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("apps_get_job_invocation", "responses/200 application/json examples/job_invocation", "the example carries `job_invocation` (at `.job_invocation`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("apps_cancel_job_invocation", "responses/200 application/json examples/job_invocation", "the example carries `job_invocation` (at `.job_invocation`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("apps_get_job_invocation_logs", "responses/200 application/json examples/logs", "the example carries `historic_logs` (at `.historic_logs`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("apps_get_logs_active_deployment_aggregate", "responses/200 application/json examples/logs", "the example carries `historic_logs` (at `.historic_logs`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("byoipPrefixes_create", "responses/202 application/json example", "the example carries `byoip_prefix` (at `.byoip_prefix`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("inference_upload_batch_file", "responses/401 application/json example", "its 403 has no body while 401, 429, 500 and default carry the JSON error, so the error outcome keeps raw bytes (normalize/one_body_type_per_outcome.rs) and a JSON error example has no type to decode into; settling it needs to know whether the API sends a body with a 403 here"),
+    ("inference_upload_batch_file", "responses/429 application/json example", "its 403 has no body while 401, 429, 500 and default carry the JSON error, so the error outcome keeps raw bytes (normalize/one_body_type_per_outcome.rs) and a JSON error example has no type to decode into; settling it needs to know whether the API sends a body with a 403 here"),
+    ("inference_upload_batch_file", "responses/500 application/json example", "its 403 has no body while 401, 429, 500 and default carry the JSON error, so the error outcome keeps raw bytes (normalize/one_body_type_per_outcome.rs) and a JSON error example has no type to decode into; settling it needs to know whether the API sends a body with a 403 here"),
+    ("inference_upload_batch_file", "responses/default application/json example", "its 403 has no body while 401, 429, 500 and default carry the JSON error, so the error outcome keeps raw bytes (normalize/one_body_type_per_outcome.rs) and a JSON error example has no type to decode into; settling it needs to know whether the API sends a body with a 403 here"),
+    ("volumeActions_post", "requestBody application/json examples/VolumeActionAttach", "the example carries `volume_name` (at `.volume_name`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("volumeActions_post", "requestBody application/json examples/VolumeActionDetach", "the example carries `volume_name` (at `.volume_name`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("volumeActions_post", "responses/202 application/json examples/volume_action_attach_response", "the project's actions overlay requires `resource_id` (the API sends it, null where there is none, for droplet and image actions); upstream's volume action examples leave it out, and whether the API leaves it out of a volume action is not established here"),
+    ("volumeActions_post_byId", "responses/202 application/json examples/volume_action_attach_response", "the project's actions overlay requires `resource_id` (the API sends it, null where there is none, for droplet and image actions); upstream's volume action examples leave it out, and whether the API leaves it out of a volume action is not established here"),
+    ("volumeActions_get", "responses/200 application/json examples/volume_action_attach_response", "the project's actions overlay requires `resource_id` (the API sends it, null where there is none, for droplet and image actions); upstream's volume action examples leave it out, and whether the API leaves it out of a volume action is not established here"),
+    ("registries_list_garbageCollections", "responses/200 application/json example", "the example carries `meta` (at `.meta`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("registry_list_garbageCollections", "responses/200 application/json example", "the example carries `meta` (at `.meta`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("databases_get_cluster_metrics_credentials", "responses/200 application/json example", "the example carries `basic_auth_password` (at `.credentials.basic_auth_password`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("databases_list_options", "responses/200 application/json example", "the example carries `default_version` (at `.options.advanced_mysql.default_version`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("databases_create_kafka_topic", "requestBody application/json example", "the example carries `partitions` (at `.partitions`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("databases_create_kafka_topic", "responses/201 application/json example", "the example carries `message_timestamp_difference_max_ms` (at `.topic.config.message_timestamp_difference_max_ms`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("databases_get_kafka_topic", "responses/200 application/json example", "the example carries `message_timestamp_difference_max_ms` (at `.topic.config.message_timestamp_difference_max_ms`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("databases_update_kafka_topic", "requestBody application/json example", "the example carries `partitions` (at `.partitions`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("databases_update_kafka_topic", "responses/200 application/json example", "the example carries `message_timestamp_difference_max_ms` (at `.topic.config.message_timestamp_difference_max_ms`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("components/schemas/droplet_action_change_backup_policy", "example", "the example carries `day` (at `.backup_policy.day`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("autoscalepools_create", "requestBody application/json examples/Autoscale Create Request Dynamic Config", "the example carries `backups` (at `.droplet_template.backups`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("autoscalepools_create", "requestBody application/json examples/Autoscale Create Request Static Config", "the example carries `backups` (at `.droplet_template.backups`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("autoscalepools_update", "requestBody application/json examples/Autoscale Update Request", "the example carries `backups` (at `.droplet_template.backups`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("droplets_list_backups", "responses/200 application/json example", "the example carries `distribution` (at `.backups[0].distribution`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("firewalls_create", "requestBody application/json example", "the example carries `outbound_rules` (at `.outbound_rules`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("firewalls_update", "requestBody application/json example", "the example carries `outbound_rules` (at `.outbound_rules`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("firewalls_delete_rules", "requestBody application/json example", "the example carries `outbound_rules` (at `.outbound_rules`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("firewalls_add_rules", "requestBody application/json example", "the example carries `outbound_rules` (at `.outbound_rules`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("kubernetes_create_cluster", "responses/201 application/json examples/Kubernetes Cluster Response", "the example carries `registries` (at `.kubernetes_cluster.registries`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("kubernetes_create_cluster", "responses/201 application/json examples/Kubernetes Cluster with Multiple Node Pools Response", "the example carries `kubernetes_clusters` (at `.kubernetes_clusters`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("kubernetes_update_cluster", "responses/202 application/json examples/Updated Kubernetes Cluster", "the example carries `registries` (at `.kubernetes_cluster.registries`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("spacesKey_get", "responses/200 application/json examples/Read Only Key", "the example carries `key` (at `.key`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("vpcnatgateways_list", "responses/200 application/json examples/VPC NAT Gateways List Response", "the example carries `project_id` (at `.vpc_nat_gateways[0].project_id`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("vpcnatgateways_create", "requestBody application/json examples/VPC NAT Gateway Create Request", "the example carries `project_id` (at `.project_id`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("vpcnatgateways_create", "responses/202 application/json examples/VPC NAT Gateway Response", "the example carries `created_at` (at `.vpc_nat_gateway.created_at`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("vpcnatgateways_get", "responses/200 application/json examples/VPC NAT Gateway Response", "the example carries `default_gateway` (at `.vpc_nat_gateway.vpcs[0].default_gateway`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+    ("vpcnatgateways_update", "responses/200 application/json examples/VPC NAT Gateway Update Response", "the example carries `created_at` (at `.vpc_nat_gateway.created_at`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
+];
 
 /// One documented example and where it is.
 struct Example {
@@ -161,8 +215,8 @@ fn same(example: &Value, encoded: &Value, path: &str) -> Result<(), String> {
                     (Some(x), Some(y)) => same(x, y, &format!("{path}.{k}"))?,
                     _ if empty(x) && empty(y) => {}
                     (Some(_), None) => return Err(format!("at `{path}.{k}`: dropped when encoded (not in the type)")),
-                    (None, Some(y)) => return Err(format!("at `{path}.{k}`: absent in the example, encoded as {y}")),
-                    (None, None) => {}
+                    // The schema's default, filled in.
+                    (None, _) => {}
                 }
             }
             Ok(())
@@ -269,6 +323,7 @@ fn a_changed_type_is_caught() {
     use serde_json::json;
     assert!(ok(json!({"a": 1, "b": null}), json!({"a": 1.0})));
     assert!(ok(json!({"t": "2020-01-01T00:00:00.000Z"}), json!({"t": "2020-01-01T00:00:00Z", "l": []})));
+    assert!(ok(json!({"a": 1}), json!({"a": 1, "d": 60})), "a default filled in");
     assert!(!ok(json!({"a": 1, "x": 2}), json!({"a": 1})), "a dropped field fails");
     assert!(!ok(json!({"a": "1"}), json!({"a": 1})), "a changed type fails");
     assert!(!ok(json!([1, 2]), json!([1])), "a shorter list fails");
