@@ -165,9 +165,11 @@ fn collect(doc: &Value) -> Vec<Example> {
                 let mut found = Vec::new();
                 content_examples(doc, &format!("responses/{status}"), content, &mut found);
                 let success = status.starts_with('2');
-                places.extend(found.into_iter().map(|f| {
-                    (f, entry.map_or_else(missing, |e| Ok(if success { e.success } else { e.failure })))
-                }));
+                places.extend(
+                    found
+                        .into_iter()
+                        .map(|f| (f, entry.map_or_else(missing, |e| Ok(if success { e.success } else { e.failure })))),
+                );
             }
             for ((place, value, raw), codec) in places {
                 all.push(Example { tag: tag.clone(), subject: id.to_owned(), place, value, codec, raw });
@@ -256,7 +258,8 @@ fn round_trip(ex: &Example) -> Result<(), String> {
             // A decoder that panics is a failure of this example, reported with the others.
             let encoded = std::panic::catch_unwind(|| codec(&ex.value))
                 .map_err(|p| {
-                    let msg = p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()));
+                    let msg =
+                        p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()));
                     format!("decode panicked: {}", msg.unwrap_or_default())
                 })?
                 .map_err(|e| format!("decode: {e}"))?;
@@ -273,7 +276,9 @@ fn every_documented_example_round_trips() {
     assert!(n > 1000, "only {n} examples found: is the spec read whole?");
     let excluded: HashMap<(&str, &str), &str> = EXCLUDED.iter().map(|(s, p, why)| ((*s, *p), *why)).collect();
     let mut passed = 0;
-    let mut failures: BTreeMap<&str, Vec<(&Example, String, Option<&str>)>> = BTreeMap::new();
+    // By tag: the example, its error, and the reason it is excluded (if it is).
+    type Failure<'a> = (&'a Example, String, Option<&'a str>);
+    let mut failures: BTreeMap<&str, Vec<Failure>> = BTreeMap::new();
     let mut stale = Vec::new();
     for ex in &examples {
         let why = excluded.get(&(ex.subject.as_str(), ex.place.as_str())).copied();
