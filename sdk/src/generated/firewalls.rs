@@ -380,7 +380,7 @@ pub mod builder {
     pub struct FirewallsAddRules<'a> {
         client: &'a super::Client,
         firewall_id: Result<::uuid::Uuid, String>,
-        body: Result<types::FirewallsAddRulesBody, String>,
+        body: Result<types::builder::FirewallRules, String>,
     }
     #[cfg(feature = "firewalls")]
     impl<'a> FirewallsAddRules<'a> {
@@ -388,7 +388,7 @@ pub mod builder {
             Self {
                 client: client,
                 firewall_id: Err("firewall_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
@@ -404,20 +404,35 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::FirewallsAddRulesBody>,
+            V: std::convert::TryInto<types::FirewallRules>,
+            <V as std::convert::TryInto<types::FirewallRules>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `FirewallsAddRulesBody` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `FirewallRules` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::FirewallRules,
+            ) -> types::builder::FirewallRules,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v2/firewalls/{firewall_id}/rules`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, firewall_id, body } = self;
             let firewall_id = firewall_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::FirewallRules::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v2/firewalls/{}/rules", client.baseurl, encode_path(& firewall_id
                 .to_string()),
@@ -680,25 +695,38 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FirewallsCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::FirewallsCreateBody, String>,
+        body: Result<types::builder::FirewallsCreateBody, String>,
     }
     #[cfg(feature = "firewalls")]
     impl<'a> FirewallsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::FirewallsCreateBody>,
+            <V as std::convert::TryInto<
+                types::FirewallsCreateBody,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `FirewallsCreateBody` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `FirewallsCreateBody` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::FirewallsCreateBody,
+            ) -> types::builder::FirewallsCreateBody,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v2/firewalls`
@@ -706,7 +734,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::FirewallsCreateResponse>, Error<types::Error>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::FirewallsCreateBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/firewalls", client.baseurl,);
             #[allow(unused_mut)]
             let mut request = client
@@ -933,7 +965,7 @@ pub mod builder {
     pub struct FirewallsDeleteRules<'a> {
         client: &'a super::Client,
         firewall_id: Result<::uuid::Uuid, String>,
-        body: Result<types::FirewallsDeleteRulesBody, String>,
+        body: Result<types::builder::FirewallRules, String>,
     }
     #[cfg(feature = "firewalls")]
     impl<'a> FirewallsDeleteRules<'a> {
@@ -941,7 +973,7 @@ pub mod builder {
             Self {
                 client: client,
                 firewall_id: Err("firewall_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
@@ -957,21 +989,35 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::FirewallsDeleteRulesBody>,
+            V: std::convert::TryInto<types::FirewallRules>,
+            <V as std::convert::TryInto<types::FirewallRules>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `FirewallsDeleteRulesBody` for body failed"
-                        .to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `FirewallRules` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::FirewallRules,
+            ) -> types::builder::FirewallRules,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `DELETE` request to `/v2/firewalls/{firewall_id}/rules`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, firewall_id, body } = self;
             let firewall_id = firewall_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::FirewallRules::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v2/firewalls/{}/rules", client.baseurl, encode_path(& firewall_id
                 .to_string()),
@@ -1293,7 +1339,7 @@ pub mod builder {
     pub struct FirewallsUpdate<'a> {
         client: &'a super::Client,
         firewall_id: Result<::uuid::Uuid, String>,
-        body: Result<types::FirewallsUpdateBody, String>,
+        body: Result<types::builder::FirewallsUpdateBody, String>,
     }
     #[cfg(feature = "firewalls")]
     impl<'a> FirewallsUpdate<'a> {
@@ -1301,7 +1347,7 @@ pub mod builder {
             Self {
                 client: client,
                 firewall_id: Err("firewall_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
@@ -1318,12 +1364,25 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::FirewallsUpdateBody>,
+            <V as std::convert::TryInto<
+                types::FirewallsUpdateBody,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `FirewallsUpdateBody` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `FirewallsUpdateBody` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::FirewallsUpdateBody,
+            ) -> types::builder::FirewallsUpdateBody,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/v2/firewalls/{firewall_id}`
@@ -1332,7 +1391,11 @@ pub mod builder {
         ) -> Result<ResponseValue<types::FirewallsUpdateResponse>, Error<types::Error>> {
             let Self { client, firewall_id, body } = self;
             let firewall_id = firewall_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::FirewallsUpdateBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v2/firewalls/{}", client.baseurl, encode_path(& firewall_id
                 .to_string()),
