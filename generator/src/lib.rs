@@ -5,6 +5,7 @@
 //! rewrites what progenitor mishandles (one pass per limitation), and [`emit`] runs progenitor,
 //! the output passes and prettyplease. The same input gives byte-identical output.
 
+pub mod codecs;
 pub mod effective;
 pub mod emit;
 pub mod error;
@@ -140,7 +141,9 @@ pub fn generate_vendored_split(
     let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
     let file = emit::emit_file(&doc, &normalized.open_enums, &typed, settings)?;
     let inputs: Vec<(&Path, &[u8])> = sources.inputs().collect();
-    split::split(file, &doc, &header_for(&inputs, &summary(sources, tags), settings), settings.handles.as_ref())
+    let header = header_for(&inputs, &summary(sources, tags), settings);
+    let example_codecs = codecs::table(&file, &doc, &header);
+    Ok(split::Split { example_codecs, ..split::split(file, &doc, &header, settings.handles.as_ref())? })
 }
 
 /// The effective document as YAML: vendored files, overlays and normalization passes, as the

@@ -41,6 +41,8 @@ pub struct Split {
     pub operations: usize,
     /// The resource handles' files (inside their own folder), when the settings ask for them.
     pub handles: BTreeMap<String, String>,
+    /// The examples test's table of types ([`crate::codecs`]), for the tests crate.
+    pub example_codecs: String,
 }
 
 impl Split {
@@ -325,7 +327,7 @@ pub fn split(
         Some(settings) => crate::handles::emit(doc, &described, &envelopes, settings, header)?,
         None => BTreeMap::new(),
     };
-    Ok(Split { files, features, operations: op_tags.len(), handles })
+    Ok(Split { files, features, operations: op_tags.len(), handles, example_codecs: String::new() })
 }
 
 /// The tags of every operation, as features (kebab case), by the method name progenitor gives

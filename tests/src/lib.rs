@@ -1,6 +1,13 @@
 //! Helpers shared by the integration tests: fixtures and a client pointed at a local server.
 
 pub mod attempts;
+pub mod examples;
+/// The examples test's table of generated types (written by `cargo xtask generate`).
+// Generated: one line an operation, as the generator writes it.
+#[cfg(feature = "whole-api")]
+#[rustfmt::skip]
+#[path = "generated/example_codecs.rs"]
+pub mod example_codecs;
 pub mod faulty;
 pub mod fuzz_targets;
 

@@ -144,6 +144,10 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
     if whole {
         trees.push((PathBuf::from(HANDLES_DIR), split.handles.clone()));
     }
+    // The examples test's table of types follows the whole API only (a part of it would leave
+    // the test without the other tags' operations).
+    let codecs_path = Path::new(generator::codecs::OUTPUT);
+    let codecs = whole.then(|| (std::fs::read_to_string(codecs_path).unwrap_or_default(), &split.example_codecs));
     let manifest = Path::new(SDK_MANIFEST);
     let features = if whole {
         let text = std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
@@ -166,6 +170,17 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
         if features.as_ref().is_some_and(|(now, want)| now != want) {
             println!("{}: the tag features differ from the API's tags", manifest.display());
             stale.push(format!("the tag features in {}", manifest.display()));
+        }
+        if let Some((now, want)) = codecs.as_ref().filter(|(now, want)| now != *want) {
+            let name = codecs_path.display().to_string();
+            let diff = similar::TextDiff::from_lines(now.as_str(), want.as_str());
+            print!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("{name} (committed)"), &format!("{name} (generated now)"))
+            );
+            stale.push(format!("the examples table {name}"));
         }
         if stale.is_empty() {
             println!("{} is up to date", dir.display());
@@ -192,6 +207,15 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
     {
         std::fs::write(manifest, want).map_err(|e| format!("{}: {e}", manifest.display()))?;
         println!("wrote the tag features of {}", manifest.display());
+    }
+    if let Some((now, want)) = &codecs
+        && now != *want
+    {
+        if let Some(parent) = codecs_path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(codecs_path, want).map_err(|e| format!("{}: {e}", codecs_path.display()))?;
+        println!("wrote {}", codecs_path.display());
     }
     println!(
         "wrote {}: {} files, {lines} lines, {} operations in {} tag features",

@@ -8,6 +8,8 @@
 use serde_json::Value;
 
 pub mod default_response_to_ranges;
+pub mod drop_required_only_alternatives;
+pub mod float_as_double;
 pub mod inline_property_refs;
 pub mod one_body_type_per_outcome;
 pub mod open_response_enums;
@@ -25,6 +27,8 @@ pub struct Normalized {
 /// Runs every pass over `doc`, in place.
 pub fn normalize(doc: &mut Value) -> Normalized {
     inline_property_refs::run(doc);
+    float_as_double::run(doc);
+    drop_required_only_alternatives::run(doc);
     tag_discriminated_bodies::run(doc);
     default_response_to_ranges::run(doc);
     one_body_type_per_outcome::run(doc);
