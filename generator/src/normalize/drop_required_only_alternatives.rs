@@ -35,21 +35,11 @@ fn constraint_only(part: &Value) -> bool {
 }
 
 fn walk(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            if let Some(parts) = m.get_mut("allOf").and_then(Value::as_array_mut) {
-                parts.retain(|p| !constraint_only(p));
-            }
-            for (k, child) in m.iter_mut() {
-                // Example payloads are data, not schemas.
-                if k != "example" && k != "examples" {
-                    walk(child);
-                }
-            }
+    super::each_schema_object(v, &mut |m| {
+        if let Some(parts) = m.get_mut("allOf").and_then(Value::as_array_mut) {
+            parts.retain(|p| !constraint_only(p));
         }
-        Value::Array(a) => a.iter_mut().for_each(walk),
-        _ => {}
-    }
+    });
 }
 
 #[cfg(test)]

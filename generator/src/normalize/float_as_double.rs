@@ -13,23 +13,13 @@ pub fn run(doc: &mut Value) {
 }
 
 fn walk(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            if m.get("type").and_then(Value::as_str) == Some("number")
-                && m.get("format").and_then(Value::as_str) == Some("float")
-            {
-                m.insert("format".into(), Value::String("double".into()));
-            }
-            for (k, child) in m.iter_mut() {
-                // Example payloads are data, not schemas.
-                if k != "example" && k != "examples" {
-                    walk(child);
-                }
-            }
+    super::each_schema_object(v, &mut |m| {
+        if m.get("type").and_then(Value::as_str) == Some("number")
+            && m.get("format").and_then(Value::as_str) == Some("float")
+        {
+            m.insert("format".into(), Value::String("double".into()));
         }
-        Value::Array(a) => a.iter_mut().for_each(walk),
-        _ => {}
-    }
+    });
 }
 
 #[cfg(test)]

@@ -36,6 +36,23 @@ pub fn normalize(doc: &mut Value) -> Normalized {
     Normalized { open_enums }
 }
 
+/// Calls `f` on every object of `v`, outermost first, except inside example payloads (`example`,
+/// `examples`), which are data, not schemas.
+pub(crate) fn each_schema_object(v: &mut Value, f: &mut impl FnMut(&mut serde_json::Map<String, Value>)) {
+    match v {
+        Value::Object(m) => {
+            f(m);
+            for (k, child) in m.iter_mut() {
+                if k != "example" && k != "examples" {
+                    each_schema_object(child, f);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|child| each_schema_object(child, f)),
+        _ => {}
+    }
+}
+
 /// Resolves a local `#/...` reference, following chains of whole-object `$ref`s.
 pub(crate) fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     let mut cur = v;
