@@ -216,18 +216,42 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         let started = std::time::Instant::now();
         let status = Command::new(step.program)
             .args(&args)
+            // A one-shot build gains nothing from incremental caches, which would double the
+            // disk the gate takes.
+            .env("CARGO_INCREMENTAL", "0")
             .envs(step.env.iter().copied())
             .current_dir(root)
             .status()
             .map_err(|e| format!("{name}: could not start {}: {e}", step.program))?;
         // Each step's time, so that the gate's cost stays visible as the API grows.
-        println!("    ({name} took {:.0} s)", started.elapsed().as_secs_f64());
+        println!(
+            "    ({name} took {:.0} s; target directory {})",
+            started.elapsed().as_secs_f64(),
+            target_size(&std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into))
+        );
         if !status.success() {
             return Err(format!("step `{name}` failed ({status})"));
         }
     }
     println!("==> all {total} steps passed");
     Ok(())
+}
+
+/// What the target directory holds, in GB: the gate's disk cost, shown after each step so that
+/// growth is seen before a machine runs out.
+fn target_size(dir: &Path) -> String {
+    fn walk(dir: &Path) -> u64 {
+        let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+        entries
+            .flatten()
+            .map(|e| match e.file_type() {
+                Ok(t) if t.is_dir() => walk(&e.path()),
+                Ok(t) if t.is_file() => e.metadata().map(|m| m.len()).unwrap_or(0),
+                _ => 0,
+            })
+            .sum()
+    }
+    format!("{:.1} GB", walk(dir) as f64 / 1e9)
 }
 
 #[cfg(test)]
