@@ -62,6 +62,9 @@ impl<'a> crate::runtime::Operation for builder::VolumeSnapshotsDeleteById<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -192,6 +195,9 @@ impl<'a> crate::runtime::Operation for builder::VolumesDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -224,6 +230,9 @@ impl<'a> crate::runtime::Operation for builder::VolumesDeleteByName<'a> {
     const PATH: &'static str = "/v2/volumes";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

@@ -59,6 +59,9 @@ impl<'a> crate::runtime::Operation for builder::CdnDeleteEndpoint<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -156,6 +159,9 @@ impl<'a> crate::runtime::Operation for builder::CdnPurgeCache<'a> {
     const PATH: &'static str = "/v2/cdn/endpoints/{cdn_id}/cache";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

@@ -59,6 +59,9 @@ impl<'a> crate::runtime::Operation for builder::RegistriesDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -93,6 +96,9 @@ impl<'a> crate::runtime::Operation for builder::RegistriesDeleteRepository<'a> {
     const PATH: &'static str = "/v2/registries/{registry_name}/repositories/{repository_name}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,
@@ -130,6 +136,9 @@ impl<'a> crate::runtime::Operation for builder::RegistriesDeleteRepositoryManife
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -165,6 +174,9 @@ impl<'a> crate::runtime::Operation for builder::RegistriesDeleteRepositoryTag<'a
     const PATH: &'static str = "/v2/registries/{registry_name}/repositories/{repository_name}/tags/{repository_tag}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

@@ -58,6 +58,9 @@ impl<'a> crate::runtime::Operation for builder::RegistryDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -94,6 +97,9 @@ impl<'a> crate::runtime::Operation for builder::RegistryDeleteRepositoryManifest
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -129,6 +135,9 @@ impl<'a> crate::runtime::Operation for builder::RegistryDeleteRepositoryTag<'a> 
     const PATH: &'static str = "/v2/registry/{registry_name}/repositories/{repository_name}/tags/{repository_tag}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

@@ -297,6 +297,9 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -331,6 +334,9 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteConnectionPool<'a
     const PATH: &'static str = "/v2/databases/{database_cluster_uuid}/pools/{pool_name}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,
@@ -367,6 +373,9 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteKafkaSchema<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -402,6 +411,9 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteKafkaTopic<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -434,6 +446,9 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteLogsink<'a> {
     const PATH: &'static str = "/v2/databases/{database_cluster_uuid}/logsink/{logsink_id}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,
@@ -470,6 +485,9 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteOnlineMigration<'
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -505,6 +523,9 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteOpensearchIndex<'
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -538,6 +559,9 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteUser<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -569,6 +593,9 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDestroyCluster<'a> {
     const PATH: &'static str = "/v2/databases/{database_cluster_uuid}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,
@@ -602,6 +629,9 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDestroyReplica<'a> {
     const PATH: &'static str = "/v2/databases/{database_cluster_uuid}/replicas/{replica_name}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

@@ -94,6 +94,9 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -128,6 +131,9 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesDeleteTokens<
     const PATH: &'static str = "/v2/dedicated-inferences/{dedicated_inference_id}/tokens/{token_id}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

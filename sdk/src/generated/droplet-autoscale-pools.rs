@@ -59,6 +59,9 @@ impl<'a> crate::runtime::Operation for builder::AutoscalepoolsDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -93,6 +96,9 @@ impl<'a> crate::runtime::Operation for builder::AutoscalepoolsDeleteDangerous<'a
     const PATH: &'static str = "/v2/droplets/autoscale/{autoscale_pool_id}/dangerous";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

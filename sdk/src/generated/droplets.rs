@@ -59,6 +59,9 @@ impl<'a> crate::runtime::Operation for builder::DropletsDestroy<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -90,6 +93,9 @@ impl<'a> crate::runtime::Operation for builder::DropletsDestroyByTag<'a> {
     const PATH: &'static str = "/v2/droplets";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,
@@ -162,6 +168,9 @@ for builder::DropletsDestroyWithAssociatedResourcesDangerous<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -197,6 +206,9 @@ for builder::DropletsDestroyWithAssociatedResourcesSelective<'a> {
     const PATH: &'static str = "/v2/droplets/{droplet_id}/destroy_with_associated_resources/selective";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

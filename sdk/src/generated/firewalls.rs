@@ -158,6 +158,9 @@ impl<'a> crate::runtime::Operation for builder::FirewallsDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -190,6 +193,9 @@ impl<'a> crate::runtime::Operation for builder::FirewallsDeleteDroplets<'a> {
     const PATH: &'static str = "/v2/firewalls/{firewall_id}/droplets";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,
@@ -224,6 +230,9 @@ impl<'a> crate::runtime::Operation for builder::FirewallsDeleteRules<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -256,6 +265,9 @@ impl<'a> crate::runtime::Operation for builder::FirewallsDeleteTags<'a> {
     const PATH: &'static str = "/v2/firewalls/{firewall_id}/tags";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

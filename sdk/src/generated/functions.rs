@@ -224,6 +224,9 @@ impl<'a> crate::runtime::Operation for builder::FunctionsDeleteNamespace<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -256,6 +259,9 @@ impl<'a> crate::runtime::Operation for builder::FunctionsDeleteTrigger<'a> {
     const PATH: &'static str = "/v2/functions/namespaces/{namespace_id}/triggers/{trigger_name}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

@@ -156,6 +156,9 @@ impl<'a> crate::runtime::Operation for builder::KubernetesDeleteCluster<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -192,6 +195,9 @@ impl<'a> crate::runtime::Operation for builder::KubernetesDeleteNode<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -224,6 +230,9 @@ impl<'a> crate::runtime::Operation for builder::KubernetesDeleteNodePool<'a> {
     const PATH: &'static str = "/v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,
@@ -260,6 +269,9 @@ for builder::KubernetesDestroyAssociatedResourcesDangerous<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -295,6 +307,9 @@ for builder::KubernetesDestroyAssociatedResourcesSelective<'a> {
     const PATH: &'static str = "/v2/kubernetes/clusters/{cluster_id}/destroy_with_associated_resources/selective";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,
@@ -764,6 +779,9 @@ impl<'a> crate::runtime::Operation for builder::KubernetesRemoveRegistries<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -795,6 +813,9 @@ impl<'a> crate::runtime::Operation for builder::KubernetesRemoveRegistry<'a> {
     const PATH: &'static str = "/v2/kubernetes/registry";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

@@ -127,6 +127,9 @@ impl<'a> crate::runtime::Operation for builder::LoadBalancersDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -158,6 +161,9 @@ impl<'a> crate::runtime::Operation for builder::LoadBalancersDeleteCache<'a> {
     const PATH: &'static str = "/v2/load_balancers/{lb_id}/cache";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,
@@ -259,6 +265,9 @@ impl<'a> crate::runtime::Operation for builder::LoadBalancersRemoveDroplets<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -293,6 +302,9 @@ impl<'a> crate::runtime::Operation for builder::LoadBalancersRemoveForwardingRul
     const PATH: &'static str = "/v2/load_balancers/{lb_id}/forwarding_rules";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

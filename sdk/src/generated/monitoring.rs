@@ -129,6 +129,9 @@ impl<'a> crate::runtime::Operation for builder::MonitoringDeleteAlertPolicy<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -163,6 +166,9 @@ impl<'a> crate::runtime::Operation for builder::MonitoringDeleteDestination<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -194,6 +200,9 @@ impl<'a> crate::runtime::Operation for builder::MonitoringDeleteSink<'a> {
     const PATH: &'static str = "/v2/monitoring/sinks/{sink_uuid}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

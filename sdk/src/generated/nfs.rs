@@ -93,6 +93,9 @@ impl<'a> crate::runtime::Operation for builder::NfsDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -157,6 +160,9 @@ impl<'a> crate::runtime::Operation for builder::NfsDeleteSnapshot<'a> {
     const PATH: &'static str = "/v2/nfs/snapshots/{nfs_snapshot_id}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

@@ -92,6 +92,9 @@ impl<'a> crate::runtime::Operation for builder::TagsDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -189,6 +192,9 @@ impl<'a> crate::runtime::Operation for builder::TagsUnassignResources<'a> {
     const PATH: &'static str = "/v2/tags/{tag_id}/resources";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,

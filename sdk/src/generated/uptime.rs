@@ -93,6 +93,9 @@ impl<'a> crate::runtime::Operation for builder::UptimeDeleteAlert<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
+    fn gone() -> Option<Self::Value> {
+        Some(())
+    }
     fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -124,6 +127,9 @@ impl<'a> crate::runtime::Operation for builder::UptimeDeleteCheck<'a> {
     const PATH: &'static str = "/v2/uptime/checks/{check_id}";
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
+    }
+    fn gone() -> Option<Self::Value> {
+        Some(())
     }
     fn send(
         self,
