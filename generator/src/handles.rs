@@ -170,6 +170,13 @@ pub(crate) fn describe(
     Ok(Described { builder, fields, value, failure_stream })
 }
 
+impl Described {
+    /// Whether the builder takes optional `page` and `per_page`: the operation pages.
+    pub(crate) fn paged(&self) -> bool {
+        ["page", "per_page"].iter().all(|p| self.fields.iter().any(|f| !f.required && f.name == *p))
+    }
+}
+
 // `Self { field: Err(..), .. }` in `new`: a field that starts as an error must be set.
 fn new_fields(block: &syn::Block, out: &mut HashMap<String, bool>) {
     let Some(syn::Stmt::Expr(syn::Expr::Struct(s), _)) = block.stmts.last() else { return };
@@ -238,6 +245,8 @@ struct Op {
     name: String,
     /// `x-sdk-envelope: false`: the answer is given whole.
     keep_envelope: bool,
+    /// What `x-sdk-items` says of the operation's items.
+    items: Option<crate::lists::Items>,
 }
 
 /// A tag's handle names: kebab (its feature and file), snake (the `Client` method), Pascal
@@ -314,8 +323,10 @@ fn spec_operations(doc: &Value) -> Result<Vec<Op>, Error> {
                 });
             }
         };
+        let items = crate::lists::items_extension(id, op.item)?;
         out.push(Op {
             keep_envelope,
+            items,
             id: id.to_owned(),
             snake: id.to_snake_case(),
             method: op.method.to_uppercase(),
@@ -334,20 +345,37 @@ pub(crate) fn emit(
     doc: &Value,
     described: &BTreeMap<String, Described>,
     envelopes: &HashMap<String, Envelope>,
+    shapes: &crate::lists::Shapes,
     settings: &HandleSettings,
     header: &str,
 ) -> Result<BTreeMap<String, String>, Error> {
+    let mut files = BTreeMap::new();
     let mut per_tag: BTreeMap<String, (String, Vec<Op>)> = BTreeMap::new();
+    // Every list, the hand-written tags' too: their pages are walked by the same `Page` impls.
+    let mut lists: HashMap<String, crate::lists::List> = HashMap::new();
+    let mut pages = Vec::new();
     for op in spec_operations(doc)? {
+        let d = described.get(&op.snake).ok_or_else(|| Error::Handle {
+            operation: op.id.clone(),
+            message: format!("progenitor wrote no method `{}` for it", op.snake),
+        })?;
+        if let Some(list) = crate::lists::list_of(&op.id, d.paged(), &d.value, op.items.as_ref(), shapes)? {
+            pages.push((op.tags.iter().cloned().collect::<BTreeSet<String>>(), op.id.clone(), list.clone()));
+            lists.insert(op.id.clone(), list);
+        }
         let first = op.tags[0].clone();
         if settings.handwritten_tags.contains(&first) {
             continue;
         }
         per_tag.entry(first).or_insert_with(|| (op.tag_name.clone(), Vec::new())).1.push(op);
     }
-    let mut files = BTreeMap::new();
+    let (pages_file, list_responses) = crate::lists::pages_file(&pages)?;
+    files.insert(
+        "pages.rs".into(),
+        format!("{}{}", file_header(header, "every list response as a page"), prettyplease::unparse(&pages_file)),
+    );
     let mut mod_items = Vec::new();
-    let (mut handles, mut methods) = (0, 0);
+    let (mut handles, mut methods, mut list_builders) = (0, 0, 0);
     for (tag, (tag_name, mut ops)) in per_tag {
         ops.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         for pair in ops.windows(2) {
@@ -364,7 +392,8 @@ pub(crate) fn emit(
             }
         }
         let module_tags: BTreeSet<String> = ops.iter().flat_map(|o| o.tags.iter().cloned()).collect();
-        let text = tag_file(&tag_name, &ops, &module_tags, described, envelopes)?;
+        let text = tag_file(&tag_name, &ops, &module_tags, described, envelopes, &lists)?;
+        list_builders += ops.iter().filter(|o| lists.contains_key(&o.id)).count();
         files.insert(
             format!("{tag}.rs"),
             format!("{}{text}", file_header(header, &format!("the handle of the `{tag_name}` operations"))),
@@ -380,9 +409,19 @@ pub(crate) fn emit(
         format!(" The resource handles written by `cargo xtask generate`: {handles} handles with {methods} methods,"),
         " one per operation of every tag whose handle is not written by hand. Each handle and its".to_owned(),
         " methods are compiled under the tag's feature.".to_owned(),
+        String::new(),
+        format!(" {list_builders} of the methods are lists: they give a list builder that pages (`per_page`, `page`,"),
+        " `stream`, `collect`). `pages` walks the pages of those lists and of the hand-written ones:".to_owned(),
+        format!(" {list_responses} list responses in all."),
     ];
-    let mod_file: syn::File = syn::parse2(quote! { #(#![doc = #doc_lines])* #(#mod_items)* })
-        .map_err(|e| Error::Emit { message: format!("handles: {e}") })?;
+    let pages_cfg = crate::split::cfg_attr(Some(&pages.iter().flat_map(|(t, _, _)| t.iter().cloned()).collect()));
+    let mod_file: syn::File = syn::parse2(quote! {
+        #(#![doc = #doc_lines])*
+        #pages_cfg
+        mod pages;
+        #(#mod_items)*
+    })
+    .map_err(|e| Error::Emit { message: format!("handles: {e}") })?;
     files.insert("mod.rs".into(), format!("{header}{}", prettyplease::unparse(&mod_file)));
     Ok(files)
 }
@@ -393,6 +432,7 @@ fn tag_file(
     module_tags: &BTreeSet<String>,
     described: &BTreeMap<String, Described>,
     envelopes: &HashMap<String, Envelope>,
+    lists: &HashMap<String, crate::lists::List>,
 ) -> Result<String, Error> {
     let (_, snake, pascal) = handle_names(tag_name);
     let handle = format_ident!("{pascal}");
@@ -420,7 +460,7 @@ fn tag_file(
             crate::split::cfg_attr(Some(&tags))
         });
         let envelope = if op.keep_envelope { None } else { envelope_of(&d.value, envelopes) };
-        let (m, r) = method(&pascal, op, d, envelope, cfg.as_ref());
+        let (m, r) = method(&pascal, op, d, envelope, lists.get(&op.id), cfg.as_ref());
         methods.push(m);
         requests.extend(r);
     }
@@ -463,6 +503,7 @@ fn method(
     op: &Op,
     d: &Described,
     envelope: Option<&Envelope>,
+    list: Option<&crate::lists::List>,
     cfg: Option<&syn::Attribute>,
 ) -> (TokenStream, Option<TokenStream>) {
     let name = format_ident!("{}", op.name);
@@ -479,6 +520,7 @@ fn method(
         let n = format_ident!("{}", f.name);
         quote! { .#n(#n) }
     });
+    let args: Vec<TokenStream> = args.collect();
     let builder = quote! { self.client.generated().#generated() #(#sets)* };
     let output = quote! { ::std::result::Result<crate::Response<#value>, crate::Error> };
     // The one call, but for bodies that are not JSON: nothing to decode, or an error body that
@@ -504,6 +546,9 @@ fn method(
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
         doc.push(String::new());
         doc.push(format!(" Takes what the request requires: {}.", names.join(", ")));
+    }
+    if let Some(list) = list {
+        return list_builder(handle, op, d, list, &call, doc, &args, &builder, cfg, many);
     }
     doc.push(String::new());
     match envelope {
@@ -597,6 +642,134 @@ fn method(
     (m, Some(r))
 }
 
+/// A list's method and its list builder: the filters (the other optional parameters),
+/// `per_page`, `page(n)` for one whole page, `stream()` and `collect()` for every item.
+#[allow(clippy::too_many_arguments)]
+fn list_builder(
+    handle: &str,
+    op: &Op,
+    d: &Described,
+    list: &crate::lists::List,
+    call: &TokenStream,
+    mut doc: Vec<String>,
+    args: &[TokenStream],
+    builder: &TokenStream,
+    cfg: Option<&syn::Attribute>,
+    many: Option<TokenStream>,
+) -> (TokenStream, Option<TokenStream>) {
+    let name = format_ident!("{}", op.name);
+    let request = format_ident!("{}", d.builder);
+    let value = &d.value;
+    let item = &list.item;
+    let filters: Vec<&Field> =
+        d.fields.iter().filter(|f| !f.required && f.name != "page" && f.name != "per_page").collect();
+    let output = quote! { ::std::result::Result<crate::Response<#value>, crate::Error> };
+    doc.push(String::new());
+    doc.push(format!(" A list, which the API sends a page at a time: gives a [`{}`] to set", d.builder));
+    let filter_names: Vec<String> = filters.iter().map(|f| format!("`{}`", f.name)).collect();
+    doc.push(if filters.is_empty() {
+        " `per_page` on, then read one `page(n)`, or every item page after page with `stream()`".into()
+    } else {
+        format!(
+            " {} and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`",
+            filter_names.join(", ")
+        )
+    });
+    doc.push(format!(
+        " or `collect()`. A page is a [`Response`](crate::Response) of {}, each item {}.",
+        describe_value(value),
+        describe_value(item)
+    ));
+    let doc = doc.iter().map(|l| quote! { #[doc = #l] });
+    let m = quote! {
+        #(#doc)*
+        #cfg
+        #many
+        pub fn #name(self, #(#args),*) -> #request<'a> {
+            #request { client: self.client, inner: #builder, per_page: None }
+        }
+    };
+    let setters = filters.iter().map(|f| {
+        let n = format_ident!("{}", f.name);
+        let t = &f.ty;
+        let doc = format!(" Sets the optional `{}`, sent with every page's request.", f.name);
+        quote! {
+            #[doc = #doc]
+            pub fn #n(mut self, value: #t) -> Self {
+                self.inner = self.inner.#n(value);
+                self
+            }
+        }
+    });
+    let struct_doc = [
+        format!(
+            " The list of [`{handle}::{}`] (`{} {}`), which the API sends a page at a time.",
+            op.name, op.method, op.path
+        ),
+        String::new(),
+        " Set its filters and `per_page`, then read one page with [`page`](Self::page) (the whole".to_owned(),
+        " answer, with its links and meta), or every item with [`stream`](Self::stream) (pages".to_owned(),
+        " fetched as the stream is read) or [`collect`](Self::collect) (every item in a `Vec`). A".to_owned(),
+        " walk starts at page 1 and ends when the server's figures say the list is over: no `next`".to_owned(),
+        " link, an empty page, `meta.total` items read or the `last` page read.".to_owned(),
+    ];
+    let struct_doc = struct_doc.iter().map(|l| quote! { #[doc = #l] });
+    let r = quote! {
+        #(#struct_doc)*
+        #cfg
+        #[derive(Clone, Debug)]
+        #[must_use = "a list does nothing until a page is read, or it is streamed or collected"]
+        pub struct #request<'a> {
+            client: &'a crate::Client,
+            inner: crate::generated::builder::#request<'a>,
+            per_page: ::std::option::Option<u64>,
+        }
+
+        #cfg
+        impl<'a> #request<'a> {
+            #(#setters)*
+
+            /// How many items each request fetches (at least 1; the API's default when not set).
+            pub fn per_page(mut self, per_page: u64) -> Self {
+                self.per_page = Some(per_page);
+                self
+            }
+
+            /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
+            /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+            pub fn page(&self, page: u64) -> impl ::std::future::Future<Output = #output> + Send + 'a {
+                let (client, inner, per_page) = (self.client, self.inner.clone(), self.per_page);
+                async move {
+                    let mut inner = inner.page(crate::api::paging::page_number(page)?.get());
+                    if let Some(per_page) = crate::api::paging::page_size(per_page)? {
+                        inner = inner.per_page(per_page.get());
+                    }
+                    #call(client, inner).await
+                }
+            }
+
+            /// Every item of every page, fetching each page as the stream reaches it.
+            pub fn stream(self) -> impl ::futures_util::stream::Stream<Item = ::std::result::Result<#item, crate::Error>> + Send + 'a {
+                crate::api::paging::walk(self)
+            }
+
+            /// Every item of every page, in one `Vec`.
+            pub async fn collect(self) -> ::std::result::Result<::std::vec::Vec<#item>, crate::Error> {
+                ::futures_util::stream::TryStreamExt::try_collect(self.stream()).await
+            }
+        }
+
+        #cfg
+        impl crate::api::paging::PagedList for #request<'_> {
+            type Page = #value;
+            fn fetch(&self, number: u64) -> impl ::std::future::Future<Output = #output> + Send + '_ {
+                self.page(number)
+            }
+        }
+    };
+    (m, Some(r))
+}
+
 fn is_stream(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
 }
@@ -668,7 +841,11 @@ mod tests {
             &["gadgets"],
         )
         .unwrap();
-        assert_eq!(files.keys().collect::<Vec<_>>(), ["mod.rs", "widgets.rs"], "a hand-written tag gets no file");
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            ["mod.rs", "pages.rs", "widgets.rs"],
+            "a hand-written tag gets no file"
+        );
         let w: String = files["widgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(w.contains("pub fn widgets(&self) -> Widgets<'_>"), "{w}");
         assert!(w.contains("pub fn get( self, id: i64, )"), "{w}");
@@ -736,6 +913,68 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.starts_with("operation `widgets_type`: ") && e.contains("not a Rust identifier"), "{e}");
+    }
+
+    /// A paged answer: `links` to the pages, `meta.total`, and these array properties.
+    fn paged(arrays: &[&str], extension: Option<Value>) -> Value {
+        let mut properties = serde_json::Map::new();
+        for a in arrays {
+            properties.insert((*a).into(), json!({"type": "array", "items": {"$ref": "#/components/schemas/widget"}}));
+        }
+        properties.insert(
+            "links".into(),
+            json!({"type": "object", "properties": {"pages": {"type": "object", "properties": {
+            "next": {"type": "string"}, "last": {"type": "string"}}}}}),
+        );
+        properties.insert(
+            "meta".into(),
+            json!({"type": "object", "required": ["total"], "properties": {"total": {"type": "integer"}}}),
+        );
+        let mut op = json!({"operationId": "widgets_list", "tags": ["Widgets"],
+            "responses": {"200": {"description": "", "content": {"application/json": {"schema": {"type": "object", "properties": properties}}}}},
+            "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}},
+                           {"name": "per_page", "in": "query", "schema": {"type": "integer"}},
+                           {"name": "color", "in": "query", "schema": {"type": "string"}}]});
+        if let Some(e) = extension {
+            op[crate::lists::ITEMS_EXTENSION] = e;
+        }
+        json!({"/w": {"get": op}})
+    }
+
+    #[test]
+    fn a_paged_answer_with_links_and_one_array_is_a_list_with_a_page_impl() {
+        let files = handles(paged(&["widgets"], None), &[]).unwrap();
+        let w: String = files["widgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(w.contains("pub fn list(self) -> WidgetsList<'a>"), "{w}");
+        assert!(w.contains("pub fn color(mut self"), "the filter stays a setter: {w}");
+        assert!(w.contains("pub fn per_page(mut self, per_page: u64) -> Self"), "{w}");
+        assert!(w.contains("pub fn page( &self, page: u64, )"), "{w}");
+        assert!(w.contains("Item = ::std::result::Result<crate::types::Widget, crate::Error>"), "{w}");
+        assert!(w.contains("impl crate::api::paging::PagedList for WidgetsList<'_>"), "{w}");
+        assert!(!w.contains("IntoFuture for WidgetsList"), "a list is read by page, stream or collect: {w}");
+        let p: String = files["pages.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(p.contains("impl crate::api::paging::Page for crate::types::WidgetsListResponse"), "{p}");
+        assert!(p.contains("type Item = crate::types::Widget;"), "{p}");
+        assert!(p.contains("self.meta.as_ref().map(|m| m.total)") && p.contains("p.last.as_deref()"), "{p}");
+        assert!(p.contains("(self.widgets, figures)"), "{p}");
+        assert!(files["mod.rs"].contains("1 of the methods are lists"), "{}", files["mod.rs"]);
+    }
+
+    #[test]
+    fn the_items_extension_decides_where_the_rule_cannot() {
+        let e = handles(paged(&["widgets", "colors"], None), &[]).unwrap_err().to_string();
+        assert!(e.starts_with("operation `widgets_list`: ") && e.contains("`colors`, `widgets`"), "{e}");
+        assert!(e.contains(crate::lists::ITEMS_EXTENSION), "{e}");
+        let e = handles(paged(&[], None), &[]).unwrap_err().to_string();
+        assert!(e.starts_with("operation `widgets_list`: ") && e.contains("no array of items"), "{e}");
+
+        let files = handles(paged(&["widgets", "colors"], Some(json!("colors"))), &[]).unwrap();
+        assert!(files["pages.rs"].contains("(self.colors, figures)"), "{}", files["pages.rs"]);
+        let files = handles(paged(&[], Some(json!(false))), &[]).unwrap();
+        assert!(!files["pages.rs"].contains("impl"), "{}", files["pages.rs"]);
+        assert!(files["widgets.rs"].contains("IntoFuture for WidgetsList"), "not a list: one request per call");
+        let e = handles(paged(&["widgets"], Some(json!("gadgets"))), &[]).unwrap_err().to_string();
+        assert!(e.contains("names no property"), "{e}");
     }
 
     #[test]

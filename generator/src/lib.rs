@@ -10,6 +10,7 @@ pub mod effective;
 pub mod emit;
 pub mod error;
 pub mod handles;
+pub mod lists;
 pub mod load;
 pub mod normalize;
 pub mod output;

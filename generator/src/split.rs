@@ -204,6 +204,11 @@ pub fn split(
 
     let envelopes =
         if handles.is_some() { crate::handles::envelopes(&types.owned, &types.names) } else { HashMap::new() };
+    let shapes = if handles.is_some() {
+        crate::lists::Shapes::of(&types.owned, &types.names.iter().cloned().collect())
+    } else {
+        crate::lists::Shapes::default()
+    };
 
     // types.rs
     let mut out_types: Vec<syn::Item> = types_core;
@@ -324,7 +329,7 @@ pub fn split(
     let mod_file = syn::File { shebang: None, attrs: Vec::new(), items: mod_items };
     files.insert("mod.rs".into(), format!("{header}{}", prettyplease::unparse(&mod_file)));
     let handles = match handles {
-        Some(settings) => crate::handles::emit(doc, &described, &envelopes, settings, header)?,
+        Some(settings) => crate::handles::emit(doc, &described, &envelopes, &shapes, settings, header)?,
         None => BTreeMap::new(),
     };
     Ok(Split { files, features, operations: op_tags.len(), handles, example_codecs: String::new() })

@@ -294,6 +294,71 @@ async fn reset_after_the_request_is_read_get_is_retried() {
 
 // Connection refused: see faults_refused.rs (it counts attempts with a global subscriber).
 
+// ------------------------------------------------------- a DELETE that finds nothing on a retry
+
+fn not_found() -> Script {
+    Script::Respond(response(404, "application/json", fixture("error_404_not_found.json").as_bytes()))
+}
+
+fn not_found_json() -> ResponseTemplate {
+    ResponseTemplate::new(404).set_body_raw(fixture("error_404_not_found.json"), "application/json")
+}
+
+/// The first attempt's outcome is unknown (the server may have deleted the image and failed to
+/// say so): the retry's 404 means that attempt did it.
+#[tokio::test]
+async fn delete_that_finds_404_after_a_503_succeeded() {
+    let server = first_then(1, error_json(503, "service_unavailable"), not_found_json()).await;
+    let deleted = client_with(&server.uri(), fast(3)).images().delete(IMAGE).await.unwrap();
+    assert_eq!(deleted.attempts(), 2);
+    assert_eq!(deleted.http_status().as_u16(), 404, "the status is what the server last said");
+    assert_eq!(seen(&server).await, 2);
+}
+
+#[tokio::test]
+async fn delete_that_finds_404_after_a_reset_after_the_request_was_read_succeeded() {
+    let server = FaultyServer::start(|n| if n == 0 { Script::ResetAfterRead } else { not_found() }).await;
+    let deleted = client_with(server.uri(), fast(3)).images().delete(IMAGE).await.unwrap();
+    assert_eq!(deleted.attempts(), 2);
+    assert_eq!(server.requests(), 2);
+}
+
+#[tokio::test]
+async fn delete_that_finds_404_after_a_timeout_succeeded() {
+    let server = FaultyServer::start(|n| if n == 0 { Script::Stall } else { not_found() }).await;
+    let c = client_timeout(server.uri(), fast(3), SHORT_TIMEOUT);
+    let deleted = c.droplets().destroy(std::num::NonZeroU64::new(3164444).unwrap()).await.unwrap();
+    assert_eq!(deleted.attempts(), 2);
+    assert_eq!(server.requests(), 2);
+}
+
+#[tokio::test]
+async fn delete_that_finds_404_at_once_is_an_error() {
+    let server = always(not_found_json()).await;
+    let err = client_with(&server.uri(), fast(3)).images().delete(IMAGE).await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(seen(&server).await, 1);
+}
+
+/// A 429 says the request was not acted on: the 404 after it is the answer to the only DELETE
+/// the server carried out.
+#[tokio::test]
+async fn delete_that_finds_404_after_a_429_is_an_error() {
+    let too_many = error_json(429, "too_many_requests").insert_header("retry-after", "0");
+    let server = first_then(1, too_many, not_found_json()).await;
+    let err = client_with(&server.uri(), fast(3)).images().delete(IMAGE).await.unwrap_err();
+    assert_eq!(api_error(&err).status.as_u16(), 404);
+    assert_eq!(seen(&server).await, 2);
+}
+
+#[tokio::test]
+async fn get_that_finds_404_after_a_503_is_an_error() {
+    let server = first_then(1, error_json(503, "service_unavailable"), not_found_json()).await;
+    let err = client_with(&server.uri(), fast(3)).image_actions().get(IMAGE, ACTION).await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(seen(&server).await, 2);
+}
+
 // ------------------------------------------------------------------------------- stalls
 
 #[tokio::test]

@@ -13,6 +13,8 @@
 //!     const METHOD: reqwest::Method = reqwest::Method::GET;
 //!     const PATH: &'static str = "/v2/actions/{action_id}";
 //!     fn try_clone(&self) -> Option<Self> { Some(self.clone()) }
+//!     // A DELETE without a body only: what its success is when a retry finds it done already.
+//!     fn gone() -> Option<Self::Value> { Some(()) }
 //!     fn send(self) -> impl Future<Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>> + Send { .. }
 //! }
 //! ```
@@ -65,6 +67,17 @@ pub fn run(file: &mut syn::File, doc: &Value, trait_path: &str) -> Result<(), Er
         } else {
             quote! { None }
         };
+        // A DELETE whose success has no body can report success without one: when a retry
+        // finds the resource gone (a 404), the earlier attempt deleted it. A success with a
+        // body cannot be made up, so other operations keep the trait's `None`.
+        let unit = matches!(value, syn::Type::Tuple(t) if t.elems.is_empty());
+        let gone = (method == "DELETE" && unit).then(|| {
+            quote! {
+                fn gone() -> Option<Self::Value> {
+                    Some(())
+                }
+            }
+        });
         impls.push(quote! {
             impl<'a> #trait_path for builder::#builder<'a> {
                 type Value = #value;
@@ -75,6 +88,7 @@ pub fn run(file: &mut syn::File, doc: &Value, trait_path: &str) -> Result<(), Er
                 fn try_clone(&self) -> Option<Self> {
                     #try_clone
                 }
+                #gone
                 fn send(
                     self,
                 ) -> impl ::std::future::Future<
@@ -223,6 +237,36 @@ mod tests {
         assert!(code.contains("type Value = types::ThingsGetResponse;"), "{code}");
         assert!(code.contains("type Failure = ();"), "{code}");
         assert!(code.contains("Some(::std::clone::Clone::clone(self))"), "{code}");
+        assert!(!code.contains("fn gone()"), "a GET is never found gone: {code}");
+    }
+
+    #[test]
+    fn a_delete_without_a_body_can_be_found_gone() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "2.0"},
+            "paths": {"/v2/things/{id}": {
+                "delete": {
+                    "operationId": "things_delete",
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                    "responses": {"204": {"description": "gone"}}
+                },
+                "patch": {
+                    "operationId": "things_patch",
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                    "responses": {"204": {"description": "done"}}
+                }
+            }}
+        });
+        let tokens =
+            crate::emit::try_progenitor(&serde_json::from_value(doc.clone()).unwrap(), &crate::Settings::default())
+                .unwrap();
+        let mut file: syn::File = syn::parse2(tokens).unwrap();
+        super::run(&mut file, &doc, "crate::runtime::Operation").unwrap();
+        let code = prettyplease::unparse(&file);
+        assert_eq!(code.matches("fn gone() -> Option<Self::Value>").count(), 1, "{code}");
+        let delete = &code[code.find("for builder::ThingsDelete<'a>").unwrap()..];
+        assert!(delete[..delete.find("fn send(").unwrap()].contains("fn gone()"), "{code}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use tracing::Instrument;
 
 use super::body::{BodyRead, Undecodable};
 use super::rate_limit::{RateLimit, retry_after, scan};
-use super::retry::{Attempt, is_retryable};
+use super::retry::{Attempt, found_gone, is_retryable, outcome_unknown};
 use super::{Operation, Runtime};
 
 /// The final attempt's result, and how many attempts it took.
@@ -26,12 +26,16 @@ pub(crate) struct Sent<T, E> {
 /// Sends `operation`, retrying as the policy and the retry table allow: `GET`, `PUT` and
 /// `DELETE` on transient failures, `POST` and `PATCH` only when the server certainly did not
 /// act (a refused connection, a 429). Waits honour `Retry-After` and `ratelimit-reset`, capped;
-/// no retry starts after the overall deadline.
+/// no retry starts after the overall deadline. A `DELETE` without a body whose retry gets 404
+/// after an attempt of unknown outcome succeeded on that attempt, and is reported as a success.
 pub(crate) async fn send<O: Operation>(runtime: &Runtime, operation: O) -> Sent<O::Value, O::Failure> {
     let policy = &runtime.retry;
     let started = Instant::now();
     let mut operation = operation;
     let mut attempt = 1;
+    // Some earlier attempt may have been carried out (a timeout, a reset, a 5xx): a DELETE
+    // that then finds nothing did its work on that attempt.
+    let mut unknown_before = false;
     loop {
         // A copy for the next attempt, while one is allowed; the attempt takes the builder.
         let spare = if attempt < policy.attempts() { operation.try_clone() } else { None };
@@ -57,6 +61,7 @@ pub(crate) async fn send<O: Operation>(runtime: &Runtime, operation: O) -> Sent<
             result
         };
         let seen = Seen::of(&result);
+
         let rate_limit = seen.headers.and_then(|headers| {
             let (rate_limit, request_id) = scan(headers);
             if !span.is_disabled()
@@ -72,6 +77,16 @@ pub(crate) async fn send<O: Operation>(runtime: &Runtime, operation: O) -> Sent<
         if let Some(rl) = rate_limit {
             runtime.remember(rl);
         }
+        if let Some(status) = seen.status
+            && found_gone(&O::METHOD, unknown_before, status)
+            && let Some(value) = O::gone()
+        {
+            // The status and headers stay the 404's: what the server last said.
+            let headers = seen.headers.cloned().unwrap_or_default();
+            span.in_scope(|| tracing::debug!("already gone: an earlier attempt deleted it"));
+            return Sent { result: Ok(ResponseValue::new(value, status, headers)), attempts: attempt };
+        }
+        unknown_before |= seen.attempt.is_some_and(outcome_unknown);
         let wait = match (seen.attempt, &spare) {
             (Some(outcome), Some(_)) if is_retryable(&O::METHOD, outcome) => {
                 wait_before_retry(runtime, &seen, rate_limit, attempt)

@@ -69,6 +69,12 @@ pub(crate) trait Operation: Send + Sized {
     /// A copy for another attempt; `None` for a builder whose body can be sent once only (a
     /// stream), which is then never retried.
     fn try_clone(&self) -> Option<Self>;
+    /// The success of a DELETE whose retry finds the resource gone (a 404 after an attempt
+    /// that may have deleted it): its empty body. `None`, the default, for every operation
+    /// whose success has a body, which cannot be made up; those keep the 404 as an error.
+    fn gone() -> Option<Self::Value> {
+        None
+    }
     /// Builds the request and makes one attempt through the hooks.
     fn send(self) -> impl Future<Output = Result<ResponseValue<Self::Value>, GenError<Self::Failure>>> + Send;
 }

@@ -5,6 +5,11 @@
 //! | `GET` (and other idempotent methods) | connect errors, timeouts, connection resets, a body cut short or stalled, 408, 429, 500, 502, 503, 504 (any body, HTML included) | other 4xx, 501, 505+, 3xx (redirects are not followed), a complete body that does not decode, a body over the size limit |
 //! | `POST` (starts an action) | 429, and a connection refused before anything was sent | 5xx, timeouts, resets and bodies cut short after sending: the server may have started the action |
 //!
+//! | a `DELETE` that gets 404 | reported as |
+//! |---|---|
+//! | on its first attempt, or after attempts that certainly did nothing (a refused connection, 429, 408) | the 404 error: there was nothing to delete |
+//! | on a retry after an attempt whose outcome is unknown (a timeout, a reset or a body cut short after sending, a 5xx) | success with no body: that attempt deleted it (only for a DELETE whose success has no body) |
+//!
 //! Waits honour `Retry-After` (seconds or an HTTP date) and, on a 429 with no requests left,
 //! `ratelimit-reset`; when the server asks for a longer wait than [`RetryPolicy::max_retry_wait`]
 //! the error is returned at once, with the wait in it. Other waits are exponential with full
@@ -144,6 +149,22 @@ pub(crate) fn is_retryable(method: &Method, attempt: Attempt) -> bool {
     }
 }
 
+/// Whether an attempt that ended like this may have been carried out by the server: the
+/// request may have reached it and no answer says it was not acted on.
+pub(crate) fn outcome_unknown(attempt: Attempt) -> bool {
+    match attempt {
+        Attempt::TimedOut | Attempt::Broken => true,
+        Attempt::Status(s) => s.is_server_error(),
+        Attempt::ConnectFailed => false,
+    }
+}
+
+/// Whether a 404 (`status`) to a `method` request means it succeeded already: a DELETE that
+/// finds nothing after an attempt whose outcome was unknown deleted it on that attempt.
+pub(crate) fn found_gone(method: &Method, unknown_before: bool, status: StatusCode) -> bool {
+    *method == Method::DELETE && unknown_before && status == StatusCode::NOT_FOUND
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +192,25 @@ mod tests {
         }
         assert!(is_retryable(&get, Attempt::TimedOut));
         assert!(is_retryable(&get, Attempt::Broken));
+    }
+
+    #[test]
+    fn a_delete_is_found_gone_only_on_a_404_after_an_unknown_outcome() {
+        let delete = Method::DELETE;
+        assert!(found_gone(&delete, true, StatusCode::NOT_FOUND));
+        assert!(!found_gone(&delete, false, StatusCode::NOT_FOUND), "a first 404 is an error");
+        assert!(!found_gone(&delete, true, StatusCode::GONE));
+        assert!(!found_gone(&Method::GET, true, StatusCode::NOT_FOUND));
+        for unknown in [Attempt::TimedOut, Attempt::Broken, Attempt::Status(StatusCode::BAD_GATEWAY)] {
+            assert!(outcome_unknown(unknown), "{unknown:?}");
+        }
+        for known in [
+            Attempt::ConnectFailed,
+            Attempt::Status(StatusCode::TOO_MANY_REQUESTS),
+            Attempt::Status(StatusCode::REQUEST_TIMEOUT),
+        ] {
+            assert!(!outcome_unknown(known), "{known:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,395 @@
+//! Lists: the operations that answer one page at a time, and what the SDK needs to walk them.
+//!
+//! An operation is a list when its builder takes optional `page` and `per_page` query
+//! parameters and its success type is a struct with a `links` field (the links to the other
+//! pages). Its items are the one field of that struct, other than `links` and `meta`, whose
+//! type is a `Vec`; `x-sdk-items: <property>` on the operation (an overlay) names the field
+//! where there are several or none, and `x-sdk-items: false` says the operation is not a list
+//! of items (its pages hold something else, a map say), so each call stays one request. A list
+//! whose items cannot be told apart this way stops the generator with an error naming the
+//! operation.
+//!
+//! For each list response the generator writes an `impl Page` (`api/generated/pages.rs`): its
+//! items, and its figures read off `links.pages.next`, `links.pages.last` and `meta.total`,
+//! whatever the exact types of `links` and `meta` are (the API has several); the handles turn
+//! the list's request into a list builder (`per_page`, `page`, `stream`, `collect`).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use serde_json::Value;
+use syn::visit_mut::VisitMut;
+
+use crate::error::Error;
+
+/// The extension on an operation that names the field holding a list's items, or says with
+/// `false` that the operation is not a list of items.
+pub const ITEMS_EXTENSION: &str = "x-sdk-items";
+
+/// What `x-sdk-items` says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Items {
+    /// The items are the field of this property name.
+    Field(String),
+    /// The pages hold no list of items: one request per call.
+    NotAList,
+}
+
+/// Reads `x-sdk-items` of an operation.
+pub(crate) fn items_extension(operation: &str, item: &Value) -> Result<Option<Items>, Error> {
+    match item.get(ITEMS_EXTENSION) {
+        None => Ok(None),
+        Some(Value::String(s)) if !s.is_empty() => Ok(Some(Items::Field(s.clone()))),
+        Some(Value::Bool(false)) => Ok(Some(Items::NotAList)),
+        Some(other) => Err(Error::Handle {
+            operation: operation.to_owned(),
+            message: format!("`{ITEMS_EXTENSION}` must be a property name or `false`, not {other}"),
+        }),
+    }
+}
+
+/// One field of a generated struct.
+#[derive(Clone)]
+pub(crate) struct StructField {
+    /// The Rust name (`type_`).
+    ident: String,
+    /// The name on the wire (`type`): the serde rename, else the Rust name.
+    wire: String,
+    ty: syn::Type,
+}
+
+/// The generated structs with named fields, by type name, and every type name (to root the
+/// types a field names at `crate::types`).
+#[derive(Clone, Default)]
+pub(crate) struct Shapes {
+    structs: HashMap<String, Vec<StructField>>,
+    names: HashSet<String>,
+}
+
+impl Shapes {
+    /// Reads the structs among the generated types.
+    pub(crate) fn of(owned: &BTreeMap<String, Vec<syn::Item>>, names: &HashSet<String>) -> Self {
+        let mut structs = HashMap::new();
+        for (name, items) in owned {
+            for item in items {
+                let syn::Item::Struct(st) = item else { continue };
+                let syn::Fields::Named(fields) = &st.fields else { continue };
+                let fields = fields
+                    .named
+                    .iter()
+                    .filter_map(|f| {
+                        let ident = f.ident.as_ref()?.to_string();
+                        let wire = serde_rename(&f.attrs).unwrap_or_else(|| ident.trim_start_matches("r#").to_owned());
+                        Some(StructField { ident, wire, ty: f.ty.clone() })
+                    })
+                    .collect();
+                structs.insert(name.clone(), fields);
+            }
+        }
+        Shapes { structs, names: names.clone() }
+    }
+
+    fn fields(&self, name: &str) -> Option<&[StructField]> {
+        self.structs.get(name).map(Vec::as_slice)
+    }
+
+    /// The struct a field's type names, through an `Option`: its name and whether it was optional.
+    fn struct_of(&self, ty: &syn::Type) -> Option<(&str, bool)> {
+        let (inner, optional) = unoption(ty);
+        let name = single_name(inner)?;
+        self.structs.get_key_value(&name).map(|(k, _)| (k.as_str(), optional))
+    }
+
+    /// `ty` named from the crate's root, as the handles name types.
+    fn rooted(&self, ty: &syn::Type) -> syn::Type {
+        struct Root<'n>(&'n HashSet<String>);
+        impl VisitMut for Root<'_> {
+            fn visit_type_path_mut(&mut self, tp: &mut syn::TypePath) {
+                syn::visit_mut::visit_type_path_mut(self, tp);
+                if tp.qself.is_some() || tp.path.leading_colon.is_some() {
+                    return;
+                }
+                let segments: Vec<String> = tp.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                if segments.len() == 1 && self.0.contains(&segments[0]) {
+                    *tp = syn::parse_quote! { crate::types::#tp };
+                } else if segments.len() > 3 && segments[..3] == ["crate", "generated", "types"] {
+                    let rest: Vec<&syn::PathSegment> = tp.path.segments.iter().skip(3).collect();
+                    *tp = syn::parse_quote! { crate::types::#(#rest)::* };
+                }
+            }
+        }
+        let mut ty = ty.clone();
+        Root(&self.names).visit_type_mut(&mut ty);
+        ty
+    }
+}
+
+// `#[serde(rename = "x")]`.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
+        let mut found = None;
+        let _ = a.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                found = Some(lit.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        found
+    })
+}
+
+/// The type argument of `ty` when its last segment is `wrapper` (`Option`, `Vec`).
+fn argument_of<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.iter().collect::<Vec<_>>()[..] {
+        [syn::GenericArgument::Type(t)] => Some(t),
+        _ => None,
+    }
+}
+
+// `HashMap<String, String>`: links by name.
+fn argument_map(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    p.path.segments.last().is_some_and(|s| s.ident == "HashMap")
+        && ty.to_token_stream().to_string().replace(' ', "").ends_with("<::std::string::String,::std::string::String>")
+}
+
+fn unoption(ty: &syn::Type) -> (&syn::Type, bool) {
+    match argument_of(ty, "Option") {
+        Some(inner) => (inner, true),
+        None => (ty, false),
+    }
+}
+
+/// The name of a type that is one plain identifier, or a path into the generated types.
+fn single_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    last.arguments.is_none().then(|| last.ident.to_string())
+}
+
+/// A list operation: its response type and where its items are.
+#[derive(Clone)]
+pub(crate) struct List {
+    /// The response type's name in `crate::types`.
+    pub(crate) response: String,
+    /// The item type, named from the crate's root.
+    pub(crate) item: syn::Type,
+    /// The `impl Page` for the response.
+    page_impl: TokenStream,
+}
+
+/// The success type's name when it is a generated type (`crate::types::X`).
+fn response_name(value: &syn::Type) -> Option<String> {
+    let syn::Type::Path(p) = value else { return None };
+    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    match &segments[..] {
+        [krate, types, name] if krate == "crate" && types == "types" => Some(name.clone()),
+        _ => None,
+    }
+}
+
+/// Whether the operation is a list, and if so where its items and figures are. `paged`: its
+/// builder takes optional `page` and `per_page`. `value`: its success type as the handles name
+/// it.
+pub(crate) fn list_of(
+    operation: &str,
+    paged: bool,
+    value: &syn::Type,
+    items: Option<&Items>,
+    shapes: &Shapes,
+) -> Result<Option<List>, Error> {
+    let error = |message: String| Error::Handle { operation: operation.to_owned(), message };
+    if items == Some(&Items::NotAList) {
+        return Ok(None);
+    }
+    let response = response_name(value);
+    let fields = response.as_deref().and_then(|r| shapes.fields(r));
+    let has_links = fields.is_some_and(|f| f.iter().any(|f| f.wire == "links"));
+    let (Some(response), Some(fields), true, true) = (response, fields, paged, has_links) else {
+        if let Some(Items::Field(field)) = items {
+            return Err(error(format!(
+                "`{ITEMS_EXTENSION}: {field}` names the items of a list, but the operation is not one (no optional `page` and `per_page`, or no `links` in its answer)"
+            )));
+        }
+        return Ok(None);
+    };
+    let arrays: Vec<&StructField> = fields
+        .iter()
+        .filter(|f| f.wire != "links" && f.wire != "meta" && argument_of(unoption(&f.ty).0, "Vec").is_some())
+        .collect();
+    let chosen = match items {
+        Some(Items::Field(name)) => {
+            let field = fields.iter().find(|f| &f.wire == name).ok_or_else(|| {
+                error(format!("`{ITEMS_EXTENSION}: {name}` names no property of its answer `{response}`"))
+            })?;
+            if argument_of(unoption(&field.ty).0, "Vec").is_none() {
+                return Err(error(format!(
+                    "`{ITEMS_EXTENSION}: {name}` names a property of `{response}` that is not an array"
+                )));
+            }
+            field
+        }
+        _ => match arrays[..] {
+            [one] => one,
+            [] => {
+                return Err(error(format!(
+                    "it pages, but its answer `{response}` has no array of items besides `links` and `meta`; name the items with `{ITEMS_EXTENSION}: <property>`, or say `{ITEMS_EXTENSION}: false`, in an overlay"
+                )));
+            }
+            _ => {
+                let names: Vec<String> = arrays.iter().map(|f| format!("`{}`", f.wire)).collect();
+                return Err(error(format!(
+                    "it pages, but its answer `{response}` has several arrays ({}); name the items with `{ITEMS_EXTENSION}: <property>` in an overlay",
+                    names.join(", ")
+                )));
+            }
+        },
+    };
+    let (vec, items_optional) = unoption(&chosen.ty);
+    let item = shapes.rooted(argument_of(vec, "Vec").expect("an array, checked above"));
+    let figures = figures(operation, &response, fields, shapes)?;
+    let field = format_ident!("{}", chosen.ident);
+    let take = if items_optional {
+        quote! { self.#field.unwrap_or_default() }
+    } else {
+        quote! { self.#field }
+    };
+    let ty = format_ident!("{response}");
+    let page_impl = quote! {
+        impl crate::api::paging::Page for crate::types::#ty {
+            type Item = #item;
+            fn into_parts(self) -> (::std::vec::Vec<Self::Item>, crate::api::paging::Figures) {
+                let figures = #figures;
+                (#take, figures)
+            }
+        }
+    };
+    Ok(Some(List { response, item, page_impl }))
+}
+
+/// `Option<&T>` of field `field` of `base`, where `base` is an `Option<&S>` when
+/// `base_optional` and an `S` place otherwise.
+fn reach(base: TokenStream, base_optional: bool, field: &StructField) -> TokenStream {
+    let f = format_ident!("{}", field.ident);
+    match (base_optional, unoption(&field.ty).1) {
+        (false, false) => quote! { Some(&#base.#f) },
+        (false, true) => quote! { #base.#f.as_ref() },
+        (true, false) => quote! { #base.map(|b| &b.#f) },
+        (true, true) => quote! { #base.and_then(|b| b.#f.as_ref()) },
+    }
+}
+
+/// The expression giving the page's `Figures`, from the shapes of its `links` and `meta`.
+fn figures(operation: &str, response: &str, fields: &[StructField], shapes: &Shapes) -> Result<TokenStream, Error> {
+    let error = |message: String| Error::Handle { operation: operation.to_owned(), message };
+    let field = |fields: &[StructField], wire: &str| fields.iter().find(|f| f.wire == wire).cloned();
+    let links = field(fields, "links").expect("a list has links");
+    let Some((links_type, _)) = shapes.struct_of(&links.ty) else {
+        return Err(error(format!("the `links` of its answer `{response}` are not a struct of page links")));
+    };
+    let Some(pages) = shapes.fields(links_type).and_then(|f| field(f, "pages")) else {
+        return Err(error(format!("the `links` of its answer `{response}` have no `pages`")));
+    };
+    // The page links are a struct (`next`, `last`, ...) or, for some lists, a map of them.
+    let is_map = argument_map(unoption(&pages.ty).0);
+    let (next, last) = if is_map {
+        (
+            quote! { pages.and_then(|p| p.get("next")).map(String::as_str) },
+            quote! { pages.and_then(|p| p.get("last")).map(String::as_str) },
+        )
+    } else {
+        let Some((pages_type, _)) = shapes.struct_of(&pages.ty) else {
+            return Err(error(format!(
+                "the `links.pages` of its answer `{response}` are neither a struct nor a map of links"
+            )));
+        };
+        let page_fields = shapes.fields(pages_type).unwrap_or_default();
+        let link = |wire: &str| -> Option<TokenStream> {
+            let f = field(page_fields, wire)?;
+            let ident = format_ident!("{}", f.ident);
+            Some(if unoption(&f.ty).1 {
+                quote! { pages.and_then(|p| p.#ident.as_deref()) }
+            } else {
+                quote! { pages.map(|p| p.#ident.as_str()) }
+            })
+        };
+        let Some(next) = link("next") else {
+            return Err(error(format!("the `links.pages` of its answer `{response}` have no `next` link")));
+        };
+        (next, link("last").unwrap_or_else(|| quote! { None }))
+    };
+    let links_optional = unoption(&links.ty).1;
+    let pages_reach = if links_optional {
+        reach(reach(quote! { self }, false, &links), true, &pages)
+    } else {
+        let l = format_ident!("{}", links.ident);
+        reach(quote! { self.#l }, false, &pages)
+    };
+    let total = match field(fields, "meta") {
+        Some(meta) => {
+            match shapes.struct_of(&meta.ty).and_then(|(t, _)| shapes.fields(t)).and_then(|f| field(f, "total")) {
+                Some(total) => {
+                    let m = format_ident!("{}", meta.ident);
+                    let t = format_ident!("{}", total.ident);
+                    let (ty, total_optional) = unoption(&total.ty);
+                    if ty.to_token_stream().to_string() != "i64" {
+                        return Err(error(format!("the `meta.total` of its answer `{response}` is not an `i64`")));
+                    }
+                    match (unoption(&meta.ty).1, total_optional) {
+                        (false, false) => quote! { Some(self.#m.#t) },
+                        (false, true) => quote! { self.#m.#t },
+                        (true, false) => quote! { self.#m.as_ref().map(|m| m.#t) },
+                        (true, true) => quote! { self.#m.as_ref().and_then(|m| m.#t) },
+                    }
+                }
+                None => quote! { None },
+            }
+        }
+        None => quote! { None },
+    };
+    Ok(quote! {{
+        let pages = #pages_reach;
+        crate::api::paging::Figures::read(#next, #last, #total)
+    }})
+}
+
+/// `pages.rs`: one `impl Page` per list response, compiled when any tag of the operations that
+/// answer with it is on. Two lists of one response type must agree on its items.
+pub(crate) fn pages_file(lists: &[(BTreeSet<String>, String, List)]) -> Result<(syn::File, usize), Error> {
+    let mut by_response: BTreeMap<&str, (BTreeSet<String>, &List, &str)> = BTreeMap::new();
+    for (tags, operation, list) in lists {
+        let entry = by_response.entry(&list.response).or_insert_with(|| (BTreeSet::new(), list, operation.as_str()));
+        if entry.1.item.to_token_stream().to_string() != list.item.to_token_stream().to_string() {
+            return Err(Error::Handle {
+                operation: operation.clone(),
+                message: format!(
+                    "its answer `{}` is also the answer of `{}`, whose items are another property; say which with `{ITEMS_EXTENSION}`",
+                    list.response, entry.2
+                ),
+            });
+        }
+        entry.0.extend(tags.iter().cloned());
+    }
+    let impls = by_response.values().map(|(tags, list, _)| {
+        let cfg = crate::split::cfg_attr(Some(tags));
+        let imp = &list.page_impl;
+        quote! { #cfg #imp }
+    });
+    let doc = [
+        " Every list response as a page of its items (`crate::api::paging::Page`): the items, and".to_owned(),
+        " the figures that end a walk (`links.pages.next`, `links.pages.last`, `meta.total`).".to_owned(),
+    ];
+    let file = syn::parse2(quote! { #(#![doc = #doc])* #(#impls)* })
+        .map_err(|e| Error::Emit { message: format!("pages: {e}") })?;
+    Ok((file, by_response.len()))
+}
