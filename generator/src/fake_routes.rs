@@ -429,8 +429,15 @@ impl Definitions<'_> {
             out.insert("properties".into(), Value::Object(shapes));
         }
         if let Some(required) = schema.get("required").and_then(Value::as_array) {
-            let kept: Vec<&Value> =
-                required.iter().filter(|r| r.as_str().is_none_or(|r| !read_only.contains(r))).collect();
+            // A required name that the schema declares nowhere (upstream's uptime check asks for
+            // `method`, the apps' logtail destination for `endpoint`, neither declared) has no
+            // type a client could know to send; the fake keeps only what the schema states.
+            let declared = declared(self.doc, schema, 0);
+            let kept: Vec<&Value> = required
+                .iter()
+                .filter(|r| r.as_str().is_none_or(|r| !read_only.contains(r)))
+                .filter(|r| r.as_str().is_none_or(|r| declared.as_ref().is_none_or(|d| d.contains(r))))
+                .collect();
             if !kept.is_empty() {
                 out.insert("required".into(), json!(kept));
             }
@@ -445,6 +452,20 @@ impl Definitions<'_> {
         }
         Value::Object(out)
     }
+}
+
+/// The property names a schema declares, its `allOf` parts' included; `None` when that cannot
+/// be known (an `anyOf`/`oneOf` part, or `additionalProperties` that let any name in).
+fn declared<'a>(doc: &'a Value, schema: &'a Map<String, Value>, depth: usize) -> Option<BTreeSet<&'a str>> {
+    if depth > 16 || ["anyOf", "oneOf", "additionalProperties"].iter().any(|k| schema.contains_key(*k)) {
+        return None;
+    }
+    let mut names: BTreeSet<&str> =
+        schema.get("properties").and_then(Value::as_object).into_iter().flatten().map(|(k, _)| k.as_str()).collect();
+    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        names.extend(declared(doc, resolve(doc, part).as_object()?, depth + 1)?);
+    }
+    Some(names)
 }
 
 /// Follows a local `$ref`, as many times as it takes (a dangling one gives `null`; the
