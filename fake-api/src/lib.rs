@@ -42,6 +42,7 @@
 #![warn(missing_docs)]
 
 mod body;
+mod documented;
 mod fault;
 mod handle;
 mod state;
@@ -56,10 +57,12 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+pub use documented::{DocumentedOperation, operation, operations};
 pub use fault::{Fault, Route};
 pub use state::SeenRequest;
 
-use handle::{Body, Incoming, Reply};
+use documented::Answer;
+use handle::{Body, Incoming, Payload, Reply};
 use state::{Finish, FinishWhen, Outcome, RateWindow, State};
 
 /// The image id of the API's documented examples; [`FakeApi::start`] has this image.
@@ -113,6 +116,7 @@ impl FakeApi {
             images: Vec::new(),
             past_actions: Vec::new(),
             every_image_exists: false,
+            documented: true,
             token: None,
             finish: Finish { when: FinishWhen::Polls(3), outcome: Outcome::Completed },
             first_action_id: FIRST_ACTION_ID,
@@ -297,6 +301,7 @@ pub struct FakeApiBuilder {
     images: Vec<u64>,
     past_actions: Vec<(u64, Option<u64>)>,
     every_image_exists: bool,
+    documented: bool,
     token: Option<String>,
     finish: Finish,
     first_action_id: u64,
@@ -322,6 +327,28 @@ impl FakeApiBuilder {
     /// Makes every positive image id exist, as if the account owned them all (for demos).
     pub fn every_image_exists(mut self) -> Self {
         self.every_image_exists = true;
+        self
+    }
+
+    /// Serves the three image-action operations only: every other operation of the API gets
+    /// 404 instead of its documented example, to check that a client calls nothing else.
+    ///
+    /// ```
+    /// use digitalocean_fake_api::FakeApi;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), reqwest::Error> {
+    /// # let _ = rustls::crypto::ring::default_provider().install_default();
+    /// let whole = FakeApi::start().await;
+    /// let narrow = FakeApi::builder().only_image_actions().start().await;
+    /// let get = |uri: String| reqwest::Client::new().get(format!("{uri}/v2/account")).bearer_auth("t").send();
+    /// assert_eq!(get(whole.uri()).await?.status().as_u16(), 200);
+    /// assert_eq!(get(narrow.uri()).await?.status().as_u16(), 404);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn only_image_actions(mut self) -> Self {
+        self.documented = false;
         self
     }
 
@@ -428,6 +455,7 @@ impl FakeApiBuilder {
         let mut state = State::new(self.finish, RateWindow::new(limit, window), self.first_action_id);
         state.token = self.token;
         state.every_image_exists = self.every_image_exists;
+        state.documented = self.documented;
         state.images.extend(self.images);
         for (image, id) in self.past_actions {
             state.add_past_action(image, id);
@@ -444,7 +472,7 @@ impl FakeApiBuilder {
     }
 }
 
-/// The one wiremock responder: every request goes through [`handle::handle`] under the lock.
+/// The one wiremock responder: every request goes through [`handle::respond`] under the lock.
 struct Responder {
     state: Arc<Mutex<State>>,
 }
@@ -459,12 +487,12 @@ impl Respond for Responder {
             authorization,
             body: &request.body,
         };
-        let reply = handle::handle(&mut lock(&self.state), &incoming);
+        let reply = handle::respond(&mut lock(&self.state), &incoming);
         template(reply)
     }
 }
 
-fn template(reply: Reply) -> ResponseTemplate {
+fn template(reply: Reply<Payload>) -> ResponseTemplate {
     let Reply { status, body, rate, request_id, retry_after, delay } = reply;
     let mut t = ResponseTemplate::new(status)
         .insert_header("ratelimit-limit", rate.limit.to_string())
@@ -475,8 +503,10 @@ fn template(reply: Reply) -> ResponseTemplate {
         t = t.insert_header("retry-after", secs.to_string());
     }
     t = match body {
-        Body::Json(value) => t.set_body_json(value),
-        Body::Html(html) => t.set_body_raw(html, "text/html"),
+        Payload::Body(Body::Json(value)) | Payload::Documented(Answer::Json(value)) => t.set_body_json(value),
+        Payload::Body(Body::Html(html)) => t.set_body_raw(html, "text/html"),
+        Payload::Documented(Answer::Text { media, text }) => t.set_body_raw(text, media),
+        Payload::Documented(Answer::Empty) => t,
     };
     match delay {
         Some(d) => t.set_delay(d),
