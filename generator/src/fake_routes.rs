@@ -266,7 +266,11 @@ fn build(doc: &Value, schema: &Value, direction: Direction, stack: &mut Vec<Stri
                     Direction::Request => flag(resolved, "readOnly") || flag(property, "readOnly"),
                     Direction::Response => flag(resolved, "writeOnly") || flag(property, "writeOnly"),
                 };
-                if !skip {
+                // An optional property that would contain its own schema again is left out: the
+                // least value there (`{}`) would lack what that schema requires.
+                let optional =
+                    schema.get("required").and_then(Value::as_array).is_none_or(|r| !r.iter().any(|n| n == name));
+                if !skip && !(optional && recurses(property, stack)) {
                     out.insert(name.clone(), build(doc, property, direction, stack));
                 }
             }
@@ -278,6 +282,15 @@ fn build(doc: &Value, schema: &Value, direction: Direction, stack: &mut Vec<Stri
         },
         _ => least(schema),
     }
+}
+
+/// Whether a property names (itself, or as its items) a component being built further up.
+fn recurses(property: &Value, stack: &[String]) -> bool {
+    [property.get("$ref"), property.pointer("/items/$ref")]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .any(|r| stack.iter().any(|s| s == r))
 }
 
 /// The least value of a schema's type: what a value built without examples holds.
@@ -492,5 +505,150 @@ fn sorted(v: &Value) -> Value {
         }
         Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small document with one operation of each kind the table tells apart.
+    fn doc() -> Value {
+        json!({
+            "paths": {
+                "/v2/things": {
+                    "get": {"operationId": "things_list", "tags": ["Things"], "responses": {
+                        "200": {"content": {"application/json": {"examples": {
+                            "b": {"value": {"things": ["second"]}},
+                            "a": {"$ref": "#/components/examples/listed"}
+                        }}}}
+                    }},
+                    "post": {"operationId": "things_create", "tags": ["Things"],
+                        "requestBody": {"required": true, "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/new_thing"}
+                        }}},
+                        "responses": {"201": {"content": {"application/json": {
+                            "schema": {"type": "object", "properties": {"thing": {"$ref": "#/components/schemas/thing"}}}
+                        }}}}
+                    }
+                },
+                "/v2/things/{thing_id}": {
+                    "parameters": [{"name": "thing_id", "in": "path", "required": true,
+                        "schema": {"type": "integer"}, "example": "not a number"}],
+                    "get": {"operationId": "things_get", "tags": ["Things"], "description": "prose", "responses": {
+                        "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/thing"}}}}
+                    }},
+                    "delete": {"operationId": "things_delete", "tags": ["Things"], "responses": {"204": {}}},
+                    "put": {"operationId": "things_replace", "tags": ["Things"], "responses": {"default": {}}}
+                },
+                "/v2/keys/{key_id}": {
+                    "get": {"operationId": "keys_get", "tags": ["Keys"],
+                        "parameters": [{"name": "key_id", "in": "path", "required": true,
+                            "schema": {"type": "string", "format": "uuid"}}],
+                        "responses": {"200": {"content": {"application/json": {"schema": {}}}}}}
+                }
+            },
+            "components": {
+                "examples": {"listed": {"value": {"things": ["first"]}}},
+                "schemas": {
+                    "thing": {"type": "object", "example": {"id": 7}, "properties": {"id": {"type": "integer"}}},
+                    "new_thing": {
+                        "type": "object",
+                        "description": "prose",
+                        "required": ["name", "id", "ghost"],
+                        "properties": {
+                            "name": {"type": "string", "example": "first", "enum": ["first", "second"], "maxLength": 9},
+                            "id": {"type": "integer", "readOnly": true},
+                            "size": {"type": "integer", "nullable": true},
+                            "parent": {"$ref": "#/components/schemas/new_thing"}
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    fn entry(text: &str, id: &str) -> Value {
+        let table: Value = serde_json::from_str(text).unwrap();
+        table["operations"].as_array().unwrap().iter().find(|o| o["id"] == id).unwrap().clone()
+    }
+
+    #[test]
+    fn success_bodies_come_from_examples_first_then_the_schema() {
+        let (text, figures) = table(&doc(), "// @generated by test\n");
+        assert_eq!(entry(&text, "things_list")["example"], json!({"things": ["first"]}), "the first example by name");
+        assert_eq!(entry(&text, "things_list")["source"], "documented");
+        assert_eq!(entry(&text, "things_get")["example"], json!({"id": 7}));
+        assert_eq!(entry(&text, "things_get")["source"], "schema");
+        let created = entry(&text, "things_create");
+        assert_eq!((created["status"].as_u64(), created["source"].as_str()), (Some(201), Some("built")));
+        assert_eq!(created["example"], json!({"thing": {"id": 7}}));
+        let deleted = entry(&text, "things_delete");
+        assert_eq!(deleted["status"], 204);
+        assert!(deleted.get("example").is_none() && deleted.get("media").is_none(), "{deleted}");
+        assert_eq!(entry(&text, "things_replace")["example"], json!({}), "no documented success");
+        assert_eq!(entry(&text, "keys_get")["source"], "empty", "JSON without a schema");
+        let want = Figures {
+            operations: 6,
+            documented: 1,
+            schema_example: 1,
+            built: 1,
+            empty_object: 2,
+            no_body: 1,
+            with_request_body: 1,
+            documented_request: 0,
+        };
+        assert_eq!(figures, want);
+    }
+
+    #[test]
+    fn path_parameters_and_request_shapes() {
+        let (text, _) = table(&doc(), "");
+        let get = entry(&text, "things_get");
+        assert_eq!(get["params"], json!({"thing_id": {"types": ["integer"]}}), "path-level parameters count");
+        assert_eq!(get["sample_path"], "/v2/things/1", "an example that does not fit the type is not used");
+        let key = entry(&text, "keys_get");
+        assert_eq!(key["params"]["key_id"], json!({"types": ["string"], "uuid": true}));
+        assert_eq!(key["sample_path"], format!("/v2/keys/{SAMPLE_UUID}"));
+
+        let created = entry(&text, "things_create");
+        assert_eq!(
+            created["request"],
+            json!({"media": "application/json", "required": true, "schema": {"$ref": "new_thing"}})
+        );
+        // Built without the read-only id, and without the optional self-reference (`{}` there
+        // would lack the required name).
+        assert_eq!(created["sample_body"], json!({"name": "first", "size": 0}));
+        let table: Value = serde_json::from_str(&text).unwrap();
+        // No read-only `id`, no undeclared `ghost`, no enum, bound or prose.
+        let want = json!({"type": "object", "required": ["name"], "properties": {
+            "name": {"type": "string"}, "size": {"type": "integer", "nullable": true}, "parent": {"$ref": "new_thing"}
+        }});
+        assert_eq!(table["definitions"], json!({"new_thing": want}));
+        assert!(!text.contains("prose"), "no upstream prose in the table");
+    }
+
+    #[test]
+    fn the_same_input_gives_the_same_bytes_with_sorted_keys() {
+        let (first, _) = table(&doc(), "// @generated by test\n");
+        let (second, _) = table(&doc(), "// @generated by test\n");
+        assert_eq!(first, second);
+        assert!(first.starts_with("{\n\"generated\": [\"@generated by test\"],\n\"definitions\": {"), "{first}");
+        let line = first.lines().find(|l| l.contains("\"things_get\"")).unwrap();
+        let keys: Vec<&str> = [
+            "\"example\"",
+            "\"id\"",
+            "\"method\"",
+            "\"params\"",
+            "\"path\"",
+            "\"sample_path\"",
+            "\"source\"",
+            "\"status\"",
+            "\"tag\"",
+        ]
+        .into_iter()
+        .collect();
+        let positions: Vec<usize> = keys.iter().map(|k| line.find(k).unwrap()).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "keys in order: {line}");
     }
 }
