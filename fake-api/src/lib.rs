@@ -1,13 +1,20 @@
-//! A stateful fake of DigitalOcean's image-actions API, served on loopback (127.0.0.1), for
-//! tests, examples and offline demos.
+//! A fake of DigitalOcean's whole API, served on loopback (127.0.0.1), for tests, examples and
+//! offline demos.
 //!
-//! It answers the three operations the way the API does: `POST /v2/images/{id}/actions` starts a
+//! The image actions keep state, the way the API does: `POST /v2/images/{id}/actions` starts a
 //! `convert` or `transfer` (201, `in-progress`), `GET .../actions/{action_id}` reads it, and
 //! `GET .../actions?page=&per_page=` lists an image's actions newest first with the API's paging
 //! links. Actions finish after a configurable number of polls or time; unknown images and actions
 //! get the API's 404 body; a missing or wrong bearer token gets 401; every response carries the
 //! `ratelimit-*` headers and an `x-request-id`. Faults (429, 500, an HTML 502, 503, slow answers)
 //! can be queued to test how a client copes.
+//!
+//! Every other operation of the API (656 more) answers with its documented success status and
+//! example, from a table `cargo xtask generate` writes from the OpenAPI description
+//! ([`operations`] lists it): the method and path template must match, path parameters must
+//! have their types (`/v2/droplets/abc` is 404), and a JSON body the schema refuses (a required
+//! property missing, a value of the wrong type) gets the API's 422 error body. They keep no
+//! state; [`FakeApiBuilder::only_image_actions`] turns them off.
 //!
 //! It speaks plain HTTP and JSON, so any client can talk to it. With the `digitalocean-sdk`
 //! crate, point the client at [`FakeApi::uri`]:
