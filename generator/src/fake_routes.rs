@@ -270,7 +270,7 @@ fn build(doc: &Value, schema: &Value, direction: Direction, stack: &mut Vec<Stri
                 // least value there (`{}`) would lack what that schema requires.
                 let optional =
                     schema.get("required").and_then(Value::as_array).is_none_or(|r| !r.iter().any(|n| n == name));
-                if !skip && !(optional && recurses(property, stack)) {
+                if !skip && (!optional || !recurses(property, stack)) {
                     out.insert(name.clone(), build(doc, property, direction, stack));
                 }
             }
