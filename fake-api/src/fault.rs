@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-/// Which of the three image-action operations a request is, so a fault can be aimed at one.
+/// Which route a request took (one of the three stateful image-action operations, another
+/// operation of the API, or none), so a fault can be aimed at it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Route {
@@ -13,8 +14,24 @@ pub enum Route {
     Post,
     /// `GET /v2/images/{image_id}/actions/{action_id}` (get, and every poll while waiting).
     Get,
-    /// Anything else the fake was sent (it answers 404).
+    /// Any other operation of the API, answered with its documented example (see
+    /// [`SeenRequest::operation`](crate::SeenRequest::operation) for which one).
+    Documented,
+    /// Anything else the fake was sent: a path or method the API does not have, or a path
+    /// parameter of the wrong type (it answers 404).
     Other,
+}
+
+impl Route {
+    /// The operationId of the route, for the three image-action routes.
+    pub(crate) fn operation_id(self) -> Option<&'static str> {
+        match self {
+            Route::List => Some("imageActions_list"),
+            Route::Post => Some("imageActions_post"),
+            Route::Get => Some("imageActions_get"),
+            Route::Documented | Route::Other => None,
+        }
+    }
 }
 
 /// One scripted fault. Queue it with [`FakeApi::push_fault`](crate::FakeApi::push_fault) (the

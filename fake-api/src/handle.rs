@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::body;
+use crate::documented::{self, Answer, DocumentedOperation};
 use crate::fault::{Fault, Route};
 use crate::state::{HOME_REGION, RateHeaders, SeenRequest, State};
 
@@ -24,11 +25,25 @@ pub(crate) enum Body {
     Html(&'static str),
 }
 
-/// The answer, before it becomes a wiremock `ResponseTemplate`.
+/// Any body the fake sends: its own (`Body`) or a documented operation's example.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Reply {
+pub(crate) enum Payload {
+    Body(Body),
+    Documented(Answer),
+}
+
+impl From<Body> for Payload {
+    fn from(body: Body) -> Self {
+        Payload::Body(body)
+    }
+}
+
+/// The answer, before it becomes a wiremock `ResponseTemplate`. `B` is the body: the
+/// image-action routes answer with [`Body`], the whole API with [`Payload`].
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Reply<B = Body> {
     pub(crate) status: u16,
-    pub(crate) body: Body,
+    pub(crate) body: B,
     pub(crate) rate: RateHeaders,
     pub(crate) request_id: String,
     pub(crate) retry_after: Option<u64>,
@@ -56,22 +71,58 @@ fn target(method: &str, path: &str) -> Target {
     }
 }
 
-/// Answers one request and records it.
+/// Answers one request of the image-action routes (anything else gets 404) and records it.
 pub(crate) fn handle(state: &mut State, req: &Incoming<'_>) -> Reply {
     let target = target(req.method, req.path);
+    serve(state, req, target, target.route.operation_id(), |state, req, _| {
+        let (status, body) = operation(state, req, target);
+        (status, Body::Json(body))
+    })
+}
+
+/// Answers one request of any route and records it: the image-action routes as [`handle`]
+/// does (their state wins over the documented examples), every other operation of the API
+/// from the generated table when the fake serves it ([`State::documented`]).
+pub(crate) fn respond(state: &mut State, req: &Incoming<'_>) -> Reply<Payload> {
+    let target = target(req.method, req.path);
+    if target.route != Route::Other || !state.documented {
+        let Reply { status, body, rate, request_id, retry_after, delay, .. } = handle(state, req);
+        return Reply { status, body: Payload::Body(body), rate, request_id, retry_after, delay };
+    }
+    let op = documented::table().find(req.method, req.path);
+    let route = if op.is_some() { Route::Documented } else { Route::Other };
+    let target = Target { route, ..target };
+    let operation = op.map(DocumentedOperation::id);
+    serve(state, req, target, operation, |state, req, request_id| {
+        let authorized = authorized(state, req.authorization);
+        let (status, answer) = documented::answer(op, authorized, req.body, request_id);
+        (status, Payload::Documented(answer))
+    })
+}
+
+/// The steps every request goes through: a queued fault, the rate limit, then `op` (given the
+/// state, the request and the request id); the request is recorded with the status it got and
+/// the operation it named.
+fn serve<B: From<Body>>(
+    state: &mut State,
+    req: &Incoming<'_>,
+    target: Target,
+    operation: Option<&'static str>,
+    mut op: impl FnMut(&mut State, &Incoming<'_>, &str) -> (u16, B),
+) -> Reply<B> {
     state.requests_answered += 1;
     let request_id = request_id(state.requests_answered);
     let rate = state.rate.take();
     let (status, body, rate, retry_after, delay) = match state.take_fault(target.route) {
-        Some(fault) => faulted(state, req, target, rate, fault),
+        Some(fault) => faulted(state, req, rate, fault, |s, r| op(s, r, &request_id)),
         None if rate.exhausted => {
             let wait = rate.reset.saturating_sub(now_epoch());
             let body = body::error("too_many_requests", body::TOO_MANY_REQUESTS_MESSAGE);
-            (429, Body::Json(body), rate, Some(wait), None)
+            (429, Body::Json(body).into(), rate, Some(wait), None)
         }
         None => {
-            let (status, body) = operation(state, req, target);
-            (status, Body::Json(body), rate, None, None)
+            let (status, body) = op(state, req, &request_id);
+            (status, body, rate, None, None)
         }
     };
     state.seen.push(SeenRequest {
@@ -82,34 +133,41 @@ pub(crate) fn handle(state: &mut State, req: &Incoming<'_>) -> Reply {
         image: target.image,
         action: target.action,
         status,
+        operation,
     });
     Reply { status, body, rate, request_id, retry_after, delay }
 }
 
-type Answer = (u16, Body, RateHeaders, Option<u64>, Option<Duration>);
+type Answered<B> = (u16, B, RateHeaders, Option<u64>, Option<Duration>);
 
-fn faulted(state: &mut State, req: &Incoming<'_>, target: Target, rate: RateHeaders, fault: Fault) -> Answer {
-    let server_error = || Body::Json(body::error("server_error", body::SERVER_ERROR_MESSAGE));
+fn faulted<B: From<Body>>(
+    state: &mut State,
+    req: &Incoming<'_>,
+    rate: RateHeaders,
+    fault: Fault,
+    mut op: impl FnMut(&mut State, &Incoming<'_>) -> (u16, B),
+) -> Answered<B> {
+    let server_error = || Body::Json(body::error("server_error", body::SERVER_ERROR_MESSAGE)).into();
     match fault {
         Fault::TooManyRequests { retry_after } => {
             let secs = retry_after.as_secs_f64().ceil() as u64;
             let rate = RateHeaders { remaining: 0, reset: now_epoch() + secs, exhausted: true, ..rate };
             let body = body::error("too_many_requests", body::TOO_MANY_REQUESTS_MESSAGE);
-            (429, Body::Json(body), rate, Some(secs), None)
+            (429, Body::Json(body).into(), rate, Some(secs), None)
         }
         Fault::ServerError => (500, server_error(), rate, None, None),
         Fault::ServerErrorAfterActing => {
-            let _ = operation(state, req, target);
+            let _ = op(state, req);
             (500, server_error(), rate, None, None)
         }
-        Fault::BadGatewayHtml => (502, Body::Html(body::BAD_GATEWAY_HTML), rate, None, None),
+        Fault::BadGatewayHtml => (502, Body::Html(body::BAD_GATEWAY_HTML).into(), rate, None, None),
         Fault::ServiceUnavailable => {
             let body = body::error("service_unavailable", "The service is temporarily unavailable.");
-            (503, Body::Json(body), rate, None, None)
+            (503, Body::Json(body).into(), rate, None, None)
         }
         Fault::Slow(delay) => {
-            let (status, body) = operation(state, req, target);
-            (status, Body::Json(body), rate, None, Some(delay))
+            let (status, body) = op(state, req);
+            (status, body, rate, None, Some(delay))
         }
     }
 }
@@ -128,11 +186,11 @@ fn operation(state: &mut State, req: &Incoming<'_>, target: Target) -> (u16, Val
             Some(action) => (200, json!({ "action": action })),
             None => not_found(),
         },
-        Route::Other => not_found(),
+        Route::Other | Route::Documented => not_found(),
     }
 }
 
-fn authorized(state: &State, header: Option<&str>) -> bool {
+pub(crate) fn authorized(state: &State, header: Option<&str>) -> bool {
     let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim) else { return false };
     match &state.token {
         Some(expected) => token == expected,

@@ -1,13 +1,20 @@
-//! A stateful fake of DigitalOcean's image-actions API, served on loopback (127.0.0.1), for
-//! tests, examples and offline demos.
+//! A fake of DigitalOcean's whole API, served on loopback (127.0.0.1), for tests, examples and
+//! offline demos.
 //!
-//! It answers the three operations the way the API does: `POST /v2/images/{id}/actions` starts a
+//! The image actions keep state, the way the API does: `POST /v2/images/{id}/actions` starts a
 //! `convert` or `transfer` (201, `in-progress`), `GET .../actions/{action_id}` reads it, and
 //! `GET .../actions?page=&per_page=` lists an image's actions newest first with the API's paging
 //! links. Actions finish after a configurable number of polls or time; unknown images and actions
 //! get the API's 404 body; a missing or wrong bearer token gets 401; every response carries the
 //! `ratelimit-*` headers and an `x-request-id`. Faults (429, 500, an HTML 502, 503, slow answers)
 //! can be queued to test how a client copes.
+//!
+//! Every other operation of the API (656 more) answers with its documented success status and
+//! example, from a table `cargo xtask generate` writes from the OpenAPI description
+//! ([`operations`] lists it): the method and path template must match, path parameters must
+//! have their types (`/v2/droplets/abc` is 404), and a JSON body the schema refuses (a required
+//! property missing, a value of the wrong type) gets the API's 422 error body. They keep no
+//! state; [`FakeApiBuilder::only_image_actions`] turns them off.
 //!
 //! It speaks plain HTTP and JSON, so any client can talk to it. With the `digitalocean-sdk`
 //! crate, point the client at [`FakeApi::uri`]:
@@ -42,6 +49,7 @@
 #![warn(missing_docs)]
 
 mod body;
+mod documented;
 mod fault;
 mod handle;
 mod state;
@@ -56,10 +64,12 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+pub use documented::{DocumentedOperation, operation, operations};
 pub use fault::{Fault, Route};
 pub use state::SeenRequest;
 
-use handle::{Body, Incoming, Reply};
+use documented::Answer;
+use handle::{Body, Incoming, Payload, Reply};
 use state::{Finish, FinishWhen, Outcome, RateWindow, State};
 
 /// The image id of the API's documented examples; [`FakeApi::start`] has this image.
@@ -113,6 +123,7 @@ impl FakeApi {
             images: Vec::new(),
             past_actions: Vec::new(),
             every_image_exists: false,
+            documented: true,
             token: None,
             finish: Finish { when: FinishWhen::Polls(3), outcome: Outcome::Completed },
             first_action_id: FIRST_ACTION_ID,
@@ -297,6 +308,7 @@ pub struct FakeApiBuilder {
     images: Vec<u64>,
     past_actions: Vec<(u64, Option<u64>)>,
     every_image_exists: bool,
+    documented: bool,
     token: Option<String>,
     finish: Finish,
     first_action_id: u64,
@@ -322,6 +334,28 @@ impl FakeApiBuilder {
     /// Makes every positive image id exist, as if the account owned them all (for demos).
     pub fn every_image_exists(mut self) -> Self {
         self.every_image_exists = true;
+        self
+    }
+
+    /// Serves the three image-action operations only: every other operation of the API gets
+    /// 404 instead of its documented example, to check that a client calls nothing else.
+    ///
+    /// ```
+    /// use digitalocean_fake_api::FakeApi;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), reqwest::Error> {
+    /// # let _ = rustls::crypto::ring::default_provider().install_default();
+    /// let whole = FakeApi::start().await;
+    /// let narrow = FakeApi::builder().only_image_actions().start().await;
+    /// let get = |uri: String| reqwest::Client::new().get(format!("{uri}/v2/account")).bearer_auth("t").send();
+    /// assert_eq!(get(whole.uri()).await?.status().as_u16(), 200);
+    /// assert_eq!(get(narrow.uri()).await?.status().as_u16(), 404);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn only_image_actions(mut self) -> Self {
+        self.documented = false;
         self
     }
 
@@ -428,6 +462,7 @@ impl FakeApiBuilder {
         let mut state = State::new(self.finish, RateWindow::new(limit, window), self.first_action_id);
         state.token = self.token;
         state.every_image_exists = self.every_image_exists;
+        state.documented = self.documented;
         state.images.extend(self.images);
         for (image, id) in self.past_actions {
             state.add_past_action(image, id);
@@ -444,7 +479,7 @@ impl FakeApiBuilder {
     }
 }
 
-/// The one wiremock responder: every request goes through [`handle::handle`] under the lock.
+/// The one wiremock responder: every request goes through [`handle::respond`] under the lock.
 struct Responder {
     state: Arc<Mutex<State>>,
 }
@@ -459,12 +494,12 @@ impl Respond for Responder {
             authorization,
             body: &request.body,
         };
-        let reply = handle::handle(&mut lock(&self.state), &incoming);
+        let reply = handle::respond(&mut lock(&self.state), &incoming);
         template(reply)
     }
 }
 
-fn template(reply: Reply) -> ResponseTemplate {
+fn template(reply: Reply<Payload>) -> ResponseTemplate {
     let Reply { status, body, rate, request_id, retry_after, delay } = reply;
     let mut t = ResponseTemplate::new(status)
         .insert_header("ratelimit-limit", rate.limit.to_string())
@@ -475,8 +510,10 @@ fn template(reply: Reply) -> ResponseTemplate {
         t = t.insert_header("retry-after", secs.to_string());
     }
     t = match body {
-        Body::Json(value) => t.set_body_json(value),
-        Body::Html(html) => t.set_body_raw(html, "text/html"),
+        Payload::Body(Body::Json(value)) | Payload::Documented(Answer::Json(value)) => t.set_body_json(value),
+        Payload::Body(Body::Html(html)) => t.set_body_raw(html, "text/html"),
+        Payload::Documented(Answer::Text { media, text }) => t.set_body_raw(text, media),
+        Payload::Documented(Answer::Empty) => t,
     };
     match delay {
         Some(d) => t.set_delay(d),

@@ -175,6 +175,9 @@ pub struct SeenRequest {
     pub action: Option<u64>,
     /// The status the fake answered with.
     pub status: u16,
+    /// The operationId the request named (`droplets_create`, `imageActions_get`), when it
+    /// named one.
+    pub operation: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -183,6 +186,9 @@ pub(crate) struct State {
     pub(crate) base_url: String,
     pub(crate) token: Option<String>,
     pub(crate) every_image_exists: bool,
+    /// Whether operations other than the image actions are answered from the documented
+    /// examples (`respond`), or get 404.
+    pub(crate) documented: bool,
     pub(crate) images: BTreeSet<u64>,
     pub(crate) actions: BTreeMap<u64, ActionRecord>,
     pub(crate) next_action_id: u64,
@@ -199,6 +205,7 @@ impl State {
             base_url: String::new(),
             token: None,
             every_image_exists: false,
+            documented: false,
             images: BTreeSet::new(),
             actions: BTreeMap::new(),
             next_action_id: first_action_id.max(1),

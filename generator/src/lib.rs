@@ -9,6 +9,7 @@ pub mod codecs;
 pub mod effective;
 pub mod emit;
 pub mod error;
+pub mod fake_routes;
 pub mod handles;
 pub mod lists;
 pub mod load;
@@ -138,13 +139,21 @@ pub fn generate_vendored_split(
         });
     }
     let mut doc = effective::effective(sources, tags)?;
+    let inputs: Vec<(&Path, &[u8])> = sources.inputs().collect();
+    let header = header_for(&inputs, &summary(sources, tags), settings);
+    // The fake answers as the API does, so it reads the document before the normalization
+    // passes, which rewrite it for progenitor's sake.
+    let (fake_operations, fake_figures) = fake_routes::table(&doc, &header);
     let normalized = normalize::normalize(&mut doc);
     let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
     let file = emit::emit_file(&doc, &normalized.open_enums, &typed, settings)?;
-    let inputs: Vec<(&Path, &[u8])> = sources.inputs().collect();
-    let header = header_for(&inputs, &summary(sources, tags), settings);
     let example_codecs = codecs::table(&file, &doc, &header);
-    Ok(split::Split { example_codecs, ..split::split(file, &doc, &header, settings.handles.as_ref())? })
+    Ok(split::Split {
+        example_codecs,
+        fake_operations,
+        fake_figures,
+        ..split::split(file, &doc, &header, settings.handles.as_ref())?
+    })
 }
 
 /// The effective document as YAML: vendored files, overlays and normalization passes, as the

@@ -43,6 +43,10 @@ pub struct Split {
     pub handles: BTreeMap<String, String>,
     /// The examples test's table of types ([`crate::codecs`]), for the tests crate.
     pub example_codecs: String,
+    /// The fake API's table of operations ([`crate::fake_routes`]), as JSON.
+    pub fake_operations: String,
+    /// Where the fake's success bodies came from.
+    pub fake_figures: crate::fake_routes::Figures,
 }
 
 impl Split {
@@ -332,7 +336,15 @@ pub fn split(
         Some(settings) => crate::handles::emit(doc, &described, &envelopes, &shapes, settings, header)?,
         None => BTreeMap::new(),
     };
-    Ok(Split { files, features, operations: op_tags.len(), handles, example_codecs: String::new() })
+    Ok(Split {
+        files,
+        features,
+        operations: op_tags.len(),
+        handles,
+        example_codecs: String::new(),
+        fake_operations: String::new(),
+        fake_figures: Default::default(),
+    })
 }
 
 /// The tags of every operation, as features (kebab case), by the method name progenitor gives

@@ -1,5 +1,6 @@
 //! `cargo xtask generate [--check]`: the vendored files and the overlays in, the `sdk` crate's
-//! `src/generated/` (a file per tag) and its tag features out.
+//! `src/generated/` (a file per tag) and its tag features out, with the examples test's table
+//! and the fake API's table of operations.
 
 use std::path::{Path, PathBuf};
 
@@ -144,10 +145,20 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
     if whole {
         trees.push((PathBuf::from(HANDLES_DIR), split.handles.clone()));
     }
-    // The examples test's table of types follows the whole API only (a part of it would leave
-    // the test without the other tags' operations).
-    let codecs_path = Path::new(generator::codecs::OUTPUT);
-    let codecs = whole.then(|| (std::fs::read_to_string(codecs_path).unwrap_or_default(), &split.example_codecs));
+    // The examples test's table of types and the fake API's table of operations follow the
+    // whole API only (a part of it would leave the test, or the fake, without the other tags'
+    // operations).
+    let tables: Vec<(&Path, &str, String, &String)> = if whole {
+        [
+            (Path::new(generator::codecs::OUTPUT), "the examples table", &split.example_codecs),
+            (Path::new(generator::fake_routes::OUTPUT), "the fake API's operations", &split.fake_operations),
+        ]
+        .into_iter()
+        .map(|(path, what, want)| (path, what, std::fs::read_to_string(path).unwrap_or_default(), want))
+        .collect()
+    } else {
+        Vec::new()
+    };
     let manifest = Path::new(SDK_MANIFEST);
     let features = if whole {
         let text = std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
@@ -171,8 +182,8 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
             println!("{}: the tag features differ from the API's tags", manifest.display());
             stale.push(format!("the tag features in {}", manifest.display()));
         }
-        if let Some((now, want)) = codecs.as_ref().filter(|(now, want)| now != *want) {
-            let name = codecs_path.display().to_string();
+        for (path, what, now, want) in tables.iter().filter(|(_, _, now, want)| now != *want) {
+            let name = path.display().to_string();
             let diff = similar::TextDiff::from_lines(now.as_str(), want.as_str());
             print!(
                 "{}",
@@ -180,7 +191,7 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
                     .context_radius(3)
                     .header(&format!("{name} (committed)"), &format!("{name} (generated now)"))
             );
-            stale.push(format!("the examples table {name}"));
+            stale.push(format!("{what} {name}"));
         }
         if stale.is_empty() {
             println!("{} is up to date", dir.display());
@@ -208,14 +219,28 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
         std::fs::write(manifest, want).map_err(|e| format!("{}: {e}", manifest.display()))?;
         println!("wrote the tag features of {}", manifest.display());
     }
-    if let Some((now, want)) = &codecs
-        && now != *want
-    {
-        if let Some(parent) = codecs_path.parent() {
+    for (path, _, _, want) in tables.iter().filter(|(_, _, now, want)| now != *want) {
+        if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
-        std::fs::write(codecs_path, want).map_err(|e| format!("{}: {e}", codecs_path.display()))?;
-        println!("wrote {}", codecs_path.display());
+        std::fs::write(path, want).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    if whole {
+        let f = &split.fake_figures;
+        println!(
+            "the fake API's {} operations answer with: a documented example {}, the schema's example {}, \
+             a value built from the schema {}, an empty object {}, no body {}; {} request bodies checked \
+             ({} samples documented)",
+            f.operations,
+            f.documented,
+            f.schema_example,
+            f.built,
+            f.empty_object,
+            f.no_body,
+            f.with_request_body,
+            f.documented_request
+        );
     }
     println!(
         "wrote {}: {} files, {lines} lines, {} operations in {} tag features",
