@@ -758,7 +758,7 @@ let response = client.databases_get_cluster_metrics_credentials()
 #[cfg(feature = "databases")]
 impl<'a> crate::runtime::Operation
 for builder::DatabasesGetClusterMetricsCredentials<'a> {
-    type Value = types::DatabasesGetClusterMetricsCredentialsResponse;
+    type Value = types::DatabaseMetricsCredentials;
     type Failure = types::Error;
     const ID: &'static str = "databases_get_cluster_metrics_credentials";
     const METHOD: reqwest::Method = reqwest::Method::GET;
@@ -4560,7 +4560,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::DatabasesGetClusterMetricsCredentialsResponse>,
+            ResponseValue<types::DatabaseMetricsCredentials>,
             Error<types::Error>,
         > {
             let Self { client } = self;

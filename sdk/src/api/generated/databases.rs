@@ -476,12 +476,12 @@ impl<'a> Databases<'a> {
     }
     /// `GET /v2/databases/metrics/credentials` (operation `databases_get_cluster_metrics_credentials`).
     ///
-    /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetClusterMetricsCredentialsResponse`](crate::types::DatabasesGetClusterMetricsCredentialsResponse).
+    /// Resolves to a [`Response`](crate::Response) of [`DatabaseMetricsCredentials`](crate::types::DatabaseMetricsCredentials).
     pub fn get_cluster_metrics_credentials(
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::Response<crate::types::DatabasesGetClusterMetricsCredentialsResponse>,
+            crate::Response<crate::types::DatabaseMetricsCredentials>,
             crate::Error,
         >,
     > + Send + 'a {
