@@ -41,9 +41,6 @@ use tests::examples::Codec;
 /// place, reason).
 #[rustfmt::skip]
 const EXCLUDED: &[(&str, &str, &str)] = &[
-    ("kubernetes_create_cluster", "responses/201 application/json examples/Kubernetes Cluster Response", "the example carries `registries` (at `.kubernetes_cluster.registries`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
-    ("kubernetes_create_cluster", "responses/201 application/json examples/Kubernetes Cluster with Multiple Node Pools Response", "the example carries `kubernetes_clusters` (at `.kubernetes_clusters`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
-    ("kubernetes_update_cluster", "responses/202 application/json examples/Updated Kubernetes Cluster", "the example carries `registries` (at `.kubernetes_cluster.registries`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
     ("spacesKey_get", "responses/200 application/json examples/Read Only Key", "the example carries `key` (at `.key`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
     ("vpcnatgateways_list", "responses/200 application/json examples/VPC NAT Gateways List Response", "the example carries `project_id` (at `.vpc_nat_gateways[0].project_id`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
     ("vpcnatgateways_create", "requestBody application/json examples/VPC NAT Gateway Create Request", "the example carries `project_id` (at `.project_id`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
