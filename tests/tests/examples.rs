@@ -40,13 +40,7 @@ use tests::examples::Codec;
 /// Examples known not to round-trip, each with its reason: (operationId or `components/schemas/KEY`,
 /// place, reason).
 #[rustfmt::skip]
-const EXCLUDED: &[(&str, &str, &str)] = &[
-    ("vpcnatgateways_list", "responses/200 application/json examples/VPC NAT Gateways List Response", "the example carries `project_id` (at `.vpc_nat_gateways[0].project_id`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
-    ("vpcnatgateways_create", "requestBody application/json examples/VPC NAT Gateway Create Request", "the example carries `project_id` (at `.project_id`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
-    ("vpcnatgateways_create", "responses/202 application/json examples/VPC NAT Gateway Response", "the example carries `created_at` (at `.vpc_nat_gateway.created_at`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
-    ("vpcnatgateways_get", "responses/200 application/json examples/VPC NAT Gateway Response", "the example carries `default_gateway` (at `.vpc_nat_gateway.vpcs[0].default_gateway`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
-    ("vpcnatgateways_update", "responses/200 application/json examples/VPC NAT Gateway Update Response", "the example carries `created_at` (at `.vpc_nat_gateway.created_at`), which the schema of this place does not declare; an overlay adding it (its type, whether it is always sent) is not written yet"),
-];
+const EXCLUDED: &[(&str, &str, &str)] = &[];
 
 /// One documented example and where it is.
 struct Example {
