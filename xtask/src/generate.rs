@@ -45,6 +45,9 @@ pub fn settings() -> generator::Settings {
         // `ActionId`, so `client.actions().get(action.id)` needs no conversion.
         typed_ids: vec![
             typed_id("action", "id", "crate::ids::ActionId"),
+            // A volume action restates the action's fields rather than extending `action`
+            // (openapi/overlays/examples-block-storage-actions.yaml); its id is an action's id.
+            typed_id("volumeAction", "id", "crate::ids::ActionId"),
             typed_id("image", "id", "crate::ids::ImageId"),
         ],
         // chrono's general RFC 3339 parser took about 1,300 instructions a timestamp;
