@@ -38,18 +38,21 @@ pub const METHOD_EXTENSION: &str = "x-sdk-method";
 /// unwrap it (`x-sdk-envelope: false`).
 pub const ENVELOPE_EXTENSION: &str = "x-sdk-envelope";
 
-/// An envelope: a type of exactly one field, which is always there and holds one value of
-/// another type of the API (`DropletsGetResponse { droplet: Droplet }`).
+/// An envelope: a type of exactly one field, which holds one value of another type of the API
+/// (`DropletsGetResponse { droplet: Option<Droplet> }`).
 #[derive(Clone)]
 pub(crate) struct Envelope {
     field: String,
-    /// The field's type, named from the crate's root.
+    /// The field's type without `Option`, named from the crate's root.
     ty: syn::Type,
+    /// Whether the schema leaves the field optional. Upstream marks most envelope keys optional,
+    /// yet an answer without its resource is not a success the caller can use: the call gives a
+    /// decode error naming the field instead.
+    optional: bool,
 }
 
 /// The envelopes among the generated types, by type name. The rule: a struct with one named
-/// field, neither optional nor a list nor flattened, whose type is a type of the API. A field
-/// the API may leave out is `Option` and is not unwrapped: no answer is turned into an error.
+/// field, neither a list nor flattened, whose type (inside `Option` or not) is a type of the API.
 pub(crate) fn envelopes(
     owned: &BTreeMap<String, Vec<syn::Item>>,
     names: &std::collections::HashSet<String>,
@@ -63,23 +66,43 @@ pub(crate) fn envelopes(
             if field.attrs.iter().any(|a| a.to_token_stream().to_string().contains("flatten")) {
                 continue;
             }
-            let syn::Type::Path(p) = &field.ty else { continue };
-            if p.qself.is_some() || p.path.leading_colon.is_some() || p.path.segments.len() != 1 {
-                continue;
-            }
-            let segment = &p.path.segments[0];
-            if !segment.arguments.is_none() || !names.contains(&segment.ident.to_string()) {
-                continue;
-            }
-            let ident = &segment.ident;
+            let (inner, optional) = match option_inner(&field.ty) {
+                Some(inner) => (inner, true),
+                None => (&field.ty, false),
+            };
+            let Some(ident) = api_type(inner, names) else { continue };
             let Some(field_name) = &field.ident else { continue };
             out.insert(
                 name.clone(),
-                Envelope { field: field_name.to_string(), ty: syn::parse_quote! { crate::types::#ident } },
+                Envelope { field: field_name.to_string(), ty: syn::parse_quote! { crate::types::#ident }, optional },
             );
         }
     }
     out
+}
+
+// `T` of `::std::option::Option<T>` (or `Option<T>`).
+fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.iter().collect::<Vec<_>>()[..] {
+        [syn::GenericArgument::Type(inner)] => Some(inner),
+        _ => None,
+    }
+}
+
+// The name of a type of the API written bare (`Droplet`), as typify writes its own types.
+fn api_type<'t>(ty: &'t syn::Type, names: &std::collections::HashSet<String>) -> Option<&'t syn::Ident> {
+    let syn::Type::Path(p) = ty else { return None };
+    if p.qself.is_some() || p.path.leading_colon.is_some() || p.path.segments.len() != 1 {
+        return None;
+    }
+    let segment = &p.path.segments[0];
+    (segment.arguments.is_none() && names.contains(&segment.ident.to_string())).then_some(&segment.ident)
 }
 
 /// What the generator needs to write handles.
@@ -528,10 +551,15 @@ fn method(
     // An envelope is opened as the call ends: `call_map(.., |v| v.droplet)`.
     let unwrap = envelope.map(|e| {
         let field = format_ident!("{}", e.field);
-        quote! { , |envelope| envelope.#field }
+        let name = &e.field;
+        if e.optional {
+            quote! { , #name, |envelope| envelope.#field }
+        } else {
+            quote! { , |envelope| envelope.#field }
+        }
     });
-    let call = if unwrap.is_some() {
-        quote! { crate::call::call_map }
+    let call = if let Some(e) = envelope {
+        if e.optional { quote! { crate::call::call_envelope } } else { quote! { crate::call::call_map } }
     } else if d.failure_stream {
         quote! { crate::call::call_unread_failure }
     } else if is_stream(value) {

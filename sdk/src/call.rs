@@ -101,6 +101,35 @@ where
     }
 }
 
+/// [`call`] for an answer that wraps one resource under a key the spec leaves optional
+/// (`{"droplet": {..}}`): the resource, or, when the answer lacks the key, a decode error
+/// naming it, since a success without its resource is nothing the caller can use.
+pub(crate) async fn call_envelope<O, U>(
+    client: &Client,
+    operation: O,
+    field: &'static str,
+    f: impl FnOnce(O::Value) -> Option<U>,
+) -> Result<Response<U>, Error>
+where
+    O: Operation,
+    O::Value: DeserializeOwned + Send,
+    O::Failure: DeserializeOwned + serde::Serialize + Send,
+{
+    let response = call_map(client, operation, f).await?;
+    let Response { value, http_status, rate_limit, request_id, attempts } = response;
+    match value {
+        Some(value) => Ok(Response { value, http_status, rate_limit, request_id, attempts }),
+        None => Err(Error::Decode {
+            status: Some(http_status),
+            request_id: request_id.as_ref().and_then(|v| v.to_str().ok()).map(|id| redact(id, Some(client.token()))),
+            path: Some(field.to_owned()),
+            reason: format!("the answer has no `{field}`"),
+            excerpt: String::new(),
+            source: None,
+        }),
+    }
+}
+
 fn success<T>(rv: ResponseValue<T>, attempts: u32) -> Response<T> {
     let (rate_limit, request_id) = scan(rv.headers());
     let request_id = request_id.cloned();
