@@ -559,7 +559,11 @@ fn method(
         }
     });
     let call = if let Some(e) = envelope {
-        if e.optional { quote! { crate::call::call_envelope } } else { quote! { crate::call::call_map } }
+        if e.optional {
+            quote! { crate::call::call_envelope }
+        } else {
+            quote! { crate::call::call_map }
+        }
     } else if d.failure_stream {
         quote! { crate::call::call_unread_failure }
     } else if is_stream(value) {
@@ -581,9 +585,10 @@ fn method(
     doc.push(String::new());
     match envelope {
         Some(e) => doc.push(format!(
-            " Resolves to a [`Response`](crate::Response) of {}, taken out of the answer's `{}` field.",
+            " Resolves to a [`Response`](crate::Response) of {}, taken out of the answer's `{}` field{}.",
             describe_value(value),
-            e.field
+            e.field,
+            if e.optional { " (an answer without it is an [`Error::Decode`](crate::Error::Decode))" } else { "" }
         )),
         None => doc.push(format!(" Resolves to a [`Response`](crate::Response) of {}.", describe_value(value))),
     }
