@@ -146,6 +146,23 @@ const STEPS: &[Step] = &[
         env: &[],
         arg_from_env: None,
     },
+    // A crate outside the workspace, on the SDK with `default-features = false` and one tag, as
+    // a user's project is: inside the workspace, features unify and hide a tag that does not
+    // build alone. Its own target directory, under the workspace's, as it resolves on its own.
+    Step {
+        name: "a user's crate (droplets alone)",
+        program: "cargo",
+        args: &[
+            "test",
+            "--locked",
+            "--manifest-path",
+            "tests/outside-user/Cargo.toml",
+            "--target-dir",
+            "target/outside-user",
+        ],
+        env: &[],
+        arg_from_env: None,
+    },
     // The examples round trip needs every tag of the SDK, so it has a feature of its own
     // (`whole-api`) and its own steps: the one above builds the tests on the default tags only.
     // Its code is compiled only with that feature, so it is linted here too.
