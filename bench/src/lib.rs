@@ -16,6 +16,36 @@ pub mod server;
 /// The documented 201 payload of `POST /v2/images/{image_id}/actions`, pinned by the tests.
 pub const ACTION_PAYLOAD: &str = include_str!("../../tests/fixtures/image_action_post_201.json");
 
+/// The vendored droplets spec, whose documented examples the droplets page is built from.
+const DROPLETS_SPEC: &str = include_str!("../../openapi/vendored/droplets.yaml");
+
+/// Droplets on the page that `decode_droplets` and `bench/pydo_decode.sh` decode: the most the
+/// API's `per_page` allows, so the page is as large as a real one gets.
+pub const DROPLETS_PER_PAGE: usize = 200;
+
+/// A page of `count` droplets as `GET /v2/droplets` answers it, in JSON: the documented
+/// "All Droplets" example (`components.examples.droplets_all` of the vendored spec) with its
+/// droplets repeated in turn until there are `count`, each with an id of its own (a decoder
+/// that cached anything by value would otherwise look better than it is), and `meta.total`
+/// set to `count`. Built from the spec rather than kept as a fixture, so it follows the
+/// example when the spec is vendored again.
+pub fn droplets_page(count: usize) -> String {
+    let spec: serde_json::Value = serde_yaml::from_str(DROPLETS_SPEC).expect("the vendored spec is YAML");
+    let mut page = spec["components"]["examples"]["droplets_all"]["value"].clone();
+    let documented = page["droplets"].as_array().expect("the example lists droplets").clone();
+    assert!(!documented.is_empty(), "the example lists no droplet");
+    let droplets: Vec<serde_json::Value> = (0..count)
+        .map(|i| {
+            let mut droplet = documented[i % documented.len()].clone();
+            droplet["id"] = (3_164_444 + i as u64 * 7).into();
+            droplet
+        })
+        .collect();
+    page["droplets"] = droplets.into();
+    page["meta"] = serde_json::json!({ "total": count });
+    serde_json::to_string(&page).expect("encodes")
+}
+
 /// The token the benchmark clients send (the loopback server ignores it).
 pub const TOKEN: &str = "dop_v1_bench_token_0123456789abcdef";
 
