@@ -191,6 +191,7 @@ pub fn emit_file(
     if let Some(trait_path) = &settings.operation_trait {
         output::operation_impls::run(&mut file, doc, trait_path)?;
     }
+    output::drop_unused_struct_builders::run(&mut file)?;
     Ok(file)
 }
 

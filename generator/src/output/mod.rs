@@ -7,6 +7,7 @@
 //! for, instead of silently leaving the code as progenitor wrote it.
 
 pub mod drop_empty_header_map;
+pub mod drop_unused_struct_builders;
 pub mod expect;
 pub mod format_integer_path_params;
 pub mod insert_open_enums;

@@ -1,0 +1,215 @@
+//! typify writes a builder for every struct (`types::builder::X` and `X::builder()`), because
+//! progenitor's builder interface stores request bodies in them. A type the API only sends back
+//! is never built by a caller, yet its builder was compiled by every user: over the whole API
+//! the builders were about two thirds of `types.rs`. The pass keeps the builders of the types a
+//! caller may build (request bodies, and every type reachable from one, so that a nested part
+//! of a body has its builder too) and removes the rest.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+
+use crate::error::Error;
+
+const PASS: &str = "drop_unused_struct_builders";
+
+/// Removes the builders of the types no request reaches; gives how many were removed. A file
+/// with operation builders but no `types::builder` module is an error: progenitor's output has
+/// changed shape.
+pub fn run(file: &mut syn::File) -> Result<usize, Error> {
+    let mut used = BTreeSet::new();
+    for item in &file.items {
+        if !matches!(item, syn::Item::Mod(m) if m.ident == "types") {
+            builder_paths(item.to_token_stream(), &mut used);
+        }
+    }
+    let Some(types) = file.items.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return Ok(0);
+    };
+    let has_builders = types.iter().any(|i| matches!(i, syn::Item::Mod(m) if m.ident == "builder"));
+    if !has_builders {
+        if used.is_empty() {
+            return Ok(0);
+        }
+        return Err(Error::OutputPass { pass: PASS, looked_for: "the `types::builder` module typify writes".into() });
+    }
+    let keep = reachable(types, used);
+    let mut removed = 0;
+    types.retain_mut(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => {
+            if let Some((_, items)) = m.content.as_mut() {
+                let before = items.len();
+                items.retain(|i| subject(i).is_none_or(|name| keep.contains(&name)));
+                removed += before - items.len();
+            }
+            true
+        }
+        // `impl X { pub fn builder() -> builder::X }`, the entry to a removed builder.
+        syn::Item::Impl(imp) if imp.trait_.is_none() => {
+            let Some(name) = type_name(&imp.self_ty) else { return true };
+            if keep.contains(&name) {
+                return true;
+            }
+            imp.items.retain(|it| !matches!(it, syn::ImplItem::Fn(f) if f.sig.ident == "builder"));
+            !imp.items.is_empty()
+        }
+        _ => true,
+    });
+    Ok(removed)
+}
+
+// Every `X` of `types::builder::X` in `tokens`.
+fn builder_paths(tokens: TokenStream, out: &mut BTreeSet<String>) {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let idents: Vec<Option<String>> = trees
+        .iter()
+        .map(|t| match t {
+            TokenTree::Ident(i) => Some(i.to_string()),
+            _ => None,
+        })
+        .collect();
+    for (i, tree) in trees.iter().enumerate() {
+        if let TokenTree::Group(g) = tree {
+            builder_paths(g.stream(), out);
+        }
+        // `types :: builder :: X`: the two colons of `::` are two punctuation tokens.
+        if idents[i].as_deref() == Some("types")
+            && idents.get(i + 3).and_then(Option::as_deref) == Some("builder")
+            && let Some(Some(name)) = idents.get(i + 6)
+        {
+            out.insert(name.clone());
+        }
+    }
+}
+
+// The types reachable from `roots` through the definitions of `types` (a field's type, a
+// variant's payload), roots included.
+fn reachable(types: &[syn::Item], roots: BTreeSet<String>) -> BTreeSet<String> {
+    let mut definitions: BTreeMap<String, TokenStream> = BTreeMap::new();
+    for item in types {
+        match item {
+            syn::Item::Struct(s) => {
+                definitions.insert(s.ident.to_string(), s.fields.to_token_stream());
+            }
+            syn::Item::Enum(e) => {
+                definitions.insert(e.ident.to_string(), e.variants.to_token_stream());
+            }
+            _ => {}
+        }
+    }
+    let mut keep = BTreeSet::new();
+    let mut todo: Vec<String> = roots.into_iter().collect();
+    while let Some(name) = todo.pop() {
+        if !keep.insert(name.clone()) {
+            continue;
+        }
+        let Some(def) = definitions.get(&name) else { continue };
+        let mut names = BTreeSet::new();
+        idents(def.clone(), &mut names);
+        todo.extend(names.into_iter().filter(|n| definitions.contains_key(n) && !keep.contains(n)));
+    }
+    keep
+}
+
+fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
+    for tree in tokens {
+        match tree {
+            TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            TokenTree::Group(g) => idents(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+// The type an item of the builder module belongs to: the struct, the impls on it, and the
+// conversions to and from the type itself (`TryFrom<X> for super::X`).
+fn subject(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Impl(imp) => {
+            let self_name = type_name(&imp.self_ty)?;
+            let is_super = matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.segments.first().is_some_and(|s| s.ident == "super"));
+            if !is_super {
+                return Some(self_name);
+            }
+            // `impl TryFrom<X> for super::X`: the builder `X` is the trait's argument.
+            let (_, path, _) = imp.trait_.as_ref()?;
+            let syn::PathArguments::AngleBracketed(args) = &path.segments.last()?.arguments else { return None };
+            args.args.iter().find_map(|a| match a {
+                syn::GenericArgument::Type(t) => type_name(t),
+                _ => None,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn type_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(p) = ty else { return None };
+    Some(p.path.segments.last()?.ident.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    fn file() -> syn::File {
+        syn::parse2(quote! {
+            pub mod types {
+                pub struct Body { pub part: Part }
+                pub struct Part { pub n: i64 }
+                pub struct Answer { pub n: i64 }
+                impl Body { pub fn builder() -> builder::Body { Default::default() } }
+                impl Part { pub fn builder() -> builder::Part { Default::default() } }
+                impl Answer { pub fn builder() -> builder::Answer { Default::default() } }
+                pub mod builder {
+                    pub struct Body { part: Result<super::Part, String> }
+                    impl Body { pub fn part(self) -> Self { self } }
+                    impl ::std::convert::TryFrom<Body> for super::Body { type Error = String; fn try_from(v: Body) -> Result<Self, String> { todo!() } }
+                    pub struct Part { n: Result<i64, String> }
+                    impl ::std::convert::From<super::Part> for Part { fn from(v: super::Part) -> Self { todo!() } }
+                    pub struct Answer { n: Result<i64, String> }
+                    impl Answer { pub fn n(self) -> Self { self } }
+                    impl ::std::convert::TryFrom<Answer> for super::Answer { type Error = String; fn try_from(v: Answer) -> Result<Self, String> { todo!() } }
+                    impl ::std::convert::From<super::Answer> for Answer { fn from(v: super::Answer) -> Self { todo!() } }
+                }
+            }
+            pub mod builder {
+                pub struct Create { body: Result<types::builder::Body, String> }
+            }
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_builders_of_answers_only_are_removed_and_those_a_body_reaches_kept() {
+        let mut f = file();
+        assert_eq!(run(&mut f).unwrap(), 4);
+        let text = f.to_token_stream().to_string();
+        assert!(!text.contains("struct Answer { n : Result"), "{text}");
+        assert!(!text.contains("builder :: Answer"), "{text}");
+        assert!(text.contains("struct Body { part : Result"), "{text}");
+        assert!(text.contains("struct Part { n : Result"), "{text}");
+        assert!(text.contains("fn builder () -> builder :: Part"), "{text}");
+        assert!(text.contains("pub struct Answer { pub n : i64 }"), "{text}");
+    }
+
+    #[test]
+    fn operations_without_a_types_builder_module_are_an_error() {
+        let mut f: syn::File = syn::parse2(quote! {
+            pub mod types { pub struct Body { pub n: i64 } }
+            pub mod builder { pub struct Create { body: Result<types::builder::Body, String> } }
+        })
+        .unwrap();
+        let err = run(&mut f).unwrap_err().to_string();
+        assert!(err.contains(PASS), "{err}");
+    }
+}
