@@ -5,11 +5,10 @@
 //! `cargo bench -p digitalocean-sdk-bench --bench decode`
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use criterion::{Criterion, Throughput};
 use digitalocean_sdk::types::ActionResponse;
-use digitalocean_sdk_bench::{ACTION_PAYLOAD, measuring, summarize};
+use digitalocean_sdk_bench::{ACTION_PAYLOAD, measuring, paired_decodes, summarize};
 
 fn typed(bytes: &[u8]) -> ActionResponse {
     serde_json::from_slice(bytes).expect("the documented payload decodes")
@@ -31,34 +30,7 @@ fn criterion_benches(c: &mut Criterion) {
 /// Alternating batches: the per-batch ratios, their median and spread.
 fn paired_ratio(rounds: usize, batch: usize) {
     let bytes = ACTION_PAYLOAD.as_bytes();
-    let ns = |start: Instant| start.elapsed().as_secs_f64() * 1e9 / batch as f64;
-    let (mut t, mut v, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..rounds {
-        let time_typed = || {
-            let start = Instant::now();
-            for _ in 0..batch {
-                black_box(typed(black_box(bytes)));
-            }
-            ns(start)
-        };
-        let time_value = || {
-            let start = Instant::now();
-            for _ in 0..batch {
-                black_box(value(black_box(bytes)));
-            }
-            ns(start)
-        };
-        let (a, b) = if round.is_multiple_of(2) {
-            let a = time_typed();
-            (a, time_value())
-        } else {
-            let b = time_value();
-            (time_typed(), b)
-        };
-        t.push(a);
-        v.push(b);
-        ratios.push(a / b);
-    }
+    let (t, v, ratios) = paired_decodes(bytes, rounds, batch, typed, value);
     if !measuring() {
         return; // a smoke pass: unoptimized figures would only mislead
     }

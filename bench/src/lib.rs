@@ -221,6 +221,41 @@ pub fn summarize(values: &[f64]) -> Summary {
     Summary { min: v[0], median, max: v[n - 1] }
 }
 
+/// Times two decoders of the same bytes in alternating batches of `batch`, the order flipping
+/// each round so that neither always runs on a warmer cache: the nanoseconds per decode of
+/// `a` and of `b` in each round, and their per-round ratios `a / b`.
+pub fn paired_decodes<A, B>(
+    bytes: &[u8],
+    rounds: usize,
+    batch: usize,
+    a: impl Fn(&[u8]) -> A,
+    b: impl Fn(&[u8]) -> B,
+) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let time = |decode: &dyn Fn(&[u8])| {
+        let start = std::time::Instant::now();
+        for _ in 0..batch {
+            decode(std::hint::black_box(bytes));
+        }
+        start.elapsed().as_secs_f64() * 1e9 / batch as f64
+    };
+    let time_a = || time(&|x| drop(std::hint::black_box(a(x))));
+    let time_b = || time(&|x| drop(std::hint::black_box(b(x))));
+    let (mut ta, mut tb, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (x, y) = if round.is_multiple_of(2) {
+            let x = time_a();
+            (x, time_b())
+        } else {
+            let y = time_b();
+            (time_a(), y)
+        };
+        ta.push(x);
+        tb.push(y);
+        ratios.push(x / y);
+    }
+    (ta, tb, ratios)
+}
+
 /// A field of `/proc/self/status` in KiB (`VmRSS`, `VmHWM`); `None` off Linux.
 pub fn proc_status_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -889,7 +889,7 @@ mod tests {
     }
 
     #[test]
-    fn an_envelope_of_one_required_resource_is_opened_unless_the_extension_says_not() {
+    fn an_envelope_of_one_resource_is_opened_unless_the_extension_says_not() {
         let wrapped = |required: bool| {
             let required: Vec<&str> = if required { vec!["widget"] } else { vec![] };
             json!({"200": {"description": "", "content": {"application/json": {"schema": {
@@ -907,11 +907,18 @@ mod tests {
         .unwrap();
         let w: String = files["widgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(w.contains("crate::Response<crate::types::Widget>"), "{w}");
-        assert!(w.contains("|envelope| envelope.widget"), "{w}");
-        // An optional field stays wrapped: its absence is not turned into an error.
-        assert!(w.contains("crate::Response<crate::types::WidgetsPeekResponse>"), "{w}");
+        // A required field is taken out as it is; an optional one through `call_envelope`,
+        // which names the field when the answer lacks it.
+        assert!(
+            w.contains(
+                "crate::call::call_map( self.client, self.client.generated().widgets_get(), |envelope| envelope.widget"
+            ),
+            "{w}"
+        );
+        assert!(w.contains("crate::call::call_envelope( self.client, self.client.generated().widgets_peek(), \"widget\", |envelope| envelope.widget"), "{w}");
+        assert!(!w.contains("crate::Response<crate::types::WidgetsPeekResponse>"), "{w}");
         assert!(w.contains("crate::Response<crate::types::WidgetsPutResponse>"), "{w}");
-        assert_eq!(w.matches("|envelope|").count(), 1, "{w}");
+        assert_eq!(w.matches("|envelope|").count(), 2, "{w}");
     }
 
     #[test]

@@ -469,13 +469,44 @@ fn owner(item: &syn::Item, names: &HashSet<String>) -> Option<String> {
 }
 
 fn idents(tokens: TokenStream, out: &mut HashSet<String>) {
+    let mut after_serde = false;
     for t in tokens {
         match t {
             proc_macro2::TokenTree::Ident(i) => {
+                after_serde = i == "serde";
                 out.insert(i.to_string());
             }
+            proc_macro2::TokenTree::Group(g) if after_serde => {
+                after_serde = false;
+                serde_paths(g.stream(), out);
+            }
             proc_macro2::TokenTree::Group(g) => idents(g.stream(), out),
-            _ => {}
+            _ => after_serde = false,
+        }
+    }
+}
+
+// serde names functions in strings (`#[serde(default = "defaults::default_bool::<true>")]`):
+// the words of those paths are mentions too, or a defaults function would be gated only by
+// the types that name it in code.
+fn serde_paths(tokens: TokenStream, out: &mut HashSet<String>) {
+    for t in tokens {
+        match t {
+            proc_macro2::TokenTree::Literal(lit) => {
+                if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string()) {
+                    let text = s.value();
+                    out.extend(
+                        text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                            .filter(|w| !w.is_empty())
+                            .map(str::to_owned),
+                    );
+                }
+            }
+            proc_macro2::TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            proc_macro2::TokenTree::Group(g) => serde_paths(g.stream(), out),
+            proc_macro2::TokenTree::Punct(_) => {}
         }
     }
 }
@@ -573,7 +604,7 @@ mod tests {
             "components": {"schemas": {
                 "shared": {"type": "object", "properties": {"n": {"type": "integer"}}},
                 "a_page": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/shared"}}}},
-                "b_page": {"type": "object", "properties": {"one": {"$ref": "#/components/schemas/shared"}}},
+                "b_page": {"type": "object", "required": ["one"], "properties": {"one": {"$ref": "#/components/schemas/shared"}, "fresh": {"type": "boolean", "default": true}}},
                 "orphan": {"type": "object", "properties": {"x": {"type": "string"}}}
             }}
         });
@@ -595,9 +626,9 @@ mod tests {
         );
         // No operation reaches it: only with `full`.
         assert!(types.contains(r#"#[cfg(feature = "full")] ///`Orphan`"#), "{types}");
-        // A type's builder goes with it.
-        assert!(types.contains(r#"#[cfg(feature = "beta")] #[derive(Clone, Debug)] pub struct BPage"#), "{types}");
-        assert!(!types.contains("pub mod defaults"), "{types}");
+        // A defaults function goes with the types that name it, though they name it only in a
+        // string (`#[serde(default = "defaults::default_bool::<true>")]`).
+        assert!(types.contains(r#"#[cfg(feature = "beta")] pub(super) fn default_bool"#), "{types}");
         // An operation with two tags: in its first tag's file, gated by both.
         let beta = &s.files["beta.rs"];
         assert!(beta.contains(r#"#[cfg(any(feature = "beta", feature = "gamma"))]"#), "{beta}");
