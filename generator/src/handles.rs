@@ -21,7 +21,7 @@
 //! Reading the builders (rather than the spec's parameters) gives exactly the names and types
 //! progenitor chose, including its renames (`type` → `type_`) and conversions.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
@@ -76,6 +76,32 @@ pub(crate) fn envelopes(
                 name.clone(),
                 Envelope { field: field_name.to_string(), ty: syn::parse_quote! { crate::types::#ident }, optional },
             );
+        }
+    }
+    out
+}
+
+/// The actions among the generated types, by name: a struct with an `id` that is an `ActionId`
+/// and a `status` that is an `ActionStatus`, the two things `GET /v2/actions/{action_id}` reads
+/// and a wait needs (a droplet's `Action`, a volume's `VolumeAction`, a reserved IP's
+/// `ReservedIPsActionsPostResponseAction`, ...). An NFS action has a string id and a status of
+/// its own, so it is none: the account's actions route does not know it.
+pub(crate) fn actions(owned: &BTreeMap<String, Vec<syn::Item>>) -> HashSet<String> {
+    let last = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    let mut out = HashSet::new();
+    for (name, items) in owned {
+        for item in items {
+            let syn::Item::Struct(st) = item else { continue };
+            let syn::Fields::Named(fields) = &st.fields else { continue };
+            let field = |n: &str| fields.named.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == n));
+            let id = field("id").and_then(|f| last(&f.ty));
+            let status = field("status").and_then(|f| last(&f.ty));
+            if id.as_deref() == Some("ActionId") && status.as_deref() == Some("ActionStatus") {
+                out.insert(name.clone());
+            }
         }
     }
     out
@@ -368,6 +394,7 @@ pub(crate) fn emit(
     doc: &Value,
     described: &BTreeMap<String, Described>,
     envelopes: &HashMap<String, Envelope>,
+    actions: &HashSet<String>,
     shapes: &crate::lists::Shapes,
     settings: &HandleSettings,
     header: &str,
@@ -398,7 +425,7 @@ pub(crate) fn emit(
         format!("{}{}", file_header(header, "every list response as a page"), prettyplease::unparse(&pages_file)),
     );
     let mut mod_items = Vec::new();
-    let (mut handles, mut methods, mut list_builders) = (0, 0, 0);
+    let (mut handles, mut methods, mut list_builders, mut waitable) = (0, 0, 0, 0);
     for (tag, (tag_name, mut ops)) in per_tag {
         ops.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         for pair in ops.windows(2) {
@@ -415,7 +442,8 @@ pub(crate) fn emit(
             }
         }
         let module_tags: BTreeSet<String> = ops.iter().flat_map(|o| o.tags.iter().cloned()).collect();
-        let text = tag_file(&tag_name, &ops, &module_tags, described, envelopes, &lists)?;
+        let (text, waits) = tag_file(&tag_name, &ops, &module_tags, described, envelopes, actions, &lists)?;
+        waitable += waits;
         list_builders += ops.iter().filter(|o| lists.contains_key(&o.id)).count();
         files.insert(
             format!("{tag}.rs"),
@@ -436,6 +464,12 @@ pub(crate) fn emit(
         format!(" {list_builders} of the methods are lists: they give a list builder that pages (`per_page`, `page`,"),
         " `stream`, `collect`). `pages` walks the pages of those lists and of the hand-written ones:".to_owned(),
         format!(" {list_responses} list responses in all."),
+        String::new(),
+        format!(
+            " {waitable} of the methods answer with one action: they give an [`ActionCall`](crate::ActionCall), which"
+        ),
+        " `.await` sends, or the request struct's `wait()` (for an operation with optional parameters);".to_owned(),
+        " with the `actions` feature, `.wait()` sends the request once, then waits for the action.".to_owned(),
     ];
     let pages_cfg = crate::split::cfg_attr(Some(&pages.iter().flat_map(|(t, _, _)| t.iter().cloned()).collect()));
     let mod_file: syn::File = syn::parse2(quote! {
@@ -455,8 +489,9 @@ fn tag_file(
     module_tags: &BTreeSet<String>,
     described: &BTreeMap<String, Described>,
     envelopes: &HashMap<String, Envelope>,
+    actions: &HashSet<String>,
     lists: &HashMap<String, crate::lists::List>,
-) -> Result<String, Error> {
+) -> Result<(String, usize), Error> {
     let (_, snake, pascal) = handle_names(tag_name);
     let handle = format_ident!("{pascal}");
     let getter = format_ident!("{snake}");
@@ -472,6 +507,7 @@ fn tag_file(
     let getter_doc = format!(" The `{tag_name}` operations: {} of them, see [`{pascal}`].", ops.len());
     let mut methods = Vec::new();
     let mut requests = Vec::new();
+    let mut waits = 0;
     for op in ops {
         let d = described.get(&op.snake).ok_or_else(|| Error::Handle {
             operation: op.id.clone(),
@@ -483,7 +519,11 @@ fn tag_file(
             crate::split::cfg_attr(Some(&tags))
         });
         let envelope = if op.keep_envelope { None } else { envelope_of(&d.value, envelopes) };
-        let (m, r) = method(&pascal, op, d, envelope, lists.get(&op.id), cfg.as_ref());
+        let list = lists.get(&op.id);
+        let value = envelope.map_or(&d.value, |e| &e.ty);
+        let action = list.is_none() && is_action(value, actions);
+        waits += usize::from(action);
+        let (m, r) = method(&pascal, op, d, envelope, list, action, cfg.as_ref());
         methods.push(m);
         requests.extend(r);
     }
@@ -508,7 +548,14 @@ fn tag_file(
         #(#requests)*
     })
     .map_err(|e| Error::Emit { message: format!("handles of `{tag_name}`: {e}") })?;
-    Ok(prettyplease::unparse(&file))
+    Ok((prettyplease::unparse(&file), waits))
+}
+
+// Whether the success type (after its envelope) is one of `actions` (`crate::types::X`).
+fn is_action(value: &syn::Type, actions: &HashSet<String>) -> bool {
+    let syn::Type::Path(p) = value else { return false };
+    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    matches!(&segments[..], [krate, types, name] if krate == "crate" && types == "types" && actions.contains(name))
 }
 
 // The envelope the success type is, if it is one (`crate::types::X`).
@@ -527,6 +574,7 @@ fn method(
     d: &Described,
     envelope: Option<&Envelope>,
     list: Option<&crate::lists::List>,
+    action: bool,
     cfg: Option<&syn::Attribute>,
 ) -> (TokenStream, Option<TokenStream>) {
     let name = format_ident!("{}", op.name);
@@ -592,6 +640,17 @@ fn method(
         )),
         None => doc.push(format!(" Resolves to a [`Response`](crate::Response) of {}.", describe_value(value))),
     }
+    if action {
+        doc.push(String::new());
+        doc.push(" The answer is an action, which can be waited on: with the `actions` feature, `.wait()`".into());
+        doc.push(if optional.is_empty() {
+            " on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls".into()
+        } else {
+            format!(" on the [`{}`] this gives sends the request once, then polls", d.builder)
+        });
+        doc.push(" `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,".into());
+        doc.push(" `errored` as an error).".into());
+    }
     let pages = ["page", "per_page"].iter().all(|p| optional.iter().any(|f| f.name == *p));
     if pages {
         doc.push(String::new());
@@ -599,12 +658,25 @@ fn method(
     }
     if optional.is_empty() {
         let doc = doc.iter().map(|l| quote! { #[doc = #l] });
-        let m = quote! {
-            #(#doc)*
-            #cfg
-            #many
-            pub fn #name(self, #(#args),*) -> impl ::std::future::Future<Output = #output> + Send + 'a {
-                #call(self.client, #builder #unwrap)
+        // An action's call is wrapped, to be awaited as before or waited on; `id` reads the
+        // action's id off the answer, whatever the action's type.
+        let m = if action {
+            quote! {
+                #(#doc)*
+                #cfg
+                #many
+                pub fn #name(self, #(#args),*) -> crate::ActionCall<'a, #value, impl ::std::future::Future<Output = #output> + Send + 'a> {
+                    crate::api::action_call::ActionCall::new(self.client, #call(self.client, #builder #unwrap), |action: &#value| action.id)
+                }
+            }
+        } else {
+            quote! {
+                #(#doc)*
+                #cfg
+                #many
+                pub fn #name(self, #(#args),*) -> impl ::std::future::Future<Output = #output> + Send + 'a {
+                    #call(self.client, #builder #unwrap)
+                }
             }
         };
         return (m, None);
@@ -638,6 +710,16 @@ fn method(
             }
         }
     });
+    let wait = action.then(|| {
+        quote! {
+            /// Sends the request once, then waits for the action it started, polling
+            /// `GET /v2/actions/{action_id}`: see [`ActionCall::wait`](crate::ActionCall::wait).
+            #[cfg(feature = "actions")]
+            pub fn wait(self) -> crate::Wait<'a> {
+                crate::api::action_call::ActionCall::new(self.client, self.send(), |action: &#value| action.id).wait()
+            }
+        }
+    });
     let struct_doc = format!(
         " The request of [`{handle}::{}`] (`{} {}`): set its optional parameters, then `.await` it or call [`send`](Self::send).",
         op.name, op.method, op.path
@@ -660,6 +742,8 @@ fn method(
             pub fn send(self) -> impl ::std::future::Future<Output = #output> + Send + 'a {
                 #call(self.client, self.inner #unwrap)
             }
+
+            #wait
         }
 
         #cfg
@@ -919,6 +1003,27 @@ mod tests {
         assert!(!w.contains("crate::Response<crate::types::WidgetsPeekResponse>"), "{w}");
         assert!(w.contains("crate::Response<crate::types::WidgetsPutResponse>"), "{w}");
         assert_eq!(w.matches("|envelope|").count(), 2, "{w}");
+    }
+
+    #[test]
+    fn an_action_is_a_struct_with_an_action_id_and_an_action_status() {
+        let owned: BTreeMap<String, Vec<syn::Item>> = [
+            ("Action", syn::parse_quote! { pub struct Action { pub id: crate::ids::ActionId, pub status: crate::generated::types::ActionStatus, pub type_: String } }),
+            ("VolumeAction", syn::parse_quote! { pub struct VolumeAction { pub status: ActionStatus, pub id: crate::ids::ActionId } }),
+            ("NfsAction", syn::parse_quote! { pub struct NfsAction { pub id: Option<String>, pub status: NfsActionStatus } }),
+            ("Untyped", syn::parse_quote! { pub struct Untyped { pub id: i64, pub status: ActionStatus } }),
+            ("NoStatus", syn::parse_quote! { pub struct NoStatus { pub id: crate::ids::ActionId } }),
+        ]
+        .into_iter()
+        .map(|(n, item)| (n.to_owned(), vec![item]))
+        .collect();
+        let found: BTreeSet<String> = actions(&owned).into_iter().collect();
+        assert_eq!(found, BTreeSet::from(["Action".to_owned(), "VolumeAction".to_owned()]));
+        let ty = |t: &str| syn::parse_str::<syn::Type>(t).unwrap();
+        let set: HashSet<String> = found.into_iter().collect();
+        assert!(is_action(&ty("crate::types::VolumeAction"), &set));
+        assert!(!is_action(&ty("crate::types::NfsAction"), &set));
+        assert!(!is_action(&ty("Vec<crate::types::Action>"), &set));
     }
 
     #[test]

@@ -208,6 +208,7 @@ pub fn split(
 
     let envelopes =
         if handles.is_some() { crate::handles::envelopes(&types.owned, &types.names) } else { HashMap::new() };
+    let actions = if handles.is_some() { crate::handles::actions(&types.owned) } else { Default::default() };
     let shapes = if handles.is_some() {
         crate::lists::Shapes::of(&types.owned, &types.names.iter().cloned().collect())
     } else {
@@ -333,7 +334,7 @@ pub fn split(
     let mod_file = syn::File { shebang: None, attrs: Vec::new(), items: mod_items };
     files.insert("mod.rs".into(), format!("{header}{}", prettyplease::unparse(&mod_file)));
     let handles = match handles {
-        Some(settings) => crate::handles::emit(doc, &described, &envelopes, &shapes, settings, header)?,
+        Some(settings) => crate::handles::emit(doc, &described, &envelopes, &actions, &shapes, settings, header)?,
         None => BTreeMap::new(),
     };
     Ok(Split {

@@ -49,6 +49,7 @@ mod runtime;
 #[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, unreachable_pub, dead_code)]
 mod generated;
 
+pub use api::ActionCall;
 #[cfg(feature = "actions")]
 pub use api::Actions;
 #[cfg(feature = "image-actions")]

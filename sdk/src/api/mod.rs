@@ -6,8 +6,11 @@
 //! Each handle is compiled under its tag's cargo feature; what two tags share (the list of
 //! actions, waiting) under either.
 
+// Used by the tags whose operations answer with an action: some, not all.
 #[cfg(feature = "images")]
 pub(crate) mod account_transfers;
+#[cfg_attr(not(feature = "full"), allow(dead_code))]
+pub(crate) mod action_call;
 /// The handles of every other tag, written by `cargo xtask generate` (never by hand).
 // prettyplease formats it, deterministically; rustfmt must not touch it, or `--check` fails.
 #[rustfmt::skip]
@@ -26,6 +29,7 @@ pub(crate) mod wait;
 
 #[cfg(feature = "images")]
 pub use account_transfers::{AccountTransfer, AccountTransfers};
+pub use action_call::ActionCall;
 #[cfg(feature = "actions")]
 pub use actions::Actions;
 #[cfg(any(feature = "actions", feature = "image-actions"))]

@@ -40,13 +40,31 @@ pub enum WaitEvent {
 
 type ProgressFn<'a> = Box<dyn FnMut(&Progress) + Send + 'a>;
 
+/// The request that starts the action, still to be sent; it gives the action's id.
+#[cfg(feature = "actions")]
+type Start<'a> = Pin<Box<dyn Future<Output = Result<ActionId, Error>> + Send + 'a>>;
+
+/// The action a wait is for.
+enum Target<'a> {
+    /// Known: polling starts at once.
+    Known(ActionId),
+    /// Not started yet (`ActionCall::wait`): the wait first sends the request that starts it,
+    /// once, and learns the id from its answer.
+    #[cfg(feature = "actions")]
+    Starting(Start<'a>),
+    // Keeps `'a` used when `actions` is off and `Starting` is compiled out.
+    #[cfg(not(feature = "actions"))]
+    #[allow(dead_code)]
+    Never(std::marker::PhantomData<&'a ()>),
+}
+
 /// A wait for an action, configured with the builder methods and run by `.await` (or turned
 /// into a stream of [`WaitEvent`]s). Nothing polls forever: the default timeout is 30 minutes.
 pub struct Wait<'a> {
     client: &'a Client,
     // `None` polls the account-wide `/v2/actions/{id}`; `Some` the image's own action route.
     image: Option<ImageId>,
-    action: ActionId,
+    action: Target<'a>,
     timeout: Duration,
     first_delay: Duration,
     max_delay: Duration,
@@ -57,7 +75,14 @@ impl std::fmt::Debug for Wait<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Wait")
             .field("image", &self.image)
-            .field("action", &self.action)
+            .field(
+                "action",
+                &match &self.action {
+                    Target::Known(id) => Some(*id),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                },
+            )
             .field("timeout", &self.timeout)
             .field("first_delay", &self.first_delay)
             .field("max_delay", &self.max_delay)
@@ -67,6 +92,17 @@ impl std::fmt::Debug for Wait<'_> {
 
 impl<'a> Wait<'a> {
     pub(crate) fn new(client: &'a Client, image: Option<ImageId>, action: ActionId) -> Self {
+        Self::of(client, image, Target::Known(action))
+    }
+
+    /// A wait for the action that `start` starts: sent when the wait is first polled, polled
+    /// at the account's `/v2/actions/{id}` once it answers.
+    #[cfg(feature = "actions")]
+    pub(crate) fn after(client: &'a Client, start: Start<'a>) -> Self {
+        Self::of(client, None, Target::Starting(start))
+    }
+
+    fn of(client: &'a Client, image: Option<ImageId>, action: Target<'a>) -> Self {
         Wait {
             client,
             image,
@@ -78,7 +114,8 @@ impl<'a> Wait<'a> {
         }
     }
 
-    /// Gives up with [`Error::WaitTimeout`] after this long (default 30 minutes).
+    /// Gives up with [`Error::WaitTimeout`] after this long (default 30 minutes). For a wait that
+    /// starts the action (`ActionCall::wait`), counted from the answer that started it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -119,6 +156,21 @@ impl<'a> Wait<'a> {
             if s.done {
                 return None;
             }
+            #[cfg(feature = "actions")]
+            if let Target::Starting(start) = &mut s.wait.action {
+                // The one request that starts the action; what follows only reads it.
+                match start.await {
+                    Ok(id) => s.wait.action = Target::Known(id),
+                    Err(e) => {
+                        s.done = true;
+                        return Some((Err(e), s));
+                    }
+                }
+                s.started = Instant::now();
+            }
+            let Target::Known(action) = s.wait.action else {
+                unreachable!("the action is known once the request that starts it has answered")
+            };
             if s.polls > 0 {
                 let left = s.wait.timeout.saturating_sub(s.started.elapsed());
                 tokio::time::sleep(s.delay.min(left)).await;
@@ -127,9 +179,9 @@ impl<'a> Wait<'a> {
             s.polls += 1;
             let polled = match s.wait.image {
                 #[cfg(feature = "image-actions")]
-                Some(image) => s.wait.client.image_actions().get(image, s.wait.action).await,
+                Some(image) => s.wait.client.image_actions().get(image, action).await,
                 #[cfg(feature = "actions")]
-                None => s.wait.client.actions().get(s.wait.action).await,
+                None => s.wait.client.actions().get(action).await,
                 // A wait is made only by a handle whose feature is on: never reached.
                 #[allow(unreachable_patterns)]
                 _ => Err(Error::InvalidRequest("the action's resource is not compiled in".into())),

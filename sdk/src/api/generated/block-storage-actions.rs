@@ -25,6 +25,11 @@ impl<'a> BlockStorageActions<'a> {
     ///
     /// Resolves to a [`Response`](crate::Response) of [`VolumeAction`](crate::types::VolumeAction), taken out of the answer's `action` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
+    /// The answer is an action, which can be waited on: with the `actions` feature, `.wait()`
+    /// on the [`VolumeActionsGet`] this gives sends the request once, then polls
+    /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
+    /// `errored` as an error).
+    ///
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`VolumeActionsGet`] to set the optional `page`, `per_page` on; `.await` it to send the request.
@@ -63,6 +68,11 @@ impl<'a> BlockStorageActions<'a> {
     ///
     /// Resolves to a [`Response`](crate::Response) of [`VolumeAction`](crate::types::VolumeAction), taken out of the answer's `action` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
+    /// The answer is an action, which can be waited on: with the `actions` feature, `.wait()`
+    /// on the [`VolumeActionsPost`] this gives sends the request once, then polls
+    /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
+    /// `errored` as an error).
+    ///
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`VolumeActionsPost`] to set the optional `page`, `per_page` on; `.await` it to send the request.
@@ -80,6 +90,11 @@ impl<'a> BlockStorageActions<'a> {
     /// Takes what the request requires: `volume_id`, `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`VolumeAction`](crate::types::VolumeAction), taken out of the answer's `action` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    ///
+    /// The answer is an action, which can be waited on: with the `actions` feature, `.wait()`
+    /// on the [`VolumeActionsPostById`] this gives sends the request once, then polls
+    /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
+    /// `errored` as an error).
     ///
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
@@ -133,6 +148,17 @@ impl<'a> VolumeActionsGet<'a> {
             "action",
             |envelope| envelope.action,
         )
+    }
+    /// Sends the request once, then waits for the action it started, polling
+    /// `GET /v2/actions/{action_id}`: see [`ActionCall::wait`](crate::ActionCall::wait).
+    #[cfg(feature = "actions")]
+    pub fn wait(self) -> crate::Wait<'a> {
+        crate::api::action_call::ActionCall::new(
+                self.client,
+                self.send(),
+                |action: &crate::types::VolumeAction| action.id,
+            )
+            .wait()
     }
 }
 impl<'a> ::std::future::IntoFuture for VolumeActionsGet<'a> {
@@ -260,6 +286,17 @@ impl<'a> VolumeActionsPost<'a> {
             |envelope| envelope.action,
         )
     }
+    /// Sends the request once, then waits for the action it started, polling
+    /// `GET /v2/actions/{action_id}`: see [`ActionCall::wait`](crate::ActionCall::wait).
+    #[cfg(feature = "actions")]
+    pub fn wait(self) -> crate::Wait<'a> {
+        crate::api::action_call::ActionCall::new(
+                self.client,
+                self.send(),
+                |action: &crate::types::VolumeAction| action.id,
+            )
+            .wait()
+    }
 }
 impl<'a> ::std::future::IntoFuture for VolumeActionsPost<'a> {
     type Output = ::std::result::Result<
@@ -313,6 +350,17 @@ impl<'a> VolumeActionsPostById<'a> {
             "action",
             |envelope| envelope.action,
         )
+    }
+    /// Sends the request once, then waits for the action it started, polling
+    /// `GET /v2/actions/{action_id}`: see [`ActionCall::wait`](crate::ActionCall::wait).
+    #[cfg(feature = "actions")]
+    pub fn wait(self) -> crate::Wait<'a> {
+        crate::api::action_call::ActionCall::new(
+                self.client,
+                self.send(),
+                |action: &crate::types::VolumeAction| action.id,
+            )
+            .wait()
     }
 }
 impl<'a> ::std::future::IntoFuture for VolumeActionsPostById<'a> {

@@ -22,25 +22,38 @@ impl<'a> DropletActions<'a> {
     /// Takes what the request requires: `droplet_id`, `action_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Action`](crate::types::Action), taken out of the answer's `action` field.
+    ///
+    /// The answer is an action, which can be waited on: with the `actions` feature, `.wait()`
+    /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
+    /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
+    /// `errored` as an error).
     pub fn get(
         self,
         droplet_id: ::std::num::NonZeroU64,
         action_id: ::std::num::NonZeroU64,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Action>,
-            crate::Error,
-        >,
-    > + Send + 'a {
-        crate::call::call_map(
+    ) -> crate::ActionCall<
+        'a,
+        crate::types::Action,
+        impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<crate::types::Action>,
+                crate::Error,
+            >,
+        > + Send + 'a,
+    > {
+        crate::api::action_call::ActionCall::new(
             self.client,
-            self
-                .client
-                .generated()
-                .droplet_actions_get()
-                .droplet_id(droplet_id)
-                .action_id(action_id),
-            |envelope| envelope.action,
+            crate::call::call_map(
+                self.client,
+                self
+                    .client
+                    .generated()
+                    .droplet_actions_get()
+                    .droplet_id(droplet_id)
+                    .action_id(action_id),
+                |envelope| envelope.action,
+            ),
+            |action: &crate::types::Action| action.id,
         )
     }
     /// `GET /v2/droplets/{droplet_id}/actions` (operation `dropletActions_list`).
@@ -62,26 +75,39 @@ impl<'a> DropletActions<'a> {
     /// Takes what the request requires: `droplet_id`, `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Action`](crate::types::Action), taken out of the answer's `action` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    ///
+    /// The answer is an action, which can be waited on: with the `actions` feature, `.wait()`
+    /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
+    /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
+    /// `errored` as an error).
     pub fn post(
         self,
         droplet_id: ::std::num::NonZeroU64,
         body: crate::types::DropletActionsPostBody,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Action>,
-            crate::Error,
-        >,
-    > + Send + 'a {
-        crate::call::call_envelope(
+    ) -> crate::ActionCall<
+        'a,
+        crate::types::Action,
+        impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<crate::types::Action>,
+                crate::Error,
+            >,
+        > + Send + 'a,
+    > {
+        crate::api::action_call::ActionCall::new(
             self.client,
-            self
-                .client
-                .generated()
-                .droplet_actions_post()
-                .droplet_id(droplet_id)
-                .body(body),
-            "action",
-            |envelope| envelope.action,
+            crate::call::call_envelope(
+                self.client,
+                self
+                    .client
+                    .generated()
+                    .droplet_actions_post()
+                    .droplet_id(droplet_id)
+                    .body(body),
+                "action",
+                |envelope| envelope.action,
+            ),
+            |action: &crate::types::Action| action.id,
         )
     }
     /// `POST /v2/droplets/actions` (operation `dropletActions_post_byTag`).

@@ -22,26 +22,39 @@ impl<'a> FloatingIpActions<'a> {
     /// Takes what the request requires: `floating_ip`, `action_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`FloatingIPsActionGetResponseAction`](crate::types::FloatingIPsActionGetResponseAction), taken out of the answer's `action` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    ///
+    /// The answer is an action, which can be waited on: with the `actions` feature, `.wait()`
+    /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
+    /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
+    /// `errored` as an error).
     pub fn get(
         self,
         floating_ip: ::std::net::Ipv4Addr,
         action_id: ::std::num::NonZeroU64,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::FloatingIPsActionGetResponseAction>,
-            crate::Error,
-        >,
-    > + Send + 'a {
-        crate::call::call_envelope(
+    ) -> crate::ActionCall<
+        'a,
+        crate::types::FloatingIPsActionGetResponseAction,
+        impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<crate::types::FloatingIPsActionGetResponseAction>,
+                crate::Error,
+            >,
+        > + Send + 'a,
+    > {
+        crate::api::action_call::ActionCall::new(
             self.client,
-            self
-                .client
-                .generated()
-                .floating_i_ps_action_get()
-                .floating_ip(floating_ip)
-                .action_id(action_id),
-            "action",
-            |envelope| envelope.action,
+            crate::call::call_envelope(
+                self.client,
+                self
+                    .client
+                    .generated()
+                    .floating_i_ps_action_get()
+                    .floating_ip(floating_ip)
+                    .action_id(action_id),
+                "action",
+                |envelope| envelope.action,
+            ),
+            |action: &crate::types::FloatingIPsActionGetResponseAction| action.id,
         )
     }
     /// `GET /v2/floating_ips/{floating_ip}/actions` (operation `floatingIPsAction_list`).
@@ -68,26 +81,39 @@ impl<'a> FloatingIpActions<'a> {
     /// Takes what the request requires: `floating_ip`, `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`FloatingIPsActionPostResponseAction`](crate::types::FloatingIPsActionPostResponseAction), taken out of the answer's `action` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    ///
+    /// The answer is an action, which can be waited on: with the `actions` feature, `.wait()`
+    /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
+    /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
+    /// `errored` as an error).
     pub fn post(
         self,
         floating_ip: ::std::net::Ipv4Addr,
         body: crate::types::FloatingIPsActionPostBody,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::FloatingIPsActionPostResponseAction>,
-            crate::Error,
-        >,
-    > + Send + 'a {
-        crate::call::call_envelope(
+    ) -> crate::ActionCall<
+        'a,
+        crate::types::FloatingIPsActionPostResponseAction,
+        impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<crate::types::FloatingIPsActionPostResponseAction>,
+                crate::Error,
+            >,
+        > + Send + 'a,
+    > {
+        crate::api::action_call::ActionCall::new(
             self.client,
-            self
-                .client
-                .generated()
-                .floating_i_ps_action_post()
-                .floating_ip(floating_ip)
-                .body(body),
-            "action",
-            |envelope| envelope.action,
+            crate::call::call_envelope(
+                self.client,
+                self
+                    .client
+                    .generated()
+                    .floating_i_ps_action_post()
+                    .floating_ip(floating_ip)
+                    .body(body),
+                "action",
+                |envelope| envelope.action,
+            ),
+            |action: &crate::types::FloatingIPsActionPostResponseAction| action.id,
         )
     }
 }

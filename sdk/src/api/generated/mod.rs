@@ -9,6 +9,10 @@
 //! 79 of the methods are lists: they give a list builder that pages (`per_page`, `page`,
 //! `stream`, `collect`). `pages` walks the pages of those lists and of the hand-written ones:
 //! 81 list responses in all.
+//!
+//! 10 of the methods answer with one action: they give an [`ActionCall`](crate::ActionCall), which
+//! `.await` sends, or the request struct's `wait()` (for an operation with optional parameters);
+//! with the `actions` feature, `.wait()` sends the request once, then waits for the action.
 #[cfg(
     any(
         feature = "actions",

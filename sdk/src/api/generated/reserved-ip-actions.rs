@@ -22,26 +22,39 @@ impl<'a> ReservedIpActions<'a> {
     /// Takes what the request requires: `reserved_ip`, `action_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ReservedIPsActionsGetResponseAction`](crate::types::ReservedIPsActionsGetResponseAction), taken out of the answer's `action` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    ///
+    /// The answer is an action, which can be waited on: with the `actions` feature, `.wait()`
+    /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
+    /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
+    /// `errored` as an error).
     pub fn get(
         self,
         reserved_ip: ::std::net::Ipv4Addr,
         action_id: ::std::num::NonZeroU64,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::ReservedIPsActionsGetResponseAction>,
-            crate::Error,
-        >,
-    > + Send + 'a {
-        crate::call::call_envelope(
+    ) -> crate::ActionCall<
+        'a,
+        crate::types::ReservedIPsActionsGetResponseAction,
+        impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<crate::types::ReservedIPsActionsGetResponseAction>,
+                crate::Error,
+            >,
+        > + Send + 'a,
+    > {
+        crate::api::action_call::ActionCall::new(
             self.client,
-            self
-                .client
-                .generated()
-                .reserved_i_ps_actions_get()
-                .reserved_ip(reserved_ip)
-                .action_id(action_id),
-            "action",
-            |envelope| envelope.action,
+            crate::call::call_envelope(
+                self.client,
+                self
+                    .client
+                    .generated()
+                    .reserved_i_ps_actions_get()
+                    .reserved_ip(reserved_ip)
+                    .action_id(action_id),
+                "action",
+                |envelope| envelope.action,
+            ),
+            |action: &crate::types::ReservedIPsActionsGetResponseAction| action.id,
         )
     }
     /// `GET /v2/reserved_ips/{reserved_ip}/actions` (operation `reservedIPsActions_list`).
@@ -68,26 +81,39 @@ impl<'a> ReservedIpActions<'a> {
     /// Takes what the request requires: `reserved_ip`, `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ReservedIPsActionsPostResponseAction`](crate::types::ReservedIPsActionsPostResponseAction), taken out of the answer's `action` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    ///
+    /// The answer is an action, which can be waited on: with the `actions` feature, `.wait()`
+    /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
+    /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
+    /// `errored` as an error).
     pub fn post(
         self,
         reserved_ip: ::std::net::Ipv4Addr,
         body: crate::types::ReservedIPsActionsPostBody,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::ReservedIPsActionsPostResponseAction>,
-            crate::Error,
-        >,
-    > + Send + 'a {
-        crate::call::call_envelope(
+    ) -> crate::ActionCall<
+        'a,
+        crate::types::ReservedIPsActionsPostResponseAction,
+        impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<crate::types::ReservedIPsActionsPostResponseAction>,
+                crate::Error,
+            >,
+        > + Send + 'a,
+    > {
+        crate::api::action_call::ActionCall::new(
             self.client,
-            self
-                .client
-                .generated()
-                .reserved_i_ps_actions_post()
-                .reserved_ip(reserved_ip)
-                .body(body),
-            "action",
-            |envelope| envelope.action,
+            crate::call::call_envelope(
+                self.client,
+                self
+                    .client
+                    .generated()
+                    .reserved_i_ps_actions_post()
+                    .reserved_ip(reserved_ip)
+                    .body(body),
+                "action",
+                |envelope| envelope.action,
+            ),
+            |action: &crate::types::ReservedIPsActionsPostResponseAction| action.id,
         )
     }
 }

@@ -24,26 +24,39 @@ impl<'a> ReservedIpv6Actions<'a> {
     /// Takes what the request requires: `reserved_ipv6`, `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ReservedIPv6ActionsPostResponseAction`](crate::types::ReservedIPv6ActionsPostResponseAction), taken out of the answer's `action` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    ///
+    /// The answer is an action, which can be waited on: with the `actions` feature, `.wait()`
+    /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
+    /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
+    /// `errored` as an error).
     pub fn post(
         self,
         reserved_ipv6: ::std::net::Ipv6Addr,
         body: crate::types::ReservedIPv6ActionsPostBody,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::ReservedIPv6ActionsPostResponseAction>,
-            crate::Error,
-        >,
-    > + Send + 'a {
-        crate::call::call_envelope(
+    ) -> crate::ActionCall<
+        'a,
+        crate::types::ReservedIPv6ActionsPostResponseAction,
+        impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<crate::types::ReservedIPv6ActionsPostResponseAction>,
+                crate::Error,
+            >,
+        > + Send + 'a,
+    > {
+        crate::api::action_call::ActionCall::new(
             self.client,
-            self
-                .client
-                .generated()
-                .reserved_i_pv6_actions_post()
-                .reserved_ipv6(reserved_ipv6)
-                .body(body),
-            "action",
-            |envelope| envelope.action,
+            crate::call::call_envelope(
+                self.client,
+                self
+                    .client
+                    .generated()
+                    .reserved_i_pv6_actions_post()
+                    .reserved_ipv6(reserved_ipv6)
+                    .body(body),
+                "action",
+                |envelope| envelope.action,
+            ),
+            |action: &crate::types::ReservedIPv6ActionsPostResponseAction| action.id,
         )
     }
 }
