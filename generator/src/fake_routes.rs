@@ -206,7 +206,7 @@ fn media_example(doc: &Value, media: &Value) -> Option<Value> {
 /// Which way a built value travels: read-only properties are left out of requests and
 /// write-only ones out of responses, as the API would.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Direction {
+pub(crate) enum Direction {
     Request,
     Response,
 }
@@ -219,7 +219,7 @@ const MAX_DEPTH: usize = 8;
 /// its `default`, or the least value of its type; an object gets every property, an array one
 /// item. A component already being built further up (a schema that contains itself) gives the
 /// least value of its type instead.
-fn build(doc: &Value, schema: &Value, direction: Direction, stack: &mut Vec<String>) -> Value {
+pub(crate) fn build(doc: &Value, schema: &Value, direction: Direction, stack: &mut Vec<String>) -> Value {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         if stack.iter().any(|s| s == r) || stack.len() >= MAX_DEPTH {
             return least(resolve(doc, schema));
@@ -254,7 +254,21 @@ fn build(doc: &Value, schema: &Value, direction: Direction, stack: &mut Vec<Stri
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(first) = schema.get(key).and_then(|a| a.get(0)) {
-            return build(doc, first, direction, stack);
+            let mut value = build(doc, first, direction, stack);
+            // In a discriminated union the variant is named by its mapping key: built alone, the
+            // tag property would take the first value of its enum, which may name another
+            // variant (`{"type": "assign"}` built from the unassign variant, without the
+            // `droplet_id` an assign requires).
+            if let (Some(property), Some(reference), Value::Object(fields)) =
+                (schema.pointer("/discriminator/propertyName").and_then(Value::as_str), first.get("$ref"), &mut value)
+                && let Some(tag) = schema
+                    .pointer("/discriminator/mapping")
+                    .and_then(Value::as_object)
+                    .and_then(|m| m.iter().find(|(_, r)| *r == reference).map(|(k, _)| k.clone()))
+            {
+                fields.insert(property.to_owned(), json!(tag));
+            }
+            return value;
         }
     }
     match kind(schema) {
@@ -298,7 +312,10 @@ fn least(schema: &Value) -> Value {
     match kind(schema) {
         Some("object") => json!({}),
         Some("array") => json!([]),
-        Some("integer") | Some("number") => json!(0),
+        // The least the schema allows: a count with `minimum: 1` is not 0.
+        Some("integer") | Some("number") => {
+            schema.get("minimum").filter(|m| m.is_number()).cloned().unwrap_or(json!(0))
+        }
         Some("boolean") => json!(false),
         Some("string") => json!(match schema.get("format").and_then(Value::as_str) {
             Some("uuid") => SAMPLE_UUID,

@@ -278,6 +278,29 @@ fn public(mut ty: syn::Type) -> syn::Type {
     ty
 }
 
+/// How one operation is called through its handle, for the handle calls table
+/// ([`crate::handle_calls`]): the names the call is written with and the arguments it takes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallShape {
+    /// The operationId as written.
+    pub id: String,
+    /// The first tag as written.
+    pub tag: String,
+    /// The `Client` method that gives the handle (`droplets`).
+    pub handle: String,
+    /// The handle's method (`list`).
+    pub method: String,
+    /// The required arguments, in order: the builder's field name and its type as Rust text.
+    pub args: Vec<(String, String)>,
+    /// Whether the request body is optional (progenitor starts it from its default), set by a
+    /// `body` setter on the request.
+    pub body_setter: bool,
+    /// Whether the method gives a list builder (read with `page(n)`).
+    pub list: bool,
+    /// Whether the tag's handle is written by hand (no generated method to call).
+    pub handwritten: bool,
+}
+
 /// One operation of the spec, as a handle method.
 struct Op {
     /// The operationId as written.
@@ -389,7 +412,8 @@ fn spec_operations(doc: &Value) -> Result<Vec<Op>, Error> {
 }
 
 /// The handle files (inside their folder): `mod.rs` and one `<tag>.rs` per tag that is not
-/// written by hand. `described` is every operation's builder by progenitor's method name.
+/// written by hand, and how every operation is called through its handle. `described` is every
+/// operation's builder by progenitor's method name.
 pub(crate) fn emit(
     doc: &Value,
     described: &BTreeMap<String, Described>,
@@ -398,8 +422,9 @@ pub(crate) fn emit(
     shapes: &crate::lists::Shapes,
     settings: &HandleSettings,
     header: &str,
-) -> Result<BTreeMap<String, String>, Error> {
+) -> Result<(BTreeMap<String, String>, Vec<CallShape>), Error> {
     let mut files = BTreeMap::new();
+    let mut calls = Vec::new();
     let mut per_tag: BTreeMap<String, (String, Vec<Op>)> = BTreeMap::new();
     // Every list, the hand-written tags' too: their pages are walked by the same `Page` impls.
     let mut lists: HashMap<String, crate::lists::List> = HashMap::new();
@@ -414,7 +439,23 @@ pub(crate) fn emit(
             lists.insert(op.id.clone(), list);
         }
         let first = op.tags[0].clone();
-        if settings.handwritten_tags.contains(&first) {
+        let handwritten = settings.handwritten_tags.contains(&first);
+        calls.push(CallShape {
+            id: op.id.clone(),
+            tag: op.tag_name.clone(),
+            handle: handle_names(&op.tag_name).1,
+            method: op.name.clone(),
+            args: d
+                .fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| (f.name.clone(), f.ty.to_token_stream().to_string().replace(' ', "")))
+                .collect(),
+            body_setter: d.fields.iter().any(|f| !f.required && f.name == "body"),
+            list: lists.contains_key(&op.id),
+            handwritten,
+        });
+        if handwritten {
             continue;
         }
         per_tag.entry(first).or_insert_with(|| (op.tag_name.clone(), Vec::new())).1.push(op);
@@ -480,7 +521,7 @@ pub(crate) fn emit(
     })
     .map_err(|e| Error::Emit { message: format!("handles: {e}") })?;
     files.insert("mod.rs".into(), format!("{header}{}", prettyplease::unparse(&mod_file)));
-    Ok(files)
+    Ok((files, calls))
 }
 
 fn tag_file(

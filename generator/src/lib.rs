@@ -10,6 +10,7 @@ pub mod effective;
 pub mod emit;
 pub mod error;
 pub mod fake_routes;
+pub mod handle_calls;
 pub mod handles;
 pub mod lists;
 pub mod load;
@@ -148,12 +149,13 @@ pub fn generate_vendored_split(
     let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
     let file = emit::emit_file(&doc, &normalized.open_enums, &typed, settings)?;
     let example_codecs = codecs::table(&file, &doc, &header);
-    Ok(split::Split {
-        example_codecs,
-        fake_operations,
-        fake_figures,
-        ..split::split(file, &doc, &header, settings.handles.as_ref())?
-    })
+    let split = split::split(file, &doc, &header, settings.handles.as_ref())?;
+    // The calls are written with the fake's samples, so that the fake accepts each of them.
+    let handle_calls = match settings.handles {
+        Some(_) => handle_calls::table(&split.calls, &fake_operations, &doc, &header)?,
+        None => String::new(),
+    };
+    Ok(split::Split { example_codecs, fake_operations, fake_figures, handle_calls, ..split })
 }
 
 /// The effective document as YAML: vendored files, overlays and normalization passes, as the

@@ -41,6 +41,10 @@ pub struct Split {
     pub operations: usize,
     /// The resource handles' files (inside their own folder), when the settings ask for them.
     pub handles: BTreeMap<String, String>,
+    /// How each operation is called through its handle, when the settings ask for handles.
+    pub calls: Vec<crate::handles::CallShape>,
+    /// The handle calls test's table ([`crate::handle_calls`]), for the tests crate.
+    pub handle_calls: String,
     /// The examples test's table of types ([`crate::codecs`]), for the tests crate.
     pub example_codecs: String,
     /// The fake API's table of operations ([`crate::fake_routes`]), as JSON.
@@ -333,15 +337,17 @@ pub fn split(
     mod_items.extend(mod_decls);
     let mod_file = syn::File { shebang: None, attrs: Vec::new(), items: mod_items };
     files.insert("mod.rs".into(), format!("{header}{}", prettyplease::unparse(&mod_file)));
-    let handles = match handles {
+    let (handles, calls) = match handles {
         Some(settings) => crate::handles::emit(doc, &described, &envelopes, &actions, &shapes, settings, header)?,
-        None => BTreeMap::new(),
+        None => (BTreeMap::new(), Vec::new()),
     };
     Ok(Split {
         files,
         features,
         operations: op_tags.len(),
         handles,
+        calls,
+        handle_calls: String::new(),
         example_codecs: String::new(),
         fake_operations: String::new(),
         fake_figures: Default::default(),

@@ -9,6 +9,14 @@ pub mod examples;
 #[path = "generated/example_codecs.rs"]
 pub mod example_codecs;
 pub mod faulty;
+pub mod handle_calls;
+/// The handle calls test's table: every operation called through its handle (written by
+/// `cargo xtask generate`).
+// Generated: one line an operation, as the generator writes it.
+#[cfg(feature = "whole-api")]
+#[rustfmt::skip]
+#[path = "generated/handle_calls.rs"]
+pub mod handle_call_table;
 pub mod fuzz_targets;
 
 use std::path::PathBuf;

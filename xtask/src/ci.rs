@@ -174,9 +174,10 @@ const STEPS: &[Step] = &[
         arg_from_env: None,
     },
     Step {
-        name: "examples round-trip (whole API)",
+        // One step, one build of the whole-API test crate: the two tests share its table library.
+        name: "examples round-trip and handle calls (whole API)",
         program: "cargo",
-        args: &["test", "-p", "tests", "--features", "whole-api", "--test", "examples"],
+        args: &["test", "-p", "tests", "--features", "whole-api", "--test", "examples", "--test", "handles"],
         env: &[],
         arg_from_env: None,
     },

@@ -155,6 +155,7 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), St
         [
             (Path::new(generator::codecs::OUTPUT), "the examples table", &split.example_codecs),
             (Path::new(generator::fake_routes::OUTPUT), "the fake API's operations", &split.fake_operations),
+            (Path::new(generator::handle_calls::OUTPUT), "the handle calls table", &split.handle_calls),
         ]
         .into_iter()
         .map(|(path, what, want)| (path, what, std::fs::read_to_string(path).unwrap_or_default(), want))

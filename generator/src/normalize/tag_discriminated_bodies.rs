@@ -38,22 +38,20 @@ fn tagged_union(snapshot: &Value, schema: &Map<String, Value>) -> Option<Value> 
     let mut out = Vec::with_capacity(variants.len());
     for variant in variants {
         let reference = variant.get("$ref").and_then(Value::as_str);
-        let tag = mapping
-            .and_then(|m| m.iter().find(|(_, r)| r.as_str() == reference).map(|(k, _)| k.clone()))
-            .or_else(|| single_tag(snapshot, variant, property))
-            .or_else(|| reference.and_then(|r| r.rsplit('/').next()).map(str::to_owned))?;
-        let mut flat = flatten(snapshot, variant);
-        let props = flat.entry("properties").or_insert_with(|| json!({}));
-        let prop_schema = json!({"type": "string", "enum": [tag.clone()]});
-        props.as_object_mut()?.insert(property.to_owned(), prop_schema);
-        let required = flat.entry("required").or_insert_with(|| json!([]));
-        let list = required.as_array_mut()?;
-        if !list.iter().any(|r| r == property) {
-            list.insert(0, json!(property));
+        // Several tags can map to one schema (the droplet actions `reboot`, `power_off`... all
+        // name the plain `droplet_action`): each is a variant of its own, or all but the first
+        // could be neither sent nor read.
+        let mut tags: Vec<String> =
+            mapping.into_iter().flatten().filter(|(_, r)| r.as_str() == reference).map(|(k, _)| k.clone()).collect();
+        if tags.is_empty() {
+            tags.push(
+                single_tag(snapshot, variant, property)
+                    .or_else(|| reference.and_then(|r| r.rsplit('/').next()).map(str::to_owned))?,
+            );
         }
-        flat.insert("type".into(), json!("object"));
-        flat.insert("title".into(), json!(tag));
-        out.push(Value::Object(flat));
+        for tag in tags {
+            out.push(tagged_variant(snapshot, variant, property, tag)?);
+        }
     }
     let mut result = Map::new();
     if let Some(d) = schema.get("description") {
@@ -61,6 +59,22 @@ fn tagged_union(snapshot: &Value, schema: &Map<String, Value>) -> Option<Value> 
     }
     result.insert("oneOf".into(), Value::Array(out));
     Some(Value::Object(result))
+}
+
+// One variant of the union: `variant` flattened, its discriminator required and pinned to `tag`.
+fn tagged_variant(snapshot: &Value, variant: &Value, property: &str, tag: String) -> Option<Value> {
+    let mut flat = flatten(snapshot, variant);
+    let props = flat.entry("properties").or_insert_with(|| json!({}));
+    let prop_schema = json!({"type": "string", "enum": [tag.clone()]});
+    props.as_object_mut()?.insert(property.to_owned(), prop_schema);
+    let required = flat.entry("required").or_insert_with(|| json!([]));
+    let list = required.as_array_mut()?;
+    if !list.iter().any(|r| r == property) {
+        list.insert(0, json!(property));
+    }
+    flat.insert("type".into(), json!("object"));
+    flat.insert("title".into(), json!(tag));
+    Some(Value::Object(flat))
 }
 
 // The tag a variant already pins down with a one-value enum.
@@ -142,6 +156,19 @@ mod tests {
         assert_eq!(one_of[0]["properties"]["type"]["enum"], json!(["convert"]));
         assert_eq!(one_of[1]["properties"]["type"]["enum"], json!(["transfer"]));
         assert_eq!(one_of[1]["required"], json!(["type", "region"]));
+    }
+
+    #[test]
+    fn tags_mapped_to_one_schema_are_a_variant_each() {
+        // The droplet actions' shape: `reboot` and `power_off` both name the plain action.
+        let mut d = doc();
+        let schema = d.pointer_mut("/paths/~1x/post/requestBody/content/application~1json/schema").unwrap();
+        schema["discriminator"]["mapping"]["reboot"] = json!("#/components/schemas/base");
+        super::run(&mut d);
+        let one_of = d.pointer("/paths/~1x/post/requestBody/content/application~1json/schema/oneOf").unwrap();
+        let tags: Vec<&serde_json::Value> =
+            one_of.as_array().unwrap().iter().map(|v| &v["properties"]["type"]["enum"][0]).collect();
+        assert_eq!(tags, [&json!("convert"), &json!("reboot"), &json!("transfer")]);
     }
 
     #[test]

@@ -1,0 +1,235 @@
+//! The table of handle calls: for every operation with a generated handle method, one call of
+//! that method against the fake API (`client.droplets().get(..).await`), with its required
+//! arguments filled in. The handle calls test (`tests/tests/handles.rs`) runs each against the
+//! fake and checks that it succeeds, decoded into the method's type.
+//!
+//! The arguments are JSON text the test deserializes into the method's parameter types, so the
+//! table needs no Rust type but where a value is not JSON (a raw upload body). The values are the
+//! fake's own samples where it has them, so that the fake accepts the request: each path
+//! parameter is read off the fake table's `sample_path` (the segment where the template has the
+//! parameter), the body is its `sample_body`. A required query or header parameter, which the
+//! fake does not record, gets its example or a value built from its schema, as the fake builds
+//! its samples.
+//!
+//! Operations of the hand-written tags have no generated method; they are listed apart, for the
+//! test to call through the hand-written handles.
+
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::handles::CallShape;
+use crate::validate::operations;
+
+/// Where the table goes, relative to the workspace root.
+pub const OUTPUT: &str = "tests/src/generated/handle_calls.rs";
+
+/// The table file for `calls` (every operation, as the handles call it), `fake_table` (the fake
+/// API's operations, as JSON text) and `doc` (the normalized document). `header` heads the file.
+pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -> Result<String, Error> {
+    let fake: Value = serde_json::from_str(fake_table)
+        .map_err(|e| Error::Emit { message: format!("handle calls: the fake's table does not parse: {e}") })?;
+    let fake_ops: BTreeMap<&str, &Value> = fake["operations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|op| Some((op.get("id")?.as_str()?, op)))
+        .collect();
+    let spec_ops: BTreeMap<&str, Vec<&Value>> = operations(doc)
+        .iter()
+        .filter_map(|op| {
+            let id = op.item.get("operationId")?.as_str()?;
+            let params = op.path_item.get("parameters").and_then(Value::as_array).into_iter().flatten();
+            let params = params.chain(op.item.get("parameters").and_then(Value::as_array).into_iter().flatten());
+            Some((id, params.map(|p| resolve(doc, p)).collect()))
+        })
+        .collect();
+
+    let mut sorted: Vec<&CallShape> = calls.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut generated = String::new();
+    let mut handwritten = String::new();
+    for call in sorted {
+        if call.handwritten {
+            handwritten.push_str(&format!("    ({:?}, {:?}, {:?}),\n", call.id, call.tag, call.handle));
+            continue;
+        }
+        let missing =
+            |what: &str| Error::Handle { operation: call.id.clone(), message: format!("handle calls: {what}") };
+        let fake_op = fake_ops.get(call.id.as_str()).ok_or_else(|| missing("not in the fake's table"))?;
+        let params = spec_ops.get(call.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let mut args = Vec::new();
+        for (name, ty) in &call.args {
+            args.push(
+                argument(doc, fake_op, params, name, ty).ok_or_else(|| missing(&format!("no value for `{name}`")))?,
+            );
+        }
+        // A body progenitor starts from its default is optional to the handle, yet the default
+        // lacks what the API requires (a name, a region): the call sets the fake's sample, the
+        // one optional setter it uses.
+        let body = match (call.body_setter, fake_op.get("sample_body")) {
+            (true, Some(sample)) => format!(".body(arg({:?})?)", sample.to_string()),
+            _ => String::new(),
+        };
+        let page = if call.list { ".page(1)" } else { "" };
+        generated.push_str(&format!(
+            "    Call {{ id: {:?}, tag: {:?}, run: |c| Box::pin(async move {{ outcome(c.{}().{}({}){body}{page}.await) }}) }},\n",
+            call.id,
+            call.tag,
+            call.handle,
+            call.method,
+            args.join(", ")
+        ));
+    }
+
+    let mut out = String::from(header);
+    out.push_str(
+        "// The handle calls test's table: every operation with a generated handle method, called through\n\
+         // it with its required arguments (JSON text deserialized into the method's types; the fake's\n\
+         // sample path and body), optional ones unset, a list read by `page(1)`.\n\n\
+         use crate::handle_calls::{Call, arg, outcome};\n\n",
+    );
+    out.push_str(
+        "/// Every operation with a generated handle method, by operationId.\npub const CALLS: &[Call] = &[\n",
+    );
+    out.push_str(&generated);
+    out.push_str("];\n\n");
+    out.push_str(
+        "/// The operations of the hand-written handles: (operationId, tag, `Client` method).\npub const HANDWRITTEN: &[(&str, &str, &str)] = &[\n",
+    );
+    out.push_str(&handwritten);
+    out.push_str("];\n");
+    Ok(out)
+}
+
+/// The Rust expression of one required argument, `arg("...")?` (or the raw body), or `None`
+/// when nothing names a value for it.
+fn argument(doc: &Value, fake_op: &Value, params: &[&Value], name: &str, ty: &str) -> Option<String> {
+    if name == "body" {
+        // An upload of raw bytes: any bytes do, and they are not JSON; none at all would be a
+        // request without its required body.
+        if ty.ends_with("reqwest::Body") {
+            return Some("reqwest::Body::from(\"sample bytes\")".into());
+        }
+        let sample = fake_op.get("sample_body")?;
+        return Some(format!("arg({:?})?", sample.to_string()));
+    }
+    // progenitor's field: the parameter's name in snake case, a Rust keyword given a `_`.
+    let param = params.iter().find(|p| {
+        p.get("name").and_then(Value::as_str).is_some_and(|n| n.to_snake_case() == name.trim_end_matches('_'))
+    })?;
+    let param_name = param.get("name").and_then(Value::as_str)?;
+    let value = if param.get("in").and_then(Value::as_str) == Some("path") {
+        path_value(fake_op, param_name)?
+    } else {
+        let schema = param.get("schema").unwrap_or(&Value::Null);
+        match param.get("example") {
+            Some(example) => example.clone(),
+            None => crate::fake_routes::build(doc, schema, crate::fake_routes::Direction::Request, &mut Vec::new()),
+        }
+    };
+    Some(format!("arg({:?})?", value.to_string()))
+}
+
+/// The value of path parameter `name` in the fake's sample path, typed as its shape says: a
+/// number or a boolean where the parameter is one, else a string.
+fn path_value(fake_op: &Value, name: &str) -> Option<Value> {
+    let template = fake_op.get("path")?.as_str()?;
+    let sample = fake_op.get("sample_path")?.as_str()?;
+    let placeholder = format!("{{{name}}}");
+    let text = template.split('/').zip(sample.split('/')).find(|(t, _)| *t == placeholder)?.1;
+    let types: Vec<&str> = fake_op
+        .pointer(&format!("/params/{}/types", name.replace('~', "~0").replace('/', "~1")))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let typed = |t: &str| match t {
+        "integer" => text.parse::<i64>().ok().map(Value::from),
+        "number" => text.parse::<f64>().ok().map(Value::from),
+        "boolean" => text.parse::<bool>().ok().map(Value::from),
+        _ => None,
+    };
+    Some(types.iter().find_map(|t| typed(t)).unwrap_or_else(|| Value::String(text.to_owned())))
+}
+
+/// Follows a local `$ref`, as many times as it takes.
+fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
+    while let Some(r) = v.get("$ref").and_then(Value::as_str) {
+        match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+            Some(target) => v = target,
+            None => return v,
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn arguments_come_from_the_fake_samples_and_the_spec() {
+        let doc = json!({"paths": {"/w/{widget_id}": {"post": {
+            "operationId": "widgets_act",
+            "parameters": [
+                {"name": "widget_id", "in": "path", "required": true, "schema": {"type": "integer"}},
+                {"name": "type", "in": "query", "required": true, "schema": {"type": "string", "enum": ["a", "b"]}}
+            ]
+        }}}});
+        let fake = json!({"operations": [
+            {"id": "widgets_act", "path": "/w/{widget_id}", "sample_path": "/w/42",
+             "params": {"widget_id": {"types": ["integer"]}}, "sample_body": {"n": 1}},
+            {"id": "gadgets_get", "path": "/g", "sample_path": "/g", "params": {}},
+            {"id": "widgets_make", "path": "/w", "sample_path": "/w", "params": {}, "sample_body": {"m": 2}}
+        ]})
+        .to_string();
+        let calls = [
+            CallShape {
+                id: "widgets_act".into(),
+                tag: "Widgets".into(),
+                handle: "widgets".into(),
+                method: "act".into(),
+                args: vec![
+                    ("widget_id".into(), "i64".into()),
+                    ("type_".into(), "::std::string::String".into()),
+                    ("body".into(), "crate::types::Act".into()),
+                ],
+                body_setter: false,
+                list: true,
+                handwritten: false,
+            },
+            CallShape {
+                id: "gadgets_get".into(),
+                tag: "Gadgets".into(),
+                handle: "gadgets".into(),
+                method: "get".into(),
+                handwritten: true,
+                ..CallShape::default()
+            },
+            CallShape {
+                id: "widgets_make".into(),
+                tag: "Widgets".into(),
+                handle: "widgets".into(),
+                method: "make".into(),
+                body_setter: true,
+                ..CallShape::default()
+            },
+        ];
+        let t = table(&calls, &fake, &doc, "").unwrap();
+        assert!(t.contains(r#"c.widgets().act(arg("42")?, arg("\"a\"")?, arg("{\"n\":1}")?).page(1).await"#), "{t}");
+        assert!(t.contains(r#"("gadgets_get", "Gadgets", "gadgets"),"#), "{t}");
+        // An optional body is set from the fake's sample.
+        assert!(t.contains(r#"c.widgets().make().body(arg("{\"m\":2}")?).await"#), "{t}");
+
+        // A required argument nothing gives a value for stops the generator, naming it.
+        let mut unknown = calls[0].clone();
+        unknown.args.push(("color".into(), "String".into()));
+        let e = table(&[unknown], &fake, &doc, "").unwrap_err().to_string();
+        assert!(e.contains("widgets_act") && e.contains("`color`"), "{e}");
+    }
+}

@@ -1,0 +1,41 @@
+//! What the handle calls test's generated table (`generated::handle_calls`) is made of: one call
+//! per operation through its generated handle method, erased to a common type so that a table can
+//! hold them all.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use digitalocean_sdk::{Client, Error, Response};
+use serde::de::DeserializeOwned;
+
+/// One call against a client: `Ok` when the method succeeded and its answer decoded into the
+/// method's type, else what went wrong. The client is taken by value (it is a pair of `Arc`s)
+/// so that the future owns what it borrows.
+pub type Run = fn(Client) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+
+/// One operation's call through its handle.
+#[derive(Clone, Copy)]
+pub struct Call {
+    /// The operationId, as the spec spells it.
+    pub id: &'static str,
+    /// The operation's first tag, as the spec spells it (the handle's tag).
+    pub tag: &'static str,
+    /// The call.
+    pub run: Run,
+}
+
+/// A required argument, deserialized from the JSON text the generator chose into the type the
+/// method takes; the error names the field that did not fit.
+pub fn arg<T: DeserializeOwned>(json: &str) -> Result<T, String> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| format!("argument {json} at `{}`: {}", e.path(), e.inner()))
+}
+
+/// What a call came to, its value dropped: decoding it was the check.
+pub fn outcome<T>(result: Result<Response<T>, Error>) -> Result<(), String> {
+    result.map(drop).map_err(|e| match &e {
+        // The status and the field that did not decode say more than the message alone.
+        Error::Decode { .. } | Error::Api(_) => format!("{e:?}"),
+        _ => e.to_string(),
+    })
+}

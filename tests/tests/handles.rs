@@ -1,0 +1,179 @@
+//! Every operation of the whole API, called through its handle against the fake API.
+//!
+//! The calls come from the generated table `tests::handle_call_table` (written by
+//! `cargo xtask generate`): for each operation with a generated handle method,
+//! `client.<handle>().<method>(args..)` with the required arguments the fake accepts (its sample
+//! path's values, its sample body), optional ones unset, a list read by `page(1)`. A call passes
+//! when the method succeeds: the fake's documented answer went through the real call path (the
+//! retry loop, the decoder, the envelope opened) into the method's type. The operations of the
+//! hand-written handles (images, image actions, actions) are called here, by their own methods.
+//!
+//! The walk is checked too: the table and the hand-written calls hold every operation the fake
+//! answers (every operation of the effective spec) exactly once.
+//!
+//! Run it with `cargo test -p tests --features whole-api --test handles -- --nocapture` to see
+//! the figures; it fails when a call that is not in [`EXCLUDED`] fails, and when an excluded one
+//! passes (so the list stays true).
+
+#![cfg(feature = "whole-api")]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use digitalocean_fake_api::{EXAMPLE_IMAGE_ID, FakeApi};
+use digitalocean_sdk::{ActionId, Client, ImageId, TransferId};
+use tests::handle_call_table::{CALLS, HANDWRITTEN};
+use tests::handle_calls::{Run, outcome};
+
+/// Calls known to fail, each with its reason: (operationId, reason).
+#[rustfmt::skip]
+const EXCLUDED: &[(&str, &str)] = &[];
+
+fn image() -> ImageId {
+    ImageId::new(EXAMPLE_IMAGE_ID).expect("a positive id")
+}
+
+/// The operations of the hand-written handles, each through its own method. The image actions
+/// keep state in the fake: only its image exists, and an action is read after it is started.
+fn handwritten(id: &str) -> Option<Run> {
+    let run: Run = match id {
+        "actions_get" => |c| Box::pin(async move { outcome(c.actions().get(ActionId::new(36804636).unwrap()).await) }),
+        "actions_list" => |c| Box::pin(async move { outcome(c.actions().list().page(1).await) }),
+        "imageActions_post" => |c| Box::pin(async move { outcome(c.image_actions().convert(image()).await) }),
+        "imageActions_get" => |c| {
+            Box::pin(async move {
+                let started = c.image_actions().convert(image()).await.map_err(|e| format!("starting: {e}"))?;
+                outcome(c.image_actions().get(image(), started.id).await)
+            })
+        },
+        "imageActions_list" => |c| Box::pin(async move { outcome(c.image_actions().list(image()).page(1).await) }),
+        "images_list" => |c| Box::pin(async move { outcome(c.images().list().page(1).await) }),
+        "images_get" => |c| Box::pin(async move { outcome(c.images().get(image()).await) }),
+        "images_create_custom" => |c| {
+            Box::pin(async move {
+                let create = c.images().create_custom("ubuntu-custom", "https://example.com/image.iso", "nyc3");
+                outcome(create.send().await)
+            })
+        },
+        "images_update" => {
+            |c| Box::pin(async move { outcome(c.images().update(image()).name("renamed").send().await) })
+        }
+        "images_delete" => |c| Box::pin(async move { outcome(c.images().delete(image()).await) }),
+        "images_post_account_transfer_create" => |c| {
+            Box::pin(async move {
+                outcome(c.images().account_transfers().offer_to_email(image(), "sammy@example.com").await)
+            })
+        },
+        "images_post_account_transfer_accept" => |c| {
+            Box::pin(async move {
+                let transfers = c.images().account_transfers();
+                outcome(transfers.accept(image(), transfer(), "5df3e3004a17e242b7c20ca6c9fc25b701a47ece").await)
+            })
+        },
+        "images_post_account_transfer_cancel" => {
+            |c| Box::pin(async move { outcome(c.images().account_transfers().cancel(image(), transfer()).await) })
+        }
+        "images_post_account_transfer_decline" => {
+            |c| Box::pin(async move { outcome(c.images().account_transfers().decline(image(), transfer()).await) })
+        }
+        _ => return None,
+    };
+    Some(run)
+}
+
+fn transfer() -> TransferId {
+    TransferId::new(1).expect("a positive id")
+}
+
+/// One call to make: the operation, its tag, and the call (`Err`: why there is none).
+struct Planned {
+    id: &'static str,
+    tag: &'static str,
+    run: Result<Run, String>,
+}
+
+fn plan() -> Vec<Planned> {
+    let mut all: Vec<Planned> = CALLS.iter().map(|c| Planned { id: c.id, tag: c.tag, run: Ok(c.run) }).collect();
+    for (id, tag, handle) in HANDWRITTEN {
+        let run =
+            handwritten(id).ok_or_else(|| format!("no hand-written call for this operation of `client.{handle}()`"));
+        all.push(Planned { id, tag, run });
+    }
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_succeeds_through_its_handle() {
+    let fake = FakeApi::start().await;
+    let client = tests::client(&fake.uri());
+    let planned = plan();
+
+    // The walk: every operation of the spec (as the fake answers it) has exactly one call.
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &planned {
+        *count.entry(p.id).or_default() += 1;
+    }
+    let twice: Vec<_> = count.iter().filter(|(_, n)| **n > 1).map(|(id, _)| *id).collect();
+    assert!(twice.is_empty(), "operations with more than one call: {twice:?}");
+    let spec: BTreeSet<&str> = digitalocean_fake_api::operations().iter().map(|o| o.id()).collect();
+    let called: BTreeSet<&str> = count.keys().copied().collect();
+    let uncalled: Vec<_> = spec.difference(&called).collect();
+    let unknown: Vec<_> = called.difference(&spec).collect();
+    assert!(uncalled.is_empty(), "operations of the spec with no call: {uncalled:?}");
+    assert!(unknown.is_empty(), "calls of operations the spec does not have: {unknown:?}");
+
+    let n = planned.len();
+    let excluded: BTreeMap<&str, &str> = EXCLUDED.iter().copied().collect();
+    let mut passed = 0;
+    // By tag: the operation, its error, and the reason it is excluded (if it is).
+    type Failure<'a> = (&'a str, String, Option<&'a str>);
+    let mut failures: BTreeMap<&str, Vec<Failure>> = BTreeMap::new();
+    let mut stale = Vec::new();
+    for p in &planned {
+        let why = excluded.get(p.id).copied();
+        let result = match &p.run {
+            Ok(run) => run(client.clone()).await,
+            Err(e) => Err(e.clone()),
+        };
+        match result {
+            Ok(()) => {
+                passed += 1;
+                if why.is_some() {
+                    stale.push(p.id);
+                }
+            }
+            Err(e) => failures.entry(p.tag).or_default().push((p.id, e, why)),
+        }
+    }
+    let e = failures.values().flatten().filter(|f| f.2.is_some()).count();
+    if e == 0 {
+        println!("handle calls: {passed}/{n} succeeded");
+    } else {
+        println!("handle calls: {passed}/{n} succeeded, {e} excluded");
+    }
+    let mut unexpected = 0;
+    for (tag, list) in &failures {
+        println!("\n{tag} ({} failing)", list.len());
+        for (id, err, why) in list {
+            let mark = if why.is_some() { "excluded" } else { "FAILS" };
+            println!("  {mark:8} | {id} | {err}");
+            match why {
+                Some(why) => println!("           why excluded: {why}"),
+                None => unexpected += 1,
+            }
+        }
+    }
+    let unnamed: Vec<_> = EXCLUDED.iter().filter(|(id, _)| !spec.contains(id)).map(|(id, _)| *id).collect();
+    assert!(unnamed.is_empty(), "exclusions that name no operation: {unnamed:?}");
+    assert!(stale.is_empty(), "excluded calls that now succeed (remove them from EXCLUDED): {stale:?}");
+    assert_eq!(unexpected, 0, "{unexpected} call(s) failed that are not excluded (table above)");
+}
+
+#[tokio::test]
+async fn a_failing_call_is_reported() {
+    // The check itself: a call the fake cannot answer (no server there) is a failure, not a pass.
+    let client: Client = tests::client("http://127.0.0.1:9");
+    let call = CALLS.iter().find(|c| c.id == "droplets_get").expect("droplets_get is in the table");
+    assert!((call.run)(client.clone()).await.is_err());
+    let handwritten = handwritten("images_get").expect("images_get is called by hand");
+    assert!(handwritten(client).await.is_err());
+}
