@@ -12,9 +12,9 @@
 //!
 //! The success body is, in this order: the success response's documented `example`, the first
 //! of its `examples` (by name), the `example` its schema carries as a whole; failing those, a
-//! value built from the schema (see [`build`]); an empty object where the success response has
-//! a JSON media type but no schema, or where the operation documents no success at all. The
-//! figures ([`Figures`]) count each kind.
+//! value built from the schema (the crate-private `build`); an empty object where the success
+//! response has a JSON media type but no schema, or where the operation documents no success
+//! at all. The figures ([`Figures`]) count each kind.
 
 use std::collections::{BTreeMap, BTreeSet};
 
