@@ -107,7 +107,7 @@ pub fn table(file: &syn::File, doc: &Value, header: &str) -> String {
          // error body and request body decode into, and for each component schema with a whole-object\n\
          // example, its type. `None`: no JSON type there (no body, or raw bytes).\n\n\
          use digitalocean_sdk::types;\n\n\
-         use crate::examples::{Codec, Operation, codec, round_trip};\n\n",
+         use crate::examples::{Codec, Operation, RoundTrip, codec, round_trip};\n\n",
     );
     let opt = |t: &Option<String>| match t {
         Some(t) => format!("Some(codec::<{t}>)"),
@@ -136,7 +136,7 @@ pub fn table(file: &syn::File, doc: &Value, header: &str) -> String {
     out.push_str(&format!(
         "/// Every distinct response type ({}: each operation's success and failure body), sorted by\n\
          /// name, with the fuzz target's round trip for it.\n\
-         pub const RESPONSE_TYPES: &[(&str, fn(&[u8]))] = &[\n",
+         pub const RESPONSE_TYPES: &[(&str, RoundTrip)] = &[\n",
         responses.len()
     ));
     for ty in responses {

@@ -34,6 +34,9 @@ pub fn codec<T: DeserializeOwned + Serialize>(example: &Value) -> Result<Value, 
     serde_json::to_value(&value).map_err(|e| format!("encoding: {e}"))
 }
 
+/// One type's [`round_trip`], as the table of response types holds it.
+pub type RoundTrip = fn(&[u8]);
+
 /// The round trip the `decode_responses` fuzz target drives for `T`: arbitrary bytes decoded as
 /// the SDK decodes a response body (`serde_json::from_slice`). Decoding may fail, but must not
 /// panic; whatever decodes must encode, and decode again to an equal value, or a caller who

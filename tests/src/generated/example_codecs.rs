@@ -8,7 +8,7 @@
 
 use digitalocean_sdk::types;
 
-use crate::examples::{Codec, Operation, codec, round_trip};
+use crate::examples::{Codec, Operation, RoundTrip, codec, round_trip};
 
 /// Every operation of the API, by operationId.
 pub const OPERATIONS: &[Operation] = &[
@@ -681,7 +681,7 @@ pub const COMPONENTS: &[(&str, Codec)] = &[
 
 /// Every distinct response type (463: each operation's success and failure body), sorted by
 /// name, with the fuzz target's round trip for it.
-pub const RESPONSE_TYPES: &[(&str, fn(&[u8]))] = &[
+pub const RESPONSE_TYPES: &[(&str, RoundTrip)] = &[
     ("::serde_json::Map<::std::string::String,::serde_json::Value>", round_trip::<::serde_json::Map<::std::string::String,::serde_json::Value>>),
     ("types::AccessPointActionResponse", round_trip::<types::AccessPointActionResponse>),
     ("types::AccessPointGetResponse", round_trip::<types::AccessPointGetResponse>),
