@@ -1,7 +1,10 @@
 //! The table of example codecs: for each operation, the generated Rust types its documented
 //! examples decode into (the success body, the error body, the request body), and for each
 //! component schema with a type, that type. The examples test (`tests/tests/examples.rs`)
-//! walks the spec's examples and looks each place up here.
+//! walks the spec's examples and looks each place up here. Beside it, the table of every
+//! distinct response type (each operation's success and failure body), which the
+//! `decode_responses` fuzz target picks from, so that the fuzzer covers every decoder a caller
+//! can reach, not a hand-kept few.
 //!
 //! The table is read off progenitor's output, not worked out from schema names: the success and
 //! error types are the `Value` and `Failure` of each builder's `Operation` impl (what `send`
@@ -104,7 +107,7 @@ pub fn table(file: &syn::File, doc: &Value, header: &str) -> String {
          // error body and request body decode into, and for each component schema with a whole-object\n\
          // example, its type. `None`: no JSON type there (no body, or raw bytes).\n\n\
          use digitalocean_sdk::types;\n\n\
-         use crate::examples::{Codec, Operation, codec};\n\n",
+         use crate::examples::{Codec, Operation, RoundTrip, codec, round_trip};\n\n",
     );
     let opt = |t: &Option<String>| match t {
         Some(t) => format!("Some(codec::<{t}>)"),
@@ -125,6 +128,19 @@ pub fn table(file: &syn::File, doc: &Value, header: &str) -> String {
     );
     for (key, ty) in &components {
         out.push_str(&format!("    ({key:?}, codec::<{ty}>),\n"));
+    }
+    out.push_str("];\n\n");
+    // Deduplicated and sorted: each decoder once, at an index that moves only when a type is
+    // added or removed, so that a fuzz input's two-byte selector keeps meaning the same type.
+    let responses: BTreeSet<&String> = ops.values().flat_map(|e| [&e.success, &e.failure]).flatten().collect();
+    out.push_str(&format!(
+        "/// Every distinct response type ({}: each operation's success and failure body), sorted by\n\
+         /// name, with the fuzz target's round trip for it.\n\
+         pub const RESPONSE_TYPES: &[(&str, RoundTrip)] = &[\n",
+        responses.len()
+    ));
+    for ty in responses {
+        out.push_str(&format!("    ({ty:?}, round_trip::<{ty}>),\n"));
     }
     out.push_str("];\n");
     out
@@ -228,6 +244,14 @@ mod tests {
         );
         assert!(t.contains("Operation { id: \"things_delete\", success: None, failure: None, body: None }"), "{t}");
         assert!(t.contains("(\"thing\", codec::<types::Thing>)"), "{t}");
+        // The response types: success and failure once each, the request body not at all.
+        assert!(
+            t.contains(
+                "(\"types::Error\", round_trip::<types::Error>),\n    (\"types::ThingResponse\", round_trip::<types::ThingResponse>),\n];"
+            ),
+            "{t}"
+        );
+        assert!(!t.contains("round_trip::<types::Thing>"), "{t}");
         // Not a whole object, and no type of that name.
         assert!(!t.contains("\"other\"") && !t.contains("\"ghost\""), "{t}");
     }
