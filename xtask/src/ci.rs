@@ -174,10 +174,22 @@ const STEPS: &[Step] = &[
         arg_from_env: None,
     },
     Step {
-        // One step, one build of the whole-API test crate: the two tests share its table library.
+        // One step, one build of the whole-API test crate: its tests share the table library.
         name: "examples round-trip and handle calls (whole API)",
         program: "cargo",
-        args: &["test", "-p", "tests", "--features", "whole-api", "--test", "examples", "--test", "handles"],
+        args: &[
+            "test",
+            "-p",
+            "tests",
+            "--features",
+            "whole-api",
+            "--test",
+            "examples",
+            "--test",
+            "handles",
+            "--test",
+            "fuzz_corpus",
+        ],
         env: &[],
         arg_from_env: None,
     },
