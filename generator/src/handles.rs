@@ -609,6 +609,26 @@ fn envelope_of<'e>(value: &syn::Type, envelopes: &'e HashMap<String, Envelope>) 
     }
 }
 
+// A request struct's setter for each optional parameter, passed on to progenitor's builder;
+// `note` ends its doc line.
+fn setters(fields: &[&Field], note: &str) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .map(|f| {
+            let n = format_ident!("{}", f.name);
+            let t = &f.ty;
+            let doc = format!(" Sets the optional `{}`{note}.", f.name);
+            quote! {
+                #[doc = #doc]
+                pub fn #n(mut self, value: #t) -> Self {
+                    self.inner = self.inner.#n(value);
+                    self
+                }
+            }
+        })
+        .collect()
+}
+
 fn method(
     handle: &str,
     op: &Op,
@@ -739,18 +759,7 @@ fn method(
             #request { client: self.client, inner: #builder }
         }
     };
-    let setters = optional.iter().map(|f| {
-        let n = format_ident!("{}", f.name);
-        let t = &f.ty;
-        let doc = format!(" Sets the optional `{}`.", f.name);
-        quote! {
-            #[doc = #doc]
-            pub fn #n(mut self, value: #t) -> Self {
-                self.inner = self.inner.#n(value);
-                self
-            }
-        }
-    });
+    let setters = setters(&optional, "");
     let wait = action.then(|| {
         quote! {
             /// Sends the request once, then waits for the action it started, polling
@@ -847,18 +856,7 @@ fn list_builder(
             #request { client: self.client, inner: #builder, per_page: None }
         }
     };
-    let setters = filters.iter().map(|f| {
-        let n = format_ident!("{}", f.name);
-        let t = &f.ty;
-        let doc = format!(" Sets the optional `{}`, sent with every page's request.", f.name);
-        quote! {
-            #[doc = #doc]
-            pub fn #n(mut self, value: #t) -> Self {
-                self.inner = self.inner.#n(value);
-                self
-            }
-        }
-    });
+    let setters = setters(&filters, ", sent with every page's request");
     let struct_doc = [
         format!(
             " The list of [`{handle}::{}`] (`{} {}`), which the API sends a page at a time.",
