@@ -167,6 +167,17 @@ pub fn emit_file(
     typed: &[Replacement],
     settings: &Settings,
 ) -> Result<syn::File, Error> {
+    emit_file_timed(doc, open_enums, typed, settings, &mut crate::Stages::start())
+}
+
+/// [`emit_file`], with a lap on `clock` after each of its stages.
+pub(crate) fn emit_file_timed(
+    doc: &Value,
+    open_enums: &[OpenEnum],
+    typed: &[Replacement],
+    settings: &Settings,
+    clock: &mut crate::Stages,
+) -> Result<syn::File, Error> {
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
         let at = e.path().to_string();
         Error::spec(
@@ -175,8 +186,11 @@ pub fn emit_file(
             format!("not an OpenAPI 3.0 document progenitor can read: {}", e.inner()),
         )
     })?;
+    clock.lap("document read as OpenAPI");
     let tokens = generate_guarded(&spec, &progenitor_settings(settings, open_enums, typed)?)?;
+    clock.lap("progenitor");
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { message: e.to_string() })?;
+    clock.lap("progenitor's tokens parsed");
     output::strip_api_version_header::run(&mut file, doc)?;
     output::drop_empty_header_map::run(&mut file, doc)?;
     output::format_integer_path_params::run(&mut file, doc)?;
@@ -192,6 +206,7 @@ pub fn emit_file(
         output::operation_impls::run(&mut file, doc, trait_path)?;
     }
     output::drop_unused_struct_builders::run(&mut file)?;
+    clock.lap("output passes");
     Ok(file)
 }
 

@@ -139,23 +139,49 @@ pub fn generate_vendored_split(
             message: "the handles send each builder through the operation trait; set `operation_trait` too".into(),
         });
     }
+    let mut clock = Stages::start();
     let mut doc = effective::effective(sources, tags)?;
     let inputs: Vec<(&Path, &[u8])> = sources.inputs().collect();
     let header = header_for(&inputs, &summary(sources, tags), settings);
+    clock.lap("overlays applied");
     // The fake answers as the API does, so it reads the document before the normalization
     // passes, which rewrite it for progenitor's sake.
     let (fake_operations, fake_figures) = fake_routes::table(&doc, &header);
+    clock.lap("fake routes");
     let normalized = normalize::normalize(&mut doc);
     let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
-    let file = emit::emit_file(&doc, &normalized.open_enums, &typed, settings)?;
+    clock.lap("normalization passes");
+    let file = emit::emit_file_timed(&doc, &normalized.open_enums, &typed, settings, &mut clock)?;
     let example_codecs = codecs::table(&file, &doc, &header);
+    clock.lap("examples table");
     let split = split::split(file, &doc, &header, settings.handles.as_ref())?;
+    clock.lap("split, handles, prettyplease");
     // The calls are written with the fake's samples, so that the fake accepts each of them.
     let handle_calls = match settings.handles {
         Some(_) => handle_calls::table(&split.calls, &fake_operations, &doc, &header)?,
         None => String::new(),
     };
-    Ok(split::Split { example_codecs, fake_operations, fake_figures, handle_calls, ..split })
+    clock.lap("handle calls table");
+    let timings = clock.laps;
+    Ok(split::Split { example_codecs, fake_operations, fake_figures, handle_calls, timings, ..split })
+}
+
+/// Stage times, each measured from the end of the one before.
+pub(crate) struct Stages {
+    laps: Vec<(&'static str, std::time::Duration)>,
+    since: std::time::Instant,
+}
+
+impl Stages {
+    pub(crate) fn start() -> Stages {
+        Stages { laps: Vec::new(), since: std::time::Instant::now() }
+    }
+
+    pub(crate) fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.since));
+        self.since = now;
+    }
 }
 
 /// The effective document as YAML: vendored files, overlays and normalization passes, as the

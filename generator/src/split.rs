@@ -51,6 +51,8 @@ pub struct Split {
     pub fake_operations: String,
     /// Where the fake's success bodies came from.
     pub fake_figures: crate::fake_routes::Figures,
+    /// How long each stage of the generation took, in order (`cargo xtask generate --timings`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Split {
@@ -351,6 +353,7 @@ pub fn split(
         example_codecs: String::new(),
         fake_operations: String::new(),
         fake_figures: Default::default(),
+        timings: Vec::new(),
     })
 }
 

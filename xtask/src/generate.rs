@@ -70,10 +70,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let mut output = PathBuf::from(OUTPUT);
     let mut tags: Vec<String> = Vec::new();
     let mut out_dir: Option<PathBuf> = None;
+    let mut timings = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--check" => check = true,
+            // Each stage's time on stderr: where `generate` spends (bench/README.md).
+            "--timings" => timings = true,
             // Only these tags, into another folder (`--out-dir`): for trying a part of the API.
             "--tag" => tags.push(it.next().ok_or("--tag needs a name")?.clone()),
             "--out-dir" => out_dir = Some(PathBuf::from(it.next().ok_or("--out-dir needs a folder")?)),
@@ -91,7 +94,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
         let whole = out_dir.is_none();
         let dir = out_dir.unwrap_or_else(|| PathBuf::from(OUTPUT_DIR));
-        return split(&dir, &tags, check, whole);
+        return split(&dir, &tags, check, whole, timings);
     };
     if !tags.is_empty() || out_dir.is_some() {
         return Err("generate: --spec writes one file (--out); --tag and --out-dir are for the vendored API".into());
@@ -139,10 +142,19 @@ pub fn spec(root: &Path, args: &[String]) -> Result<(), String> {
 
 // The split folder, written or (`check`) compared; for the whole API (`whole`) the sdk's tag
 // features too.
-fn split(dir: &Path, tags: &[String], check: bool, whole: bool) -> Result<(), String> {
+fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -> Result<(), String> {
+    let started = std::time::Instant::now();
     let sources = generator::effective::Sources::read(Path::new(VENDORED_DIR), Path::new(OVERLAYS_DIR))
         .map_err(|e| e.to_string())?;
+    let read = started.elapsed();
     let split = generator::generate_vendored_split(&sources, tags, &settings()).map_err(|e| e.to_string())?;
+    if timings {
+        eprintln!("generate: {:>7.3} s  vendored files and overlays read", read.as_secs_f64());
+        for (stage, took) in &split.timings {
+            eprintln!("generate: {:>7.3} s  {stage}", took.as_secs_f64());
+        }
+        eprintln!("generate: {:>7.3} s  in all before writing", started.elapsed().as_secs_f64());
+    }
     // The handles go with the whole API only: a part of it has no place in the crate.
     let mut trees = vec![(dir.to_path_buf(), split.files.clone())];
     if whole {
