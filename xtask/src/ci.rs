@@ -202,6 +202,23 @@ const STEPS: &[Step] = &[
         env: &[],
         arg_from_env: None,
     },
+    // The build-cost and binary-size benches time this program: it stopped compiling once when
+    // the list API changed, unnoticed, because nothing but those scripts builds it. It shares the
+    // user crate's target directory, whose dependencies are built already.
+    Step {
+        name: "the benches' user program (droplets alone)",
+        program: "cargo",
+        args: &[
+            "check",
+            "--locked",
+            "--manifest-path",
+            "bench/build-one-tag/Cargo.toml",
+            "--target-dir",
+            "target/outside-user",
+        ],
+        env: &[],
+        arg_from_env: None,
+    },
 ];
 
 /// A step as it runs: a per-tag step (`{tag}` in its name) once for each of [`TAGS_ALONE`].

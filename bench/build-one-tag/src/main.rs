@@ -4,8 +4,7 @@
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = digitalocean_sdk::Client::from_env()?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let page = runtime
-        .block_on(client.droplets().list().per_page(std::num::NonZeroU64::new(200).expect("not zero")).send())?;
+    let page = runtime.block_on(client.droplets().list().per_page(200).page(1))?;
     for droplet in &page.droplets {
         println!("{} {}", droplet.id, droplet.name);
     }
