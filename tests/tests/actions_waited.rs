@@ -119,8 +119,12 @@ async fn the_actions_of_a_tag_are_waited_one_by_one() {
     assert_eq!(SEVERAL_ACTIONS, [("dropletActions_post_byTag", "Droplet Actions")]);
     let fake = FakeApi::start().await;
     let client = tests::client(&fake.uri());
-    let started =
-        client.droplet_actions().post_by_tag(DropletActionsPostByTagBody::PowerCycle).tag_name("web").await.unwrap();
+    let started = client
+        .droplet_actions()
+        .post_by_tag(DropletActionsPostByTagBody::PowerCycle)
+        .tag_name("web".into())
+        .await
+        .unwrap();
     let ids: Vec<ActionId> = started.actions.iter().map(|a| a.id).collect();
     assert!(!ids.is_empty());
     for id in ids {
