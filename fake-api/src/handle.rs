@@ -132,12 +132,12 @@ fn living(
     mut body: Value,
     action: Option<u64>,
 ) -> Result<Value, String> {
-    if let (Some(list), Some(example)) = (&op.list, op.example()) {
-        if let Some(asked) = pages::requested(req.query)? {
-            let url = format!("{}{}", state.base_url, req.path);
-            if let Some(page) = pages::page(example, list, asked, &url, state.list_length) {
-                body = page;
-            }
+    if let (Some(list), Some(example)) = (&op.list, op.example())
+        && let Some(asked) = pages::requested(req.query)?
+    {
+        let url = format!("{}{}", state.base_url, req.path);
+        if let Some(page) = pages::page(example, list, asked, &url, state.list_length) {
+            body = page;
         }
     }
     let Some(field) = op.action_field() else { return Ok(body) };
