@@ -294,38 +294,16 @@ fn post(state: &mut State, image: u64, raw: &[u8]) -> (u16, Value) {
 }
 
 fn list(state: &mut State, image: u64, query: Option<&str>) -> (u16, Value) {
-    let mut page = 1;
-    let mut per_page = pages::DEFAULT_PER_PAGE;
-    for (key, value) in query.unwrap_or_default().split('&').filter_map(|p| p.split_once('=')) {
-        let slot = match key {
-            "page" => &mut page,
-            "per_page" => &mut per_page,
-            _ => continue,
-        };
-        match value.parse::<u64>() {
-            Ok(n) if n > 0 => *slot = n,
-            _ => return (400, body::error("bad_request", &format!("`{key}` must be a positive integer."))),
-        }
-    }
-    let per_page = per_page.min(pages::MAX_PER_PAGE);
+    let (page, per_page) = match pages::requested(query) {
+        Ok(asked) => asked.unwrap_or((1, pages::DEFAULT_PER_PAGE)),
+        Err(message) => return (400, body::error("bad_request", &message)),
+    };
     let all = state.image_actions(image);
     let total = all.len() as u64;
-    let last = total.div_ceil(per_page).max(1);
     let skip = (page - 1).saturating_mul(per_page);
     let actions: Vec<Value> = all.into_iter().skip(skip as usize).take(per_page as usize).collect();
-
-    let url = |p: u64| format!("{}/v2/images/{image}/actions?page={p}&per_page={per_page}", state.base_url);
-    let mut pages = serde_json::Map::new();
-    // Like the API: first/prev only after the first page, next/last only before the last.
-    if page > 1 {
-        pages.insert("first".into(), url(1).into());
-        pages.insert("prev".into(), url((page - 1).min(last)).into());
-    }
-    if page < last {
-        pages.insert("next".into(), url(page + 1).into());
-        pages.insert("last".into(), url(last).into());
-    }
-    let links = if pages.is_empty() { json!({}) } else { json!({ "pages": pages }) };
+    let url = format!("{}/v2/images/{image}/actions", state.base_url);
+    let links = pages::links(&url, page, per_page, total, "prev");
     (200, json!({ "actions": actions, "links": links, "meta": { "total": total } }))
 }
 
