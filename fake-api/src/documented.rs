@@ -38,6 +38,16 @@ pub struct DocumentedOperation {
     request: Option<RequestShape>,
     sample_path: String,
     sample_body: Option<Value>,
+    pub(crate) list: Option<ListShape>,
+    actions: Option<String>,
+}
+
+/// How a list is paged: the property holding its items, and an item to repeat when the example
+/// has none.
+#[derive(Debug)]
+pub(crate) struct ListShape {
+    pub(crate) items: String,
+    pub(crate) item: Option<Value>,
 }
 
 impl DocumentedOperation {
@@ -101,6 +111,20 @@ impl DocumentedOperation {
     /// from the schema. `None` when the operation takes no JSON body.
     pub fn sample_body(&self) -> Option<&Value> {
         self.sample_body.as_ref()
+    }
+
+    /// For a list (an operation that pages), the property of its answer that holds the items
+    /// (`droplets`). A request for a page of it (`page` or `per_page` in the query) is answered
+    /// with that page of a longer list; see [`FakeApiBuilder::list_length`](crate::FakeApiBuilder::list_length).
+    pub fn list_items(&self) -> Option<&str> {
+        self.list.as_ref().map(|l| l.items.as_str())
+    }
+
+    /// For an operation whose answer carries actions, the property that holds them: one action
+    /// (`action`) or an array of them (`actions`); empty when the answer is the action itself.
+    /// Those actions progress as the image actions do (see the crate's documentation).
+    pub fn action_field(&self) -> Option<&str> {
+        self.actions.as_deref()
     }
 }
 
@@ -192,6 +216,10 @@ fn parse(text: &str) -> Result<Table, String> {
             example: entry.get("example").cloned(),
             sample_path: text("sample_path").unwrap_or_else(|| path.clone()),
             sample_body: entry.get("sample_body").cloned(),
+            list: entry.get("list").and_then(|l| {
+                Some(ListShape { items: l.get("items")?.as_str()?.to_owned(), item: l.get("item").cloned() })
+            }),
+            actions: text("actions"),
             request,
             segments,
             path,
@@ -371,7 +399,7 @@ fn percent_decoded(segment: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| segment.to_owned())
 }
 
-fn is_uuid(s: &str) -> bool {
+pub(crate) fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
         && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::body;
 use crate::documented::{self, Answer, DocumentedOperation};
 use crate::fault::{Fault, Route};
+use crate::pages;
 use crate::state::{HOME_REGION, RateHeaders, SeenRequest, State};
 
 /// The parts of a request the fake looks at.
@@ -91,14 +92,87 @@ pub(crate) fn respond(state: &mut State, req: &Incoming<'_>) -> Reply<Payload> {
     }
     let op = documented::table().find(req.method, req.path);
     let route = if op.is_some() { Route::Documented } else { Route::Other };
-    let target = Target { route, ..target };
+    // A read of one action names it last in its path (`/v2/actions/{action_id}`,
+    // `/v2/droplets/{droplet_id}/actions/{action_id}`): recorded, so that `polls` counts it.
+    let action = op.filter(|op| op.action_field().is_some() && op.method() == "GET").and_then(|_| last_id(req.path));
+    let target = Target { route, action, ..target };
     let operation = op.map(DocumentedOperation::id);
     serve(state, req, target, operation, |state, req, request_id| {
         let authorized = authorized(state, req.authorization);
         let (status, answer) = documented::answer(op, authorized, req.body, request_id);
+        let (status, answer) = match (op, answer) {
+            (Some(op), Answer::Json(body)) if (200..300).contains(&status) => {
+                match living(state, op, req, body, action) {
+                    Ok(body) => (status, Answer::Json(body)),
+                    Err(message) => {
+                        let mut body = body::error("bad_request", &message);
+                        body["request_id"] = Value::from(request_id);
+                        (400, Answer::Json(body))
+                    }
+                }
+            }
+            (_, answer) => (status, answer),
+        };
         (status, Payload::Documented(answer))
     })
 }
+
+/// The last segment of a path as a positive id.
+fn last_id(path: &str) -> Option<u64> {
+    path.trim_end_matches('/').rsplit('/').next()?.parse().ok().filter(|&n| n > 0)
+}
+
+/// What a documented answer becomes once the fake's state has a say: a page of a longer list
+/// when a page is asked for, and actions that progress. `Err`: the 400 message of a query the
+/// API refuses.
+fn living(
+    state: &mut State,
+    op: &DocumentedOperation,
+    req: &Incoming<'_>,
+    mut body: Value,
+    action: Option<u64>,
+) -> Result<Value, String> {
+    if let (Some(list), Some(example)) = (&op.list, op.example())
+        && let Some(asked) = pages::requested(req.query)?
+    {
+        let url = format!("{}{}", state.base_url, req.path);
+        if let Some(page) = pages::page(example, list, asked, &url, state.list_length) {
+            body = page;
+        }
+    }
+    let Some(field) = op.action_field() else { return Ok(body) };
+    let Some(held) = (if field.is_empty() { Some(&mut body) } else { body.get_mut(field) }) else { return Ok(body) };
+    if op.method() == "GET" {
+        // The account's route reads what the fake knows and leaves any other id to its example;
+        // a resource's route has every action its path names, as it has every resource.
+        let template = (op.id() != ACCOUNT_ACTION_READ).then(|| held.clone());
+        if let Some(read) = action.and_then(|id| state.read_action(id, template.as_ref())) {
+            *held = read;
+        }
+        return Ok(body);
+    }
+    // The request's `type` (`reboot`, `attach`) is the action's.
+    let kind = serde_json::from_slice::<Value>(req.body).ok().and_then(|b| b.get("type").cloned());
+    let start = |state: &mut State, template: &Value| {
+        let mut template = template.clone();
+        if let (Some(kind), Some(slot)) = (&kind, template.get_mut("type")) {
+            *slot = kind.clone();
+        }
+        state.start_action(template)
+    };
+    match held {
+        Value::Array(actions) => {
+            for a in actions.iter_mut() {
+                *a = start(state, a);
+            }
+        }
+        one => *one = start(state, one),
+    }
+    Ok(body)
+}
+
+/// The account's route that reads an action of any resource.
+const ACCOUNT_ACTION_READ: &str = "actions_get";
 
 /// The steps every request goes through: a queued fault, the rate limit, then `op` (given the
 /// state, the request and the request id); the request is recorded with the status it got and
@@ -219,43 +293,17 @@ fn post(state: &mut State, image: u64, raw: &[u8]) -> (u16, Value) {
     (201, json!({ "action": action }))
 }
 
-/// The API's defaults and bounds for paging.
-const DEFAULT_PER_PAGE: u64 = 20;
-const MAX_PER_PAGE: u64 = 200;
-
 fn list(state: &mut State, image: u64, query: Option<&str>) -> (u16, Value) {
-    let mut page = 1;
-    let mut per_page = DEFAULT_PER_PAGE;
-    for (key, value) in query.unwrap_or_default().split('&').filter_map(|p| p.split_once('=')) {
-        let slot = match key {
-            "page" => &mut page,
-            "per_page" => &mut per_page,
-            _ => continue,
-        };
-        match value.parse::<u64>() {
-            Ok(n) if n > 0 => *slot = n,
-            _ => return (400, body::error("bad_request", &format!("`{key}` must be a positive integer."))),
-        }
-    }
-    let per_page = per_page.min(MAX_PER_PAGE);
+    let (page, per_page) = match pages::requested(query) {
+        Ok(asked) => asked.unwrap_or((1, pages::DEFAULT_PER_PAGE)),
+        Err(message) => return (400, body::error("bad_request", &message)),
+    };
     let all = state.image_actions(image);
     let total = all.len() as u64;
-    let last = total.div_ceil(per_page).max(1);
     let skip = (page - 1).saturating_mul(per_page);
     let actions: Vec<Value> = all.into_iter().skip(skip as usize).take(per_page as usize).collect();
-
-    let url = |p: u64| format!("{}/v2/images/{image}/actions?page={p}&per_page={per_page}", state.base_url);
-    let mut pages = serde_json::Map::new();
-    // Like the API: first/prev only after the first page, next/last only before the last.
-    if page > 1 {
-        pages.insert("first".into(), url(1).into());
-        pages.insert("prev".into(), url((page - 1).min(last)).into());
-    }
-    if page < last {
-        pages.insert("next".into(), url(page + 1).into());
-        pages.insert("last".into(), url(last).into());
-    }
-    let links = if pages.is_empty() { json!({}) } else { json!({ "pages": pages }) };
+    let url = format!("{}/v2/images/{image}/actions", state.base_url);
+    let links = pages::links(&url, page, per_page, total, "prev");
     (200, json!({ "actions": actions, "links": links, "meta": { "total": total } }))
 }
 

@@ -13,7 +13,10 @@
 //! example, from a table `cargo xtask generate` writes from the OpenAPI description
 //! ([`operations`] lists it): the method and path template must match, path parameters must
 //! have their types (`/v2/droplets/abc` is 404), and a JSON body the schema refuses (a required
-//! property missing, a value of the wrong type) gets the API's 422 error body. They keep no
+//! property missing, a value of the wrong type) gets the API's 422 error body. A request for a
+//! page of a list gets that page of a longer list ([`FakeApiBuilder::list_length`]) with the
+//! API's paging links, and the actions an operation starts progress as the image actions do
+//! (read through their resource's route or `GET /v2/actions/{action_id}`). They keep no other
 //! state; [`FakeApiBuilder::only_image_actions`] turns them off.
 //!
 //! It speaks plain HTTP and JSON, so any client can talk to it. With the `digitalocean-sdk`
@@ -52,6 +55,7 @@ mod body;
 mod documented;
 mod fault;
 mod handle;
+mod pages;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -66,6 +70,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 pub use documented::{DocumentedOperation, operation, operations};
 pub use fault::{Fault, Route};
+pub use pages::DEFAULT_LIST_LENGTH;
 pub use state::SeenRequest;
 
 use documented::Answer;
@@ -127,6 +132,7 @@ impl FakeApi {
             token: None,
             finish: Finish { when: FinishWhen::Polls(3), outcome: Outcome::Completed },
             first_action_id: FIRST_ACTION_ID,
+            list_length: DEFAULT_LIST_LENGTH,
             rate_limit: (DEFAULT_RATE_LIMIT, Duration::from_secs(3600)),
             faults: Vec::new(),
         }
@@ -218,7 +224,9 @@ impl FakeApi {
         self.lock().seen.iter().filter(|r| r.route == route).count()
     }
 
-    /// How many times the action was read with a GET (its polls), faulted ones included.
+    /// How many times the action was read with a GET (its polls), faulted ones included: through
+    /// its image's route, the account's `GET /v2/actions/{action_id}` or a resource's action
+    /// route.
     ///
     /// ```
     /// use digitalocean_fake_api::FakeApi;
@@ -236,7 +244,8 @@ impl FakeApi {
     /// # }
     /// ```
     pub fn polls(&self, action: u64) -> usize {
-        self.lock().seen.iter().filter(|r| r.route == Route::Get && r.action == Some(action)).count()
+        let reads = |r: &&SeenRequest| matches!(r.route, Route::Get | Route::Documented) && r.action == Some(action);
+        self.lock().seen.iter().filter(reads).count()
     }
 
     /// Forgets the requests seen so far (the state of images and actions stays).
@@ -312,6 +321,7 @@ pub struct FakeApiBuilder {
     token: Option<String>,
     finish: Finish,
     first_action_id: u64,
+    list_length: u64,
     rate_limit: (u64, Duration),
     faults: Vec<Fault>,
 }
@@ -439,6 +449,31 @@ impl FakeApiBuilder {
         self
     }
 
+    /// How many items every documented list holds when a page of it is asked for (`page` or
+    /// `per_page` in the query; default [`DEFAULT_LIST_LENGTH`], three pages of two). The items
+    /// are the documented one repeated, each with an `id` of its own.
+    ///
+    /// ```
+    /// use digitalocean_fake_api::FakeApi;
+    /// use serde_json::Value;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), reqwest::Error> {
+    /// # let _ = rustls::crypto::ring::default_provider().install_default();
+    /// let fake = FakeApi::builder().list_length(3).start().await;
+    /// let url = format!("{}/v2/droplets?page=2&per_page=2", fake.uri());
+    /// let page: Value = reqwest::Client::new().get(&url).bearer_auth("t").send().await?.json().await?;
+    /// assert_eq!(page["droplets"].as_array().map(Vec::len), Some(1));
+    /// assert_eq!(page["meta"]["total"], 3);
+    /// assert_eq!(page["links"]["pages"]["prev"], format!("{}/v2/droplets?page=1&per_page=2", fake.uri()));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_length(mut self, items: u64) -> Self {
+        self.list_length = items;
+        self
+    }
+
     /// `limit` requests per `window`, the window starting at the first request (default 5000
     /// an hour). Once spent, requests get 429 with `Retry-After` until the window resets.
     pub fn rate_limit(mut self, limit: u64, window: Duration) -> Self {
@@ -463,6 +498,7 @@ impl FakeApiBuilder {
         state.token = self.token;
         state.every_image_exists = self.every_image_exists;
         state.documented = self.documented;
+        state.list_length = self.list_length;
         state.images.extend(self.images);
         for (image, id) in self.past_actions {
             state.add_past_action(image, id);

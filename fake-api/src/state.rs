@@ -73,18 +73,54 @@ impl ActionRecord {
         if self.status != "in-progress" {
             return;
         }
-        let done = match finish.when {
-            FinishWhen::Polls(n) => self.polls >= n.max(1),
-            FinishWhen::Elapsed(d) => self.created.elapsed() >= d,
-            FinishWhen::Never => false,
-        };
-        if done {
-            self.status = match finish.outcome {
-                Outcome::Completed => "completed",
-                Outcome::Errored => "errored",
-            };
+        if let Some(status) = finish.reached(self.polls, self.created) {
+            self.status = status;
             self.completed_at = Some(Utc::now());
         }
+    }
+}
+
+impl Finish {
+    /// The status an `in-progress` action read `polls` times, created at `created`, ends with,
+    /// once this rule says it has ended.
+    fn reached(self, polls: u32, created: Instant) -> Option<&'static str> {
+        let done = match self.when {
+            FinishWhen::Polls(n) => polls >= n.max(1),
+            FinishWhen::Elapsed(d) => created.elapsed() >= d,
+            FinishWhen::Never => false,
+        };
+        done.then_some(match self.outcome {
+            Outcome::Completed => "completed",
+            Outcome::Errored => "errored",
+        })
+    }
+}
+
+/// An action of any other resource (a droplet's reboot, a volume's attach), started by a
+/// documented operation or first read through a resource's action route: the action as that
+/// answer had it, and how far it has come. It finishes by the same rule as the image actions.
+#[derive(Clone, Debug)]
+pub(crate) struct Started {
+    /// The action as the answer that started it had it (its type, resource, region).
+    template: Value,
+    status: &'static str,
+    started_at: DateTime<Utc>,
+    completed_at: Option<DateTime<Utc>>,
+    created: Instant,
+    polls: u32,
+}
+
+impl Started {
+    /// `template` (the action as an answer has it) with this action's id, status and times.
+    fn view(&self, id: u64, template: &Value) -> Value {
+        let mut action = template.clone();
+        if let Value::Object(fields) = &mut action {
+            fields.insert("id".into(), json!(id));
+            fields.insert("status".into(), json!(self.status));
+            fields.insert("started_at".into(), json!(body::timestamp(self.started_at)));
+            fields.insert("completed_at".into(), json!(self.completed_at.map(body::timestamp)));
+        }
+        action
     }
 }
 
@@ -191,7 +227,11 @@ pub(crate) struct State {
     pub(crate) documented: bool,
     pub(crate) images: BTreeSet<u64>,
     pub(crate) actions: BTreeMap<u64, ActionRecord>,
+    /// The actions of every other resource, by id (the ids count on from the image actions').
+    pub(crate) started: BTreeMap<u64, Started>,
     pub(crate) next_action_id: u64,
+    /// How many items a documented list holds when a page of it is asked for.
+    pub(crate) list_length: u64,
     pub(crate) finish: Finish,
     pub(crate) faults: VecDeque<(Option<Route>, Fault)>,
     pub(crate) rate: RateWindow,
@@ -208,7 +248,9 @@ impl State {
             documented: false,
             images: BTreeSet::new(),
             actions: BTreeMap::new(),
+            started: BTreeMap::new(),
             next_action_id: first_action_id.max(1),
+            list_length: crate::pages::DEFAULT_LIST_LENGTH,
             finish,
             faults: VecDeque::new(),
             rate,
@@ -287,6 +329,59 @@ impl State {
                 a.to_json()
             })
             .collect()
+    }
+
+    /// Starts an action of another resource, `in-progress`, shaped as `template` (the action of
+    /// the documented answer), with the next id; gives it as the answer has it.
+    pub(crate) fn start_action(&mut self, template: Value) -> Value {
+        let id = self.next_action_id;
+        self.next_action_id += 1;
+        let started = Started {
+            template,
+            status: "in-progress",
+            started_at: Utc::now(),
+            completed_at: None,
+            created: Instant::now(),
+            polls: 0,
+        };
+        let view = started.view(id, &started.template);
+        self.started.insert(id, started);
+        view
+    }
+
+    /// Reads action `id` for a GET, counting the poll and applying the finish rule: an image
+    /// action as the image-action routes have it, any other as `template` says (the reading
+    /// route's own shape of an action) or else as the answer that started it had it. An action
+    /// the fake does not know is `None`, unless `template` is given: then it is one started just
+    /// before (the fake has every resource a path names, and so every action of one).
+    pub(crate) fn read_action(&mut self, id: u64, template: Option<&Value>) -> Option<Value> {
+        let finish = self.finish;
+        if let Some(record) = self.actions.get_mut(&id) {
+            record.refresh(finish, true);
+            return Some(record.to_json());
+        }
+        if !self.started.contains_key(&id) {
+            let template = template?.clone();
+            self.next_action_id = self.next_action_id.max(id.saturating_add(1));
+            let started = Started {
+                template,
+                status: "in-progress",
+                started_at: Utc::now(),
+                completed_at: None,
+                created: Instant::now(),
+                polls: 0,
+            };
+            self.started.insert(id, started);
+        }
+        let started = self.started.get_mut(&id)?;
+        started.polls += 1;
+        if started.status == "in-progress"
+            && let Some(status) = finish.reached(started.polls, started.created)
+        {
+            started.status = status;
+            started.completed_at = Some(Utc::now());
+        }
+        Some(started.view(id, template.unwrap_or(&started.template)))
     }
 
     /// The first queued fault meant for this route (or for any route), removed from the queue.

@@ -53,6 +53,26 @@ async fn error_body(r: Response) -> (u16, Value) {
     (status, body)
 }
 
+/// An answer without what the fake's state decides of the actions it carries: their id, status,
+/// times and type (the request's).
+fn unprogressed(op: &DocumentedOperation, mut answer: Value) -> Value {
+    let Some(field) = op.action_field() else { return answer };
+    let held = if field.is_empty() { Some(&mut answer) } else { answer.get_mut(field) };
+    let strip = |a: &mut Value| {
+        if let Some(a) = a.as_object_mut() {
+            for key in ["id", "status", "started_at", "completed_at", "type"] {
+                a.remove(key);
+            }
+        }
+    };
+    match held {
+        Some(Value::Array(actions)) => actions.iter_mut().for_each(strip),
+        Some(one) => strip(one),
+        None => {}
+    }
+    answer
+}
+
 #[tokio::test]
 async fn every_operation_answers_its_documented_example() {
     let fake = fake(FakeApi::builder().image(7938269)).await;
@@ -77,7 +97,8 @@ async fn every_operation_answers_its_documented_example() {
                 (media.as_deref() == Some(m) && bytes == text.as_bytes()).then_some(())
             }
             (Some(example), Some(_)) => {
-                (serde_json::from_slice::<Value>(&bytes).ok().as_ref() == Some(example)).then_some(())
+                let answer = serde_json::from_slice::<Value>(&bytes).ok().map(|a| unprogressed(op, a));
+                (answer == Some(unprogressed(op, example.clone()))).then_some(())
             }
             _ => bytes.is_empty().then_some(()),
         };
@@ -180,4 +201,77 @@ async fn only_image_actions_turns_the_rest_of_the_api_off() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body, json!({"id": "not_found", "message": "The resource you requested could not be found."}));
     assert_eq!(fake.count(Route::Other), 1);
+}
+
+#[tokio::test]
+async fn a_page_of_a_list_is_a_page_of_a_longer_list() {
+    let fake = fake(FakeApi::builder()).await;
+    let list = operation("droplets_list").unwrap();
+    assert_eq!(list.list_items(), Some("droplets"));
+    let page = |query: &'static str| {
+        let url = format!("{}/v2/droplets{query}", fake.uri());
+        let req = fake.http.get(url).bearer_auth("t").send();
+        async move { req.await.unwrap().json::<Value>().await.unwrap() }
+    };
+    assert_eq!(&page("").await, list.example().unwrap(), "no page asked for: the documented example");
+    let first = page("?page=1&per_page=2").await;
+    let second = page("?page=2&per_page=2").await;
+    let third = page("?per_page=2&page=3").await;
+    let ids: Vec<&Value> =
+        [&first, &second, &third].iter().flat_map(|p| p["droplets"].as_array().unwrap()).map(|d| &d["id"]).collect();
+    let first_id = list.example().unwrap()["droplets"][0]["id"].as_u64().unwrap();
+    assert_eq!(
+        ids,
+        (0..5).map(|n| json!(first_id + n)).collect::<Vec<_>>().iter().collect::<Vec<_>>(),
+        "five droplets, each its own"
+    );
+    assert_eq!(first["meta"]["total"], 5);
+    let link = |p: u64| json!(format!("{}/v2/droplets?page={p}&per_page=2", fake.uri()));
+    assert_eq!(first["links"]["pages"], json!({"next": link(2), "last": link(3)}));
+    assert_eq!(second["links"]["pages"], json!({"first": link(1), "prev": link(1), "next": link(3), "last": link(3)}));
+    assert_eq!(third["links"]["pages"], json!({"first": link(1), "prev": link(2)}));
+    let r = fake.http.get(format!("{}/v2/droplets?page=0", fake.uri())).bearer_auth("t").send().await.unwrap();
+    assert_eq!(error_body(r).await.0, 400, "pages count from 1");
+}
+
+#[tokio::test]
+async fn an_action_a_request_starts_progresses_until_its_third_read() {
+    let fake = fake(FakeApi::builder().first_action_id(500)).await;
+    let post = operation("dropletActions_post").unwrap();
+    assert_eq!(post.action_field(), Some("action"));
+    let started: Value =
+        send(&fake, post, post.sample_path(), Some(&json!({"type": "reboot"}))).await.json().await.unwrap();
+    assert_eq!(
+        (started["action"]["id"].as_u64(), started["action"]["status"].as_str()),
+        (Some(500), Some("in-progress"))
+    );
+    assert_eq!(started["action"]["type"], "reboot", "the request's type");
+    let read = operation("actions_get").unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let r: Value = send(&fake, read, "/v2/actions/500", None).await.json().await.unwrap();
+        assert_eq!(r["action"]["resource_type"], started["action"]["resource_type"], "the action it started");
+        statuses.push(r["action"]["status"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(statuses, ["in-progress", "in-progress", "completed", "completed"]);
+    assert_eq!(fake.polls(500), 4);
+
+    // A resource's action route has every action its path names: one started just before.
+    let get = operation("dropletActions_get").unwrap();
+    let r: Value = send(&fake, get, "/v2/droplets/3164444/actions/77", None).await.json().await.unwrap();
+    assert_eq!((r["action"]["id"].as_u64(), r["action"]["status"].as_str()), (Some(77), Some("in-progress")));
+    // The account's route leaves an action nobody started to its documented example.
+    let r: Value = send(&fake, read, "/v2/actions/12345", None).await.json().await.unwrap();
+    assert_eq!(r, *read.example().unwrap());
+    // An image action reads the same through the account's route.
+    let fake = fake_with_image_action().await;
+    let r: Value = send(&fake, read, "/v2/actions/9", None).await.json().await.unwrap();
+    assert_eq!(
+        (r["action"]["resource_type"].as_str(), r["action"]["status"].as_str()),
+        (Some("image"), Some("completed"))
+    );
+}
+
+async fn fake_with_image_action() -> Fake {
+    fake(FakeApi::builder().past_action(7, 9)).await
 }

@@ -51,9 +51,29 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     let mut generated = String::new();
     let mut handwritten = String::new();
+    let mut lists = String::new();
+    let mut waits = String::new();
+    let mut several = String::new();
+    let mut handwritten_waits = String::new();
     for call in sorted {
+        // An answer with an array of actions (the droplet actions by tag) has no wait in the SDK;
+        // one with a single action has `.wait()`.
+        let (waitable, many) = match &call.actions {
+            Some(key) => {
+                let fake_op = fake_ops.get(call.id.as_str());
+                let array = fake_op.and_then(|op| op.get("example")?.get(key.as_str())).is_some_and(Value::is_array);
+                (!array, array)
+            }
+            None => (false, false),
+        };
+        if many {
+            several.push_str(&format!("    ({:?}, {:?}),\n", call.id, call.tag));
+        }
         if call.handwritten {
             handwritten.push_str(&format!("    ({:?}, {:?}, {:?}),\n", call.id, call.tag, call.handle));
+            if waitable {
+                handwritten_waits.push_str(&format!("    {:?},\n", call.id));
+            }
             continue;
         }
         let missing =
@@ -74,14 +94,20 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
             _ => String::new(),
         };
         let page = if call.list { ".page(1)" } else { "" };
+        let (id, tag, handle, method, args) = (&call.id, &call.tag, &call.handle, &call.method, args.join(", "));
         generated.push_str(&format!(
-            "    Call {{ id: {:?}, tag: {:?}, run: |c| Box::pin(async move {{ outcome(c.{}().{}({}){body}{page}.await) }}) }},\n",
-            call.id,
-            call.tag,
-            call.handle,
-            call.method,
-            args.join(", ")
+            "    Call {{ id: {id:?}, tag: {tag:?}, run: |c| Box::pin(async move {{ outcome(c.{handle}().{method}({args}){body}{page}.await) }}) }},\n",
         ));
+        if call.list {
+            lists.push_str(&format!(
+                "    Walk {{ id: {id:?}, tag: {tag:?}, run: |c| Box::pin(async move {{ collected(c.{handle}().{method}({args}).per_page(PER_PAGE).collect().await) }}) }},\n",
+            ));
+        }
+        if waitable {
+            waits.push_str(&format!(
+                "    Wait {{ id: {id:?}, tag: {tag:?}, run: |c| Box::pin(async move {{ waited(quick(c.{handle}().{method}({args}){body}.wait()).await) }}) }},\n",
+            ));
+        }
     }
 
     let mut out = String::from(header);
@@ -89,7 +115,7 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
         "// The handle calls test's table: every operation with a generated handle method, called through\n\
          // it with its required arguments (JSON text deserialized into the method's types; the fake's\n\
          // sample path and body), optional ones unset, a list read by `page(1)`.\n\n\
-         use crate::handle_calls::{Call, arg, outcome};\n\n",
+         use crate::handle_calls::{Call, PER_PAGE, Walk, Wait, arg, collected, outcome, quick, waited};\n\n",
     );
     out.push_str(
         "/// Every operation with a generated handle method, by operationId.\npub const CALLS: &[Call] = &[\n",
@@ -100,6 +126,26 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
         "/// The operations of the hand-written handles: (operationId, tag, `Client` method).\npub const HANDWRITTEN: &[(&str, &str, &str)] = &[\n",
     );
     out.push_str(&handwritten);
+    out.push_str("];\n\n");
+    out.push_str(
+        "/// Every list with a generated handle method, walked whole `PER_PAGE` items a page.\npub const LISTS: &[Walk] = &[\n",
+    );
+    out.push_str(&lists);
+    out.push_str("];\n\n");
+    out.push_str(
+        "/// Every operation with a generated handle method whose answer is one action, sent and waited on.\npub const WAITS: &[Wait] = &[\n",
+    );
+    out.push_str(&waits);
+    out.push_str("];\n\n");
+    out.push_str(
+        "/// The operations of the hand-written handles whose answer is one action: operationId.\npub const HANDWRITTEN_WAITS: &[&str] = &[\n",
+    );
+    out.push_str(&handwritten_waits);
+    out.push_str("];\n\n");
+    out.push_str(
+        "/// Operations whose answer is an array of actions, which the SDK has no wait for: (operationId, tag).\npub const SEVERAL_ACTIONS: &[(&str, &str)] = &[\n",
+    );
+    out.push_str(&several);
     out.push_str("];\n");
     Ok(out)
 }
@@ -201,6 +247,8 @@ mod tests {
                 ],
                 body_setter: false,
                 list: true,
+                items: Some("widgets".into()),
+                actions: Some("action".into()),
                 handwritten: false,
             },
             CallShape {
@@ -225,6 +273,14 @@ mod tests {
         assert!(t.contains(r#"("gadgets_get", "Gadgets", "gadgets"),"#), "{t}");
         // An optional body is set from the fake's sample.
         assert!(t.contains(r#"c.widgets().make().body(arg("{\"m\":2}")?).await"#), "{t}");
+        // A list is walked whole, a few items a page; an action is waited on.
+        assert!(t.contains(r#"collected(c.widgets().act(arg("42")?, arg("\"a\"")?, arg("{\"n\":1}")?).per_page(PER_PAGE).collect().await)"#), "{t}");
+        assert!(
+            t.contains(r#"waited(quick(c.widgets().act(arg("42")?, arg("\"a\"")?, arg("{\"n\":1}")?).wait()).await)"#),
+            "{t}"
+        );
+        assert_eq!(t.matches("Walk {").count(), 1, "{t}");
+        assert_eq!(t.matches("Wait {").count(), 1, "{t}");
 
         // A required argument nothing gives a value for stops the generator, naming it.
         let mut unknown = calls[0].clone();

@@ -297,6 +297,11 @@ pub struct CallShape {
     pub body_setter: bool,
     /// Whether the method gives a list builder (read with `page(n)`).
     pub list: bool,
+    /// For a list, the property of its answer that holds the items, as on the wire.
+    pub items: Option<String>,
+    /// For an operation that answers with actions: the property of its answer that holds them
+    /// (`action`, one to wait on; `actions`, an array of them), as on the wire.
+    pub actions: Option<String>,
     /// Whether the tag's handle is written by hand (no generated method to call).
     pub handwritten: bool,
 }
@@ -453,6 +458,8 @@ pub(crate) fn emit(
                 .collect(),
             body_setter: d.fields.iter().any(|f| !f.required && f.name == "body"),
             list: lists.contains_key(&op.id),
+            items: lists.get(&op.id).map(|l| l.items.clone()),
+            actions: answered_actions(&d.value, &op, lists.contains_key(&op.id), envelopes, actions, shapes),
             handwritten,
         });
         if handwritten {
@@ -590,6 +597,31 @@ fn tag_file(
     })
     .map_err(|e| Error::Emit { message: format!("handles of `{tag_name}`: {e}") })?;
     Ok((prettyplease::unparse(&file), waits))
+}
+
+/// Where the answer holds the actions it carries, as `CallShape::actions` says: the envelope's
+/// field of one action (as the handle's `is_action` reads it), or an array of the actions a
+/// request started (a read that answers with several is a list of past actions).
+fn answered_actions(
+    value: &syn::Type,
+    op: &Op,
+    list: bool,
+    envelopes: &HashMap<String, Envelope>,
+    actions: &HashSet<String>,
+    shapes: &crate::lists::Shapes,
+) -> Option<String> {
+    if list {
+        return None;
+    }
+    let envelope = if op.keep_envelope { None } else { envelope_of(value, envelopes) };
+    if is_action(envelope.map_or(value, |e| &e.ty), actions) {
+        // An action answered bare has no field: the whole body is the action.
+        return Some(envelope.map_or_else(String::new, |e| e.field.trim_start_matches("r#").to_owned()));
+    }
+    if op.method == "GET" {
+        return None;
+    }
+    crate::lists::action_array(value, shapes, actions)
 }
 
 // Whether the success type (after its envelope) is one of `actions` (`crate::types::X`).

@@ -146,8 +146,7 @@ pub fn generate_vendored_split(
     clock.lap("overlays applied");
     // The fake answers as the API does, so it reads the document before the normalization
     // passes, which rewrite it for progenitor's sake.
-    let (fake_operations, fake_figures) = fake_routes::table(&doc, &header);
-    clock.lap("fake routes");
+    let as_published = doc.clone();
     let normalized = normalize::normalize(&mut doc);
     let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
     clock.lap("normalization passes");
@@ -156,6 +155,15 @@ pub fn generate_vendored_split(
     clock.lap("examples table");
     let split = split::split(file, &doc, &header, settings.handles.as_ref())?;
     clock.lap("split, handles, prettyplease");
+    // Which operations are lists and which answer with actions is read off the handles (one rule
+    // for the SDK and the fake), so the fake's table is written after them.
+    let roles = split
+        .calls
+        .iter()
+        .map(|c| (c.id.clone(), fake_routes::Role { items: c.items.clone(), actions: c.actions.clone() }))
+        .collect();
+    let (fake_operations, fake_figures) = fake_routes::table(&as_published, &header, &roles);
+    clock.lap("fake routes");
     // The calls are written with the fake's samples, so that the fake accepts each of them.
     let handle_calls = match settings.handles {
         Some(_) => handle_calls::table(&split.calls, &fake_operations, &doc, &header)?,

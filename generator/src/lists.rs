@@ -184,6 +184,8 @@ pub(crate) struct List {
     pub(crate) response: String,
     /// The item type, named from the crate's root.
     pub(crate) item: syn::Type,
+    /// The property of the answer that holds the items, as on the wire (`droplets`).
+    pub(crate) items: String,
     /// The `impl Page` for the response.
     page_impl: TokenStream,
 }
@@ -274,7 +276,24 @@ pub(crate) fn list_of(
             }
         }
     };
-    Ok(Some(List { response, item, page_impl }))
+    Ok(Some(List { response, item, items: chosen.wire.clone(), page_impl }))
+}
+
+/// The property of an answer that holds several actions (`{"actions": [...]}`, as the droplet
+/// actions by tag answer): the one array field of the success struct whose items are one of
+/// `actions` (type names). `None` when there is no such field or several.
+pub(crate) fn action_array(value: &syn::Type, shapes: &Shapes, actions: &HashSet<String>) -> Option<String> {
+    let fields = shapes.fields(&response_name(value)?)?;
+    let arrays: Vec<&StructField> = fields
+        .iter()
+        .filter(|f| {
+            argument_of(unoption(&f.ty).0, "Vec").and_then(single_name).is_some_and(|name| actions.contains(&name))
+        })
+        .collect();
+    match arrays[..] {
+        [one] => Some(one.wire.clone()),
+        _ => None,
+    }
 }
 
 /// `Option<&T>` of field `field` of `base`, where `base` is an `Option<&S>` when

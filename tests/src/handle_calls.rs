@@ -39,3 +39,54 @@ pub fn outcome<T>(result: Result<Response<T>, Error>) -> Result<(), String> {
         _ => e.to_string(),
     })
 }
+
+/// How many items a page the list walks ask for: with the fake's lists of
+/// `digitalocean_fake_api::DEFAULT_LIST_LENGTH` (5) items, three pages.
+pub const PER_PAGE: u64 = 2;
+
+/// One list read whole against a client: the number of items collected, or what went wrong.
+pub type Collect = fn(Client) -> Pin<Box<dyn Future<Output = Result<usize, String>> + Send>>;
+
+/// One list's walk through its handle: `.per_page(PER_PAGE).collect()`.
+#[derive(Clone, Copy)]
+pub struct Walk {
+    /// The operationId, as the spec spells it.
+    pub id: &'static str,
+    /// The operation's first tag, as the spec spells it.
+    pub tag: &'static str,
+    /// The walk.
+    pub run: Collect,
+}
+
+/// How many items a walk collected.
+pub fn collected<T>(result: Result<Vec<T>, Error>) -> Result<usize, String> {
+    result.map(|items| items.len()).map_err(|e| format!("{e:?}"))
+}
+
+/// One action started (or read) and waited on to its end: the finished action's id, or what
+/// went wrong.
+pub type Waited = fn(Client) -> Pin<Box<dyn Future<Output = Result<u64, String>> + Send>>;
+
+/// One operation's call through its handle, then `.wait()` for the action it answers with.
+#[derive(Clone, Copy)]
+pub struct Wait {
+    /// The operationId, as the spec spells it.
+    pub id: &'static str,
+    /// The operation's first tag, as the spec spells it.
+    pub tag: &'static str,
+    /// The call and the wait.
+    pub run: Waited,
+}
+
+/// A wait that polls at once, again and again: the fake finishes an action by the number of
+/// its reads, not by time.
+pub fn quick(wait: digitalocean_sdk::Wait<'_>) -> digitalocean_sdk::Wait<'_> {
+    let now = std::time::Duration::from_millis(1);
+    wait.poll_interval(now).max_poll_interval(now)
+}
+
+/// The id of the action a wait saw complete (a wait resolves only then; `errored` and time-outs
+/// are errors).
+pub fn waited(result: Result<digitalocean_sdk::types::Action, Error>) -> Result<u64, String> {
+    result.map(|action| action.id.get()).map_err(|e| format!("{e:?}"))
+}

@@ -175,7 +175,7 @@ const STEPS: &[Step] = &[
     },
     Step {
         // One step, one build of the whole-API test crate: its tests share the table library.
-        name: "examples round-trip and handle calls (whole API)",
+        name: "examples round-trip, handle calls, list walks and action waits (whole API)",
         program: "cargo",
         args: &[
             "test",
@@ -189,6 +189,10 @@ const STEPS: &[Step] = &[
             "handles",
             "--test",
             "fuzz_corpus",
+            "--test",
+            "lists_streamed",
+            "--test",
+            "actions_waited",
         ],
         env: &[],
         arg_from_env: None,
