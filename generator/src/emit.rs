@@ -179,7 +179,7 @@ pub fn emit_file(
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { message: e.to_string() })?;
     output::strip_api_version_header::run(&mut file, doc)?;
     output::drop_empty_header_map::run(&mut file, doc)?;
-    output::format_integer_path_params::run(&mut file, doc)?;
+    output::format_integer_path_params::run(&mut file, doc, typed)?;
     output::move_response_headers::run(&mut file, doc, &settings.module_path, settings.response_decoder.as_deref())?;
     if let Some(streamer) = &settings.response_streamer {
         output::move_response_headers::redirect_streams(&mut file, streamer)?;
