@@ -63,7 +63,7 @@ fn main() {
     let decoded = typed(bytes);
     assert_eq!(decoded.droplets.len(), DROPLETS_PER_PAGE);
     assert_eq!(decoded.meta.total, DROPLETS_PER_PAGE as i64);
-    let ids: std::collections::HashSet<i64> = decoded.droplets.iter().map(|d| d.id).collect();
+    let ids: std::collections::HashSet<u64> = decoded.droplets.iter().map(|d| d.id.get()).collect();
     assert_eq!(ids.len(), DROPLETS_PER_PAGE, "the ids are not varied");
 
     let mut c = Criterion::default().configure_from_args();

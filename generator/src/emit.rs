@@ -193,7 +193,7 @@ pub(crate) fn emit_file_timed(
     clock.lap("progenitor's tokens parsed");
     output::strip_api_version_header::run(&mut file, doc)?;
     output::drop_empty_header_map::run(&mut file, doc)?;
-    output::format_integer_path_params::run(&mut file, doc)?;
+    output::format_integer_path_params::run(&mut file, doc, typed)?;
     output::move_response_headers::run(&mut file, doc, &settings.module_path, settings.response_decoder.as_deref())?;
     if let Some(streamer) = &settings.response_streamer {
         output::move_response_headers::redirect_streams(&mut file, streamer)?;

@@ -58,6 +58,9 @@ pub struct Settings {
     /// property: the property becomes a component named after the type, which progenitor then
     /// replaces with `rust_path`.
     pub typed_ids: Vec<TypedId>,
+    /// Typed ids read off the spec ([`typed_ids::derive`]): a newtype per integer `*_id` path
+    /// parameter, taken by those parameters and given to the resources' ids. `None`: none.
+    pub id_types: Option<IdTypes>,
     /// A module with `deserialize` and `deserialize_option` for `chrono::DateTime<Utc>`, which
     /// every timestamp field of the response types then decodes with instead of chrono's own
     /// `Deserialize`. It must accept and refuse what chrono does. `None`: chrono's.
@@ -80,6 +83,7 @@ impl Default for Settings {
             response_streamer: None,
             operation_trait: None,
             typed_ids: Vec::new(),
+            id_types: None,
             timestamp_deserializer: None,
             handles: None,
             command: "cargo xtask generate".into(),
@@ -88,8 +92,9 @@ impl Default for Settings {
 }
 
 /// One typed id: `schema`'s `property` is decoded and encoded as the type at `rust_path`
-/// (`crate::ids::ActionId`), which must (de)serialize as the integer it replaces.
-#[derive(Clone, Debug)]
+/// (`crate::ids::ActionId`), which must (de)serialize as the integer it replaces and display as
+/// its digits (a path parameter of that type is written into the URL as it displays).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TypedId {
     /// The component schema's name, as in `#/components/schemas/{schema}`.
     pub schema: String,
@@ -97,6 +102,17 @@ pub struct TypedId {
     pub property: String,
     /// The Rust type, by an absolute path.
     pub rust_path: String,
+}
+
+/// Where the newtypes of [`Settings::id_types`] live and how they are defined.
+#[derive(Clone, Debug)]
+pub struct IdTypes {
+    /// The module that names them (`crate::ids`): a `droplet_id` becomes `{module}::DropletId`.
+    pub module: String,
+    /// A macro defining one newtype, called as `{macro_path}!(/// docs
+    /// DropletId, "droplet")`, whose type must be what [`TypedId`] asks of a typed id. The split
+    /// output calls it once per newtype in `ids.rs`, which the crate includes itself.
+    pub macro_path: String,
 }
 
 /// Reads, validates, normalizes and emits the fragments at `paths`.
@@ -109,7 +125,7 @@ pub fn generate(paths: &[PathBuf], settings: &Settings) -> Result<String, Error>
 pub fn generate_files(files: &[SpecFile], settings: &Settings) -> Result<String, Error> {
     let mut doc = prepare(files)?;
     let normalized = normalize::normalize(&mut doc);
-    let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
+    let (typed, _) = type_ids(&mut doc, settings)?;
     let code = emit::emit_tokens(&doc, &normalized.open_enums, &typed, settings)?;
     Ok(format!("{}{code}", header(files, settings)))
 }
@@ -119,7 +135,7 @@ pub fn generate_files(files: &[SpecFile], settings: &Settings) -> Result<String,
 pub fn generate_vendored(sources: &effective::Sources, tags: &[String], settings: &Settings) -> Result<String, Error> {
     let mut doc = effective::effective(sources, tags)?;
     let normalized = normalize::normalize(&mut doc);
-    let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
+    let (typed, _) = type_ids(&mut doc, settings)?;
     let code = emit::emit_tokens(&doc, &normalized.open_enums, &typed, settings)?;
     let inputs: Vec<(&Path, &[u8])> = sources.inputs().collect();
     Ok(format!("{}{code}", header_for(&inputs, &summary(sources, tags), settings)))
@@ -148,12 +164,15 @@ pub fn generate_vendored_split(
     // passes, which rewrite it for progenitor's sake.
     let as_published = doc.clone();
     let normalized = normalize::normalize(&mut doc);
-    let typed = typed_ids::apply(&mut doc, &settings.typed_ids)?;
+    let (typed, id_types) = type_ids(&mut doc, settings)?;
     clock.lap("normalization passes");
     let file = emit::emit_file_timed(&doc, &normalized.open_enums, &typed, settings, &mut clock)?;
     let example_codecs = codecs::table(&file, &doc, &header);
     clock.lap("examples table");
-    let split = split::split(file, &doc, &header, settings.handles.as_ref())?;
+    let mut split = split::split(file, &doc, &header, settings.handles.as_ref())?;
+    if let Some(ids) = &settings.id_types {
+        split.files.insert(typed_ids::FILE.into(), typed_ids::file(&id_types, &ids.macro_path, &header));
+    }
     clock.lap("split, handles, prettyplease");
     // Which operations are lists and which answer with actions is read off the handles (one rule
     // for the SDK and the fake), so the fake's table is written after them.
@@ -190,6 +209,37 @@ impl Stages {
         self.laps.push((stage, now - self.since));
         self.since = now;
     }
+}
+
+// The typed ids of `settings`, the derived ones (with the newtypes, when asked) and the listed
+// ones, put into `doc` for progenitor to replace.
+pub(crate) fn type_ids(
+    doc: &mut serde_json::Value,
+    settings: &Settings,
+) -> Result<(Vec<typed_ids::Replacement>, Vec<typed_ids::IdType>), Error> {
+    let mut ids = Vec::new();
+    let mut types = Vec::new();
+    if let Some(id_types) = &settings.id_types {
+        let derived = typed_ids::derive(doc, &id_types.module)?;
+        ids = derived.typed_ids;
+        types = derived.types;
+    }
+    for listed in &settings.typed_ids {
+        if !ids.contains(listed) {
+            ids.push(listed.clone());
+        }
+    }
+    let mut replacements = typed_ids::apply(doc, &ids)?;
+    // A type that only path parameters take is replaced too.
+    for ty in &types {
+        let module = settings.id_types.as_ref().map_or("", |i| i.module.as_str());
+        let replacement =
+            typed_ids::Replacement { rust_name: ty.name.clone(), rust_path: format!("{module}::{}", ty.name) };
+        if !replacements.contains(&replacement) {
+            replacements.push(replacement);
+        }
+    }
+    Ok((replacements, types))
 }
 
 /// The effective document as YAML: vendored files, overlays and normalization passes, as the

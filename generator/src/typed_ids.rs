@@ -2,11 +2,297 @@
 //! own named after the crate's id type, and progenitor replaces that component with the type.
 //! Users then get an `ActionId` where the spec says "integer", so ids of two resources cannot be
 //! swapped, without converting by hand.
+//!
+//! [`derive`] reads which ids those are off the spec: every integer path parameter named
+//! `*_id` (`droplet_id`) is a resource's id and gets a newtype named after it (`DropletId`),
+//! one per name across every tag (the six `action_id`s of six tags are one `ActionId`); the
+//! resource's own id (the `id`, or the property named like the parameter, of what the `GET` on
+//! the path ending in `{droplet_id}` answers, out of its envelope) is typed with it too. An
+//! operation's parameter with `x-sdk-id: <TypeName>` names the type where the rule misreads
+//! it (a parameter named `id`), and `x-sdk-id: false` leaves it an integer.
 
-use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
 
 use crate::TypedId;
 use crate::error::Error;
+use crate::normalize::resolve;
+
+/// The split output's file of newtypes ([`file`]).
+pub const FILE: &str = "ids.rs";
+
+/// The extension of a path parameter that names its id type, or (`false`) refuses one.
+pub const EXTENSION: &str = "x-sdk-id";
+
+/// A newtype read off the spec (see [`derive`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdType {
+    /// The Rust name, `DropletId`.
+    pub name: String,
+    /// The resource in words, `droplet`: the newtype's docs and its parse errors name it so.
+    pub words: String,
+    /// The path parameters typed with it, as `operationId.name`, sorted.
+    pub parameters: Vec<String>,
+    /// The properties typed with it, as `schema.property`, sorted.
+    pub properties: Vec<String>,
+}
+
+/// What [`derive`] typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Derived {
+    /// The newtypes, by name.
+    pub types: Vec<IdType>,
+    /// The resources' id properties, for [`apply`].
+    pub typed_ids: Vec<TypedId>,
+}
+
+// The schema every id component holds: progenitor replaces it, so only its kind matters.
+fn id_schema() -> Value {
+    json!({"type": "integer", "format": "int64", "minimum": 1})
+}
+
+/// Types the spec's integer resource ids (see the module's docs): each typed path parameter's
+/// schema becomes a reference to a component named after its newtype, and the ids of the
+/// resources are returned for [`apply`], as types of `module` (`crate::ids`). An `x-sdk-id`
+/// that is not a Rust type name, or that names a type for a parameter that is not an integer,
+/// is an error naming the parameter.
+pub fn derive(doc: &mut Value, module: &str) -> Result<Derived, Error> {
+    // Parameter objects to rewrite (by pointer) and the type each takes.
+    let mut rewrites: BTreeMap<String, String> = BTreeMap::new();
+    let mut parameters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // The type of each typed parameter by the path that ends in it (`/v2/droplets/{droplet_id}`).
+    let mut by_path: BTreeMap<String, String> = BTreeMap::new();
+    for op in crate::validate::operations(doc) {
+        // The path item's parameters and the operation's, each list by its pointer.
+        let path_item = op.pointer.rsplit_once('/').map_or("", |(item, _)| item);
+        let lists = [(path_item, op.path_item.get("parameters")), (op.pointer.as_str(), op.item.get("parameters"))];
+        for (owner, list) in lists {
+            let Some(list) = list.and_then(Value::as_array) else { continue };
+            for (i, param) in list.iter().enumerate() {
+                let at = match param.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                    Some(target) => target.to_owned(),
+                    None => format!("{owner}/parameters/{i}"),
+                };
+                let param = resolve(doc, param);
+                if param.get("in").and_then(Value::as_str) != Some("path") {
+                    continue;
+                }
+                let Some(name) = param.get("name").and_then(Value::as_str) else { continue };
+                let integer = param
+                    .get("schema")
+                    .is_some_and(|s| resolve(doc, s).get("type").and_then(Value::as_str) == Some("integer"));
+                let Some(ty) = type_for(name, integer, param.get(EXTENSION), &at)? else { continue };
+                let id = op.item.get("operationId").and_then(Value::as_str).unwrap_or(&op.pointer);
+                parameters.entry(ty.clone()).or_default().push(format!("{id}.{name}"));
+                // The resource's address: the path up to the parameter.
+                let marker = format!("{{{name}}}");
+                if let Some(end) = op.path.find(&marker) {
+                    by_path.entry(op.path[..end + marker.len()].to_owned()).or_insert_with(|| ty.clone());
+                }
+                rewrites.insert(at, ty);
+            }
+        }
+    }
+    // The resource is what the `GET` on the path ending in the parameter reads, whatever that
+    // operation's own parameter says (an image's is an id or a slug).
+    let mut typed_ids: Vec<TypedId> = Vec::new();
+    for op in crate::validate::operations(doc).iter().filter(|op| op.method == "get") {
+        let Some(ty) = by_path.get(op.path) else { continue };
+        let name = op.path.rsplit('/').next().unwrap_or_default().trim_start_matches('{').trim_end_matches('}');
+        let Some(resource) = success_schema(doc, op.item) else { continue };
+        if let Some((schema, property)) = id_property(doc, resource, None, &["id", name], 0) {
+            let typed = TypedId { schema, property, rust_path: format!("{module}::{ty}") };
+            if !typed_ids.contains(&typed) {
+                typed_ids.push(typed);
+            }
+        }
+    }
+    for (at, ty) in &rewrites {
+        let param = doc
+            .pointer_mut(at)
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| Error::spec("openapi (merged)", at, "a path parameter that is not an object"))?;
+        param.insert("schema".into(), json!({"$ref": format!("#/components/schemas/{ty}")}));
+    }
+    let schemas = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| Error::spec("openapi (merged)", "/components/schemas", "not an object"))?;
+    for ty in parameters.keys() {
+        insert_component(schemas, ty)?;
+    }
+    let types = parameters
+        .into_iter()
+        .map(|(name, mut params)| {
+            params.sort();
+            params.dedup();
+            let path = format!("{module}::{name}");
+            let mut properties: Vec<String> = typed_ids
+                .iter()
+                .filter(|t| t.rust_path == path)
+                .map(|t| format!("{}.{}", t.schema, t.property))
+                .collect();
+            properties.sort();
+            IdType { words: words(&name), name, parameters: params, properties }
+        })
+        .collect();
+    Ok(Derived { types, typed_ids })
+}
+
+// The newtype of the path parameter `name`, if it gets one: by `x-sdk-id`, or by the rule.
+fn type_for(name: &str, integer: bool, extension: Option<&Value>, at: &str) -> Result<Option<String>, Error> {
+    let named = match extension {
+        None => None,
+        Some(Value::Bool(false)) => return Ok(None),
+        Some(Value::String(ty)) => Some(ty.clone()),
+        Some(other) => {
+            return Err(Error::spec(
+                "openapi (merged)",
+                at,
+                format!("`{EXTENSION}` must be a type name or false, not {other}"),
+            ));
+        }
+    };
+    if let Some(ty) = named {
+        let is_type_name = ty.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && ty.chars().all(|c| c.is_ascii_alphanumeric())
+            && syn::parse_str::<syn::Ident>(&ty).is_ok();
+        if !is_type_name {
+            return Err(Error::spec("openapi (merged)", at, format!("`{EXTENSION}: {ty}` is not a Rust type name")));
+        }
+        if !integer {
+            return Err(Error::spec(
+                "openapi (merged)",
+                at,
+                format!(
+                    "`{EXTENSION}: {ty}` on `{name}`, which is not an integer: ids the API gives as text keep their type"
+                ),
+            ));
+        }
+        return Ok(Some(ty));
+    }
+    let Some(resource) = name.strip_suffix("_id").filter(|r| !r.is_empty()) else { return Ok(None) };
+    if !integer
+        || !resource
+            .split('_')
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+    {
+        return Ok(None);
+    }
+    let mut ty = String::new();
+    for word in resource.split('_').chain(["id"]) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            ty.push(first.to_ascii_uppercase());
+            ty.extend(chars);
+        }
+    }
+    // A leading digit would not make a type name.
+    Ok(ty.starts_with(|c: char| c.is_ascii_uppercase()).then_some(ty))
+}
+
+// `DomainRecordId` -> `domain record`.
+fn words(ty: &str) -> String {
+    let base = ty.strip_suffix("Id").unwrap_or(ty);
+    let mut out = String::new();
+    for c in base.chars() {
+        if c.is_ascii_uppercase() && !out.is_empty() {
+            out.push(' ');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+fn insert_component(schemas: &mut Map<String, Value>, ty: &str) -> Result<(), Error> {
+    match schemas.get(ty) {
+        Some(existing) if existing == &id_schema() => Ok(()),
+        Some(_) => Err(Error::spec(
+            "openapi (merged)",
+            format!("/components/schemas/{ty}"),
+            format!("typed id `{ty}`: the component exists with another schema"),
+        )),
+        None => {
+            schemas.insert(ty.to_owned(), id_schema());
+            Ok(())
+        }
+    }
+}
+
+// The JSON schema of the first 2xx answer of the operation object `op`.
+fn success_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
+    let responses = op.get("responses")?.as_object()?;
+    let (_, response) =
+        responses.iter().filter(|(status, _)| status.starts_with('2')).min_by_key(|(status, _)| *status)?;
+    resolve(doc, response).get("content")?.get("application/json")?.get("schema")
+}
+
+// The component and property holding a resource's id in `schema`: one of `names`, found
+// directly, through `$ref`s and `allOf` parts, or inside an envelope (an object of one property).
+// `component` is the component `schema` is, when it is one: an inline schema's property has no
+// name to type it by.
+fn id_property(
+    doc: &Value,
+    schema: &Value,
+    component: Option<&str>,
+    names: &[&str],
+    depth: usize,
+) -> Option<(String, String)> {
+    if depth > 8 {
+        return None;
+    }
+    if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+        let name = target.strip_prefix("#/components/schemas/")?;
+        let next = doc.pointer(&format!("/components/schemas/{name}"))?;
+        return id_property(doc, next, Some(name), names, depth + 1);
+    }
+    let properties = schema.get("properties").and_then(Value::as_object);
+    if let Some(properties) = properties {
+        for name in names {
+            let Some(property) = properties.get(*name) else { continue };
+            let integer = property.get("type").and_then(Value::as_str) == Some("integer");
+            return match component {
+                Some(component) if integer && property.get("$ref").is_none() => {
+                    Some((component.to_owned(), (*name).to_owned()))
+                }
+                _ => None,
+            };
+        }
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        return parts.iter().find_map(|part| id_property(doc, part, None, names, depth + 1));
+    }
+    match properties {
+        Some(properties) if properties.len() == 1 => {
+            properties.values().next().and_then(|inner| id_property(doc, inner, None, names, depth + 1))
+        }
+        _ => None,
+    }
+}
+
+/// The generated file defining every newtype of `types`, each a call of `macro_path` (the
+/// crate's `id_type!`) with its docs, its name and its resource in words. `header` heads it.
+pub fn file(types: &[IdType], macro_path: &str, header: &str) -> String {
+    let first = header.lines().next().unwrap_or_default();
+    let mut out =
+        format!("{first}\n// This file: the typed ids, one per integer `*_id` path parameter of the API.\n\n");
+    for ty in types {
+        let article = if ty.words.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        out.push_str(&format!("{macro_path}!(\n    /// The id of {article} {}.\n    ///\n", ty.words));
+        let params = ty.parameters.len();
+        let plural = if params == 1 { "" } else { "s" };
+        out.push_str(&format!("    /// Taken by {params} path parameter{plural} of the API"));
+        if ty.properties.is_empty() {
+            out.push_str(".\n");
+        } else {
+            let props: Vec<String> = ty.properties.iter().map(|p| format!("`{p}`")).collect();
+            out.push_str(&format!(", and the type of {}.\n", props.join(", ")));
+        }
+        out.push_str(&format!("    {},\n    \"{}\"\n);\n", ty.name, ty.words));
+    }
+    out
+}
 
 /// A component that progenitor is to replace: its Rust name and the replacing type's path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,26 +326,14 @@ pub fn apply(doc: &mut Value, ids: &[TypedId]) -> Result<Vec<Replacement>, Error
                 format!("typed id `{}`: the property is not an integer", id.rust_path),
             ));
         }
-        let target = format!("#/components/schemas/{rust_name}");
-        let schema = std::mem::replace(property, Value::Object(Map::from_iter([("$ref".into(), target.into())])));
+        *property = json!({"$ref": format!("#/components/schemas/{rust_name}")});
         let schemas = doc
             .pointer_mut("/components/schemas")
             .and_then(Value::as_object_mut)
             .ok_or_else(|| Error::spec("openapi (merged)", "/components/schemas", "not an object"))?;
-        match schemas.get(&rust_name) {
-            // Two properties may share one id type (an image's id and a transfer's image id).
-            Some(existing) if existing == &schema => {}
-            Some(_) => {
-                return Err(Error::spec(
-                    "openapi (merged)",
-                    format!("/components/schemas/{rust_name}"),
-                    format!("typed id `{}`: the component exists with another schema", id.rust_path),
-                ));
-            }
-            None => {
-                schemas.insert(rust_name.clone(), schema);
-            }
-        }
+        // Two properties may share one id type (an image's id and a transfer's image id), and
+        // [`derive`] makes the components of its own types.
+        insert_component(schemas, &rust_name)?;
         let replacement = Replacement { rust_name, rust_path: id.rust_path.clone() };
         if !out.contains(&replacement) {
             out.push(replacement);
@@ -118,5 +392,131 @@ mod tests {
         doc["components"]["schemas"]["action"]["properties"]["id"] = json!({"type": "string"});
         let err = apply(&mut doc, &[typed("action", "id", "crate::X")]).unwrap_err().to_string();
         assert!(err.contains("not an integer"), "{err}");
+    }
+
+    // Two resources, each read by a GET on its own id: a droplet in an envelope, a volume
+    // whose id is text; a droplet's actions take the droplet's id and an action's; a record
+    // takes an `id` no rule can name, and an `x-sdk-id` names it.
+    fn resources() -> Value {
+        let param = |name: &str, schema: Value| json!({"name": name, "in": "path", "required": true, "schema": schema});
+        let ok =
+            |schema: Value| json!({"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}});
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "2.0"},
+            "paths": {
+                "/v2/droplets/{droplet_id}": {
+                    "parameters": [{"$ref": "#/components/parameters/droplet_id"}],
+                    "get": {"operationId": "droplets_get", "responses": ok(json!({
+                        "type": "object",
+                        "properties": {"droplet": {"$ref": "#/components/schemas/droplet"}}
+                    }))},
+                    "delete": {"operationId": "droplets_destroy", "responses": {"204": {"description": "gone"}}}
+                },
+                "/v2/droplets/{droplet_id}/actions/{action_id}": {"get": {
+                    "operationId": "dropletActions_get",
+                    "parameters": [
+                        {"$ref": "#/components/parameters/droplet_id"},
+                        param("action_id", json!({"type": "integer", "minimum": 1}))
+                    ],
+                    "responses": ok(json!({"type": "object", "properties": {"action": {
+                        "allOf": [{"$ref": "#/components/schemas/action"}, {"type": "object", "properties": {"extra": {"type": "string"}}}]
+                    }}}))
+                }},
+                "/v2/volumes/{volume_id}": {"get": {
+                    "operationId": "volumes_get",
+                    "parameters": [param("volume_id", json!({"type": "string", "format": "uuid"}))],
+                    "responses": ok(json!({"$ref": "#/components/schemas/volume"}))
+                }},
+                "/v2/records/{id}": {"get": {
+                    "operationId": "records_get",
+                    "parameters": [param("id", json!({"type": "integer"}))],
+                    "responses": ok(json!({"$ref": "#/components/schemas/record"}))
+                }},
+                "/v2/notes/{id}": {"get": {
+                    "operationId": "notes_get",
+                    "parameters": [{"name": "id", "in": "path", "required": true, "x-sdk-id": "NoteId", "schema": {"type": "integer"}}],
+                    "responses": {"204": {"description": "ok"}}
+                }}
+            },
+            "components": {
+                "parameters": {"droplet_id": param("droplet_id", json!({"type": "integer", "minimum": 1}))},
+                "schemas": {
+                    "droplet": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                    "action": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "format": "int64"}}},
+                    "volume": {"type": "object", "properties": {"id": {"type": "string"}}},
+                    "record": {"type": "object", "properties": {"id": {"type": "integer"}}}
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn integer_id_path_parameters_and_their_resources_ids_get_one_newtype_each() {
+        let mut doc = resources();
+        let derived = derive(&mut doc, "crate::ids").unwrap();
+        let names: Vec<&str> = derived.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["ActionId", "DropletId", "NoteId"]);
+        let droplet = &derived.types[1];
+        assert_eq!(droplet.words, "droplet");
+        // One shared parameter component, taken by three operations.
+        assert_eq!(
+            droplet.parameters,
+            ["dropletActions_get.droplet_id", "droplets_destroy.droplet_id", "droplets_get.droplet_id"]
+        );
+        assert_eq!(droplet.properties, ["droplet.id"]);
+        assert_eq!(derived.types[0].properties, ["action.id"]);
+        assert!(derived.types[2].properties.is_empty());
+        assert_eq!(
+            doc["components"]["parameters"]["droplet_id"]["schema"],
+            json!({"$ref": "#/components/schemas/DropletId"})
+        );
+        // The volume's id is text and the record's parameter is no `*_id`: both keep their type.
+        assert_eq!(doc["paths"]["/v2/volumes/{volume_id}"]["get"]["parameters"][0]["schema"]["type"], "string");
+        assert_eq!(doc["paths"]["/v2/records/{id}"]["get"]["parameters"][0]["schema"]["type"], "integer");
+
+        let settings = crate::Settings {
+            id_types: Some(crate::IdTypes { module: "crate::ids".into(), macro_path: "crate::ids::id_type".into() }),
+            ..crate::Settings::default()
+        };
+        let mut doc = resources();
+        let (typed, _) = crate::type_ids(&mut doc, &settings).unwrap();
+        let code = crate::emit::emit_tokens(&doc, &[], &typed, &settings).unwrap();
+        let code: String = code.split_whitespace().collect();
+        assert!(code.contains("pubid:crate::ids::DropletId,"), "{code}");
+        assert!(code.contains("pubid:crate::ids::ActionId,"), "{code}");
+        assert!(code.contains("V:std::convert::TryInto<crate::ids::DropletId>"), "{code}");
+        assert!(code.contains("V:std::convert::TryInto<crate::ids::NoteId>"), "{code}");
+        // Typed ids display as their digits: written into the URL without encoding.
+        assert!(code.contains("client.baseurl,droplet_id,action_id,"), "{code}");
+        assert!(!code.contains("encode_path(&id.to_string())"), "{code}");
+    }
+
+    #[test]
+    fn an_sdk_id_extension_refuses_or_must_name_a_type_of_an_integer() {
+        let with = |extension: Value| {
+            let mut doc = resources();
+            doc["components"]["parameters"]["droplet_id"]["x-sdk-id"] = extension;
+            derive(&mut doc, "crate::ids")
+        };
+        let derived = with(json!(false)).unwrap();
+        assert!(derived.types.iter().all(|t| t.name != "DropletId"), "{derived:?}");
+        let err = with(json!("droplet id")).unwrap_err().to_string();
+        assert!(err.contains("/components/parameters/droplet_id") && err.contains("not a Rust type name"), "{err}");
+        let mut doc = resources();
+        doc["paths"]["/v2/volumes/{volume_id}"]["get"]["parameters"][0]["x-sdk-id"] = json!("VolumeId");
+        let err = derive(&mut doc, "crate::ids").unwrap_err().to_string();
+        assert!(err.contains("/parameters/0") && err.contains("not an integer"), "{err}");
+    }
+
+    #[test]
+    fn the_file_defines_each_newtype_with_the_macro() {
+        let mut doc = resources();
+        let derived = derive(&mut doc, "crate::ids").unwrap();
+        let text = file(&derived.types, "crate::ids::id_type", "// @generated\n// more\n");
+        assert!(text.starts_with("// @generated\n// This file:"), "{text}");
+        assert!(text.contains("crate::ids::id_type!(\n    /// The id of a droplet.\n"), "{text}");
+        assert!(text.contains("    DropletId,\n    \"droplet\"\n);\n"), "{text}");
+        assert!(text.contains("/// The id of an action."), "{text}");
     }
 }

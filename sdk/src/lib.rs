@@ -69,7 +69,8 @@ pub use config::{
 };
 pub use error::{ApiError, Error};
 pub use generated::types;
-pub use ids::{ActionId, ImageId, InvalidId, TransferId};
+// Every id type: the hand-written ones and those `cargo xtask generate` reads off the API.
+pub use ids::*;
 pub use response::Response;
 pub use runtime::rate_limit::RateLimit;
 pub use runtime::retry::RetryPolicy;

@@ -13,7 +13,7 @@ use tests::{client, fixture_json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const DROPLET: std::num::NonZeroU64 = std::num::NonZeroU64::new(3164444).unwrap();
+const DROPLET: digitalocean_sdk::DropletId = digitalocean_sdk::DropletId::new(3164444).unwrap();
 const ACTION: u64 = 36804636;
 
 fn action(status: &str) -> Value {

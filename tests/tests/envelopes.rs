@@ -2,9 +2,7 @@
 //! the method gives the resource. Upstream's schema leaves most envelope keys optional, so an
 //! answer without its key must come back as an error naming the key, not as a success.
 
-use std::num::NonZeroU64;
-
-use digitalocean_sdk::Error;
+use digitalocean_sdk::{DropletId, Error};
 use serde_json::json;
 use tests::{client, fixture_json};
 use wiremock::matchers::{method, path};
@@ -23,10 +21,10 @@ async fn a_droplet_is_taken_out_of_its_envelope() {
         .await;
     let client = client(&server.uri());
 
-    let got = client.droplets().get(NonZeroU64::new(id).unwrap()).await.unwrap();
+    let got = client.droplets().get(DropletId::new(id).unwrap()).await.unwrap();
 
     assert_eq!(got.http_status(), 200);
-    assert_eq!(got.id, droplet["id"].as_i64().unwrap());
+    assert_eq!(got.id, DropletId::new(id).unwrap());
     assert_eq!(got.name, droplet["name"].as_str().unwrap());
 }
 
@@ -41,7 +39,7 @@ async fn an_answer_without_its_envelope_key_is_a_decode_error_naming_it() {
         .await;
     let client = client(&server.uri());
 
-    let err = client.droplets().get(NonZeroU64::new(7).unwrap()).await.unwrap_err();
+    let err = client.droplets().get(DropletId::new(7).unwrap()).await.unwrap_err();
 
     match &err {
         Error::Decode { status, request_id, path, .. } => {

@@ -327,7 +327,7 @@ async fn delete_that_finds_404_after_a_reset_after_the_request_was_read_succeede
 async fn delete_that_finds_404_after_a_timeout_succeeded() {
     let server = FaultyServer::start(|n| if n == 0 { Script::Stall } else { not_found() }).await;
     let c = client_timeout(server.uri(), fast(3), SHORT_TIMEOUT);
-    let deleted = c.droplets().destroy(std::num::NonZeroU64::new(3164444).unwrap()).await.unwrap();
+    let deleted = c.droplets().destroy(digitalocean_sdk::DropletId::new(3164444).unwrap()).await.unwrap();
     assert_eq!(deleted.attempts(), 2);
     assert_eq!(server.requests(), 2);
 }

@@ -75,7 +75,7 @@ async fn requests(server: &MockServer) -> Vec<HashMap<String, String>> {
 async fn a_walk_ends_at_meta_total_though_every_page_offers_a_next_one() {
     let server = serve("/v2/droplets", Pages { key: "droplets", items: droplets(5), total: 5, last: None }).await;
     let all = client(&server.uri()).droplets().list().per_page(2).collect().await.unwrap();
-    assert_eq!(all.iter().map(|d| d.id).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    assert_eq!(all.iter().map(|d| d.id.get()).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
     // Pages of 2, 2 and 1: the fifth item is the last, though page 3 links to a page 4.
     assert_eq!(requests(&server).await.len(), 3);
 }
@@ -85,7 +85,7 @@ async fn a_walk_ends_at_the_last_page_link() {
     // `meta.total` says more than the last page holds: the last link ends the walk first.
     let server = serve("/v2/droplets", Pages { key: "droplets", items: droplets(10), total: 100, last: Some(2) }).await;
     let all = client(&server.uri()).droplets().list().per_page(2).collect().await.unwrap();
-    assert_eq!(all.iter().map(|d| d.id).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    assert_eq!(all.iter().map(|d| d.id.get()).collect::<Vec<_>>(), [1, 2, 3, 4]);
     assert_eq!(requests(&server).await.len(), 2);
 }
 
@@ -93,7 +93,7 @@ async fn a_walk_ends_at_the_last_page_link() {
 async fn a_walk_ends_on_an_empty_page() {
     let server = serve("/v2/droplets", Pages { key: "droplets", items: droplets(3), total: 100, last: None }).await;
     let all = client(&server.uri()).droplets().list().per_page(2).collect().await.unwrap();
-    assert_eq!(all.iter().map(|d| d.id).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(all.iter().map(|d| d.id.get()).collect::<Vec<_>>(), [1, 2, 3]);
     assert_eq!(requests(&server).await.len(), 3, "pages of 2, 1, then the empty one");
 }
 
@@ -102,7 +102,7 @@ async fn a_generated_list_streams_across_three_pages_with_its_filters_on_every_r
     let server = serve("/v2/droplets", Pages { key: "droplets", items: droplets(6), total: 6, last: Some(3) }).await;
     let c = client(&server.uri());
     let stream = c.droplets().list().tag_name("web".to_owned()).per_page(2).stream();
-    let ids: Vec<i64> = stream.map_ok(|d| d.id).try_collect().await.unwrap();
+    let ids: Vec<u64> = stream.map_ok(|d| d.id.get()).try_collect().await.unwrap();
     assert_eq!(ids, [1, 2, 3, 4, 5, 6]);
     let seen = requests(&server).await;
     assert_eq!(seen.len(), 3);
@@ -120,7 +120,7 @@ async fn a_generated_list_streams_across_three_pages_with_its_filters_on_every_r
 async fn page_reads_one_whole_page_with_its_links_and_meta() {
     let server = serve("/v2/droplets", Pages { key: "droplets", items: droplets(5), total: 5, last: Some(3) }).await;
     let page = client(&server.uri()).droplets().list().per_page(2).page(2).await.unwrap();
-    assert_eq!(page.droplets.iter().map(|d| d.id).collect::<Vec<_>>(), [3, 4]);
+    assert_eq!(page.droplets.iter().map(|d| d.id.get()).collect::<Vec<_>>(), [3, 4]);
     assert_eq!(page.meta.total, 5);
     let pages = page.links.as_ref().and_then(|l| l.pages.as_ref()).expect("the page links");
     assert_eq!(pages.last.as_deref(), Some("https://api.digitalocean.com/v2/droplets?page=3&per_page=2"));

@@ -24,11 +24,6 @@ const FEATURES_END: &str = "# --- end of tag features ---\n";
 /// client carries the runtime (retry policy, rate limit) that the hand-written hooks use, and
 /// bodies are taken from what the hooks read.
 pub fn settings() -> generator::Settings {
-    let typed_id = |schema: &str, property: &str, rust_path: &str| generator::TypedId {
-        schema: schema.into(),
-        property: property.into(),
-        rust_path: rust_path.into(),
-    };
     generator::Settings {
         module_path: "crate::generated".into(),
         inner_type: Some("crate::runtime::Runtime".into()),
@@ -42,14 +37,10 @@ pub fn settings() -> generator::Settings {
         // method, the path template and the body types of each.
         operation_trait: Some("crate::runtime::Operation".into()),
         // Ids users read from a response are the ids they pass back: `action.id` is an
-        // `ActionId`, so `client.actions().get(action.id)` needs no conversion.
-        typed_ids: vec![
-            typed_id("action", "id", "crate::ids::ActionId"),
-            // A volume action restates the action's fields rather than extending `action`
-            // (openapi/overlays/examples-block-storage-actions.yaml); its id is an action's id.
-            typed_id("volumeAction", "id", "crate::ids::ActionId"),
-            typed_id("image", "id", "crate::ids::ImageId"),
-        ],
+        // `ActionId`, so `client.actions().get(action.id)` needs no conversion. Read off the
+        // spec (every integer `*_id` path parameter and its resource's id), defined in
+        // `sdk/src/generated/ids.rs` with the macro of `sdk/src/ids.rs`.
+        id_types: Some(generator::IdTypes { module: "crate::ids".into(), macro_path: "crate::ids::id_type".into() }),
         // chrono's general RFC 3339 parser took about 1,300 instructions a timestamp;
         // `sdk/src/runtime/timestamp.rs` reads the API's `...Z` form directly and hands chrono the rest.
         timestamp_deserializer: Some("crate::runtime::timestamp".into()),

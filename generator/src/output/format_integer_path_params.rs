@@ -12,6 +12,7 @@ use syn::visit_mut::{self, VisitMut};
 
 use super::expect;
 use crate::error::Error;
+use crate::typed_ids::Replacement;
 
 const PASS: &str = "format_integer_path_params";
 
@@ -37,10 +38,10 @@ const INTEGERS: &[&str] = &[
 ];
 
 /// Rewrites `encode_path(&x.to_string())` to `x` in the methods of every builder whose field
-/// `x` holds an integer (`Result<NonZeroU64, String>`). Rewriting nothing while `doc` has an
-/// integer path parameter is an error.
-pub fn run(file: &mut syn::File, doc: &Value) -> Result<(), Error> {
-    let mut fields = IntegerFields::default();
+/// `x` holds an integer (`Result<NonZeroU64, String>`) or a typed id of `typed`, which displays
+/// as its digits. Rewriting nothing while `doc` has an integer path parameter is an error.
+pub fn run(file: &mut syn::File, doc: &Value, typed: &[Replacement]) -> Result<(), Error> {
+    let mut fields = IntegerFields { typed: typed.iter().map(|t| t.rust_name.clone()).collect(), ..Default::default() };
     syn::visit_mut::visit_file_mut(&mut fields, file);
     let mut rewrite = Rewrite { integer_fields: fields.by_struct, current: None, rewritten: 0 };
     rewrite.visit_file_mut(file);
@@ -56,6 +57,8 @@ pub fn run(file: &mut syn::File, doc: &Value) -> Result<(), Error> {
 #[derive(Default)]
 struct IntegerFields {
     by_struct: HashMap<String, HashSet<String>>,
+    /// The typed ids' names, which count as integers.
+    typed: HashSet<String>,
 }
 
 impl VisitMut for IntegerFields {
@@ -63,7 +66,7 @@ impl VisitMut for IntegerFields {
         let names: HashSet<String> = item
             .fields
             .iter()
-            .filter(|f| holds_integer(&f.ty))
+            .filter(|f| holds_integer(&f.ty, &self.typed))
             .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
             .collect();
         // Structs are told apart by name only (an operation's builder and a type's builder
@@ -77,16 +80,17 @@ impl VisitMut for IntegerFields {
 }
 
 /// `Result<I, String>` (how builders hold a parameter) or `I` itself, for an integer `I`.
-fn holds_integer(ty: &syn::Type) -> bool {
+fn holds_integer(ty: &syn::Type, typed: &HashSet<String>) -> bool {
     let syn::Type::Path(path) = ty else { return false };
     let Some(last) = path.path.segments.last() else { return false };
     if last.ident == "Result"
         && let syn::PathArguments::AngleBracketed(args) = &last.arguments
         && let Some(syn::GenericArgument::Type(ok)) = args.args.first()
     {
-        return holds_integer(ok);
+        return holds_integer(ok, typed);
     }
-    matches!(last.arguments, syn::PathArguments::None) && INTEGERS.iter().any(|i| last.ident == i)
+    matches!(last.arguments, syn::PathArguments::None)
+        && (INTEGERS.iter().any(|i| last.ident == i) || typed.contains(&last.ident.to_string()))
 }
 
 struct Rewrite {
@@ -177,7 +181,7 @@ mod tests {
         let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         if with_pass {
-            super::run(&mut file, &doc()).unwrap();
+            super::run(&mut file, &doc(), &[]).unwrap();
         }
         // prettyplease leaves macro arguments as tokens: compare without white space.
         prettyplease::unparse(&file).split_whitespace().collect()
@@ -205,7 +209,7 @@ mod tests {
             impl Get { fn send(self) { let url = format!("{}/x/{}", base, encode_path(&id.to_string())); } }
         "#;
         let mut file: syn::File = syn::parse_str(code).unwrap();
-        super::run(&mut file, &serde_json::json!({"paths": {}})).unwrap();
+        super::run(&mut file, &serde_json::json!({"paths": {}}), &[]).unwrap();
         let out: String = quote::ToTokens::to_token_stream(&file).to_string().split_whitespace().collect();
         assert!(out.contains("encode_path(&id.to_string())"), "{out}");
     }
@@ -214,7 +218,7 @@ mod tests {
     fn an_integer_path_parameter_left_encoded_is_an_error() {
         let mut file: syn::File =
             syn::parse_str("struct S { thing_id: Result<u64, String> } impl S { fn f() {} }").unwrap();
-        let err = super::run(&mut file, &doc()).unwrap_err().to_string();
+        let err = super::run(&mut file, &doc(), &[]).unwrap_err().to_string();
         assert!(err.contains("format_integer_path_params") && err.contains("encode_path"), "{err}");
     }
 }

@@ -86,12 +86,7 @@ impl<'a> AccountTransfers<'a> {
         image: ImageId,
         recipient: AccountTransferRecipient,
     ) -> Result<Response<AccountTransfer>, Error> {
-        let builder = self
-            .client
-            .generated()
-            .images_post_account_transfer_create()
-            .image_id(NonZeroU64::from(image))
-            .body(recipient);
+        let builder = self.client.generated().images_post_account_transfer_create().image_id(image).body(recipient);
         Ok(call(self.client, builder).await?.map(|created| match TransferId::new(created.transfer_id) {
             Some(id) => AccountTransfer::Pending(id),
             None => AccountTransfer::Accepted,
@@ -109,24 +104,21 @@ impl<'a> AccountTransfers<'a> {
             transfer_id: NonZeroU64::from(transfer),
             recipient_uuid: non_empty("recipient team UUID", team_uuid.into())?,
         };
-        let builder =
-            self.client.generated().images_post_account_transfer_accept().image_id(NonZeroU64::from(image)).body(body);
+        let builder = self.client.generated().images_post_account_transfer_accept().image_id(image).body(body);
         call(self.client, builder).await
     }
 
     /// Withdraws a transfer this account offered; the image stays here.
     pub async fn cancel(self, image: ImageId, transfer: TransferId) -> Result<Response<()>, Error> {
         let body = AccountTransferRef { transfer_id: NonZeroU64::from(transfer) };
-        let builder =
-            self.client.generated().images_post_account_transfer_cancel().image_id(NonZeroU64::from(image)).body(body);
+        let builder = self.client.generated().images_post_account_transfer_cancel().image_id(image).body(body);
         call(self.client, builder).await
     }
 
     /// Refuses a transfer offered to this account; the image stays with the sender.
     pub async fn decline(self, image: ImageId, transfer: TransferId) -> Result<Response<()>, Error> {
         let body = AccountTransferRef { transfer_id: NonZeroU64::from(transfer) };
-        let builder =
-            self.client.generated().images_post_account_transfer_decline().image_id(NonZeroU64::from(image)).body(body);
+        let builder = self.client.generated().images_post_account_transfer_decline().image_id(image).body(body);
         call(self.client, builder).await
     }
 }

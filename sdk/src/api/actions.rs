@@ -51,7 +51,7 @@ impl<'a> Actions<'a> {
 
     /// Reads one action, of any resource.
     pub async fn get(self, action: ActionId) -> Result<Response<Action>, Error> {
-        let builder = self.client.generated().actions_get().action_id(std::num::NonZeroU64::from(action));
+        let builder = self.client.generated().actions_get().action_id(action);
         Ok(call(self.client, builder).await?.map(|r| r.action))
     }
 
@@ -90,8 +90,7 @@ impl<'a> ListActions<'a> {
         match self.image {
             #[cfg(feature = "image-actions")]
             Some(image) => {
-                let mut builder =
-                    self.client.generated().image_actions_list().image_id(std::num::NonZeroU64::from(image)).page(page);
+                let mut builder = self.client.generated().image_actions_list().image_id(image).page(page);
                 if let Some(per_page) = per_page {
                     builder = builder.per_page(per_page);
                 }

@@ -1,7 +1,5 @@
 //! `client.image_actions()`: convert, transfer, get, list and wait, in the API's words.
 
-use std::num::NonZeroU64;
-
 use crate::Client;
 use crate::api::actions::ListActions;
 use crate::api::wait::Wait;
@@ -51,18 +49,13 @@ impl<'a> ImageActions<'a> {
         image: ImageId,
         action: ImageAction,
     ) -> impl Future<Output = Result<Response<Action>, Error>> + Send + 'a {
-        let builder = self.client.generated().image_actions_post().image_id(NonZeroU64::from(image)).body(action);
+        let builder = self.client.generated().image_actions_post().image_id(image).body(action);
         call_map(self.client, builder, |r| r.action)
     }
 
     /// Reads one action of the image.
     pub async fn get(self, image: ImageId, action: ActionId) -> Result<Response<Action>, Error> {
-        let builder = self
-            .client
-            .generated()
-            .image_actions_get()
-            .image_id(NonZeroU64::from(image))
-            .action_id(NonZeroU64::from(action));
+        let builder = self.client.generated().image_actions_get().image_id(image).action_id(action);
         Ok(call(self.client, builder).await?.map(|r| r.action))
     }
 

@@ -2,7 +2,6 @@
 //! update, delete, and hand an image over to another account.
 
 use std::future::{Future, IntoFuture};
-use std::num::NonZeroU64;
 use std::pin::Pin;
 
 use futures_util::stream::{Stream, TryStreamExt};
@@ -120,7 +119,7 @@ impl<'a> Images<'a> {
 
     /// Deletes a snapshot or a custom image.
     pub async fn delete(self, image: ImageId) -> Result<Response<()>, Error> {
-        call(self.client, self.client.generated().images_delete().image_id(NonZeroU64::from(image))).await
+        call(self.client, self.client.generated().images_delete().image_id(image)).await
     }
 
     /// Moving images to another account: offer, accept, cancel, decline.
@@ -316,7 +315,7 @@ impl<'a> UpdateImage<'a> {
                 "an image update must set at least one of name, description, distribution".into(),
             ));
         }
-        let builder = self.client.generated().images_update().image_id(NonZeroU64::from(self.image)).body(self.body);
+        let builder = self.client.generated().images_update().image_id(self.image).body(self.body);
         Ok(call(self.client, builder).await?.map(|r| r.image))
     }
 }

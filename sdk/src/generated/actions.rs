@@ -92,7 +92,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ActionsGet<'a> {
         client: &'a super::Client,
-        action_id: Result<::std::num::NonZeroU64, String>,
+        action_id: Result<crate::ids::ActionId, String>,
     }
     #[cfg(feature = "actions")]
     impl<'a> ActionsGet<'a> {
@@ -104,12 +104,12 @@ pub mod builder {
         }
         pub fn action_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ActionId>,
         {
             self.action_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for action_id failed"
+                    "conversion to `crate :: ids :: ActionId` for action_id failed"
                         .to_string()
                 });
             self

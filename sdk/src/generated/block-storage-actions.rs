@@ -158,7 +158,7 @@ pub mod builder {
     pub struct VolumeActionsGet<'a> {
         client: &'a super::Client,
         volume_id: Result<::uuid::Uuid, String>,
-        action_id: Result<::std::num::NonZeroU64, String>,
+        action_id: Result<crate::ids::ActionId, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -186,12 +186,12 @@ pub mod builder {
         }
         pub fn action_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ActionId>,
         {
             self.action_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for action_id failed"
+                    "conversion to `crate :: ids :: ActionId` for action_id failed"
                         .to_string()
                 });
             self

@@ -319,7 +319,7 @@ pub mod builder {
     pub struct DomainsDeleteRecord<'a> {
         client: &'a super::Client,
         domain_name: Result<::std::string::String, String>,
-        domain_record_id: Result<i64, String>,
+        domain_record_id: Result<crate::ids::DomainRecordId, String>,
     }
     #[cfg(feature = "domain-records")]
     impl<'a> DomainsDeleteRecord<'a> {
@@ -344,12 +344,13 @@ pub mod builder {
         }
         pub fn domain_record_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<crate::ids::DomainRecordId>,
         {
             self.domain_record_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `i64` for domain_record_id failed".to_string()
+                    "conversion to `crate :: ids :: DomainRecordId` for domain_record_id failed"
+                        .to_string()
                 });
             self
         }
@@ -406,7 +407,7 @@ pub mod builder {
     pub struct DomainsGetRecord<'a> {
         client: &'a super::Client,
         domain_name: Result<::std::string::String, String>,
-        domain_record_id: Result<i64, String>,
+        domain_record_id: Result<crate::ids::DomainRecordId, String>,
     }
     #[cfg(feature = "domain-records")]
     impl<'a> DomainsGetRecord<'a> {
@@ -431,12 +432,13 @@ pub mod builder {
         }
         pub fn domain_record_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<crate::ids::DomainRecordId>,
         {
             self.domain_record_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `i64` for domain_record_id failed".to_string()
+                    "conversion to `crate :: ids :: DomainRecordId` for domain_record_id failed"
+                        .to_string()
                 });
             self
         }
@@ -643,7 +645,7 @@ pub mod builder {
     pub struct DomainsPatchRecord<'a> {
         client: &'a super::Client,
         domain_name: Result<::std::string::String, String>,
-        domain_record_id: Result<i64, String>,
+        domain_record_id: Result<crate::ids::DomainRecordId, String>,
         body: Result<types::builder::DomainRecord, String>,
     }
     #[cfg(feature = "domain-records")]
@@ -672,12 +674,13 @@ pub mod builder {
         }
         pub fn domain_record_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<crate::ids::DomainRecordId>,
         {
             self.domain_record_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `i64` for domain_record_id failed".to_string()
+                    "conversion to `crate :: ids :: DomainRecordId` for domain_record_id failed"
+                        .to_string()
                 });
             self
         }
@@ -767,7 +770,7 @@ pub mod builder {
     pub struct DomainsUpdateRecord<'a> {
         client: &'a super::Client,
         domain_name: Result<::std::string::String, String>,
-        domain_record_id: Result<i64, String>,
+        domain_record_id: Result<crate::ids::DomainRecordId, String>,
         body: Result<types::builder::DomainRecord, String>,
     }
     #[cfg(feature = "domain-records")]
@@ -796,12 +799,13 @@ pub mod builder {
         }
         pub fn domain_record_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<crate::ids::DomainRecordId>,
         {
             self.domain_record_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `i64` for domain_record_id failed".to_string()
+                    "conversion to `crate :: ids :: DomainRecordId` for domain_record_id failed"
+                        .to_string()
                 });
             self
         }

@@ -152,8 +152,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletActionsGet<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
-        action_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
+        action_id: Result<crate::ids::ActionId, String>,
     }
     #[cfg(feature = "droplet-actions")]
     impl<'a> DropletActionsGet<'a> {
@@ -166,24 +166,24 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
         }
         pub fn action_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ActionId>,
         {
             self.action_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for action_id failed"
+                    "conversion to `crate :: ids :: ActionId` for action_id failed"
                         .to_string()
                 });
             self
@@ -241,7 +241,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletActionsList<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -257,12 +257,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -350,7 +350,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletActionsPost<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
         body: Result<types::DropletActionsPostBody, String>,
     }
     #[cfg(feature = "droplet-actions")]
@@ -364,12 +364,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self

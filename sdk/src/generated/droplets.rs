@@ -742,7 +742,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsDestroy<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
     }
     #[cfg(feature = "droplets")]
     impl<'a> DropletsDestroy<'a> {
@@ -754,12 +754,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -883,7 +883,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsDestroyRetryWithAssociatedResources<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
     }
     #[cfg(feature = "droplets")]
     impl<'a> DropletsDestroyRetryWithAssociatedResources<'a> {
@@ -895,12 +895,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -956,7 +956,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsDestroyWithAssociatedResourcesDangerous<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
         x_dangerous: Result<bool, String>,
     }
     #[cfg(feature = "droplets")]
@@ -970,12 +970,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -1044,7 +1044,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsDestroyWithAssociatedResourcesSelective<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
         body: Result<types::builder::SelectiveDestroyAssociatedResource, String>,
     }
     #[cfg(feature = "droplets")]
@@ -1058,12 +1058,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -1153,7 +1153,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsGet<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
     }
     #[cfg(feature = "droplets")]
     impl<'a> DropletsGet<'a> {
@@ -1165,12 +1165,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -1225,7 +1225,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsGetBackupPolicy<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
     }
     #[cfg(feature = "droplets")]
     impl<'a> DropletsGetBackupPolicy<'a> {
@@ -1237,12 +1237,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -1302,7 +1302,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsGetDestroyAssociatedResourcesStatus<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
     }
     #[cfg(feature = "droplets")]
     impl<'a> DropletsGetDestroyAssociatedResourcesStatus<'a> {
@@ -1314,12 +1314,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -1521,7 +1521,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsListAssociatedResources<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
     }
     #[cfg(feature = "droplets")]
     impl<'a> DropletsListAssociatedResources<'a> {
@@ -1533,12 +1533,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -1693,7 +1693,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsListBackups<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -1709,12 +1709,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -1802,7 +1802,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsListFirewalls<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -1818,12 +1818,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -1913,7 +1913,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsListKernels<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -1929,12 +1929,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -2022,7 +2022,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsListNeighbors<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
     }
     #[cfg(feature = "droplets")]
     impl<'a> DropletsListNeighbors<'a> {
@@ -2034,12 +2034,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self
@@ -2154,7 +2154,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DropletsListSnapshots<'a> {
         client: &'a super::Client,
-        droplet_id: Result<::std::num::NonZeroU64, String>,
+        droplet_id: Result<crate::ids::DropletId, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -2170,12 +2170,12 @@ pub mod builder {
         }
         pub fn droplet_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::DropletId>,
         {
             self.droplet_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for droplet_id failed"
+                    "conversion to `crate :: ids :: DropletId` for droplet_id failed"
                         .to_string()
                 });
             self

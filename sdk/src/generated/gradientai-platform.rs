@@ -8842,7 +8842,7 @@ pub mod builder {
     pub struct GenaiGetEvaluationRunPromptResults<'a> {
         client: &'a super::Client,
         evaluation_run_uuid: Result<::std::string::String, String>,
-        prompt_id: Result<i64, String>,
+        prompt_id: Result<crate::ids::PromptId, String>,
     }
     #[cfg(feature = "gradientai-platform")]
     impl<'a> GenaiGetEvaluationRunPromptResults<'a> {
@@ -8869,11 +8869,14 @@ pub mod builder {
         }
         pub fn prompt_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<crate::ids::PromptId>,
         {
             self.prompt_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for prompt_id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: ids :: PromptId` for prompt_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results/{prompt_id}`

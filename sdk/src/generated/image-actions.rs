@@ -131,8 +131,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ImageActionsGet<'a> {
         client: &'a super::Client,
-        image_id: Result<::std::num::NonZeroU64, String>,
-        action_id: Result<::std::num::NonZeroU64, String>,
+        image_id: Result<crate::ids::ImageId, String>,
+        action_id: Result<crate::ids::ActionId, String>,
     }
     #[cfg(feature = "image-actions")]
     impl<'a> ImageActionsGet<'a> {
@@ -145,24 +145,24 @@ pub mod builder {
         }
         pub fn image_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ImageId>,
         {
             self.image_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for image_id failed"
+                    "conversion to `crate :: ids :: ImageId` for image_id failed"
                         .to_string()
                 });
             self
         }
         pub fn action_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ActionId>,
         {
             self.action_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for action_id failed"
+                    "conversion to `crate :: ids :: ActionId` for action_id failed"
                         .to_string()
                 });
             self
@@ -220,7 +220,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ImageActionsList<'a> {
         client: &'a super::Client,
-        image_id: Result<::std::num::NonZeroU64, String>,
+        image_id: Result<crate::ids::ImageId, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -236,12 +236,12 @@ pub mod builder {
         }
         pub fn image_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ImageId>,
         {
             self.image_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for image_id failed"
+                    "conversion to `crate :: ids :: ImageId` for image_id failed"
                         .to_string()
                 });
             self
@@ -326,7 +326,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ImageActionsPost<'a> {
         client: &'a super::Client,
-        image_id: Result<::std::num::NonZeroU64, String>,
+        image_id: Result<crate::ids::ImageId, String>,
         body: Result<types::ImageAction, String>,
     }
     #[cfg(feature = "image-actions")]
@@ -340,12 +340,12 @@ pub mod builder {
         }
         pub fn image_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ImageId>,
         {
             self.image_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for image_id failed"
+                    "conversion to `crate :: ids :: ImageId` for image_id failed"
                         .to_string()
                 });
             self

@@ -452,7 +452,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ImagesDelete<'a> {
         client: &'a super::Client,
-        image_id: Result<::std::num::NonZeroU64, String>,
+        image_id: Result<crate::ids::ImageId, String>,
     }
     #[cfg(feature = "images")]
     impl<'a> ImagesDelete<'a> {
@@ -464,12 +464,12 @@ pub mod builder {
         }
         pub fn image_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ImageId>,
         {
             self.image_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for image_id failed"
+                    "conversion to `crate :: ids :: ImageId` for image_id failed"
                         .to_string()
                 });
             self
@@ -734,7 +734,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ImagesPostAccountTransferAccept<'a> {
         client: &'a super::Client,
-        image_id: Result<::std::num::NonZeroU64, String>,
+        image_id: Result<crate::ids::ImageId, String>,
         body: Result<types::builder::AccountTransferAcceptance, String>,
     }
     #[cfg(feature = "images")]
@@ -748,12 +748,12 @@ pub mod builder {
         }
         pub fn image_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ImageId>,
         {
             self.image_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for image_id failed"
+                    "conversion to `crate :: ids :: ImageId` for image_id failed"
                         .to_string()
                 });
             self
@@ -842,7 +842,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ImagesPostAccountTransferCancel<'a> {
         client: &'a super::Client,
-        image_id: Result<::std::num::NonZeroU64, String>,
+        image_id: Result<crate::ids::ImageId, String>,
         body: Result<types::builder::AccountTransferRef, String>,
     }
     #[cfg(feature = "images")]
@@ -856,12 +856,12 @@ pub mod builder {
         }
         pub fn image_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ImageId>,
         {
             self.image_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for image_id failed"
+                    "conversion to `crate :: ids :: ImageId` for image_id failed"
                         .to_string()
                 });
             self
@@ -946,7 +946,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ImagesPostAccountTransferCreate<'a> {
         client: &'a super::Client,
-        image_id: Result<::std::num::NonZeroU64, String>,
+        image_id: Result<crate::ids::ImageId, String>,
         body: Result<types::AccountTransferRecipient, String>,
     }
     #[cfg(feature = "images")]
@@ -960,12 +960,12 @@ pub mod builder {
         }
         pub fn image_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ImageId>,
         {
             self.image_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for image_id failed"
+                    "conversion to `crate :: ids :: ImageId` for image_id failed"
                         .to_string()
                 });
             self
@@ -1036,7 +1036,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ImagesPostAccountTransferDecline<'a> {
         client: &'a super::Client,
-        image_id: Result<::std::num::NonZeroU64, String>,
+        image_id: Result<crate::ids::ImageId, String>,
         body: Result<types::builder::AccountTransferRef, String>,
     }
     #[cfg(feature = "images")]
@@ -1050,12 +1050,12 @@ pub mod builder {
         }
         pub fn image_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ImageId>,
         {
             self.image_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for image_id failed"
+                    "conversion to `crate :: ids :: ImageId` for image_id failed"
                         .to_string()
                 });
             self
@@ -1140,7 +1140,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ImagesUpdate<'a> {
         client: &'a super::Client,
-        image_id: Result<::std::num::NonZeroU64, String>,
+        image_id: Result<crate::ids::ImageId, String>,
         body: Result<types::builder::ImageUpdate, String>,
     }
     #[cfg(feature = "images")]
@@ -1154,12 +1154,12 @@ pub mod builder {
         }
         pub fn image_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ImageId>,
         {
             self.image_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for image_id failed"
+                    "conversion to `crate :: ids :: ImageId` for image_id failed"
                         .to_string()
                 });
             self

@@ -118,7 +118,7 @@ pub mod builder {
     pub struct ReservedIPsActionsGet<'a> {
         client: &'a super::Client,
         reserved_ip: Result<::std::net::Ipv4Addr, String>,
-        action_id: Result<::std::num::NonZeroU64, String>,
+        action_id: Result<crate::ids::ActionId, String>,
     }
     #[cfg(feature = "reserved-ip-actions")]
     impl<'a> ReservedIPsActionsGet<'a> {
@@ -143,12 +143,12 @@ pub mod builder {
         }
         pub fn action_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<crate::ids::ActionId>,
         {
             self.action_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for action_id failed"
+                    "conversion to `crate :: ids :: ActionId` for action_id failed"
                         .to_string()
                 });
             self

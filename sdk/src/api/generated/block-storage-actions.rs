@@ -36,7 +36,7 @@ impl<'a> BlockStorageActions<'a> {
     pub fn get(
         self,
         volume_id: ::uuid::Uuid,
-        action_id: ::std::num::NonZeroU64,
+        action_id: crate::ids::ActionId,
     ) -> VolumeActionsGet<'a> {
         VolumeActionsGet {
             client: self.client,

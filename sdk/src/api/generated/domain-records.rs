@@ -52,7 +52,7 @@ impl<'a> DomainRecords<'a> {
     pub fn delete_record(
         self,
         domain_name: ::std::string::String,
-        domain_record_id: i64,
+        domain_record_id: crate::ids::DomainRecordId,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -74,7 +74,7 @@ impl<'a> DomainRecords<'a> {
     pub fn get_record(
         self,
         domain_name: ::std::string::String,
-        domain_record_id: i64,
+        domain_record_id: crate::ids::DomainRecordId,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DomainRecord>,
@@ -124,7 +124,7 @@ impl<'a> DomainRecords<'a> {
     pub fn patch_record(
         self,
         domain_name: ::std::string::String,
-        domain_record_id: i64,
+        domain_record_id: crate::ids::DomainRecordId,
     ) -> DomainsPatchRecord<'a> {
         DomainsPatchRecord {
             client: self.client,
@@ -146,7 +146,7 @@ impl<'a> DomainRecords<'a> {
     pub fn update_record(
         self,
         domain_name: ::std::string::String,
-        domain_record_id: i64,
+        domain_record_id: crate::ids::DomainRecordId,
     ) -> DomainsUpdateRecord<'a> {
         DomainsUpdateRecord {
             client: self.client,

@@ -29,8 +29,8 @@ impl<'a> DropletActions<'a> {
     /// `errored` as an error).
     pub fn get(
         self,
-        droplet_id: ::std::num::NonZeroU64,
-        action_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
+        action_id: crate::ids::ActionId,
     ) -> crate::ActionCall<
         'a,
         crate::types::Action,
@@ -63,7 +63,7 @@ impl<'a> DropletActions<'a> {
     /// A list, which the API sends a page at a time: gives a [`DropletActionsList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DropletActionsListResponse`](crate::types::DropletActionsListResponse), each item [`Action`](crate::types::Action).
-    pub fn list(self, droplet_id: ::std::num::NonZeroU64) -> DropletActionsList<'a> {
+    pub fn list(self, droplet_id: crate::ids::DropletId) -> DropletActionsList<'a> {
         DropletActionsList {
             client: self.client,
             inner: self.client.generated().droplet_actions_list().droplet_id(droplet_id),
@@ -82,7 +82,7 @@ impl<'a> DropletActions<'a> {
     /// `errored` as an error).
     pub fn post(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
         body: crate::types::DropletActionsPostBody,
     ) -> crate::ActionCall<
         'a,

@@ -43,7 +43,7 @@ impl<'a> Droplets<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     pub fn destroy(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -75,7 +75,7 @@ impl<'a> Droplets<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     pub fn destroy_retry_with_associated_resources(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -95,7 +95,7 @@ impl<'a> Droplets<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     pub fn destroy_with_associated_resources_dangerous(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
         x_dangerous: bool,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -119,7 +119,7 @@ impl<'a> Droplets<'a> {
     /// Gives a [`DropletsDestroyWithAssociatedResourcesSelective`] to set the optional `body` on; `.await` it to send the request.
     pub fn destroy_with_associated_resources_selective(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> DropletsDestroyWithAssociatedResourcesSelective<'a> {
         DropletsDestroyWithAssociatedResourcesSelective {
             client: self.client,
@@ -137,7 +137,7 @@ impl<'a> Droplets<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Droplet`](crate::types::Droplet), taken out of the answer's `droplet` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     pub fn get(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::Droplet>,
@@ -158,7 +158,7 @@ impl<'a> Droplets<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DropletBackupPolicyRecord`](crate::types::DropletBackupPolicyRecord), taken out of the answer's `policy` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     pub fn get_backup_policy(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DropletBackupPolicyRecord>,
@@ -179,7 +179,7 @@ impl<'a> Droplets<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AssociatedResourceStatus`](crate::types::AssociatedResourceStatus).
     pub fn get_destroy_associated_resources_status(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::AssociatedResourceStatus>,
@@ -214,7 +214,7 @@ impl<'a> Droplets<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DropletsListAssociatedResourcesResponse`](crate::types::DropletsListAssociatedResourcesResponse).
     pub fn list_associated_resources(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DropletsListAssociatedResourcesResponse>,
@@ -252,7 +252,7 @@ impl<'a> Droplets<'a> {
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DropletsListBackupsResponse`](crate::types::DropletsListBackupsResponse), each item [`DropletSnapshot`](crate::types::DropletSnapshot).
     pub fn list_backups(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> DropletsListBackups<'a> {
         DropletsListBackups {
             client: self.client,
@@ -273,7 +273,7 @@ impl<'a> Droplets<'a> {
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DropletsListFirewallsResponse`](crate::types::DropletsListFirewallsResponse), each item [`Firewall`](crate::types::Firewall).
     pub fn list_firewalls(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> DropletsListFirewalls<'a> {
         DropletsListFirewalls {
             client: self.client,
@@ -294,7 +294,7 @@ impl<'a> Droplets<'a> {
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DropletsListKernelsResponse`](crate::types::DropletsListKernelsResponse), each item [`Kernel`](crate::types::Kernel).
     pub fn list_kernels(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> DropletsListKernels<'a> {
         DropletsListKernels {
             client: self.client,
@@ -313,7 +313,7 @@ impl<'a> Droplets<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DropletsListNeighborsResponse`](crate::types::DropletsListNeighborsResponse).
     pub fn list_neighbors(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DropletsListNeighborsResponse>,
@@ -350,7 +350,7 @@ impl<'a> Droplets<'a> {
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DropletsListSnapshotsResponse`](crate::types::DropletsListSnapshotsResponse), each item [`DropletSnapshot`](crate::types::DropletSnapshot).
     pub fn list_snapshots(
         self,
-        droplet_id: ::std::num::NonZeroU64,
+        droplet_id: crate::ids::DropletId,
     ) -> DropletsListSnapshots<'a> {
         DropletsListSnapshots {
             client: self.client,

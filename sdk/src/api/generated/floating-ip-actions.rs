@@ -30,7 +30,7 @@ impl<'a> FloatingIpActions<'a> {
     pub fn get(
         self,
         floating_ip: ::std::net::Ipv4Addr,
-        action_id: ::std::num::NonZeroU64,
+        action_id: crate::ids::ActionId,
     ) -> crate::ActionCall<
         'a,
         crate::types::FloatingIPsActionGetResponseAction,

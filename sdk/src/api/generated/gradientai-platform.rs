@@ -1013,7 +1013,7 @@ impl<'a> GradientaiPlatform<'a> {
     pub fn get_evaluation_run_prompt_results(
         self,
         evaluation_run_uuid: ::std::string::String,
-        prompt_id: i64,
+        prompt_id: crate::ids::PromptId,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::ApiPrompt>,
