@@ -38,6 +38,7 @@ pub struct DocumentedOperation {
     request: Option<RequestShape>,
     sample_path: String,
     sample_body: Option<Value>,
+    anonymous: bool,
 }
 
 impl DocumentedOperation {
@@ -101,6 +102,12 @@ impl DocumentedOperation {
     /// from the schema. `None` when the operation takes no JSON body.
     pub fn sample_body(&self) -> Option<&Value> {
         self.sample_body.as_ref()
+    }
+
+    /// Whether the operation takes no credential (the spec's `security: []`: an upload to a
+    /// presigned URL). The fake answers it without a bearer token, and refuses it with one.
+    pub fn anonymous(&self) -> bool {
+        self.anonymous
     }
 }
 
@@ -192,6 +199,7 @@ fn parse(text: &str) -> Result<Table, String> {
             example: entry.get("example").cloned(),
             sample_path: text("sample_path").unwrap_or_else(|| path.clone()),
             sample_body: entry.get("sample_body").cloned(),
+            anonymous: entry.get("anonymous").and_then(Value::as_bool).unwrap_or(false),
             request,
             segments,
             path,

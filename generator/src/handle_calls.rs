@@ -74,8 +74,20 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
             _ => String::new(),
         };
         let page = if call.list { ".page(1)" } else { "" };
+        // An operation of another host: the handle is made from the fake's endpoint, or the
+        // method takes the fake's URL of the operation.
+        let handle_arg = match &call.reach {
+            Some(crate::handles::Reach::Handle(_)) => "&endpoint(&c)?",
+            _ => "",
+        };
+        if call.reach == Some(crate::handles::Reach::Call) {
+            args.insert(
+                0,
+                format!("&sample_url(&c, {:?})", fake_op.get("sample_path").and_then(Value::as_str).unwrap_or("/")),
+            );
+        }
         generated.push_str(&format!(
-            "    Call {{ id: {:?}, tag: {:?}, run: |c| Box::pin(async move {{ outcome(c.{}().{}({}){body}{page}.await) }}) }},\n",
+            "    Call {{ id: {:?}, tag: {:?}, run: |c| Box::pin(async move {{ outcome(c.{}({handle_arg}).{}({}){body}{page}.await) }}) }},\n",
             call.id,
             call.tag,
             call.handle,
@@ -89,7 +101,7 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
         "// The handle calls test's table: every operation with a generated handle method, called through\n\
          // it with its required arguments (JSON text deserialized into the method's types; the fake's\n\
          // sample path and body), optional ones unset, a list read by `page(1)`.\n\n\
-         use crate::handle_calls::{Call, arg, outcome};\n\n",
+         use crate::handle_calls::{Call, arg, endpoint, outcome, sample_url};\n\n",
     );
     out.push_str(
         "/// Every operation with a generated handle method, by operationId.\npub const CALLS: &[Call] = &[\n",
