@@ -197,7 +197,9 @@ mod tests {
             {"id": "widgets_act", "path": "/w/{widget_id}", "sample_path": "/w/42",
              "params": {"widget_id": {"types": ["integer"]}}, "sample_body": {"n": 1}},
             {"id": "gadgets_get", "path": "/g", "sample_path": "/g", "params": {}},
-            {"id": "widgets_make", "path": "/w", "sample_path": "/w", "params": {}, "sample_body": {"m": 2}}
+            {"id": "widgets_make", "path": "/w", "sample_path": "/w", "params": {}, "sample_body": {"m": 2}},
+            {"id": "widgets_upload", "path": "/<url>", "sample_path": "/<url>", "params": {}},
+            {"id": "agents_chat", "path": "/chat", "sample_path": "/chat", "params": {}}
         ]})
         .to_string();
         let calls = [
@@ -214,6 +216,7 @@ mod tests {
                 body_setter: false,
                 list: true,
                 handwritten: false,
+                reach: None,
             },
             CallShape {
                 id: "gadgets_get".into(),
@@ -231,12 +234,35 @@ mod tests {
                 body_setter: true,
                 ..CallShape::default()
             },
+            CallShape {
+                id: "widgets_upload".into(),
+                tag: "Widgets".into(),
+                handle: "widgets".into(),
+                method: "upload".into(),
+                args: vec![("body".into(), "reqwest::Body".into())],
+                reach: Some(crate::handles::Reach::Call),
+                ..CallShape::default()
+            },
+            CallShape {
+                id: "agents_chat".into(),
+                tag: "Agents".into(),
+                handle: "agents".into(),
+                method: "chat".into(),
+                reach: Some(crate::handles::Reach::Handle("crate::AgentEndpoint".into())),
+                ..CallShape::default()
+            },
         ];
         let t = table(&calls, &fake, &doc, "").unwrap();
         assert!(t.contains(r#"c.widgets().act(arg("42")?, arg("\"a\"")?, arg("{\"n\":1}")?).page(1).await"#), "{t}");
         assert!(t.contains(r#"("gadgets_get", "Gadgets", "gadgets"),"#), "{t}");
         // An optional body is set from the fake's sample.
         assert!(t.contains(r#"c.widgets().make().body(arg("{\"m\":2}")?).await"#), "{t}");
+        // Another host: the URL given per call is the fake's, the handle made from its endpoint.
+        assert!(
+            t.contains(r#"c.widgets().upload(&sample_url(&c, "/<url>"), reqwest::Body::from("sample bytes")).await"#),
+            "{t}"
+        );
+        assert!(t.contains("c.agents(&endpoint(&c)?).chat().await"), "{t}");
 
         // A required argument nothing gives a value for stops the generator, naming it.
         let mut unknown = calls[0].clone();
