@@ -189,3 +189,19 @@ async fn keys_never_print_and_bad_endpoints_are_refused() {
     assert_eq!(default.config().inference_url(), digitalocean_sdk::DEFAULT_INFERENCE_URL);
     assert!(!default.config().has_inference_key());
 }
+
+#[tokio::test]
+async fn an_echoed_model_key_is_cleared_from_the_error() {
+    let (api, inference) = (MockServer::start().await, MockServer::start().await);
+    let body = serde_json::json!({"id": "unauthorized", "message": format!("key {MODEL_KEY} is not valid")});
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(body))
+        .mount(&inference)
+        .await;
+    let client = client(&api, &inference, true);
+    let error = client.serverless_inference().list_models().await.expect_err("401");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("5ecr3t") && shown.contains("is not valid"), "the key is cleared: {shown}");
+}
