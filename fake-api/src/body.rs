@@ -66,6 +66,7 @@ pub(crate) fn error(id: &str, message: &str) -> Value {
 
 pub(crate) const NOT_FOUND_MESSAGE: &str = "The resource you requested could not be found.";
 pub(crate) const UNAUTHORIZED_MESSAGE: &str = "Unable to authenticate you.";
+pub(crate) const SECOND_CREDENTIAL_MESSAGE: &str = "Only one way to authenticate is allowed: this URL is signed, so the request must not carry an Authorization header.";
 pub(crate) const TOO_MANY_REQUESTS_MESSAGE: &str = "API Rate limit exceeded.";
 pub(crate) const SERVER_ERROR_MESSAGE: &str = "Unexpected server-side error";
 

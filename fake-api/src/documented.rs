@@ -40,6 +40,7 @@ pub struct DocumentedOperation {
     sample_body: Option<Value>,
     pub(crate) list: Option<ListShape>,
     actions: Option<String>,
+    anonymous: bool,
 }
 
 /// How a list is paged: the property holding its items, and an item to repeat when the example
@@ -125,6 +126,12 @@ impl DocumentedOperation {
     /// Those actions progress as the image actions do (see the crate's documentation).
     pub fn action_field(&self) -> Option<&str> {
         self.actions.as_deref()
+    }
+
+    /// Whether the operation takes no credential (the spec's `security: []`: an upload to a
+    /// presigned URL). The fake answers it without a bearer token, and refuses it with one.
+    pub fn anonymous(&self) -> bool {
+        self.anonymous
     }
 }
 
@@ -220,6 +227,7 @@ fn parse(text: &str) -> Result<Table, String> {
                 Some(ListShape { items: l.get("items")?.as_str()?.to_owned(), item: l.get("item").cloned() })
             }),
             actions: text("actions"),
+            anonymous: entry.get("anonymous").and_then(Value::as_bool).unwrap_or(false),
             request,
             segments,
             path,

@@ -98,7 +98,15 @@ pub(crate) fn respond(state: &mut State, req: &Incoming<'_>) -> Reply<Payload> {
     let target = Target { route, action, ..target };
     let operation = op.map(DocumentedOperation::id);
     serve(state, req, target, operation, |state, req, request_id| {
-        let authorized = authorized(state, req.authorization);
+        // An operation that takes no credential (an upload to a presigned URL, which the URL's
+        // signature authorizes) refuses a second one, as object storage does.
+        let anonymous = op.is_some_and(DocumentedOperation::anonymous);
+        if anonymous && req.authorization.is_some() {
+            let mut body = body::error("bad_request", body::SECOND_CREDENTIAL_MESSAGE);
+            body["request_id"] = Value::from(request_id);
+            return (400, Payload::Documented(Answer::Json(body)));
+        }
+        let authorized = anonymous || authorized(state, req.authorization);
         let (status, answer) = documented::answer(op, authorized, req.body, request_id);
         let (status, answer) = match (op, answer) {
             (Some(op), Answer::Json(body)) if (200..300).contains(&status) => {

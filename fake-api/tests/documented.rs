@@ -84,7 +84,9 @@ async fn every_operation_answers_its_documented_example() {
             Some(media) => {
                 let method = Method::from_bytes(op.method().as_bytes()).unwrap();
                 let url = format!("{}{}", fake.uri(), op.sample_path());
-                let req = fake.http.request(method, url).bearer_auth("t").header("content-type", media);
+                let req = fake.http.request(method, url).header("content-type", media);
+                // An operation without credentials (a presigned upload) is sent without one.
+                let req = if op.anonymous() { req } else { req.bearer_auth("t") };
                 req.body("some bytes").send().await.unwrap()
             }
             None => send(&fake, op, op.sample_path(), op.sample_body()).await,
@@ -274,4 +276,20 @@ async fn an_action_a_request_starts_progresses_until_its_third_read() {
 
 async fn fake_with_image_action() -> Fake {
     fake(FakeApi::builder().past_action(7, 9)).await
+}
+
+#[tokio::test]
+async fn an_operation_without_credentials_refuses_one() {
+    // `security: []`: a presigned upload, whose URL is its signature; object storage refuses a
+    // request that carries a second credential, and so does the fake.
+    let fake = fake(FakeApi::builder()).await;
+    let op = operation("inference_upload_batch_file").expect("in the table");
+    assert!(op.anonymous());
+    assert!(!operation("inference_create_batch_file").expect("in the table").anonymous());
+    let url = format!("{}{}", fake.uri(), op.sample_path());
+    let with = fake.http.put(&url).bearer_auth("t").body("some bytes").send().await.unwrap();
+    let (status, body) = error_body(with).await;
+    assert_eq!((status, body["id"].as_str()), (400, Some("bad_request")), "{body}");
+    let without = fake.http.put(&url).body("some bytes").send().await.unwrap();
+    assert_eq!(without.status().as_u16(), 200);
 }

@@ -73,6 +73,10 @@ pub fn table(doc: &Value, header: &str, roles: &BTreeMap<String, Role>) -> (Stri
         entry.insert("tag".into(), json!(tag));
         entry.insert("method".into(), json!(op.method.to_uppercase()));
         entry.insert("path".into(), json!(op.path));
+        // `security: []`: the operation takes no credential (a presigned URL is signed).
+        if op.item.get("security").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+            entry.insert("anonymous".into(), json!(true));
+        }
 
         let mut params = Map::new();
         let mut sample_path = op.path.to_owned();

@@ -94,9 +94,21 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
             _ => String::new(),
         };
         let page = if call.list { ".page(1)" } else { "" };
+        // An operation of another host: the handle is made from the fake's endpoint, or the
+        // method takes the fake's URL of the operation.
+        let handle_arg = match &call.reach {
+            Some(crate::handles::Reach::Handle(_)) => "&endpoint(&c)?",
+            _ => "",
+        };
+        if call.reach == Some(crate::handles::Reach::Call) {
+            args.insert(
+                0,
+                format!("&sample_url(&c, {:?})", fake_op.get("sample_path").and_then(Value::as_str).unwrap_or("/")),
+            );
+        }
         let (id, tag, handle, method, args) = (&call.id, &call.tag, &call.handle, &call.method, args.join(", "));
         generated.push_str(&format!(
-            "    Call {{ id: {id:?}, tag: {tag:?}, run: |c| Box::pin(async move {{ outcome(c.{handle}().{method}({args}){body}{page}.await) }}) }},\n",
+            "    Call {{ id: {id:?}, tag: {tag:?}, run: |c| Box::pin(async move {{ outcome(c.{handle}({handle_arg}).{method}({args}){body}{page}.await) }}) }},\n",
         ));
         if call.list {
             lists.push_str(&format!(
@@ -115,7 +127,7 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
         "// The handle calls test's table: every operation with a generated handle method, called through\n\
          // it with its required arguments (JSON text deserialized into the method's types; the fake's\n\
          // sample path and body), optional ones unset, a list read by `page(1)`.\n\n\
-         use crate::handle_calls::{Call, PER_PAGE, Walk, Wait, arg, collected, outcome, quick, waited};\n\n",
+         use crate::handle_calls::{Call, PER_PAGE, Walk, Wait, arg, collected, endpoint, outcome, quick, sample_url, waited};\n\n",
     );
     out.push_str(
         "/// Every operation with a generated handle method, by operationId.\npub const CALLS: &[Call] = &[\n",
@@ -231,7 +243,9 @@ mod tests {
             {"id": "widgets_act", "path": "/w/{widget_id}", "sample_path": "/w/42",
              "params": {"widget_id": {"types": ["integer"]}}, "sample_body": {"n": 1}},
             {"id": "gadgets_get", "path": "/g", "sample_path": "/g", "params": {}},
-            {"id": "widgets_make", "path": "/w", "sample_path": "/w", "params": {}, "sample_body": {"m": 2}}
+            {"id": "widgets_make", "path": "/w", "sample_path": "/w", "params": {}, "sample_body": {"m": 2}},
+            {"id": "widgets_upload", "path": "/<url>", "sample_path": "/<url>", "params": {}},
+            {"id": "agents_chat", "path": "/chat", "sample_path": "/chat", "params": {}}
         ]})
         .to_string();
         let calls = [
@@ -250,6 +264,7 @@ mod tests {
                 items: Some("widgets".into()),
                 actions: Some("action".into()),
                 handwritten: false,
+                reach: None,
             },
             CallShape {
                 id: "gadgets_get".into(),
@@ -267,6 +282,23 @@ mod tests {
                 body_setter: true,
                 ..CallShape::default()
             },
+            CallShape {
+                id: "widgets_upload".into(),
+                tag: "Widgets".into(),
+                handle: "widgets".into(),
+                method: "upload".into(),
+                args: vec![("body".into(), "reqwest::Body".into())],
+                reach: Some(crate::handles::Reach::Call),
+                ..CallShape::default()
+            },
+            CallShape {
+                id: "agents_chat".into(),
+                tag: "Agents".into(),
+                handle: "agents".into(),
+                method: "chat".into(),
+                reach: Some(crate::handles::Reach::Handle("crate::AgentEndpoint".into())),
+                ..CallShape::default()
+            },
         ];
         let t = table(&calls, &fake, &doc, "").unwrap();
         assert!(t.contains(r#"c.widgets().act(arg("42")?, arg("\"a\"")?, arg("{\"n\":1}")?).page(1).await"#), "{t}");
@@ -281,6 +313,12 @@ mod tests {
         );
         assert_eq!(t.matches("Walk {").count(), 1, "{t}");
         assert_eq!(t.matches("Wait {").count(), 1, "{t}");
+        // Another host: the URL given per call is the fake's, the handle made from its endpoint.
+        assert!(
+            t.contains(r#"c.widgets().upload(&sample_url(&c, "/<url>"), reqwest::Body::from("sample bytes")).await"#),
+            "{t}"
+        );
+        assert!(t.contains("c.agents(&endpoint(&c)?).chat().await"), "{t}");
 
         // A required argument nothing gives a value for stops the generator, naming it.
         let mut unknown = calls[0].clone();

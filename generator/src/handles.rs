@@ -137,6 +137,36 @@ pub struct HandleSettings {
     /// Tags (kebab case, as their features) whose handles are written by hand: no handle is
     /// generated for them, so that an operation has one public way to be called.
     pub handwritten_tags: Vec<String>,
+    /// The servers operations name of their own (their `servers`, other than the document's),
+    /// and how the handles reach each. An operation whose server is not listed stops the
+    /// generator: sending it to the API's host, with the API's token, would be wrong.
+    pub servers: Vec<Server>,
+}
+
+/// A server operations name of their own, and how their handle methods reach it.
+#[derive(Clone, Debug)]
+pub struct Server {
+    /// The server's URL as the spec writes it (`https://inference.do-ai.run`).
+    pub url: String,
+    /// How the handles reach it.
+    pub reach: Reach,
+    /// A sentence for each method's rustdoc: where it is sent and with what credential.
+    pub doc: String,
+}
+
+/// How handle methods reach a server other than the API's. Each way sends through a generated
+/// client of that host (its base URL, its credential), never the API's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// One host for the whole client: `crate::Client::<method>()` gives its generated client.
+    Client(String),
+    /// A host per handle (an agent's own endpoint): the tag's `Client` method takes a
+    /// `&<type>` (a path from the crate's root) whose `api()` gives its generated client. Every
+    /// operation of the tag must name this server.
+    Handle(String),
+    /// A URL given whole with each call (a presigned URL): the method takes it first, as
+    /// `url: &str`, and sends through `crate::Client::presigned(url)`, with no credential.
+    Call,
 }
 
 /// One operation as the handles see it: from the spec and from the builder progenitor wrote.
@@ -304,6 +334,8 @@ pub struct CallShape {
     pub actions: Option<String>,
     /// Whether the tag's handle is written by hand (no generated method to call).
     pub handwritten: bool,
+    /// How the handle reaches the operation's server, when it is not the API's.
+    pub reach: Option<Reach>,
 }
 
 /// One operation of the spec, as a handle method.
@@ -324,6 +356,8 @@ struct Op {
     keep_envelope: bool,
     /// What `x-sdk-items` says of the operation's items.
     items: Option<crate::lists::Items>,
+    /// The server it names of its own, when not the document's: how it is reached.
+    server: Option<Server>,
 }
 
 /// A tag's handle names: kebab (its feature and file), snake (the `Client` method), Pascal
@@ -355,7 +389,31 @@ pub fn method_name(operation_id: &str, extension: Option<&str>) -> String {
     rest.to_snake_case()
 }
 
-fn spec_operations(doc: &Value) -> Result<Vec<Op>, Error> {
+/// The server an operation names of its own (on the operation, else on its path), when it is
+/// not the document's; an error when the settings do not say how to reach it.
+fn own_server(
+    doc: &Value,
+    op: &crate::validate::Operation<'_>,
+    id: &str,
+    known: &[Server],
+) -> Result<Option<Server>, Error> {
+    let url = |v: &Value| v.get("servers")?.get(0)?.get("url")?.as_str().map(str::to_owned);
+    let Some(named) = url(op.item).or_else(|| url(op.path_item)) else { return Ok(None) };
+    if url(doc).as_deref() == Some(named.as_str()) {
+        return Ok(None);
+    }
+    match known.iter().find(|s| s.url == named) {
+        Some(server) => Ok(Some(server.clone())),
+        None => Err(Error::Handle {
+            operation: id.into(),
+            message: format!(
+                "the spec sends it to `{named}`, which no handle setting reaches (`servers` in xtask/src/generate.rs); sent to the API instead, it would carry the API's token to the wrong host"
+            ),
+        }),
+    }
+}
+
+fn spec_operations(doc: &Value, servers: &[Server]) -> Result<Vec<Op>, Error> {
     let mut out = Vec::new();
     for op in operations(doc) {
         let Some(id) = op.item.get("operationId").and_then(Value::as_str) else { continue };
@@ -401,9 +459,11 @@ fn spec_operations(doc: &Value) -> Result<Vec<Op>, Error> {
             }
         };
         let items = crate::lists::items_extension(id, op.item)?;
+        let server = own_server(doc, &op, id, servers)?;
         out.push(Op {
             keep_envelope,
             items,
+            server,
             id: id.to_owned(),
             snake: id.to_snake_case(),
             method: op.method.to_uppercase(),
@@ -434,7 +494,7 @@ pub(crate) fn emit(
     // Every list, the hand-written tags' too: their pages are walked by the same `Page` impls.
     let mut lists: HashMap<String, crate::lists::List> = HashMap::new();
     let mut pages = Vec::new();
-    for op in spec_operations(doc)? {
+    for op in spec_operations(doc, &settings.servers)? {
         let d = described.get(&op.snake).ok_or_else(|| Error::Handle {
             operation: op.id.clone(),
             message: format!("progenitor wrote no method `{}` for it", op.snake),
@@ -461,6 +521,7 @@ pub(crate) fn emit(
             items: lists.get(&op.id).map(|l| l.items.clone()),
             actions: answered_actions(&d.value, &op, lists.contains_key(&op.id), envelopes, actions, shapes),
             handwritten,
+            reach: op.server.as_ref().map(|s| s.reach.clone()),
         });
         if handwritten {
             continue;
@@ -553,6 +614,32 @@ fn tag_file(
         " [`Error`](crate::Error).".to_owned(),
     ];
     let getter_doc = format!(" The `{tag_name}` operations: {} of them, see [`{pascal}`].", ops.len());
+    // A handle of its own host (an agent's endpoint) is made from that host's value, and holds
+    // its generated client rather than the SDK's client: every operation must go there.
+    let endpoint = ops.iter().find_map(|o| match o.server.as_ref().map(|s| &s.reach) {
+        Some(Reach::Handle(ty)) => Some((o, ty)),
+        _ => None,
+    });
+    if let Some((first, ty)) = endpoint
+        && let Some(other) =
+            ops.iter().find(|o| o.server.as_ref().map(|s| &s.url) != first.server.as_ref().map(|s| &s.url))
+    {
+        return Err(Error::Handle {
+            operation: other.id.clone(),
+            message: format!(
+                "the handle of `{tag_name}` is made from a `{ty}` (the server of `{}`), yet this operation of the tag goes elsewhere",
+                first.id
+            ),
+        });
+    }
+    for op in ops {
+        if op.server.is_some() && lists.contains_key(&op.id) {
+            return Err(Error::Handle {
+                operation: op.id.clone(),
+                message: "a list sent to a server other than the API's is not supported by the handles".into(),
+            });
+        }
+    }
     let mut methods = Vec::new();
     let mut requests = Vec::new();
     let mut waits = 0;
@@ -570,23 +657,73 @@ fn tag_file(
         let list = lists.get(&op.id);
         let value = envelope.map_or(&d.value, |e| &e.ty);
         let action = list.is_none() && is_action(value, actions);
+        if action && op.server.is_some() {
+            return Err(Error::Handle {
+                operation: op.id.clone(),
+                message: "an action sent to a server other than the API's cannot be waited on through the API".into(),
+            });
+        }
+        if op.server.as_ref().is_some_and(|s| s.reach == Reach::Call)
+            && d.fields.iter().any(|f| !f.required || f.name == "url")
+        {
+            return Err(Error::Handle {
+                operation: op.id.clone(),
+                message: "an operation sent to a URL given per call takes that URL as `url` and may have no optional parameter".into(),
+            });
+        }
         waits += usize::from(action);
         let (m, r) = method(&pascal, op, d, envelope, list, action, cfg.as_ref());
         methods.push(m);
         requests.extend(r);
     }
+    let mut handle_doc = handle_doc;
+    if let Some((_, ty)) = endpoint {
+        handle_doc[2] =
+            format!(" A `Copy` value borrowing the endpoint (a [`{ty}`]): its methods take it by value, and send");
+        handle_doc[3] =
+            " there, never to the API. Every method goes through the SDK's retry loop and resolves to a".to_owned();
+        handle_doc[4] = " [`Response`](crate::Response) or the one [`Error`](crate::Error).".to_owned();
+    }
+    let (fields, getter) = match endpoint {
+        None => (
+            quote! { client: &'a crate::Client, },
+            quote! {
+                #[doc = #getter_doc]
+                pub fn #getter(&self) -> #handle<'_> {
+                    #handle { client: self }
+                }
+            },
+        ),
+        Some((_, ty)) => {
+            let ty: syn::Type = syn::parse_str(ty).map_err(|e| Error::Settings {
+                setting: "handles.servers",
+                value: ty.clone(),
+                message: e.to_string(),
+            })?;
+            let getter_doc = format!(
+                " The `{tag_name}` operations of one endpoint: {} of them, see [`{pascal}`]. Its requests go to that endpoint, with its key.",
+                ops.len()
+            );
+            (
+                quote! { api: &'a crate::generated::Client, },
+                quote! {
+                    #[doc = #getter_doc]
+                    pub fn #getter<'a>(&self, endpoint: &'a #ty) -> #handle<'a> {
+                        #handle { api: endpoint.api() }
+                    }
+                },
+            )
+        }
+    };
     let file: syn::File = syn::parse2(quote! {
         #(#[doc = #handle_doc])*
         #[derive(Clone, Copy, Debug)]
         pub struct #handle<'a> {
-            client: &'a crate::Client,
+            #fields
         }
 
         impl crate::Client {
-            #[doc = #getter_doc]
-            pub fn #getter(&self) -> #handle<'_> {
-                #handle { client: self }
-            }
+            #getter
         }
 
         impl<'a> #handle<'a> {
@@ -684,8 +821,27 @@ fn method(
         let n = format_ident!("{}", f.name);
         quote! { .#n(#n) }
     });
-    let args: Vec<TokenStream> = args.collect();
-    let builder = quote! { self.client.generated().#generated() #(#sets)* };
+    let mut args: Vec<TokenStream> = args.collect();
+    let reach = op.server.as_ref().map(|s| &s.reach);
+    // The generated client the builder starts from, what the call is sent through (the SDK's
+    // client for the API, else that host's generated client) and how a request struct holds it.
+    let (from, sender, holder) = match reach {
+        None => (quote! { self.client.generated() }, quote! { self.client }, quote! { &'a crate::Client }),
+        Some(Reach::Client(getter)) => {
+            let getter = format_ident!("{getter}");
+            (
+                quote! { self.client.#getter() },
+                quote! { self.client.#getter() },
+                quote! { &'a crate::generated::Client },
+            )
+        }
+        Some(Reach::Handle(_)) => (quote! { self.api }, quote! { self.api }, quote! { &'a crate::generated::Client }),
+        Some(Reach::Call) => {
+            args.insert(0, quote! { url: &str });
+            (quote! { api }, quote! { &api }, quote! { &'a crate::generated::Client })
+        }
+    };
+    let builder = quote! { #from.#generated() #(#sets)* };
     let output = quote! { ::std::result::Result<crate::Response<#value>, crate::Error> };
     // The one call, but for bodies that are not JSON: nothing to decode, or an error body that
     // is not the API's.
@@ -715,6 +871,14 @@ fn method(
     let many = (required.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
 
     let mut doc = vec![format!(" `{} {}` (operation `{}`).", op.method, op.path, op.id)];
+    if let Some(server) = &op.server {
+        doc.push(String::new());
+        doc.push(format!(" {}", server.doc));
+    }
+    if reach == Some(&Reach::Call) {
+        doc.push(String::new());
+        doc.push(" Takes first the URL to send to, whole, as another operation gave it.".into());
+    }
     if !required.is_empty() {
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
         doc.push(String::new());
@@ -762,13 +926,28 @@ fn method(
                     crate::api::action_call::ActionCall::new(self.client, #call(self.client, #builder #unwrap), |action: &#value| action.id)
                 }
             }
+        } else if reach == Some(&Reach::Call) {
+            // The host's generated client is made for this call, from its URL, and lives in
+            // the call's future.
+            quote! {
+                #(#doc)*
+                #cfg
+                #many
+                pub fn #name(self, #(#args),*) -> impl ::std::future::Future<Output = #output> + Send + 'a {
+                    let api = self.client.presigned(url);
+                    async move {
+                        let api = api?;
+                        #call(#sender, #builder #unwrap).await
+                    }
+                }
+            }
         } else {
             quote! {
                 #(#doc)*
                 #cfg
                 #many
                 pub fn #name(self, #(#args),*) -> impl ::std::future::Future<Output = #output> + Send + 'a {
-                    #call(self.client, #builder #unwrap)
+                    #call(#sender, #builder #unwrap)
                 }
             }
         };
@@ -788,7 +967,7 @@ fn method(
         #cfg
         #many
         pub fn #name(self, #(#args),*) -> #request<'a> {
-            #request { client: self.client, inner: #builder }
+            #request { client: #sender, inner: #builder }
         }
     };
     let setters = setters(&optional, "");
@@ -812,7 +991,7 @@ fn method(
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #request<'a> {
-            client: &'a crate::Client,
+            client: #holder,
             inner: crate::generated::builder::#request<'a>,
         }
 
@@ -997,18 +1176,69 @@ mod tests {
     use super::*;
 
     fn handles(ops: Value, handwritten: &[&str]) -> Result<BTreeMap<String, String>, Error> {
+        handles_with(ops, handwritten, Vec::new())
+    }
+
+    fn handles_with(ops: Value, handwritten: &[&str], servers: Vec<Server>) -> Result<BTreeMap<String, String>, Error> {
         let widget = json!({"type": "object", "properties": {"n": {"type": "integer"}}});
         let doc = json!({
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "1"},
+            "servers": [{"url": "https://api.example.com"}],
             "paths": ops,
             "components": {"schemas": {"widget": widget}},
         });
         let settings =
             crate::Settings { operation_trait: Some("crate::Operation".into()), ..crate::Settings::default() };
         let file = crate::emit::emit_file(&doc, &[], &[], &settings).unwrap();
-        let settings = HandleSettings { handwritten_tags: handwritten.iter().map(|t| (*t).to_owned()).collect() };
+        let settings =
+            HandleSettings { handwritten_tags: handwritten.iter().map(|t| (*t).to_owned()).collect(), servers };
         crate::split::split(file, &doc, "// @generated by a test\n\n", Some(&settings)).map(|s| s.handles)
+    }
+
+    fn server(url: &str, reach: Reach) -> Server {
+        Server { url: url.into(), reach, doc: format!("Sent to {url}.") }
+    }
+
+    #[test]
+    fn an_operation_of_another_server_is_sent_through_that_server_or_refused() {
+        let ops = json!({
+            "/w": {"get": {"operationId": "widgets_list", "tags": ["Widgets"], "responses": ok(),
+                "servers": [{"url": "https://widgets.example.com"}]}},
+            "/w/{id}": {"put": {"operationId": "widgets_upload", "tags": ["Widgets"], "responses": ok(),
+                "servers": [{"url": "https://"}],
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]}},
+            "/a": {"get": {"operationId": "widgets_same", "tags": ["Widgets"], "responses": ok(),
+                "servers": [{"url": "https://api.example.com"}]}},
+            "/g": {"get": {"operationId": "gadgets_chat", "tags": ["Gadgets"], "responses": ok(),
+                "servers": [{"url": "https://{gadget}"}]}}
+        });
+        // A server no setting reaches stops the generator rather than going to the API's host.
+        let e = handles(ops.clone(), &[]).unwrap_err().to_string();
+        assert!(e.contains("https://{gadget}") && e.contains("no handle setting reaches"), "{e}");
+
+        let servers = vec![
+            server("https://widgets.example.com", Reach::Client("widgets_api".into())),
+            server("https://", Reach::Call),
+            server("https://{gadget}", Reach::Handle("crate::GadgetEndpoint".into())),
+        ];
+        let files = handles_with(ops, &[], servers).unwrap();
+        let w: String = files["widgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            w.contains("crate::call::call( self.client.widgets_api(), self.client.widgets_api().widgets_list(), )"),
+            "{w}"
+        );
+        assert!(w.contains("/// Sent to https://widgets.example.com."), "{w}");
+        assert!(w.contains("pub fn upload( self, url: &str, id: i64, )"), "{w}");
+        assert!(w.contains("let api = self.client.presigned(url);"), "{w}");
+        assert!(
+            w.contains("crate::call::call(self.client, self.client.generated().widgets_same())"),
+            "the document's own server is the API: {w}"
+        );
+        let g: String = files["gadgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(g.contains("pub struct Gadgets<'a> { api: &'a crate::generated::Client, }"), "{g}");
+        assert!(g.contains("pub fn gadgets<'a>(&self, endpoint: &'a crate::GadgetEndpoint) -> Gadgets<'a>"), "{g}");
+        assert!(g.contains("crate::call::call(self.api, self.api.gadgets_chat())"), "{g}");
     }
 
     fn ok() -> Value {

@@ -30,8 +30,14 @@ fn idents(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
     }
 }
 
+/// Whether `ident` names a generated client: the API's (`generated()`), or another host's (an
+/// agent's `api`, the inference host's `inference_api()`).
+fn generated_client(ident: &str) -> bool {
+    ident == "generated" || ident == "api" || ident.ends_with("_api")
+}
+
 /// `(handle struct, method)` → the generated client's methods its body calls (the identifier
-/// after `generated`).
+/// after a generated client).
 fn handle_methods(dir: &Path) -> BTreeMap<(String, String), BTreeSet<String>> {
     let mut out = BTreeMap::new();
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -49,7 +55,7 @@ fn handle_methods(dir: &Path) -> BTreeMap<(String, String), BTreeSet<String>> {
                 let mut names = Vec::new();
                 idents(f.block.to_token_stream(), &mut names);
                 let called: BTreeSet<String> =
-                    names.windows(2).filter(|w| w[0] == "generated").map(|w| w[1].clone()).collect();
+                    names.windows(2).filter(|w| generated_client(&w[0])).map(|w| w[1].clone()).collect();
                 out.insert((handle.clone(), f.sig.ident.to_string()), called);
             }
         }

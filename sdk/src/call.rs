@@ -1,6 +1,10 @@
 //! One call as users see it: the runtime's retry loop, then its final attempt turned into a
-//! [`Response`] or the SDK's one [`Error`]. Text the server sent back is cleared of the token on
-//! the way: a proxy's error page may quote the request's headers.
+//! [`Response`] or the SDK's one [`Error`]. Text the server sent back is cleared of the
+//! credential on the way (the token, or the key of the host the call went to): a proxy's error
+//! page may quote the request's headers.
+//!
+//! A call goes through a [`Sender`]: the [`Client`] for the API, or the generated client of
+//! another host (inference, an agent's endpoint, a presigned URL), each with its credential.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -13,14 +17,47 @@ use serde::de::DeserializeOwned;
 use crate::Client;
 use crate::error::{ApiError, Error, ErrorBody, excerpt, redact};
 use crate::response::Response;
-use crate::runtime::Operation;
 use crate::runtime::body::{BodyRead, Undecodable, root_cause};
 use crate::runtime::call::{Sent, send};
 use crate::runtime::rate_limit::{RateLimit, request_id, retry_after, scan};
+use crate::runtime::{Credential, Operation, Runtime};
+
+/// What a call is sent through: the API's [`Client`], or the generated client of another host.
+/// Its runtime holds the retry policy, the rate limit and the credential of that host.
+pub(crate) trait Sender: Sync {
+    fn runtime(&self) -> &Runtime;
+
+    /// The secret to clear out of what the server sends back.
+    fn token(&self) -> &str {
+        self.runtime().secret()
+    }
+}
+
+impl Sender for Client {
+    fn runtime(&self) -> &Runtime {
+        Client::runtime(self)
+    }
+}
+
+impl Sender for crate::generated::Client {
+    fn runtime(&self) -> &Runtime {
+        &self.inner
+    }
+}
+
+/// A host whose credential the client was not given is an error before anything is sent.
+fn ready<O: Operation>(client: &impl Sender) -> Result<(), Error> {
+    match client.runtime().credential() {
+        Credential::Missing(what) => {
+            Err(Error::Config(format!("operation `{}` needs {what}; nothing was sent", O::ID)))
+        }
+        Credential::Bearer { .. } | Credential::Anonymous => Ok(()),
+    }
+}
 
 /// Sends `operation` through `client` and gives its decoded body.
 pub(crate) fn call<'c, O>(
-    client: &'c Client,
+    client: &'c impl Sender,
     operation: O,
 ) -> impl Future<Output = Result<Response<O::Value>, Error>> + Send + 'c
 where
@@ -33,12 +70,13 @@ where
 
 /// [`call`] for an operation whose success body is not JSON but a stream of bytes (a CSV
 /// invoice, a kubeconfig): nothing to decode, so no decoding error to locate in it.
-pub(crate) async fn call_stream<O>(client: &Client, operation: O) -> Result<Response<O::Value>, Error>
+pub(crate) async fn call_stream<O>(client: &impl Sender, operation: O) -> Result<Response<O::Value>, Error>
 where
     O: Operation,
     O::Value: Send,
     O::Failure: DeserializeOwned + serde::Serialize + Send,
 {
+    ready::<O>(client)?;
     let Sent { result, attempts } = send(client.runtime(), operation).await;
     match result {
         Ok(rv) => Ok(success(rv, attempts)),
@@ -50,11 +88,12 @@ where
 /// [`call`] for an operation whose error body is a stream of bytes (an upload to a presigned
 /// URL, where the storage service answers in its own format): the error is the status, rate
 /// limit and request id, with no id or message, since the body is not the API's.
-pub(crate) async fn call_unread_failure<O>(client: &Client, operation: O) -> Result<Response<O::Value>, Error>
+pub(crate) async fn call_unread_failure<O>(client: &impl Sender, operation: O) -> Result<Response<O::Value>, Error>
 where
     O: Operation<Failure = progenitor_client::ByteStream>,
     O::Value: Send,
 {
+    ready::<O>(client)?;
     let Sent { result, attempts } = send(client.runtime(), operation).await;
     let token = Some(client.token());
     let e = match result {
@@ -70,11 +109,12 @@ where
                 message: String::new(),
             })));
         }
-        // The other outcomes carry no body: the same error as any call's.
+        // The other outcomes carry no body: the same error as any call's, but that a
+        // presigned URL, which grants access while it lasts, is not quoted by reqwest's.
         Err(GenError::InvalidRequest(m)) => GenError::InvalidRequest(m),
-        Err(GenError::CommunicationError(e)) => GenError::CommunicationError(e),
-        Err(GenError::InvalidUpgrade(e)) => GenError::InvalidUpgrade(e),
-        Err(GenError::ResponseBodyError(e)) => GenError::ResponseBodyError(e),
+        Err(GenError::CommunicationError(e)) => GenError::CommunicationError(unquoted(e, client)),
+        Err(GenError::InvalidUpgrade(e)) => GenError::InvalidUpgrade(unquoted(e, client)),
+        Err(GenError::ResponseBodyError(e)) => GenError::ResponseBodyError(unquoted(e, client)),
         Err(GenError::InvalidResponsePayload(b, e)) => GenError::InvalidResponsePayload(b, e),
         Err(GenError::UnexpectedResponse(r)) => GenError::UnexpectedResponse(r),
         Err(GenError::Custom(m)) => GenError::Custom(m),
@@ -82,10 +122,15 @@ where
     Err(failure::<serde::de::IgnoredAny, serde_json::Value>(e, client.token()))
 }
 
+/// `e` without its URL when the URL is a presigned one.
+fn unquoted(e: reqwest::Error, client: &impl Sender) -> reqwest::Error {
+    if client.runtime().presigned() { e.without_url() } else { e }
+}
+
 /// [`call`], then `f` on the value: `call_map(client, op, |r| r.action)` unwraps the API's
 /// envelope.
 pub(crate) async fn call_map<O, U>(
-    client: &Client,
+    client: &impl Sender,
     operation: O,
     f: impl FnOnce(O::Value) -> U,
 ) -> Result<Response<U>, Error>
@@ -94,6 +139,7 @@ where
     O::Value: DeserializeOwned + Send,
     O::Failure: DeserializeOwned + serde::Serialize + Send,
 {
+    ready::<O>(client)?;
     let Sent { result, attempts } = send(client.runtime(), operation).await;
     match result {
         Ok(rv) => Ok(success(rv, attempts).map(f)),
@@ -105,7 +151,7 @@ where
 /// (`{"droplet": {..}}`): the resource, or, when the answer lacks the key, a decode error
 /// naming it, since a success without its resource is nothing the caller can use.
 pub(crate) async fn call_envelope<O, U>(
-    client: &Client,
+    client: &impl Sender,
     operation: O,
     field: &'static str,
     f: impl FnOnce(O::Value) -> Option<U>,

@@ -12,6 +12,9 @@ pub use crate::runtime::body::DEFAULT_MAX_RESPONSE_BYTES;
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.digitalocean.com";
+/// The host of serverless and batch inference, which the spec gives those operations: a host
+/// of its own, reached with a model access key rather than the API token.
+pub const DEFAULT_INFERENCE_URL: &str = "https://inference.do-ai.run";
 /// The environment variable holding the token, as every DigitalOcean tool names it.
 pub const TOKEN_ENV: &str = "DIGITALOCEAN_TOKEN";
 /// The environment variable that overrides the base URL.
@@ -75,6 +78,68 @@ impl fmt::Display for Token {
     }
 }
 
+/// A secret other than the API token, kept out of `Debug` and `Display` as the token is.
+macro_rules! secret {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        ///
+        /// Its `Debug` and `Display` print `<redacted>`; cloning shares the text. Surrounding
+        /// white space (a trailing newline from a file) is trimmed.
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(Arc<str>);
+
+        impl $name {
+            /// Wraps a key.
+            pub fn new(key: impl Into<String>) -> Self {
+                $name(Arc::from(key.into().trim()))
+            }
+
+            /// The key itself, for the one place that sends it.
+            pub(crate) fn expose(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(key: String) -> Self {
+                $name::new(key)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(key: &str) -> Self {
+                $name::new(key)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(<redacted>)"))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("<redacted>")
+            }
+        }
+    };
+}
+
+secret! {
+    /// A model access key: what serverless and batch inference (on
+    /// [`DEFAULT_INFERENCE_URL`]) are called with, created in the control panel for that
+    /// purpose. It is sent to the inference host only, and the API token never is.
+    ModelAccessKey
+}
+
+secret! {
+    /// An agent's endpoint access key: what the agent's own endpoint is called with (see
+    /// [`Client::agent_endpoint`](crate::Client::agent_endpoint)). It is sent to that endpoint
+    /// only, and the API token never is.
+    AgentAccessKey
+}
+
 /// How a [`Client`](crate::Client) is set up, as [`Client::config`](crate::Client::config)
 /// shows it. Set it up with [`Client::builder`](crate::Client::builder).
 #[derive(Clone, Debug)]
@@ -82,6 +147,9 @@ impl fmt::Display for Token {
 pub struct Config {
     pub(crate) token: Token,
     pub(crate) base_url: String,
+    pub(crate) inference_url: String,
+    pub(crate) inference_key: Option<ModelAccessKey>,
+    pub(crate) allow_insecure_http: bool,
     pub(crate) user_agent: String,
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
@@ -93,6 +161,16 @@ impl Config {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The base URL of serverless and batch inference.
+    pub fn inference_url(&self) -> &str {
+        &self.inference_url
+    }
+
+    /// Whether a model access key was given, without showing it.
+    pub fn has_inference_key(&self) -> bool {
+        self.inference_key.is_some()
     }
 
     /// The `User-Agent` sent with every request.
@@ -123,6 +201,8 @@ impl Config {
 pub struct ClientBuilder {
     token: Token,
     base_url: String,
+    inference_url: String,
+    inference_key: Option<ModelAccessKey>,
     user_agent_suffix: Option<String>,
     connect_timeout: Duration,
     request_timeout: Duration,
@@ -138,6 +218,8 @@ impl ClientBuilder {
         ClientBuilder {
             token,
             base_url: DEFAULT_BASE_URL.to_owned(),
+            inference_url: DEFAULT_INFERENCE_URL.to_owned(),
+            inference_key: None,
             user_agent_suffix: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
@@ -162,6 +244,22 @@ impl ClientBuilder {
     /// Sends requests somewhere other than the production API (a proxy, a fake API in tests).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// The model access key that serverless and batch inference are called with (the
+    /// `Serverless Inference`, `Embeddings` and `Batch Inference` handles). Those operations
+    /// go to the inference host, never with the API token; without this key they fail with
+    /// [`Error::Config`] before anything is sent.
+    pub fn inference_key(mut self, key: impl Into<ModelAccessKey>) -> Self {
+        self.inference_key = Some(key.into());
+        self
+    }
+
+    /// Sends inference requests somewhere other than [`DEFAULT_INFERENCE_URL`] (a proxy, a fake
+    /// in tests), under the same rules as [`base_url`](Self::base_url).
+    pub fn inference_url(mut self, url: impl Into<String>) -> Self {
+        self.inference_url = url.into().trim_end_matches('/').to_owned();
         self
     }
 
@@ -198,8 +296,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Allows a plain `http://` base URL that is not on loopback. The token then crosses the
-    /// network unencrypted; use this only for a trusted proxy.
+    /// Allows a plain `http://` base URL that is not on loopback (for the API, inference, an
+    /// agent's endpoint or an upload). The token or key then crosses the network unencrypted;
+    /// use this only for a trusted proxy.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
@@ -218,7 +317,11 @@ impl ClientBuilder {
         if self.token.expose().chars().any(|c| c.is_control() || c == ' ') {
             return Err(Error::Config("the token contains white space or control characters".into()));
         }
-        check_base_url(&self.base_url, self.allow_insecure_http)?;
+        check_url("base URL", &self.base_url, self.allow_insecure_http)?;
+        check_url("inference URL", &self.inference_url, self.allow_insecure_http)?;
+        if let Some(key) = &self.inference_key {
+            check_secret("the model access key", key.expose())?;
+        }
         let mut user_agent = format!("digitalocean-sdk-rust/{}", env!("CARGO_PKG_VERSION"));
         if let Some(suffix) = &self.user_agent_suffix {
             user_agent.push(' ');
@@ -227,6 +330,9 @@ impl ClientBuilder {
         Ok(Config {
             token: self.token,
             base_url: self.base_url,
+            inference_url: self.inference_url,
+            inference_key: self.inference_key,
+            allow_insecure_http: self.allow_insecure_http,
             user_agent,
             connect_timeout: self.connect_timeout,
             request_timeout: self.request_timeout,
@@ -236,20 +342,33 @@ impl ClientBuilder {
     }
 }
 
-fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<(), Error> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config(format!("base URL `{url}` is not a URL: {e}")))?;
+/// An empty key, or one with white space or control characters, would be refused by the
+/// server or not fit in a header: refused here, without quoting it.
+pub(crate) fn check_secret(what: &str, secret: &str) -> Result<(), Error> {
+    if secret.is_empty() {
+        return Err(Error::Config(format!("{what} is empty")));
+    }
+    if secret.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(Error::Config(format!("{what} contains white space or control characters")));
+    }
+    Ok(())
+}
+
+/// `url` (named `what` in errors) is https, or plain http to loopback or where allowed.
+pub(crate) fn check_url(what: &str, url: &str, allow_insecure_http: bool) -> Result<reqwest::Url, Error> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config(format!("{what} `{url}` is not a URL: {e}")))?;
     match parsed.scheme() {
-        "https" => Ok(()),
-        "http" if allow_insecure_http || is_loopback(&parsed) => Ok(()),
+        "https" => Ok(parsed),
+        "http" if allow_insecure_http || is_loopback(&parsed) => Ok(parsed),
         "http" => Err(Error::Config(format!(
-            "base URL `{url}` is plain http to a host that is not loopback: the token would cross the network \
+            "{what} `{url}` is plain http to a host that is not loopback: the token would cross the network \
              unencrypted; use https, or call allow_insecure_http(true) if you mean it"
         ))),
-        other => Err(Error::Config(format!("base URL `{url}` has scheme `{other}`; expected https"))),
+        other => Err(Error::Config(format!("{what} `{url}` has scheme `{other}`; expected https"))),
     }
 }
 
-fn is_loopback(url: &reqwest::Url) -> bool {
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

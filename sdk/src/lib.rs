@@ -62,10 +62,10 @@ pub use api::generated as handles;
 pub use api::{AccountTransfer, AccountTransfers, CreateCustomImage, Images, ListImages, UpdateImage};
 #[cfg(any(feature = "actions", feature = "image-actions"))]
 pub use api::{DEFAULT_WAIT_TIMEOUT, ListActions, Progress, Wait, WaitEvent};
-pub use client::Client;
+pub use client::{AgentEndpoint, Client};
 pub use config::{
-    BASE_URL_ENV, ClientBuilder, Config, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_REQUEST_TIMEOUT, TOKEN_ENV, Token,
+    AgentAccessKey, BASE_URL_ENV, ClientBuilder, Config, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_INFERENCE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, ModelAccessKey, TOKEN_ENV, Token,
 };
 pub use error::{ApiError, Error};
 pub use generated::types;

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use digitalocean_sdk::{Client, Error, Response};
+use digitalocean_sdk::{AgentEndpoint, Client, Error, Response};
 use serde::de::DeserializeOwned;
 
 /// One call against a client: `Ok` when the method succeeded and its answer decoded into the
@@ -89,4 +89,17 @@ pub fn quick(wait: digitalocean_sdk::Wait<'_>) -> digitalocean_sdk::Wait<'_> {
 /// are errors).
 pub fn waited(result: Result<digitalocean_sdk::types::Action, Error>) -> Result<u64, String> {
     result.map(|action| action.id.get()).map_err(|e| format!("{e:?}"))
+}
+
+/// The agent endpoint of the calls, with [`TEST_AGENT_KEY`](crate::TEST_AGENT_KEY). Every host
+/// but the API's is the server of the client's inference URL (which is the API's own in
+/// [`client`](crate::client): one fake answers every host).
+pub fn endpoint(client: &Client) -> Result<AgentEndpoint, String> {
+    client.agent_endpoint(client.config().inference_url(), crate::TEST_AGENT_KEY).map_err(|e| e.to_string())
+}
+
+/// The whole URL of `path` for an operation given its URL per call (an upload to a presigned
+/// URL): on the server of the client's inference URL, as [`endpoint`].
+pub fn sample_url(client: &Client, path: &str) -> String {
+    format!("{}{path}", client.config().inference_url())
 }

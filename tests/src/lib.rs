@@ -42,9 +42,21 @@ pub fn client(base_url: &str) -> Client {
     client_with(base_url, RetryPolicy::none())
 }
 
-/// A client for `base_url` with the test token and this retry policy.
+/// The model access key every test client sends to the inference host.
+pub const TEST_INFERENCE_KEY: &str = "test_model_access_key_0123456789";
+/// The agent access key of the test agent endpoints.
+pub const TEST_AGENT_KEY: &str = "test_agent_access_key_0123456789";
+
+/// A client for `base_url` with the test token and this retry policy. Inference goes to
+/// `base_url` too, with [`TEST_INFERENCE_KEY`]: one loopback server answers every host.
 pub fn client_with(base_url: &str, retry: RetryPolicy) -> Client {
-    Client::builder(TEST_TOKEN).base_url(base_url).retry_policy(retry).build().expect("client")
+    Client::builder(TEST_TOKEN)
+        .base_url(base_url)
+        .inference_url(base_url)
+        .inference_key(TEST_INFERENCE_KEY)
+        .retry_policy(retry)
+        .build()
+        .expect("client")
 }
 
 /// Adds the rate-limit headers and an `x-request-id` (`req-from-header`) to a wiremock answer,

@@ -20,9 +20,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use digitalocean_fake_api::{EXAMPLE_IMAGE_ID, FakeApi};
-use digitalocean_sdk::{ActionId, Client, ImageId, TransferId};
+use digitalocean_sdk::{ActionId, Client, ImageId, RetryPolicy, TransferId};
 use tests::handle_call_table::{CALLS, HANDWRITTEN};
 use tests::handle_calls::{Run, outcome};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Calls known to fail, each with its reason: (operationId, reason).
 #[rustfmt::skip]
@@ -166,6 +168,97 @@ async fn every_operation_succeeds_through_its_handle() {
     assert!(unnamed.is_empty(), "exclusions that name no operation: {unnamed:?}");
     assert!(stale.is_empty(), "excluded calls that now succeed (remove them from EXCLUDED): {stale:?}");
     assert_eq!(unexpected, 0, "{unexpected} call(s) failed that are not excluded (table above)");
+}
+
+/// The operations the spec sends to a host of its own, and the `Authorization` each must carry
+/// there (`None`: none at all).
+fn other_hosts() -> BTreeMap<&'static str, Option<String>> {
+    let model = Some(format!("Bearer {}", tests::TEST_INFERENCE_KEY));
+    let inference = [
+        "inference_cancel_batch",
+        "inference_create_async_invoke",
+        "inference_create_batch",
+        "inference_create_batch_file",
+        "inference_create_chat_completion",
+        "inference_create_embedding",
+        "inference_create_image",
+        "inference_create_messages",
+        "inference_create_response",
+        "inference_get_batch",
+        "inference_get_batch_results",
+        "inference_list_batches",
+        "inference_list_models",
+    ];
+    let mut hosts: BTreeMap<&str, Option<String>> = inference.into_iter().map(|id| (id, model.clone())).collect();
+    hosts.insert("agentInference_create_chat_completion", Some(format!("Bearer {}", tests::TEST_AGENT_KEY)));
+    hosts.insert("inference_upload_batch_file", None);
+    hosts
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operations_of_other_hosts_go_there_with_their_own_credential() {
+    // The API's server answers nothing; the other hosts' server answers their operations with
+    // the documented example, and records what each request carried.
+    let api = MockServer::start().await;
+    let other = MockServer::start().await;
+    let expected = other_hosts();
+    for id in expected.keys() {
+        let op = digitalocean_fake_api::operation(id).expect("an operation of the spec");
+        let mut answer = ResponseTemplate::new(op.status());
+        if let Some(example) = op.example() {
+            answer = answer.set_body_json(example);
+        }
+        Mock::given(method(op.method())).and(path(sample_path(op))).respond_with(answer).mount(&other).await;
+    }
+    let client = Client::builder(tests::TEST_TOKEN)
+        .base_url(api.uri())
+        .inference_url(other.uri())
+        .inference_key(tests::TEST_INFERENCE_KEY)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+
+    let mut wrong = Vec::new();
+    for call in CALLS {
+        let before = other.received_requests().await.expect("recording on").len();
+        let result = (call.run)(client.clone()).await;
+        let requests = other.received_requests().await.expect("recording on");
+        let sent: Vec<(String, Option<String>)> = requests[before..]
+            .iter()
+            .map(|r| {
+                let auth = r.headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                (r.url.path().to_owned(), auth)
+            })
+            .collect();
+        match expected.get(call.id) {
+            Some(auth) => {
+                let op = digitalocean_fake_api::operation(call.id).expect("an operation of the spec");
+                if sent != [(sample_path(op), auth.clone())] || result.is_err() {
+                    wrong.push(format!("{}: sent {sent:?}, came to {result:?}", call.id));
+                }
+            }
+            None if !sent.is_empty() => wrong.push(format!("{}: an API operation sent {sent:?} elsewhere", call.id)),
+            None => {}
+        }
+    }
+    let to_api: Vec<String> = api
+        .received_requests()
+        .await
+        .expect("recording on")
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .filter(|p| {
+            expected.keys().any(|id| digitalocean_fake_api::operation(id).is_some_and(|op| sample_path(op) == *p))
+        })
+        .collect();
+    assert!(to_api.is_empty(), "operations of other hosts sent to the API: {to_api:?}");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    println!("other hosts: {} operations, each to its host with its own credential", expected.len());
+}
+
+/// An operation's sample path as it is sent (percent-encoded where the URL needs it).
+fn sample_path(op: &digitalocean_fake_api::DocumentedOperation) -> String {
+    reqwest::Url::parse(&format!("http://x{}", op.sample_path())).expect("a path").path().to_owned()
 }
 
 #[tokio::test]

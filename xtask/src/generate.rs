@@ -46,9 +46,37 @@ pub fn settings() -> generator::Settings {
         timestamp_deserializer: Some("crate::runtime::timestamp".into()),
         handles: Some(generator::handles::HandleSettings {
             handwritten_tags: HANDWRITTEN_TAGS.iter().map(|t| (*t).to_owned()).collect(),
+            servers: servers(),
         }),
         ..generator::Settings::default()
     }
+}
+
+/// The servers operations name of their own, and how the SDK reaches each: none of them is
+/// sent the API's token.
+fn servers() -> Vec<generator::handles::Server> {
+    use generator::handles::{Reach, Server};
+    vec![
+        // Serverless and batch inference: one host, called with a model access key.
+        Server {
+            url: "https://inference.do-ai.run".into(),
+            reach: Reach::Client("inference_api".into()),
+            doc: "Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.".into(),
+        },
+        // An agent's chat: each agent is a host of its own, with keys of its own.
+        Server {
+            url: "https://{agent_url}".into(),
+            reach: Reach::Handle("crate::AgentEndpoint".into()),
+            doc: "Sent to the agent's endpoint with its access key (see [`Client::agent_endpoint`](crate::Client::agent_endpoint)), never the API token.".into(),
+        },
+        // A batch file's upload: to the presigned URL `create_batch_file` gave, whole; the URL
+        // is the credential, and storage refuses a request that carries a second one.
+        Server {
+            url: "https://".into(),
+            reach: Reach::Call,
+            doc: "Sent to the presigned URL given as `url`, with no `Authorization` header (the URL is signed), never the API token. The URL is not quoted in errors.".into(),
+        },
+    ]
 }
 
 /// Where the vendored files and the overlays live.

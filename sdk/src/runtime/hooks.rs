@@ -5,16 +5,32 @@
 
 use std::future::Future;
 
-use super::{Runtime, body};
+use reqwest::header::AUTHORIZATION;
+
+use super::{Credential, Runtime, body};
 
 /// Sends the request once and leaves what came of its body in the response's extensions
 /// ([`body::BodyRead`]). Retrying is the call's ([`call::send`](super::call::send)).
+///
+/// The credential is the runtime's, the one of the host this generated client sends to: the
+/// shared `reqwest::Client` carries none, so no request can take another host's secret.
 pub(crate) fn exec(
     http: &reqwest::Client,
     runtime: &Runtime,
-    request: reqwest::Request,
+    mut request: reqwest::Request,
 ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'static {
     let limit = runtime.max_response_bytes;
+    match runtime.credential() {
+        Credential::Bearer { header, .. } => {
+            request.headers_mut().insert(AUTHORIZATION, header.clone());
+        }
+        // The call refuses a missing credential before sending; whatever happens, nothing is
+        // attached that belongs to another host.
+        Credential::Anonymous | Credential::Missing(_) => {}
+    }
+    if let Some(url) = &runtime.target {
+        *request.url_mut() = url.clone();
+    }
     // Handed to reqwest before the future is built: the request then lives in reqwest's own
     // allocation instead of being carried in every future around this one.
     let in_flight = http.execute(request);

@@ -30,17 +30,85 @@ use rate_limit::RateLimit;
 use retry::RetryPolicy;
 
 /// What the generated `Client` carries for the hooks and the retry loop (progenitor's "inner
-/// type"): the retry policy, the body size limit and the latest rate limit seen.
+/// type"): the retry policy, the body size limit, the latest rate limit seen, and what the
+/// requests of that client are sent with. Each host the SDK talks to (the API, the inference
+/// host, an agent's endpoint, a presigned URL) has a generated `Client` and a `Runtime` of its
+/// own, so a credential is only ever attached to the requests of the host it belongs to.
 #[derive(Clone, Debug)]
 pub(crate) struct Runtime {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: u64,
     last_rate_limit: Arc<Mutex<Option<RateLimit>>>,
+    credential: Credential,
+    /// The URL every request goes to instead of the one the builder wrote: a presigned URL,
+    /// whose path and query the signature covers, so it cannot be rebuilt from a template.
+    target: Option<reqwest::Url>,
+}
+
+/// What a host's requests are authenticated with.
+#[derive(Clone)]
+pub(crate) enum Credential {
+    /// A bearer secret: the `Authorization` header (marked sensitive, so reqwest and hyper do
+    /// not print it) and its text, to clear out of anything the server sends back.
+    Bearer { header: reqwest::header::HeaderValue, secret: Arc<str> },
+    /// Nothing: the URL carries its own signature, and a second credential would be refused.
+    Anonymous,
+    /// The host needs a credential the client was not given: the text says which setting
+    /// gives it. Nothing is sent.
+    Missing(&'static str),
+}
+
+impl Credential {
+    /// A bearer credential, or `None` when `secret` cannot be a header value.
+    pub(crate) fn bearer(secret: &str) -> Option<Self> {
+        let mut header = reqwest::header::HeaderValue::from_str(&format!("Bearer {secret}")).ok()?;
+        header.set_sensitive(true);
+        Some(Credential::Bearer { header, secret: Arc::from(secret) })
+    }
+}
+
+// The secret is never printed: only which kind of credential it is.
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credential::Bearer { .. } => f.write_str("Bearer(<redacted>)"),
+            Credential::Anonymous => f.write_str("Anonymous"),
+            Credential::Missing(what) => f.debug_tuple("Missing").field(what).finish(),
+        }
+    }
 }
 
 impl Runtime {
-    pub(crate) fn new(retry: RetryPolicy, max_response_bytes: u64) -> Self {
-        Runtime { retry, max_response_bytes, last_rate_limit: Arc::new(Mutex::new(None)) }
+    pub(crate) fn new(retry: RetryPolicy, max_response_bytes: u64, credential: Credential) -> Self {
+        Runtime { retry, max_response_bytes, last_rate_limit: Arc::new(Mutex::new(None)), credential, target: None }
+    }
+
+    /// The same settings for another host, with its own credential and rate limit.
+    pub(crate) fn for_host(&self, credential: Credential) -> Self {
+        Runtime::new(self.retry.clone(), self.max_response_bytes, credential)
+    }
+
+    /// Sends every request to `url`, whatever the builder's path (a presigned upload).
+    pub(crate) fn sent_to(mut self, url: reqwest::Url) -> Self {
+        self.target = Some(url);
+        self
+    }
+
+    /// Whether requests go to a URL given whole (presigned), which errors must not quote.
+    pub(crate) fn presigned(&self) -> bool {
+        self.target.is_some()
+    }
+
+    pub(crate) fn credential(&self) -> &Credential {
+        &self.credential
+    }
+
+    /// The secret sent with these requests, to clear out of what comes back; empty for none.
+    pub(crate) fn secret(&self) -> &str {
+        match &self.credential {
+            Credential::Bearer { secret, .. } => secret,
+            Credential::Anonymous | Credential::Missing(_) => "",
+        }
     }
 
     /// The rate limit from the most recent response of any call.

@@ -3,21 +3,28 @@
 
 /// The `Agent Inference` operations, one method each. Get it with [`Client::agent_inference`](crate::Client::agent_inference).
 ///
-/// A `Copy` value borrowing the client: its methods take it by value. Every method sends
-/// through the SDK's retry loop and resolves to a [`Response`](crate::Response) or the one
-/// [`Error`](crate::Error).
+/// A `Copy` value borrowing the endpoint (a [`crate::AgentEndpoint`]): its methods take it by value, and send
+/// there, never to the API. Every method goes through the SDK's retry loop and resolves to a
+/// [`Response`](crate::Response) or the one [`Error`](crate::Error).
 #[derive(Clone, Copy, Debug)]
 pub struct AgentInference<'a> {
-    client: &'a crate::Client,
+    api: &'a crate::generated::Client,
 }
 impl crate::Client {
-    /// The `Agent Inference` operations: 1 of them, see [`AgentInference`].
-    pub fn agent_inference(&self) -> AgentInference<'_> {
-        AgentInference { client: self }
+    /// The `Agent Inference` operations of one endpoint: 1 of them, see [`AgentInference`]. Its requests go to that endpoint, with its key.
+    pub fn agent_inference<'a>(
+        &self,
+        endpoint: &'a crate::AgentEndpoint,
+    ) -> AgentInference<'a> {
+        AgentInference {
+            api: endpoint.api(),
+        }
     }
 }
 impl<'a> AgentInference<'a> {
     /// `POST /api/v1/chat/completions` (operation `agentInference_create_chat_completion`).
+    ///
+    /// Sent to the agent's endpoint with its access key (see [`Client::agent_endpoint`](crate::Client::agent_endpoint)), never the API token.
     ///
     /// Takes what the request requires: `agent`.
     ///
@@ -29,12 +36,8 @@ impl<'a> AgentInference<'a> {
         agent: bool,
     ) -> AgentInferenceCreateChatCompletion<'a> {
         AgentInferenceCreateChatCompletion {
-            client: self.client,
-            inner: self
-                .client
-                .generated()
-                .agent_inference_create_chat_completion()
-                .agent(agent),
+            client: self.api,
+            inner: self.api.agent_inference_create_chat_completion().agent(agent),
         }
     }
 }
@@ -42,7 +45,7 @@ impl<'a> AgentInference<'a> {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AgentInferenceCreateChatCompletion<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::generated::Client,
     inner: crate::generated::builder::AgentInferenceCreateChatCompletion<'a>,
 }
 impl<'a> AgentInferenceCreateChatCompletion<'a> {

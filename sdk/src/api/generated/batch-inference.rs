@@ -19,6 +19,8 @@ impl crate::Client {
 impl<'a> BatchInference<'a> {
     /// `POST /v1/batches/{batch_id}/cancel` (operation `inference_cancel_batch`).
     ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
+    ///
     /// Takes what the request requires: `batch_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Batch`](crate::types::Batch).
@@ -32,33 +34,39 @@ impl<'a> BatchInference<'a> {
         >,
     > + Send + 'a {
         crate::call::call(
-            self.client,
-            self.client.generated().inference_cancel_batch().batch_id(batch_id),
+            self.client.inference_api(),
+            self.client.inference_api().inference_cancel_batch().batch_id(batch_id),
         )
     }
     /// `POST /v1/batches` (operation `inference_create_batch`).
+    ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Batch`](crate::types::Batch).
     ///
     /// Gives a [`InferenceCreateBatch`] to set the optional `body` on; `.await` it to send the request.
     pub fn create_batch(self) -> InferenceCreateBatch<'a> {
         InferenceCreateBatch {
-            client: self.client,
-            inner: self.client.generated().inference_create_batch(),
+            client: self.client.inference_api(),
+            inner: self.client.inference_api().inference_create_batch(),
         }
     }
     /// `POST /v1/batches/files` (operation `inference_create_batch_file`).
+    ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`BatchFileCreateResponse`](crate::types::BatchFileCreateResponse).
     ///
     /// Gives a [`InferenceCreateBatchFile`] to set the optional `body` on; `.await` it to send the request.
     pub fn create_batch_file(self) -> InferenceCreateBatchFile<'a> {
         InferenceCreateBatchFile {
-            client: self.client,
-            inner: self.client.generated().inference_create_batch_file(),
+            client: self.client.inference_api(),
+            inner: self.client.inference_api().inference_create_batch_file(),
         }
     }
     /// `GET /v1/batches/{batch_id}` (operation `inference_get_batch`).
+    ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
     ///
     /// Takes what the request requires: `batch_id`.
     ///
@@ -73,11 +81,13 @@ impl<'a> BatchInference<'a> {
         >,
     > + Send + 'a {
         crate::call::call(
-            self.client,
-            self.client.generated().inference_get_batch().batch_id(batch_id),
+            self.client.inference_api(),
+            self.client.inference_api().inference_get_batch().batch_id(batch_id),
         )
     }
     /// `GET /v1/batches/{batch_id}/results` (operation `inference_get_batch_results`).
+    ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
     ///
     /// Takes what the request requires: `batch_id`.
     ///
@@ -92,43 +102,55 @@ impl<'a> BatchInference<'a> {
         >,
     > + Send + 'a {
         crate::call::call(
-            self.client,
-            self.client.generated().inference_get_batch_results().batch_id(batch_id),
+            self.client.inference_api(),
+            self.client.inference_api().inference_get_batch_results().batch_id(batch_id),
         )
     }
     /// `GET /v1/batches` (operation `inference_list_batches`).
+    ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`BatchListResponse`](crate::types::BatchListResponse).
     ///
     /// Gives a [`InferenceListBatches`] to set the optional `after`, `limit`, `status` on; `.await` it to send the request.
     pub fn list_batches(self) -> InferenceListBatches<'a> {
         InferenceListBatches {
-            client: self.client,
-            inner: self.client.generated().inference_list_batches(),
+            client: self.client.inference_api(),
+            inner: self.client.inference_api().inference_list_batches(),
         }
     }
     /// `PUT /<upload_url>` (operation `inference_upload_batch_file`).
+    ///
+    /// Sent to the presigned URL given as `url`, with no `Authorization` header (the URL is signed), never the API token. The URL is not quoted in errors.
+    ///
+    /// Takes first the URL to send to, whole, as another operation gave it.
     ///
     /// Takes what the request requires: `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     pub fn upload_batch_file(
         self,
+        url: &str,
         body: reqwest::Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
-        crate::call::call_unread_failure(
-            self.client,
-            self.client.generated().inference_upload_batch_file().body(body),
-        )
+        let api = self.client.presigned(url);
+        async move {
+            let api = api?;
+            crate::call::call_unread_failure(
+                    &api,
+                    api.inference_upload_batch_file().body(body),
+                )
+                .await
+        }
     }
 }
 /// The request of [`BatchInference::create_batch`] (`POST /v1/batches`): set its optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InferenceCreateBatch<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::generated::Client,
     inner: crate::generated::builder::InferenceCreateBatch<'a>,
 }
 impl<'a> InferenceCreateBatch<'a> {
@@ -172,7 +194,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateBatch<'a> {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InferenceCreateBatchFile<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::generated::Client,
     inner: crate::generated::builder::InferenceCreateBatchFile<'a>,
 }
 impl<'a> InferenceCreateBatchFile<'a> {
@@ -216,7 +238,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateBatchFile<'a> {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InferenceListBatches<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::generated::Client,
     inner: crate::generated::builder::InferenceListBatches<'a>,
 }
 impl<'a> InferenceListBatches<'a> {

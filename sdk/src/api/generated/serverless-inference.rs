@@ -21,17 +21,21 @@ impl crate::Client {
 impl<'a> ServerlessInference<'a> {
     /// `POST /v1/async-invoke` (operation `inference_create_async_invoke`).
     ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
+    ///
     /// Resolves to a [`Response`](crate::Response) of [`AsyncInvokeResponse`](crate::types::AsyncInvokeResponse).
     ///
     /// Gives a [`InferenceCreateAsyncInvoke`] to set the optional `body` on; `.await` it to send the request.
     #[cfg(feature = "serverless-inference")]
     pub fn create_async_invoke(self) -> InferenceCreateAsyncInvoke<'a> {
         InferenceCreateAsyncInvoke {
-            client: self.client,
-            inner: self.client.generated().inference_create_async_invoke(),
+            client: self.client.inference_api(),
+            inner: self.client.inference_api().inference_create_async_invoke(),
         }
     }
     /// `POST /v1/chat/completions` (operation `inference_create_chat_completion`).
+    ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ChatCompletionResponse`](crate::types::ChatCompletionResponse).
     ///
@@ -39,11 +43,13 @@ impl<'a> ServerlessInference<'a> {
     #[cfg(feature = "serverless-inference")]
     pub fn create_chat_completion(self) -> InferenceCreateChatCompletion<'a> {
         InferenceCreateChatCompletion {
-            client: self.client,
-            inner: self.client.generated().inference_create_chat_completion(),
+            client: self.client.inference_api(),
+            inner: self.client.inference_api().inference_create_chat_completion(),
         }
     }
     /// `POST /v1/embeddings` (operation `inference_create_embedding`).
+    ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`EmbeddingsResponse`](crate::types::EmbeddingsResponse).
     ///
@@ -51,11 +57,13 @@ impl<'a> ServerlessInference<'a> {
     #[cfg(any(feature = "embeddings", feature = "serverless-inference"))]
     pub fn create_embedding(self) -> InferenceCreateEmbedding<'a> {
         InferenceCreateEmbedding {
-            client: self.client,
-            inner: self.client.generated().inference_create_embedding(),
+            client: self.client.inference_api(),
+            inner: self.client.inference_api().inference_create_embedding(),
         }
     }
     /// `POST /v1/images/generations` (operation `inference_create_image`).
+    ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ImagesResponse`](crate::types::ImagesResponse).
     ///
@@ -63,11 +71,13 @@ impl<'a> ServerlessInference<'a> {
     #[cfg(feature = "serverless-inference")]
     pub fn create_image(self) -> InferenceCreateImage<'a> {
         InferenceCreateImage {
-            client: self.client,
-            inner: self.client.generated().inference_create_image(),
+            client: self.client.inference_api(),
+            inner: self.client.inference_api().inference_create_image(),
         }
     }
     /// `POST /v1/messages` (operation `inference_create_messages`).
+    ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`MessagesCreateResponse`](crate::types::MessagesCreateResponse).
     ///
@@ -75,11 +85,13 @@ impl<'a> ServerlessInference<'a> {
     #[cfg(feature = "serverless-inference")]
     pub fn create_messages(self) -> InferenceCreateMessages<'a> {
         InferenceCreateMessages {
-            client: self.client,
-            inner: self.client.generated().inference_create_messages(),
+            client: self.client.inference_api(),
+            inner: self.client.inference_api().inference_create_messages(),
         }
     }
     /// `POST /v1/responses` (operation `inference_create_response`).
+    ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`CreateResponseResponse`](crate::types::CreateResponseResponse).
     ///
@@ -87,11 +99,13 @@ impl<'a> ServerlessInference<'a> {
     #[cfg(feature = "serverless-inference")]
     pub fn create_response(self) -> InferenceCreateResponse<'a> {
         InferenceCreateResponse {
-            client: self.client,
-            inner: self.client.generated().inference_create_response(),
+            client: self.client.inference_api(),
+            inner: self.client.inference_api().inference_create_response(),
         }
     }
     /// `GET /v1/models` (operation `inference_list_models`).
+    ///
+    /// Sent to the inference host ([`ClientBuilder::inference_url`](crate::ClientBuilder::inference_url)) with the model access key ([`ClientBuilder::inference_key`](crate::ClientBuilder::inference_key)), never the API token; without the key, the call is an [`Error::Config`](crate::Error::Config) and nothing is sent.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ListModelsResponse`](crate::types::ListModelsResponse).
     #[cfg(feature = "serverless-inference")]
@@ -103,7 +117,10 @@ impl<'a> ServerlessInference<'a> {
             crate::Error,
         >,
     > + Send + 'a {
-        crate::call::call(self.client, self.client.generated().inference_list_models())
+        crate::call::call(
+            self.client.inference_api(),
+            self.client.inference_api().inference_list_models(),
+        )
     }
 }
 /// The request of [`ServerlessInference::create_async_invoke`] (`POST /v1/async-invoke`): set its optional parameters, then `.await` it or call [`send`](Self::send).
@@ -111,7 +128,7 @@ impl<'a> ServerlessInference<'a> {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InferenceCreateAsyncInvoke<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::generated::Client,
     inner: crate::generated::builder::InferenceCreateAsyncInvoke<'a>,
 }
 #[cfg(feature = "serverless-inference")]
@@ -158,7 +175,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateAsyncInvoke<'a> {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InferenceCreateChatCompletion<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::generated::Client,
     inner: crate::generated::builder::InferenceCreateChatCompletion<'a>,
 }
 #[cfg(feature = "serverless-inference")]
@@ -205,7 +222,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateChatCompletion<'a> {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InferenceCreateEmbedding<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::generated::Client,
     inner: crate::generated::builder::InferenceCreateEmbedding<'a>,
 }
 #[cfg(any(feature = "embeddings", feature = "serverless-inference"))]
@@ -252,7 +269,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateEmbedding<'a> {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InferenceCreateImage<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::generated::Client,
     inner: crate::generated::builder::InferenceCreateImage<'a>,
 }
 #[cfg(feature = "serverless-inference")]
@@ -299,7 +316,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateImage<'a> {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InferenceCreateMessages<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::generated::Client,
     inner: crate::generated::builder::InferenceCreateMessages<'a>,
 }
 #[cfg(feature = "serverless-inference")]
@@ -346,7 +363,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateMessages<'a> {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InferenceCreateResponse<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::generated::Client,
     inner: crate::generated::builder::InferenceCreateResponse<'a>,
 }
 #[cfg(feature = "serverless-inference")]
