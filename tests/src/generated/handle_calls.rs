@@ -6,7 +6,7 @@
 // it with its required arguments (JSON text deserialized into the method's types; the fake's
 // sample path and body), optional ones unset, a list read by `page(1)`.
 
-use crate::handle_calls::{Call, arg, endpoint, outcome, sample_url};
+use crate::handle_calls::{Call, PER_PAGE, Walk, Wait, arg, collected, endpoint, outcome, quick, sample_url, waited};
 
 /// Every operation with a generated handle method, by operationId.
 pub const CALLS: &[Call] = &[
@@ -673,4 +673,113 @@ pub const HANDWRITTEN: &[(&str, &str, &str)] = &[
     ("images_post_account_transfer_create", "Images", "images"),
     ("images_post_account_transfer_decline", "Images", "images"),
     ("images_update", "Images", "images"),
+];
+
+/// Every list with a generated handle method, walked whole `PER_PAGE` items a page.
+pub const LISTS: &[Walk] = &[
+    Walk { id: "apps_list", tag: "Apps", run: |c| Box::pin(async move { collected(c.apps().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "apps_list_deployments", tag: "Apps", run: |c| Box::pin(async move { collected(c.apps().list_deployments(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "apps_list_events", tag: "Apps", run: |c| Box::pin(async move { collected(c.apps().list_events(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "apps_list_job_invocations", tag: "Apps", run: |c| Box::pin(async move { collected(c.apps().list_job_invocations(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "autoscalepools_list", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { collected(c.droplet_autoscale_pools().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "autoscalepools_list_history", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { collected(c.droplet_autoscale_pools().list_history(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "autoscalepools_list_members", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { collected(c.droplet_autoscale_pools().list_members(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "byoipPrefixes_list", tag: "BYOIP Prefixes", run: |c| Box::pin(async move { collected(c.byoip_prefixes().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "byoipPrefixes_list_resources", tag: "BYOIP Prefixes", run: |c| Box::pin(async move { collected(c.byoip_prefixes().list_resources(arg("\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "cdn_list_endpoints", tag: "CDN Endpoints", run: |c| Box::pin(async move { collected(c.cdn_endpoints().list_endpoints().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "certificates_list", tag: "Certificates", run: |c| Box::pin(async move { collected(c.certificates().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "dedicatedInferences_list", tag: "Dedicated Inference", run: |c| Box::pin(async move { collected(c.dedicated_inference().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "dedicatedInferences_list_accelerators", tag: "Dedicated Inference", run: |c| Box::pin(async move { collected(c.dedicated_inference().list_accelerators(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "dedicatedInferences_list_tokens", tag: "Dedicated Inference", run: |c| Box::pin(async move { collected(c.dedicated_inference().list_tokens(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "domains_list", tag: "Domains", run: |c| Box::pin(async move { collected(c.domains().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "domains_list_records", tag: "Domain Records", run: |c| Box::pin(async move { collected(c.domain_records().list_records(arg("\"example.com\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "dropletActions_list", tag: "Droplet Actions", run: |c| Box::pin(async move { collected(c.droplet_actions().list(arg("3164444")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "droplets_list", tag: "Droplets", run: |c| Box::pin(async move { collected(c.droplets().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "droplets_list_backups", tag: "Droplets", run: |c| Box::pin(async move { collected(c.droplets().list_backups(arg("3164444")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "droplets_list_firewalls", tag: "Droplets", run: |c| Box::pin(async move { collected(c.droplets().list_firewalls(arg("3164444")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "droplets_list_kernels", tag: "Droplets", run: |c| Box::pin(async move { collected(c.droplets().list_kernels(arg("3164444")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "droplets_list_snapshots", tag: "Droplets", run: |c| Box::pin(async move { collected(c.droplets().list_snapshots(arg("3164444")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "firewalls_list", tag: "Firewalls", run: |c| Box::pin(async move { collected(c.firewalls().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "floatingIPs_list", tag: "Floating IPs", run: |c| Box::pin(async move { collected(c.floating_ips().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_get_evaluation_run_results", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().get_evaluation_run_results(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_get_model_evaluation_run", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().get_model_evaluation_run(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_agent_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agent_api_keys(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_agent_versions", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agent_versions(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_agents", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agents().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_agents_by_anthropic_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agents_by_anthropic_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_agents_by_openai_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agents_by_openai_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_agents_by_workspace", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agents_by_workspace(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_anthropic_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_anthropic_api_keys().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_custom_models", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_custom_models().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_indexing_jobs", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_indexing_jobs().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_knowledge_base_data_sources", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_knowledge_base_data_sources(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_knowledge_bases", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_knowledge_bases().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_model_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_model_api_keys().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_model_evaluation_runs", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_model_evaluation_runs().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_model_router_presets", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_model_router_presets().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_model_router_task_presets", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_model_router_task_presets().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_model_routers", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_model_routers().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_models", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_models().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "genai_list_openai_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_openai_api_keys().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "invoices_get_byUUID", tag: "Billing", run: |c| Box::pin(async move { collected(c.billing().get_invoice(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "invoices_list", tag: "Billing", run: |c| Box::pin(async move { collected(c.billing().list_invoices().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "kubernetes_list_clusters", tag: "Kubernetes", run: |c| Box::pin(async move { collected(c.kubernetes().list_clusters().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "loadBalancers_list", tag: "Load Balancers", run: |c| Box::pin(async move { collected(c.load_balancers().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "monitoring_list_alertPolicy", tag: "Monitoring", run: |c| Box::pin(async move { collected(c.monitoring().list_alert_policy().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "partnerAttachments_list", tag: "Partner Network Connect", run: |c| Box::pin(async move { collected(c.partner_network_connect().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "partnerAttachments_list_remote_routes", tag: "Partner Network Connect", run: |c| Box::pin(async move { collected(c.partner_network_connect().list_remote_routes(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "projects_list", tag: "Projects", run: |c| Box::pin(async move { collected(c.projects().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "projects_list_resources", tag: "Project Resources", run: |c| Box::pin(async move { collected(c.project_resources().list_resources(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "regions_list", tag: "Regions", run: |c| Box::pin(async move { collected(c.regions().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "registries_list_repositoriesV2", tag: "Container Registries", run: |c| Box::pin(async move { collected(c.container_registries().list_repositories_v2(arg("\"example\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "registries_list_repositoryManifests", tag: "Container Registries", run: |c| Box::pin(async move { collected(c.container_registries().list_repository_manifests(arg("\"example\"")?, arg("\"repo-1\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "registries_list_repositoryTags", tag: "Container Registries", run: |c| Box::pin(async move { collected(c.container_registries().list_repository_tags(arg("\"example\"")?, arg("\"repo-1\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "registry_list_repositories", tag: "Container Registry", run: |c| Box::pin(async move { collected(c.container_registry().list_repositories(arg("\"example\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "registry_list_repositoriesV2", tag: "Container Registry", run: |c| Box::pin(async move { collected(c.container_registry().list_repositories_v2(arg("\"example\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "registry_list_repositoryManifests", tag: "Container Registry", run: |c| Box::pin(async move { collected(c.container_registry().list_repository_manifests(arg("\"example\"")?, arg("\"repo-1\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "registry_list_repositoryTags", tag: "Container Registry", run: |c| Box::pin(async move { collected(c.container_registry().list_repository_tags(arg("\"example\"")?, arg("\"repo-1\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "reservedIPs_list", tag: "Reserved IPs", run: |c| Box::pin(async move { collected(c.reserved_ips().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "reservedIPv6_list", tag: "Reserved IPv6", run: |c| Box::pin(async move { collected(c.reserved_ipv6().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "security_list_scans", tag: "Security", run: |c| Box::pin(async move { collected(c.security().list_scans().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "sizes_list", tag: "Sizes", run: |c| Box::pin(async move { collected(c.sizes().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "snapshots_list", tag: "Snapshots", run: |c| Box::pin(async move { collected(c.snapshots().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "spacesKey_list", tag: "Spaces Keys", run: |c| Box::pin(async move { collected(c.spaces_keys().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "sshKeys_list", tag: "SSH Keys", run: |c| Box::pin(async move { collected(c.ssh_keys().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "tags_list", tag: "Tags", run: |c| Box::pin(async move { collected(c.tags().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "uptime_list_alerts", tag: "Uptime", run: |c| Box::pin(async move { collected(c.uptime().list_alerts(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "uptime_list_checks", tag: "Uptime", run: |c| Box::pin(async move { collected(c.uptime().list_checks().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "volumeActions_list", tag: "Block Storage Actions", run: |c| Box::pin(async move { collected(c.block_storage_actions().list(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "volumeSnapshots_list", tag: "Block Storage", run: |c| Box::pin(async move { collected(c.block_storage().list_snapshots(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "volumes_list", tag: "Block Storage", run: |c| Box::pin(async move { collected(c.block_storage().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "vpcPeerings_list", tag: "VPC Peerings", run: |c| Box::pin(async move { collected(c.vpc_peerings().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "vpcnatgateways_list", tag: "VPC NAT Gateways", run: |c| Box::pin(async move { collected(c.vpc_nat_gateways().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "vpcs_list", tag: "VPCs", run: |c| Box::pin(async move { collected(c.vpcs().list().per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "vpcs_list_members", tag: "VPCs", run: |c| Box::pin(async move { collected(c.vpcs().list_members(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk { id: "vpcs_list_peerings", tag: "VPCs", run: |c| Box::pin(async move { collected(c.vpcs().list_peerings(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).per_page(PER_PAGE).collect().await) }) },
+];
+
+/// Every operation with a generated handle method whose answer is one action, sent and waited on.
+pub const WAITS: &[Wait] = &[
+    Wait { id: "dropletActions_get", tag: "Droplet Actions", run: |c| Box::pin(async move { waited(quick(c.droplet_actions().get(arg("3164444")?, arg("36804636")?).wait()).await) }) },
+    Wait { id: "dropletActions_post", tag: "Droplet Actions", run: |c| Box::pin(async move { waited(quick(c.droplet_actions().post(arg("3164444")?, arg("{\"type\":\"disable_backups\"}")?).wait()).await) }) },
+    Wait { id: "floatingIPsAction_get", tag: "Floating IP Actions", run: |c| Box::pin(async move { waited(quick(c.floating_ip_actions().get(arg("\"45.55.96.47\"")?, arg("36804636")?).wait()).await) }) },
+    Wait { id: "floatingIPsAction_post", tag: "Floating IP Actions", run: |c| Box::pin(async move { waited(quick(c.floating_ip_actions().post(arg("\"45.55.96.47\"")?, arg("{\"type\":\"unassign\"}")?).wait()).await) }) },
+    Wait { id: "reservedIPsActions_get", tag: "Reserved IP Actions", run: |c| Box::pin(async move { waited(quick(c.reserved_ip_actions().get(arg("\"45.55.96.47\"")?, arg("36804636")?).wait()).await) }) },
+    Wait { id: "reservedIPsActions_post", tag: "Reserved IP Actions", run: |c| Box::pin(async move { waited(quick(c.reserved_ip_actions().post(arg("\"45.55.96.47\"")?, arg("{\"type\":\"unassign\"}")?).wait()).await) }) },
+    Wait { id: "reservedIPv6Actions_post", tag: "Reserved IPv6 Actions", run: |c| Box::pin(async move { waited(quick(c.reserved_ipv6_actions().post(arg("\"2409:40d0:f7:1017:74b4:3a96:105e:4c6e\"")?, arg("{\"type\":\"unassign\"}")?).wait()).await) }) },
+    Wait { id: "volumeActions_get", tag: "Block Storage Actions", run: |c| Box::pin(async move { waited(quick(c.block_storage_actions().get(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?, arg("36804636")?).wait()).await) }) },
+    Wait { id: "volumeActions_post", tag: "Block Storage Actions", run: |c| Box::pin(async move { waited(quick(c.block_storage_actions().post(arg("{\"droplet_id\":11612190,\"region\":\"nyc1\",\"tags\":[\"aninterestingtag\"],\"type\":\"attach\",\"volume_name\":\"example\"}")?).wait()).await) }) },
+    Wait { id: "volumeActions_post_byId", tag: "Block Storage Actions", run: |c| Box::pin(async move { waited(quick(c.block_storage_actions().post_by_id(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?, arg("{\"droplet_id\":11612190,\"region\":\"nyc1\",\"tags\":[\"aninterestingtag\"],\"type\":\"attach\"}")?).wait()).await) }) },
+];
+
+/// The operations of the hand-written handles whose answer is one action: operationId.
+pub const HANDWRITTEN_WAITS: &[&str] = &[
+    "actions_get",
+    "imageActions_get",
+    "imageActions_post",
+];
+
+/// Operations whose answer is an array of actions, which the SDK has no wait for: (operationId, tag).
+pub const SEVERAL_ACTIONS: &[(&str, &str)] = &[
+    ("dropletActions_post_byTag", "Droplet Actions"),
 ];
