@@ -493,6 +493,8 @@ pub(crate) fn emit(
     let mut per_tag: BTreeMap<String, (String, Vec<Op>)> = BTreeMap::new();
     // Every list, the hand-written tags' too: their pages are walked by the same `Page` impls.
     let mut lists: HashMap<String, crate::lists::List> = HashMap::new();
+    // The operations whose answer carries several actions, with the field holding them.
+    let mut several: HashMap<String, crate::lists::StructField> = HashMap::new();
     let mut pages = Vec::new();
     for op in spec_operations(doc, &settings.servers)? {
         let d = described.get(&op.snake).ok_or_else(|| Error::Handle {
@@ -502,6 +504,15 @@ pub(crate) fn emit(
         if let Some(list) = crate::lists::list_of(&op.id, d.paged(), &d.value, op.items.as_ref(), shapes)? {
             pages.push((op.tags.iter().cloned().collect::<BTreeSet<String>>(), op.id.clone(), list.clone()));
             lists.insert(op.id.clone(), list);
+        }
+        let envelope = if op.keep_envelope { None } else { envelope_of(&d.value, envelopes) };
+        if !lists.contains_key(&op.id)
+            && op.method != "GET"
+            && !is_action(envelope.map_or(&d.value, |e| &e.ty), actions)
+        {
+            if let Some(field) = crate::lists::action_array_field(&d.value, shapes, actions) {
+                several.insert(op.id.clone(), field);
+            }
         }
         let first = op.tags[0].clone();
         let handwritten = settings.handwritten_tags.contains(&first);
@@ -551,7 +562,7 @@ pub(crate) fn emit(
             }
         }
         let module_tags: BTreeSet<String> = ops.iter().flat_map(|o| o.tags.iter().cloned()).collect();
-        let (text, waits) = tag_file(&tag_name, &ops, &module_tags, described, envelopes, actions, &lists)?;
+        let (text, waits) = tag_file(&tag_name, &ops, &module_tags, described, envelopes, actions, &lists, &several)?;
         waitable += waits;
         list_builders += ops.iter().filter(|o| lists.contains_key(&o.id)).count();
         files.insert(
@@ -600,6 +611,7 @@ fn tag_file(
     envelopes: &HashMap<String, Envelope>,
     actions: &HashSet<String>,
     lists: &HashMap<String, crate::lists::List>,
+    several: &HashMap<String, crate::lists::StructField>,
 ) -> Result<(String, usize), Error> {
     let (_, snake, pascal) = handle_names(tag_name);
     let handle = format_ident!("{pascal}");
@@ -671,8 +683,17 @@ fn tag_file(
                 message: "an operation sent to a URL given per call takes that URL as `url` and may have no optional parameter".into(),
             });
         }
+        let several = several.get(&op.id);
+        // A wait on several actions is a method of the request struct, which only operations
+        // with an optional parameter get (droplet actions by tag, the one such operation).
+        if several.is_some() && (op.server.is_some() || d.fields.iter().all(|f| f.required)) {
+            return Err(Error::Handle {
+                operation: op.id.clone(),
+                message: "it answers with several actions, which the SDK waits on only for an operation of the API's own server with an optional parameter".into(),
+            });
+        }
         waits += usize::from(action);
-        let (m, r) = method(&pascal, op, d, envelope, list, action, cfg.as_ref());
+        let (m, r) = method(&pascal, op, d, envelope, list, action, several, cfg.as_ref());
         methods.push(m);
         requests.extend(r);
     }
@@ -805,6 +826,7 @@ fn method(
     envelope: Option<&Envelope>,
     list: Option<&crate::lists::List>,
     action: bool,
+    several: Option<&crate::lists::StructField>,
     cfg: Option<&syn::Attribute>,
 ) -> (TokenStream, Option<TokenStream>) {
     let name = format_ident!("{}", op.name);
@@ -908,6 +930,12 @@ fn method(
         doc.push(" `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,".into());
         doc.push(" `errored` as an error).".into());
     }
+    if several.is_some() {
+        doc.push(String::new());
+        doc.push(" The answer carries several actions: with the `actions` feature, `.wait()` on the".into());
+        doc.push(format!(" [`{}`] this gives sends the request once, then waits for each action", d.builder));
+        doc.push(" (a [`WaitAll`](crate::WaitAll): one timeout for all, `errored` as an error).".into());
+    }
     let pages = ["page", "per_page"].iter().all(|p| optional.iter().any(|f| f.name == *p));
     if pages {
         doc.push(String::new());
@@ -971,6 +999,17 @@ fn method(
         }
     };
     let setters = setters(&optional, "");
+    let wait_all = several.map(|field| {
+        let ids = crate::lists::action_ids(field);
+        quote! {
+            /// Sends the request once, then waits for every action it started, polling
+            /// `GET /v2/actions/{action_id}`: see [`WaitAll`](crate::WaitAll).
+            #[cfg(feature = "actions")]
+            pub fn wait(self) -> crate::WaitAll<'a> {
+                crate::api::wait_all::after_call(self.client, self.send(), #ids)
+            }
+        }
+    });
     let wait = action.then(|| {
         quote! {
             /// Sends the request once, then waits for the action it started, polling
@@ -1005,6 +1044,7 @@ fn method(
             }
 
             #wait
+            #wait_all
         }
 
         #cfg

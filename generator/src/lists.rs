@@ -283,6 +283,11 @@ pub(crate) fn list_of(
 /// actions by tag answer): the one array field of the success struct whose items are one of
 /// `actions` (type names). `None` when there is no such field or several.
 pub(crate) fn action_array(value: &syn::Type, shapes: &Shapes, actions: &HashSet<String>) -> Option<String> {
+    action_array_field(value, shapes, actions).map(|f| f.wire)
+}
+
+/// [`action_array`]'s field, with its Rust name and type.
+pub(crate) fn action_array_field(value: &syn::Type, shapes: &Shapes, actions: &HashSet<String>) -> Option<StructField> {
     let fields = shapes.fields(&response_name(value)?)?;
     let arrays: Vec<&StructField> = fields
         .iter()
@@ -291,8 +296,18 @@ pub(crate) fn action_array(value: &syn::Type, shapes: &Shapes, actions: &HashSet
         })
         .collect();
     match arrays[..] {
-        [one] => Some(one.wire.clone()),
+        [one] => Some(one.clone()),
         _ => None,
+    }
+}
+
+/// The expression reading the ids of the actions in `field` of an answer `answer`
+/// (a `Vec<ActionId>`), for a wait on all of them.
+pub(crate) fn action_ids(field: &StructField) -> TokenStream {
+    let f = format_ident!("{}", field.ident);
+    match unoption(&field.ty).1 {
+        false => quote! { |answer| answer.#f.iter().map(|action| action.id).collect() },
+        true => quote! { |answer| answer.#f.iter().flatten().map(|action| action.id).collect() },
     }
 }
 

@@ -54,6 +54,8 @@ pub use api::ActionCall;
 pub use api::Actions;
 #[cfg(feature = "image-actions")]
 pub use api::ImageActions;
+#[cfg(feature = "actions")]
+pub use api::WaitAll;
 /// The resource handles of every tag but images, image actions and actions (whose handles are
 /// at the crate's root): `client.droplets()`, `client.one_click_applications()`, ... and the
 /// requests their methods give when an operation has optional parameters.

@@ -17,8 +17,8 @@
 use std::collections::BTreeSet;
 
 use digitalocean_fake_api::{EXAMPLE_IMAGE_ID, FakeApi, operations};
+use digitalocean_sdk::ImageId;
 use digitalocean_sdk::types::DropletActionsPostByTagBody;
-use digitalocean_sdk::{ActionId, ImageId};
 use tests::handle_call_table::{HANDWRITTEN_WAITS, SEVERAL_ACTIONS, WAITS};
 use tests::handle_calls::{Waited, quick, waited};
 
@@ -112,24 +112,49 @@ async fn every_action_is_waited_to_completion() {
     assert!(failures.is_empty(), "{} action(s) not waited to completion (above)", failures.len());
 }
 
-/// The droplet actions by tag answer with an array of actions, one per droplet, which the SDK
-/// has no `.wait()` for: each is waited on through the account's route, and each progresses.
+/// The droplet actions by tag answer with an array of actions, one per droplet: `.wait()` on
+/// the request sends it once, then waits for each action to complete, in the answer's order.
 #[tokio::test]
-async fn the_actions_of_a_tag_are_waited_one_by_one() {
+async fn the_actions_of_a_tag_are_waited_all() {
     assert_eq!(SEVERAL_ACTIONS, [("dropletActions_post_byTag", "Droplet Actions")]);
     let fake = FakeApi::start().await;
     let client = tests::client(&fake.uri());
-    let started = client
+    let now = std::time::Duration::from_millis(1);
+    let done = client
         .droplet_actions()
         .post_by_tag(DropletActionsPostByTagBody::PowerCycle)
         .tag_name("web".into())
+        .wait()
+        .poll_interval(now)
+        .max_poll_interval(now)
         .await
         .unwrap();
-    let ids: Vec<ActionId> = started.actions.iter().map(|a| a.id).collect();
-    assert!(!ids.is_empty());
-    for id in ids {
-        let done = quick(client.actions().wait(id)).await.unwrap();
-        assert_eq!(done.type_, "power_cycle", "the request's type is the action's");
-        assert_eq!(fake.polls(id.get()), READS);
+    assert!(!done.is_empty());
+    let sent = fake.requests().iter().filter(|r| r.operation == Some("dropletActions_post_byTag")).count();
+    assert_eq!(sent, 1, "the request is sent once");
+    for action in &done {
+        assert_eq!(action.status, digitalocean_sdk::types::ActionStatus::Completed);
+        assert_eq!(action.type_, "power_cycle", "the request's type is the action's");
+        assert_eq!(fake.polls(action.id.get()), READS, "each action is polled until it completes");
     }
+}
+
+/// One timeout covers every action of the wait: a fake whose actions never finish ends the wait
+/// with `WaitTimeout`, not with a wait per action.
+#[tokio::test]
+async fn the_wait_for_a_tag_times_out_as_a_whole() {
+    let fake = FakeApi::builder().polls_to_complete(u32::MAX).start().await;
+    let client = tests::client(&fake.uri());
+    let now = std::time::Duration::from_millis(1);
+    let err = client
+        .droplet_actions()
+        .post_by_tag(DropletActionsPostByTagBody::PowerCycle)
+        .tag_name("web".into())
+        .wait()
+        .timeout(std::time::Duration::from_millis(50))
+        .poll_interval(now)
+        .max_poll_interval(now)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, digitalocean_sdk::Error::WaitTimeout { .. }), "{err:?}");
 }

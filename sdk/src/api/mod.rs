@@ -26,6 +26,10 @@ pub(crate) mod images;
 pub(crate) mod paging;
 #[cfg(any(feature = "actions", feature = "image-actions"))]
 pub(crate) mod wait;
+// Only droplet actions by tag answer with several actions; they poll the account's route.
+#[cfg(feature = "actions")]
+#[cfg_attr(not(feature = "droplet-actions"), allow(dead_code))]
+pub(crate) mod wait_all;
 
 #[cfg(feature = "images")]
 pub use account_transfers::{AccountTransfer, AccountTransfers};
@@ -40,3 +44,5 @@ pub use image_actions::ImageActions;
 pub use images::{CreateCustomImage, Images, ListImages, UpdateImage};
 #[cfg(any(feature = "actions", feature = "image-actions"))]
 pub use wait::{DEFAULT_WAIT_TIMEOUT, Progress, Wait, WaitEvent};
+#[cfg(feature = "actions")]
+pub use wait_all::WaitAll;

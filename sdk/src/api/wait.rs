@@ -14,6 +14,10 @@ use crate::types::{Action, ActionStatus};
 
 /// The default limit on one wait.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// The default delay before the second poll.
+pub(crate) const FIRST_DELAY: Duration = Duration::from_secs(1);
+/// The default longest delay between polls.
+pub(crate) const MAX_DELAY: Duration = Duration::from_secs(10);
 
 /// One report while waiting.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,8 +112,8 @@ impl<'a> Wait<'a> {
             image,
             action,
             timeout: DEFAULT_WAIT_TIMEOUT,
-            first_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(10),
+            first_delay: FIRST_DELAY,
+            max_delay: MAX_DELAY,
             on_progress: None,
         }
     }

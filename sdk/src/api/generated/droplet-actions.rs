@@ -116,6 +116,10 @@ impl<'a> DropletActions<'a> {
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DropletActionsPostByTagResponse`](crate::types::DropletActionsPostByTagResponse).
     ///
+    /// The answer carries several actions: with the `actions` feature, `.wait()` on the
+    /// [`DropletActionsPostByTag`] this gives sends the request once, then waits for each action
+    /// (a [`WaitAll`](crate::WaitAll): one timeout for all, `errored` as an error).
+    ///
     /// Gives a [`DropletActionsPostByTag`] to set the optional `tag_name` on; `.await` it to send the request.
     pub fn post_by_tag(
         self,
@@ -219,6 +223,16 @@ impl<'a> DropletActionsPostByTag<'a> {
         >,
     > + Send + 'a {
         crate::call::call(self.client, self.inner)
+    }
+    /// Sends the request once, then waits for every action it started, polling
+    /// `GET /v2/actions/{action_id}`: see [`WaitAll`](crate::WaitAll).
+    #[cfg(feature = "actions")]
+    pub fn wait(self) -> crate::WaitAll<'a> {
+        crate::api::wait_all::after_call(
+            self.client,
+            self.send(),
+            |answer| answer.actions.iter().map(|action| action.id).collect(),
+        )
     }
 }
 impl<'a> ::std::future::IntoFuture for DropletActionsPostByTag<'a> {
