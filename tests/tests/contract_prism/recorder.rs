@@ -38,6 +38,8 @@ impl Exchange {
     /// What Prism found wrong with the request itself: a 422 or a violation of the request.
     /// Prism also validates the answer it builds, and reports (with a 500) where the spec's own
     /// example breaks the spec's schema; that says nothing of the request.
+    // Only the whole-API walk judges the two apart; the image-action runs judge both at once.
+    #[cfg(feature = "whole-api")]
     pub fn request_violations(&self) -> Vec<&str> {
         let mut found: Vec<&str> = self.violations.iter().map(String::as_str).filter(|v| !about_response(v)).collect();
         if found.is_empty() && self.status == 422 {
@@ -47,6 +49,7 @@ impl Exchange {
     }
 
     /// The violations Prism found in its own answer (see [`Exchange::request_violations`]).
+    #[cfg(feature = "whole-api")]
     pub fn response_violations(&self) -> Vec<&str> {
         self.violations.iter().map(String::as_str).filter(|v| about_response(v)).collect()
     }
@@ -181,6 +184,7 @@ impl Forward {
 }
 
 /// Whether a `severity location: message` line is about the response (`response.body...`).
+#[cfg(feature = "whole-api")]
 fn about_response(violation: &str) -> bool {
     violation.split_once(' ').is_some_and(|(_, rest)| rest.starts_with("response"))
 }
