@@ -107,7 +107,8 @@ async fn walk(spec: &Spec, prism: &Prism, planned: &[Planned], own_servers: &BTr
     let mut bad_answers = Vec::new();
     let mut elsewhere = Vec::new();
     // Without validation on, every request would pass and the walk would prove nothing.
-    if let Err(e) = crate::runs::canary(&recorder).await {
+    let canary = crate::runs::canary(&recorder).await;
+    if let Err(e) = &canary {
         failures.push(format!("canary: {e}"));
     }
     for p in planned {
@@ -162,6 +163,9 @@ async fn walk(spec: &Spec, prism: &Prism, planned: &[Planned], own_servers: &BTr
     let listed_note = if shown.is_empty() { String::new() } else { format!(", {} listed", shown.len()) };
     let mut text = String::new();
     let _ = writeln!(text, "== {} via prism at {} ({requests} requests)", spec.label, prism.url);
+    if canary.is_ok() {
+        let _ = writeln!(text, "   canary: a malformed request is rejected, so validation is on");
+    }
     let _ = writeln!(text, "prism requests: {clean}/{n} without violations{listed_note} ({})", spec.label);
     let undecoded_n: usize = undecoded.values().map(Vec::len).sum();
     let _ = writeln!(
