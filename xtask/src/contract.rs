@@ -1,5 +1,6 @@
 //! `cargo xtask contract`: installs the pinned Prism mock server when it is missing, then runs
-//! the contract tests (`tests/tests/contract_prism.rs`, ignored by default) against it.
+//! the contract tests (`tests/tests/contract_prism/`, ignored by default, with the tests crate's
+//! `whole-api` feature) against it.
 //!
 //! Prism comes from npm. `contract/package.json` and `contract/package-lock.json` pin it; they
 //! are copied into `.cache/prism/` (gitignored) and installed there with `npm ci`, so every
@@ -23,7 +24,19 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let prism = ensure_prism(root)?;
     println!("contract: prism {PRISM_VERSION} at {}", relative(root, &prism));
     let status = Command::new("cargo")
-        .args(["test", "-p", "tests", "--test", "contract_prism", "--", "--ignored", "--nocapture"])
+        // `whole-api`: one of the tests calls every operation of the API.
+        .args([
+            "test",
+            "-p",
+            "tests",
+            "--features",
+            "whole-api",
+            "--test",
+            "contract_prism",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ])
         .env("PRISM_BIN", &prism)
         .current_dir(root)
         .status()

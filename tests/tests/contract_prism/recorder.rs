@@ -34,6 +34,25 @@ impl Exchange {
     pub fn rejected(&self) -> bool {
         self.status == 422 || !self.violations.is_empty()
     }
+
+    /// What Prism found wrong with the request itself: a 422 or a violation of the request.
+    /// Prism also validates the answer it builds, and reports (with a 500) where the spec's own
+    /// example breaks the spec's schema; that says nothing of the request.
+    // Only the whole-API walk judges the two apart; the image-action runs judge both at once.
+    #[cfg(feature = "whole-api")]
+    pub fn request_violations(&self) -> Vec<&str> {
+        let mut found: Vec<&str> = self.violations.iter().map(String::as_str).filter(|v| !about_response(v)).collect();
+        if found.is_empty() && self.status == 422 {
+            found.push("422 without a violation of the request");
+        }
+        found
+    }
+
+    /// The violations Prism found in its own answer (see [`Exchange::request_violations`]).
+    #[cfg(feature = "whole-api")]
+    pub fn response_violations(&self) -> Vec<&str> {
+        self.violations.iter().map(String::as_str).filter(|v| about_response(v)).collect()
+    }
 }
 
 /// The proxy; it stops when dropped.
@@ -131,11 +150,16 @@ impl Forward {
         };
         let status = answer.status();
         let mut headers = answer.headers().clone();
-        let violations = headers.get("sl-violations").map(violations).unwrap_or_default();
+        let mut violations = headers.get("sl-violations").map(violations).unwrap_or_default();
         let body = match answer.bytes().await {
             Ok(b) => b,
             Err(e) => return self.fail(request, format!("reading prism's answer: {e}")),
         };
+        if violations.is_empty()
+            && let Some(problem) = prism_problem(&body)
+        {
+            violations.push(problem);
+        }
         self.record(Exchange { request, status: status.as_u16(), violations });
         for hop in [CONTENT_LENGTH, CONNECTION, TRANSFER_ENCODING] {
             headers.remove(hop);
@@ -159,6 +183,12 @@ impl Forward {
     }
 }
 
+/// Whether a `severity location: message` line is about the response (`response.body...`).
+#[cfg(feature = "whole-api")]
+fn about_response(violation: &str) -> bool {
+    violation.split_once(' ').is_some_and(|(_, rest)| rest.starts_with("response"))
+}
+
 /// `sl-violations` is a JSON array of `{location: [..], severity, code, message}`.
 fn violations(header: &HeaderValue) -> Vec<String> {
     let text = String::from_utf8_lossy(header.as_bytes());
@@ -177,4 +207,15 @@ fn violations(header: &HeaderValue) -> Vec<String> {
             format!("{severity} {location}: {message}")
         })
         .collect()
+}
+
+/// Prism's own problem body (`{"type": "https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR",
+/// "title": .., "detail": ..}`), as one line; `None` for any other body, the spec's own error
+/// bodies included.
+fn prism_problem(body: &[u8]) -> Option<String> {
+    let problem: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let kind = problem["type"].as_str()?.strip_prefix("https://stoplight.io/prism/errors#")?;
+    let title = problem["title"].as_str().unwrap_or("");
+    let detail = problem["detail"].as_str().unwrap_or("");
+    Some(format!("Error {kind}: {title}; {detail}"))
 }
