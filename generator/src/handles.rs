@@ -509,10 +509,9 @@ pub(crate) fn emit(
         if !lists.contains_key(&op.id)
             && op.method != "GET"
             && !is_action(envelope.map_or(&d.value, |e| &e.ty), actions)
+            && let Some(field) = crate::lists::action_array_field(&d.value, shapes, actions)
         {
-            if let Some(field) = crate::lists::action_array_field(&d.value, shapes, actions) {
-                several.insert(op.id.clone(), field);
-            }
+            several.insert(op.id.clone(), field);
         }
         let first = op.tags[0].clone();
         let handwritten = settings.handwritten_tags.contains(&first);
@@ -562,7 +561,15 @@ pub(crate) fn emit(
             }
         }
         let module_tags: BTreeSet<String> = ops.iter().flat_map(|o| o.tags.iter().cloned()).collect();
-        let (text, waits) = tag_file(&tag_name, &ops, &module_tags, described, envelopes, actions, &lists, &several)?;
+        let (text, waits) = tag_file(
+            &tag_name,
+            &ops,
+            &module_tags,
+            described,
+            envelopes,
+            actions,
+            Roles { lists: &lists, several: &several },
+        )?;
         waitable += waits;
         list_builders += ops.iter().filter(|o| lists.contains_key(&o.id)).count();
         files.insert(
@@ -603,6 +610,24 @@ pub(crate) fn emit(
     Ok((files, calls))
 }
 
+/// What the tag's operations are besides plain calls: lists, and answers with several actions
+/// (with the field that holds them).
+#[derive(Clone, Copy)]
+struct Roles<'r> {
+    lists: &'r HashMap<String, crate::lists::List>,
+    several: &'r HashMap<String, crate::lists::StructField>,
+}
+
+/// What of an operation's answer can be waited on.
+#[derive(Clone, Copy)]
+enum Waitable<'f> {
+    No,
+    /// One action: an `ActionCall`, or `wait()` on the request struct.
+    One,
+    /// Several actions, in this field: `wait()` on the request struct gives a `WaitAll`.
+    Several(&'f crate::lists::StructField),
+}
+
 fn tag_file(
     tag_name: &str,
     ops: &[Op],
@@ -610,9 +635,9 @@ fn tag_file(
     described: &BTreeMap<String, Described>,
     envelopes: &HashMap<String, Envelope>,
     actions: &HashSet<String>,
-    lists: &HashMap<String, crate::lists::List>,
-    several: &HashMap<String, crate::lists::StructField>,
+    roles: Roles<'_>,
 ) -> Result<(String, usize), Error> {
+    let Roles { lists, several } = roles;
     let (_, snake, pascal) = handle_names(tag_name);
     let handle = format_ident!("{pascal}");
     let getter = format_ident!("{snake}");
@@ -693,7 +718,12 @@ fn tag_file(
             });
         }
         waits += usize::from(action);
-        let (m, r) = method(&pascal, op, d, envelope, list, action, several, cfg.as_ref());
+        let waitable = match (action, several) {
+            (true, _) => Waitable::One,
+            (false, Some(field)) => Waitable::Several(field),
+            (false, None) => Waitable::No,
+        };
+        let (m, r) = method(&pascal, op, d, envelope, list, waitable, cfg.as_ref());
         methods.push(m);
         requests.extend(r);
     }
@@ -825,10 +855,14 @@ fn method(
     d: &Described,
     envelope: Option<&Envelope>,
     list: Option<&crate::lists::List>,
-    action: bool,
-    several: Option<&crate::lists::StructField>,
+    waitable: Waitable<'_>,
     cfg: Option<&syn::Attribute>,
 ) -> (TokenStream, Option<TokenStream>) {
+    let action = matches!(waitable, Waitable::One);
+    let several = match waitable {
+        Waitable::Several(field) => Some(field),
+        Waitable::One | Waitable::No => None,
+    };
     let name = format_ident!("{}", op.name);
     let generated = format_ident!("{}", op.snake);
     let value = envelope.map_or(&d.value, |e| &e.ty);
