@@ -13,6 +13,10 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc 3's `mimalloc.h` (the `mi_option_e` enum): how long freed
+/// memory stays with the process before it goes back to the kernel; -1 keeps it.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
@@ -43,6 +47,12 @@ commands:
 ";
 
 fn main() -> ExitCode {
+    // `generate` frees and allocates hundreds of megabytes in waves; giving them back to the
+    // kernel after 10 ms (the default) and faulting them in again cost a third of its wall time
+    // (bench/README.md). xtask is short-lived: it keeps its memory until it exits.
+    // SAFETY: `mi_option_set` only stores the option's value; mimalloc reads it when it next
+    // decides whether to purge, from any thread.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     let result = match args.first().map(String::as_str) {
