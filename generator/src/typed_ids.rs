@@ -3,7 +3,7 @@
 //! Users then get an `ActionId` where the spec says "integer", so ids of two resources cannot be
 //! swapped, without converting by hand.
 //!
-//! [`derive`] reads which ids those are off the spec: every integer path parameter named
+//! [`derive()`] reads which ids those are off the spec: every integer path parameter named
 //! `*_id` (`droplet_id`) is a resource's id and gets a newtype named after it (`DropletId`),
 //! one per name across every tag (the six `action_id`s of six tags are one `ActionId`); the
 //! resource's own id (the `id`, or the property named like the parameter, of what the `GET` on
@@ -19,13 +19,13 @@ use crate::TypedId;
 use crate::error::Error;
 use crate::normalize::resolve;
 
-/// The split output's file of newtypes ([`file`]).
+/// The split output's file of newtypes ([`file()`]).
 pub const FILE: &str = "ids.rs";
 
 /// The extension of a path parameter that names its id type, or (`false`) refuses one.
 pub const EXTENSION: &str = "x-sdk-id";
 
-/// A newtype read off the spec (see [`derive`]).
+/// A newtype read off the spec (see [`derive()`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdType {
     /// The Rust name, `DropletId`.
@@ -38,7 +38,7 @@ pub struct IdType {
     pub properties: Vec<String>,
 }
 
-/// What [`derive`] typed.
+/// What [`derive()`] typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Derived {
     /// The newtypes, by name.
@@ -115,12 +115,12 @@ pub fn derive(doc: &mut Value, module: &str) -> Result<Derived, Error> {
             .ok_or_else(|| Error::spec("openapi (merged)", at, "a path parameter that is not an object"))?;
         param.insert("schema".into(), json!({"$ref": format!("#/components/schemas/{ty}")}));
     }
-    let schemas = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-        .ok_or_else(|| Error::spec("openapi (merged)", "/components/schemas", "not an object"))?;
-    for ty in parameters.keys() {
-        insert_component(schemas, ty)?;
+    // A document with no typed parameter is left as it is: one without components is valid.
+    if !parameters.is_empty() {
+        let schemas = schemas_mut(doc)?;
+        for ty in parameters.keys() {
+            insert_component(schemas, ty)?;
+        }
     }
     let types = parameters
         .into_iter()
@@ -203,6 +203,20 @@ fn words(ty: &str) -> String {
         out.push(c.to_ascii_lowercase());
     }
     out
+}
+
+/// `/components/schemas`, made when the document has none (a spec whose parameters are all it
+/// types has no components yet).
+fn schemas_mut(doc: &mut Value) -> Result<&mut Map<String, Value>, Error> {
+    let not_object = |at: &str| Error::spec("openapi (merged)", at, "not an object");
+    let components =
+        doc.as_object_mut().ok_or_else(|| not_object(""))?.entry("components").or_insert_with(|| json!({}));
+    let schemas = components
+        .as_object_mut()
+        .ok_or_else(|| not_object("/components"))?
+        .entry("schemas")
+        .or_insert_with(|| json!({}));
+    schemas.as_object_mut().ok_or_else(|| not_object("/components/schemas"))
 }
 
 fn insert_component(schemas: &mut Map<String, Value>, ty: &str) -> Result<(), Error> {
@@ -332,7 +346,7 @@ pub fn apply(doc: &mut Value, ids: &[TypedId]) -> Result<Vec<Replacement>, Error
             .and_then(Value::as_object_mut)
             .ok_or_else(|| Error::spec("openapi (merged)", "/components/schemas", "not an object"))?;
         // Two properties may share one id type (an image's id and a transfer's image id), and
-        // [`derive`] makes the components of its own types.
+        // [`derive()`] makes the components of its own types.
         insert_component(schemas, &rust_name)?;
         let replacement = Replacement { rust_name, rust_path: id.rust_path.clone() };
         if !out.contains(&replacement) {
@@ -518,5 +532,33 @@ mod tests {
         assert!(text.contains("crate::ids::id_type!(\n    /// The id of a droplet.\n"), "{text}");
         assert!(text.contains("    DropletId,\n    \"droplet\"\n);\n"), "{text}");
         assert!(text.contains("/// The id of an action."), "{text}");
+    }
+
+    #[test]
+    fn a_document_without_components_is_left_alone_or_given_them() {
+        // No typed parameter: nothing to add, and a document without components stays valid.
+        let mut doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}});
+        let before = doc.clone();
+        derive(&mut doc, "crate::ids").unwrap();
+        assert_eq!(doc, before);
+        // A typed parameter in a document without components: the component is made for it.
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/v2/things/{thing_id}": {"get": {
+                "operationId": "things_get",
+                "parameters": [{"name": "thing_id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {"204": {"description": "none"}}
+            }}}
+        });
+        derive(&mut doc, "crate::ids").unwrap();
+        assert!(doc.pointer("/components/schemas/ThingId").is_some(), "{doc:#}");
+        // Components that are not an object are an error naming them, not a panic.
+        let mut doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "components": "x",
+            "paths": {"/v2/things/{thing_id}": {"get": {"operationId": "things_get",
+                "parameters": [{"name": "thing_id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {"204": {"description": "none"}}}}}});
+        let err = derive(&mut doc, "crate::ids").unwrap_err().to_string();
+        assert!(err.contains("/components") && err.contains("not an object"), "{err}");
     }
 }
