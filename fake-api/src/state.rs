@@ -111,6 +111,18 @@ pub(crate) struct Started {
 }
 
 impl Started {
+    /// An action just started, shaped as `template`: `in-progress`, not polled yet.
+    fn new(template: Value) -> Started {
+        Started {
+            template,
+            status: "in-progress",
+            started_at: Utc::now(),
+            completed_at: None,
+            created: Instant::now(),
+            polls: 0,
+        }
+    }
+
     /// `template` (the action as an answer has it) with this action's id, status and times.
     fn view(&self, id: u64, template: &Value) -> Value {
         let mut action = template.clone();
@@ -336,14 +348,7 @@ impl State {
     pub(crate) fn start_action(&mut self, template: Value) -> Value {
         let id = self.next_action_id;
         self.next_action_id += 1;
-        let started = Started {
-            template,
-            status: "in-progress",
-            started_at: Utc::now(),
-            completed_at: None,
-            created: Instant::now(),
-            polls: 0,
-        };
+        let started = Started::new(template);
         let view = started.view(id, &started.template);
         self.started.insert(id, started);
         view
@@ -363,15 +368,7 @@ impl State {
         if !self.started.contains_key(&id) {
             let template = template?.clone();
             self.next_action_id = self.next_action_id.max(id.saturating_add(1));
-            let started = Started {
-                template,
-                status: "in-progress",
-                started_at: Utc::now(),
-                completed_at: None,
-                created: Instant::now(),
-                polls: 0,
-            };
-            self.started.insert(id, started);
+            self.started.insert(id, Started::new(template));
         }
         let started = self.started.get_mut(&id)?;
         started.polls += 1;

@@ -129,36 +129,34 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
          // sample path and body), optional ones unset, a list read by `page(1)`.\n\n\
          use crate::handle_calls::{Call, PER_PAGE, Walk, Wait, arg, collected, endpoint, outcome, quick, sample_url, waited};\n\n",
     );
-    out.push_str(
-        "/// Every operation with a generated handle method, by operationId.\npub const CALLS: &[Call] = &[\n",
-    );
-    out.push_str(&generated);
-    out.push_str("];\n\n");
-    out.push_str(
-        "/// The operations of the hand-written handles: (operationId, tag, `Client` method).\npub const HANDWRITTEN: &[(&str, &str, &str)] = &[\n",
-    );
-    out.push_str(&handwritten);
-    out.push_str("];\n\n");
-    out.push_str(
-        "/// Every list with a generated handle method, walked whole `PER_PAGE` items a page.\npub const LISTS: &[Walk] = &[\n",
-    );
-    out.push_str(&lists);
-    out.push_str("];\n\n");
-    out.push_str(
-        "/// Every operation with a generated handle method whose answer is one action, sent and waited on.\npub const WAITS: &[Wait] = &[\n",
-    );
-    out.push_str(&waits);
-    out.push_str("];\n\n");
-    out.push_str(
-        "/// The operations of the hand-written handles whose answer is one action: operationId.\npub const HANDWRITTEN_WAITS: &[&str] = &[\n",
-    );
-    out.push_str(&handwritten_waits);
-    out.push_str("];\n\n");
-    out.push_str(
-        "/// Operations whose answer is an array of actions, which the SDK has no wait for: (operationId, tag).\npub const SEVERAL_ACTIONS: &[(&str, &str)] = &[\n",
-    );
-    out.push_str(&several);
-    out.push_str("];\n");
+    let tables: [(&str, &str, &String); 6] = [
+        ("Every operation with a generated handle method, by operationId.", "CALLS: &[Call]", &generated),
+        (
+            "The operations of the hand-written handles: (operationId, tag, `Client` method).",
+            "HANDWRITTEN: &[(&str, &str, &str)]",
+            &handwritten,
+        ),
+        ("Every list with a generated handle method, walked whole `PER_PAGE` items a page.", "LISTS: &[Walk]", &lists),
+        (
+            "Every operation with a generated handle method whose answer is one action, sent and waited on.",
+            "WAITS: &[Wait]",
+            &waits,
+        ),
+        (
+            "The operations of the hand-written handles whose answer is one action: operationId.",
+            "HANDWRITTEN_WAITS: &[&str]",
+            &handwritten_waits,
+        ),
+        (
+            "Operations whose answer is an array of actions, waited on all at once (`WaitAll`): (operationId, tag).",
+            "SEVERAL_ACTIONS: &[(&str, &str)]",
+            &several,
+        ),
+    ];
+    for (i, (doc, decl, rows)) in tables.iter().enumerate() {
+        let gap = if i + 1 < tables.len() { "\n" } else { "" };
+        out.push_str(&format!("/// {doc}\npub const {decl} = &[\n{rows}];\n{gap}"));
+    }
     Ok(out)
 }
 

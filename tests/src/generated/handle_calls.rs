@@ -779,7 +779,7 @@ pub const HANDWRITTEN_WAITS: &[&str] = &[
     "imageActions_post",
 ];
 
-/// Operations whose answer is an array of actions, which the SDK has no wait for: (operationId, tag).
+/// Operations whose answer is an array of actions, waited on all at once (`WaitAll`): (operationId, tag).
 pub const SEVERAL_ACTIONS: &[(&str, &str)] = &[
     ("dropletActions_post_byTag", "Droplet Actions"),
 ];
