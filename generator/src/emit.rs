@@ -205,6 +205,9 @@ pub(crate) fn emit_file_timed(
     if let Some(trait_path) = &settings.operation_trait {
         output::operation_impls::run(&mut file, doc, trait_path)?;
     }
+    if settings.patterns_on_regex_lite {
+        output::patterns_on_regex_lite::run(&mut file, doc)?;
+    }
     output::drop_unused_struct_builders::run(&mut file)?;
     clock.lap("output passes");
     Ok(file)

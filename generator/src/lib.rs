@@ -65,6 +65,10 @@ pub struct Settings {
     /// every timestamp field of the response types then decodes with instead of chrono's own
     /// `Deserialize`. It must accept and refuse what chrono does. `None`: chrono's.
     pub timestamp_deserializer: Option<String>,
+    /// Check string `pattern`s with regex-lite instead of regress, the patterns translated to
+    /// its syntax ([`output::patterns_on_regex_lite`]); the crate then depends on `regex-lite`
+    /// rather than `regress`. `false`: typify's regress.
+    pub patterns_on_regex_lite: bool,
     /// Resource handles (`client.droplets().list()`) for every tag but the hand-written ones,
     /// written beside the split output. `None`: none. Only the split (vendored) output has them.
     pub handles: Option<handles::HandleSettings>,
@@ -85,6 +89,7 @@ impl Default for Settings {
             typed_ids: Vec::new(),
             id_types: None,
             timestamp_deserializer: None,
+            patterns_on_regex_lite: false,
             handles: None,
             command: "cargo xtask generate".into(),
         }

@@ -13,5 +13,6 @@ pub mod format_integer_path_params;
 pub mod insert_open_enums;
 pub mod move_response_headers;
 pub mod operation_impls;
+pub mod patterns_on_regex_lite;
 pub mod strip_api_version_header;
 pub mod timestamp_deserializer;
