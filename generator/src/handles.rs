@@ -63,7 +63,7 @@ pub(crate) fn envelopes(
             let syn::Item::Struct(st) = item else { continue };
             let syn::Fields::Named(fields) = &st.fields else { continue };
             let [field] = fields.named.iter().collect::<Vec<_>>()[..] else { continue };
-            if field.attrs.iter().any(|a| a.to_token_stream().to_string().contains("flatten")) {
+            if field.attrs.iter().any(is_serde_flatten) {
                 continue;
             }
             let (inner, optional) = match option_inner(&field.ty) {
@@ -79,6 +79,15 @@ pub(crate) fn envelopes(
         }
     }
     out
+}
+
+/// `#[serde(.., flatten, ..)]`, read as syntax: a doc comment that mentions flattening is not one.
+fn is_serde_flatten(attr: &syn::Attribute) -> bool {
+    use syn::punctuated::Punctuated;
+    attr.path().is_ident("serde")
+        && attr
+            .parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+            .is_ok_and(|metas| metas.iter().any(|m| matches!(m, syn::Meta::Path(p) if p.is_ident("flatten"))))
 }
 
 /// The actions among the generated types, by name: a struct with an `id` that is an `ActionId`
@@ -1514,5 +1523,19 @@ mod tests {
         assert_eq!(method_name("floatingIPsAction_get", None), "get");
         assert_eq!(method_name("invoices_getByUuid", None), "get_by_uuid");
         assert_eq!(method_name("volumeSnapshots_list", Some("list_snapshots")), "list_snapshots");
+    }
+
+    #[test]
+    fn only_a_serde_flatten_attribute_marks_a_field_flattened() {
+        let owned = |field: proc_macro2::TokenStream| {
+            let item: syn::Item = syn::parse_quote! { pub struct WidgetResponse { #field } };
+            BTreeMap::from([("widgets".to_owned(), vec![item])])
+        };
+        let names = HashSet::from(["Widget".to_owned()]);
+        let flattened = owned(quote! { #[serde(default, flatten)] pub widget: Widget, });
+        assert!(envelopes(&flattened, &names).is_empty());
+        // A doc comment that says "flatten" is not the attribute: the envelope is still opened.
+        let documented = owned(quote! { #[doc = "Not flattened."] #[serde(rename = "widget")] pub widget: Widget, });
+        assert_eq!(envelopes(&documented, &names)["widgets"].field, "widget");
     }
 }

@@ -8,12 +8,6 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 
 use crate::RateLimit;
-#[cfg(feature = "actions")]
-use crate::api::Actions;
-#[cfg(feature = "image-actions")]
-use crate::api::ImageActions;
-#[cfg(feature = "images")]
-use crate::api::Images;
 use crate::config::{AgentAccessKey, ClientBuilder, Config, Token, check_secret, check_url, is_loopback};
 use crate::error::Error;
 use crate::generated;
@@ -68,7 +62,7 @@ impl Client {
         ClientBuilder::new(token.into())
     }
 
-    pub(crate) fn from_config(config: Config) -> Result<Self, Error> {
+    fn from_config(config: Config) -> Result<Self, Error> {
         let http = http_client(&config)?;
         let token = Credential::bearer(config.token.expose())
             .ok_or_else(|| Error::Config("the token contains characters not allowed in a header".into()))?;
@@ -87,10 +81,11 @@ impl Client {
         Ok(Client { generated: Arc::new(generated), inference: Arc::new(inference), config: Arc::new(config) })
     }
 
-    /// The endpoint of an agent, to call it through [`Client::agent_inference`]: `url` is the
-    /// agent's deployment URL (`https://<id>.agents.do-ai.run`), `key` one of its endpoint
-    /// access keys. Its requests share this client's connections, timeouts and retry policy,
-    /// and carry the agent's key, never the API token.
+    /// The endpoint of an agent, to call it through `Client::agent_inference` (with the
+    /// `agent-inference` feature): `url` is the agent's deployment URL
+    /// (`https://<id>.agents.do-ai.run`), `key` one of its endpoint access keys. Its requests
+    /// share this client's connections, timeouts and retry policy, and carry the agent's key,
+    /// never the API token.
     ///
     /// Fails with [`Error::Config`] when `url` is not an https URL (plain http only to
     /// loopback, or with [`ClientBuilder::allow_insecure_http`]) or the key is empty or holds
@@ -147,25 +142,6 @@ impl Client {
         Ok(generated::Client::new_with_client(&origin, self.generated.client().clone(), runtime))
     }
 
-    /// Image actions: convert, transfer, get, list and wait.
-    #[cfg(feature = "image-actions")]
-    pub fn image_actions(&self) -> ImageActions<'_> {
-        ImageActions::new(self)
-    }
-
-    /// Images: list, get (by id or slug), import a custom image, update, delete, and account
-    /// transfers.
-    #[cfg(feature = "images")]
-    pub fn images(&self) -> Images<'_> {
-        Images::new(self)
-    }
-
-    /// The account's actions, whatever resource they work on: list, get and wait.
-    #[cfg(feature = "actions")]
-    pub fn actions(&self) -> Actions<'_> {
-        Actions::new(self)
-    }
-
     /// The configuration in use.
     pub fn config(&self) -> &Config {
         &self.config
@@ -196,8 +172,17 @@ impl Client {
     }
 }
 
+// Here rather than in `config.rs`: the client depends on its configuration, not the other way.
+impl ClientBuilder {
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        Client::from_config(self.config()?)
+    }
+}
+
 /// An agent's own endpoint and its access key, made by [`Client::agent_endpoint`] and called
-/// through [`Client::agent_inference`]. Cheap to clone. Its `Debug` shows the URL, not the key.
+/// through `Client::agent_inference` (with the `agent-inference` feature). Cheap to clone. Its
+/// `Debug` shows the URL, not the key.
 #[derive(Clone)]
 pub struct AgentEndpoint {
     api: Arc<generated::Client>,

@@ -4,7 +4,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::client::Client;
 use crate::error::Error;
 use crate::runtime::retry::RetryPolicy;
 
@@ -194,8 +193,8 @@ impl Config {
     }
 }
 
-/// Sets up a [`Client`]; every setting has a sane default. Start one with
-/// [`Client::builder`].
+/// Sets up a [`Client`](crate::Client); every setting has a sane default. Start one with
+/// [`Client::builder`](crate::Client::builder).
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder {
@@ -302,11 +301,6 @@ impl ClientBuilder {
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
-    }
-
-    /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<Client, Error> {
-        Client::from_config(self.config()?)
     }
 
     /// Checks the settings.

@@ -23,12 +23,18 @@ pub struct Actions<'a> {
     client: &'a Client,
 }
 
+// Here rather than in `client.rs`, as the generated handles do: the client does not depend on
+// its resources, only they on it.
+#[cfg(feature = "actions")]
+impl Client {
+    /// The account's actions, whatever resource they work on: list, get and wait.
+    pub fn actions(&self) -> Actions<'_> {
+        Actions { client: self }
+    }
+}
+
 #[cfg(feature = "actions")]
 impl<'a> Actions<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Actions { client }
-    }
-
     /// Lists every action of the account, newest first: a [`ListActions`] to stream, collect,
     /// or read page by page. The list is long; prefer streaming it and stopping early.
     ///

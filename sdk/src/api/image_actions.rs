@@ -15,11 +15,16 @@ pub struct ImageActions<'a> {
     client: &'a Client,
 }
 
-impl<'a> ImageActions<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        ImageActions { client }
+// Here rather than in `client.rs`, as the generated handles do: the client does not depend on
+// its resources, only they on it.
+impl Client {
+    /// Image actions: convert, transfer, get, list and wait.
+    pub fn image_actions(&self) -> ImageActions<'_> {
+        ImageActions { client: self }
     }
+}
 
+impl<'a> ImageActions<'a> {
     /// Starts converting the image (a backup, say) into a snapshot; returns the new action.
     ///
     /// ```no_run

@@ -23,11 +23,17 @@ pub struct Images<'a> {
     client: &'a Client,
 }
 
-impl<'a> Images<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Images { client }
+// Here rather than in `client.rs`, as the generated handles do: the client does not depend on
+// its resources, only they on it.
+impl Client {
+    /// Images: list, get (by id or slug), import a custom image, update, delete, and account
+    /// transfers.
+    pub fn images(&self) -> Images<'_> {
+        Images { client: self }
     }
+}
 
+impl<'a> Images<'a> {
     /// Lists the images the account can use, public ones included: a [`ListImages`] to narrow
     /// with filters, then stream, collect, or read page by page.
     ///
