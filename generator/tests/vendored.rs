@@ -51,6 +51,8 @@ paths:
     get: {$ref: 'ops/things_list.yml'}
   /others:
     get: {$ref: 'ops/others_list.yml'}
+  /others-all:
+    get: {$ref: 'ops/others_all.yml'}
 ";
 
 fn spec() -> PathBuf {
@@ -77,6 +79,13 @@ fn spec() -> PathBuf {
             (
                 "ops/models/thing.yml",
                 "type: object\ndescription: upstream's words\nproperties:\n  description:\n    type: string\n    description: upstream's words\n    example: a thing\n  id: {type: integer, maximum: 18446744073709552000}\n",
+            ),
+            (
+                "ops/others_all.yml",
+                "operationId: others_all\ntags: [Other Things]\nresponses:\n  '200':\n    description: x\n\
+                 \x20   content: {application/json: {schema: {allOf: [{type: object, properties: {name: {type: string}}}, \
+                 {type: object, properties: {$ref: 'models/attrs.yml#/thing_ids'}}]}}}\n\
+                 \x20 default: {$ref: 'shared.yml#/error'}\n",
             ),
             ("ops/models/attrs.yml", "thing_ids:\n  thing_ids: {type: array, items: {type: integer}}\n"),
             ("ops/examples.yml", "thing: {description: a fact in an example, id: 1}\n"),
@@ -151,6 +160,19 @@ fn a_map_of_properties_given_as_a_ref_is_copied_in_place() {
     let doc = parse("other-things.yaml", &files["other-things.yaml"]);
     let props = doc.pointer("/paths/~1others/get/responses/200/content/application~1json/schema/properties").unwrap();
     assert_eq!(props["thing_ids"]["items"]["type"], "integer");
+    assert!(props.get("$ref").is_none(), "{props}");
+}
+
+#[test]
+fn a_map_of_properties_given_as_a_ref_inside_all_of_is_copied_in_place() {
+    // Upstream's Load Balancers write it so (`load_balancer_create.yml`): left as a `$ref` into
+    // another file, the vendored document would not stand on its own.
+    let files = tree();
+    let doc = parse("other-things.yaml", &files["other-things.yaml"]);
+    let all_of = doc.pointer("/paths/~1others-all/get/responses/200/content/application~1json/schema/allOf").unwrap();
+    assert_eq!(all_of[0]["properties"]["name"]["type"], "string", "{all_of}");
+    let props = &all_of[1]["properties"];
+    assert_eq!(props["thing_ids"]["items"]["type"], "integer", "{all_of}");
     assert!(props.get("$ref").is_none(), "{props}");
 }
 

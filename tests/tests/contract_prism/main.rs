@@ -44,7 +44,7 @@ const UPSTREAM_QUIRKS_SCHEMA_BUILT: &[Quirk] = &[Quirk {
     ops: &["convert", "transfer nyc3", "transfer atl1", "get"],
     shows: "missing field `action`",
     why: "upstream's success schema for these operations is a bare action; the API, upstream's own \
-          examples and the fragment (x-upstream-deviation on responses/201 and responses/200) wrap it as {action}",
+          examples and the overlay (openapi/overlays/image-actions.yaml) wrap it as {action}",
 }];
 
 #[tokio::test]
