@@ -166,8 +166,8 @@ fn argument(doc: &Value, fake_op: &Value, params: &[&Value], name: &str, ty: &st
     if name == "body" {
         // An upload of raw bytes: any bytes do, and they are not JSON; none at all would be a
         // request without its required body.
-        if ty.ends_with("reqwest::Body") {
-            return Some("reqwest::Body::from(\"sample bytes\")".into());
+        if ty.ends_with("Into<::bytes::Bytes>") {
+            return Some("\"sample bytes\"".into());
         }
         let sample = fake_op.get("sample_body")?;
         return Some(format!("arg({:?})?", sample.to_string()));
@@ -285,7 +285,7 @@ mod tests {
                 tag: "Widgets".into(),
                 handle: "widgets".into(),
                 method: "upload".into(),
-                args: vec![("body".into(), "reqwest::Body".into())],
+                args: vec![("body".into(), "impl::std::convert::Into<::bytes::Bytes>".into())],
                 reach: Some(crate::handles::Reach::Call),
                 ..CallShape::default()
             },
@@ -312,10 +312,7 @@ mod tests {
         assert_eq!(t.matches("Walk {").count(), 1, "{t}");
         assert_eq!(t.matches("Wait {").count(), 1, "{t}");
         // Another host: the URL given per call is the fake's, the handle made from its endpoint.
-        assert!(
-            t.contains(r#"c.widgets().upload(&sample_url(&c, "/<url>"), reqwest::Body::from("sample bytes")).await"#),
-            "{t}"
-        );
+        assert!(t.contains(r#"c.widgets().upload(&sample_url(&c, "/<url>"), "sample bytes").await"#), "{t}");
         assert!(t.contains("c.agents(&endpoint(&c)?).chat().await"), "{t}");
 
         // A required argument nothing gives a value for stops the generator, naming it.

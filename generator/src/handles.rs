@@ -294,7 +294,9 @@ fn setter_type(f: &syn::ImplItemFn) -> Option<syn::Type> {
 }
 
 /// A type as the generated module names it, named from the crate's root instead: `types::X`
-/// is `crate::types::X` (the public re-export), `ByteStream` is progenitor's.
+/// is `crate::types::X` (the public re-export), progenitor's `ByteStream` is the SDK's own
+/// `crate::ByteStream` (the call maps one to the other), so that no progenitor type is in
+/// what users name.
 fn public(mut ty: syn::Type) -> syn::Type {
     struct Rooted;
     impl VisitMut for Rooted {
@@ -306,9 +308,7 @@ fn public(mut ty: syn::Type) -> syn::Type {
             let first = tp.path.segments.first().map(|s| s.ident.to_string());
             match first.as_deref() {
                 Some("types") => *tp = syn::parse_quote! { crate::#tp },
-                Some("ByteStream") if tp.path.segments.len() == 1 => {
-                    *tp = syn::parse_quote! { progenitor_client::ByteStream }
-                }
+                Some("ByteStream") if tp.path.segments.len() == 1 => *tp = syn::parse_quote! { crate::ByteStream },
                 _ => {}
             }
         }
@@ -533,7 +533,7 @@ pub(crate) fn emit(
                 .fields
                 .iter()
                 .filter(|f| f.required)
-                .map(|f| (f.name.clone(), f.ty.to_token_stream().to_string().replace(' ', "")))
+                .map(|f| (f.name.clone(), taken(&f.ty).to_string().replace(' ', "")))
                 .collect(),
             body_setter: d.fields.iter().any(|f| !f.required && f.name == "body"),
             list: lists.contains_key(&op.id),
@@ -845,12 +845,13 @@ fn setters(fields: &[&Field], note: &str) -> Vec<TokenStream> {
         .iter()
         .map(|f| {
             let n = format_ident!("{}", f.name);
-            let t = &f.ty;
+            let t = taken(&f.ty);
+            let v = handed_on(&f.ty, quote! { value });
             let doc = format!(" Sets the optional `{}`{note}.", f.name);
             quote! {
                 #[doc = #doc]
                 pub fn #n(mut self, value: #t) -> Self {
-                    self.inner = self.inner.#n(value);
+                    self.inner = self.inner.#n(#v);
                     self
                 }
             }
@@ -877,17 +878,34 @@ fn method(
     let value = envelope.map_or(&d.value, |e| &e.ty);
     let required: Vec<&Field> = d.fields.iter().filter(|f| f.required).collect();
     let optional: Vec<&Field> = d.fields.iter().filter(|f| !f.required).collect();
+    let reach = op.server.as_ref().map(|s| &s.reach);
     let args = required.iter().map(|f| {
         let n = format_ident!("{}", f.name);
-        let t = &f.ty;
+        let t = taken(&f.ty);
         quote! { #n: #t }
     });
+    // A call sent from inside its own future (to a URL given with it) converts a raw body
+    // before that future: what it is given may not be `Send`; the bytes are.
+    let late = reach == Some(&Reach::Call);
     let sets = required.iter().map(|f| {
         let n = format_ident!("{}", f.name);
-        quote! { .#n(#n) }
+        let v = if late {
+            quote! { #n }
+        } else {
+            handed_on(&f.ty, quote! { #n })
+        };
+        quote! { .#n(#v) }
     });
+    let early: Vec<TokenStream> = required
+        .iter()
+        .filter(|f| late && is_raw_body(&f.ty))
+        .map(|f| {
+            let n = format_ident!("{}", f.name);
+            let v = handed_on(&f.ty, quote! { #n });
+            quote! { let #n = #v; }
+        })
+        .collect();
     let mut args: Vec<TokenStream> = args.collect();
-    let reach = op.server.as_ref().map(|s| &s.reach);
     // The generated client the builder starts from, what the call is sent through (the SDK's
     // client for the API, else that host's generated client) and how a request struct holds it.
     let (from, sender, holder) = match reach {
@@ -949,6 +967,13 @@ fn method(
         doc.push(String::new());
         doc.push(format!(" Takes what the request requires: {}.", names.join(", ")));
     }
+    if let Some(raw) = d.fields.iter().find(|f| is_raw_body(&f.ty)) {
+        doc.push(String::new());
+        doc.push(format!(
+            " `{}` is sent as it is, not as JSON: any bytes in memory (a `Vec<u8>`, a `String`, a `bytes::Bytes`).",
+            raw.name
+        ));
+    }
     if let Some(list) = list {
         return list_builder(handle, op, d, list, &call, doc, &args, &builder, cfg, many);
     }
@@ -1006,6 +1031,7 @@ fn method(
                 #many
                 pub fn #name(self, #(#args),*) -> impl ::std::future::Future<Output = #output> + Send + 'a {
                     let api = self.client.presigned(url);
+                    #(#early)*
                     async move {
                         let api = api?;
                         #call(#sender, #builder #unwrap).await
@@ -1220,6 +1246,31 @@ fn list_builder(
     (m, Some(r))
 }
 
+// A raw request body (`application/octet-stream`), which progenitor takes as a `reqwest::Body`.
+fn is_raw_body(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.iter().map(|s| s.ident.to_string()).eq(["reqwest", "Body"]))
+}
+
+/// The type a handle takes a parameter as: its own, but for a raw body, taken as anything that
+/// becomes `bytes::Bytes` (a `Vec<u8>`, a `String`, a `&'static [u8]`), so that no reqwest
+/// type is in what users name; bytes in memory can also be sent again on a retry.
+fn taken(ty: &syn::Type) -> TokenStream {
+    if is_raw_body(ty) {
+        quote! { impl ::std::convert::Into<::bytes::Bytes> }
+    } else {
+        ty.to_token_stream()
+    }
+}
+
+/// `value`, taken as [`taken`] says, as progenitor's builder takes it.
+fn handed_on(ty: &syn::Type, value: TokenStream) -> TokenStream {
+    if is_raw_body(ty) {
+        quote! { ::std::convert::Into::<::bytes::Bytes>::into(#value) }
+    } else {
+        value
+    }
+}
+
 fn is_stream(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
 }
@@ -1232,7 +1283,7 @@ fn describe_value(ty: &syn::Type) -> String {
         return "`()`: the answer has no body".into();
     }
     if is_stream(ty) {
-        return "the body as a stream of bytes (`ByteStream`)".into();
+        return "the body as a stream of bytes ([`ByteStream`](crate::ByteStream))".into();
     }
     if let syn::Type::Path(p) = ty {
         let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
@@ -1322,6 +1373,30 @@ mod tests {
         assert!(g.contains("pub struct Gadgets<'a> { api: &'a crate::generated::Client, }"), "{g}");
         assert!(g.contains("pub fn gadgets<'a>(&self, endpoint: &'a crate::GadgetEndpoint) -> Gadgets<'a>"), "{g}");
         assert!(g.contains("crate::call::call(self.api, self.api.gadgets_chat())"), "{g}");
+    }
+
+    #[test]
+    fn bodies_of_bytes_are_the_sdks_own_types_both_ways() {
+        let bytes = |mime: &str| json!({mime: {"schema": {"type": "string", "format": "binary"}}});
+        let ops = json!({
+            "/w/{id}/csv": {"get": {"operationId": "widgets_get_csv", "tags": ["Widgets"],
+                "responses": {"200": {"description": "", "content": bytes("text/csv")}},
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]}},
+            "/<url>": {"put": {"operationId": "widgets_upload", "tags": ["Widgets"],
+                "servers": [{"url": "https://"}],
+                "requestBody": {"required": true, "content": bytes("application/octet-stream")},
+                "responses": {"200": {"description": ""}}}}
+        });
+        let files = handles_with(ops, &[], vec![server("https://", Reach::Call)]).unwrap();
+        let w: String = files["widgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!w.contains("progenitor_client") && !w.contains("reqwest"), "{w}");
+        assert!(w.contains("crate::Response<crate::ByteStream>"), "{w}");
+        assert!(w.contains("crate::call::call_stream("), "{w}");
+        assert!(w.contains("body: impl ::std::convert::Into<::bytes::Bytes>,"), "{w}");
+        // Converted before the call's future, which then holds bytes, whatever it was given.
+        let early = "let body = ::std::convert::Into::<::bytes::Bytes>::into(body); async move {";
+        assert!(w.contains(early), "{w}");
+        assert!(w.contains(".widgets_upload().body(body)"), "{w}");
     }
 
     fn ok() -> Value {

@@ -9,18 +9,19 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use futures_util::StreamExt;
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION};
 use serde::de::DeserializeOwned;
 
-use crate::Client;
 use crate::error::{ApiError, Error, ErrorBody, excerpt, redact};
 use crate::response::Response;
 use crate::runtime::body::{BodyRead, Undecodable, root_cause};
 use crate::runtime::call::{Sent, send};
 use crate::runtime::rate_limit::{RateLimit, request_id, retry_after, scan};
 use crate::runtime::{Credential, Operation, Runtime};
+use crate::{ByteStream, Client};
 
 /// What a call is sent through: the API's [`Client`], or the generated client of another host.
 /// Its runtime holds the retry policy, the rate limit and the credential of that host.
@@ -69,17 +70,27 @@ where
 }
 
 /// [`call`] for an operation whose success body is not JSON but a stream of bytes (a CSV
-/// invoice, a kubeconfig): nothing to decode, so no decoding error to locate in it.
-pub(crate) async fn call_stream<O>(client: &impl Sender, operation: O) -> Result<Response<O::Value>, Error>
+/// invoice, a kubeconfig): nothing to decode, so no decoding error to locate in it. The body
+/// is handed on as the SDK's [`ByteStream`], a chunk that fails as the SDK's [`Error`].
+pub(crate) async fn call_stream<O>(client: &impl Sender, operation: O) -> Result<Response<ByteStream>, Error>
 where
-    O: Operation,
-    O::Value: Send,
+    O: Operation<Value = progenitor_client::ByteStream>,
     O::Failure: DeserializeOwned + serde::Serialize + Send,
 {
     ready::<O>(client)?;
     let Sent { result, attempts } = send(client.runtime(), operation).await;
     match result {
-        Ok(rv) => Ok(success(rv, attempts)),
+        Ok(rv) => {
+            let response = success(rv, attempts);
+            let status = response.http_status;
+            let token: Arc<str> = Arc::from(client.token());
+            let request_id = response.request_id().map(|id| redact(id, Some(&token)));
+            Ok(response.map(|body| {
+                ByteStream::new(body.into_inner().map(move |chunk| {
+                    chunk.map_err(|e| broken_body(Arc::new(e), status, request_id.clone(), Some(&token)))
+                }))
+            }))
+        }
         // A stream is never decoded: a decoding error can only be the error body's.
         Err(e) => Err(failure::<serde::de::IgnoredAny, O::Failure>(e, client.token())),
     }

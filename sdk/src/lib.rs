@@ -17,7 +17,7 @@
 //!
 //! The layers, each a folder or file of its own:
 //! - the public surface: [`Client`] and its [`ClientBuilder`], [`Config`], [`Error`], the
-//!   typed ids, [`Response`];
+//!   typed ids, [`Response`] and [`ByteStream`] (a body that is not JSON);
 //! - the resources (`api/`): the handles [`Images`], [`ImageActions`], [`Actions`], their
 //!   lists and [`Wait`];
 //! - the runtime the generated code calls (`runtime/`): sending and reading bodies, the retry
@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 
 mod api;
+mod byte_stream;
 // Which of its functions are called depends on the tag features on (a stream body only in a
 // few tags, the envelope mapping only in the hand-written handles); with `full` all are.
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
@@ -64,6 +65,7 @@ pub use api::generated as handles;
 pub use api::{AccountTransfer, AccountTransfers, CreateCustomImage, Images, ListImages, UpdateImage};
 #[cfg(any(feature = "actions", feature = "image-actions"))]
 pub use api::{DEFAULT_WAIT_TIMEOUT, ListActions, Progress, Wait, WaitEvent};
+pub use byte_stream::ByteStream;
 pub use client::{AgentEndpoint, Client};
 pub use config::{
     AgentAccessKey, BASE_URL_ENV, ClientBuilder, Config, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,

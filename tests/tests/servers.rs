@@ -123,7 +123,7 @@ async fn an_upload_goes_to_its_presigned_url_whole_with_no_authorization() {
     let client = client(&api, &inference, true);
     let url = format!("{}/bucket/batch.jsonl?X-Amz-Signature=s1gn4tur3&X-Amz-Expires=900", storage.uri());
 
-    let uploaded = client.batch_inference().upload_batch_file(&url, reqwest::Body::from("{}\n")).await;
+    let uploaded = client.batch_inference().upload_batch_file(&url, "{}\n").await;
     assert_eq!(uploaded.expect("uploaded").http_status(), 200);
 
     let requests = storage.received_requests().await.expect("recording on");
@@ -141,18 +141,13 @@ async fn a_failed_upload_does_not_quote_its_presigned_url() {
     let client = client(&api, &inference, true);
     // Nothing listens on port 9 of loopback: the connection is refused.
     let url = "http://127.0.0.1:9/bucket/batch.jsonl?X-Amz-Signature=s1gn4tur3";
-    let error =
-        client.batch_inference().upload_batch_file(url, reqwest::Body::from("{}\n")).await.expect_err("refused");
+    let error = client.batch_inference().upload_batch_file(url, "{}\n").await.expect_err("refused");
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains("s1gn4tur3"), "the signature is not shown: {shown}");
 
     let insecure = "http://storage.example.com/bucket/batch.jsonl?X-Amz-Signature=s1gn4tur3";
-    let error = client
-        .batch_inference()
-        .upload_batch_file(insecure, reqwest::Body::from("{}\n"))
-        .await
-        .expect_err("plain http");
+    let error = client.batch_inference().upload_batch_file(insecure, "{}\n").await.expect_err("plain http");
     let Error::InvalidRequest(message) = &error else { panic!("an invalid request, not {error:?}") };
     assert!(!message.contains("s1gn4tur3") && message.contains("https"), "{message}");
 }

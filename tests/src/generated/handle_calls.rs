@@ -365,7 +365,7 @@ pub const CALLS: &[Call] = &[
     Call { id: "inference_get_batch_results", tag: "Batch Inference", run: |c| Box::pin(async move { outcome(c.batch_inference().get_batch_results(arg("\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\"")?).await) }) },
     Call { id: "inference_list_batches", tag: "Batch Inference", run: |c| Box::pin(async move { outcome(c.batch_inference().list_batches().await) }) },
     Call { id: "inference_list_models", tag: "Serverless Inference", run: |c| Box::pin(async move { outcome(c.serverless_inference().list_models().await) }) },
-    Call { id: "inference_upload_batch_file", tag: "Batch Inference", run: |c| Box::pin(async move { outcome(c.batch_inference().upload_batch_file(&sample_url(&c, "/<upload_url>"), reqwest::Body::from("sample bytes")).await) }) },
+    Call { id: "inference_upload_batch_file", tag: "Batch Inference", run: |c| Box::pin(async move { outcome(c.batch_inference().upload_batch_file(&sample_url(&c, "/<upload_url>"), "sample bytes").await) }) },
     Call { id: "invoices_get_byUUID", tag: "Billing", run: |c| Box::pin(async move { outcome(c.billing().get_invoice(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?).page(1).await) }) },
     Call { id: "invoices_get_csvByUUID", tag: "Billing", run: |c| Box::pin(async move { outcome(c.billing().get_invoice_csv(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?).await) }) },
     Call { id: "invoices_get_pdfByUUID", tag: "Billing", run: |c| Box::pin(async move { outcome(c.billing().get_invoice_pdf(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?).await) }) },

@@ -127,15 +127,18 @@ impl<'a> BatchInference<'a> {
     ///
     /// Takes what the request requires: `body`.
     ///
+    /// `body` is sent as it is, not as JSON: any bytes in memory (a `Vec<u8>`, a `String`, a `bytes::Bytes`).
+    ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     pub fn upload_batch_file(
         self,
         url: &str,
-        body: reqwest::Body,
+        body: impl ::std::convert::Into<::bytes::Bytes>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
         let api = self.client.presigned(url);
+        let body = ::std::convert::Into::<::bytes::Bytes>::into(body);
         async move {
             let api = api?;
             crate::call::call_unread_failure(

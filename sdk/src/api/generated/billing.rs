@@ -55,15 +55,12 @@ impl<'a> Billing<'a> {
     ///
     /// Takes what the request requires: `invoice_uuid`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes (`ByteStream`).
+    /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes ([`ByteStream`](crate::ByteStream)).
     pub fn get_invoice_csv(
         self,
         invoice_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<progenitor_client::ByteStream>,
-            crate::Error,
-        >,
+        Output = ::std::result::Result<crate::Response<crate::ByteStream>, crate::Error>,
     > + Send + 'a {
         crate::call::call_stream(
             self.client,
@@ -74,15 +71,12 @@ impl<'a> Billing<'a> {
     ///
     /// Takes what the request requires: `invoice_uuid`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes (`ByteStream`).
+    /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes ([`ByteStream`](crate::ByteStream)).
     pub fn get_invoice_pdf(
         self,
         invoice_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<progenitor_client::ByteStream>,
-            crate::Error,
-        >,
+        Output = ::std::result::Result<crate::Response<crate::ByteStream>, crate::Error>,
     > + Send + 'a {
         crate::call::call_stream(
             self.client,

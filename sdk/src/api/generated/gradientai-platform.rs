@@ -320,7 +320,7 @@ impl<'a> GradientaiPlatform<'a> {
     }
     /// `POST /v2/gen-ai/models/api_keys` (operation `genai_create_model_api_key`).
     ///
-    /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes (`ByteStream`).
+    /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes ([`ByteStream`](crate::ByteStream)).
     ///
     /// Gives a [`GenaiCreateModelApiKey`] to set the optional `body` on; `.await` it to send the request.
     pub fn create_model_api_key(self) -> GenaiCreateModelApiKey<'a> {
@@ -3034,24 +3034,21 @@ impl<'a> GenaiCreateModelApiKey<'a> {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<progenitor_client::ByteStream>,
-            crate::Error,
-        >,
+        Output = ::std::result::Result<crate::Response<crate::ByteStream>, crate::Error>,
     > + Send + 'a {
         crate::call::call_stream(self.client, self.inner)
     }
 }
 impl<'a> ::std::future::IntoFuture for GenaiCreateModelApiKey<'a> {
     type Output = ::std::result::Result<
-        crate::Response<progenitor_client::ByteStream>,
+        crate::Response<crate::ByteStream>,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
         Box<
             dyn ::std::future::Future<
                 Output = ::std::result::Result<
-                    crate::Response<progenitor_client::ByteStream>,
+                    crate::Response<crate::ByteStream>,
                     crate::Error,
                 >,
             > + Send + 'a,

@@ -278,7 +278,7 @@ impl<'a> Kubernetes<'a> {
     ///
     /// Takes what the request requires: `cluster_id`.
     ///
-    /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes (`ByteStream`).
+    /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes ([`ByteStream`](crate::ByteStream)).
     ///
     /// Gives a [`KubernetesGetKubeconfig`] to set the optional `expiry_seconds`, `type_` on; `.await` it to send the request.
     pub fn get_kubeconfig(
@@ -897,24 +897,21 @@ impl<'a> KubernetesGetKubeconfig<'a> {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<progenitor_client::ByteStream>,
-            crate::Error,
-        >,
+        Output = ::std::result::Result<crate::Response<crate::ByteStream>, crate::Error>,
     > + Send + 'a {
         crate::call::call_stream(self.client, self.inner)
     }
 }
 impl<'a> ::std::future::IntoFuture for KubernetesGetKubeconfig<'a> {
     type Output = ::std::result::Result<
-        crate::Response<progenitor_client::ByteStream>,
+        crate::Response<crate::ByteStream>,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
         Box<
             dyn ::std::future::Future<
                 Output = ::std::result::Result<
-                    crate::Response<progenitor_client::ByteStream>,
+                    crate::Response<crate::ByteStream>,
                     crate::Error,
                 >,
             > + Send + 'a,
