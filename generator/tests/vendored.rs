@@ -65,6 +65,7 @@ fn spec() -> PathBuf {
                 "operationId: things_list\nsummary: upstream's words\ndescription: upstream's words\ntags: [Things]\n\
                  x-codeSamples: [{lang: sh, source: curl}]\n\
                  parameters:\n  - {name: description, in: query, description: upstream's words, schema: {type: string}}\n\
+                 \x20 - {name: title, in: query, schema: {type: string, title: upstream's words}}\n\
                  responses:\n  '200':\n    description: upstream's words\n    content:\n      application/json:\n\
                  \x20       schema: {$ref: 'models/thing.yml'}\n\
                  \x20       example: {$ref: 'examples.yml#/thing'}\n\
@@ -78,7 +79,7 @@ fn spec() -> PathBuf {
             ),
             (
                 "ops/models/thing.yml",
-                "type: object\ndescription: upstream's words\nproperties:\n  description:\n    type: string\n    description: upstream's words\n    example: a thing\n  id: {type: integer, maximum: 18446744073709552000}\n",
+                "type: object\ntitle: upstream's words\ndescription: upstream's words\nproperties:\n  description:\n    type: string\n    description: upstream's words\n    example: a thing\n  title: {type: string, title: upstream's words, example: a title}\n  id: {type: integer, maximum: 18446744073709552000}\n",
             ),
             (
                 "ops/others_all.yml",
@@ -133,7 +134,7 @@ fn one_file_per_tag_plus_shared_and_notice() {
 }
 
 #[test]
-fn prose_is_left_out_and_structure_named_description_stays() {
+fn prose_is_left_out_and_structure_named_description_or_title_stays() {
     let files = tree();
     let text = &files["things.yaml"];
     assert!(!text.contains("upstream's words"), "{text}");
@@ -144,6 +145,15 @@ fn prose_is_left_out_and_structure_named_description_stays() {
     assert_eq!(doc.pointer("/components/schemas/thing/properties/description/type").unwrap(), "string");
     assert_eq!(doc.pointer("/components/schemas/thing/properties/description/example").unwrap(), "a thing");
     assert_eq!(doc.pointer("/paths/~1things/get/parameters/0/name").unwrap(), "description");
+    // So are a property and a parameter named `title`; a schema's own `title` is upstream's words.
+    assert_eq!(doc.pointer("/components/schemas/thing/properties/title/type").unwrap(), "string");
+    assert_eq!(doc.pointer("/components/schemas/thing/properties/title/example").unwrap(), "a title");
+    assert_eq!(doc.pointer("/paths/~1things/get/parameters/1/name").unwrap(), "title");
+    assert_eq!(doc.pointer("/paths/~1things/get/parameters/1/schema"), Some(&serde_json::json!({"type": "string"})));
+    assert_eq!(doc.pointer("/components/schemas/thing/title"), None);
+    assert_eq!(doc.pointer("/components/schemas/thing/properties/title/title"), None);
+    // The document's own name is not prose.
+    assert_eq!(doc.pointer("/info/title").unwrap(), "t");
     // An example payload is a fact, kept whole, and a `$ref` to it is copied in place.
     let example = doc.pointer("/paths/~1things/get/responses/200/content/application~1json/example").unwrap();
     assert_eq!(example, &serde_json::json!({"description": "a fact in an example", "id": 1}));
@@ -223,7 +233,7 @@ const NAME_MAPS: &[&str] = &[
 ];
 /// Keys whose values are payloads or lists of values, never prose keys to look into.
 const LITERALS: &[&str] = &["example", "value", "default", "enum", "required", "security"];
-const PROSE: &[&str] = &["description", "summary", "x-codeSamples", "externalDocs"];
+const PROSE: &[&str] = &["description", "summary", "title", "x-codeSamples", "externalDocs"];
 
 /// Every prose key in `v`, as JSON pointers; `in_names` when `v` is a map of names.
 fn prose(v: &Value, at: &str, in_names: bool, out: &mut Vec<String>) {
@@ -233,6 +243,8 @@ fn prose(v: &Value, at: &str, in_names: bool, out: &mut Vec<String>) {
                 let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
                 if in_names {
                     prose(child, &here, false, out);
+                } else if here == "/info/title" {
+                    // The document's name, which OpenAPI requires: not upstream's prose.
                 } else if PROSE.contains(&k.as_str()) {
                     out.push(here);
                 } else if LITERALS.contains(&k.as_str()) {
@@ -254,11 +266,19 @@ fn prose(v: &Value, at: &str, in_names: bool, out: &mut Vec<String>) {
 
 #[test]
 fn the_prose_walker_finds_prose_and_spares_names() {
-    let doc = serde_json::json!({"components": {"schemas": {"a": {"description": "x", "properties": {
-        "description": {"type": "string", "summary": "y"}}, "example": {"description": "fact"}}}}});
+    let doc = serde_json::json!({"info": {"title": "name"}, "components": {"schemas": {"a": {"description": "x",
+        "properties": {"description": {"type": "string", "summary": "y"}, "title": {"type": "string", "title": "z"}},
+        "example": {"description": "fact", "title": "fact"}}}}});
     let mut found = Vec::new();
     prose(&doc, "", false, &mut found);
-    assert_eq!(found, ["/components/schemas/a/description", "/components/schemas/a/properties/description/summary"]);
+    assert_eq!(
+        found,
+        [
+            "/components/schemas/a/description",
+            "/components/schemas/a/properties/description/summary",
+            "/components/schemas/a/properties/title/title"
+        ]
+    );
 }
 
 #[test]

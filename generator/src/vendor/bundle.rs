@@ -151,9 +151,10 @@ pub(crate) struct Bundler<'s> {
 
 /// Keys of OpenAPI objects that hold upstream's sentences (or code), not structure. They are
 /// dropped only where they are keywords of an object the walk knows; under `properties` (or any
-/// other map of names) a key `description` is a name and stays, and example payloads are kept
-/// whole.
-pub(crate) const PROSE: &[&str] = &["description", "summary", "externalDocs", "x-codeSamples"];
+/// other map of names) a key `description` or `title` is a name and stays, and example payloads
+/// are kept whole. A schema's `title` is upstream's wording too (often a whole sentence), and
+/// typify would name types after it: names come from the spec's structure or our overlays.
+pub(crate) const PROSE: &[&str] = &["description", "summary", "title", "externalDocs", "x-codeSamples"];
 
 // A reference to component number `i` before names are chosen; no spec text holds this byte.
 const MARK: char = '\u{1}';
@@ -163,8 +164,8 @@ impl<'s> Bundler<'s> {
         Bundler { src, components: Vec::new(), index: HashMap::new(), inlining: Vec::new(), without_prose: false }
     }
 
-    /// Bundles without upstream's prose: descriptions, summaries, external docs, code samples,
-    /// tag descriptions and server descriptions.
+    /// Bundles without upstream's prose: descriptions, summaries, schema titles, external docs,
+    /// code samples, tag descriptions and server descriptions.
     pub fn without_prose(mut self) -> Self {
         self.without_prose = true;
         self
