@@ -679,3 +679,39 @@ async fn a_retried_call_counts_its_attempts_and_returns_the_last_answer() {
     assert_eq!((got.attempts(), got.id.get()), (3, ACTION.get()));
     assert_eq!(seen(&server).await, 3);
 }
+
+// ------------------------------------------------------------------------- downloads
+
+const INVOICE: &str = "22737513-0ea7-4206-8ceb-98a575af7681";
+
+/// A body that is not JSON, larger than `max_response_bytes` and without `Content-Length`: the
+/// hooks stop reading at the limit, and the stream still gives every byte, what they read first.
+#[tokio::test]
+async fn a_download_past_the_limit_streams_whole() {
+    let chunk: Vec<u8> = (0..4096u32).map(|n| b'a' + (n % 26) as u8).collect();
+    let total = 64 * chunk.len() as u64;
+    let head = head(200, &[("content-type", "text/csv")]);
+    let server = FaultyServer::always(Script::Stream { head, chunk: chunk.clone(), total }).await;
+    let client = client_capped(server.uri(), 10_000);
+    let response = client.billing().get_invoice_csv(INVOICE.into()).await.expect("the invoice");
+    let body = response.into_inner().bytes().await.expect("every byte");
+    assert_eq!(body.len() as u64, total);
+    assert!(body.chunks(chunk.len()).all(|c| c == chunk.as_slice()), "the bytes in their order");
+    assert_eq!(server.requests(), 1);
+}
+
+/// A download that breaks off (fewer bytes than its `Content-Length`, then the connection
+/// closes) fails when read; it never reads as a shorter body that ended well.
+#[tokio::test]
+async fn a_download_that_breaks_off_fails_when_read() {
+    let mut bytes = head(200, &[("content-type", "text/csv"), ("content-length", "1000")]);
+    bytes.extend_from_slice(b"product,amount\nDroplets,");
+    let server = FaultyServer::always(Script::Respond(bytes)).await;
+    let client = client_with(server.uri(), fast(3));
+    let outcome = match client.billing().get_invoice_csv(INVOICE.into()).await {
+        Ok(response) => response.into_inner().bytes().await.map(|b| b.len()),
+        Err(e) => Err(e),
+    };
+    let err = outcome.expect_err("a body cut short is an error");
+    assert!(matches!(err, Error::Decode { .. } | Error::Transport { .. }), "{err:?}");
+}

@@ -27,7 +27,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 pub(crate) enum BodyRead {
     /// The whole body.
     Whole(Bytes),
-    /// The body is (or says it is) larger than the limit; it was abandoned there.
+    /// The body is (or says it is) larger than the limit; it was abandoned there, after what
+    /// [`TooLarge::read`] holds.
     TooLarge(TooLarge),
     /// The body broke off (reset, timeout). Shared: extensions hold only `Clone` values.
     Broken(Arc<reqwest::Error>),
@@ -38,9 +39,12 @@ pub(crate) enum BodyRead {
 pub(crate) struct Undecodable(pub(crate) Arc<serde_json::Error>);
 
 /// The error of a body larger than the limit.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct TooLarge {
     pub(crate) limit: u64,
+    /// What was read before the limit was passed (nothing when `Content-Length` said so): a
+    /// body that is streamed starts with it, the rest following from the connection.
+    pub(crate) read: Bytes,
 }
 
 impl fmt::Display for TooLarge {
@@ -80,18 +84,30 @@ pub(crate) async fn decode<T: DeserializeOwned, E>(
 }
 
 /// The body the hooks read, as the stream progenitor hands on for a body that is not JSON (the
-/// generator's `response_streamer` setting). A body that did not arrive whole streams as
-/// progenitor's own would: what is left of it.
+/// generator's `response_streamer` setting). A body larger than the limit streams whole: what
+/// the hooks read, then the rest from the connection (a stream never holds the body, so the
+/// limit does not apply to it). A body that broke off streams its error first, so that reading
+/// it fails rather than ending early as if the body were whole.
 #[allow(dead_code)] // Only some tags have such responses.
 pub(crate) fn stream(mut response: reqwest::Response) -> ResponseValue<ByteStream> {
-    match response.extensions_mut().remove::<BodyRead>() {
-        Some(BodyRead::Whole(body)) => {
-            let status = response.status();
-            let chunks = futures_util::stream::iter([Ok(body)]);
-            ResponseValue::new(ByteStream::new(Box::pin(chunks)), status, std::mem::take(response.headers_mut()))
-        }
-        _ => ResponseValue::stream(response),
-    }
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let chunks: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<Bytes>> + Send + Sync>> =
+        match response.extensions_mut().remove::<BodyRead>() {
+            Some(BodyRead::Whole(body)) => Box::pin(futures_util::stream::iter([Ok(body)])),
+            Some(BodyRead::TooLarge(TooLarge { read, .. })) => {
+                let head = futures_util::stream::iter((!read.is_empty()).then_some(Ok(read)));
+                Box::pin(futures_util::StreamExt::chain(head, response.bytes_stream()))
+            }
+            // The hooks' copy is the only one once it is taken out of the extensions.
+            Some(BodyRead::Broken(error)) => match Arc::try_unwrap(error) {
+                Ok(error) => Box::pin(futures_util::stream::iter([Err(error)])),
+                Err(_) => Box::pin(response.bytes_stream()),
+            },
+            // Every generated call passes through the hooks; this is for one that did not.
+            None => Box::pin(response.bytes_stream()),
+        };
+    ResponseValue::new(ByteStream::new(chunks), status, headers)
 }
 
 /// Reads at most `limit` bytes of the body; a larger one is abandoned at the first chunk past
@@ -100,7 +116,7 @@ pub(crate) fn stream(mut response: reqwest::Response) -> ResponseValue<ByteStrea
 pub(crate) async fn read(response: &mut reqwest::Response, limit: u64) -> BodyRead {
     let declared = response.content_length();
     if declared.is_some_and(|n| n > limit) {
-        return BodyRead::TooLarge(TooLarge { limit });
+        return BodyRead::TooLarge(TooLarge { limit, read: Bytes::new() });
     }
     let mut received: u64 = 0;
     // A body that comes in one chunk (most do) is kept as it is; a second chunk starts a copy.
@@ -111,7 +127,9 @@ pub(crate) async fn read(response: &mut reqwest::Response, limit: u64) -> BodyRe
             Ok(Some(chunk)) => {
                 received += chunk.len() as u64;
                 if received > limit {
-                    return BodyRead::TooLarge(TooLarge { limit });
+                    let mut read = joined.unwrap_or_else(|| BytesMut::from(&first.unwrap_or_default()[..]));
+                    read.extend_from_slice(&chunk);
+                    return BodyRead::TooLarge(TooLarge { limit, read: read.freeze() });
                 }
                 match (&mut joined, first.take()) {
                     (Some(buf), _) => buf.extend_from_slice(&chunk),
