@@ -274,7 +274,8 @@ pub fn split(
             if handles.is_some() {
                 described.insert(method.clone(), crate::handles::describe(&method, &items, &trait_impls)?);
             }
-            let mut imp: syn::ItemImpl = syn::parse_quote! { impl Client { #f } };
+            let mut imp: syn::ItemImpl = syn::parse_quote! { impl Client {} };
+            imp.items.push(syn::ImplItem::Fn(f));
             imp.attrs.push(cfg.clone());
             client_impls.push(syn::Item::Impl(imp));
             for mut item in trait_impls {
@@ -550,11 +551,18 @@ fn content(m: syn::ItemMod) -> Result<(Vec<syn::Attribute>, Vec<syn::Item>), Err
     Ok((m.attrs, items))
 }
 
+// Built, not parsed from tokens: the items are most of the generated code, and printing them to
+// tokens and parsing those again took a tenth of `generate`.
 fn module(name: &str, attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> syn::Item {
-    let ident = format_ident!("{name}");
-    let mut m: syn::ItemMod = syn::parse_quote! { pub mod #ident { #(#items)* } };
-    m.attrs = attrs;
-    syn::Item::Mod(m)
+    syn::Item::Mod(syn::ItemMod {
+        attrs,
+        vis: syn::parse_quote! { pub },
+        unsafety: None,
+        mod_token: Default::default(),
+        ident: format_ident!("{name}"),
+        content: Some((Default::default(), items)),
+        semi: None,
+    })
 }
 
 // Outer attributes of a module become the inner attributes of its file.
