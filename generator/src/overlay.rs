@@ -192,6 +192,26 @@ mod tests {
     }
 
     #[test]
+    fn applied_together_the_overlays_still_name_the_file_and_action_that_failed() {
+        let o = |name: &str, actions: &str| {
+            let text = format!("overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n{actions}");
+            OverlayFile::parse(Path::new(name), text.as_bytes()).unwrap()
+        };
+        let first = o("a.yaml", "  - target: $.paths['/a'].get\n    x-why: a test\n    update: {x: 1}\n");
+        let second = o(
+            "b.yaml",
+            "  - target: $.paths['/a'].get\n    x-why: a test\n    update: {y: 2}\n\
+             \x20 - target: $.paths['/gone'].get\n    x-why: a test\n    update: {x: 1}\n",
+        );
+        let mut d = doc();
+        let err = apply_all(&mut d, &[first.clone(), second]).unwrap_err().to_string();
+        assert!(err.starts_with("b.yaml: at /actions/1: target `$.paths['/gone'].get`"), "{err}");
+        assert_eq!(d, doc(), "a failed overlay leaves the document as it was");
+        apply_all(&mut d, &[first]).unwrap();
+        assert_eq!(d["paths"]["/a"]["get"]["x"], 1);
+    }
+
+    #[test]
     fn an_action_without_a_why_is_an_error() {
         let err = overlay("  - target: $.paths\n    update: {x: 1}\n").unwrap_err().to_string();
         assert!(err.contains("x.yaml: at /actions/0: no `x-why`"), "{err}");
