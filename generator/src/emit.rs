@@ -189,7 +189,7 @@ pub(crate) fn emit_file_timed(
     clock.lap("document read as OpenAPI");
     let tokens = generate_guarded(&spec, &progenitor_settings(settings, open_enums, typed)?)?;
     clock.lap("progenitor");
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { message: e.to_string() })?;
+    let mut file = parse_by_module(tokens).map_err(|e| Error::Emit { message: e.to_string() })?;
     clock.lap("progenitor's tokens parsed");
     output::strip_api_version_header::run(&mut file, doc)?;
     output::drop_empty_header_map::run(&mut file, doc)?;
@@ -213,6 +213,52 @@ pub(crate) fn emit_file_timed(
     Ok(file)
 }
 
+/// `syn::parse2::<syn::File>`, the same tree, with each inline module's body parsed on its own.
+/// syn first copies the whole input into one growing array of tokens; for the whole API that
+/// array reached hundreds of megabytes, each doubling of it on fresh memory. A module at a time,
+/// the arrays are a fraction of that and reuse each other's memory.
+fn parse_by_module(tokens: TokenStream) -> syn::Result<syn::File> {
+    use proc_macro2::{Delimiter, Group, TokenTree};
+    // The bodies of `mod name { .. }` at this level are cut out (left as `{}`), in order.
+    let mut bodies = Vec::new();
+    let mut outline = Vec::new();
+    for tree in tokens {
+        let after_mod_name = outline.len() >= 2
+            && matches!(&outline[outline.len() - 2], TokenTree::Ident(i) if i == "mod")
+            && matches!(&outline[outline.len() - 1], TokenTree::Ident(_));
+        match tree {
+            TokenTree::Group(g) if after_mod_name && g.delimiter() == Delimiter::Brace => {
+                let mut empty = Group::new(Delimiter::Brace, TokenStream::new());
+                empty.set_span(g.span());
+                bodies.push(g.stream());
+                outline.push(TokenTree::Group(empty));
+            }
+            other => outline.push(other),
+        }
+    }
+    let mut file: syn::File = syn::parse2(outline.into_iter().collect())?;
+    let mut bodies = bodies.into_iter();
+    for item in &mut file.items {
+        if let syn::Item::Mod(m) = item
+            && let Some((_, items)) = &mut m.content
+        {
+            let body =
+                bodies.next().ok_or_else(|| syn::Error::new(m.ident.span(), "a module whose body was not cut out"))?;
+            // A module's inner attributes follow its outer ones, as syn parses them.
+            let inner = parse_by_module(body)?;
+            m.attrs.extend(inner.attrs);
+            *items = inner.items;
+        }
+    }
+    match bodies.next() {
+        Some(body) => Err(syn::Error::new(
+            body.into_iter().next().map_or_else(proc_macro2::Span::call_site, |t| t.span()),
+            "a body cut out that is no module's",
+        )),
+        None => Ok(file),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +270,27 @@ mod tests {
         assert!(err.contains("inner_type") && err.contains("not a type!"), "{err}");
         let settings = Settings { derives: vec!["Partial Eq".into()], ..Settings::default() };
         assert!(progenitor_settings(&settings, &[], &[]).is_err());
+    }
+
+    #[test]
+    fn parsing_a_module_at_a_time_gives_the_tree_syn_gives() {
+        let code = quote::quote! {
+            #![allow(x)]
+            #[doc = "outer"]
+            pub mod types {
+                #![allow(y)]
+                pub struct A { b: builder::A }
+                pub mod builder { pub struct A; impl A { fn f() { mod inner { fn g() {} } } } }
+                mod defaults;
+            }
+            impl Client { fn get(&self) -> builder::Get<'_> { builder::Get::new(self) } }
+            mod r#mod { const X: u8 = 1; }
+        };
+        let mut file = parse_by_module(code.clone()).unwrap();
+        assert_eq!(prettyplease::unparse(&file), prettyplease::unparse(&syn::parse2(code).unwrap()));
+        let syn::Item::Mod(types) = &mut file.items[0] else { panic!("the first item is the module") };
+        assert_eq!(types.attrs.len(), 2, "the inner attribute stays with its module");
+        assert_eq!(types.content.as_ref().unwrap().1.len(), 3);
     }
 
     #[test]

@@ -17,7 +17,7 @@
 use std::path::{Path, PathBuf};
 
 use enumset::EnumSet;
-use roas_overlay::apply::{Apply, ApplyErrorKind, ApplyOptions};
+use roas_overlay::apply::{Apply, ApplyError, ApplyErrorKind, ApplyOptions};
 use roas_overlay::v1_0::Overlay;
 use roas_overlay::validation::Validate;
 use serde_json::Value;
@@ -87,22 +87,24 @@ impl OverlayFile {
     /// them) stops with an error naming this file, the action and its target, and `doc` is left
     /// as it was.
     pub fn apply(&self, doc: &mut Value) -> Result<(), Error> {
-        self.overlay
-            .apply(doc, ApplyOptions::ErrorOnZeroMatch | ApplyOptions::ErrorOnMixedKindMatch)
-            .map(|_| ())
-            .map_err(|e| {
-                let what = match e.kind {
-                    ApplyErrorKind::ZeroMatch => {
-                        "selects nothing: upstream may have fixed or renamed what this action corrects; \
-                         check the vendored files and change or drop the action"
-                            .to_owned()
-                    }
-                    other => other.to_string(),
-                };
-                Error::spec(&self.path, format!("/actions/{}", e.action_index), format!("target `{}` {what}", e.target))
-            })
+        self.overlay.apply(doc, OPTIONS).map(|_| ()).map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: ApplyError) -> Error {
+        let what = match e.kind {
+            ApplyErrorKind::ZeroMatch => {
+                "selects nothing: upstream may have fixed or renamed what this action corrects; \
+                 check the vendored files and change or drop the action"
+                    .to_owned()
+            }
+            other => other.to_string(),
+        };
+        Error::spec(&self.path, format!("/actions/{}", e.action_index), format!("target `{}` {what}", e.target))
     }
 }
+
+const OPTIONS: EnumSet<ApplyOptions> =
+    enumset::enum_set!(ApplyOptions::ErrorOnZeroMatch | ApplyOptions::ErrorOnMixedKindMatch);
 
 /// The overlays in `dir` (`*.yaml`, `*.yml`, `*.json`), in name order; none when `dir` does
 /// not exist.
@@ -121,9 +123,26 @@ pub fn read_dir(dir: &Path) -> Result<Vec<OverlayFile>, Error> {
     paths.iter().map(|p| OverlayFile::read(p)).collect()
 }
 
-/// Applies every overlay, file after file.
+/// Applies every overlay, file after file; on an error, `doc` is left as it was.
 pub fn apply_all(doc: &mut Value, overlays: &[OverlayFile]) -> Result<(), Error> {
-    overlays.iter().try_for_each(|o| o.apply(doc))
+    if overlays.is_empty() {
+        return Ok(());
+    }
+    // roas-overlay applies an overlay to a copy of the whole document (to leave it as it was on
+    // an error): the actions of every file as one overlay make one copy instead of one per file.
+    let all = Overlay {
+        actions: overlays.iter().flat_map(|o| o.overlay.actions.iter().cloned()).collect(),
+        ..Overlay::default()
+    };
+    let Err(mut e) = all.apply(doc, OPTIONS) else { return Ok(()) };
+    for o in overlays {
+        if e.action_index < o.overlay.actions.len() {
+            return Err(o.error(e));
+        }
+        e.action_index -= o.overlay.actions.len();
+    }
+    // Past the last action (not expected of roas-overlay): still an error, against the last file.
+    Err(overlays[overlays.len() - 1].error(e))
 }
 
 #[cfg(test)]
@@ -170,6 +189,26 @@ mod tests {
             "{err}"
         );
         assert_eq!(d, doc(), "a failed overlay leaves the document as it was");
+    }
+
+    #[test]
+    fn applied_together_the_overlays_still_name_the_file_and_action_that_failed() {
+        let o = |name: &str, actions: &str| {
+            let text = format!("overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n{actions}");
+            OverlayFile::parse(Path::new(name), text.as_bytes()).unwrap()
+        };
+        let first = o("a.yaml", "  - target: $.paths['/a'].get\n    x-why: a test\n    update: {x: 1}\n");
+        let second = o(
+            "b.yaml",
+            "  - target: $.paths['/a'].get\n    x-why: a test\n    update: {y: 2}\n\
+             \x20 - target: $.paths['/gone'].get\n    x-why: a test\n    update: {x: 1}\n",
+        );
+        let mut d = doc();
+        let err = apply_all(&mut d, &[first.clone(), second]).unwrap_err().to_string();
+        assert!(err.starts_with("b.yaml: at /actions/1: target `$.paths['/gone'].get`"), "{err}");
+        assert_eq!(d, doc(), "a failed overlay leaves the document as it was");
+        apply_all(&mut d, &[first]).unwrap();
+        assert_eq!(d["paths"]["/a"]["get"]["x"], 1);
     }
 
     #[test]

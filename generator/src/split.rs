@@ -23,6 +23,7 @@ use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
+use syn::visit::Visit;
 
 use crate::error::Error;
 use crate::validate::operations;
@@ -194,9 +195,9 @@ pub fn split(
         let builder = builder_name(&f).unwrap_or_default();
         let items = op_builders.remove(&builder).unwrap_or_default();
         let mut mentioned = HashSet::new();
-        idents(f.to_token_stream(), &mut mentioned);
+        Mentions(&mut mentioned).visit_impl_item_fn(&f);
         for i in &items {
-            idents(i.to_token_stream(), &mut mentioned);
+            Mentions(&mut mentioned).visit_item(i);
         }
         let tags = &op_tags[&method];
         for name in types.closure(&mentioned) {
@@ -274,7 +275,8 @@ pub fn split(
             if handles.is_some() {
                 described.insert(method.clone(), crate::handles::describe(&method, &items, &trait_impls)?);
             }
-            let mut imp: syn::ItemImpl = syn::parse_quote! { impl Client { #f } };
+            let mut imp: syn::ItemImpl = syn::parse_quote! { impl Client {} };
+            imp.items.push(syn::ImplItem::Fn(f));
             imp.attrs.push(cfg.clone());
             client_impls.push(syn::Item::Impl(imp));
             for mut item in trait_impls {
@@ -390,7 +392,7 @@ impl Graph {
     }
 
     fn mention(&mut self, name: &str, item: &syn::Item) {
-        idents(item.to_token_stream(), self.mentions.entry(name.to_owned()).or_default());
+        Mentions(self.mentions.entry(name.to_owned()).or_default()).visit_item(item);
     }
 
     /// Every type reachable from the names in `start`.
@@ -478,6 +480,31 @@ fn owner(item: &syn::Item, names: &HashSet<String>) -> Option<String> {
     ours.into_iter().next()
 }
 
+/// The words of a syntax tree, as [`idents`] finds them in its tokens, without printing it to
+/// tokens first (a copy of every item): the idents of the tree, and of the tokens it holds
+/// unparsed (macro arguments, attribute arguments).
+struct Mentions<'a>(&'a mut HashSet<String>);
+
+impl<'ast> Visit<'ast> for Mentions<'_> {
+    fn visit_ident(&mut self, i: &'ast syn::Ident) {
+        self.0.insert(i.to_string());
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        self.visit_path(&m.path);
+        idents(m.tokens.clone(), self.0);
+    }
+
+    fn visit_meta_list(&mut self, m: &'ast syn::MetaList) {
+        self.visit_path(&m.path);
+        if m.path.is_ident("serde") {
+            serde_paths(m.tokens.clone(), self.0);
+        } else {
+            idents(m.tokens.clone(), self.0);
+        }
+    }
+}
+
 fn idents(tokens: TokenStream, out: &mut HashSet<String>) {
     let mut after_serde = false;
     for t in tokens {
@@ -550,11 +577,18 @@ fn content(m: syn::ItemMod) -> Result<(Vec<syn::Attribute>, Vec<syn::Item>), Err
     Ok((m.attrs, items))
 }
 
+// Built, not parsed from tokens: the items are most of the generated code, and printing them to
+// tokens and parsing those again was about half of the split's time.
 fn module(name: &str, attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> syn::Item {
-    let ident = format_ident!("{name}");
-    let mut m: syn::ItemMod = syn::parse_quote! { pub mod #ident { #(#items)* } };
-    m.attrs = attrs;
-    syn::Item::Mod(m)
+    syn::Item::Mod(syn::ItemMod {
+        attrs,
+        vis: syn::parse_quote! { pub },
+        unsafety: None,
+        mod_token: Default::default(),
+        ident: format_ident!("{name}"),
+        content: Some((Default::default(), items)),
+        semi: None,
+    })
 }
 
 // Outer attributes of a module become the inner attributes of its file.

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
+use syn::visit::Visit;
 
 use crate::error::Error;
 
@@ -21,7 +22,7 @@ pub fn run(file: &mut syn::File) -> Result<usize, Error> {
     let mut used = BTreeSet::new();
     for item in &file.items {
         if !matches!(item, syn::Item::Mod(m) if m.ident == "types") {
-            builder_paths(item.to_token_stream(), &mut used);
+            BuilderPaths(&mut used).visit_item(item);
         }
     }
     let Some(types) = file.items.iter_mut().find_map(|i| match i {
@@ -60,6 +61,33 @@ pub fn run(file: &mut syn::File) -> Result<usize, Error> {
         _ => true,
     });
     Ok(removed)
+}
+
+/// Every `X` of `types::builder::X` in a syntax tree, as [`builder_paths`] finds them in its
+/// tokens, without printing the operations to tokens first.
+struct BuilderPaths<'a>(&'a mut BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for BuilderPaths<'_> {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
+        for w in segments.windows(3) {
+            if w[0].ident == "types" && w[1].ident == "builder" {
+                self.0.insert(w[2].ident.to_string());
+            }
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    // Macro and attribute arguments stay tokens in the tree.
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        self.visit_path(&m.path);
+        builder_paths(m.tokens.clone(), self.0);
+    }
+
+    fn visit_meta_list(&mut self, m: &'ast syn::MetaList) {
+        self.visit_path(&m.path);
+        builder_paths(m.tokens.clone(), self.0);
+    }
 }
 
 // Every `X` of `types::builder::X` in `tokens`.
