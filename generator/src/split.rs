@@ -248,14 +248,15 @@ pub fn split(
         push_attr(&mut item, cfg_attr(gate.get(&name)));
         builders_out.push(item);
     }
-    let feature_types = feature_type_files(alone, &builders_attrs, header);
-    out_types.extend(feature_types.decls);
-    builders_out.extend(feature_types.builder_reexports);
-    out_types.push(module("builder", builders_attrs, builders_out));
     let mut defaults_out = Vec::new();
     for mut item in defaults_items {
         if let syn::Item::Fn(f) = &item {
             let gate = default_gate.get(&f.sig.ident.to_string());
+            // Beside the types that name it, which may be newtypes it alone can build there.
+            if let Some(feature) = gate.and_then(|g| lone_feature(Some(g))) {
+                alone.entry(feature).or_default().defaults.push(item);
+                continue;
+            }
             // A helper no type names is left ungated, as progenitor left it.
             if gate.is_some() {
                 push_attr(&mut item, cfg_attr(gate));
@@ -263,6 +264,10 @@ pub fn split(
         }
         defaults_out.push(item);
     }
+    let feature_types = feature_type_files(alone, &builders_attrs, &defaults_attrs, header);
+    out_types.extend(feature_types.decls);
+    builders_out.extend(feature_types.builder_reexports);
+    out_types.push(module("builder", builders_attrs, builders_out));
     if had_defaults {
         out_types.push(module("defaults", defaults_attrs, defaults_out));
     }
@@ -382,6 +387,7 @@ pub const TYPES_DIR: &str = "types";
 struct FeatureTypes {
     types: Vec<syn::Item>,
     builders: Vec<syn::Item>,
+    defaults: Vec<syn::Item>,
 }
 
 /// The feature whose file a type goes to: the one tag that reaches it, or `full` when none
@@ -409,18 +415,26 @@ struct FeatureTypeFiles {
 // (items gated in one file are parsed all the same). A file's items need no gate of their own:
 // its `mod` has it. `use super::*` gives them what `types.rs` holds (the shared types,
 // `error`, `defaults`), and its `builder` module shadows `types::builder` there, so that
-// `builder::X` names the builder beside `X`.
+// `builder::X` names the builder beside `X`. Its `defaults` module, likewise, holds the
+// functions only its types name (a newtype's field is private to its module, so the function
+// building one must be inside it) and re-exports the shared ones.
 fn feature_type_files(
     alone: BTreeMap<String, FeatureTypes>,
     builder_attrs: &[syn::Attribute],
+    defaults_attrs: &[syn::Attribute],
     header: &str,
 ) -> FeatureTypeFiles {
     let mut out = FeatureTypeFiles { files: BTreeMap::new(), decls: Vec::new(), builder_reexports: Vec::new() };
-    for (feature, FeatureTypes { types, builders }) in alone {
+    for (feature, FeatureTypes { types, builders, defaults }) in alone {
         let ident = module_ident(&feature);
         let cfg = cfg_attr(Some(&BTreeSet::from([feature.clone()])));
         let mut items: Vec<syn::Item> = vec![syn::parse_quote! { use super::*; }];
         items.extend(types);
+        if !defaults.is_empty() {
+            let mut own: Vec<syn::Item> = vec![syn::parse_quote! { pub(super) use super::super::defaults::*; }];
+            own.extend(defaults);
+            items.push(module("defaults", defaults_attrs.to_vec(), own));
+        }
         if !builders.is_empty() {
             items.push(module("builder", builder_attrs.to_vec(), builders));
             out.builder_reexports.push(syn::parse_quote! { #cfg pub use super::#ident::builder::*; });
@@ -701,7 +715,7 @@ mod tests {
             "components": {"schemas": {
                 "shared": {"type": "object", "properties": {"n": {"type": "integer"}}},
                 "a_page": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/shared"}}}},
-                "b_page": {"type": "object", "required": ["one"], "properties": {"one": {"$ref": "#/components/schemas/shared"}, "fresh": {"type": "boolean", "default": true}}},
+                "b_page": {"type": "object", "required": ["one"], "properties": {"one": {"$ref": "#/components/schemas/shared"}, "fresh": {"type": "boolean", "default": true}, "ttl": {"type": "integer", "enum": [60, 3600], "default": 3600}}},
                 "orphan": {"type": "object", "properties": {"x": {"type": "string"}}}
             }}
         });
@@ -758,7 +772,13 @@ mod tests {
         assert!(flat("types/full.rs").contains("///`Orphan`"));
         // A defaults function goes with the types that name it, though they name it only in a
         // string (`#[serde(default = "defaults::default_bool::<true>")]`).
-        assert!(types.contains(r#"#[cfg(feature = "beta")] pub(super) fn default_bool"#), "{types}");
+        // Only `BPage` names it, so it is in `beta`'s file, beside the newtype `BPageTtl` whose
+        // default it builds (its field is private to that module).
+        assert!(!types.contains("fn default_bool"), "{types}");
+        let beta_types = flat("types/beta.rs");
+        let own_defaults = "pub mod defaults { pub(super) use super::super::defaults::*; pub(super) fn default_bool";
+        assert!(beta_types.contains(own_defaults), "{beta_types}");
+        assert!(beta_types.contains("super::BPageTtl("), "{beta_types}");
         // An operation with two tags: in its first tag's file, gated by both.
         let beta = &s.files["beta.rs"];
         assert!(beta.contains(r#"#[cfg(any(feature = "beta", feature = "gamma"))]"#), "{beta}");

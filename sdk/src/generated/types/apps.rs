@@ -2099,6 +2099,13 @@ impl ::std::default::Default for TheJobInvocationTriggerType {
         TheJobInvocationTriggerType::Unknown
     }
 }
+/// Generation of default values for serde.
+pub mod defaults {
+    pub(super) use super::super::defaults::*;
+    pub(super) fn the_job_invocation_trigger_type() -> super::TheJobInvocationTriggerType {
+        super::TheJobInvocationTriggerType::Unknown
+    }
+}
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]

@@ -174,6 +174,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateEndpointTtl {
             .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
     }
 }
+/// Generation of default values for serde.
+pub mod defaults {
+    pub(super) use super::super::defaults::*;
+    pub(super) fn cdn_endpoint_ttl() -> super::CdnEndpointTtl {
+        super::CdnEndpointTtl(3600_i64)
+    }
+    pub(super) fn update_endpoint_ttl() -> super::UpdateEndpointTtl {
+        super::UpdateEndpointTtl(3600_i64)
+    }
+}
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]

@@ -7708,6 +7708,38 @@ impl Version {
         Default::default()
     }
 }
+/// Generation of default values for serde.
+pub mod defaults {
+    pub(super) use super::super::defaults::*;
+    pub(super) fn default_i64<T, const V: i64>() -> T
+    where
+        T: ::std::convert::TryFrom<i64>,
+        <T as ::std::convert::TryFrom<i64>>::Error: ::std::fmt::Debug,
+    {
+        T::try_from(V).unwrap()
+    }
+    pub(super) fn elasticsearch_logsink_timeout() -> f64 {
+        10.0_f64
+    }
+    pub(super) fn kafka_topic_config_min_cleanable_dirty_ratio() -> f64 {
+        0.5_f64
+    }
+    pub(super) fn mongo_advanced_config_default_write_concern() -> ::std::string::String {
+        "majority".to_string()
+    }
+    pub(super) fn opensearch_advanced_config_script_max_compilations_rate() -> ::std::string::String {
+        "use-context".to_string()
+    }
+    pub(super) fn opensearch_logsink_timeout() -> f64 {
+        10.0_f64
+    }
+    pub(super) fn redis_advanced_config_redis_notify_keyspace_events() -> super::RedisAdvancedConfigRedisNotifyKeyspaceEvents {
+        super::RedisAdvancedConfigRedisNotifyKeyspaceEvents("".to_string())
+    }
+    pub(super) fn valkey_advanced_config_valkey_notify_keyspace_events() -> super::ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents {
+        super::ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents("".to_string())
+    }
+}
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]

@@ -673,6 +673,20 @@ pub struct SupportedDropletBackupPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub window_length_hours: ::std::option::Option<i64>,
 }
+/// Generation of default values for serde.
+pub mod defaults {
+    pub(super) use super::super::defaults::*;
+    pub(super) fn droplet_multi_create_tags() -> ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    > {
+        ::std::option::Option::Some(vec![])
+    }
+    pub(super) fn droplet_single_create_tags() -> ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    > {
+        ::std::option::Option::Some(vec![])
+    }
+}
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]

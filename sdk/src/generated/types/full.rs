@@ -3771,3 +3771,12 @@ impl<'de> ::serde::Deserialize<'de> for VpcUpdatableName {
             })
     }
 }
+/// Generation of default values for serde.
+pub mod defaults {
+    pub(super) use super::super::defaults::*;
+    pub(super) fn droplet_create_tags() -> ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    > {
+        ::std::option::Option::Some(vec![])
+    }
+}

@@ -1454,6 +1454,13 @@ impl<'de> ::serde::Deserialize<'de> for StickySessionsType {
         Ok(Self::from(value.as_ref()))
     }
 }
+/// Generation of default values for serde.
+pub mod defaults {
+    pub(super) use super::super::defaults::*;
+    pub(super) fn health_check_path() -> ::std::string::String {
+        "/".to_string()
+    }
+}
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]

@@ -2370,6 +2370,16 @@ pub struct ResponseUsageOutputTokensDetails {
     pub reasoning_tokens: i64,
     pub tool_output_tokens: i64,
 }
+/// Generation of default values for serde.
+pub mod defaults {
+    pub(super) use super::super::defaults::*;
+    pub(super) fn create_image_request_stream() -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(false)
+    }
+    pub(super) fn create_response_request_stream() -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(false)
+    }
+}
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]
