@@ -1,7 +1,11 @@
 //! The generated code split into a folder, one cargo feature per tag.
 //!
 //! - `mod.rs`: the client, its hooks glue, the appended helpers, and one module per tag;
-//! - `types.rs`: every type (progenitor's `types` module), each gated by the tags that reach it;
+//! - `types.rs`: progenitor's `types` module with the types several tags reach, each gated by
+//!   them, and `error`, `defaults` and `builder`;
+//! - `types/<feature>.rs`: the types (and their builders) one tag alone reaches, or no operation
+//!   (`full.rs`), an out-of-line module of `types` gated by that feature and re-exported, so that
+//!   every type keeps its path `types::X` (and its builder `types::builder::X`);
 //! - `<tag>.rs` (kebab case, as the vendored file and the feature are named): the tag's
 //!   operations (`impl Client` methods) and their builders, re-exported into `builder`.
 //!
@@ -15,7 +19,7 @@
 //! only widens a gate, never narrows one. A type no operation reaches is gated by `full`.
 //!
 //! Each item is gated `#[cfg(feature = "tag")]`, or `#[cfg(any(feature = "a", ...))]` when
-//! several tags reach it.
+//! several tags reach it; the items of a `types/<feature>.rs` file through its `mod` alone.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -222,9 +226,14 @@ pub fn split(
         crate::lists::Shapes::default()
     };
 
-    // types.rs
+    // types.rs, and types/<feature>.rs for the types of one feature alone
     let mut out_types: Vec<syn::Item> = types_core;
+    let mut alone: BTreeMap<String, FeatureTypes> = BTreeMap::new();
     for (name, items) in types.owned {
+        if let Some(feature) = lone_feature(gate.get(&name)) {
+            alone.entry(feature).or_default().types.extend(items);
+            continue;
+        }
         let cfg = cfg_attr(gate.get(&name));
         for mut item in items {
             push_attr(&mut item, cfg.clone());
@@ -233,14 +242,22 @@ pub fn split(
     }
     let mut builders_out = builders_core;
     for (name, mut item) in builders_owned {
+        if let Some(feature) = lone_feature(gate.get(&name)) {
+            alone.entry(feature).or_default().builders.push(item);
+            continue;
+        }
         push_attr(&mut item, cfg_attr(gate.get(&name)));
         builders_out.push(item);
     }
-    out_types.push(module("builder", builders_attrs, builders_out));
     let mut defaults_out = Vec::new();
     for mut item in defaults_items {
         if let syn::Item::Fn(f) = &item {
             let gate = default_gate.get(&f.sig.ident.to_string());
+            // Beside the types that name it, which may be newtypes it alone can build there.
+            if let Some(feature) = gate.and_then(|g| lone_feature(Some(g))) {
+                alone.entry(feature).or_default().defaults.push(item);
+                continue;
+            }
             // A helper no type names is left ungated, as progenitor left it.
             if gate.is_some() {
                 push_attr(&mut item, cfg_attr(gate));
@@ -248,6 +265,10 @@ pub fn split(
         }
         defaults_out.push(item);
     }
+    let feature_types = feature_type_files(alone, &builders_attrs, &defaults_attrs, header);
+    out_types.extend(feature_types.decls);
+    builders_out.extend(feature_types.builder_reexports);
+    out_types.push(module("builder", builders_attrs, builders_out));
     if had_defaults {
         out_types.push(module("defaults", defaults_attrs, defaults_out));
     }
@@ -323,10 +344,11 @@ pub fn split(
         "types.rs".into(),
         format!(
             "{}{}",
-            file_header(header, "every type, each gated by the tags that reach it"),
+            file_header(header, "the types several tags reach, each gated by them, and a module per tag for the rest"),
             prettyplease::unparse(&types_file)
         ),
     );
+    files.extend(feature_types.files);
 
     let mut mod_items: Vec<syn::Item> = Vec::new();
     let mut types_decl: syn::ItemMod = syn::parse_quote! { pub mod types; };
@@ -357,6 +379,84 @@ pub fn split(
         fake_figures: Default::default(),
         timings: Vec::new(),
     })
+}
+
+/// The folder (inside the output folder) of the types only one feature needs.
+pub const TYPES_DIR: &str = "types";
+
+/// The items of the types one feature alone needs, and their builders.
+#[derive(Default)]
+struct FeatureTypes {
+    types: Vec<syn::Item>,
+    builders: Vec<syn::Item>,
+    defaults: Vec<syn::Item>,
+}
+
+/// The feature whose file a type goes to: the one tag that reaches it, or `full` when none
+/// does. A type several tags reach has none: it stays in `types.rs`, gated by them.
+fn lone_feature(tags: Option<&BTreeSet<String>>) -> Option<String> {
+    match tags.filter(|t| !t.is_empty()) {
+        None => Some(FULL.to_owned()),
+        Some(t) if t.len() == 1 => t.first().cloned(),
+        Some(_) => None,
+    }
+}
+
+/// `types/<feature>.rs` for each feature, and what `types.rs` needs to mount them.
+struct FeatureTypeFiles {
+    /// File name (inside the output folder, `types/<feature>.rs`) to formatted Rust.
+    files: BTreeMap<String, String>,
+    /// For `types.rs`: each file's gated `mod` and the glob re-export that keeps its types at
+    /// `types::X`.
+    decls: Vec<syn::Item>,
+    /// For `types::builder`: the re-exports of each file's builders, kept at `types::builder::X`.
+    builder_reexports: Vec<syn::Item>,
+}
+
+// Out-of-line modules, so that rustc does not even parse the types of a feature that is off
+// (items gated in one file are parsed all the same). A file's items need no gate of their own:
+// its `mod` has it. `use super::*` gives them what `types.rs` holds (the shared types,
+// `error`, `defaults`), and its `builder` module shadows `types::builder` there, so that
+// `builder::X` names the builder beside `X`. Its `defaults` module, likewise, holds the
+// functions only its types name (a newtype's field is private to its module, so the function
+// building one must be inside it) and re-exports the shared ones.
+fn feature_type_files(
+    alone: BTreeMap<String, FeatureTypes>,
+    builder_attrs: &[syn::Attribute],
+    defaults_attrs: &[syn::Attribute],
+    header: &str,
+) -> FeatureTypeFiles {
+    let mut out = FeatureTypeFiles { files: BTreeMap::new(), decls: Vec::new(), builder_reexports: Vec::new() };
+    for (feature, FeatureTypes { types, builders, defaults }) in alone {
+        let ident = module_ident(&feature);
+        let cfg = cfg_attr(Some(&BTreeSet::from([feature.clone()])));
+        let mut items: Vec<syn::Item> = vec![syn::parse_quote! { use super::*; }];
+        items.extend(types);
+        if !defaults.is_empty() {
+            let mut own: Vec<syn::Item> = vec![syn::parse_quote! { pub(super) use super::super::defaults::*; }];
+            own.extend(defaults);
+            items.push(module("defaults", defaults_attrs.to_vec(), own));
+        }
+        if !builders.is_empty() {
+            items.push(module("builder", builder_attrs.to_vec(), builders));
+            out.builder_reexports.push(syn::parse_quote! { #cfg pub use super::#ident::builder::*; });
+        }
+        let file = syn::File {
+            shebang: None,
+            attrs: vec![syn::parse_quote! { #![allow(unused_imports, clippy::all)] }],
+            items,
+        };
+        let name = format!("{TYPES_DIR}/{feature}.rs");
+        let what = if feature == FULL {
+            "the types no operation reaches (`full` only)".to_owned()
+        } else {
+            format!("the types only the `{feature}` operations reach")
+        };
+        out.files.insert(name.clone(), format!("{}{}", file_header(header, &what), prettyplease::unparse(&file)));
+        out.decls.push(syn::parse_quote! { #cfg #[path = #name] mod #ident; });
+        out.decls.push(syn::parse_quote! { #cfg pub use #ident::*; });
+    }
+    out
 }
 
 /// The tags of every operation, as features (kebab case), by the method name progenitor gives
@@ -642,13 +742,14 @@ mod tests {
             "info": {"title": "t", "version": "1"},
             "paths": {
                 "/a": {"get": {"operationId": "a_get", "tags": ["Alpha Things"], "responses": ok("a_page")}},
-                "/b": {"get": {"operationId": "b_get", "tags": ["Beta"], "responses": ok("b_page")}},
+                "/b": {"post": {"operationId": "b_get", "tags": ["Beta"], "responses": ok("b_page"),
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/b_page"}}}}}},
                 "/c": {"get": {"operationId": "c_get", "tags": ["Beta", "Gamma"], "responses": ok("shared")}}
             },
             "components": {"schemas": {
                 "shared": {"type": "object", "properties": {"n": {"type": "integer"}}},
                 "a_page": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/shared"}}}},
-                "b_page": {"type": "object", "required": ["one"], "properties": {"one": {"$ref": "#/components/schemas/shared"}, "fresh": {"type": "boolean", "default": true}}},
+                "b_page": {"type": "object", "required": ["one"], "properties": {"one": {"$ref": "#/components/schemas/shared"}, "fresh": {"type": "boolean", "default": true}, "ttl": {"type": "integer", "enum": [60, 3600], "default": 3600}}},
                 "orphan": {"type": "object", "properties": {"x": {"type": "string"}}}
             }}
         });
@@ -659,20 +760,59 @@ mod tests {
     #[test]
     fn one_file_per_tag_and_types_gated_by_the_tags_that_reach_them() {
         let s = split();
-        assert_eq!(s.files.keys().collect::<Vec<_>>(), ["alpha-things.rs", "beta.rs", "mod.rs", "types.rs"]);
+        assert_eq!(
+            s.files.keys().collect::<Vec<_>>(),
+            [
+                "alpha-things.rs",
+                "beta.rs",
+                "mod.rs",
+                "types.rs",
+                "types/alpha-things.rs",
+                "types/beta.rs",
+                "types/full.rs"
+            ]
+        );
         assert_eq!(s.features.keys().collect::<Vec<_>>(), ["alpha-things", "beta", "gamma"]);
-        let types: String = s.files["types.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(types.contains(r#"#[cfg(feature = "alpha-things")] ///`APage`"#), "{types}");
-        assert!(types.contains(r#"#[cfg(feature = "beta")] ///`BPage`"#), "{types}");
+        let flat = |name: &str| s.files[name].split_whitespace().collect::<Vec<_>>().join(" ");
+        let types = flat("types.rs");
         assert!(
             types.contains(r#"#[cfg(any(feature = "alpha-things", feature = "beta", feature = "gamma"))] ///`Shared`"#),
             "{types}"
         );
+        // A type one tag alone reaches is in that tag's file, which only its feature compiles,
+        // and keeps its path `types::X`; its builder (a request body's) too, at
+        // `types::builder::X`.
+        for (tag, ident, ty, built) in
+            [("alpha-things", "alpha_things", "APage", false), ("beta", "beta", "BPage", true)]
+        {
+            let cfg = format!(r#"#[cfg(feature = "{tag}")]"#);
+            let mount = format!(r#"{cfg} #[path = "types/{tag}.rs"] mod {ident}; {cfg} pub use {ident}::*;"#);
+            assert!(types.contains(&mount), "{types}");
+            assert_eq!(types.contains(&format!("{cfg} pub use super::{ident}::builder::*;")), built, "{types}");
+            assert!(!types.contains(&format!("`{ty}`")), "{types}");
+            let own = flat(&format!("types/{tag}.rs"));
+            assert!(own.contains(&format!("use super::*; ///`{ty}` #[derive(")), "{own}");
+            assert_eq!(
+                own.contains(&format!("pub mod builder {{ #[derive(Clone, Debug)] pub struct {ty} {{")),
+                built,
+                "{own}"
+            );
+            assert!(!own.contains("#[cfg("), "{own}");
+        }
+        // The builder of a shared part of a body stays beside its type.
+        assert!(types.contains(r#"pub mod builder { #[cfg(any(feature = "alpha-things", feature = "beta", feature = "gamma"))] #[derive(Clone, Debug)] pub struct Shared {"#), "{types}");
         // No operation reaches it: only with `full`.
-        assert!(types.contains(r#"#[cfg(feature = "full")] ///`Orphan`"#), "{types}");
+        assert!(types.contains(r#"#[cfg(feature = "full")] #[path = "types/full.rs"] mod full;"#), "{types}");
+        assert!(flat("types/full.rs").contains("///`Orphan`"));
         // A defaults function goes with the types that name it, though they name it only in a
         // string (`#[serde(default = "defaults::default_bool::<true>")]`).
-        assert!(types.contains(r#"#[cfg(feature = "beta")] pub(super) fn default_bool"#), "{types}");
+        // Only `BPage` names it, so it is in `beta`'s file, beside the newtype `BPageTtl` whose
+        // default it builds (its field is private to that module).
+        assert!(!types.contains("fn default_bool"), "{types}");
+        let beta_types = flat("types/beta.rs");
+        let own_defaults = "pub mod defaults { pub(super) use super::super::defaults::*; pub(super) fn default_bool";
+        assert!(beta_types.contains(own_defaults), "{beta_types}");
+        assert!(beta_types.contains("super::BPageTtl("), "{beta_types}");
         // An operation with two tags: in its first tag's file, gated by both.
         let beta = &s.files["beta.rs"];
         assert!(beta.contains(r#"#[cfg(any(feature = "beta", feature = "gamma"))]"#), "{beta}");

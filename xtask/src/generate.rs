@@ -178,7 +178,7 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
         eprintln!("generate: {:>7.3} s  in all before writing", started.elapsed().as_secs_f64());
     }
     // The handles go with the whole API only: a part of it has no place in the crate.
-    let mut trees = vec![(dir.to_path_buf(), split.files.clone())];
+    let mut trees = folders(dir, &split.files);
     if whole {
         trees.push((PathBuf::from(HANDLES_DIR), split.handles.clone()));
     }
@@ -291,6 +291,19 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
         println!("[features] a crate of these tags needs:\n{}", split.features_toml());
     }
     Ok(())
+}
+
+// The generated files by folder: `dir` with the files named without a folder, and
+// `dir/types` (always, so that a file left there is noticed) with those named `types/...`.
+fn folders(
+    dir: &Path,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Vec<(PathBuf, std::collections::BTreeMap<String, String>)> {
+    let types_dir = format!("{}/", generator::split::TYPES_DIR);
+    let (nested, top): (std::collections::BTreeMap<_, _>, _) =
+        files.clone().into_iter().partition(|(name, _)| name.starts_with(&types_dir));
+    let nested = nested.into_iter().map(|(name, text)| (name[types_dir.len()..].to_owned(), text)).collect();
+    vec![(dir.to_path_buf(), top), (dir.join(generator::split::TYPES_DIR), nested)]
 }
 
 // The `.rs` files of a generated folder, by name.
