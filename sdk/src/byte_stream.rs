@@ -5,10 +5,11 @@ use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::stream::{Stream, StreamExt};
 
 use crate::Error;
+use crate::runtime::body::Chunks;
 
 /// The body of a response that is not JSON: an invoice as CSV or PDF, a cluster's
 /// kubeconfig, a file to download.
@@ -52,22 +53,11 @@ impl ByteStream {
     /// otherwise.
     pub async fn bytes(mut self) -> Result<Bytes, Error> {
         // A body in one chunk (one the SDK read whole) is given as it is, not copied.
-        let mut first: Option<Bytes> = None;
-        let mut joined: Option<BytesMut> = None;
+        let mut body = Chunks::with_capacity(0);
         while let Some(chunk) = self.inner.next().await {
-            let chunk = chunk?;
-            match (&mut joined, first.take()) {
-                (Some(buf), _) => buf.extend_from_slice(&chunk),
-                (None, None) => first = Some(chunk),
-                (None, Some(head)) => {
-                    let mut buf = BytesMut::with_capacity(head.len() + chunk.len());
-                    buf.extend_from_slice(&head);
-                    buf.extend_from_slice(&chunk);
-                    joined = Some(buf);
-                }
-            }
+            body.push(chunk?);
         }
-        Ok(joined.map(BytesMut::freeze).or(first).unwrap_or_default())
+        Ok(body.into_bytes())
     }
 }
 

@@ -119,37 +119,54 @@ pub(crate) async fn read(response: &mut reqwest::Response, limit: u64) -> BodyRe
         return BodyRead::TooLarge(TooLarge { limit, read: Bytes::new() });
     }
     let mut received: u64 = 0;
-    // A body that comes in one chunk (most do) is kept as it is; a second chunk starts a copy.
-    let mut first: Option<Bytes> = None;
-    let mut joined: Option<BytesMut> = None;
+    // Preallocate what the server announced, within reason: it may announce and not send.
+    let mut body = Chunks::with_capacity(declared.unwrap_or(0).min(1 << 20) as usize);
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
                 received += chunk.len() as u64;
+                body.push(chunk);
                 if received > limit {
-                    let mut read = joined.unwrap_or_else(|| BytesMut::from(&first.unwrap_or_default()[..]));
-                    read.extend_from_slice(&chunk);
-                    return BodyRead::TooLarge(TooLarge { limit, read: read.freeze() });
-                }
-                match (&mut joined, first.take()) {
-                    (Some(buf), _) => buf.extend_from_slice(&chunk),
-                    (None, None) => first = Some(chunk),
-                    (None, Some(head)) => {
-                        // Preallocate what the server announced, within reason: it may
-                        // announce and not send.
-                        let expected = declared.unwrap_or(0).min(1 << 20) as usize;
-                        let mut buf = BytesMut::with_capacity(expected.max(head.len() + chunk.len()));
-                        buf.extend_from_slice(&head);
-                        buf.extend_from_slice(&chunk);
-                        joined = Some(buf);
-                    }
+                    return BodyRead::TooLarge(TooLarge { limit, read: body.into_bytes() });
                 }
             }
             Ok(None) => break,
             Err(error) => return BodyRead::Broken(Arc::new(error)),
         }
     }
-    BodyRead::Whole(joined.map(BytesMut::freeze).or(first).unwrap_or_default())
+    BodyRead::Whole(body.into_bytes())
+}
+
+/// A body gathered chunk by chunk. One that comes in one chunk (most do) is kept as it is; a
+/// second chunk starts a copy.
+pub(crate) struct Chunks {
+    first: Option<Bytes>,
+    joined: Option<BytesMut>,
+    capacity: usize,
+}
+
+impl Chunks {
+    /// Gathers a body; a copy, once needed, starts with room for `capacity` bytes.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Chunks { first: None, joined: None, capacity }
+    }
+
+    pub(crate) fn push(&mut self, chunk: Bytes) {
+        match (&mut self.joined, self.first.take()) {
+            (Some(buf), _) => buf.extend_from_slice(&chunk),
+            (None, None) => self.first = Some(chunk),
+            (None, Some(head)) => {
+                let mut buf = BytesMut::with_capacity(self.capacity.max(head.len() + chunk.len()));
+                buf.extend_from_slice(&head);
+                buf.extend_from_slice(&chunk);
+                self.joined = Some(buf);
+            }
+        }
+    }
+
+    pub(crate) fn into_bytes(self) -> Bytes {
+        self.joined.map(BytesMut::freeze).or(self.first).unwrap_or_default()
+    }
 }
 
 /// The innermost cause of an error: what actually happened, under reqwest's and hyper's
