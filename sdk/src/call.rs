@@ -19,6 +19,7 @@ use crate::error::{ApiError, Error, ErrorBody, excerpt, redact};
 use crate::response::Response;
 use crate::runtime::body::{BodyRead, Undecodable, root_cause};
 use crate::runtime::call::{Sent, send};
+use crate::runtime::json_path;
 use crate::runtime::rate_limit::{RateLimit, request_id, retry_after, scan};
 use crate::runtime::{Credential, Operation, Runtime};
 use crate::{ByteStream, Client};
@@ -92,7 +93,7 @@ where
             }))
         }
         // A stream is never decoded: a decoding error can only be the error body's.
-        Err(e) => Err(failure::<serde::de::IgnoredAny, O::Failure>(e, client.token())),
+        Err(e) => Err(failure::<O::Failure>(e, client.token())),
     }
 }
 
@@ -130,7 +131,7 @@ where
         Err(GenError::UnexpectedResponse(r)) => GenError::UnexpectedResponse(r),
         Err(GenError::Custom(m)) => GenError::Custom(m),
     };
-    Err(failure::<serde::de::IgnoredAny, serde_json::Value>(e, client.token()))
+    Err(failure::<serde_json::Value>(e, client.token()))
 }
 
 /// `e` without its URL when the URL is a presigned one.
@@ -154,7 +155,7 @@ where
     let Sent { result, attempts } = send(client.runtime(), operation).await;
     match result {
         Ok(rv) => Ok(success(rv, attempts).map(f)),
-        Err(e) => Err(failure::<O::Value, O::Failure>(e, client.token())),
+        Err(e) => Err(failure::<O::Failure>(e, client.token())),
     }
 }
 
@@ -198,7 +199,7 @@ fn success<T>(rv: ResponseValue<T>, attempts: u32) -> Response<T> {
 /// not crowd the instruction cache on every call.
 #[cold]
 #[inline(never)]
-fn failure<T: DeserializeOwned, E: DeserializeOwned + serde::Serialize>(e: GenError<E>, token: &str) -> Error {
+fn failure<E: serde::Serialize>(e: GenError<E>, token: &str) -> Error {
     let token = Some(token);
     match e {
         GenError::ErrorResponse(rv) => {
@@ -227,7 +228,7 @@ fn failure<T: DeserializeOwned, E: DeserializeOwned + serde::Serialize>(e: GenEr
                 Some(BodyRead::Broken(e)) => broken_body(e, status, request_id, token),
                 Some(BodyRead::Whole(body)) => match undecodable {
                     Some(Undecodable(err)) => {
-                        let path = if status.is_success() { field_path::<T>(&body) } else { field_path::<E>(&body) };
+                        let path = json_path::at_error(&body, &err);
                         let reason = match &path {
                             Some(path) => format!("at `{path}`: {err}"),
                             None => err.to_string(),
@@ -344,15 +345,6 @@ impl<E: std::error::Error> std::error::Error for SharedError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.0.source()
     }
-}
-
-/// Where in `body` decoding as `T` fails, as a dotted path; `None` at the top level. serde_json
-/// says what is wrong but not where; decoding again, only on this failure path, names the field.
-fn field_path<T: DeserializeOwned>(body: &[u8]) -> Option<String> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let err = serde_path_to_error::deserialize::<_, T>(&mut de).err()?;
-    let path = err.path().to_string();
-    (path != ".").then_some(path)
 }
 
 fn redacted_request_id(headers: &HeaderMap, token: Option<&str>) -> Option<String> {

@@ -61,26 +61,43 @@ impl fmt::Display for TooLarge {
 pub(crate) async fn decode<T: DeserializeOwned, E>(
     mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, GenError<E>> {
-    let read = match response.extensions_mut().remove::<BodyRead>() {
-        Some(read) => read,
-        // Every generated call passes through the hooks; this is for one that did not.
-        None => read(&mut response, DEFAULT_MAX_RESPONSE_BYTES).await,
-    };
-    let BodyRead::Whole(body) = read else {
-        response.extensions_mut().insert(read);
-        return Err(GenError::UnexpectedResponse(response));
+    // Compiled once per response type: only the decoding itself needs `T`.
+    let body = match whole_body(&mut response).await {
+        Some(body) => body,
+        None => return Err(GenError::UnexpectedResponse(response)),
     };
     match serde_json::from_slice(&body) {
         Ok(value) => {
             let status = response.status();
             Ok(ResponseValue::new(value, status, std::mem::take(response.headers_mut())))
         }
-        Err(e) => {
-            response.extensions_mut().insert(BodyRead::Whole(body));
-            response.extensions_mut().insert(Undecodable(Arc::new(e)));
-            Err(GenError::UnexpectedResponse(response))
+        Err(e) => Err(GenError::UnexpectedResponse(undecodable(response, body, e))),
+    }
+}
+
+/// The body the hooks read when it is whole; otherwise `None`, what came of it left on the
+/// response.
+#[allow(dead_code)]
+async fn whole_body(response: &mut reqwest::Response) -> Option<Bytes> {
+    let read = match response.extensions_mut().remove::<BodyRead>() {
+        Some(read) => read,
+        // Every generated call passes through the hooks; this is for one that did not.
+        None => read(response, DEFAULT_MAX_RESPONSE_BYTES).await,
+    };
+    match read {
+        BodyRead::Whole(body) => Some(body),
+        other => {
+            response.extensions_mut().insert(other);
+            None
         }
     }
+}
+
+#[allow(dead_code)]
+fn undecodable(mut response: reqwest::Response, body: Bytes, e: serde_json::Error) -> reqwest::Response {
+    response.extensions_mut().insert(BodyRead::Whole(body));
+    response.extensions_mut().insert(Undecodable(Arc::new(e)));
+    response
 }
 
 /// The body the hooks read, as the stream progenitor hands on for a body that is not JSON (the

@@ -29,39 +29,92 @@ pub(crate) struct Sent<T, E> {
 /// no retry starts after the overall deadline. A `DELETE` without a body whose retry gets 404
 /// after an attempt of unknown outcome succeeded on that attempt, and is reported as a success.
 pub(crate) async fn send<O: Operation>(runtime: &Runtime, operation: O) -> Sent<O::Value, O::Failure> {
-    let policy = &runtime.retry;
-    let started = Instant::now();
+    // Only what needs the operation's types is here: this function is compiled once per
+    // operation, the decisions in `Loop` once.
+    let mut state = Loop { started: Instant::now(), attempt: 1, unknown_before: false };
     let mut operation = operation;
-    let mut attempt = 1;
-    // Some earlier attempt may have been carried out (a timeout, a reset, a 5xx): a DELETE
-    // that then finds nothing did its work on that attempt.
-    let mut unknown_before = false;
     loop {
         // A copy for the next attempt, while one is allowed; the attempt takes the builder.
-        let spare = if attempt < policy.attempts() { operation.try_clone() } else { None };
-        let span = tracing::info_span!(
+        let spare = if state.attempt < runtime.retry.attempts() { operation.try_clone() } else { None };
+        let span = state.span(O::ID, &O::METHOD, O::PATH);
+        // Without a subscriber the span is disabled: no clock reads, and entering it on each
+        // poll is a check of an empty handle. One await, not one per case: this future is
+        // compiled once per operation. The builder's future is boxed: a few KiB, not copied
+        // into every future around it.
+        let sent_at = (!span.is_disabled()).then(Instant::now);
+        let result = Box::pin(operation.send()).instrument(span.clone()).await;
+        if let Some(sent_at) = sent_at {
+            span.record("elapsed_ms", sent_at.elapsed().as_millis() as u64);
+        }
+        let seen = Seen::of(&result);
+        match state.next(runtime, &span, &seen, &O::METHOD, O::gone().is_some(), spare.is_some()) {
+            Next::Gone(status) => {
+                let headers = seen.headers.cloned().unwrap_or_default();
+                if let Some(value) = O::gone() {
+                    return Sent { result: Ok(ResponseValue::new(value, status, headers)), attempts: state.attempt };
+                }
+            }
+            Next::Retry(wait) => {
+                if let Some(next) = spare {
+                    drop(result);
+                    // Boxed: a timer is a few hundred bytes that only a retry needs.
+                    Box::pin(tokio::time::sleep(wait)).await;
+                    state.attempt += 1;
+                    operation = next;
+                    continue;
+                }
+            }
+            Next::Final => {}
+        }
+        return Sent { result, attempts: state.attempt };
+    }
+}
+
+/// Where the retry loop stands, apart from the operation.
+struct Loop {
+    started: Instant,
+    attempt: u32,
+    /// Some earlier attempt may have been carried out (a timeout, a reset, a 5xx): a DELETE
+    /// that then finds nothing did its work on that attempt.
+    unknown_before: bool,
+}
+
+/// What comes after an attempt.
+enum Next {
+    /// A DELETE found nothing after an attempt of unknown outcome: it succeeded then; the
+    /// status and headers stay the 404's, what the server last said.
+    Gone(StatusCode),
+    Retry(Duration),
+    Final,
+}
+
+impl Loop {
+    fn span(&self, id: &'static str, method: &reqwest::Method, path: &'static str) -> tracing::Span {
+        tracing::info_span!(
             "digitalocean.request",
-            operation = O::ID,
-            method = %O::METHOD,
-            path = O::PATH,
-            attempt,
+            operation = id,
+            method = %method,
+            path = path,
+            attempt = self.attempt,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
-        );
-        // Without a subscriber the span is disabled: no clock reads, and no wrapper entering
-        // and leaving it on every poll. The builder's future is boxed: a few KiB, not copied
-        // into every future around it.
-        let result = if span.is_disabled() {
-            Box::pin(operation.send()).await
-        } else {
-            let sent_at = Instant::now();
-            let result = Box::pin(operation.send()).instrument(span.clone()).await;
-            span.record("elapsed_ms", sent_at.elapsed().as_millis() as u64);
-            result
-        };
-        let seen = Seen::of(&result);
+        )
+    }
 
+    /// Records what the attempt said (on the span, and the rate limit on the runtime) and
+    /// decides what comes next. `gone_is_success`: the operation is a DELETE without a body;
+    /// `spare`: a copy for another attempt is at hand.
+    fn next(
+        &mut self,
+        runtime: &Runtime,
+        span: &tracing::Span,
+        seen: &Seen<'_>,
+        method: &reqwest::Method,
+        gone_is_success: bool,
+        spare: bool,
+    ) -> Next {
+        let policy = &runtime.retry;
         let rate_limit = seen.headers.and_then(|headers| {
             let (rate_limit, request_id) = scan(headers);
             if !span.is_disabled()
@@ -78,31 +131,27 @@ pub(crate) async fn send<O: Operation>(runtime: &Runtime, operation: O) -> Sent<
             runtime.remember(rl);
         }
         if let Some(status) = seen.status
-            && found_gone(&O::METHOD, unknown_before, status)
-            && let Some(value) = O::gone()
+            && gone_is_success
+            && found_gone(method, self.unknown_before, status)
         {
-            // The status and headers stay the 404's: what the server last said.
-            let headers = seen.headers.cloned().unwrap_or_default();
             span.in_scope(|| tracing::debug!("already gone: an earlier attempt deleted it"));
-            return Sent { result: Ok(ResponseValue::new(value, status, headers)), attempts: attempt };
+            return Next::Gone(status);
         }
-        unknown_before |= seen.attempt.is_some_and(outcome_unknown);
-        let wait = match (seen.attempt, &spare) {
-            (Some(outcome), Some(_)) if is_retryable(&O::METHOD, outcome) => {
-                wait_before_retry(runtime, &seen, rate_limit, attempt)
-                    .filter(|wait| policy.overall_deadline().is_none_or(|d| started.elapsed() + *wait <= d))
+        self.unknown_before |= seen.attempt.is_some_and(outcome_unknown);
+        let wait = match seen.attempt {
+            Some(outcome) if spare && is_retryable(method, outcome) => {
+                wait_before_retry(runtime, seen, rate_limit, self.attempt)
+                    .filter(|wait| policy.overall_deadline().is_none_or(|d| self.started.elapsed() + *wait <= d))
             }
             _ => None,
         };
-        let (Some(wait), Some(next)) = (wait, spare) else {
-            return Sent { result, attempts: attempt };
-        };
-        span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
-        drop(result);
-        // Boxed: a timer is a few hundred bytes that only a retry needs.
-        Box::pin(tokio::time::sleep(wait)).await;
-        attempt += 1;
-        operation = next;
+        match wait {
+            Some(wait) => {
+                span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
+                Next::Retry(wait)
+            }
+            None => Next::Final,
+        }
     }
 }
 

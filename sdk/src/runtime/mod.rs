@@ -19,6 +19,7 @@ use progenitor_client::{Error as GenError, ResponseValue};
 pub(crate) mod body;
 pub(crate) mod call;
 pub(crate) mod hooks;
+pub(crate) mod json_path;
 pub(crate) mod rate_limit;
 pub(crate) mod retry;
 // The generated types of some tags have no timestamp (or no optional one) at all.

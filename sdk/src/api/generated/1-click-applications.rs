@@ -12,6 +12,7 @@ pub struct OneClickApplications<'a> {
 }
 impl crate::Client {
     /// The `1-Click Applications` operations: 2 of them, see [`OneClickApplications`].
+    #[inline]
     pub fn one_click_applications(&self) -> OneClickApplications<'_> {
         OneClickApplications {
             client: self,
@@ -24,6 +25,7 @@ impl<'a> OneClickApplications<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`OneClicksInstallKubernetesResponse`](crate::types::OneClicksInstallKubernetesResponse).
     ///
     /// Gives a [`OneClicksInstallKubernetes`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn install_kubernetes(self) -> OneClicksInstallKubernetes<'a> {
         OneClicksInstallKubernetes {
             client: self.client,
@@ -35,6 +37,7 @@ impl<'a> OneClickApplications<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`OneClicksListResponse`](crate::types::OneClicksListResponse).
     ///
     /// Gives a [`OneClicksList`] to set the optional `type_` on; `.await` it to send the request.
+    #[inline]
     pub fn list(self) -> OneClicksList<'a> {
         OneClicksList {
             client: self.client,
@@ -51,11 +54,13 @@ pub struct OneClicksInstallKubernetes<'a> {
 }
 impl<'a> OneClicksInstallKubernetes<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::OneClicksCreate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -82,6 +87,7 @@ impl<'a> ::std::future::IntoFuture for OneClicksInstallKubernetes<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -95,11 +101,13 @@ pub struct OneClicksList<'a> {
 }
 impl<'a> OneClicksList<'a> {
     /// Sets the optional `type_`.
+    #[inline]
     pub fn type_(mut self, value: crate::types::OneClicksListType) -> Self {
         self.inner = self.inner.type_(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -126,6 +134,7 @@ impl<'a> ::std::future::IntoFuture for OneClicksList<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

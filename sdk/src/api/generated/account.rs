@@ -12,6 +12,7 @@ pub struct Account<'a> {
 }
 impl crate::Client {
     /// The `Account` operations: 1 of them, see [`Account`].
+    #[inline]
     pub fn account(&self) -> Account<'_> {
         Account { client: self }
     }
@@ -20,6 +21,7 @@ impl<'a> Account<'a> {
     /// `GET /v2/account` (operation `account_get`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Account`](crate::types::Account), taken out of the answer's `account` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
     ) -> impl ::std::future::Future<

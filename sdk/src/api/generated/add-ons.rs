@@ -12,6 +12,7 @@ pub struct AddOns<'a> {
 }
 impl crate::Client {
     /// The `Add-Ons` operations: 8 of them, see [`AddOns`].
+    #[inline]
     pub fn add_ons(&self) -> AddOns<'_> {
         AddOns { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> AddOns<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AddonsResource`](crate::types::AddonsResource), taken out of the answer's `resource` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AddonsCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> AddonsCreate<'a> {
         AddonsCreate {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> AddOns<'a> {
     /// Takes what the request requires: `resource_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         resource_uuid: ::uuid::Uuid,
@@ -49,6 +52,7 @@ impl<'a> AddOns<'a> {
     /// Takes what the request requires: `resource_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AddonsResource`](crate::types::AddonsResource), taken out of the answer's `resource` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         resource_uuid: ::std::string::String,
@@ -68,6 +72,7 @@ impl<'a> AddOns<'a> {
     /// `GET /v2/add-ons/apps` (operation `addons_get_app`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AddonsGetAppResponse`](crate::types::AddonsGetAppResponse).
+    #[inline]
     pub fn get_app(
         self,
     ) -> impl ::std::future::Future<
@@ -83,6 +88,7 @@ impl<'a> AddOns<'a> {
     /// Takes what the request requires: `app_slug`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AddonsGetAppMetadataResponse`](crate::types::AddonsGetAppMetadataResponse).
+    #[inline]
     pub fn get_app_metadata(
         self,
         app_slug: ::std::string::String,
@@ -100,6 +106,7 @@ impl<'a> AddOns<'a> {
     /// `GET /v2/add-ons/saas` (operation `addons_list`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AddonsListResponse`](crate::types::AddonsListResponse).
+    #[inline]
     pub fn list(
         self,
     ) -> impl ::std::future::Future<
@@ -117,6 +124,7 @@ impl<'a> AddOns<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AddonsResource`](crate::types::AddonsResource), taken out of the answer's `resource` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AddonsPatch`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch(self, resource_uuid: ::std::string::String) -> AddonsPatch<'a> {
         AddonsPatch {
             client: self.client,
@@ -130,6 +138,7 @@ impl<'a> AddOns<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AddonsResource`](crate::types::AddonsResource), taken out of the answer's `resource` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AddonsPatchPlan`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch_plan(
         self,
         resource_uuid: ::std::string::String,
@@ -153,11 +162,13 @@ pub struct AddonsCreate<'a> {
 }
 impl<'a> AddonsCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AddonsResourceNew) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -189,6 +200,7 @@ impl<'a> ::std::future::IntoFuture for AddonsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -202,11 +214,13 @@ pub struct AddonsPatch<'a> {
 }
 impl<'a> AddonsPatch<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AddonsPatchBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -238,6 +252,7 @@ impl<'a> ::std::future::IntoFuture for AddonsPatch<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -251,11 +266,13 @@ pub struct AddonsPatchPlan<'a> {
 }
 impl<'a> AddonsPatchPlan<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AddonsPatchPlanBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -287,6 +304,7 @@ impl<'a> ::std::future::IntoFuture for AddonsPatchPlan<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct AgentInference<'a> {
 }
 impl crate::Client {
     /// The `Agent Inference` operations of one endpoint: 1 of them, see [`AgentInference`]. Its requests go to that endpoint, with its key.
+    #[inline]
     pub fn agent_inference<'a>(
         &self,
         endpoint: &'a crate::AgentEndpoint,
@@ -31,6 +32,7 @@ impl<'a> AgentInference<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ChatCompletionResponse`](crate::types::ChatCompletionResponse).
     ///
     /// Gives a [`AgentInferenceCreateChatCompletion`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_chat_completion(
         self,
         agent: bool,
@@ -50,11 +52,13 @@ pub struct AgentInferenceCreateChatCompletion<'a> {
 }
 impl<'a> AgentInferenceCreateChatCompletion<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ChatCompletionRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -81,6 +85,7 @@ impl<'a> ::std::future::IntoFuture for AgentInferenceCreateChatCompletion<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct Apps<'a> {
 }
 impl crate::Client {
     /// The `Apps` operations: 38 of them, see [`Apps`].
+    #[inline]
     pub fn apps(&self) -> Apps<'_> {
         Apps { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppAlert`](crate::types::AppAlert), taken out of the answer's `alert` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AppsAssignAlertDestinations`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn assign_alert_destinations(
         self,
         app_id: ::std::string::String,
@@ -44,6 +46,7 @@ impl<'a> Apps<'a> {
     /// Takes what the request requires: `app_id`, `deployment_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppsDeployment`](crate::types::AppsDeployment), taken out of the answer's `deployment` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn cancel_deployment(
         self,
         app_id: ::std::string::String,
@@ -71,6 +74,7 @@ impl<'a> Apps<'a> {
     /// Takes what the request requires: `app_id`, `event_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppEvent`](crate::types::AppEvent), taken out of the answer's `event` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn cancel_event(
         self,
         app_id: ::std::string::String,
@@ -100,6 +104,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppJobInvocation`](crate::types::AppJobInvocation), taken out of the answer's `job_invocation` field.
     ///
     /// Gives a [`AppsCancelJobInvocation`] to set the optional `job_name` on; `.await` it to send the request.
+    #[inline]
     pub fn cancel_job_invocation(
         self,
         app_id: ::std::string::String,
@@ -120,6 +125,7 @@ impl<'a> Apps<'a> {
     /// Takes what the request requires: `app_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn commit_rollback(
         self,
         app_id: ::std::string::String,
@@ -136,6 +142,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`App`](crate::types::App), taken out of the answer's `app` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AppsCreate`] to set the optional `accept`, `content_type`, `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> AppsCreate<'a> {
         AppsCreate {
             client: self.client,
@@ -149,6 +156,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsDeployment`](crate::types::AppsDeployment), taken out of the answer's `deployment` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AppsCreateDeployment`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_deployment(
         self,
         app_id: ::std::string::String,
@@ -165,6 +173,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsDeployment`](crate::types::AppsDeployment), taken out of the answer's `deployment` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AppsCreateRollback`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_rollback(
         self,
         app_id: ::std::string::String,
@@ -179,6 +188,7 @@ impl<'a> Apps<'a> {
     /// Takes what the request requires: `id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppsDeleteAppResponse`](crate::types::AppsDeleteAppResponse).
+    #[inline]
     pub fn delete(
         self,
         id: ::std::string::String,
@@ -197,6 +207,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`App`](crate::types::App), taken out of the answer's `app` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AppsGet`] to set the optional `name` on; `.await` it to send the request.
+    #[inline]
     pub fn get(self, id: ::std::string::String) -> AppsGet<'a> {
         AppsGet {
             client: self.client,
@@ -208,6 +219,7 @@ impl<'a> Apps<'a> {
     /// Takes what the request requires: `app_id`, `deployment_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppsDeployment`](crate::types::AppsDeployment), taken out of the answer's `deployment` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_deployment(
         self,
         app_id: ::std::string::String,
@@ -235,6 +247,7 @@ impl<'a> Apps<'a> {
     /// Takes what the request requires: `app_id`, `event_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppEvent`](crate::types::AppEvent), taken out of the answer's `event` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_event(
         self,
         app_id: ::std::string::String,
@@ -259,6 +272,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsGetLogsResponse`](crate::types::AppsGetLogsResponse).
     ///
     /// Gives a [`AppsGetEventLogs`] to set the optional `follow`, `pod_connection_timeout` on; `.await` it to send the request.
+    #[inline]
     pub fn get_event_logs(
         self,
         app_id: ::std::string::String,
@@ -283,6 +297,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsGetExecResponse`](crate::types::AppsGetExecResponse).
     ///
     /// Gives a [`AppsGetExec`] to set the optional `instance_name` on; `.await` it to send the request.
+    #[inline]
     pub fn get_exec(
         self,
         app_id: ::std::string::String,
@@ -307,6 +322,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsGetExecResponse`](crate::types::AppsGetExecResponse).
     ///
     /// Gives a [`AppsGetExecActiveDeployment`] to set the optional `instance_name` on; `.await` it to send the request.
+    #[inline]
     pub fn get_exec_active_deployment(
         self,
         app_id: ::std::string::String,
@@ -327,6 +343,7 @@ impl<'a> Apps<'a> {
     /// Takes what the request requires: `app_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppHealth`](crate::types::AppHealth), taken out of the answer's `app_health` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_health(
         self,
         app_id: ::std::string::String,
@@ -348,6 +365,7 @@ impl<'a> Apps<'a> {
     /// Takes what the request requires: `slug`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppsInstanceSize`](crate::types::AppsInstanceSize), taken out of the answer's `instance_size` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_instance_size(
         self,
         slug: ::std::string::String,
@@ -369,6 +387,7 @@ impl<'a> Apps<'a> {
     /// Takes what the request requires: `app_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppInstances`](crate::types::AppInstances).
+    #[inline]
     pub fn get_instances(
         self,
         app_id: ::std::string::String,
@@ -390,6 +409,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppJobInvocation`](crate::types::AppJobInvocation), taken out of the answer's `job_invocation` field.
     ///
     /// Gives a [`AppsGetJobInvocation`] to set the optional `job_name` on; `.await` it to send the request.
+    #[inline]
     pub fn get_job_invocation(
         self,
         app_id: ::std::string::String,
@@ -412,6 +432,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsGetLogsResponse`](crate::types::AppsGetLogsResponse).
     ///
     /// Gives a [`AppsGetJobInvocationLogs`] to set the optional `deployment_id`, `follow`, `pod_connection_timeout`, `tail_lines` on; `.await` it to send the request.
+    #[inline]
     pub fn get_job_invocation_logs(
         self,
         app_id: ::std::string::String,
@@ -438,6 +459,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsGetLogsResponse`](crate::types::AppsGetLogsResponse).
     ///
     /// Gives a [`AppsGetLogs`] to set the optional `follow`, `pod_connection_timeout` on; `.await` it to send the request.
+    #[inline]
     pub fn get_logs(
         self,
         app_id: ::std::string::String,
@@ -464,6 +486,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsGetLogsResponse`](crate::types::AppsGetLogsResponse).
     ///
     /// Gives a [`AppsGetLogsActiveDeployment`] to set the optional `follow`, `pod_connection_timeout` on; `.await` it to send the request.
+    #[inline]
     pub fn get_logs_active_deployment(
         self,
         app_id: ::std::string::String,
@@ -488,6 +511,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsGetLogsResponse`](crate::types::AppsGetLogsResponse).
     ///
     /// Gives a [`AppsGetLogsActiveDeploymentAggregate`] to set the optional `follow`, `pod_connection_timeout` on; `.await` it to send the request.
+    #[inline]
     pub fn get_logs_active_deployment_aggregate(
         self,
         app_id: ::std::string::String,
@@ -510,6 +534,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsGetLogsResponse`](crate::types::AppsGetLogsResponse).
     ///
     /// Gives a [`AppsGetLogsAggregate`] to set the optional `follow`, `pod_connection_timeout` on; `.await` it to send the request.
+    #[inline]
     pub fn get_logs_aggregate(
         self,
         app_id: ::std::string::String,
@@ -534,6 +559,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppMetricsBandwidthUsage`](crate::types::AppMetricsBandwidthUsage).
     ///
     /// Gives a [`AppsGetMetricsBandwidthDaily`] to set the optional `date` on; `.await` it to send the request.
+    #[inline]
     pub fn get_metrics_bandwidth_daily(
         self,
         app_id: ::std::string::String,
@@ -552,6 +578,7 @@ impl<'a> Apps<'a> {
     /// A list, which the API sends a page at a time: gives a [`AppsList`] to set
     /// `with_projects` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`AppsResponse`](crate::types::AppsResponse), each item [`App`](crate::types::App).
+    #[inline]
     pub fn list(self) -> AppsList<'a> {
         AppsList {
             client: self.client,
@@ -564,6 +591,7 @@ impl<'a> Apps<'a> {
     /// Takes what the request requires: `app_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppsListAlertsResponse`](crate::types::AppsListAlertsResponse).
+    #[inline]
     pub fn list_alerts(
         self,
         app_id: ::std::string::String,
@@ -585,6 +613,7 @@ impl<'a> Apps<'a> {
     /// A list, which the API sends a page at a time: gives a [`AppsListDeployments`] to set
     /// `deployment_types` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`AppsDeploymentsResponse`](crate::types::AppsDeploymentsResponse), each item [`AppsDeployment`](crate::types::AppsDeployment).
+    #[inline]
     pub fn list_deployments(
         self,
         app_id: ::std::string::String,
@@ -602,6 +631,7 @@ impl<'a> Apps<'a> {
     /// A list, which the API sends a page at a time: gives a [`AppsListEvents`] to set
     /// `event_types` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`AppEvents`](crate::types::AppEvents), each item [`AppEvent`](crate::types::AppEvent).
+    #[inline]
     pub fn list_events(self, app_id: ::std::string::String) -> AppsListEvents<'a> {
         AppsListEvents {
             client: self.client,
@@ -612,6 +642,7 @@ impl<'a> Apps<'a> {
     /// `GET /v2/apps/tiers/instance_sizes` (operation `apps_list_instanceSizes`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppsListInstanceSizesResponse`](crate::types::AppsListInstanceSizesResponse).
+    #[inline]
     pub fn list_instance_sizes(
         self,
     ) -> impl ::std::future::Future<
@@ -632,6 +663,7 @@ impl<'a> Apps<'a> {
     /// A list, which the API sends a page at a time: gives a [`AppsListJobInvocations`] to set
     /// `deployment_id`, `job_names` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`AppJobInvocations`](crate::types::AppJobInvocations), each item [`AppJobInvocation`](crate::types::AppJobInvocation).
+    #[inline]
     pub fn list_job_invocations(
         self,
         app_id: ::std::string::String,
@@ -647,6 +679,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppMetricsBandwidthUsage`](crate::types::AppMetricsBandwidthUsage).
     ///
     /// Gives a [`AppsListMetricsBandwidthDaily`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn list_metrics_bandwidth_daily(self) -> AppsListMetricsBandwidthDaily<'a> {
         AppsListMetricsBandwidthDaily {
             client: self.client,
@@ -656,6 +689,7 @@ impl<'a> Apps<'a> {
     /// `GET /v2/apps/regions` (operation `apps_list_regions`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppsListRegionsResponse`](crate::types::AppsListRegionsResponse).
+    #[inline]
     pub fn list_regions(
         self,
     ) -> impl ::std::future::Future<
@@ -673,6 +707,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsDeployment`](crate::types::AppsDeployment), taken out of the answer's `deployment` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AppsRestart`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn restart(self, app_id: ::std::string::String) -> AppsRestart<'a> {
         AppsRestart {
             client: self.client,
@@ -684,6 +719,7 @@ impl<'a> Apps<'a> {
     /// Takes what the request requires: `app_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AppsDeployment`](crate::types::AppsDeployment), taken out of the answer's `deployment` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn revert_rollback(
         self,
         app_id: ::std::string::String,
@@ -707,6 +743,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`App`](crate::types::App), taken out of the answer's `app` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AppsUpdate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update(self, id: ::std::string::String) -> AppsUpdate<'a> {
         AppsUpdate {
             client: self.client,
@@ -718,6 +755,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppProposeResponse`](crate::types::AppProposeResponse).
     ///
     /// Gives a [`AppsValidateAppSpec`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn validate_app_spec(self) -> AppsValidateAppSpec<'a> {
         AppsValidateAppSpec {
             client: self.client,
@@ -731,6 +769,7 @@ impl<'a> Apps<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AppsValidateRollbackResponse`](crate::types::AppsValidateRollbackResponse).
     ///
     /// Gives a [`AppsValidateRollback`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn validate_rollback(
         self,
         app_id: ::std::string::String,
@@ -750,6 +789,7 @@ pub struct AppsAssignAlertDestinations<'a> {
 }
 impl<'a> AppsAssignAlertDestinations<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::AppsAssignAppAlertDestinationsRequest,
@@ -758,6 +798,7 @@ impl<'a> AppsAssignAlertDestinations<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -789,6 +830,7 @@ impl<'a> ::std::future::IntoFuture for AppsAssignAlertDestinations<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -802,11 +844,13 @@ pub struct AppsCancelJobInvocation<'a> {
 }
 impl<'a> AppsCancelJobInvocation<'a> {
     /// Sets the optional `job_name`.
+    #[inline]
     pub fn job_name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.job_name(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -837,6 +881,7 @@ impl<'a> ::std::future::IntoFuture for AppsCancelJobInvocation<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -850,21 +895,25 @@ pub struct AppsCreate<'a> {
 }
 impl<'a> AppsCreate<'a> {
     /// Sets the optional `accept`.
+    #[inline]
     pub fn accept(mut self, value: crate::types::AppsCreateAccept) -> Self {
         self.inner = self.inner.accept(value);
         self
     }
     /// Sets the optional `content_type`.
+    #[inline]
     pub fn content_type(mut self, value: crate::types::AppsCreateContentType) -> Self {
         self.inner = self.inner.content_type(value);
         self
     }
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AppsCreateAppRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -893,6 +942,7 @@ impl<'a> ::std::future::IntoFuture for AppsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -906,11 +956,13 @@ pub struct AppsCreateDeployment<'a> {
 }
 impl<'a> AppsCreateDeployment<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AppsCreateDeploymentRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -942,6 +994,7 @@ impl<'a> ::std::future::IntoFuture for AppsCreateDeployment<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -955,11 +1008,13 @@ pub struct AppsCreateRollback<'a> {
 }
 impl<'a> AppsCreateRollback<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AppsRollbackAppRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -991,6 +1046,7 @@ impl<'a> ::std::future::IntoFuture for AppsCreateRollback<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1004,11 +1060,13 @@ pub struct AppsGet<'a> {
 }
 impl<'a> AppsGet<'a> {
     /// Sets the optional `name`.
+    #[inline]
     pub fn name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.name(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1037,6 +1095,7 @@ impl<'a> ::std::future::IntoFuture for AppsGet<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1050,16 +1109,19 @@ pub struct AppsGetEventLogs<'a> {
 }
 impl<'a> AppsGetEventLogs<'a> {
     /// Sets the optional `follow`.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.inner = self.inner.follow(value);
         self
     }
     /// Sets the optional `pod_connection_timeout`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.pod_connection_timeout(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1086,6 +1148,7 @@ impl<'a> ::std::future::IntoFuture for AppsGetEventLogs<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1099,11 +1162,13 @@ pub struct AppsGetExec<'a> {
 }
 impl<'a> AppsGetExec<'a> {
     /// Sets the optional `instance_name`.
+    #[inline]
     pub fn instance_name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.instance_name(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1130,6 +1195,7 @@ impl<'a> ::std::future::IntoFuture for AppsGetExec<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1143,11 +1209,13 @@ pub struct AppsGetExecActiveDeployment<'a> {
 }
 impl<'a> AppsGetExecActiveDeployment<'a> {
     /// Sets the optional `instance_name`.
+    #[inline]
     pub fn instance_name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.instance_name(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1174,6 +1242,7 @@ impl<'a> ::std::future::IntoFuture for AppsGetExecActiveDeployment<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1187,11 +1256,13 @@ pub struct AppsGetJobInvocation<'a> {
 }
 impl<'a> AppsGetJobInvocation<'a> {
     /// Sets the optional `job_name`.
+    #[inline]
     pub fn job_name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.job_name(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1222,6 +1293,7 @@ impl<'a> ::std::future::IntoFuture for AppsGetJobInvocation<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1235,26 +1307,31 @@ pub struct AppsGetJobInvocationLogs<'a> {
 }
 impl<'a> AppsGetJobInvocationLogs<'a> {
     /// Sets the optional `deployment_id`.
+    #[inline]
     pub fn deployment_id(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.deployment_id(value);
         self
     }
     /// Sets the optional `follow`.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.inner = self.inner.follow(value);
         self
     }
     /// Sets the optional `pod_connection_timeout`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.pod_connection_timeout(value);
         self
     }
     /// Sets the optional `tail_lines`.
+    #[inline]
     pub fn tail_lines(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.tail_lines(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1281,6 +1358,7 @@ impl<'a> ::std::future::IntoFuture for AppsGetJobInvocationLogs<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1294,16 +1372,19 @@ pub struct AppsGetLogs<'a> {
 }
 impl<'a> AppsGetLogs<'a> {
     /// Sets the optional `follow`.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.inner = self.inner.follow(value);
         self
     }
     /// Sets the optional `pod_connection_timeout`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.pod_connection_timeout(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1330,6 +1411,7 @@ impl<'a> ::std::future::IntoFuture for AppsGetLogs<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1343,16 +1425,19 @@ pub struct AppsGetLogsActiveDeployment<'a> {
 }
 impl<'a> AppsGetLogsActiveDeployment<'a> {
     /// Sets the optional `follow`.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.inner = self.inner.follow(value);
         self
     }
     /// Sets the optional `pod_connection_timeout`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.pod_connection_timeout(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1379,6 +1464,7 @@ impl<'a> ::std::future::IntoFuture for AppsGetLogsActiveDeployment<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1392,16 +1478,19 @@ pub struct AppsGetLogsActiveDeploymentAggregate<'a> {
 }
 impl<'a> AppsGetLogsActiveDeploymentAggregate<'a> {
     /// Sets the optional `follow`.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.inner = self.inner.follow(value);
         self
     }
     /// Sets the optional `pod_connection_timeout`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.pod_connection_timeout(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1428,6 +1517,7 @@ impl<'a> ::std::future::IntoFuture for AppsGetLogsActiveDeploymentAggregate<'a> 
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1441,16 +1531,19 @@ pub struct AppsGetLogsAggregate<'a> {
 }
 impl<'a> AppsGetLogsAggregate<'a> {
     /// Sets the optional `follow`.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.inner = self.inner.follow(value);
         self
     }
     /// Sets the optional `pod_connection_timeout`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.pod_connection_timeout(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1477,6 +1570,7 @@ impl<'a> ::std::future::IntoFuture for AppsGetLogsAggregate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1490,11 +1584,13 @@ pub struct AppsGetMetricsBandwidthDaily<'a> {
 }
 impl<'a> AppsGetMetricsBandwidthDaily<'a> {
     /// Sets the optional `date`.
+    #[inline]
     pub fn date(mut self, value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
         self.inner = self.inner.date(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1521,6 +1617,7 @@ impl<'a> ::std::future::IntoFuture for AppsGetMetricsBandwidthDaily<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1541,17 +1638,20 @@ pub struct AppsList<'a> {
 }
 impl<'a> AppsList<'a> {
     /// Sets the optional `with_projects`, sent with every page's request.
+    #[inline]
     pub fn with_projects(mut self, value: bool) -> Self {
         self.inner = self.inner.with_projects(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -1571,6 +1671,7 @@ impl<'a> AppsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -1579,6 +1680,7 @@ impl<'a> AppsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::App>, crate::Error> {
@@ -1587,6 +1689,7 @@ impl<'a> AppsList<'a> {
 }
 impl crate::api::paging::PagedList for AppsList<'_> {
     type Page = crate::types::AppsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -1615,6 +1718,7 @@ pub struct AppsListDeployments<'a> {
 }
 impl<'a> AppsListDeployments<'a> {
     /// Sets the optional `deployment_types`, sent with every page's request.
+    #[inline]
     pub fn deployment_types(
         mut self,
         value: ::std::vec::Vec<crate::types::AppsListDeploymentsDeploymentTypesItem>,
@@ -1623,12 +1727,14 @@ impl<'a> AppsListDeployments<'a> {
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -1648,6 +1754,7 @@ impl<'a> AppsListDeployments<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -1656,6 +1763,7 @@ impl<'a> AppsListDeployments<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -1667,6 +1775,7 @@ impl<'a> AppsListDeployments<'a> {
 }
 impl crate::api::paging::PagedList for AppsListDeployments<'_> {
     type Page = crate::types::AppsDeploymentsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -1695,6 +1804,7 @@ pub struct AppsListEvents<'a> {
 }
 impl<'a> AppsListEvents<'a> {
     /// Sets the optional `event_types`, sent with every page's request.
+    #[inline]
     pub fn event_types(
         mut self,
         value: ::std::vec::Vec<crate::types::AppsListEventsEventTypesItem>,
@@ -1703,12 +1813,14 @@ impl<'a> AppsListEvents<'a> {
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -1728,6 +1840,7 @@ impl<'a> AppsListEvents<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -1736,6 +1849,7 @@ impl<'a> AppsListEvents<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::AppEvent>, crate::Error> {
@@ -1744,6 +1858,7 @@ impl<'a> AppsListEvents<'a> {
 }
 impl crate::api::paging::PagedList for AppsListEvents<'_> {
     type Page = crate::types::AppEvents;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -1772,22 +1887,26 @@ pub struct AppsListJobInvocations<'a> {
 }
 impl<'a> AppsListJobInvocations<'a> {
     /// Sets the optional `deployment_id`, sent with every page's request.
+    #[inline]
     pub fn deployment_id(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.deployment_id(value);
         self
     }
     /// Sets the optional `job_names`, sent with every page's request.
+    #[inline]
     pub fn job_names(mut self, value: ::std::vec::Vec<crate::types::JobName>) -> Self {
         self.inner = self.inner.job_names(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -1807,6 +1926,7 @@ impl<'a> AppsListJobInvocations<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -1815,6 +1935,7 @@ impl<'a> AppsListJobInvocations<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -1826,6 +1947,7 @@ impl<'a> AppsListJobInvocations<'a> {
 }
 impl crate::api::paging::PagedList for AppsListJobInvocations<'_> {
     type Page = crate::types::AppJobInvocations;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -1847,11 +1969,13 @@ pub struct AppsListMetricsBandwidthDaily<'a> {
 }
 impl<'a> AppsListMetricsBandwidthDaily<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AppMetricsBandwidthUsageRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1878,6 +2002,7 @@ impl<'a> ::std::future::IntoFuture for AppsListMetricsBandwidthDaily<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1891,11 +2016,13 @@ pub struct AppsRestart<'a> {
 }
 impl<'a> AppsRestart<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AppsRestartRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1927,6 +2054,7 @@ impl<'a> ::std::future::IntoFuture for AppsRestart<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1940,11 +2068,13 @@ pub struct AppsUpdate<'a> {
 }
 impl<'a> AppsUpdate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AppsUpdateAppRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1973,6 +2103,7 @@ impl<'a> ::std::future::IntoFuture for AppsUpdate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1986,11 +2117,13 @@ pub struct AppsValidateAppSpec<'a> {
 }
 impl<'a> AppsValidateAppSpec<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AppPropose) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2017,6 +2150,7 @@ impl<'a> ::std::future::IntoFuture for AppsValidateAppSpec<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2030,11 +2164,13 @@ pub struct AppsValidateRollback<'a> {
 }
 impl<'a> AppsValidateRollback<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AppsRollbackAppRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2061,6 +2197,7 @@ impl<'a> ::std::future::IntoFuture for AppsValidateRollback<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

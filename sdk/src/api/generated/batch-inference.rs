@@ -12,6 +12,7 @@ pub struct BatchInference<'a> {
 }
 impl crate::Client {
     /// The `Batch Inference` operations: 7 of them, see [`BatchInference`].
+    #[inline]
     pub fn batch_inference(&self) -> BatchInference<'_> {
         BatchInference { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> BatchInference<'a> {
     /// Takes what the request requires: `batch_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Batch`](crate::types::Batch).
+    #[inline]
     pub fn cancel_batch(
         self,
         batch_id: ::uuid::Uuid,
@@ -45,6 +47,7 @@ impl<'a> BatchInference<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Batch`](crate::types::Batch).
     ///
     /// Gives a [`InferenceCreateBatch`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_batch(self) -> InferenceCreateBatch<'a> {
         InferenceCreateBatch {
             client: self.client.inference_api(),
@@ -58,6 +61,7 @@ impl<'a> BatchInference<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`BatchFileCreateResponse`](crate::types::BatchFileCreateResponse).
     ///
     /// Gives a [`InferenceCreateBatchFile`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_batch_file(self) -> InferenceCreateBatchFile<'a> {
         InferenceCreateBatchFile {
             client: self.client.inference_api(),
@@ -71,6 +75,7 @@ impl<'a> BatchInference<'a> {
     /// Takes what the request requires: `batch_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Batch`](crate::types::Batch).
+    #[inline]
     pub fn get_batch(
         self,
         batch_id: ::uuid::Uuid,
@@ -92,6 +97,7 @@ impl<'a> BatchInference<'a> {
     /// Takes what the request requires: `batch_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`BatchResultsResponse`](crate::types::BatchResultsResponse).
+    #[inline]
     pub fn get_batch_results(
         self,
         batch_id: ::uuid::Uuid,
@@ -113,6 +119,7 @@ impl<'a> BatchInference<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`BatchListResponse`](crate::types::BatchListResponse).
     ///
     /// Gives a [`InferenceListBatches`] to set the optional `after`, `limit`, `status` on; `.await` it to send the request.
+    #[inline]
     pub fn list_batches(self) -> InferenceListBatches<'a> {
         InferenceListBatches {
             client: self.client.inference_api(),
@@ -130,6 +137,7 @@ impl<'a> BatchInference<'a> {
     /// `body` is sent as it is, not as JSON: any bytes in memory (a `Vec<u8>`, a `String`, a `bytes::Bytes`).
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn upload_batch_file(
         self,
         url: &str,
@@ -158,11 +166,13 @@ pub struct InferenceCreateBatch<'a> {
 }
 impl<'a> InferenceCreateBatch<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::BatchCreateRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -189,6 +199,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateBatch<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -202,11 +213,13 @@ pub struct InferenceCreateBatchFile<'a> {
 }
 impl<'a> InferenceCreateBatchFile<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::BatchFileCreateRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -233,6 +246,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateBatchFile<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -246,21 +260,25 @@ pub struct InferenceListBatches<'a> {
 }
 impl<'a> InferenceListBatches<'a> {
     /// Sets the optional `after`.
+    #[inline]
     pub fn after(mut self, value: ::uuid::Uuid) -> Self {
         self.inner = self.inner.after(value);
         self
     }
     /// Sets the optional `limit`.
+    #[inline]
     pub fn limit(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.limit(value);
         self
     }
     /// Sets the optional `status`.
+    #[inline]
     pub fn status(mut self, value: crate::types::InferenceListBatchesStatus) -> Self {
         self.inner = self.inner.status(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -287,6 +305,7 @@ impl<'a> ::std::future::IntoFuture for InferenceListBatches<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

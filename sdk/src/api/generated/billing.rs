@@ -12,6 +12,7 @@ pub struct Billing<'a> {
 }
 impl crate::Client {
     /// The `Billing` operations: 8 of them, see [`Billing`].
+    #[inline]
     pub fn billing(&self) -> Billing<'_> {
         Billing { client: self }
     }
@@ -20,6 +21,7 @@ impl<'a> Billing<'a> {
     /// `GET /v2/customers/my/balance` (operation `balance_get`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Balance`](crate::types::Balance).
+    #[inline]
     pub fn get_balance(
         self,
     ) -> impl ::std::future::Future<
@@ -37,6 +39,7 @@ impl<'a> Billing<'a> {
     /// A list, which the API sends a page at a time: gives a [`InvoicesGetByUuid`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`InvoicesGetByUuidResponse`](crate::types::InvoicesGetByUuidResponse), each item [`InvoiceItem`](crate::types::InvoiceItem).
+    #[inline]
     pub fn get_invoice(
         self,
         invoice_uuid: ::std::string::String,
@@ -56,6 +59,7 @@ impl<'a> Billing<'a> {
     /// Takes what the request requires: `invoice_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes ([`ByteStream`](crate::ByteStream)).
+    #[inline]
     pub fn get_invoice_csv(
         self,
         invoice_uuid: ::std::string::String,
@@ -72,6 +76,7 @@ impl<'a> Billing<'a> {
     /// Takes what the request requires: `invoice_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes ([`ByteStream`](crate::ByteStream)).
+    #[inline]
     pub fn get_invoice_pdf(
         self,
         invoice_uuid: ::std::string::String,
@@ -88,6 +93,7 @@ impl<'a> Billing<'a> {
     /// Takes what the request requires: `invoice_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`InvoiceSummary`](crate::types::InvoiceSummary).
+    #[inline]
     pub fn get_invoice_summary(
         self,
         invoice_uuid: ::std::string::String,
@@ -109,6 +115,7 @@ impl<'a> Billing<'a> {
     /// `GET /v2/customers/my/billing_history` (operation `billingHistory_list`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`BillingHistoryListResponse`](crate::types::BillingHistoryListResponse).
+    #[inline]
     pub fn list_history(
         self,
     ) -> impl ::std::future::Future<
@@ -128,6 +135,7 @@ impl<'a> Billing<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`BillingInsightsList`] to set the optional `page`, `per_page` on; `.await` it to send the request.
+    #[inline]
     pub fn list_insights(
         self,
         account_urn: ::std::string::String,
@@ -150,6 +158,7 @@ impl<'a> Billing<'a> {
     /// A list, which the API sends a page at a time: gives a [`InvoicesList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`InvoicesListResponse`](crate::types::InvoicesListResponse), each item [`InvoicePreview`](crate::types::InvoicePreview).
+    #[inline]
     pub fn list_invoices(self) -> InvoicesList<'a> {
         InvoicesList {
             client: self.client,
@@ -174,12 +183,14 @@ pub struct InvoicesGetByUuid<'a> {
 }
 impl<'a> InvoicesGetByUuid<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -199,6 +210,7 @@ impl<'a> InvoicesGetByUuid<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -207,6 +219,7 @@ impl<'a> InvoicesGetByUuid<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -218,6 +231,7 @@ impl<'a> InvoicesGetByUuid<'a> {
 }
 impl crate::api::paging::PagedList for InvoicesGetByUuid<'_> {
     type Page = crate::types::InvoicesGetByUuidResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -239,16 +253,19 @@ pub struct BillingInsightsList<'a> {
 }
 impl<'a> BillingInsightsList<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -275,6 +292,7 @@ impl<'a> ::std::future::IntoFuture for BillingInsightsList<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -295,12 +313,14 @@ pub struct InvoicesList<'a> {
 }
 impl<'a> InvoicesList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -320,6 +340,7 @@ impl<'a> InvoicesList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -328,6 +349,7 @@ impl<'a> InvoicesList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -339,6 +361,7 @@ impl<'a> InvoicesList<'a> {
 }
 impl crate::api::paging::PagedList for InvoicesList<'_> {
     type Page = crate::types::InvoicesListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,

@@ -12,6 +12,7 @@ pub struct BlockStorageActions<'a> {
 }
 impl crate::Client {
     /// The `Block Storage Actions` operations: 4 of them, see [`BlockStorageActions`].
+    #[inline]
     pub fn block_storage_actions(&self) -> BlockStorageActions<'_> {
         BlockStorageActions {
             client: self,
@@ -33,6 +34,7 @@ impl<'a> BlockStorageActions<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`VolumeActionsGet`] to set the optional `page`, `per_page` on; `.await` it to send the request.
+    #[inline]
     pub fn get(
         self,
         volume_id: ::uuid::Uuid,
@@ -55,6 +57,7 @@ impl<'a> BlockStorageActions<'a> {
     /// A list, which the API sends a page at a time: gives a [`VolumeActionsList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VolumeActionsListResponse`](crate::types::VolumeActionsListResponse), each item [`VolumeAction`](crate::types::VolumeAction).
+    #[inline]
     pub fn list(self, volume_id: ::uuid::Uuid) -> VolumeActionsList<'a> {
         VolumeActionsList {
             client: self.client,
@@ -76,6 +79,7 @@ impl<'a> BlockStorageActions<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`VolumeActionsPost`] to set the optional `page`, `per_page` on; `.await` it to send the request.
+    #[inline]
     pub fn post(
         self,
         body: crate::types::VolumeActionsPostBody,
@@ -99,6 +103,7 @@ impl<'a> BlockStorageActions<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`VolumeActionsPostById`] to set the optional `page`, `per_page` on; `.await` it to send the request.
+    #[inline]
     pub fn post_by_id(
         self,
         volume_id: ::uuid::Uuid,
@@ -124,16 +129,19 @@ pub struct VolumeActionsGet<'a> {
 }
 impl<'a> VolumeActionsGet<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -152,6 +160,7 @@ impl<'a> VolumeActionsGet<'a> {
     /// Sends the request once, then waits for the action it started, polling
     /// `GET /v2/actions/{action_id}`: see [`ActionCall::wait`](crate::ActionCall::wait).
     #[cfg(feature = "actions")]
+    #[inline]
     pub fn wait(self) -> crate::Wait<'a> {
         crate::api::action_call::ActionCall::new(
                 self.client,
@@ -176,6 +185,7 @@ impl<'a> ::std::future::IntoFuture for VolumeActionsGet<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -196,12 +206,14 @@ pub struct VolumeActionsList<'a> {
 }
 impl<'a> VolumeActionsList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -221,6 +233,7 @@ impl<'a> VolumeActionsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -229,6 +242,7 @@ impl<'a> VolumeActionsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -240,6 +254,7 @@ impl<'a> VolumeActionsList<'a> {
 }
 impl crate::api::paging::PagedList for VolumeActionsList<'_> {
     type Page = crate::types::VolumeActionsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -261,16 +276,19 @@ pub struct VolumeActionsPost<'a> {
 }
 impl<'a> VolumeActionsPost<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -289,6 +307,7 @@ impl<'a> VolumeActionsPost<'a> {
     /// Sends the request once, then waits for the action it started, polling
     /// `GET /v2/actions/{action_id}`: see [`ActionCall::wait`](crate::ActionCall::wait).
     #[cfg(feature = "actions")]
+    #[inline]
     pub fn wait(self) -> crate::Wait<'a> {
         crate::api::action_call::ActionCall::new(
                 self.client,
@@ -313,6 +332,7 @@ impl<'a> ::std::future::IntoFuture for VolumeActionsPost<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -326,16 +346,19 @@ pub struct VolumeActionsPostById<'a> {
 }
 impl<'a> VolumeActionsPostById<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -354,6 +377,7 @@ impl<'a> VolumeActionsPostById<'a> {
     /// Sends the request once, then waits for the action it started, polling
     /// `GET /v2/actions/{action_id}`: see [`ActionCall::wait`](crate::ActionCall::wait).
     #[cfg(feature = "actions")]
+    #[inline]
     pub fn wait(self) -> crate::Wait<'a> {
         crate::api::action_call::ActionCall::new(
                 self.client,
@@ -378,6 +402,7 @@ impl<'a> ::std::future::IntoFuture for VolumeActionsPostById<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

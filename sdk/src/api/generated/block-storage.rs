@@ -12,6 +12,7 @@ pub struct BlockStorage<'a> {
 }
 impl crate::Client {
     /// The `Block Storage` operations: 9 of them, see [`BlockStorage`].
+    #[inline]
     pub fn block_storage(&self) -> BlockStorage<'_> {
         BlockStorage { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> BlockStorage<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VolumeFull`](crate::types::VolumeFull), taken out of the answer's `volume` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VolumesCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> VolumesCreate<'a> {
         VolumesCreate {
             client: self.client,
@@ -35,6 +37,7 @@ impl<'a> BlockStorage<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Snapshots`](crate::types::Snapshots), taken out of the answer's `snapshot` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VolumeSnapshotsCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_snapshot(self, volume_id: ::uuid::Uuid) -> VolumeSnapshotsCreate<'a> {
         VolumeSnapshotsCreate {
             client: self.client,
@@ -46,6 +49,7 @@ impl<'a> BlockStorage<'a> {
     /// Takes what the request requires: `volume_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         volume_id: ::uuid::Uuid,
@@ -62,6 +66,7 @@ impl<'a> BlockStorage<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`VolumesDeleteByName`] to set the optional `name`, `region` on; `.await` it to send the request.
+    #[inline]
     pub fn delete_by_name(self) -> VolumesDeleteByName<'a> {
         VolumesDeleteByName {
             client: self.client,
@@ -73,6 +78,7 @@ impl<'a> BlockStorage<'a> {
     /// Takes what the request requires: `snapshot_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_snapshot(
         self,
         snapshot_id: ::std::string::String,
@@ -93,6 +99,7 @@ impl<'a> BlockStorage<'a> {
     /// Takes what the request requires: `volume_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`VolumeFull`](crate::types::VolumeFull), taken out of the answer's `volume` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         volume_id: ::uuid::Uuid,
@@ -114,6 +121,7 @@ impl<'a> BlockStorage<'a> {
     /// Takes what the request requires: `snapshot_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Snapshots`](crate::types::Snapshots), taken out of the answer's `snapshot` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_snapshot(
         self,
         snapshot_id: ::std::string::String,
@@ -139,6 +147,7 @@ impl<'a> BlockStorage<'a> {
     /// A list, which the API sends a page at a time: gives a [`VolumesList`] to set
     /// `name`, `region` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VolumesListResponse`](crate::types::VolumesListResponse), each item [`VolumeFull`](crate::types::VolumeFull).
+    #[inline]
     pub fn list(self) -> VolumesList<'a> {
         VolumesList {
             client: self.client,
@@ -153,6 +162,7 @@ impl<'a> BlockStorage<'a> {
     /// A list, which the API sends a page at a time: gives a [`VolumeSnapshotsList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VolumeSnapshotsListResponse`](crate::types::VolumeSnapshotsListResponse), each item [`Snapshots`](crate::types::Snapshots).
+    #[inline]
     pub fn list_snapshots(self, volume_id: ::uuid::Uuid) -> VolumeSnapshotsList<'a> {
         VolumeSnapshotsList {
             client: self.client,
@@ -170,11 +180,13 @@ pub struct VolumesCreate<'a> {
 }
 impl<'a> VolumesCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VolumesCreateBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -206,6 +218,7 @@ impl<'a> ::std::future::IntoFuture for VolumesCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -219,11 +232,13 @@ pub struct VolumeSnapshotsCreate<'a> {
 }
 impl<'a> VolumeSnapshotsCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VolumeSnapshotsCreateBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -255,6 +270,7 @@ impl<'a> ::std::future::IntoFuture for VolumeSnapshotsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -268,16 +284,19 @@ pub struct VolumesDeleteByName<'a> {
 }
 impl<'a> VolumesDeleteByName<'a> {
     /// Sets the optional `name`.
+    #[inline]
     pub fn name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.name(value);
         self
     }
     /// Sets the optional `region`.
+    #[inline]
     pub fn region(mut self, value: crate::generated::types::RegionSlug) -> Self {
         self.inner = self.inner.region(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -295,6 +314,7 @@ impl<'a> ::std::future::IntoFuture for VolumesDeleteByName<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -315,22 +335,26 @@ pub struct VolumesList<'a> {
 }
 impl<'a> VolumesList<'a> {
     /// Sets the optional `name`, sent with every page's request.
+    #[inline]
     pub fn name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.name(value);
         self
     }
     /// Sets the optional `region`, sent with every page's request.
+    #[inline]
     pub fn region(mut self, value: crate::generated::types::RegionSlug) -> Self {
         self.inner = self.inner.region(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -350,6 +374,7 @@ impl<'a> VolumesList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -358,6 +383,7 @@ impl<'a> VolumesList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::VolumeFull>, crate::Error> {
@@ -366,6 +392,7 @@ impl<'a> VolumesList<'a> {
 }
 impl crate::api::paging::PagedList for VolumesList<'_> {
     type Page = crate::types::VolumesListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -394,12 +421,14 @@ pub struct VolumeSnapshotsList<'a> {
 }
 impl<'a> VolumeSnapshotsList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -419,6 +448,7 @@ impl<'a> VolumeSnapshotsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -427,6 +457,7 @@ impl<'a> VolumeSnapshotsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Snapshots>, crate::Error> {
@@ -435,6 +466,7 @@ impl<'a> VolumeSnapshotsList<'a> {
 }
 impl crate::api::paging::PagedList for VolumeSnapshotsList<'_> {
     type Page = crate::types::VolumeSnapshotsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,

@@ -12,6 +12,7 @@ pub struct ByoipPrefixes<'a> {
 }
 impl crate::Client {
     /// The `BYOIP Prefixes` operations: 6 of them, see [`ByoipPrefixes`].
+    #[inline]
     pub fn byoip_prefixes(&self) -> ByoipPrefixes<'_> {
         ByoipPrefixes { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> ByoipPrefixes<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ByoipPrefixesCreateResponseByoipPrefix`](crate::types::ByoipPrefixesCreateResponseByoipPrefix), taken out of the answer's `byoip_prefix` field.
     ///
     /// Gives a [`ByoipPrefixesCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> ByoipPrefixesCreate<'a> {
         ByoipPrefixesCreate {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> ByoipPrefixes<'a> {
     /// Takes what the request requires: `byoip_prefix_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         byoip_prefix_uuid: ::uuid::Uuid,
@@ -53,6 +56,7 @@ impl<'a> ByoipPrefixes<'a> {
     /// Takes what the request requires: `byoip_prefix_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ByoipPrefix`](crate::types::ByoipPrefix), taken out of the answer's `byoip_prefix` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         byoip_prefix_uuid: ::uuid::Uuid,
@@ -78,6 +82,7 @@ impl<'a> ByoipPrefixes<'a> {
     /// A list, which the API sends a page at a time: gives a [`ByoipPrefixesList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ByoipPrefixesListResponse`](crate::types::ByoipPrefixesListResponse), each item [`ByoipPrefix`](crate::types::ByoipPrefix).
+    #[inline]
     pub fn list(self) -> ByoipPrefixesList<'a> {
         ByoipPrefixesList {
             client: self.client,
@@ -92,6 +97,7 @@ impl<'a> ByoipPrefixes<'a> {
     /// A list, which the API sends a page at a time: gives a [`ByoipPrefixesListResources`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ByoipPrefixesListResourcesResponse`](crate::types::ByoipPrefixesListResourcesResponse), each item [`ByoipPrefixResource`](crate::types::ByoipPrefixResource).
+    #[inline]
     pub fn list_resources(
         self,
         byoip_prefix_uuid: ::uuid::Uuid,
@@ -113,6 +119,7 @@ impl<'a> ByoipPrefixes<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ByoipPrefix`](crate::types::ByoipPrefix), taken out of the answer's `byoip_prefix` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`ByoipPrefixesPatch`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch(self, byoip_prefix_uuid: ::uuid::Uuid) -> ByoipPrefixesPatch<'a> {
         ByoipPrefixesPatch {
             client: self.client,
@@ -133,11 +140,13 @@ pub struct ByoipPrefixesCreate<'a> {
 }
 impl<'a> ByoipPrefixesCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ByoipPrefixCreate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -166,6 +175,7 @@ impl<'a> ::std::future::IntoFuture for ByoipPrefixesCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -186,12 +196,14 @@ pub struct ByoipPrefixesList<'a> {
 }
 impl<'a> ByoipPrefixesList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -211,6 +223,7 @@ impl<'a> ByoipPrefixesList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -219,6 +232,7 @@ impl<'a> ByoipPrefixesList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -230,6 +244,7 @@ impl<'a> ByoipPrefixesList<'a> {
 }
 impl crate::api::paging::PagedList for ByoipPrefixesList<'_> {
     type Page = crate::types::ByoipPrefixesListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -258,12 +273,14 @@ pub struct ByoipPrefixesListResources<'a> {
 }
 impl<'a> ByoipPrefixesListResources<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -283,6 +300,7 @@ impl<'a> ByoipPrefixesListResources<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -291,6 +309,7 @@ impl<'a> ByoipPrefixesListResources<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -302,6 +321,7 @@ impl<'a> ByoipPrefixesListResources<'a> {
 }
 impl crate::api::paging::PagedList for ByoipPrefixesListResources<'_> {
     type Page = crate::types::ByoipPrefixesListResourcesResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -323,11 +343,13 @@ pub struct ByoipPrefixesPatch<'a> {
 }
 impl<'a> ByoipPrefixesPatch<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ByoipPrefixUpdate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -359,6 +381,7 @@ impl<'a> ::std::future::IntoFuture for ByoipPrefixesPatch<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct CdnEndpoints<'a> {
 }
 impl crate::Client {
     /// The `CDN Endpoints` operations: 6 of them, see [`CdnEndpoints`].
+    #[inline]
     pub fn cdn_endpoints(&self) -> CdnEndpoints<'_> {
         CdnEndpoints { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> CdnEndpoints<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`CdnEndpoint`](crate::types::CdnEndpoint), taken out of the answer's `endpoint` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`CdnCreateEndpoint`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_endpoint(self) -> CdnCreateEndpoint<'a> {
         CdnCreateEndpoint {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> CdnEndpoints<'a> {
     /// Takes what the request requires: `cdn_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_endpoint(
         self,
         cdn_id: ::uuid::Uuid,
@@ -49,6 +52,7 @@ impl<'a> CdnEndpoints<'a> {
     /// Takes what the request requires: `cdn_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`CdnEndpoint`](crate::types::CdnEndpoint), taken out of the answer's `endpoint` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_endpoint(
         self,
         cdn_id: ::uuid::Uuid,
@@ -70,6 +74,7 @@ impl<'a> CdnEndpoints<'a> {
     /// A list, which the API sends a page at a time: gives a [`CdnListEndpoints`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`CdnListEndpointsResponse`](crate::types::CdnListEndpointsResponse), each item [`CdnEndpoint`](crate::types::CdnEndpoint).
+    #[inline]
     pub fn list_endpoints(self) -> CdnListEndpoints<'a> {
         CdnListEndpoints {
             client: self.client,
@@ -84,6 +89,7 @@ impl<'a> CdnEndpoints<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`CdnPurgeCache`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn purge_cache(self, cdn_id: ::uuid::Uuid) -> CdnPurgeCache<'a> {
         CdnPurgeCache {
             client: self.client,
@@ -97,6 +103,7 @@ impl<'a> CdnEndpoints<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`CdnEndpoint`](crate::types::CdnEndpoint), taken out of the answer's `endpoint` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`CdnUpdateEndpoints`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_endpoints(self, cdn_id: ::uuid::Uuid) -> CdnUpdateEndpoints<'a> {
         CdnUpdateEndpoints {
             client: self.client,
@@ -113,11 +120,13 @@ pub struct CdnCreateEndpoint<'a> {
 }
 impl<'a> CdnCreateEndpoint<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::CdnEndpoint) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -149,6 +158,7 @@ impl<'a> ::std::future::IntoFuture for CdnCreateEndpoint<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -169,12 +179,14 @@ pub struct CdnListEndpoints<'a> {
 }
 impl<'a> CdnListEndpoints<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -194,6 +206,7 @@ impl<'a> CdnListEndpoints<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -202,6 +215,7 @@ impl<'a> CdnListEndpoints<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -213,6 +227,7 @@ impl<'a> CdnListEndpoints<'a> {
 }
 impl crate::api::paging::PagedList for CdnListEndpoints<'_> {
     type Page = crate::types::CdnListEndpointsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -234,11 +249,13 @@ pub struct CdnPurgeCache<'a> {
 }
 impl<'a> CdnPurgeCache<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::PurgeCache) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -256,6 +273,7 @@ impl<'a> ::std::future::IntoFuture for CdnPurgeCache<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -269,11 +287,13 @@ pub struct CdnUpdateEndpoints<'a> {
 }
 impl<'a> CdnUpdateEndpoints<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::UpdateEndpoint) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -305,6 +325,7 @@ impl<'a> ::std::future::IntoFuture for CdnUpdateEndpoints<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

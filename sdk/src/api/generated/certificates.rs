@@ -12,6 +12,7 @@ pub struct Certificates<'a> {
 }
 impl crate::Client {
     /// The `Certificates` operations: 4 of them, see [`Certificates`].
+    #[inline]
     pub fn certificates(&self) -> Certificates<'_> {
         Certificates { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> Certificates<'a> {
     /// Takes what the request requires: `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Certificate`](crate::types::Certificate), taken out of the answer's `certificate` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn create(
         self,
         body: crate::types::CertificatesCreateBody,
@@ -43,6 +45,7 @@ impl<'a> Certificates<'a> {
     /// Takes what the request requires: `certificate_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         certificate_id: ::uuid::Uuid,
@@ -59,6 +62,7 @@ impl<'a> Certificates<'a> {
     /// Takes what the request requires: `certificate_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Certificate`](crate::types::Certificate), taken out of the answer's `certificate` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         certificate_id: ::uuid::Uuid,
@@ -80,6 +84,7 @@ impl<'a> Certificates<'a> {
     /// A list, which the API sends a page at a time: gives a [`CertificatesList`] to set
     /// `name` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`CertificatesListResponse`](crate::types::CertificatesListResponse), each item [`Certificate`](crate::types::Certificate).
+    #[inline]
     pub fn list(self) -> CertificatesList<'a> {
         CertificatesList {
             client: self.client,
@@ -104,17 +109,20 @@ pub struct CertificatesList<'a> {
 }
 impl<'a> CertificatesList<'a> {
     /// Sets the optional `name`, sent with every page's request.
+    #[inline]
     pub fn name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.name(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -134,6 +142,7 @@ impl<'a> CertificatesList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -142,6 +151,7 @@ impl<'a> CertificatesList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -153,6 +163,7 @@ impl<'a> CertificatesList<'a> {
 }
 impl crate::api::paging::PagedList for CertificatesList<'_> {
     type Page = crate::types::CertificatesListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,

@@ -12,6 +12,7 @@ pub struct ContainerRegistries<'a> {
 }
 impl crate::Client {
     /// The `Container Registries` operations: 19 of them, see [`ContainerRegistries`].
+    #[inline]
     pub fn container_registries(&self) -> ContainerRegistries<'_> {
         ContainerRegistries {
             client: self,
@@ -24,6 +25,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Multiregistry`](crate::types::Multiregistry), taken out of the answer's `registry` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`RegistriesCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> RegistriesCreate<'a> {
         RegistriesCreate {
             client: self.client,
@@ -35,6 +37,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Takes what the request requires: `registry_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         registry_name: ::std::string::String,
@@ -51,6 +54,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Takes what the request requires: `registry_name`, `repository_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_repository(
         self,
         registry_name: ::std::string::String,
@@ -73,6 +77,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Takes what the request requires: `registry_name`, `repository_name`, `manifest_digest`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_repository_manifest(
         self,
         registry_name: ::std::string::String,
@@ -97,6 +102,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Takes what the request requires: `registry_name`, `repository_name`, `repository_tag`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_repository_tag(
         self,
         registry_name: ::std::string::String,
@@ -121,6 +127,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Takes what the request requires: `registry_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Multiregistry`](crate::types::Multiregistry), taken out of the answer's `registry` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         registry_name: ::std::string::String,
@@ -142,6 +149,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Takes what the request requires: `registry_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DockerCredentialsAuths`](crate::types::DockerCredentialsAuths), taken out of the answer's `auths` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_docker_credentials(
         self,
         registry_name: ::std::string::String,
@@ -167,6 +175,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Takes what the request requires: `registry_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`GarbageCollection`](crate::types::GarbageCollection), taken out of the answer's `garbage_collection` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_garbage_collection(
         self,
         registry_name: ::std::string::String,
@@ -190,6 +199,7 @@ impl<'a> ContainerRegistries<'a> {
     /// `GET /v2/registries/options` (operation `registries_get_options`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`RegistriesGetOptionsResponseOptions`](crate::types::RegistriesGetOptionsResponseOptions), taken out of the answer's `options` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_options(
         self,
     ) -> impl ::std::future::Future<
@@ -208,6 +218,7 @@ impl<'a> ContainerRegistries<'a> {
     /// `GET /v2/registries/subscription` (operation `registries_get_subscription`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Subscription`](crate::types::Subscription), taken out of the answer's `subscription` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_subscription(
         self,
     ) -> impl ::std::future::Future<
@@ -226,6 +237,7 @@ impl<'a> ContainerRegistries<'a> {
     /// `GET /v2/registries` (operation `registries_list`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`RegistriesListResponse`](crate::types::RegistriesListResponse).
+    #[inline]
     pub fn list(
         self,
     ) -> impl ::std::future::Future<
@@ -245,6 +257,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`RegistriesListGarbageCollections`] to set the optional `page`, `per_page` on; `.await` it to send the request.
+    #[inline]
     pub fn list_garbage_collections(
         self,
         registry_name: ::std::string::String,
@@ -265,6 +278,7 @@ impl<'a> ContainerRegistries<'a> {
     /// A list, which the API sends a page at a time: gives a [`RegistriesListRepositoriesV2`] to set
     /// `page_token` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`RegistriesListRepositoriesV2Response`](crate::types::RegistriesListRepositoriesV2Response), each item [`RepositoryV2`](crate::types::RepositoryV2).
+    #[inline]
     pub fn list_repositories_v2(
         self,
         registry_name: ::std::string::String,
@@ -286,6 +300,7 @@ impl<'a> ContainerRegistries<'a> {
     /// A list, which the API sends a page at a time: gives a [`RegistriesListRepositoryManifests`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`RegistriesListRepositoryManifestsResponse`](crate::types::RegistriesListRepositoryManifestsResponse), each item [`RepositoryManifest`](crate::types::RepositoryManifest).
+    #[inline]
     pub fn list_repository_manifests(
         self,
         registry_name: ::std::string::String,
@@ -309,6 +324,7 @@ impl<'a> ContainerRegistries<'a> {
     /// A list, which the API sends a page at a time: gives a [`RegistriesListRepositoryTags`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`RegistriesListRepositoryTagsResponse`](crate::types::RegistriesListRepositoryTagsResponse), each item [`RepositoryTag`](crate::types::RepositoryTag).
+    #[inline]
     pub fn list_repository_tags(
         self,
         registry_name: ::std::string::String,
@@ -330,6 +346,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Takes what the request requires: `registry_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`GarbageCollection`](crate::types::GarbageCollection), taken out of the answer's `garbage_collection` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn run_garbage_collection(
         self,
         registry_name: ::std::string::String,
@@ -357,6 +374,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`GarbageCollection`](crate::types::GarbageCollection), taken out of the answer's `garbage_collection` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`RegistriesUpdateGarbageCollection`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_garbage_collection(
         self,
         registry_name: ::std::string::String,
@@ -377,6 +395,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Subscription`](crate::types::Subscription), taken out of the answer's `subscription` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`RegistriesUpdateSubscription`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_subscription(self) -> RegistriesUpdateSubscription<'a> {
         RegistriesUpdateSubscription {
             client: self.client,
@@ -388,6 +407,7 @@ impl<'a> ContainerRegistries<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`RegistriesValidateName`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn validate_name(self) -> RegistriesValidateName<'a> {
         RegistriesValidateName {
             client: self.client,
@@ -404,11 +424,13 @@ pub struct RegistriesCreate<'a> {
 }
 impl<'a> RegistriesCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::MultiregistryCreate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -440,6 +462,7 @@ impl<'a> ::std::future::IntoFuture for RegistriesCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -453,16 +476,19 @@ pub struct RegistriesListGarbageCollections<'a> {
 }
 impl<'a> RegistriesListGarbageCollections<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -491,6 +517,7 @@ impl<'a> ::std::future::IntoFuture for RegistriesListGarbageCollections<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -511,17 +538,20 @@ pub struct RegistriesListRepositoriesV2<'a> {
 }
 impl<'a> RegistriesListRepositoriesV2<'a> {
     /// Sets the optional `page_token`, sent with every page's request.
+    #[inline]
     pub fn page_token(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.page_token(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -541,6 +571,7 @@ impl<'a> RegistriesListRepositoriesV2<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -549,6 +580,7 @@ impl<'a> RegistriesListRepositoriesV2<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -560,6 +592,7 @@ impl<'a> RegistriesListRepositoriesV2<'a> {
 }
 impl crate::api::paging::PagedList for RegistriesListRepositoriesV2<'_> {
     type Page = crate::types::RegistriesListRepositoriesV2Response;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -588,12 +621,14 @@ pub struct RegistriesListRepositoryManifests<'a> {
 }
 impl<'a> RegistriesListRepositoryManifests<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -613,6 +648,7 @@ impl<'a> RegistriesListRepositoryManifests<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -621,6 +657,7 @@ impl<'a> RegistriesListRepositoryManifests<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -632,6 +669,7 @@ impl<'a> RegistriesListRepositoryManifests<'a> {
 }
 impl crate::api::paging::PagedList for RegistriesListRepositoryManifests<'_> {
     type Page = crate::types::RegistriesListRepositoryManifestsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -660,12 +698,14 @@ pub struct RegistriesListRepositoryTags<'a> {
 }
 impl<'a> RegistriesListRepositoryTags<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -685,6 +725,7 @@ impl<'a> RegistriesListRepositoryTags<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -693,6 +734,7 @@ impl<'a> RegistriesListRepositoryTags<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -704,6 +746,7 @@ impl<'a> RegistriesListRepositoryTags<'a> {
 }
 impl crate::api::paging::PagedList for RegistriesListRepositoryTags<'_> {
     type Page = crate::types::RegistriesListRepositoryTagsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -725,11 +768,13 @@ pub struct RegistriesUpdateGarbageCollection<'a> {
 }
 impl<'a> RegistriesUpdateGarbageCollection<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::UpdateRegistry) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -761,6 +806,7 @@ impl<'a> ::std::future::IntoFuture for RegistriesUpdateGarbageCollection<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -774,6 +820,7 @@ pub struct RegistriesUpdateSubscription<'a> {
 }
 impl<'a> RegistriesUpdateSubscription<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::RegistriesUpdateSubscriptionBody,
@@ -782,6 +829,7 @@ impl<'a> RegistriesUpdateSubscription<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -813,6 +861,7 @@ impl<'a> ::std::future::IntoFuture for RegistriesUpdateSubscription<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -826,11 +875,13 @@ pub struct RegistriesValidateName<'a> {
 }
 impl<'a> RegistriesValidateName<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ValidateRegistry) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -848,6 +899,7 @@ impl<'a> ::std::future::IntoFuture for RegistriesValidateName<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

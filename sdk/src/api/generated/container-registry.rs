@@ -12,6 +12,7 @@ pub struct ContainerRegistry<'a> {
 }
 impl crate::Client {
     /// The `Container Registry` operations: 18 of them, see [`ContainerRegistry`].
+    #[inline]
     pub fn container_registry(&self) -> ContainerRegistry<'_> {
         ContainerRegistry { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> ContainerRegistry<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Registry`](crate::types::Registry), taken out of the answer's `registry` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`RegistryCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> RegistryCreate<'a> {
         RegistryCreate {
             client: self.client,
@@ -31,6 +33,7 @@ impl<'a> ContainerRegistry<'a> {
     /// `DELETE /v2/registry` (operation `registry_delete`).
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
     ) -> impl ::std::future::Future<
@@ -43,6 +46,7 @@ impl<'a> ContainerRegistry<'a> {
     /// Takes what the request requires: `registry_name`, `repository_name`, `manifest_digest`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_repository_manifest(
         self,
         registry_name: ::std::string::String,
@@ -67,6 +71,7 @@ impl<'a> ContainerRegistry<'a> {
     /// Takes what the request requires: `registry_name`, `repository_name`, `repository_tag`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_repository_tag(
         self,
         registry_name: ::std::string::String,
@@ -89,6 +94,7 @@ impl<'a> ContainerRegistry<'a> {
     /// `GET /v2/registry` (operation `registry_get`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Registry`](crate::types::Registry), taken out of the answer's `registry` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
     ) -> impl ::std::future::Future<
@@ -109,6 +115,7 @@ impl<'a> ContainerRegistry<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DockerCredentialsAuths`](crate::types::DockerCredentialsAuths), taken out of the answer's `auths` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`RegistryGetDockerCredentials`] to set the optional `expiry_seconds`, `read_write` on; `.await` it to send the request.
+    #[inline]
     pub fn get_docker_credentials(self) -> RegistryGetDockerCredentials<'a> {
         RegistryGetDockerCredentials {
             client: self.client,
@@ -120,6 +127,7 @@ impl<'a> ContainerRegistry<'a> {
     /// Takes what the request requires: `registry_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`GarbageCollection`](crate::types::GarbageCollection), taken out of the answer's `garbage_collection` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_garbage_collection(
         self,
         registry_name: ::std::string::String,
@@ -143,6 +151,7 @@ impl<'a> ContainerRegistry<'a> {
     /// `GET /v2/registry/options` (operation `registry_get_options`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`RegistryGetOptionsResponseOptions`](crate::types::RegistryGetOptionsResponseOptions), taken out of the answer's `options` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_options(
         self,
     ) -> impl ::std::future::Future<
@@ -161,6 +170,7 @@ impl<'a> ContainerRegistry<'a> {
     /// `GET /v2/registry/subscription` (operation `registry_get_subscription`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Subscription`](crate::types::Subscription), taken out of the answer's `subscription` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_subscription(
         self,
     ) -> impl ::std::future::Future<
@@ -185,6 +195,7 @@ impl<'a> ContainerRegistry<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`RegistryListGarbageCollections`] to set the optional `page`, `per_page` on; `.await` it to send the request.
+    #[inline]
     pub fn list_garbage_collections(
         self,
         registry_name: ::std::string::String,
@@ -205,6 +216,7 @@ impl<'a> ContainerRegistry<'a> {
     /// A list, which the API sends a page at a time: gives a [`RegistryListRepositories`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`RegistryListRepositoriesResponse`](crate::types::RegistryListRepositoriesResponse), each item [`Repository`](crate::types::Repository).
+    #[inline]
     pub fn list_repositories(
         self,
         registry_name: ::std::string::String,
@@ -226,6 +238,7 @@ impl<'a> ContainerRegistry<'a> {
     /// A list, which the API sends a page at a time: gives a [`RegistryListRepositoriesV2`] to set
     /// `page_token` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`RegistryListRepositoriesV2Response`](crate::types::RegistryListRepositoriesV2Response), each item [`RepositoryV2`](crate::types::RepositoryV2).
+    #[inline]
     pub fn list_repositories_v2(
         self,
         registry_name: ::std::string::String,
@@ -247,6 +260,7 @@ impl<'a> ContainerRegistry<'a> {
     /// A list, which the API sends a page at a time: gives a [`RegistryListRepositoryManifests`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`RegistryListRepositoryManifestsResponse`](crate::types::RegistryListRepositoryManifestsResponse), each item [`RepositoryManifest`](crate::types::RepositoryManifest).
+    #[inline]
     pub fn list_repository_manifests(
         self,
         registry_name: ::std::string::String,
@@ -270,6 +284,7 @@ impl<'a> ContainerRegistry<'a> {
     /// A list, which the API sends a page at a time: gives a [`RegistryListRepositoryTags`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`RegistryListRepositoryTagsResponse`](crate::types::RegistryListRepositoryTagsResponse), each item [`RepositoryTag`](crate::types::RepositoryTag).
+    #[inline]
     pub fn list_repository_tags(
         self,
         registry_name: ::std::string::String,
@@ -293,6 +308,7 @@ impl<'a> ContainerRegistry<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`GarbageCollection`](crate::types::GarbageCollection), taken out of the answer's `garbage_collection` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`RegistryRunGarbageCollection`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn run_garbage_collection(
         self,
         registry_name: ::std::string::String,
@@ -313,6 +329,7 @@ impl<'a> ContainerRegistry<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`GarbageCollection`](crate::types::GarbageCollection), taken out of the answer's `garbage_collection` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`RegistryUpdateGarbageCollection`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_garbage_collection(
         self,
         registry_name: ::std::string::String,
@@ -333,6 +350,7 @@ impl<'a> ContainerRegistry<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Subscription`](crate::types::Subscription), taken out of the answer's `subscription` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`RegistryUpdateSubscription`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_subscription(self) -> RegistryUpdateSubscription<'a> {
         RegistryUpdateSubscription {
             client: self.client,
@@ -344,6 +362,7 @@ impl<'a> ContainerRegistry<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`RegistryValidateName`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn validate_name(self) -> RegistryValidateName<'a> {
         RegistryValidateName {
             client: self.client,
@@ -360,11 +379,13 @@ pub struct RegistryCreate<'a> {
 }
 impl<'a> RegistryCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::RegistryCreate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -396,6 +417,7 @@ impl<'a> ::std::future::IntoFuture for RegistryCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -409,16 +431,19 @@ pub struct RegistryGetDockerCredentials<'a> {
 }
 impl<'a> RegistryGetDockerCredentials<'a> {
     /// Sets the optional `expiry_seconds`.
+    #[inline]
     pub fn expiry_seconds(mut self, value: u64) -> Self {
         self.inner = self.inner.expiry_seconds(value);
         self
     }
     /// Sets the optional `read_write`.
+    #[inline]
     pub fn read_write(mut self, value: bool) -> Self {
         self.inner = self.inner.read_write(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -450,6 +475,7 @@ impl<'a> ::std::future::IntoFuture for RegistryGetDockerCredentials<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -463,16 +489,19 @@ pub struct RegistryListGarbageCollections<'a> {
 }
 impl<'a> RegistryListGarbageCollections<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -501,6 +530,7 @@ impl<'a> ::std::future::IntoFuture for RegistryListGarbageCollections<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -521,12 +551,14 @@ pub struct RegistryListRepositories<'a> {
 }
 impl<'a> RegistryListRepositories<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -546,6 +578,7 @@ impl<'a> RegistryListRepositories<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -554,6 +587,7 @@ impl<'a> RegistryListRepositories<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Repository>, crate::Error> {
@@ -562,6 +596,7 @@ impl<'a> RegistryListRepositories<'a> {
 }
 impl crate::api::paging::PagedList for RegistryListRepositories<'_> {
     type Page = crate::types::RegistryListRepositoriesResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -590,17 +625,20 @@ pub struct RegistryListRepositoriesV2<'a> {
 }
 impl<'a> RegistryListRepositoriesV2<'a> {
     /// Sets the optional `page_token`, sent with every page's request.
+    #[inline]
     pub fn page_token(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.page_token(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -620,6 +658,7 @@ impl<'a> RegistryListRepositoriesV2<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -628,6 +667,7 @@ impl<'a> RegistryListRepositoriesV2<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -639,6 +679,7 @@ impl<'a> RegistryListRepositoriesV2<'a> {
 }
 impl crate::api::paging::PagedList for RegistryListRepositoriesV2<'_> {
     type Page = crate::types::RegistryListRepositoriesV2Response;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -667,12 +708,14 @@ pub struct RegistryListRepositoryManifests<'a> {
 }
 impl<'a> RegistryListRepositoryManifests<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -692,6 +735,7 @@ impl<'a> RegistryListRepositoryManifests<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -700,6 +744,7 @@ impl<'a> RegistryListRepositoryManifests<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -711,6 +756,7 @@ impl<'a> RegistryListRepositoryManifests<'a> {
 }
 impl crate::api::paging::PagedList for RegistryListRepositoryManifests<'_> {
     type Page = crate::types::RegistryListRepositoryManifestsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -739,12 +785,14 @@ pub struct RegistryListRepositoryTags<'a> {
 }
 impl<'a> RegistryListRepositoryTags<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -764,6 +812,7 @@ impl<'a> RegistryListRepositoryTags<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -772,6 +821,7 @@ impl<'a> RegistryListRepositoryTags<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -783,6 +833,7 @@ impl<'a> RegistryListRepositoryTags<'a> {
 }
 impl crate::api::paging::PagedList for RegistryListRepositoryTags<'_> {
     type Page = crate::types::RegistryListRepositoryTagsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -804,11 +855,13 @@ pub struct RegistryRunGarbageCollection<'a> {
 }
 impl<'a> RegistryRunGarbageCollection<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::RegistryRunGc) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -840,6 +893,7 @@ impl<'a> ::std::future::IntoFuture for RegistryRunGarbageCollection<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -853,11 +907,13 @@ pub struct RegistryUpdateGarbageCollection<'a> {
 }
 impl<'a> RegistryUpdateGarbageCollection<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::UpdateRegistry) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -889,6 +945,7 @@ impl<'a> ::std::future::IntoFuture for RegistryUpdateGarbageCollection<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -902,11 +959,13 @@ pub struct RegistryUpdateSubscription<'a> {
 }
 impl<'a> RegistryUpdateSubscription<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::RegistryUpdateSubscriptionBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -938,6 +997,7 @@ impl<'a> ::std::future::IntoFuture for RegistryUpdateSubscription<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -951,11 +1011,13 @@ pub struct RegistryValidateName<'a> {
 }
 impl<'a> RegistryValidateName<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ValidateRegistry) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -973,6 +1035,7 @@ impl<'a> ::std::future::IntoFuture for RegistryValidateName<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct Databases<'a> {
 }
 impl crate::Client {
     /// The `Databases` operations: 71 of them, see [`Databases`].
+    #[inline]
     pub fn databases(&self) -> Databases<'_> {
         Databases { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ConnectionPool`](crate::types::ConnectionPool), taken out of the answer's `pool` field.
     ///
     /// Gives a [`DatabasesAddConnectionPool`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn add_connection_pool(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -44,6 +46,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Database`](crate::types::Database), taken out of the answer's `db` field.
     ///
     /// Gives a [`DatabasesAdd`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn add_database(self, database_cluster_uuid: ::uuid::Uuid) -> DatabasesAdd<'a> {
         DatabasesAdd {
             client: self.client,
@@ -61,6 +64,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DatabaseUser`](crate::types::DatabaseUser), taken out of the answer's `user` field.
     ///
     /// Gives a [`DatabasesAddUser`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn add_user(self, database_cluster_uuid: ::uuid::Uuid) -> DatabasesAddUser<'a> {
         DatabasesAddUser {
             client: self.client,
@@ -76,6 +80,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DatabaseClusterRead`](crate::types::DatabaseClusterRead), taken out of the answer's `database` field.
     ///
     /// Gives a [`DatabasesCreateCluster`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_cluster(self) -> DatabasesCreateCluster<'a> {
         DatabasesCreateCluster {
             client: self.client,
@@ -89,6 +94,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesCreateKafkaSchemaResponse`](crate::types::DatabasesCreateKafkaSchemaResponse).
     ///
     /// Gives a [`DatabasesCreateKafkaSchema`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_kafka_schema(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -109,6 +115,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`KafkaTopicVerbose`](crate::types::KafkaTopicVerbose), taken out of the answer's `topic` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`DatabasesCreateKafkaTopic`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_kafka_topic(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -129,6 +136,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`LogsinkSchema`](crate::types::LogsinkSchema), taken out of the answer's `sink` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`DatabasesCreateLogsink`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_logsink(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -149,6 +157,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DatabaseReplicaRead`](crate::types::DatabaseReplicaRead), taken out of the answer's `replica` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`DatabasesCreateReplica`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_replica(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -167,6 +176,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `database_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -189,6 +199,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `pool_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_connection_pool(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -211,6 +222,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `subject_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_kafka_schema(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -233,6 +245,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `topic_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_kafka_topic(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -255,6 +268,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `logsink_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_logsink(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -277,6 +291,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `migration_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_online_migration(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -299,6 +314,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `index_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_opensearch_index(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -321,6 +337,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `username`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_user(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -343,6 +360,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn destroy_cluster(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -363,6 +381,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `replica_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn destroy_replica(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -385,6 +404,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `database_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Database`](crate::types::Database), taken out of the answer's `db` field.
+    #[inline]
     pub fn get(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -411,6 +431,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabaseAutoscaleParams`](crate::types::DatabaseAutoscaleParams), taken out of the answer's `autoscale` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_autoscale(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -436,6 +457,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Ca`](crate::types::Ca), taken out of the answer's `ca` field.
+    #[inline]
     pub fn get_ca(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -457,6 +479,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabaseClusterRead`](crate::types::DatabaseClusterRead), taken out of the answer's `database` field.
+    #[inline]
     pub fn get_cluster(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -479,6 +502,7 @@ impl<'a> Databases<'a> {
     /// `GET /v2/databases/metrics/credentials` (operation `databases_get_cluster_metrics_credentials`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesBasicAuthCredentials`](crate::types::DatabasesBasicAuthCredentials), taken out of the answer's `credentials` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_cluster_metrics_credentials(
         self,
     ) -> impl ::std::future::Future<
@@ -499,6 +523,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetConfigResponseConfig`](crate::types::DatabasesGetConfigResponseConfig), taken out of the answer's `config` field.
+    #[inline]
     pub fn get_config(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -523,6 +548,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `pool_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ConnectionPool`](crate::types::ConnectionPool), taken out of the answer's `pool` field.
+    #[inline]
     pub fn get_connection_pool(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -549,6 +575,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DoSettings`](crate::types::DoSettings), taken out of the answer's `do_settings` field.
+    #[inline]
     pub fn get_do_settings(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -573,6 +600,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetEvictionPolicyResponse`](crate::types::DatabasesGetEvictionPolicyResponse).
+    #[inline]
     pub fn get_eviction_policy(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -596,6 +624,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `subject_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetKafkaSchemaResponse`](crate::types::DatabasesGetKafkaSchemaResponse).
+    #[inline]
     pub fn get_kafka_schema(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -621,6 +650,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetKafkaSchemaConfigResponse`](crate::types::DatabasesGetKafkaSchemaConfigResponse).
+    #[inline]
     pub fn get_kafka_schema_config(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -644,6 +674,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `subject_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetKafkaSchemaSubjectConfigResponse`](crate::types::DatabasesGetKafkaSchemaSubjectConfigResponse).
+    #[inline]
     pub fn get_kafka_schema_subject_config(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -669,6 +700,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `subject_name`, `version`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesGetKafkaSchemaVersionResponse`](crate::types::DatabasesGetKafkaSchemaVersionResponse).
+    #[inline]
     pub fn get_kafka_schema_version(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -696,6 +728,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `topic_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`KafkaTopicVerbose`](crate::types::KafkaTopicVerbose), taken out of the answer's `topic` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_kafka_topic(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -723,6 +756,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `logsink_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`LogsinkSchema`](crate::types::LogsinkSchema).
+    #[inline]
     pub fn get_logsink(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -748,6 +782,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`OnlineMigration`](crate::types::OnlineMigration).
+    #[inline]
     pub fn get_migration_status(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -771,6 +806,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `replica_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabaseReplicaRead`](crate::types::DatabaseReplicaRead), taken out of the answer's `replica` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_replica(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -798,6 +834,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`SqlMode`](crate::types::SqlMode).
+    #[inline]
     pub fn get_sql_mode(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -821,6 +858,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `username`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabaseUser`](crate::types::DatabaseUser), taken out of the answer's `user` field.
+    #[inline]
     pub fn get_user(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -847,6 +885,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn install_update(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -867,6 +906,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesListResponse`](crate::types::DatabasesListResponse).
+    #[inline]
     pub fn list(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -890,6 +930,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesListBackupsResponse`](crate::types::DatabasesListBackupsResponse).
+    #[inline]
     pub fn list_backups(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -913,6 +954,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesListClustersResponse`](crate::types::DatabasesListClustersResponse).
     ///
     /// Gives a [`DatabasesListClusters`] to set the optional `tag_name` on; `.await` it to send the request.
+    #[inline]
     pub fn list_clusters(self) -> DatabasesListClusters<'a> {
         DatabasesListClusters {
             client: self.client,
@@ -924,6 +966,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ConnectionPools`](crate::types::ConnectionPools).
+    #[inline]
     pub fn list_connection_pools(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -947,6 +990,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesListEventsLogsResponse`](crate::types::DatabasesListEventsLogsResponse).
+    #[inline]
     pub fn list_events_logs(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -970,6 +1014,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesListFirewallRulesResponse`](crate::types::DatabasesListFirewallRulesResponse).
+    #[inline]
     pub fn list_firewall_rules(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -993,6 +1038,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesListKafkaSchemasResponse`](crate::types::DatabasesListKafkaSchemasResponse).
+    #[inline]
     pub fn list_kafka_schemas(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1016,6 +1062,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesListKafkaTopicsResponse`](crate::types::DatabasesListKafkaTopicsResponse).
+    #[inline]
     pub fn list_kafka_topics(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1039,6 +1086,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesListLogsinkResponse`](crate::types::DatabasesListLogsinkResponse).
+    #[inline]
     pub fn list_logsink(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1062,6 +1110,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesListOpeasearchIndexesResponse`](crate::types::DatabasesListOpeasearchIndexesResponse).
+    #[inline]
     pub fn list_opeasearch_indexes(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1083,6 +1132,7 @@ impl<'a> Databases<'a> {
     /// `GET /v2/databases/options` (operation `databases_list_options`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Options`](crate::types::Options).
+    #[inline]
     pub fn list_options(
         self,
     ) -> impl ::std::future::Future<
@@ -1098,6 +1148,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesListReplicasResponse`](crate::types::DatabasesListReplicasResponse).
+    #[inline]
     pub fn list_replicas(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1121,6 +1172,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesListUsersResponse`](crate::types::DatabasesListUsersResponse).
+    #[inline]
     pub fn list_users(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1146,6 +1198,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesPatchConfig`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch_config(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1164,6 +1217,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `replica_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn promote_replica(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1188,6 +1242,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DatabaseUser`](crate::types::DatabaseUser), taken out of the answer's `user` field.
     ///
     /// Gives a [`DatabasesResetAuth`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn reset_auth(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1210,6 +1265,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesUpdateAutoscale`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_autoscale(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1228,6 +1284,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesUpdateClusterMetricsCredentials`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_cluster_metrics_credentials(
         self,
     ) -> DatabasesUpdateClusterMetricsCredentials<'a> {
@@ -1243,6 +1300,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesUpdateClusterSize`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_cluster_size(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1263,6 +1321,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesUpdateConnectionPool`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_connection_pool(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1285,6 +1344,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesUpdateDoSettings`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_do_settings(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1305,6 +1365,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesUpdateEvictionPolicy`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_eviction_policy(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1325,6 +1386,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesUpdateFirewallRules`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_firewall_rules(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1345,6 +1407,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesUpdateKafkaSchemaConfigResponse`](crate::types::DatabasesUpdateKafkaSchemaConfigResponse).
     ///
     /// Gives a [`DatabasesUpdateKafkaSchemaConfig`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_kafka_schema_config(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1365,6 +1428,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DatabasesUpdateKafkaSchemaSubjectConfigResponse`](crate::types::DatabasesUpdateKafkaSchemaSubjectConfigResponse).
     ///
     /// Gives a [`DatabasesUpdateKafkaSchemaSubjectConfig`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_kafka_schema_subject_config(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1387,6 +1451,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`KafkaTopicVerbose`](crate::types::KafkaTopicVerbose), taken out of the answer's `topic` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`DatabasesUpdateKafkaTopic`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_kafka_topic(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1409,6 +1474,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesUpdateLogsink`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_logsink(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1429,6 +1495,7 @@ impl<'a> Databases<'a> {
     /// Takes what the request requires: `database_cluster_uuid`, `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn update_maintenance_window(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1453,6 +1520,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesUpdateMajorVersion`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_major_version(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1473,6 +1541,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`OnlineMigration`](crate::types::OnlineMigration).
     ///
     /// Gives a [`DatabasesUpdateOnlineMigration`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_online_migration(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1493,6 +1562,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesUpdateRegion`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_region(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1513,6 +1583,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DatabasesUpdateSqlMode`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_sql_mode(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1533,6 +1604,7 @@ impl<'a> Databases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DatabaseUser`](crate::types::DatabaseUser), taken out of the answer's `user` field.
     ///
     /// Gives a [`DatabasesUpdateUser`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_user(
         self,
         database_cluster_uuid: ::uuid::Uuid,
@@ -1558,11 +1630,13 @@ pub struct DatabasesAddConnectionPool<'a> {
 }
 impl<'a> DatabasesAddConnectionPool<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ConnectionPool) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1589,6 +1663,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesAddConnectionPool<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1602,11 +1677,13 @@ pub struct DatabasesAdd<'a> {
 }
 impl<'a> DatabasesAdd<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::Database) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1633,6 +1710,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesAdd<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1646,11 +1724,13 @@ pub struct DatabasesAddUser<'a> {
 }
 impl<'a> DatabasesAddUser<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabasesAddUserBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1677,6 +1757,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesAddUser<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1690,11 +1771,13 @@ pub struct DatabasesCreateCluster<'a> {
 }
 impl<'a> DatabasesCreateCluster<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabasesCreateClusterBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1721,6 +1804,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesCreateCluster<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1734,11 +1818,13 @@ pub struct DatabasesCreateKafkaSchema<'a> {
 }
 impl<'a> DatabasesCreateKafkaSchema<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabasesCreateKafkaSchemaBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1765,6 +1851,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesCreateKafkaSchema<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1778,11 +1865,13 @@ pub struct DatabasesCreateKafkaTopic<'a> {
 }
 impl<'a> DatabasesCreateKafkaTopic<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabasesCreateKafkaTopicBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1814,6 +1903,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesCreateKafkaTopic<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1827,11 +1917,13 @@ pub struct DatabasesCreateLogsink<'a> {
 }
 impl<'a> DatabasesCreateLogsink<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabasesCreateLogsinkBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1863,6 +1955,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesCreateLogsink<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1876,11 +1969,13 @@ pub struct DatabasesCreateReplica<'a> {
 }
 impl<'a> DatabasesCreateReplica<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabasesCreateReplicaBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1912,6 +2007,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesCreateReplica<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1925,11 +2021,13 @@ pub struct DatabasesListClusters<'a> {
 }
 impl<'a> DatabasesListClusters<'a> {
     /// Sets the optional `tag_name`.
+    #[inline]
     pub fn tag_name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.tag_name(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1956,6 +2054,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesListClusters<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1969,11 +2068,13 @@ pub struct DatabasesPatchConfig<'a> {
 }
 impl<'a> DatabasesPatchConfig<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabaseConfig) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1991,6 +2092,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesPatchConfig<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2004,11 +2106,13 @@ pub struct DatabasesResetAuth<'a> {
 }
 impl<'a> DatabasesResetAuth<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabasesResetAuthBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2035,6 +2139,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesResetAuth<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2048,11 +2153,13 @@ pub struct DatabasesUpdateAutoscale<'a> {
 }
 impl<'a> DatabasesUpdateAutoscale<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabaseAutoscaleParams) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2070,6 +2177,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateAutoscale<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2083,11 +2191,13 @@ pub struct DatabasesUpdateClusterMetricsCredentials<'a> {
 }
 impl<'a> DatabasesUpdateClusterMetricsCredentials<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabaseMetricsCredentials) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2105,6 +2215,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateClusterMetricsCredentials<
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2118,11 +2229,13 @@ pub struct DatabasesUpdateClusterSize<'a> {
 }
 impl<'a> DatabasesUpdateClusterSize<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabaseClusterResize) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2140,6 +2253,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateClusterSize<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2153,11 +2267,13 @@ pub struct DatabasesUpdateConnectionPool<'a> {
 }
 impl<'a> DatabasesUpdateConnectionPool<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ConnectionPoolUpdate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2175,6 +2291,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateConnectionPool<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2188,11 +2305,13 @@ pub struct DatabasesUpdateDoSettings<'a> {
 }
 impl<'a> DatabasesUpdateDoSettings<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabasesUpdateDoSettingsBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2210,6 +2329,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateDoSettings<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2223,6 +2343,7 @@ pub struct DatabasesUpdateEvictionPolicy<'a> {
 }
 impl<'a> DatabasesUpdateEvictionPolicy<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::DatabasesUpdateEvictionPolicyBody,
@@ -2231,6 +2352,7 @@ impl<'a> DatabasesUpdateEvictionPolicy<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2248,6 +2370,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateEvictionPolicy<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2261,6 +2384,7 @@ pub struct DatabasesUpdateFirewallRules<'a> {
 }
 impl<'a> DatabasesUpdateFirewallRules<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::DatabasesUpdateFirewallRulesBody,
@@ -2269,6 +2393,7 @@ impl<'a> DatabasesUpdateFirewallRules<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2286,6 +2411,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateFirewallRules<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2299,6 +2425,7 @@ pub struct DatabasesUpdateKafkaSchemaConfig<'a> {
 }
 impl<'a> DatabasesUpdateKafkaSchemaConfig<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::DatabasesUpdateKafkaSchemaConfigBody,
@@ -2307,6 +2434,7 @@ impl<'a> DatabasesUpdateKafkaSchemaConfig<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2335,6 +2463,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateKafkaSchemaConfig<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2348,6 +2477,7 @@ pub struct DatabasesUpdateKafkaSchemaSubjectConfig<'a> {
 }
 impl<'a> DatabasesUpdateKafkaSchemaSubjectConfig<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::DatabasesUpdateKafkaSchemaSubjectConfigBody,
@@ -2356,6 +2486,7 @@ impl<'a> DatabasesUpdateKafkaSchemaSubjectConfig<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2386,6 +2517,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateKafkaSchemaSubjectConfig<'
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2399,11 +2531,13 @@ pub struct DatabasesUpdateKafkaTopic<'a> {
 }
 impl<'a> DatabasesUpdateKafkaTopic<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::KafkaTopicUpdate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2435,6 +2569,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateKafkaTopic<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2448,11 +2583,13 @@ pub struct DatabasesUpdateLogsink<'a> {
 }
 impl<'a> DatabasesUpdateLogsink<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::LogsinkUpdate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2470,6 +2607,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateLogsink<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2483,11 +2621,13 @@ pub struct DatabasesUpdateMajorVersion<'a> {
 }
 impl<'a> DatabasesUpdateMajorVersion<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::Version) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2505,6 +2645,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateMajorVersion<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2518,11 +2659,13 @@ pub struct DatabasesUpdateOnlineMigration<'a> {
 }
 impl<'a> DatabasesUpdateOnlineMigration<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::SourceDatabase) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2549,6 +2692,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateOnlineMigration<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2562,11 +2706,13 @@ pub struct DatabasesUpdateRegion<'a> {
 }
 impl<'a> DatabasesUpdateRegion<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabasesUpdateRegionBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2584,6 +2730,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateRegion<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2597,11 +2744,13 @@ pub struct DatabasesUpdateSqlMode<'a> {
 }
 impl<'a> DatabasesUpdateSqlMode<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::SqlMode) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2619,6 +2768,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateSqlMode<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2632,11 +2782,13 @@ pub struct DatabasesUpdateUser<'a> {
 }
 impl<'a> DatabasesUpdateUser<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DatabasesUpdateUserBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2663,6 +2815,7 @@ impl<'a> ::std::future::IntoFuture for DatabasesUpdateUser<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct DedicatedInference<'a> {
 }
 impl crate::Client {
     /// The `Dedicated Inference` operations: 13 of them, see [`DedicatedInference`].
+    #[inline]
     pub fn dedicated_inference(&self) -> DedicatedInference<'_> {
         DedicatedInference { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> DedicatedInference<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DedicatedInferencesCreateResponse`](crate::types::DedicatedInferencesCreateResponse).
     ///
     /// Gives a [`DedicatedInferencesCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> DedicatedInferencesCreate<'a> {
         DedicatedInferencesCreate {
             client: self.client,
@@ -35,6 +37,7 @@ impl<'a> DedicatedInference<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DedicatedInferenceAccessToken`](crate::types::DedicatedInferenceAccessToken), taken out of the answer's `token` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`DedicatedInferencesCreateTokens`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_tokens(
         self,
         dedicated_inference_id: ::uuid::Uuid,
@@ -53,6 +56,7 @@ impl<'a> DedicatedInference<'a> {
     /// Takes what the request requires: `dedicated_inference_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         dedicated_inference_id: ::uuid::Uuid,
@@ -73,6 +77,7 @@ impl<'a> DedicatedInference<'a> {
     /// Takes what the request requires: `dedicated_inference_id`, `token_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_tokens(
         self,
         dedicated_inference_id: ::uuid::Uuid,
@@ -95,6 +100,7 @@ impl<'a> DedicatedInference<'a> {
     /// Takes what the request requires: `dedicated_inference_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DedicatedInference`](crate::types::DedicatedInference), taken out of the answer's `dedicated_inference` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         dedicated_inference_id: ::uuid::Uuid,
@@ -120,6 +126,7 @@ impl<'a> DedicatedInference<'a> {
     /// Takes what the request requires: `dedicated_inference_id`, `accelerator_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DedicatedInferenceAccelerator`](crate::types::DedicatedInferenceAccelerator).
+    #[inline]
     pub fn get_accelerator(
         self,
         dedicated_inference_id: ::uuid::Uuid,
@@ -145,6 +152,7 @@ impl<'a> DedicatedInference<'a> {
     /// Takes what the request requires: `dedicated_inference_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DedicatedInferencesGetCaResponse`](crate::types::DedicatedInferencesGetCaResponse).
+    #[inline]
     pub fn get_ca(
         self,
         dedicated_inference_id: ::uuid::Uuid,
@@ -166,6 +174,7 @@ impl<'a> DedicatedInference<'a> {
     /// `GET /v2/dedicated-inferences/gpu-model-config` (operation `dedicatedInferences_get_gpu_model_config`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DedicatedInferenceGpuModelConfigsResponse`](crate::types::DedicatedInferenceGpuModelConfigsResponse).
+    #[inline]
     pub fn get_gpu_model_config(
         self,
     ) -> impl ::std::future::Future<
@@ -184,6 +193,7 @@ impl<'a> DedicatedInference<'a> {
     /// A list, which the API sends a page at a time: gives a [`DedicatedInferencesList`] to set
     /// `region` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DedicatedInferencesListResponse`](crate::types::DedicatedInferencesListResponse), each item [`DedicatedInference`](crate::types::DedicatedInference).
+    #[inline]
     pub fn list(self) -> DedicatedInferencesList<'a> {
         DedicatedInferencesList {
             client: self.client,
@@ -198,6 +208,7 @@ impl<'a> DedicatedInference<'a> {
     /// A list, which the API sends a page at a time: gives a [`DedicatedInferencesListAccelerators`] to set
     /// `slug` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DedicatedInferencesListAcceleratorsResponse`](crate::types::DedicatedInferencesListAcceleratorsResponse), each item [`DedicatedInferenceAccelerator`](crate::types::DedicatedInferenceAccelerator).
+    #[inline]
     pub fn list_accelerators(
         self,
         dedicated_inference_id: ::uuid::Uuid,
@@ -215,6 +226,7 @@ impl<'a> DedicatedInference<'a> {
     /// `GET /v2/dedicated-inferences/sizes` (operation `dedicatedInferences_list_sizes`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DedicatedInferenceSizesResponse`](crate::types::DedicatedInferenceSizesResponse).
+    #[inline]
     pub fn list_sizes(
         self,
     ) -> impl ::std::future::Future<
@@ -235,6 +247,7 @@ impl<'a> DedicatedInference<'a> {
     /// A list, which the API sends a page at a time: gives a [`DedicatedInferencesListTokens`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DedicatedInferencesListTokensResponse`](crate::types::DedicatedInferencesListTokensResponse), each item [`DedicatedInferenceAccessToken`](crate::types::DedicatedInferenceAccessToken).
+    #[inline]
     pub fn list_tokens(
         self,
         dedicated_inference_id: ::uuid::Uuid,
@@ -256,6 +269,7 @@ impl<'a> DedicatedInference<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DedicatedInference`](crate::types::DedicatedInference), taken out of the answer's `dedicated_inference` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`DedicatedInferencesPatch`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch(
         self,
         dedicated_inference_id: ::uuid::Uuid,
@@ -279,11 +293,13 @@ pub struct DedicatedInferencesCreate<'a> {
 }
 impl<'a> DedicatedInferencesCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DedicatedInferenceCreateRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -310,6 +326,7 @@ impl<'a> ::std::future::IntoFuture for DedicatedInferencesCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -323,6 +340,7 @@ pub struct DedicatedInferencesCreateTokens<'a> {
 }
 impl<'a> DedicatedInferencesCreateTokens<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::DedicatedInferenceTokenCreateRequest,
@@ -331,6 +349,7 @@ impl<'a> DedicatedInferencesCreateTokens<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -362,6 +381,7 @@ impl<'a> ::std::future::IntoFuture for DedicatedInferencesCreateTokens<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -382,17 +402,20 @@ pub struct DedicatedInferencesList<'a> {
 }
 impl<'a> DedicatedInferencesList<'a> {
     /// Sets the optional `region`, sent with every page's request.
+    #[inline]
     pub fn region(mut self, value: crate::types::DedicatedInferencesListRegion) -> Self {
         self.inner = self.inner.region(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -412,6 +435,7 @@ impl<'a> DedicatedInferencesList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -420,6 +444,7 @@ impl<'a> DedicatedInferencesList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -431,6 +456,7 @@ impl<'a> DedicatedInferencesList<'a> {
 }
 impl crate::api::paging::PagedList for DedicatedInferencesList<'_> {
     type Page = crate::types::DedicatedInferencesListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -459,17 +485,20 @@ pub struct DedicatedInferencesListAccelerators<'a> {
 }
 impl<'a> DedicatedInferencesListAccelerators<'a> {
     /// Sets the optional `slug`, sent with every page's request.
+    #[inline]
     pub fn slug(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.slug(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -489,6 +518,7 @@ impl<'a> DedicatedInferencesListAccelerators<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -500,6 +530,7 @@ impl<'a> DedicatedInferencesListAccelerators<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -511,6 +542,7 @@ impl<'a> DedicatedInferencesListAccelerators<'a> {
 }
 impl crate::api::paging::PagedList for DedicatedInferencesListAccelerators<'_> {
     type Page = crate::types::DedicatedInferencesListAcceleratorsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -539,12 +571,14 @@ pub struct DedicatedInferencesListTokens<'a> {
 }
 impl<'a> DedicatedInferencesListTokens<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -564,6 +598,7 @@ impl<'a> DedicatedInferencesListTokens<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -575,6 +610,7 @@ impl<'a> DedicatedInferencesListTokens<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -586,6 +622,7 @@ impl<'a> DedicatedInferencesListTokens<'a> {
 }
 impl crate::api::paging::PagedList for DedicatedInferencesListTokens<'_> {
     type Page = crate::types::DedicatedInferencesListTokensResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -607,11 +644,13 @@ pub struct DedicatedInferencesPatch<'a> {
 }
 impl<'a> DedicatedInferencesPatch<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DedicatedInferenceUpdateRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -643,6 +682,7 @@ impl<'a> ::std::future::IntoFuture for DedicatedInferencesPatch<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct DomainRecords<'a> {
 }
 impl crate::Client {
     /// The `Domain Records` operations: 6 of them, see [`DomainRecords`].
+    #[inline]
     pub fn domain_records(&self) -> DomainRecords<'_> {
         DomainRecords { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> DomainRecords<'a> {
     /// Takes what the request requires: `domain_name`, `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DomainRecord`](crate::types::DomainRecord), taken out of the answer's `domain_record` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn create_record(
         self,
         domain_name: ::std::string::String,
@@ -49,6 +51,7 @@ impl<'a> DomainRecords<'a> {
     /// Takes what the request requires: `domain_name`, `domain_record_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_record(
         self,
         domain_name: ::std::string::String,
@@ -71,6 +74,7 @@ impl<'a> DomainRecords<'a> {
     /// Takes what the request requires: `domain_name`, `domain_record_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DomainRecord`](crate::types::DomainRecord), taken out of the answer's `domain_record` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_record(
         self,
         domain_name: ::std::string::String,
@@ -100,6 +104,7 @@ impl<'a> DomainRecords<'a> {
     /// A list, which the API sends a page at a time: gives a [`DomainsListRecords`] to set
     /// `name`, `type_` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DomainsListRecordsResponse`](crate::types::DomainsListRecordsResponse), each item [`DomainRecord`](crate::types::DomainRecord).
+    #[inline]
     pub fn list_records(
         self,
         domain_name: ::std::string::String,
@@ -121,6 +126,7 @@ impl<'a> DomainRecords<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DomainRecord`](crate::types::DomainRecord), taken out of the answer's `domain_record` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`DomainsPatchRecord`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch_record(
         self,
         domain_name: ::std::string::String,
@@ -143,6 +149,7 @@ impl<'a> DomainRecords<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DomainRecord`](crate::types::DomainRecord), taken out of the answer's `domain_record` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`DomainsUpdateRecord`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_record(
         self,
         domain_name: ::std::string::String,
@@ -175,22 +182,26 @@ pub struct DomainsListRecords<'a> {
 }
 impl<'a> DomainsListRecords<'a> {
     /// Sets the optional `name`, sent with every page's request.
+    #[inline]
     pub fn name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.name(value);
         self
     }
     /// Sets the optional `type_`, sent with every page's request.
+    #[inline]
     pub fn type_(mut self, value: crate::types::DomainsListRecordsType) -> Self {
         self.inner = self.inner.type_(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -210,6 +221,7 @@ impl<'a> DomainsListRecords<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -218,6 +230,7 @@ impl<'a> DomainsListRecords<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -229,6 +242,7 @@ impl<'a> DomainsListRecords<'a> {
 }
 impl crate::api::paging::PagedList for DomainsListRecords<'_> {
     type Page = crate::types::DomainsListRecordsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -250,11 +264,13 @@ pub struct DomainsPatchRecord<'a> {
 }
 impl<'a> DomainsPatchRecord<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DomainRecord) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -286,6 +302,7 @@ impl<'a> ::std::future::IntoFuture for DomainsPatchRecord<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -299,11 +316,13 @@ pub struct DomainsUpdateRecord<'a> {
 }
 impl<'a> DomainsUpdateRecord<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DomainRecord) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -335,6 +354,7 @@ impl<'a> ::std::future::IntoFuture for DomainsUpdateRecord<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

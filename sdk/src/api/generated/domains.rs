@@ -12,6 +12,7 @@ pub struct Domains<'a> {
 }
 impl crate::Client {
     /// The `Domains` operations: 4 of them, see [`Domains`].
+    #[inline]
     pub fn domains(&self) -> Domains<'_> {
         Domains { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> Domains<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Domain`](crate::types::Domain), taken out of the answer's `domain` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`DomainsCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> DomainsCreate<'a> {
         DomainsCreate {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> Domains<'a> {
     /// Takes what the request requires: `domain_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         domain_name: ::std::string::String,
@@ -49,6 +52,7 @@ impl<'a> Domains<'a> {
     /// Takes what the request requires: `domain_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Domain`](crate::types::Domain), taken out of the answer's `domain` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         domain_name: ::std::string::String,
@@ -70,6 +74,7 @@ impl<'a> Domains<'a> {
     /// A list, which the API sends a page at a time: gives a [`DomainsList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DomainsListResponse`](crate::types::DomainsListResponse), each item [`Domain`](crate::types::Domain).
+    #[inline]
     pub fn list(self) -> DomainsList<'a> {
         DomainsList {
             client: self.client,
@@ -87,11 +92,13 @@ pub struct DomainsCreate<'a> {
 }
 impl<'a> DomainsCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::Domain) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -123,6 +130,7 @@ impl<'a> ::std::future::IntoFuture for DomainsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -143,12 +151,14 @@ pub struct DomainsList<'a> {
 }
 impl<'a> DomainsList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -168,6 +178,7 @@ impl<'a> DomainsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -176,6 +187,7 @@ impl<'a> DomainsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Domain>, crate::Error> {
@@ -184,6 +196,7 @@ impl<'a> DomainsList<'a> {
 }
 impl crate::api::paging::PagedList for DomainsList<'_> {
     type Page = crate::types::DomainsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,

@@ -12,6 +12,7 @@ pub struct DropletActions<'a> {
 }
 impl crate::Client {
     /// The `Droplet Actions` operations: 4 of them, see [`DropletActions`].
+    #[inline]
     pub fn droplet_actions(&self) -> DropletActions<'_> {
         DropletActions { client: self }
     }
@@ -27,6 +28,7 @@ impl<'a> DropletActions<'a> {
     /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
     /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
     /// `errored` as an error).
+    #[inline]
     pub fn get(
         self,
         droplet_id: crate::ids::DropletId,
@@ -63,6 +65,7 @@ impl<'a> DropletActions<'a> {
     /// A list, which the API sends a page at a time: gives a [`DropletActionsList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DropletActionsListResponse`](crate::types::DropletActionsListResponse), each item [`Action`](crate::types::Action).
+    #[inline]
     pub fn list(self, droplet_id: crate::ids::DropletId) -> DropletActionsList<'a> {
         DropletActionsList {
             client: self.client,
@@ -80,6 +83,7 @@ impl<'a> DropletActions<'a> {
     /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
     /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
     /// `errored` as an error).
+    #[inline]
     pub fn post(
         self,
         droplet_id: crate::ids::DropletId,
@@ -121,6 +125,7 @@ impl<'a> DropletActions<'a> {
     /// (a [`WaitAll`](crate::WaitAll): one timeout for all, `errored` as an error).
     ///
     /// Gives a [`DropletActionsPostByTag`] to set the optional `tag_name` on; `.await` it to send the request.
+    #[inline]
     pub fn post_by_tag(
         self,
         body: crate::types::DropletActionsPostByTagBody,
@@ -147,12 +152,14 @@ pub struct DropletActionsList<'a> {
 }
 impl<'a> DropletActionsList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -172,6 +179,7 @@ impl<'a> DropletActionsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -180,6 +188,7 @@ impl<'a> DropletActionsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Action>, crate::Error> {
@@ -188,6 +197,7 @@ impl<'a> DropletActionsList<'a> {
 }
 impl crate::api::paging::PagedList for DropletActionsList<'_> {
     type Page = crate::types::DropletActionsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -209,11 +219,13 @@ pub struct DropletActionsPostByTag<'a> {
 }
 impl<'a> DropletActionsPostByTag<'a> {
     /// Sets the optional `tag_name`.
+    #[inline]
     pub fn tag_name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.tag_name(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -227,6 +239,7 @@ impl<'a> DropletActionsPostByTag<'a> {
     /// Sends the request once, then waits for every action it started, polling
     /// `GET /v2/actions/{action_id}`: see [`WaitAll`](crate::WaitAll).
     #[cfg(feature = "actions")]
+    #[inline]
     pub fn wait(self) -> crate::WaitAll<'a> {
         crate::api::wait_all::after_call(
             self.client,
@@ -250,6 +263,7 @@ impl<'a> ::std::future::IntoFuture for DropletActionsPostByTag<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct DropletAutoscalePools<'a> {
 }
 impl crate::Client {
     /// The `Droplet Autoscale Pools` operations: 8 of them, see [`DropletAutoscalePools`].
+    #[inline]
     pub fn droplet_autoscale_pools(&self) -> DropletAutoscalePools<'_> {
         DropletAutoscalePools {
             client: self,
@@ -24,6 +25,7 @@ impl<'a> DropletAutoscalePools<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AutoscalePool`](crate::types::AutoscalePool), taken out of the answer's `autoscale_pool` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AutoscalepoolsCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> AutoscalepoolsCreate<'a> {
         AutoscalepoolsCreate {
             client: self.client,
@@ -35,6 +37,7 @@ impl<'a> DropletAutoscalePools<'a> {
     /// Takes what the request requires: `autoscale_pool_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -55,6 +58,7 @@ impl<'a> DropletAutoscalePools<'a> {
     /// Takes what the request requires: `autoscale_pool_id`, `x_dangerous`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_dangerous(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -77,6 +81,7 @@ impl<'a> DropletAutoscalePools<'a> {
     /// Takes what the request requires: `autoscale_pool_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AutoscalePool`](crate::types::AutoscalePool), taken out of the answer's `autoscale_pool` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -102,6 +107,7 @@ impl<'a> DropletAutoscalePools<'a> {
     /// A list, which the API sends a page at a time: gives a [`AutoscalepoolsList`] to set
     /// `name` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`AutoscalepoolsListResponse`](crate::types::AutoscalepoolsListResponse), each item [`AutoscalePool`](crate::types::AutoscalePool).
+    #[inline]
     pub fn list(self) -> AutoscalepoolsList<'a> {
         AutoscalepoolsList {
             client: self.client,
@@ -116,6 +122,7 @@ impl<'a> DropletAutoscalePools<'a> {
     /// A list, which the API sends a page at a time: gives a [`AutoscalepoolsListHistory`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`AutoscalepoolsListHistoryResponse`](crate::types::AutoscalepoolsListHistoryResponse), each item [`History`](crate::types::History).
+    #[inline]
     pub fn list_history(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -137,6 +144,7 @@ impl<'a> DropletAutoscalePools<'a> {
     /// A list, which the API sends a page at a time: gives a [`AutoscalepoolsListMembers`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`AutoscalepoolsListMembersResponse`](crate::types::AutoscalepoolsListMembersResponse), each item [`Member`](crate::types::Member).
+    #[inline]
     pub fn list_members(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -158,6 +166,7 @@ impl<'a> DropletAutoscalePools<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AutoscalePool`](crate::types::AutoscalePool), taken out of the answer's `autoscale_pool` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`AutoscalepoolsUpdate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -181,11 +190,13 @@ pub struct AutoscalepoolsCreate<'a> {
 }
 impl<'a> AutoscalepoolsCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AutoscalePoolCreate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -217,6 +228,7 @@ impl<'a> ::std::future::IntoFuture for AutoscalepoolsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -237,17 +249,20 @@ pub struct AutoscalepoolsList<'a> {
 }
 impl<'a> AutoscalepoolsList<'a> {
     /// Sets the optional `name`, sent with every page's request.
+    #[inline]
     pub fn name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.name(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -267,6 +282,7 @@ impl<'a> AutoscalepoolsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -275,6 +291,7 @@ impl<'a> AutoscalepoolsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -286,6 +303,7 @@ impl<'a> AutoscalepoolsList<'a> {
 }
 impl crate::api::paging::PagedList for AutoscalepoolsList<'_> {
     type Page = crate::types::AutoscalepoolsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -314,12 +332,14 @@ pub struct AutoscalepoolsListHistory<'a> {
 }
 impl<'a> AutoscalepoolsListHistory<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -339,6 +359,7 @@ impl<'a> AutoscalepoolsListHistory<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -347,6 +368,7 @@ impl<'a> AutoscalepoolsListHistory<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::History>, crate::Error> {
@@ -355,6 +377,7 @@ impl<'a> AutoscalepoolsListHistory<'a> {
 }
 impl crate::api::paging::PagedList for AutoscalepoolsListHistory<'_> {
     type Page = crate::types::AutoscalepoolsListHistoryResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -383,12 +406,14 @@ pub struct AutoscalepoolsListMembers<'a> {
 }
 impl<'a> AutoscalepoolsListMembers<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -408,6 +433,7 @@ impl<'a> AutoscalepoolsListMembers<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -416,6 +442,7 @@ impl<'a> AutoscalepoolsListMembers<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Member>, crate::Error> {
@@ -424,6 +451,7 @@ impl<'a> AutoscalepoolsListMembers<'a> {
 }
 impl crate::api::paging::PagedList for AutoscalepoolsListMembers<'_> {
     type Page = crate::types::AutoscalepoolsListMembersResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -445,11 +473,13 @@ pub struct AutoscalepoolsUpdate<'a> {
 }
 impl<'a> AutoscalepoolsUpdate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AutoscalePoolCreate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -481,6 +511,7 @@ impl<'a> ::std::future::IntoFuture for AutoscalepoolsUpdate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

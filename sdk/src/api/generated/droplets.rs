@@ -12,6 +12,7 @@ pub struct Droplets<'a> {
 }
 impl crate::Client {
     /// The `Droplets` operations: 19 of them, see [`Droplets`].
+    #[inline]
     pub fn droplets(&self) -> Droplets<'_> {
         Droplets { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> Droplets<'a> {
     /// Takes what the request requires: `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DropletsCreateResponse`](crate::types::DropletsCreateResponse).
+    #[inline]
     pub fn create(
         self,
         body: crate::types::DropletsCreateBody,
@@ -41,6 +43,7 @@ impl<'a> Droplets<'a> {
     /// Takes what the request requires: `droplet_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn destroy(
         self,
         droplet_id: crate::ids::DropletId,
@@ -57,6 +60,7 @@ impl<'a> Droplets<'a> {
     /// Takes what the request requires: `tag_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn destroy_by_tag(
         self,
         tag_name: ::std::string::String,
@@ -73,6 +77,7 @@ impl<'a> Droplets<'a> {
     /// Takes what the request requires: `droplet_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn destroy_retry_with_associated_resources(
         self,
         droplet_id: crate::ids::DropletId,
@@ -93,6 +98,7 @@ impl<'a> Droplets<'a> {
     /// Takes what the request requires: `droplet_id`, `x_dangerous`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn destroy_with_associated_resources_dangerous(
         self,
         droplet_id: crate::ids::DropletId,
@@ -117,6 +123,7 @@ impl<'a> Droplets<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`DropletsDestroyWithAssociatedResourcesSelective`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn destroy_with_associated_resources_selective(
         self,
         droplet_id: crate::ids::DropletId,
@@ -135,6 +142,7 @@ impl<'a> Droplets<'a> {
     /// Takes what the request requires: `droplet_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Droplet`](crate::types::Droplet), taken out of the answer's `droplet` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         droplet_id: crate::ids::DropletId,
@@ -156,6 +164,7 @@ impl<'a> Droplets<'a> {
     /// Takes what the request requires: `droplet_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DropletBackupPolicyRecord`](crate::types::DropletBackupPolicyRecord), taken out of the answer's `policy` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_backup_policy(
         self,
         droplet_id: crate::ids::DropletId,
@@ -177,6 +186,7 @@ impl<'a> Droplets<'a> {
     /// Takes what the request requires: `droplet_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AssociatedResourceStatus`](crate::types::AssociatedResourceStatus).
+    #[inline]
     pub fn get_destroy_associated_resources_status(
         self,
         droplet_id: crate::ids::DropletId,
@@ -200,6 +210,7 @@ impl<'a> Droplets<'a> {
     /// A list, which the API sends a page at a time: gives a [`DropletsList`] to set
     /// `name`, `tag_name`, `type_` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DropletsListResponse`](crate::types::DropletsListResponse), each item [`Droplet`](crate::types::Droplet).
+    #[inline]
     pub fn list(self) -> DropletsList<'a> {
         DropletsList {
             client: self.client,
@@ -212,6 +223,7 @@ impl<'a> Droplets<'a> {
     /// Takes what the request requires: `droplet_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DropletsListAssociatedResourcesResponse`](crate::types::DropletsListAssociatedResourcesResponse).
+    #[inline]
     pub fn list_associated_resources(
         self,
         droplet_id: crate::ids::DropletId,
@@ -237,6 +249,7 @@ impl<'a> Droplets<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`DropletsListBackupPolicies`] to set the optional `page`, `per_page` on; `.await` it to send the request.
+    #[inline]
     pub fn list_backup_policies(self) -> DropletsListBackupPolicies<'a> {
         DropletsListBackupPolicies {
             client: self.client,
@@ -250,6 +263,7 @@ impl<'a> Droplets<'a> {
     /// A list, which the API sends a page at a time: gives a [`DropletsListBackups`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DropletsListBackupsResponse`](crate::types::DropletsListBackupsResponse), each item [`DropletSnapshot`](crate::types::DropletSnapshot).
+    #[inline]
     pub fn list_backups(
         self,
         droplet_id: crate::ids::DropletId,
@@ -271,6 +285,7 @@ impl<'a> Droplets<'a> {
     /// A list, which the API sends a page at a time: gives a [`DropletsListFirewalls`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DropletsListFirewallsResponse`](crate::types::DropletsListFirewallsResponse), each item [`Firewall`](crate::types::Firewall).
+    #[inline]
     pub fn list_firewalls(
         self,
         droplet_id: crate::ids::DropletId,
@@ -292,6 +307,7 @@ impl<'a> Droplets<'a> {
     /// A list, which the API sends a page at a time: gives a [`DropletsListKernels`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DropletsListKernelsResponse`](crate::types::DropletsListKernelsResponse), each item [`Kernel`](crate::types::Kernel).
+    #[inline]
     pub fn list_kernels(
         self,
         droplet_id: crate::ids::DropletId,
@@ -311,6 +327,7 @@ impl<'a> Droplets<'a> {
     /// Takes what the request requires: `droplet_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DropletsListNeighborsResponse`](crate::types::DropletsListNeighborsResponse).
+    #[inline]
     pub fn list_neighbors(
         self,
         droplet_id: crate::ids::DropletId,
@@ -328,6 +345,7 @@ impl<'a> Droplets<'a> {
     /// `GET /v2/reports/droplet_neighbors_ids` (operation `droplets_list_neighborsIds`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`NeighborIds`](crate::types::NeighborIds).
+    #[inline]
     pub fn list_neighbors_ids(
         self,
     ) -> impl ::std::future::Future<
@@ -348,6 +366,7 @@ impl<'a> Droplets<'a> {
     /// A list, which the API sends a page at a time: gives a [`DropletsListSnapshots`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`DropletsListSnapshotsResponse`](crate::types::DropletsListSnapshotsResponse), each item [`DropletSnapshot`](crate::types::DropletSnapshot).
+    #[inline]
     pub fn list_snapshots(
         self,
         droplet_id: crate::ids::DropletId,
@@ -365,6 +384,7 @@ impl<'a> Droplets<'a> {
     /// `GET /v2/droplets/backups/supported_policies` (operation `droplets_list_supported_backup_policies`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DropletsListSupportedBackupPoliciesResponse`](crate::types::DropletsListSupportedBackupPoliciesResponse).
+    #[inline]
     pub fn list_supported_backup_policies(
         self,
     ) -> impl ::std::future::Future<
@@ -390,6 +410,7 @@ pub struct DropletsDestroyWithAssociatedResourcesSelective<'a> {
 }
 impl<'a> DropletsDestroyWithAssociatedResourcesSelective<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::SelectiveDestroyAssociatedResource,
@@ -398,6 +419,7 @@ impl<'a> DropletsDestroyWithAssociatedResourcesSelective<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -416,6 +438,7 @@ for DropletsDestroyWithAssociatedResourcesSelective<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -436,27 +459,32 @@ pub struct DropletsList<'a> {
 }
 impl<'a> DropletsList<'a> {
     /// Sets the optional `name`, sent with every page's request.
+    #[inline]
     pub fn name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.name(value);
         self
     }
     /// Sets the optional `tag_name`, sent with every page's request.
+    #[inline]
     pub fn tag_name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.tag_name(value);
         self
     }
     /// Sets the optional `type_`, sent with every page's request.
+    #[inline]
     pub fn type_(mut self, value: crate::types::DropletsListType) -> Self {
         self.inner = self.inner.type_(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -476,6 +504,7 @@ impl<'a> DropletsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -484,6 +513,7 @@ impl<'a> DropletsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Droplet>, crate::Error> {
@@ -492,6 +522,7 @@ impl<'a> DropletsList<'a> {
 }
 impl crate::api::paging::PagedList for DropletsList<'_> {
     type Page = crate::types::DropletsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -513,16 +544,19 @@ pub struct DropletsListBackupPolicies<'a> {
 }
 impl<'a> DropletsListBackupPolicies<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -549,6 +583,7 @@ impl<'a> ::std::future::IntoFuture for DropletsListBackupPolicies<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -569,12 +604,14 @@ pub struct DropletsListBackups<'a> {
 }
 impl<'a> DropletsListBackups<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -594,6 +631,7 @@ impl<'a> DropletsListBackups<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -602,6 +640,7 @@ impl<'a> DropletsListBackups<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -613,6 +652,7 @@ impl<'a> DropletsListBackups<'a> {
 }
 impl crate::api::paging::PagedList for DropletsListBackups<'_> {
     type Page = crate::types::DropletsListBackupsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -641,12 +681,14 @@ pub struct DropletsListFirewalls<'a> {
 }
 impl<'a> DropletsListFirewalls<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -666,6 +708,7 @@ impl<'a> DropletsListFirewalls<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -674,6 +717,7 @@ impl<'a> DropletsListFirewalls<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Firewall>, crate::Error> {
@@ -682,6 +726,7 @@ impl<'a> DropletsListFirewalls<'a> {
 }
 impl crate::api::paging::PagedList for DropletsListFirewalls<'_> {
     type Page = crate::types::DropletsListFirewallsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -710,12 +755,14 @@ pub struct DropletsListKernels<'a> {
 }
 impl<'a> DropletsListKernels<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -735,6 +782,7 @@ impl<'a> DropletsListKernels<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -743,6 +791,7 @@ impl<'a> DropletsListKernels<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Kernel>, crate::Error> {
@@ -751,6 +800,7 @@ impl<'a> DropletsListKernels<'a> {
 }
 impl crate::api::paging::PagedList for DropletsListKernels<'_> {
     type Page = crate::types::DropletsListKernelsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -779,12 +829,14 @@ pub struct DropletsListSnapshots<'a> {
 }
 impl<'a> DropletsListSnapshots<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -804,6 +856,7 @@ impl<'a> DropletsListSnapshots<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -812,6 +865,7 @@ impl<'a> DropletsListSnapshots<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -823,6 +877,7 @@ impl<'a> DropletsListSnapshots<'a> {
 }
 impl crate::api::paging::PagedList for DropletsListSnapshots<'_> {
     type Page = crate::types::DropletsListSnapshotsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,

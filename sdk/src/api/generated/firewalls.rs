@@ -12,6 +12,7 @@ pub struct Firewalls<'a> {
 }
 impl crate::Client {
     /// The `Firewalls` operations: 11 of them, see [`Firewalls`].
+    #[inline]
     pub fn firewalls(&self) -> Firewalls<'_> {
         Firewalls { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> Firewalls<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`FirewallsAddRules`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn add_rules(self, firewall_id: ::uuid::Uuid) -> FirewallsAddRules<'a> {
         FirewallsAddRules {
             client: self.client,
@@ -37,6 +39,7 @@ impl<'a> Firewalls<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`FirewallsAddTags`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn add_tags(self, firewall_id: ::uuid::Uuid) -> FirewallsAddTags<'a> {
         FirewallsAddTags {
             client: self.client,
@@ -50,6 +53,7 @@ impl<'a> Firewalls<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`FirewallsAssignDroplets`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn assign_droplets(
         self,
         firewall_id: ::uuid::Uuid,
@@ -68,6 +72,7 @@ impl<'a> Firewalls<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Firewall`](crate::types::Firewall), taken out of the answer's `firewall` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`FirewallsCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> FirewallsCreate<'a> {
         FirewallsCreate {
             client: self.client,
@@ -79,6 +84,7 @@ impl<'a> Firewalls<'a> {
     /// Takes what the request requires: `firewall_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         firewall_id: ::uuid::Uuid,
@@ -97,6 +103,7 @@ impl<'a> Firewalls<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`FirewallsDeleteDroplets`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn delete_droplets(
         self,
         firewall_id: ::uuid::Uuid,
@@ -117,6 +124,7 @@ impl<'a> Firewalls<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`FirewallsDeleteRules`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn delete_rules(self, firewall_id: ::uuid::Uuid) -> FirewallsDeleteRules<'a> {
         FirewallsDeleteRules {
             client: self.client,
@@ -134,6 +142,7 @@ impl<'a> Firewalls<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`FirewallsDeleteTags`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn delete_tags(self, firewall_id: ::uuid::Uuid) -> FirewallsDeleteTags<'a> {
         FirewallsDeleteTags {
             client: self.client,
@@ -149,6 +158,7 @@ impl<'a> Firewalls<'a> {
     /// Takes what the request requires: `firewall_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Firewall`](crate::types::Firewall), taken out of the answer's `firewall` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         firewall_id: ::uuid::Uuid,
@@ -170,6 +180,7 @@ impl<'a> Firewalls<'a> {
     /// A list, which the API sends a page at a time: gives a [`FirewallsList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`FirewallsListResponse`](crate::types::FirewallsListResponse), each item [`Firewall`](crate::types::Firewall).
+    #[inline]
     pub fn list(self) -> FirewallsList<'a> {
         FirewallsList {
             client: self.client,
@@ -184,6 +195,7 @@ impl<'a> Firewalls<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Firewall`](crate::types::Firewall), taken out of the answer's `firewall` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`FirewallsUpdate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update(self, firewall_id: ::uuid::Uuid) -> FirewallsUpdate<'a> {
         FirewallsUpdate {
             client: self.client,
@@ -200,11 +212,13 @@ pub struct FirewallsAddRules<'a> {
 }
 impl<'a> FirewallsAddRules<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::FirewallRules) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -222,6 +236,7 @@ impl<'a> ::std::future::IntoFuture for FirewallsAddRules<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -235,11 +250,13 @@ pub struct FirewallsAddTags<'a> {
 }
 impl<'a> FirewallsAddTags<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::FirewallsAddTagsBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -257,6 +274,7 @@ impl<'a> ::std::future::IntoFuture for FirewallsAddTags<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -270,11 +288,13 @@ pub struct FirewallsAssignDroplets<'a> {
 }
 impl<'a> FirewallsAssignDroplets<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::FirewallsAssignDropletsBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -292,6 +312,7 @@ impl<'a> ::std::future::IntoFuture for FirewallsAssignDroplets<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -305,11 +326,13 @@ pub struct FirewallsCreate<'a> {
 }
 impl<'a> FirewallsCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::FirewallsCreateBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -341,6 +364,7 @@ impl<'a> ::std::future::IntoFuture for FirewallsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -354,11 +378,13 @@ pub struct FirewallsDeleteDroplets<'a> {
 }
 impl<'a> FirewallsDeleteDroplets<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::FirewallsDeleteDropletsBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -376,6 +402,7 @@ impl<'a> ::std::future::IntoFuture for FirewallsDeleteDroplets<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -389,11 +416,13 @@ pub struct FirewallsDeleteRules<'a> {
 }
 impl<'a> FirewallsDeleteRules<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::FirewallRules) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -411,6 +440,7 @@ impl<'a> ::std::future::IntoFuture for FirewallsDeleteRules<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -424,11 +454,13 @@ pub struct FirewallsDeleteTags<'a> {
 }
 impl<'a> FirewallsDeleteTags<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::FirewallsDeleteTagsBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -446,6 +478,7 @@ impl<'a> ::std::future::IntoFuture for FirewallsDeleteTags<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -466,12 +499,14 @@ pub struct FirewallsList<'a> {
 }
 impl<'a> FirewallsList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -491,6 +526,7 @@ impl<'a> FirewallsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -499,6 +535,7 @@ impl<'a> FirewallsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Firewall>, crate::Error> {
@@ -507,6 +544,7 @@ impl<'a> FirewallsList<'a> {
 }
 impl crate::api::paging::PagedList for FirewallsList<'_> {
     type Page = crate::types::FirewallsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -528,11 +566,13 @@ pub struct FirewallsUpdate<'a> {
 }
 impl<'a> FirewallsUpdate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::FirewallsUpdateBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -564,6 +604,7 @@ impl<'a> ::std::future::IntoFuture for FirewallsUpdate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct FloatingIpActions<'a> {
 }
 impl crate::Client {
     /// The `Floating IP Actions` operations: 3 of them, see [`FloatingIpActions`].
+    #[inline]
     pub fn floating_ip_actions(&self) -> FloatingIpActions<'_> {
         FloatingIpActions { client: self }
     }
@@ -27,6 +28,7 @@ impl<'a> FloatingIpActions<'a> {
     /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
     /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
     /// `errored` as an error).
+    #[inline]
     pub fn get(
         self,
         floating_ip: ::std::net::Ipv4Addr,
@@ -62,6 +64,7 @@ impl<'a> FloatingIpActions<'a> {
     /// Takes what the request requires: `floating_ip`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`FloatingIPsActionListResponse`](crate::types::FloatingIPsActionListResponse).
+    #[inline]
     pub fn list(
         self,
         floating_ip: ::std::net::Ipv4Addr,
@@ -86,6 +89,7 @@ impl<'a> FloatingIpActions<'a> {
     /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
     /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
     /// `errored` as an error).
+    #[inline]
     pub fn post(
         self,
         floating_ip: ::std::net::Ipv4Addr,

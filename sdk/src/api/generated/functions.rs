@@ -12,6 +12,7 @@ pub struct Functions<'a> {
 }
 impl crate::Client {
     /// The `Functions` operations: 13 of them, see [`Functions`].
+    #[inline]
     pub fn functions(&self) -> Functions<'_> {
         Functions { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> Functions<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AccessKeyCreateResponse`](crate::types::AccessKeyCreateResponse), taken out of the answer's `access_key` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`FunctionsAccessKeyCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_access_key(
         self,
         namespace_id: ::std::string::String,
@@ -42,6 +44,7 @@ impl<'a> Functions<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`NamespaceInfo`](crate::types::NamespaceInfo), taken out of the answer's `namespace` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`FunctionsCreateNamespace`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_namespace(self) -> FunctionsCreateNamespace<'a> {
         FunctionsCreateNamespace {
             client: self.client,
@@ -55,6 +58,7 @@ impl<'a> Functions<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`TriggerInfo`](crate::types::TriggerInfo), taken out of the answer's `trigger` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`FunctionsCreateTrigger`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_trigger(
         self,
         namespace_id: ::std::string::String,
@@ -73,6 +77,7 @@ impl<'a> Functions<'a> {
     /// Takes what the request requires: `namespace_id`, `key_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of a JSON object (`serde_json::Map`).
+    #[inline]
     pub fn delete_access_key(
         self,
         namespace_id: ::std::string::String,
@@ -100,6 +105,7 @@ impl<'a> Functions<'a> {
     /// Takes what the request requires: `namespace_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_namespace(
         self,
         namespace_id: ::std::string::String,
@@ -120,6 +126,7 @@ impl<'a> Functions<'a> {
     /// Takes what the request requires: `namespace_id`, `trigger_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_trigger(
         self,
         namespace_id: ::std::string::String,
@@ -142,6 +149,7 @@ impl<'a> Functions<'a> {
     /// Takes what the request requires: `namespace_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`NamespaceInfo`](crate::types::NamespaceInfo), taken out of the answer's `namespace` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_namespace(
         self,
         namespace_id: ::std::string::String,
@@ -163,6 +171,7 @@ impl<'a> Functions<'a> {
     /// Takes what the request requires: `namespace_id`, `trigger_name`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`TriggerInfo`](crate::types::TriggerInfo), taken out of the answer's `trigger` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_trigger(
         self,
         namespace_id: ::std::string::String,
@@ -190,6 +199,7 @@ impl<'a> Functions<'a> {
     /// Takes what the request requires: `namespace_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`FunctionsAccessKeyListResponse`](crate::types::FunctionsAccessKeyListResponse).
+    #[inline]
     pub fn list_access_keys(
         self,
         namespace_id: ::std::string::String,
@@ -211,6 +221,7 @@ impl<'a> Functions<'a> {
     /// `GET /v2/functions/namespaces` (operation `functions_list_namespaces`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`FunctionsListNamespacesResponse`](crate::types::FunctionsListNamespacesResponse).
+    #[inline]
     pub fn list_namespaces(
         self,
     ) -> impl ::std::future::Future<
@@ -229,6 +240,7 @@ impl<'a> Functions<'a> {
     /// Takes what the request requires: `namespace_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`FunctionsListTriggersResponse`](crate::types::FunctionsListTriggersResponse).
+    #[inline]
     pub fn list_triggers(
         self,
         namespace_id: ::std::string::String,
@@ -250,6 +262,7 @@ impl<'a> Functions<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AccessKey`](crate::types::AccessKey), taken out of the answer's `access_key` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`FunctionsAccessKeyUpdate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_access_key(
         self,
         namespace_id: ::std::string::String,
@@ -272,6 +285,7 @@ impl<'a> Functions<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`TriggerInfo`](crate::types::TriggerInfo), taken out of the answer's `trigger` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`FunctionsUpdateTrigger`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_trigger(
         self,
         namespace_id: ::std::string::String,
@@ -297,11 +311,13 @@ pub struct FunctionsAccessKeyCreate<'a> {
 }
 impl<'a> FunctionsAccessKeyCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AccessKeyCreateRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -333,6 +349,7 @@ impl<'a> ::std::future::IntoFuture for FunctionsAccessKeyCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -346,11 +363,13 @@ pub struct FunctionsCreateNamespace<'a> {
 }
 impl<'a> FunctionsCreateNamespace<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::CreateNamespace) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -382,6 +401,7 @@ impl<'a> ::std::future::IntoFuture for FunctionsCreateNamespace<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -395,11 +415,13 @@ pub struct FunctionsCreateTrigger<'a> {
 }
 impl<'a> FunctionsCreateTrigger<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::CreateTrigger) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -431,6 +453,7 @@ impl<'a> ::std::future::IntoFuture for FunctionsCreateTrigger<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -444,11 +467,13 @@ pub struct FunctionsAccessKeyUpdate<'a> {
 }
 impl<'a> FunctionsAccessKeyUpdate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::FunctionsAccessKeyUpdateBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -480,6 +505,7 @@ impl<'a> ::std::future::IntoFuture for FunctionsAccessKeyUpdate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -493,11 +519,13 @@ pub struct FunctionsUpdateTrigger<'a> {
 }
 impl<'a> FunctionsUpdateTrigger<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::UpdateTrigger) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -529,6 +557,7 @@ impl<'a> ::std::future::IntoFuture for FunctionsUpdateTrigger<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

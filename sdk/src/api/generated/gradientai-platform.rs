@@ -12,6 +12,7 @@ pub struct GradientaiPlatform<'a> {
 }
 impl crate::Client {
     /// The `GradientAI Platform` operations: 119 of them, see [`GradientaiPlatform`].
+    #[inline]
     pub fn gradientai_platform(&self) -> GradientaiPlatform<'_> {
         GradientaiPlatform { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiLinkAgentOutput`](crate::types::ApiLinkAgentOutput).
     ///
     /// Gives a [`GenaiAttachAgent`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn attach_agent(
         self,
         parent_agent_uuid: ::std::string::String,
@@ -46,6 +48,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiAttachAgentFunction`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn attach_agent_function(
         self,
         agent_uuid: ::std::string::String,
@@ -66,6 +69,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiAttachAgentGuardrails`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn attach_agent_guardrails(
         self,
         agent_uuid: ::std::string::String,
@@ -84,6 +88,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `agent_uuid`, `knowledge_base_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn attach_knowledge_base(
         self,
         agent_uuid: ::std::string::String,
@@ -111,6 +116,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `agent_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn attach_knowledge_bases(
         self,
         agent_uuid: ::std::string::String,
@@ -138,6 +144,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiIndexingJob`](crate::types::ApiIndexingJob), taken out of the answer's `job` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCancelIndexingJob`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn cancel_indexing_job(
         self,
         uuid: ::std::string::String,
@@ -154,6 +161,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiModelEvaluationRunSummary`](crate::types::ApiModelEvaluationRunSummary), taken out of the answer's `run` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCancelModelEvaluationRun`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn cancel_model_evaluation_run(
         self,
         eval_run_uuid: ::std::string::String,
@@ -172,6 +180,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCreateAgent`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_agent(self) -> GenaiCreateAgent<'a> {
         GenaiCreateAgent {
             client: self.client,
@@ -185,6 +194,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgentApiKeyInfo`](crate::types::ApiAgentApiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCreateAgentApiKey`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_agent_api_key(
         self,
         agent_uuid: ::std::string::String,
@@ -203,6 +213,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiAnthropicApiKeyInfo`](crate::types::ApiAnthropicApiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCreateAnthropicApiKey`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_anthropic_api_key(self) -> GenaiCreateAnthropicApiKey<'a> {
         GenaiCreateAnthropicApiKey {
             client: self.client,
@@ -214,6 +225,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiEvaluationMetric`](crate::types::ApiEvaluationMetric), taken out of the answer's `metric` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCreateCustomEvaluationMetric`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_custom_evaluation_metric(
         self,
     ) -> GenaiCreateCustomEvaluationMetric<'a> {
@@ -227,6 +239,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiCreateDataSourceFileUploadPresignedUrlsOutput`](crate::types::ApiCreateDataSourceFileUploadPresignedUrlsOutput).
     ///
     /// Gives a [`GenaiCreateDataSourceFileUploadPresignedUrls`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_data_source_file_upload_presigned_urls(
         self,
     ) -> GenaiCreateDataSourceFileUploadPresignedUrls<'a> {
@@ -243,6 +256,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiCreateEvaluationDatasetOutput`](crate::types::ApiCreateEvaluationDatasetOutput).
     ///
     /// Gives a [`GenaiCreateEvaluationDataset`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_evaluation_dataset(self) -> GenaiCreateEvaluationDataset<'a> {
         GenaiCreateEvaluationDataset {
             client: self.client,
@@ -254,6 +268,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiCreateDataSourceFileUploadPresignedUrlsOutput`](crate::types::ApiCreateDataSourceFileUploadPresignedUrlsOutput).
     ///
     /// Gives a [`GenaiCreateEvaluationDatasetFileUploadPresignedUrls`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_evaluation_dataset_file_upload_presigned_urls(
         self,
     ) -> GenaiCreateEvaluationDatasetFileUploadPresignedUrls<'a> {
@@ -270,6 +285,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiCreateEvaluationTestCaseOutput`](crate::types::ApiCreateEvaluationTestCaseOutput).
     ///
     /// Gives a [`GenaiCreateEvaluationTestCase`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_evaluation_test_case(self) -> GenaiCreateEvaluationTestCase<'a> {
         GenaiCreateEvaluationTestCase {
             client: self.client,
@@ -281,6 +297,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiIndexingJob`](crate::types::ApiIndexingJob), taken out of the answer's `job` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCreateIndexingJob`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_indexing_job(self) -> GenaiCreateIndexingJob<'a> {
         GenaiCreateIndexingJob {
             client: self.client,
@@ -292,6 +309,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiKnowledgeBase`](crate::types::ApiKnowledgeBase), taken out of the answer's `knowledge_base` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCreateKnowledgeBase`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_knowledge_base(self) -> GenaiCreateKnowledgeBase<'a> {
         GenaiCreateKnowledgeBase {
             client: self.client,
@@ -305,6 +323,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiKnowledgeBaseDataSource`](crate::types::ApiKnowledgeBaseDataSource), taken out of the answer's `knowledge_base_data_source` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCreateKnowledgeBaseDataSource`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_knowledge_base_data_source(
         self,
         knowledge_base_uuid: ::std::string::String,
@@ -323,6 +342,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes ([`ByteStream`](crate::ByteStream)).
     ///
     /// Gives a [`GenaiCreateModelApiKey`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_model_api_key(self) -> GenaiCreateModelApiKey<'a> {
         GenaiCreateModelApiKey {
             client: self.client,
@@ -334,6 +354,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiCreateDataSourceFileUploadPresignedUrlsOutput`](crate::types::ApiCreateDataSourceFileUploadPresignedUrlsOutput).
     ///
     /// Gives a [`GenaiCreateModelEvalDatasetUploadPresignedUrls`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_model_eval_dataset_upload_presigned_urls(
         self,
     ) -> GenaiCreateModelEvalDatasetUploadPresignedUrls<'a> {
@@ -350,6 +371,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiCreateModelEvaluationRunOutput`](crate::types::ApiCreateModelEvaluationRunOutput).
     ///
     /// Gives a [`GenaiCreateModelEvaluationRun`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_model_evaluation_run(self) -> GenaiCreateModelEvaluationRun<'a> {
         GenaiCreateModelEvaluationRun {
             client: self.client,
@@ -361,6 +383,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiModelRouter`](crate::types::ApiModelRouter), taken out of the answer's `model_router` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCreateModelRouter`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_model_router(self) -> GenaiCreateModelRouter<'a> {
         GenaiCreateModelRouter {
             client: self.client,
@@ -372,6 +395,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiDropboxOauth2GetTokensOutput`](crate::types::ApiDropboxOauth2GetTokensOutput).
     ///
     /// Gives a [`GenaiCreateOauth2DropboxTokens`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_oauth2_dropbox_tokens(self) -> GenaiCreateOauth2DropboxTokens<'a> {
         GenaiCreateOauth2DropboxTokens {
             client: self.client,
@@ -383,6 +407,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiOpenAiapiKeyInfo`](crate::types::ApiOpenAiapiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCreateOpenaiApiKey`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_openai_api_key(self) -> GenaiCreateOpenaiApiKey<'a> {
         GenaiCreateOpenaiApiKey {
             client: self.client,
@@ -394,6 +419,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiScheduledIndexingInfo`](crate::types::ApiScheduledIndexingInfo), taken out of the answer's `indexing_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCreateScheduledIndexing`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_scheduled_indexing(self) -> GenaiCreateScheduledIndexing<'a> {
         GenaiCreateScheduledIndexing {
             client: self.client,
@@ -405,6 +431,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiWorkspace`](crate::types::ApiWorkspace), taken out of the answer's `workspace` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiCreateWorkspace`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_workspace(self) -> GenaiCreateWorkspace<'a> {
         GenaiCreateWorkspace {
             client: self.client,
@@ -416,6 +443,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn delete_agent(
         self,
         uuid: ::std::string::String,
@@ -437,6 +465,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `agent_uuid`, `api_key_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgentApiKeyInfo`](crate::types::ApiAgentApiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn delete_agent_api_key(
         self,
         agent_uuid: ::std::string::String,
@@ -464,6 +493,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `api_key_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiAnthropicApiKeyInfo`](crate::types::ApiAnthropicApiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn delete_anthropic_api_key(
         self,
         api_key_uuid: ::std::string::String,
@@ -489,6 +519,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `metric_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiDeleteCustomEvaluationMetricOutput`](crate::types::ApiDeleteCustomEvaluationMetricOutput).
+    #[inline]
     pub fn delete_custom_evaluation_metric(
         self,
         metric_uuid: ::std::string::String,
@@ -512,6 +543,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiDeleteCustomModelOutputPublic`](crate::types::ApiDeleteCustomModelOutputPublic).
+    #[inline]
     pub fn delete_custom_model(
         self,
         uuid: ::std::string::String,
@@ -531,6 +563,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `dataset_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiDeleteEvaluationDatasetOutput`](crate::types::ApiDeleteEvaluationDatasetOutput).
+    #[inline]
     pub fn delete_evaluation_dataset(
         self,
         dataset_uuid: ::std::string::String,
@@ -554,6 +587,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiDeleteKnowledgeBaseOutput`](crate::types::ApiDeleteKnowledgeBaseOutput).
+    #[inline]
     pub fn delete_knowledge_base(
         self,
         uuid: ::std::string::String,
@@ -573,6 +607,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `knowledge_base_uuid`, `data_source_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiDeleteKnowledgeBaseDataSourceOutput`](crate::types::ApiDeleteKnowledgeBaseDataSourceOutput).
+    #[inline]
     pub fn delete_knowledge_base_data_source(
         self,
         knowledge_base_uuid: ::std::string::String,
@@ -598,6 +633,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `api_key_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiModelApiKeyInfo`](crate::types::ApiModelApiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn delete_model_api_key(
         self,
         api_key_uuid: ::std::string::String,
@@ -623,6 +659,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `eval_preset_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiDeleteModelEvaluationPresetOutput`](crate::types::ApiDeleteModelEvaluationPresetOutput).
+    #[inline]
     pub fn delete_model_evaluation_preset(
         self,
         eval_preset_uuid: ::std::string::String,
@@ -646,6 +683,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `eval_run_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiDeleteModelEvaluationRunOutputPublic`](crate::types::ApiDeleteModelEvaluationRunOutputPublic).
+    #[inline]
     pub fn delete_model_evaluation_run(
         self,
         eval_run_uuid: ::std::string::String,
@@ -669,6 +707,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiDeleteModelRouterOutput`](crate::types::ApiDeleteModelRouterOutput).
+    #[inline]
     pub fn delete_model_router(
         self,
         uuid: ::std::string::String,
@@ -688,6 +727,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `api_key_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiOpenAiapiKeyInfo`](crate::types::ApiOpenAiapiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn delete_openai_api_key(
         self,
         api_key_uuid: ::std::string::String,
@@ -713,6 +753,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiScheduledIndexingInfo`](crate::types::ApiScheduledIndexingInfo), taken out of the answer's `indexing_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn delete_scheduled_indexing(
         self,
         uuid: ::std::string::String,
@@ -734,6 +775,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `workspace_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiDeleteWorkspaceOutput`](crate::types::ApiDeleteWorkspaceOutput).
+    #[inline]
     pub fn delete_workspace(
         self,
         workspace_uuid: ::std::string::String,
@@ -757,6 +799,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `parent_agent_uuid`, `child_agent_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiUnlinkAgentOutput`](crate::types::ApiUnlinkAgentOutput).
+    #[inline]
     pub fn detach_agent(
         self,
         parent_agent_uuid: ::std::string::String,
@@ -782,6 +825,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `agent_uuid`, `function_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn detach_agent_function(
         self,
         agent_uuid: ::std::string::String,
@@ -809,6 +853,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `agent_uuid`, `guardrail_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn detach_agent_guardrail(
         self,
         agent_uuid: ::std::string::String,
@@ -836,6 +881,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `agent_uuid`, `knowledge_base_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn detach_knowledge_base(
         self,
         agent_uuid: ::std::string::String,
@@ -863,6 +909,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_agent(
         self,
         uuid: ::std::string::String,
@@ -884,6 +931,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiGetChildrenOutput`](crate::types::ApiGetChildrenOutput).
+    #[inline]
     pub fn get_agent_children(
         self,
         uuid: ::std::string::String,
@@ -905,6 +953,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiGetAgentUsageOutput`](crate::types::ApiGetAgentUsageOutput).
     ///
     /// Gives a [`GenaiGetAgentUsage`] to set the optional `start`, `stop` on; `.await` it to send the request.
+    #[inline]
     pub fn get_agent_usage(self, uuid: ::std::string::String) -> GenaiGetAgentUsage<'a> {
         GenaiGetAgentUsage {
             client: self.client,
@@ -916,6 +965,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `api_key_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiAnthropicApiKeyInfo`](crate::types::ApiAnthropicApiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_anthropic_api_key(
         self,
         api_key_uuid: ::std::string::String,
@@ -941,6 +991,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiCustomModel`](crate::types::ApiCustomModel), taken out of the answer's `model` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_custom_model(
         self,
         uuid: ::std::string::String,
@@ -962,6 +1013,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `dataset_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiGetEvaluationDatasetDownloadUrlOutput`](crate::types::ApiGetEvaluationDatasetDownloadUrlOutput).
+    #[inline]
     pub fn get_evaluation_dataset_download_url(
         self,
         dataset_uuid: ::std::string::String,
@@ -985,6 +1037,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `evaluation_run_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiEvaluationRun`](crate::types::ApiEvaluationRun), taken out of the answer's `evaluation_run` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_evaluation_run(
         self,
         evaluation_run_uuid: ::std::string::String,
@@ -1010,6 +1063,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `evaluation_run_uuid`, `prompt_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiPrompt`](crate::types::ApiPrompt), taken out of the answer's `prompt` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_evaluation_run_prompt_results(
         self,
         evaluation_run_uuid: ::std::string::String,
@@ -1039,6 +1093,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiGetEvaluationRunResults`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiGetEvaluationRunResultsOutput`](crate::types::ApiGetEvaluationRunResultsOutput), each item [`ApiPrompt`](crate::types::ApiPrompt).
+    #[inline]
     pub fn get_evaluation_run_results(
         self,
         evaluation_run_uuid: ::std::string::String,
@@ -1060,6 +1115,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiEvaluationTestCase`](crate::types::ApiEvaluationTestCase), taken out of the answer's `evaluation_test_case` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiGetEvaluationTestCase`] to set the optional `evaluation_test_case_version` on; `.await` it to send the request.
+    #[inline]
     pub fn get_evaluation_test_case(
         self,
         test_case_uuid: ::std::string::String,
@@ -1078,6 +1134,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiIndexingJob`](crate::types::ApiIndexingJob), taken out of the answer's `job` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_indexing_job(
         self,
         uuid: ::std::string::String,
@@ -1099,6 +1156,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `indexing_job_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiGetIndexingJobDetailsSignedUrlOutput`](crate::types::ApiGetIndexingJobDetailsSignedUrlOutput).
+    #[inline]
     pub fn get_indexing_job_details_signed_url(
         self,
         indexing_job_uuid: ::std::string::String,
@@ -1122,6 +1180,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiGetKnowledgeBaseOutput`](crate::types::ApiGetKnowledgeBaseOutput).
+    #[inline]
     pub fn get_knowledge_base(
         self,
         uuid: ::std::string::String,
@@ -1143,6 +1202,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiModelCatalogCard`](crate::types::ApiModelCatalogCard), taken out of the answer's `data` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiGetModelCatalogCard`] to set the optional `model_id` on; `.await` it to send the request.
+    #[inline]
     pub fn get_model_catalog_card(
         self,
         id: ::std::string::String,
@@ -1157,6 +1217,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `eval_preset_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiModelEvaluationPreset`](crate::types::ApiModelEvaluationPreset), taken out of the answer's `preset` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_model_evaluation_preset(
         self,
         eval_preset_uuid: ::std::string::String,
@@ -1184,6 +1245,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiGetModelEvaluationRun`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiGetModelEvaluationRunOutput`](crate::types::ApiGetModelEvaluationRunOutput), each item [`ApiModelEvaluationResult`](crate::types::ApiModelEvaluationResult).
+    #[inline]
     pub fn get_model_evaluation_run(
         self,
         eval_run_uuid: ::std::string::String,
@@ -1203,6 +1265,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `eval_run_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiGetModelEvaluationRunResultsDownloadUrlOutput`](crate::types::ApiGetModelEvaluationRunResultsDownloadUrlOutput).
+    #[inline]
     pub fn get_model_evaluation_run_results_download_url(
         self,
         eval_run_uuid: ::std::string::String,
@@ -1228,6 +1291,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiModelRouter`](crate::types::ApiModelRouter), taken out of the answer's `model_router` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_model_router(
         self,
         uuid: ::std::string::String,
@@ -1249,6 +1313,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiGenerateOauth2UrlOutput`](crate::types::ApiGenerateOauth2UrlOutput).
     ///
     /// Gives a [`GenaiGetOauth2Url`] to set the optional `redirect_url`, `type_` on; `.await` it to send the request.
+    #[inline]
     pub fn get_oauth2_url(self) -> GenaiGetOauth2Url<'a> {
         GenaiGetOauth2Url {
             client: self.client,
@@ -1260,6 +1325,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `api_key_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiOpenAiapiKeyInfo`](crate::types::ApiOpenAiapiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_openai_api_key(
         self,
         api_key_uuid: ::std::string::String,
@@ -1285,6 +1351,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `knowledge_base_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiScheduledIndexingInfo`](crate::types::ApiScheduledIndexingInfo), taken out of the answer's `indexing_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_scheduled_indexing(
         self,
         knowledge_base_uuid: ::std::string::String,
@@ -1310,6 +1377,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `workspace_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiWorkspace`](crate::types::ApiWorkspace), taken out of the answer's `workspace` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_workspace(
         self,
         workspace_uuid: ::std::string::String,
@@ -1331,6 +1399,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiImportCustomModelOutputPublic`](crate::types::ApiImportCustomModelOutputPublic).
     ///
     /// Gives a [`GenaiImportCustomModel`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn import_custom_model(self) -> GenaiImportCustomModel<'a> {
         GenaiImportCustomModel {
             client: self.client,
@@ -1344,6 +1413,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListAgentApiKeys`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListAgentApiKeysOutput`](crate::types::ApiListAgentApiKeysOutput), each item [`ApiAgentApiKeyInfo`](crate::types::ApiAgentApiKeyInfo).
+    #[inline]
     pub fn list_agent_api_keys(
         self,
         agent_uuid: ::std::string::String,
@@ -1365,6 +1435,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListAgentVersions`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListAgentVersionsOutput`](crate::types::ApiListAgentVersionsOutput), each item [`ApiAgentVersion`](crate::types::ApiAgentVersion).
+    #[inline]
     pub fn list_agent_versions(
         self,
         uuid: ::std::string::String,
@@ -1380,6 +1451,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListAgents`] to set
     /// `only_deployed` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListAgentsOutputPublic`](crate::types::ApiListAgentsOutputPublic), each item [`ApiAgentPublic`](crate::types::ApiAgentPublic).
+    #[inline]
     pub fn list_agents(self) -> GenaiListAgents<'a> {
         GenaiListAgents {
             client: self.client,
@@ -1394,6 +1466,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListAgentsByAnthropicKey`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListAgentsByAnthropicKeyOutput`](crate::types::ApiListAgentsByAnthropicKeyOutput), each item [`ApiAgent`](crate::types::ApiAgent).
+    #[inline]
     pub fn list_agents_by_anthropic_key(
         self,
         uuid: ::std::string::String,
@@ -1415,6 +1488,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListAgentsByOpenaiKey`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListAgentsByOpenAiKeyOutput`](crate::types::ApiListAgentsByOpenAiKeyOutput), each item [`ApiAgent`](crate::types::ApiAgent).
+    #[inline]
     pub fn list_agents_by_openai_key(
         self,
         uuid: ::std::string::String,
@@ -1432,6 +1506,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListAgentsByWorkspace`] to set
     /// `only_deployed` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListAgentsByWorkspaceOutput`](crate::types::ApiListAgentsByWorkspaceOutput), each item [`ApiAgent`](crate::types::ApiAgent).
+    #[inline]
     pub fn list_agents_by_workspace(
         self,
         workspace_uuid: ::std::string::String,
@@ -1451,6 +1526,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListAnthropicApiKeys`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListAnthropicApiKeysOutput`](crate::types::ApiListAnthropicApiKeysOutput), each item [`ApiAnthropicApiKeyInfo`](crate::types::ApiAnthropicApiKeyInfo).
+    #[inline]
     pub fn list_anthropic_api_keys(self) -> GenaiListAnthropicApiKeys<'a> {
         GenaiListAnthropicApiKeys {
             client: self.client,
@@ -1463,6 +1539,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListCustomModels`] to set
     /// `status` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListCustomModelsOutputPublic`](crate::types::ApiListCustomModelsOutputPublic), each item [`ApiCustomModel`](crate::types::ApiCustomModel).
+    #[inline]
     pub fn list_custom_models(self) -> GenaiListCustomModels<'a> {
         GenaiListCustomModels {
             client: self.client,
@@ -1475,6 +1552,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiListRegionsOutput`](crate::types::ApiListRegionsOutput).
     ///
     /// Gives a [`GenaiListDatacenterRegions`] to set the optional `serves_batch`, `serves_inference` on; `.await` it to send the request.
+    #[inline]
     pub fn list_datacenter_regions(self) -> GenaiListDatacenterRegions<'a> {
         GenaiListDatacenterRegions {
             client: self.client,
@@ -1486,6 +1564,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiListEvaluationDatasetsOutput`](crate::types::ApiListEvaluationDatasetsOutput).
     ///
     /// Gives a [`GenaiListEvaluationDatasets`] to set the optional `dataset_type` on; `.await` it to send the request.
+    #[inline]
     pub fn list_evaluation_datasets(self) -> GenaiListEvaluationDatasets<'a> {
         GenaiListEvaluationDatasets {
             client: self.client,
@@ -1495,6 +1574,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// `GET /v2/gen-ai/evaluation_metrics` (operation `genai_list_evaluation_metrics`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiListEvaluationMetricsOutput`](crate::types::ApiListEvaluationMetricsOutput).
+    #[inline]
     pub fn list_evaluation_metrics(
         self,
     ) -> impl ::std::future::Future<
@@ -1515,6 +1595,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiListEvaluationRunsByTestCaseOutput`](crate::types::ApiListEvaluationRunsByTestCaseOutput).
     ///
     /// Gives a [`GenaiListEvaluationRunsByTestCase`] to set the optional `evaluation_test_case_version` on; `.await` it to send the request.
+    #[inline]
     pub fn list_evaluation_runs_by_test_case(
         self,
         evaluation_test_case_uuid: ::std::string::String,
@@ -1531,6 +1612,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// `GET /v2/gen-ai/evaluation_test_cases` (operation `genai_list_evaluation_test_cases`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiListEvaluationTestCasesOutput`](crate::types::ApiListEvaluationTestCasesOutput).
+    #[inline]
     pub fn list_evaluation_test_cases(
         self,
     ) -> impl ::std::future::Future<
@@ -1549,6 +1631,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `workspace_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiListEvaluationTestCasesByWorkspaceOutput`](crate::types::ApiListEvaluationTestCasesByWorkspaceOutput).
+    #[inline]
     pub fn list_evaluation_test_cases_by_workspace(
         self,
         workspace_uuid: ::std::string::String,
@@ -1572,6 +1655,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `indexing_job_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiListIndexingJobDataSourcesOutput`](crate::types::ApiListIndexingJobDataSourcesOutput).
+    #[inline]
     pub fn list_indexing_job_data_sources(
         self,
         indexing_job_uuid: ::std::string::String,
@@ -1595,6 +1679,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListIndexingJobs`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListKnowledgeBaseIndexingJobsOutput`](crate::types::ApiListKnowledgeBaseIndexingJobsOutput), each item [`ApiIndexingJob`](crate::types::ApiIndexingJob).
+    #[inline]
     pub fn list_indexing_jobs(self) -> GenaiListIndexingJobs<'a> {
         GenaiListIndexingJobs {
             client: self.client,
@@ -1607,6 +1692,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `knowledge_base_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiListKnowledgeBaseIndexingJobsOutput`](crate::types::ApiListKnowledgeBaseIndexingJobsOutput).
+    #[inline]
     pub fn list_indexing_jobs_by_knowledge_base(
         self,
         knowledge_base_uuid: ::std::string::String,
@@ -1632,6 +1718,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListKnowledgeBaseDataSources`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListKnowledgeBaseDataSourcesOutput`](crate::types::ApiListKnowledgeBaseDataSourcesOutput), each item [`ApiKnowledgeBaseDataSource`](crate::types::ApiKnowledgeBaseDataSource).
+    #[inline]
     pub fn list_knowledge_base_data_sources(
         self,
         knowledge_base_uuid: ::std::string::String,
@@ -1651,6 +1738,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListKnowledgeBases`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListKnowledgeBasesOutput`](crate::types::ApiListKnowledgeBasesOutput), each item [`ApiKnowledgeBase`](crate::types::ApiKnowledgeBase).
+    #[inline]
     pub fn list_knowledge_bases(self) -> GenaiListKnowledgeBases<'a> {
         GenaiListKnowledgeBases {
             client: self.client,
@@ -1663,6 +1751,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListModelApiKeys`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListModelApiKeysOutput`](crate::types::ApiListModelApiKeysOutput), each item [`ApiModelApiKeyInfo`](crate::types::ApiModelApiKeyInfo).
+    #[inline]
     pub fn list_model_api_keys(self) -> GenaiListModelApiKeys<'a> {
         GenaiListModelApiKeys {
             client: self.client,
@@ -1675,6 +1764,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiListModelCatalogOutput`](crate::types::ApiListModelCatalogOutput).
     ///
     /// Gives a [`GenaiListModelCatalog`] to set the optional `limit`, `page` on; `.await` it to send the request.
+    #[inline]
     pub fn list_model_catalog(self) -> GenaiListModelCatalog<'a> {
         GenaiListModelCatalog {
             client: self.client,
@@ -1684,6 +1774,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// `GET /v2/gen-ai/model_evaluation_metrics` (operation `genai_list_model_evaluation_metrics`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiListModelEvaluationMetricsOutput`](crate::types::ApiListModelEvaluationMetricsOutput).
+    #[inline]
     pub fn list_model_evaluation_metrics(
         self,
     ) -> impl ::std::future::Future<
@@ -1700,6 +1791,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// `GET /v2/gen-ai/model_evaluation_presets` (operation `genai_list_model_evaluation_presets`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiListModelEvaluationPresetsOutput`](crate::types::ApiListModelEvaluationPresetsOutput).
+    #[inline]
     pub fn list_model_evaluation_presets(
         self,
     ) -> impl ::std::future::Future<
@@ -1718,6 +1810,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListModelEvaluationRuns`] to set
     /// `candidate_types`, `eval_preset_uuid`, `search`, `sort_by`, `sort_direction`, `status`, `statuses` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListModelEvaluationRunsOutput`](crate::types::ApiListModelEvaluationRunsOutput), each item [`ApiModelEvaluationRunSummary`](crate::types::ApiModelEvaluationRunSummary).
+    #[inline]
     pub fn list_model_evaluation_runs(self) -> GenaiListModelEvaluationRuns<'a> {
         GenaiListModelEvaluationRuns {
             client: self.client,
@@ -1730,6 +1823,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListModelRouterPresets`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListModelRouterPresetsOutput`](crate::types::ApiListModelRouterPresetsOutput), each item [`ApiModelRouterPreset`](crate::types::ApiModelRouterPreset).
+    #[inline]
     pub fn list_model_router_presets(self) -> GenaiListModelRouterPresets<'a> {
         GenaiListModelRouterPresets {
             client: self.client,
@@ -1742,6 +1836,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListModelRouterTaskPresets`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListModelRouterTaskPresetsOutput`](crate::types::ApiListModelRouterTaskPresetsOutput), each item [`ApiModelRouterTaskPreset`](crate::types::ApiModelRouterTaskPreset).
+    #[inline]
     pub fn list_model_router_task_presets(self) -> GenaiListModelRouterTaskPresets<'a> {
         GenaiListModelRouterTaskPresets {
             client: self.client,
@@ -1754,6 +1849,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListModelRouters`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListModelRoutersOutput`](crate::types::ApiListModelRoutersOutput), each item [`ApiModelRouter`](crate::types::ApiModelRouter).
+    #[inline]
     pub fn list_model_routers(self) -> GenaiListModelRouters<'a> {
         GenaiListModelRouters {
             client: self.client,
@@ -1766,6 +1862,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListModels`] to set
     /// `public_only`, `usecases` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListModelsOutputPublic`](crate::types::ApiListModelsOutputPublic), each item [`ApiModelPublic`](crate::types::ApiModelPublic).
+    #[inline]
     pub fn list_models(self) -> GenaiListModels<'a> {
         GenaiListModels {
             client: self.client,
@@ -1778,6 +1875,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// A list, which the API sends a page at a time: gives a [`GenaiListOpenaiApiKeys`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ApiListOpenAiapiKeysOutput`](crate::types::ApiListOpenAiapiKeysOutput), each item [`ApiOpenAiapiKeyInfo`](crate::types::ApiOpenAiapiKeyInfo).
+    #[inline]
     pub fn list_openai_api_keys(self) -> GenaiListOpenaiApiKeys<'a> {
         GenaiListOpenaiApiKeys {
             client: self.client,
@@ -1788,6 +1886,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// `GET /v2/gen-ai/workspaces` (operation `genai_list_workspaces`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiListWorkspacesOutput`](crate::types::ApiListWorkspacesOutput).
+    #[inline]
     pub fn list_workspaces(
         self,
     ) -> impl ::std::future::Future<
@@ -1803,6 +1902,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `agent_uuid`, `api_key_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgentApiKeyInfo`](crate::types::ApiAgentApiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn regenerate_agent_api_key(
         self,
         agent_uuid: ::std::string::String,
@@ -1830,6 +1930,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Takes what the request requires: `api_key_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ApiModelApiKeyInfo`](crate::types::ApiModelApiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn regenerate_model_api_key(
         self,
         api_key_uuid: ::std::string::String,
@@ -1857,6 +1958,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiRollbackToAgentVersionOutput`](crate::types::ApiRollbackToAgentVersionOutput).
     ///
     /// Gives a [`GenaiRollbackToAgentVersion`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn rollback_to_agent_version(
         self,
         uuid: ::std::string::String,
@@ -1871,6 +1973,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiRunEvaluationTestCaseOutput`](crate::types::ApiRunEvaluationTestCaseOutput).
     ///
     /// Gives a [`GenaiRunEvaluationTestCase`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn run_evaluation_test_case(self) -> GenaiRunEvaluationTestCase<'a> {
         GenaiRunEvaluationTestCase {
             client: self.client,
@@ -1884,6 +1987,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateAgent`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_agent(self, uuid: ::std::string::String) -> GenaiUpdateAgent<'a> {
         GenaiUpdateAgent {
             client: self.client,
@@ -1897,6 +2001,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgentApiKeyInfo`](crate::types::ApiAgentApiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateAgentApiKey`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_agent_api_key(
         self,
         agent_uuid: ::std::string::String,
@@ -1919,6 +2024,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateAgentDeploymentVisibility`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_agent_deployment_visibility(
         self,
         uuid: ::std::string::String,
@@ -1939,6 +2045,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiAgent`](crate::types::ApiAgent), taken out of the answer's `agent` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateAgentFunction`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_agent_function(
         self,
         agent_uuid: ::std::string::String,
@@ -1961,6 +2068,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiWorkspace`](crate::types::ApiWorkspace), taken out of the answer's `workspace` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateAgentsWorkspace`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_agents_workspace(
         self,
         workspace_uuid: ::std::string::String,
@@ -1981,6 +2089,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiAnthropicApiKeyInfo`](crate::types::ApiAnthropicApiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateAnthropicApiKey`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_anthropic_api_key(
         self,
         api_key_uuid: ::std::string::String,
@@ -2001,6 +2110,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiUpdateLinkedAgentOutput`](crate::types::ApiUpdateLinkedAgentOutput).
     ///
     /// Gives a [`GenaiUpdateAttachedAgent`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_attached_agent(
         self,
         parent_agent_uuid: ::std::string::String,
@@ -2023,6 +2133,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiEvaluationMetric`](crate::types::ApiEvaluationMetric), taken out of the answer's `metric` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateCustomEvaluationMetric`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_custom_evaluation_metric(
         self,
         metric_uuid: ::std::string::String,
@@ -2043,6 +2154,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiCustomModel`](crate::types::ApiCustomModel), taken out of the answer's `model` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateCustomModelMetadata`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_custom_model_metadata(
         self,
         uuid: ::std::string::String,
@@ -2063,6 +2175,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiUpdateEvaluationTestCaseOutput`](crate::types::ApiUpdateEvaluationTestCaseOutput).
     ///
     /// Gives a [`GenaiUpdateEvaluationTestCase`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_evaluation_test_case(
         self,
         test_case_uuid: ::std::string::String,
@@ -2083,6 +2196,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiKnowledgeBase`](crate::types::ApiKnowledgeBase), taken out of the answer's `knowledge_base` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateKnowledgeBase`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_knowledge_base(
         self,
         uuid: ::std::string::String,
@@ -2099,6 +2213,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiKnowledgeBaseDataSource`](crate::types::ApiKnowledgeBaseDataSource), taken out of the answer's `knowledge_base_data_source` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateKnowledgeBaseDataSource`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_knowledge_base_data_source(
         self,
         knowledge_base_uuid: ::std::string::String,
@@ -2121,6 +2236,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiModelApiKeyInfo`](crate::types::ApiModelApiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateModelApiKey`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_model_api_key(
         self,
         api_key_uuid: ::std::string::String,
@@ -2141,6 +2257,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiModelEvaluationRunSummary`](crate::types::ApiModelEvaluationRunSummary), taken out of the answer's `run` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateModelEvaluationRun`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_model_evaluation_run(
         self,
         eval_run_uuid: ::std::string::String,
@@ -2161,6 +2278,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiModelRouter`](crate::types::ApiModelRouter), taken out of the answer's `model_router` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateModelRouter`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_model_router(
         self,
         uuid: ::std::string::String,
@@ -2177,6 +2295,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiOpenAiapiKeyInfo`](crate::types::ApiOpenAiapiKeyInfo), taken out of the answer's `api_key_info` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateOpenaiApiKey`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_openai_api_key(
         self,
         api_key_uuid: ::std::string::String,
@@ -2197,6 +2316,7 @@ impl<'a> GradientaiPlatform<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ApiWorkspace`](crate::types::ApiWorkspace), taken out of the answer's `workspace` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`GenaiUpdateWorkspace`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_workspace(
         self,
         workspace_uuid: ::std::string::String,
@@ -2220,11 +2340,13 @@ pub struct GenaiAttachAgent<'a> {
 }
 impl<'a> GenaiAttachAgent<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiLinkAgentInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2251,6 +2373,7 @@ impl<'a> ::std::future::IntoFuture for GenaiAttachAgent<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2264,11 +2387,13 @@ pub struct GenaiAttachAgentFunction<'a> {
 }
 impl<'a> GenaiAttachAgentFunction<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiLinkAgentFunctionInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2300,6 +2425,7 @@ impl<'a> ::std::future::IntoFuture for GenaiAttachAgentFunction<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2313,6 +2439,7 @@ pub struct GenaiAttachAgentGuardrails<'a> {
 }
 impl<'a> GenaiAttachAgentGuardrails<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiLinkAgentGuardrailsInputPublic,
@@ -2321,6 +2448,7 @@ impl<'a> GenaiAttachAgentGuardrails<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2352,6 +2480,7 @@ impl<'a> ::std::future::IntoFuture for GenaiAttachAgentGuardrails<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2365,6 +2494,7 @@ pub struct GenaiCancelIndexingJob<'a> {
 }
 impl<'a> GenaiCancelIndexingJob<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCancelKnowledgeBaseIndexingJobInputPublic,
@@ -2373,6 +2503,7 @@ impl<'a> GenaiCancelIndexingJob<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2404,6 +2535,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCancelIndexingJob<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2417,6 +2549,7 @@ pub struct GenaiCancelModelEvaluationRun<'a> {
 }
 impl<'a> GenaiCancelModelEvaluationRun<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCancelModelEvaluationRunInputPublic,
@@ -2425,6 +2558,7 @@ impl<'a> GenaiCancelModelEvaluationRun<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2456,6 +2590,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCancelModelEvaluationRun<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2469,11 +2604,13 @@ pub struct GenaiCreateAgent<'a> {
 }
 impl<'a> GenaiCreateAgent<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiCreateAgentInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2505,6 +2642,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateAgent<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2518,11 +2656,13 @@ pub struct GenaiCreateAgentApiKey<'a> {
 }
 impl<'a> GenaiCreateAgentApiKey<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiCreateAgentApiKeyInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2554,6 +2694,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateAgentApiKey<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2567,6 +2708,7 @@ pub struct GenaiCreateAnthropicApiKey<'a> {
 }
 impl<'a> GenaiCreateAnthropicApiKey<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateAnthropicApiKeyInputPublic,
@@ -2575,6 +2717,7 @@ impl<'a> GenaiCreateAnthropicApiKey<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2606,6 +2749,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateAnthropicApiKey<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2619,6 +2763,7 @@ pub struct GenaiCreateCustomEvaluationMetric<'a> {
 }
 impl<'a> GenaiCreateCustomEvaluationMetric<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateCustomEvaluationMetricInputPublic,
@@ -2627,6 +2772,7 @@ impl<'a> GenaiCreateCustomEvaluationMetric<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2658,6 +2804,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateCustomEvaluationMetric<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2671,6 +2818,7 @@ pub struct GenaiCreateDataSourceFileUploadPresignedUrls<'a> {
 }
 impl<'a> GenaiCreateDataSourceFileUploadPresignedUrls<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
@@ -2679,6 +2827,7 @@ impl<'a> GenaiCreateDataSourceFileUploadPresignedUrls<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2709,6 +2858,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateDataSourceFileUploadPresignedU
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2722,6 +2872,7 @@ pub struct GenaiCreateEvaluationDataset<'a> {
 }
 impl<'a> GenaiCreateEvaluationDataset<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateEvaluationDatasetInputPublic,
@@ -2730,6 +2881,7 @@ impl<'a> GenaiCreateEvaluationDataset<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2756,6 +2908,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateEvaluationDataset<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2771,6 +2924,7 @@ pub struct GenaiCreateEvaluationDatasetFileUploadPresignedUrls<'a> {
 }
 impl<'a> GenaiCreateEvaluationDatasetFileUploadPresignedUrls<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
@@ -2779,6 +2933,7 @@ impl<'a> GenaiCreateEvaluationDatasetFileUploadPresignedUrls<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2810,6 +2965,7 @@ for GenaiCreateEvaluationDatasetFileUploadPresignedUrls<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2823,6 +2979,7 @@ pub struct GenaiCreateEvaluationTestCase<'a> {
 }
 impl<'a> GenaiCreateEvaluationTestCase<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateEvaluationTestCaseInputPublic,
@@ -2831,6 +2988,7 @@ impl<'a> GenaiCreateEvaluationTestCase<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2857,6 +3015,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateEvaluationTestCase<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2870,6 +3029,7 @@ pub struct GenaiCreateIndexingJob<'a> {
 }
 impl<'a> GenaiCreateIndexingJob<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiStartKnowledgeBaseIndexingJobInputPublic,
@@ -2878,6 +3038,7 @@ impl<'a> GenaiCreateIndexingJob<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2909,6 +3070,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateIndexingJob<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2922,6 +3084,7 @@ pub struct GenaiCreateKnowledgeBase<'a> {
 }
 impl<'a> GenaiCreateKnowledgeBase<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateKnowledgeBaseInputPublic,
@@ -2930,6 +3093,7 @@ impl<'a> GenaiCreateKnowledgeBase<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2961,6 +3125,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateKnowledgeBase<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2974,6 +3139,7 @@ pub struct GenaiCreateKnowledgeBaseDataSource<'a> {
 }
 impl<'a> GenaiCreateKnowledgeBaseDataSource<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateKnowledgeBaseDataSourceInputPublic,
@@ -2982,6 +3148,7 @@ impl<'a> GenaiCreateKnowledgeBaseDataSource<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3013,6 +3180,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateKnowledgeBaseDataSource<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3026,11 +3194,13 @@ pub struct GenaiCreateModelApiKey<'a> {
 }
 impl<'a> GenaiCreateModelApiKey<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiCreateModelApiKeyInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3054,6 +3224,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateModelApiKey<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3067,6 +3238,7 @@ pub struct GenaiCreateModelEvalDatasetUploadPresignedUrls<'a> {
 }
 impl<'a> GenaiCreateModelEvalDatasetUploadPresignedUrls<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateModelEvalDatasetUploadPresignedUrlsInputPublic,
@@ -3075,6 +3247,7 @@ impl<'a> GenaiCreateModelEvalDatasetUploadPresignedUrls<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3106,6 +3279,7 @@ for GenaiCreateModelEvalDatasetUploadPresignedUrls<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3119,6 +3293,7 @@ pub struct GenaiCreateModelEvaluationRun<'a> {
 }
 impl<'a> GenaiCreateModelEvaluationRun<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateModelEvaluationRunInputPublic,
@@ -3127,6 +3302,7 @@ impl<'a> GenaiCreateModelEvaluationRun<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3153,6 +3329,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateModelEvaluationRun<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3166,11 +3343,13 @@ pub struct GenaiCreateModelRouter<'a> {
 }
 impl<'a> GenaiCreateModelRouter<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiCreateModelRouterInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3202,6 +3381,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateModelRouter<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3215,11 +3395,13 @@ pub struct GenaiCreateOauth2DropboxTokens<'a> {
 }
 impl<'a> GenaiCreateOauth2DropboxTokens<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiDropboxOauth2GetTokensInput) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3246,6 +3428,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateOauth2DropboxTokens<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3259,6 +3442,7 @@ pub struct GenaiCreateOpenaiApiKey<'a> {
 }
 impl<'a> GenaiCreateOpenaiApiKey<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateOpenAiapiKeyInputPublic,
@@ -3267,6 +3451,7 @@ impl<'a> GenaiCreateOpenaiApiKey<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3298,6 +3483,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateOpenaiApiKey<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3311,6 +3497,7 @@ pub struct GenaiCreateScheduledIndexing<'a> {
 }
 impl<'a> GenaiCreateScheduledIndexing<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiCreateScheduledIndexingInputPublic,
@@ -3319,6 +3506,7 @@ impl<'a> GenaiCreateScheduledIndexing<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3350,6 +3538,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateScheduledIndexing<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3363,11 +3552,13 @@ pub struct GenaiCreateWorkspace<'a> {
 }
 impl<'a> GenaiCreateWorkspace<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiCreateWorkspaceInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3399,6 +3590,7 @@ impl<'a> ::std::future::IntoFuture for GenaiCreateWorkspace<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3412,16 +3604,19 @@ pub struct GenaiGetAgentUsage<'a> {
 }
 impl<'a> GenaiGetAgentUsage<'a> {
     /// Sets the optional `start`.
+    #[inline]
     pub fn start(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.start(value);
         self
     }
     /// Sets the optional `stop`.
+    #[inline]
     pub fn stop(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.stop(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3448,6 +3643,7 @@ impl<'a> ::std::future::IntoFuture for GenaiGetAgentUsage<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3468,12 +3664,14 @@ pub struct GenaiGetEvaluationRunResults<'a> {
 }
 impl<'a> GenaiGetEvaluationRunResults<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -3493,6 +3691,7 @@ impl<'a> GenaiGetEvaluationRunResults<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -3501,6 +3700,7 @@ impl<'a> GenaiGetEvaluationRunResults<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::ApiPrompt>, crate::Error> {
@@ -3509,6 +3709,7 @@ impl<'a> GenaiGetEvaluationRunResults<'a> {
 }
 impl crate::api::paging::PagedList for GenaiGetEvaluationRunResults<'_> {
     type Page = crate::types::ApiGetEvaluationRunResultsOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -3530,11 +3731,13 @@ pub struct GenaiGetEvaluationTestCase<'a> {
 }
 impl<'a> GenaiGetEvaluationTestCase<'a> {
     /// Sets the optional `evaluation_test_case_version`.
+    #[inline]
     pub fn evaluation_test_case_version(mut self, value: i64) -> Self {
         self.inner = self.inner.evaluation_test_case_version(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3566,6 +3769,7 @@ impl<'a> ::std::future::IntoFuture for GenaiGetEvaluationTestCase<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3579,11 +3783,13 @@ pub struct GenaiGetModelCatalogCard<'a> {
 }
 impl<'a> GenaiGetModelCatalogCard<'a> {
     /// Sets the optional `model_id`.
+    #[inline]
     pub fn model_id(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.model_id(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3615,6 +3821,7 @@ impl<'a> ::std::future::IntoFuture for GenaiGetModelCatalogCard<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3635,12 +3842,14 @@ pub struct GenaiGetModelEvaluationRun<'a> {
 }
 impl<'a> GenaiGetModelEvaluationRun<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -3660,6 +3869,7 @@ impl<'a> GenaiGetModelEvaluationRun<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -3671,6 +3881,7 @@ impl<'a> GenaiGetModelEvaluationRun<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -3682,6 +3893,7 @@ impl<'a> GenaiGetModelEvaluationRun<'a> {
 }
 impl crate::api::paging::PagedList for GenaiGetModelEvaluationRun<'_> {
     type Page = crate::types::ApiGetModelEvaluationRunOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -3703,16 +3915,19 @@ pub struct GenaiGetOauth2Url<'a> {
 }
 impl<'a> GenaiGetOauth2Url<'a> {
     /// Sets the optional `redirect_url`.
+    #[inline]
     pub fn redirect_url(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.redirect_url(value);
         self
     }
     /// Sets the optional `type_`.
+    #[inline]
     pub fn type_(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.type_(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3739,6 +3954,7 @@ impl<'a> ::std::future::IntoFuture for GenaiGetOauth2Url<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3752,11 +3968,13 @@ pub struct GenaiImportCustomModel<'a> {
 }
 impl<'a> GenaiImportCustomModel<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiImportCustomModelInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3783,6 +4001,7 @@ impl<'a> ::std::future::IntoFuture for GenaiImportCustomModel<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3803,12 +4022,14 @@ pub struct GenaiListAgentApiKeys<'a> {
 }
 impl<'a> GenaiListAgentApiKeys<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -3828,6 +4049,7 @@ impl<'a> GenaiListAgentApiKeys<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -3836,6 +4058,7 @@ impl<'a> GenaiListAgentApiKeys<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -3847,6 +4070,7 @@ impl<'a> GenaiListAgentApiKeys<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListAgentApiKeys<'_> {
     type Page = crate::types::ApiListAgentApiKeysOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -3875,12 +4099,14 @@ pub struct GenaiListAgentVersions<'a> {
 }
 impl<'a> GenaiListAgentVersions<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -3900,6 +4126,7 @@ impl<'a> GenaiListAgentVersions<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -3908,6 +4135,7 @@ impl<'a> GenaiListAgentVersions<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -3919,6 +4147,7 @@ impl<'a> GenaiListAgentVersions<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListAgentVersions<'_> {
     type Page = crate::types::ApiListAgentVersionsOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -3947,17 +4176,20 @@ pub struct GenaiListAgents<'a> {
 }
 impl<'a> GenaiListAgents<'a> {
     /// Sets the optional `only_deployed`, sent with every page's request.
+    #[inline]
     pub fn only_deployed(mut self, value: bool) -> Self {
         self.inner = self.inner.only_deployed(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -3977,6 +4209,7 @@ impl<'a> GenaiListAgents<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -3985,6 +4218,7 @@ impl<'a> GenaiListAgents<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -3996,6 +4230,7 @@ impl<'a> GenaiListAgents<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListAgents<'_> {
     type Page = crate::types::ApiListAgentsOutputPublic;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -4024,12 +4259,14 @@ pub struct GenaiListAgentsByAnthropicKey<'a> {
 }
 impl<'a> GenaiListAgentsByAnthropicKey<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -4049,6 +4286,7 @@ impl<'a> GenaiListAgentsByAnthropicKey<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -4057,6 +4295,7 @@ impl<'a> GenaiListAgentsByAnthropicKey<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::ApiAgent>, crate::Error> {
@@ -4065,6 +4304,7 @@ impl<'a> GenaiListAgentsByAnthropicKey<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListAgentsByAnthropicKey<'_> {
     type Page = crate::types::ApiListAgentsByAnthropicKeyOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -4093,12 +4333,14 @@ pub struct GenaiListAgentsByOpenaiKey<'a> {
 }
 impl<'a> GenaiListAgentsByOpenaiKey<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -4118,6 +4360,7 @@ impl<'a> GenaiListAgentsByOpenaiKey<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -4126,6 +4369,7 @@ impl<'a> GenaiListAgentsByOpenaiKey<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::ApiAgent>, crate::Error> {
@@ -4134,6 +4378,7 @@ impl<'a> GenaiListAgentsByOpenaiKey<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListAgentsByOpenaiKey<'_> {
     type Page = crate::types::ApiListAgentsByOpenAiKeyOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -4162,17 +4407,20 @@ pub struct GenaiListAgentsByWorkspace<'a> {
 }
 impl<'a> GenaiListAgentsByWorkspace<'a> {
     /// Sets the optional `only_deployed`, sent with every page's request.
+    #[inline]
     pub fn only_deployed(mut self, value: bool) -> Self {
         self.inner = self.inner.only_deployed(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -4192,6 +4440,7 @@ impl<'a> GenaiListAgentsByWorkspace<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -4200,6 +4449,7 @@ impl<'a> GenaiListAgentsByWorkspace<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::ApiAgent>, crate::Error> {
@@ -4208,6 +4458,7 @@ impl<'a> GenaiListAgentsByWorkspace<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListAgentsByWorkspace<'_> {
     type Page = crate::types::ApiListAgentsByWorkspaceOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -4236,12 +4487,14 @@ pub struct GenaiListAnthropicApiKeys<'a> {
 }
 impl<'a> GenaiListAnthropicApiKeys<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -4261,6 +4514,7 @@ impl<'a> GenaiListAnthropicApiKeys<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -4269,6 +4523,7 @@ impl<'a> GenaiListAnthropicApiKeys<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -4280,6 +4535,7 @@ impl<'a> GenaiListAnthropicApiKeys<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListAnthropicApiKeys<'_> {
     type Page = crate::types::ApiListAnthropicApiKeysOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -4308,17 +4564,20 @@ pub struct GenaiListCustomModels<'a> {
 }
 impl<'a> GenaiListCustomModels<'a> {
     /// Sets the optional `status`, sent with every page's request.
+    #[inline]
     pub fn status(mut self, value: crate::types::GenaiListCustomModelsStatus) -> Self {
         self.inner = self.inner.status(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -4338,6 +4597,7 @@ impl<'a> GenaiListCustomModels<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -4346,6 +4606,7 @@ impl<'a> GenaiListCustomModels<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -4357,6 +4618,7 @@ impl<'a> GenaiListCustomModels<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListCustomModels<'_> {
     type Page = crate::types::ApiListCustomModelsOutputPublic;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -4378,16 +4640,19 @@ pub struct GenaiListDatacenterRegions<'a> {
 }
 impl<'a> GenaiListDatacenterRegions<'a> {
     /// Sets the optional `serves_batch`.
+    #[inline]
     pub fn serves_batch(mut self, value: bool) -> Self {
         self.inner = self.inner.serves_batch(value);
         self
     }
     /// Sets the optional `serves_inference`.
+    #[inline]
     pub fn serves_inference(mut self, value: bool) -> Self {
         self.inner = self.inner.serves_inference(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -4414,6 +4679,7 @@ impl<'a> ::std::future::IntoFuture for GenaiListDatacenterRegions<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4427,6 +4693,7 @@ pub struct GenaiListEvaluationDatasets<'a> {
 }
 impl<'a> GenaiListEvaluationDatasets<'a> {
     /// Sets the optional `dataset_type`.
+    #[inline]
     pub fn dataset_type(
         mut self,
         value: crate::types::GenaiListEvaluationDatasetsDatasetType,
@@ -4435,6 +4702,7 @@ impl<'a> GenaiListEvaluationDatasets<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -4461,6 +4729,7 @@ impl<'a> ::std::future::IntoFuture for GenaiListEvaluationDatasets<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4474,11 +4743,13 @@ pub struct GenaiListEvaluationRunsByTestCase<'a> {
 }
 impl<'a> GenaiListEvaluationRunsByTestCase<'a> {
     /// Sets the optional `evaluation_test_case_version`.
+    #[inline]
     pub fn evaluation_test_case_version(mut self, value: i64) -> Self {
         self.inner = self.inner.evaluation_test_case_version(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -4505,6 +4776,7 @@ impl<'a> ::std::future::IntoFuture for GenaiListEvaluationRunsByTestCase<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4525,12 +4797,14 @@ pub struct GenaiListIndexingJobs<'a> {
 }
 impl<'a> GenaiListIndexingJobs<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -4550,6 +4824,7 @@ impl<'a> GenaiListIndexingJobs<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -4558,6 +4833,7 @@ impl<'a> GenaiListIndexingJobs<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -4569,6 +4845,7 @@ impl<'a> GenaiListIndexingJobs<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListIndexingJobs<'_> {
     type Page = crate::types::ApiListKnowledgeBaseIndexingJobsOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -4597,12 +4874,14 @@ pub struct GenaiListKnowledgeBaseDataSources<'a> {
 }
 impl<'a> GenaiListKnowledgeBaseDataSources<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -4622,6 +4901,7 @@ impl<'a> GenaiListKnowledgeBaseDataSources<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -4633,6 +4913,7 @@ impl<'a> GenaiListKnowledgeBaseDataSources<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -4644,6 +4925,7 @@ impl<'a> GenaiListKnowledgeBaseDataSources<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListKnowledgeBaseDataSources<'_> {
     type Page = crate::types::ApiListKnowledgeBaseDataSourcesOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -4672,12 +4954,14 @@ pub struct GenaiListKnowledgeBases<'a> {
 }
 impl<'a> GenaiListKnowledgeBases<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -4697,6 +4981,7 @@ impl<'a> GenaiListKnowledgeBases<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -4705,6 +4990,7 @@ impl<'a> GenaiListKnowledgeBases<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -4716,6 +5002,7 @@ impl<'a> GenaiListKnowledgeBases<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListKnowledgeBases<'_> {
     type Page = crate::types::ApiListKnowledgeBasesOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -4744,12 +5031,14 @@ pub struct GenaiListModelApiKeys<'a> {
 }
 impl<'a> GenaiListModelApiKeys<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -4769,6 +5058,7 @@ impl<'a> GenaiListModelApiKeys<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -4777,6 +5067,7 @@ impl<'a> GenaiListModelApiKeys<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -4788,6 +5079,7 @@ impl<'a> GenaiListModelApiKeys<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListModelApiKeys<'_> {
     type Page = crate::types::ApiListModelApiKeysOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -4809,16 +5101,19 @@ pub struct GenaiListModelCatalog<'a> {
 }
 impl<'a> GenaiListModelCatalog<'a> {
     /// Sets the optional `limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner = self.inner.limit(value);
         self
     }
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -4845,6 +5140,7 @@ impl<'a> ::std::future::IntoFuture for GenaiListModelCatalog<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4865,6 +5161,7 @@ pub struct GenaiListModelEvaluationRuns<'a> {
 }
 impl<'a> GenaiListModelEvaluationRuns<'a> {
     /// Sets the optional `candidate_types`, sent with every page's request.
+    #[inline]
     pub fn candidate_types(
         mut self,
         value: ::std::vec::Vec<
@@ -4875,16 +5172,19 @@ impl<'a> GenaiListModelEvaluationRuns<'a> {
         self
     }
     /// Sets the optional `eval_preset_uuid`, sent with every page's request.
+    #[inline]
     pub fn eval_preset_uuid(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.eval_preset_uuid(value);
         self
     }
     /// Sets the optional `search`, sent with every page's request.
+    #[inline]
     pub fn search(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.search(value);
         self
     }
     /// Sets the optional `sort_by`, sent with every page's request.
+    #[inline]
     pub fn sort_by(
         mut self,
         value: crate::types::GenaiListModelEvaluationRunsSortBy,
@@ -4893,6 +5193,7 @@ impl<'a> GenaiListModelEvaluationRuns<'a> {
         self
     }
     /// Sets the optional `sort_direction`, sent with every page's request.
+    #[inline]
     pub fn sort_direction(
         mut self,
         value: crate::types::GenaiListModelEvaluationRunsSortDirection,
@@ -4901,6 +5202,7 @@ impl<'a> GenaiListModelEvaluationRuns<'a> {
         self
     }
     /// Sets the optional `status`, sent with every page's request.
+    #[inline]
     pub fn status(
         mut self,
         value: crate::types::GenaiListModelEvaluationRunsStatus,
@@ -4909,6 +5211,7 @@ impl<'a> GenaiListModelEvaluationRuns<'a> {
         self
     }
     /// Sets the optional `statuses`, sent with every page's request.
+    #[inline]
     pub fn statuses(
         mut self,
         value: ::std::vec::Vec<crate::types::GenaiListModelEvaluationRunsStatusesItem>,
@@ -4917,12 +5220,14 @@ impl<'a> GenaiListModelEvaluationRuns<'a> {
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -4942,6 +5247,7 @@ impl<'a> GenaiListModelEvaluationRuns<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -4953,6 +5259,7 @@ impl<'a> GenaiListModelEvaluationRuns<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -4964,6 +5271,7 @@ impl<'a> GenaiListModelEvaluationRuns<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListModelEvaluationRuns<'_> {
     type Page = crate::types::ApiListModelEvaluationRunsOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -4992,12 +5300,14 @@ pub struct GenaiListModelRouterPresets<'a> {
 }
 impl<'a> GenaiListModelRouterPresets<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -5017,6 +5327,7 @@ impl<'a> GenaiListModelRouterPresets<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -5025,6 +5336,7 @@ impl<'a> GenaiListModelRouterPresets<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -5036,6 +5348,7 @@ impl<'a> GenaiListModelRouterPresets<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListModelRouterPresets<'_> {
     type Page = crate::types::ApiListModelRouterPresetsOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -5064,12 +5377,14 @@ pub struct GenaiListModelRouterTaskPresets<'a> {
 }
 impl<'a> GenaiListModelRouterTaskPresets<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -5089,6 +5404,7 @@ impl<'a> GenaiListModelRouterTaskPresets<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -5100,6 +5416,7 @@ impl<'a> GenaiListModelRouterTaskPresets<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -5111,6 +5428,7 @@ impl<'a> GenaiListModelRouterTaskPresets<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListModelRouterTaskPresets<'_> {
     type Page = crate::types::ApiListModelRouterTaskPresetsOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -5139,12 +5457,14 @@ pub struct GenaiListModelRouters<'a> {
 }
 impl<'a> GenaiListModelRouters<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -5164,6 +5484,7 @@ impl<'a> GenaiListModelRouters<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -5172,6 +5493,7 @@ impl<'a> GenaiListModelRouters<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -5183,6 +5505,7 @@ impl<'a> GenaiListModelRouters<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListModelRouters<'_> {
     type Page = crate::types::ApiListModelRoutersOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -5211,11 +5534,13 @@ pub struct GenaiListModels<'a> {
 }
 impl<'a> GenaiListModels<'a> {
     /// Sets the optional `public_only`, sent with every page's request.
+    #[inline]
     pub fn public_only(mut self, value: bool) -> Self {
         self.inner = self.inner.public_only(value);
         self
     }
     /// Sets the optional `usecases`, sent with every page's request.
+    #[inline]
     pub fn usecases(
         mut self,
         value: ::std::vec::Vec<crate::types::GenaiListModelsUsecasesItem>,
@@ -5224,12 +5549,14 @@ impl<'a> GenaiListModels<'a> {
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -5249,6 +5576,7 @@ impl<'a> GenaiListModels<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -5257,6 +5585,7 @@ impl<'a> GenaiListModels<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -5268,6 +5597,7 @@ impl<'a> GenaiListModels<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListModels<'_> {
     type Page = crate::types::ApiListModelsOutputPublic;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -5296,12 +5626,14 @@ pub struct GenaiListOpenaiApiKeys<'a> {
 }
 impl<'a> GenaiListOpenaiApiKeys<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -5321,6 +5653,7 @@ impl<'a> GenaiListOpenaiApiKeys<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -5329,6 +5662,7 @@ impl<'a> GenaiListOpenaiApiKeys<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -5340,6 +5674,7 @@ impl<'a> GenaiListOpenaiApiKeys<'a> {
 }
 impl crate::api::paging::PagedList for GenaiListOpenaiApiKeys<'_> {
     type Page = crate::types::ApiListOpenAiapiKeysOutput;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -5361,6 +5696,7 @@ pub struct GenaiRollbackToAgentVersion<'a> {
 }
 impl<'a> GenaiRollbackToAgentVersion<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiRollbackToAgentVersionInputPublic,
@@ -5369,6 +5705,7 @@ impl<'a> GenaiRollbackToAgentVersion<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5395,6 +5732,7 @@ impl<'a> ::std::future::IntoFuture for GenaiRollbackToAgentVersion<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5408,6 +5746,7 @@ pub struct GenaiRunEvaluationTestCase<'a> {
 }
 impl<'a> GenaiRunEvaluationTestCase<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiRunEvaluationTestCaseInputPublic,
@@ -5416,6 +5755,7 @@ impl<'a> GenaiRunEvaluationTestCase<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5442,6 +5782,7 @@ impl<'a> ::std::future::IntoFuture for GenaiRunEvaluationTestCase<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5455,11 +5796,13 @@ pub struct GenaiUpdateAgent<'a> {
 }
 impl<'a> GenaiUpdateAgent<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiUpdateAgentInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5491,6 +5834,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateAgent<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5504,11 +5848,13 @@ pub struct GenaiUpdateAgentApiKey<'a> {
 }
 impl<'a> GenaiUpdateAgentApiKey<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiUpdateAgentApiKeyInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5540,6 +5886,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateAgentApiKey<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5553,6 +5900,7 @@ pub struct GenaiUpdateAgentDeploymentVisibility<'a> {
 }
 impl<'a> GenaiUpdateAgentDeploymentVisibility<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiUpdateAgentDeploymentVisibilityInputPublic,
@@ -5561,6 +5909,7 @@ impl<'a> GenaiUpdateAgentDeploymentVisibility<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5592,6 +5941,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateAgentDeploymentVisibility<'a> 
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5605,6 +5955,7 @@ pub struct GenaiUpdateAgentFunction<'a> {
 }
 impl<'a> GenaiUpdateAgentFunction<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiUpdateAgentFunctionInputPublic,
@@ -5613,6 +5964,7 @@ impl<'a> GenaiUpdateAgentFunction<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5644,6 +5996,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateAgentFunction<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5657,6 +6010,7 @@ pub struct GenaiUpdateAgentsWorkspace<'a> {
 }
 impl<'a> GenaiUpdateAgentsWorkspace<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiMoveAgentsToWorkspaceInputPublic,
@@ -5665,6 +6019,7 @@ impl<'a> GenaiUpdateAgentsWorkspace<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5696,6 +6051,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateAgentsWorkspace<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5709,6 +6065,7 @@ pub struct GenaiUpdateAnthropicApiKey<'a> {
 }
 impl<'a> GenaiUpdateAnthropicApiKey<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiUpdateAnthropicApiKeyInputPublic,
@@ -5717,6 +6074,7 @@ impl<'a> GenaiUpdateAnthropicApiKey<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5748,6 +6106,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateAnthropicApiKey<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5761,11 +6120,13 @@ pub struct GenaiUpdateAttachedAgent<'a> {
 }
 impl<'a> GenaiUpdateAttachedAgent<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiUpdateLinkedAgentInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5792,6 +6153,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateAttachedAgent<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5805,6 +6167,7 @@ pub struct GenaiUpdateCustomEvaluationMetric<'a> {
 }
 impl<'a> GenaiUpdateCustomEvaluationMetric<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiUpdateCustomEvaluationMetricInputPublic,
@@ -5813,6 +6176,7 @@ impl<'a> GenaiUpdateCustomEvaluationMetric<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5844,6 +6208,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateCustomEvaluationMetric<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5857,6 +6222,7 @@ pub struct GenaiUpdateCustomModelMetadata<'a> {
 }
 impl<'a> GenaiUpdateCustomModelMetadata<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiUpdateCustomModelMetadataInputPublic,
@@ -5865,6 +6231,7 @@ impl<'a> GenaiUpdateCustomModelMetadata<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5896,6 +6263,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateCustomModelMetadata<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5909,6 +6277,7 @@ pub struct GenaiUpdateEvaluationTestCase<'a> {
 }
 impl<'a> GenaiUpdateEvaluationTestCase<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiUpdateEvaluationTestCaseInputPublic,
@@ -5917,6 +6286,7 @@ impl<'a> GenaiUpdateEvaluationTestCase<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5943,6 +6313,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateEvaluationTestCase<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5956,6 +6327,7 @@ pub struct GenaiUpdateKnowledgeBase<'a> {
 }
 impl<'a> GenaiUpdateKnowledgeBase<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiUpdateKnowledgeBaseInputPublic,
@@ -5964,6 +6336,7 @@ impl<'a> GenaiUpdateKnowledgeBase<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -5995,6 +6368,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateKnowledgeBase<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6008,6 +6382,7 @@ pub struct GenaiUpdateKnowledgeBaseDataSource<'a> {
 }
 impl<'a> GenaiUpdateKnowledgeBaseDataSource<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiUpdateKnowledgeBaseDataSourceInputPublic,
@@ -6016,6 +6391,7 @@ impl<'a> GenaiUpdateKnowledgeBaseDataSource<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -6047,6 +6423,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateKnowledgeBaseDataSource<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6060,11 +6437,13 @@ pub struct GenaiUpdateModelApiKey<'a> {
 }
 impl<'a> GenaiUpdateModelApiKey<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiUpdateModelApiKeyInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -6096,6 +6475,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateModelApiKey<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6109,6 +6489,7 @@ pub struct GenaiUpdateModelEvaluationRun<'a> {
 }
 impl<'a> GenaiUpdateModelEvaluationRun<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiUpdateModelEvaluationRunInputPublic,
@@ -6117,6 +6498,7 @@ impl<'a> GenaiUpdateModelEvaluationRun<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -6148,6 +6530,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateModelEvaluationRun<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6161,11 +6544,13 @@ pub struct GenaiUpdateModelRouter<'a> {
 }
 impl<'a> GenaiUpdateModelRouter<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiUpdateModelRouterInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -6197,6 +6582,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateModelRouter<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6210,6 +6596,7 @@ pub struct GenaiUpdateOpenaiApiKey<'a> {
 }
 impl<'a> GenaiUpdateOpenaiApiKey<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::ApiUpdateOpenAiapiKeyInputPublic,
@@ -6218,6 +6605,7 @@ impl<'a> GenaiUpdateOpenaiApiKey<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -6249,6 +6637,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateOpenaiApiKey<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6262,11 +6651,13 @@ pub struct GenaiUpdateWorkspace<'a> {
 }
 impl<'a> GenaiUpdateWorkspace<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ApiUpdateWorkspaceInputPublic) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -6298,6 +6689,7 @@ impl<'a> ::std::future::IntoFuture for GenaiUpdateWorkspace<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

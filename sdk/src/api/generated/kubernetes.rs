@@ -12,6 +12,7 @@ pub struct Kubernetes<'a> {
 }
 impl crate::Client {
     /// The `Kubernetes` operations: 28 of them, see [`Kubernetes`].
+    #[inline]
     pub fn kubernetes(&self) -> Kubernetes<'_> {
         Kubernetes { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`KubernetesNodePool`](crate::types::KubernetesNodePool), taken out of the answer's `node_pool` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`KubernetesAddNodePool`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn add_node_pool(self, cluster_id: ::uuid::Uuid) -> KubernetesAddNodePool<'a> {
         KubernetesAddNodePool {
             client: self.client,
@@ -39,6 +41,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`KubernetesAddRegistries`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn add_registries(self) -> KubernetesAddRegistries<'a> {
         KubernetesAddRegistries {
             client: self.client,
@@ -50,6 +53,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`KubernetesAddRegistry`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn add_registry(self) -> KubernetesAddRegistry<'a> {
         KubernetesAddRegistry {
             client: self.client,
@@ -61,6 +65,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ClusterRead`](crate::types::ClusterRead), taken out of the answer's `kubernetes_cluster` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`KubernetesCreateCluster`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_cluster(self) -> KubernetesCreateCluster<'a> {
         KubernetesCreateCluster {
             client: self.client,
@@ -72,6 +77,7 @@ impl<'a> Kubernetes<'a> {
     /// Takes what the request requires: `cluster_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_cluster(
         self,
         cluster_id: ::uuid::Uuid,
@@ -90,6 +96,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`KubernetesDeleteNode`] to set the optional `replace`, `skip_drain` on; `.await` it to send the request.
+    #[inline]
     pub fn delete_node(
         self,
         cluster_id: ::uuid::Uuid,
@@ -112,6 +119,7 @@ impl<'a> Kubernetes<'a> {
     /// Takes what the request requires: `cluster_id`, `node_pool_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_node_pool(
         self,
         cluster_id: ::uuid::Uuid,
@@ -134,6 +142,7 @@ impl<'a> Kubernetes<'a> {
     /// Takes what the request requires: `cluster_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn destroy_associated_resources_dangerous(
         self,
         cluster_id: ::uuid::Uuid,
@@ -156,6 +165,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`KubernetesDestroyAssociatedResourcesSelective`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn destroy_associated_resources_selective(
         self,
         cluster_id: ::uuid::Uuid,
@@ -174,6 +184,7 @@ impl<'a> Kubernetes<'a> {
     /// Takes what the request requires: `cluster_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`KubernetesGetAvailableUpgradesResponse`](crate::types::KubernetesGetAvailableUpgradesResponse).
+    #[inline]
     pub fn get_available_upgrades(
         self,
         cluster_id: ::uuid::Uuid,
@@ -197,6 +208,7 @@ impl<'a> Kubernetes<'a> {
     /// Takes what the request requires: `cluster_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ClusterRead`](crate::types::ClusterRead), taken out of the answer's `kubernetes_cluster` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_cluster(
         self,
         cluster_id: ::uuid::Uuid,
@@ -220,6 +232,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ClusterlintResults`](crate::types::ClusterlintResults).
     ///
     /// Gives a [`KubernetesGetClusterLintResults`] to set the optional `run_id` on; `.await` it to send the request.
+    #[inline]
     pub fn get_cluster_lint_results(
         self,
         cluster_id: ::uuid::Uuid,
@@ -238,6 +251,7 @@ impl<'a> Kubernetes<'a> {
     /// Takes what the request requires: `cluster_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`UserKubernetesClusterUser`](crate::types::UserKubernetesClusterUser), taken out of the answer's `kubernetes_cluster_user` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_cluster_user(
         self,
         cluster_id: ::uuid::Uuid,
@@ -261,6 +275,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Credentials`](crate::types::Credentials).
     ///
     /// Gives a [`KubernetesGetCredentials`] to set the optional `expiry_seconds` on; `.await` it to send the request.
+    #[inline]
     pub fn get_credentials(
         self,
         cluster_id: ::uuid::Uuid,
@@ -281,6 +296,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of the body as a stream of bytes ([`ByteStream`](crate::ByteStream)).
     ///
     /// Gives a [`KubernetesGetKubeconfig`] to set the optional `expiry_seconds`, `type_` on; `.await` it to send the request.
+    #[inline]
     pub fn get_kubeconfig(
         self,
         cluster_id: ::uuid::Uuid,
@@ -299,6 +315,7 @@ impl<'a> Kubernetes<'a> {
     /// Takes what the request requires: `cluster_id`, `node_pool_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`KubernetesNodePool`](crate::types::KubernetesNodePool), taken out of the answer's `node_pool` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_node_pool(
         self,
         cluster_id: ::uuid::Uuid,
@@ -328,6 +345,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`KubernetesGetStatusMessagesResponse`](crate::types::KubernetesGetStatusMessagesResponse).
     ///
     /// Gives a [`KubernetesGetStatusMessages`] to set the optional `since` on; `.await` it to send the request.
+    #[inline]
     pub fn get_status_messages(
         self,
         cluster_id: ::uuid::Uuid,
@@ -346,6 +364,7 @@ impl<'a> Kubernetes<'a> {
     /// Takes what the request requires: `cluster_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AssociatedKubernetesResources`](crate::types::AssociatedKubernetesResources).
+    #[inline]
     pub fn list_associated_resources(
         self,
         cluster_id: ::uuid::Uuid,
@@ -369,6 +388,7 @@ impl<'a> Kubernetes<'a> {
     /// A list, which the API sends a page at a time: gives a [`KubernetesListClusters`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`KubernetesListClustersResponse`](crate::types::KubernetesListClustersResponse), each item [`ClusterRead`](crate::types::ClusterRead).
+    #[inline]
     pub fn list_clusters(self) -> KubernetesListClusters<'a> {
         KubernetesListClusters {
             client: self.client,
@@ -381,6 +401,7 @@ impl<'a> Kubernetes<'a> {
     /// Takes what the request requires: `cluster_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`KubernetesListNodePoolsResponse`](crate::types::KubernetesListNodePoolsResponse).
+    #[inline]
     pub fn list_node_pools(
         self,
         cluster_id: ::uuid::Uuid,
@@ -398,6 +419,7 @@ impl<'a> Kubernetes<'a> {
     /// `GET /v2/kubernetes/options` (operation `kubernetes_list_options`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`KubernetesOptionsOptions`](crate::types::KubernetesOptionsOptions), taken out of the answer's `options` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn list_options(
         self,
     ) -> impl ::std::future::Future<
@@ -420,6 +442,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`KubernetesRecycleNodePool`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn recycle_node_pool(
         self,
         cluster_id: ::uuid::Uuid,
@@ -440,6 +463,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`KubernetesRemoveRegistries`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn remove_registries(self) -> KubernetesRemoveRegistries<'a> {
         KubernetesRemoveRegistries {
             client: self.client,
@@ -451,6 +475,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`KubernetesRemoveRegistry`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn remove_registry(self) -> KubernetesRemoveRegistry<'a> {
         KubernetesRemoveRegistry {
             client: self.client,
@@ -464,6 +489,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`KubernetesRunClusterLintResponse`](crate::types::KubernetesRunClusterLintResponse).
     ///
     /// Gives a [`KubernetesRunClusterLint`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn run_cluster_lint(
         self,
         cluster_id: ::uuid::Uuid,
@@ -484,6 +510,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ClusterRead`](crate::types::ClusterRead), taken out of the answer's `kubernetes_cluster` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`KubernetesUpdateCluster`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_cluster(
         self,
         cluster_id: ::uuid::Uuid,
@@ -504,6 +531,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`KubernetesNodePool`](crate::types::KubernetesNodePool), taken out of the answer's `node_pool` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`KubernetesUpdateNodePool`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_node_pool(
         self,
         cluster_id: ::uuid::Uuid,
@@ -526,6 +554,7 @@ impl<'a> Kubernetes<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`KubernetesUpgradeCluster`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn upgrade_cluster(
         self,
         cluster_id: ::uuid::Uuid,
@@ -549,11 +578,13 @@ pub struct KubernetesAddNodePool<'a> {
 }
 impl<'a> KubernetesAddNodePool<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::KubernetesNodePool) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -585,6 +616,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesAddNodePool<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -598,11 +630,13 @@ pub struct KubernetesAddRegistries<'a> {
 }
 impl<'a> KubernetesAddRegistries<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ClusterRegistries) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -620,6 +654,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesAddRegistries<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -633,11 +668,13 @@ pub struct KubernetesAddRegistry<'a> {
 }
 impl<'a> KubernetesAddRegistry<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ClusterRegistry) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -655,6 +692,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesAddRegistry<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -668,11 +706,13 @@ pub struct KubernetesCreateCluster<'a> {
 }
 impl<'a> KubernetesCreateCluster<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::Cluster) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -704,6 +744,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesCreateCluster<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -717,16 +758,19 @@ pub struct KubernetesDeleteNode<'a> {
 }
 impl<'a> KubernetesDeleteNode<'a> {
     /// Sets the optional `replace`.
+    #[inline]
     pub fn replace(mut self, value: i64) -> Self {
         self.inner = self.inner.replace(value);
         self
     }
     /// Sets the optional `skip_drain`.
+    #[inline]
     pub fn skip_drain(mut self, value: i64) -> Self {
         self.inner = self.inner.skip_drain(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -744,6 +788,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesDeleteNode<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -757,6 +802,7 @@ pub struct KubernetesDestroyAssociatedResourcesSelective<'a> {
 }
 impl<'a> KubernetesDestroyAssociatedResourcesSelective<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::DestroyAssociatedKubernetesResources,
@@ -765,6 +811,7 @@ impl<'a> KubernetesDestroyAssociatedResourcesSelective<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -783,6 +830,7 @@ for KubernetesDestroyAssociatedResourcesSelective<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -796,11 +844,13 @@ pub struct KubernetesGetClusterLintResults<'a> {
 }
 impl<'a> KubernetesGetClusterLintResults<'a> {
     /// Sets the optional `run_id`.
+    #[inline]
     pub fn run_id(mut self, value: ::uuid::Uuid) -> Self {
         self.inner = self.inner.run_id(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -827,6 +877,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesGetClusterLintResults<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -840,11 +891,13 @@ pub struct KubernetesGetCredentials<'a> {
 }
 impl<'a> KubernetesGetCredentials<'a> {
     /// Sets the optional `expiry_seconds`.
+    #[inline]
     pub fn expiry_seconds(mut self, value: u64) -> Self {
         self.inner = self.inner.expiry_seconds(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -871,6 +924,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesGetCredentials<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -884,16 +938,19 @@ pub struct KubernetesGetKubeconfig<'a> {
 }
 impl<'a> KubernetesGetKubeconfig<'a> {
     /// Sets the optional `expiry_seconds`.
+    #[inline]
     pub fn expiry_seconds(mut self, value: u64) -> Self {
         self.inner = self.inner.expiry_seconds(value);
         self
     }
     /// Sets the optional `type_`.
+    #[inline]
     pub fn type_(mut self, value: crate::types::KubernetesGetKubeconfigType) -> Self {
         self.inner = self.inner.type_(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -917,6 +974,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesGetKubeconfig<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -930,11 +988,13 @@ pub struct KubernetesGetStatusMessages<'a> {
 }
 impl<'a> KubernetesGetStatusMessages<'a> {
     /// Sets the optional `since`.
+    #[inline]
     pub fn since(mut self, value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
         self.inner = self.inner.since(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -961,6 +1021,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesGetStatusMessages<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -981,12 +1042,14 @@ pub struct KubernetesListClusters<'a> {
 }
 impl<'a> KubernetesListClusters<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -1006,6 +1069,7 @@ impl<'a> KubernetesListClusters<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -1014,6 +1078,7 @@ impl<'a> KubernetesListClusters<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -1025,6 +1090,7 @@ impl<'a> KubernetesListClusters<'a> {
 }
 impl crate::api::paging::PagedList for KubernetesListClusters<'_> {
     type Page = crate::types::KubernetesListClustersResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -1046,11 +1112,13 @@ pub struct KubernetesRecycleNodePool<'a> {
 }
 impl<'a> KubernetesRecycleNodePool<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::KubernetesRecycleNodePoolBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1068,6 +1136,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesRecycleNodePool<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1081,11 +1150,13 @@ pub struct KubernetesRemoveRegistries<'a> {
 }
 impl<'a> KubernetesRemoveRegistries<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ClusterRegistries) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1103,6 +1174,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesRemoveRegistries<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1116,11 +1188,13 @@ pub struct KubernetesRemoveRegistry<'a> {
 }
 impl<'a> KubernetesRemoveRegistry<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ClusterRegistry) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1138,6 +1212,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesRemoveRegistry<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1151,11 +1226,13 @@ pub struct KubernetesRunClusterLint<'a> {
 }
 impl<'a> KubernetesRunClusterLint<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ClusterlintRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1182,6 +1259,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesRunClusterLint<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1195,11 +1273,13 @@ pub struct KubernetesUpdateCluster<'a> {
 }
 impl<'a> KubernetesUpdateCluster<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ClusterUpdate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1231,6 +1311,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesUpdateCluster<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1244,11 +1325,13 @@ pub struct KubernetesUpdateNodePool<'a> {
 }
 impl<'a> KubernetesUpdateNodePool<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::KubernetesNodePoolUpdate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1280,6 +1363,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesUpdateNodePool<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1293,11 +1377,13 @@ pub struct KubernetesUpgradeCluster<'a> {
 }
 impl<'a> KubernetesUpgradeCluster<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::KubernetesUpgradeClusterBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1315,6 +1401,7 @@ impl<'a> ::std::future::IntoFuture for KubernetesUpgradeCluster<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

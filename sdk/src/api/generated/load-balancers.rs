@@ -12,6 +12,7 @@ pub struct LoadBalancers<'a> {
 }
 impl crate::Client {
     /// The `Load Balancers` operations: 10 of them, see [`LoadBalancers`].
+    #[inline]
     pub fn load_balancers(&self) -> LoadBalancers<'_> {
         LoadBalancers { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> LoadBalancers<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`LoadBalancersAddDroplets`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn add_droplets(
         self,
         lb_id: ::std::string::String,
@@ -40,6 +42,7 @@ impl<'a> LoadBalancers<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`LoadBalancersAddForwardingRules`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn add_forwarding_rules(
         self,
         lb_id: ::std::string::String,
@@ -58,6 +61,7 @@ impl<'a> LoadBalancers<'a> {
     /// Takes what the request requires: `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`LoadBalancer`](crate::types::LoadBalancer), taken out of the answer's `load_balancer` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn create(
         self,
         body: crate::types::LoadBalancerCreate,
@@ -79,6 +83,7 @@ impl<'a> LoadBalancers<'a> {
     /// Takes what the request requires: `lb_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         lb_id: ::std::string::String,
@@ -95,6 +100,7 @@ impl<'a> LoadBalancers<'a> {
     /// Takes what the request requires: `lb_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_cache(
         self,
         lb_id: ::std::string::String,
@@ -111,6 +117,7 @@ impl<'a> LoadBalancers<'a> {
     /// Takes what the request requires: `lb_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`LoadBalancer`](crate::types::LoadBalancer), taken out of the answer's `load_balancer` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         lb_id: ::std::string::String,
@@ -132,6 +139,7 @@ impl<'a> LoadBalancers<'a> {
     /// A list, which the API sends a page at a time: gives a [`LoadBalancersList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`LoadBalancersListResponse`](crate::types::LoadBalancersListResponse), each item [`LoadBalancer`](crate::types::LoadBalancer).
+    #[inline]
     pub fn list(self) -> LoadBalancersList<'a> {
         LoadBalancersList {
             client: self.client,
@@ -146,6 +154,7 @@ impl<'a> LoadBalancers<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`LoadBalancersRemoveDroplets`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn remove_droplets(
         self,
         lb_id: ::std::string::String,
@@ -162,6 +171,7 @@ impl<'a> LoadBalancers<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`LoadBalancersRemoveForwardingRules`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn remove_forwarding_rules(
         self,
         lb_id: ::std::string::String,
@@ -180,6 +190,7 @@ impl<'a> LoadBalancers<'a> {
     /// Takes what the request requires: `lb_id`, `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`LoadBalancer`](crate::types::LoadBalancer), taken out of the answer's `load_balancer` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn update(
         self,
         lb_id: ::std::string::String,
@@ -207,11 +218,13 @@ pub struct LoadBalancersAddDroplets<'a> {
 }
 impl<'a> LoadBalancersAddDroplets<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::LoadBalancersAddDropletsBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -229,6 +242,7 @@ impl<'a> ::std::future::IntoFuture for LoadBalancersAddDroplets<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -242,6 +256,7 @@ pub struct LoadBalancersAddForwardingRules<'a> {
 }
 impl<'a> LoadBalancersAddForwardingRules<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::LoadBalancersAddForwardingRulesBody,
@@ -250,6 +265,7 @@ impl<'a> LoadBalancersAddForwardingRules<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -267,6 +283,7 @@ impl<'a> ::std::future::IntoFuture for LoadBalancersAddForwardingRules<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -287,12 +304,14 @@ pub struct LoadBalancersList<'a> {
 }
 impl<'a> LoadBalancersList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -312,6 +331,7 @@ impl<'a> LoadBalancersList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -320,6 +340,7 @@ impl<'a> LoadBalancersList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -331,6 +352,7 @@ impl<'a> LoadBalancersList<'a> {
 }
 impl crate::api::paging::PagedList for LoadBalancersList<'_> {
     type Page = crate::types::LoadBalancersListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -352,11 +374,13 @@ pub struct LoadBalancersRemoveDroplets<'a> {
 }
 impl<'a> LoadBalancersRemoveDroplets<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::LoadBalancersRemoveDropletsBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -374,6 +398,7 @@ impl<'a> ::std::future::IntoFuture for LoadBalancersRemoveDroplets<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -387,6 +412,7 @@ pub struct LoadBalancersRemoveForwardingRules<'a> {
 }
 impl<'a> LoadBalancersRemoveForwardingRules<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::LoadBalancersRemoveForwardingRulesBody,
@@ -395,6 +421,7 @@ impl<'a> LoadBalancersRemoveForwardingRules<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -412,6 +439,7 @@ impl<'a> ::std::future::IntoFuture for LoadBalancersRemoveForwardingRules<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct Monitoring<'a> {
 }
 impl crate::Client {
     /// The `Monitoring` operations: 72 of them, see [`Monitoring`].
+    #[inline]
     pub fn monitoring(&self) -> Monitoring<'_> {
         Monitoring { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> Monitoring<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AlertPolicy`](crate::types::AlertPolicy), taken out of the answer's `policy` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`MonitoringCreateAlertPolicy`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_alert_policy(self) -> MonitoringCreateAlertPolicy<'a> {
         MonitoringCreateAlertPolicy {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> Monitoring<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`DestinationOmitCredentials`](crate::types::DestinationOmitCredentials), taken out of the answer's `destination` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`MonitoringCreateDestination`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_destination(self) -> MonitoringCreateDestination<'a> {
         MonitoringCreateDestination {
             client: self.client,
@@ -44,6 +47,7 @@ impl<'a> Monitoring<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`MonitoringCreateSink`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_sink(self) -> MonitoringCreateSink<'a> {
         MonitoringCreateSink {
             client: self.client,
@@ -55,6 +59,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `alert_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_alert_policy(
         self,
         alert_uuid: ::std::string::String,
@@ -75,6 +80,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `destination_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_destination(
         self,
         destination_uuid: ::std::string::String,
@@ -95,6 +101,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `sink_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_sink(
         self,
         sink_uuid: ::std::string::String,
@@ -111,6 +118,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `alert_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AlertPolicy`](crate::types::AlertPolicy), taken out of the answer's `policy` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_alert_policy(
         self,
         alert_uuid: ::std::string::String,
@@ -134,6 +142,7 @@ impl<'a> Monitoring<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
     ///
     /// Gives a [`MonitoringGetAppCpuPercentageMetrics`] to set the optional `app_component` on; `.await` it to send the request.
+    #[inline]
     pub fn get_app_cpu_percentage_metrics(
         self,
         app_id: ::std::string::String,
@@ -158,6 +167,7 @@ impl<'a> Monitoring<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
     ///
     /// Gives a [`MonitoringGetAppMemoryPercentageMetrics`] to set the optional `app_component` on; `.await` it to send the request.
+    #[inline]
     pub fn get_app_memory_percentage_metrics(
         self,
         app_id: ::std::string::String,
@@ -182,6 +192,7 @@ impl<'a> Monitoring<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
     ///
     /// Gives a [`MonitoringGetAppRestartCountMetricsYml`] to set the optional `app_component` on; `.await` it to send the request.
+    #[inline]
     pub fn get_app_restart_count_metrics_yml(
         self,
         app_id: ::std::string::String,
@@ -204,6 +215,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `aggregate`, `db_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_database_mysql_cpu_usage(
         self,
         aggregate: crate::types::MonitoringGetDatabaseMysqlCpuUsageAggregate,
@@ -233,6 +245,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `aggregate`, `db_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_database_mysql_disk_usage(
         self,
         aggregate: crate::types::MonitoringGetDatabaseMysqlDiskUsageAggregate,
@@ -262,6 +275,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `db_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_database_mysql_index_vs_sequential_reads(
         self,
         db_id: ::uuid::Uuid,
@@ -289,6 +303,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `aggregate`, `db_id`, `end`, `metric`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_database_mysql_load(
         self,
         aggregate: crate::types::MonitoringGetDatabaseMysqlLoadAggregate,
@@ -320,6 +335,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `aggregate`, `db_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_database_mysql_memory_usage(
         self,
         aggregate: crate::types::MonitoringGetDatabaseMysqlMemoryUsageAggregate,
@@ -349,6 +365,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `db_id`, `end`, `metric`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_database_mysql_op_rates(
         self,
         db_id: ::uuid::Uuid,
@@ -378,6 +395,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `db_id`, `end`, `metric`, `schema`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_database_mysql_schema_latency(
         self,
         db_id: ::uuid::Uuid,
@@ -409,6 +427,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `db_id`, `end`, `metric`, `schema`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_database_mysql_schema_throughput(
         self,
         db_id: ::uuid::Uuid,
@@ -440,6 +459,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `db_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_database_mysql_threads_active(
         self,
         db_id: ::uuid::Uuid,
@@ -467,6 +487,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `db_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_database_mysql_threads_connected(
         self,
         db_id: ::uuid::Uuid,
@@ -494,6 +515,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `db_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_database_mysql_threads_created_rate(
         self,
         db_id: ::uuid::Uuid,
@@ -521,6 +543,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `destination_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`DestinationOmitCredentials`](crate::types::DestinationOmitCredentials), taken out of the answer's `destination` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_destination(
         self,
         destination_uuid: ::std::string::String,
@@ -546,6 +569,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `autoscale_pool_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_autoscale_current_cpu_utilization_yml(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -573,6 +597,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `autoscale_pool_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_autoscale_current_instances(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -600,6 +625,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `autoscale_pool_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_autoscale_current_memory_utilization(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -627,6 +653,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `autoscale_pool_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_autoscale_target_cpu_utilization(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -654,6 +681,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `autoscale_pool_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_autoscale_target_instances(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -681,6 +709,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `autoscale_pool_id`, `end`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_autoscale_target_memory_utilization(
         self,
         autoscale_pool_id: ::std::string::String,
@@ -708,6 +737,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `direction`, `end`, `host_id`, `interface`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_bandwidth_metrics(
         self,
         direction: crate::types::MonitoringGetDropletBandwidthMetricsDirection,
@@ -739,6 +769,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `host_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_cpu_metrics(
         self,
         end: ::std::string::String,
@@ -766,6 +797,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `host_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_filesystem_free_metrics(
         self,
         end: ::std::string::String,
@@ -793,6 +825,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `host_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_filesystem_size_metrics(
         self,
         end: ::std::string::String,
@@ -820,6 +853,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `host_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_load15_metrics(
         self,
         end: ::std::string::String,
@@ -847,6 +881,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `host_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_load1_metrics(
         self,
         end: ::std::string::String,
@@ -874,6 +909,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `host_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_load5_metrics(
         self,
         end: ::std::string::String,
@@ -901,6 +937,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `host_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_memory_available_metrics(
         self,
         end: ::std::string::String,
@@ -928,6 +965,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `host_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_memory_cached_metrics(
         self,
         end: ::std::string::String,
@@ -955,6 +993,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `host_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_memory_free_metrics(
         self,
         end: ::std::string::String,
@@ -982,6 +1021,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `host_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_droplet_memory_total_metrics(
         self,
         end: ::std::string::String,
@@ -1009,6 +1049,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_connections(
         self,
         end: ::std::string::String,
@@ -1036,6 +1077,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_downtime(
         self,
         end: ::std::string::String,
@@ -1063,6 +1105,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_health_checks(
         self,
         end: ::std::string::String,
@@ -1090,6 +1133,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_http_response_time_50p(
         self,
         end: ::std::string::String,
@@ -1117,6 +1161,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_http_response_time_95p(
         self,
         end: ::std::string::String,
@@ -1144,6 +1189,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_http_response_time_99p(
         self,
         end: ::std::string::String,
@@ -1171,6 +1217,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_http_response_time_avg(
         self,
         end: ::std::string::String,
@@ -1198,6 +1245,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_http_responses(
         self,
         end: ::std::string::String,
@@ -1225,6 +1273,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_http_session_duration_50p(
         self,
         end: ::std::string::String,
@@ -1252,6 +1301,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_http_session_duration_95p(
         self,
         end: ::std::string::String,
@@ -1279,6 +1329,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_http_session_duration_avg(
         self,
         end: ::std::string::String,
@@ -1306,6 +1357,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_droplets_queue_size(
         self,
         end: ::std::string::String,
@@ -1333,6 +1385,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_connections_current(
         self,
         end: ::std::string::String,
@@ -1360,6 +1413,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_connections_limit(
         self,
         end: ::std::string::String,
@@ -1387,6 +1441,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_cpu_utilization(
         self,
         end: ::std::string::String,
@@ -1414,6 +1469,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_firewall_dropped_bytes(
         self,
         end: ::std::string::String,
@@ -1441,6 +1497,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_firewall_dropped_packets(
         self,
         end: ::std::string::String,
@@ -1468,6 +1525,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_http_requests_per_second(
         self,
         end: ::std::string::String,
@@ -1495,6 +1553,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_http_responses(
         self,
         end: ::std::string::String,
@@ -1522,6 +1581,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_network_throughput_http(
         self,
         end: ::std::string::String,
@@ -1549,6 +1609,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_network_throughput_tcp(
         self,
         end: ::std::string::String,
@@ -1576,6 +1637,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_network_throughput_udp(
         self,
         end: ::std::string::String,
@@ -1603,6 +1665,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_nlb_tcp_network_throughput(
         self,
         end: ::std::string::String,
@@ -1630,6 +1693,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_nlb_udp_network_throughput(
         self,
         end: ::std::string::String,
@@ -1657,6 +1721,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_tls_connections_current(
         self,
         end: ::std::string::String,
@@ -1684,6 +1749,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_tls_connections_exceeding_rate_limit(
         self,
         end: ::std::string::String,
@@ -1711,6 +1777,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `end`, `lb_id`, `start`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Metrics`](crate::types::Metrics).
+    #[inline]
     pub fn get_lb_frontend_tls_connections_limit(
         self,
         end: ::std::string::String,
@@ -1738,6 +1805,7 @@ impl<'a> Monitoring<'a> {
     /// Takes what the request requires: `sink_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`SinksResponse`](crate::types::SinksResponse), taken out of the answer's `sink` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_sink(
         self,
         sink_uuid: ::std::string::String,
@@ -1759,6 +1827,7 @@ impl<'a> Monitoring<'a> {
     /// A list, which the API sends a page at a time: gives a [`MonitoringListAlertPolicy`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`MonitoringListAlertPolicyResponse`](crate::types::MonitoringListAlertPolicyResponse), each item [`AlertPolicy`](crate::types::AlertPolicy).
+    #[inline]
     pub fn list_alert_policy(self) -> MonitoringListAlertPolicy<'a> {
         MonitoringListAlertPolicy {
             client: self.client,
@@ -1769,6 +1838,7 @@ impl<'a> Monitoring<'a> {
     /// `GET /v2/monitoring/sinks/destinations` (operation `monitoring_list_destinations`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`MonitoringListDestinationsResponse`](crate::types::MonitoringListDestinationsResponse).
+    #[inline]
     pub fn list_destinations(
         self,
     ) -> impl ::std::future::Future<
@@ -1787,6 +1857,7 @@ impl<'a> Monitoring<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`MonitoringListSinksResponse`](crate::types::MonitoringListSinksResponse).
     ///
     /// Gives a [`MonitoringListSinks`] to set the optional `resource_id` on; `.await` it to send the request.
+    #[inline]
     pub fn list_sinks(self) -> MonitoringListSinks<'a> {
         MonitoringListSinks {
             client: self.client,
@@ -1800,6 +1871,7 @@ impl<'a> Monitoring<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AlertPolicy`](crate::types::AlertPolicy), taken out of the answer's `policy` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`MonitoringUpdateAlertPolicy`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_alert_policy(
         self,
         alert_uuid: ::std::string::String,
@@ -1820,6 +1892,7 @@ impl<'a> Monitoring<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`MonitoringUpdateDestination`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_destination(
         self,
         destination_uuid: ::std::string::String,
@@ -1843,11 +1916,13 @@ pub struct MonitoringCreateAlertPolicy<'a> {
 }
 impl<'a> MonitoringCreateAlertPolicy<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AlertPolicyRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1879,6 +1954,7 @@ impl<'a> ::std::future::IntoFuture for MonitoringCreateAlertPolicy<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1892,11 +1968,13 @@ pub struct MonitoringCreateDestination<'a> {
 }
 impl<'a> MonitoringCreateDestination<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DestinationRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1928,6 +2006,7 @@ impl<'a> ::std::future::IntoFuture for MonitoringCreateDestination<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1941,11 +2020,13 @@ pub struct MonitoringCreateSink<'a> {
 }
 impl<'a> MonitoringCreateSink<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::MonitoringCreateSinkBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1963,6 +2044,7 @@ impl<'a> ::std::future::IntoFuture for MonitoringCreateSink<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1976,11 +2058,13 @@ pub struct MonitoringGetAppCpuPercentageMetrics<'a> {
 }
 impl<'a> MonitoringGetAppCpuPercentageMetrics<'a> {
     /// Sets the optional `app_component`.
+    #[inline]
     pub fn app_component(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.app_component(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2007,6 +2091,7 @@ impl<'a> ::std::future::IntoFuture for MonitoringGetAppCpuPercentageMetrics<'a> 
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2020,11 +2105,13 @@ pub struct MonitoringGetAppMemoryPercentageMetrics<'a> {
 }
 impl<'a> MonitoringGetAppMemoryPercentageMetrics<'a> {
     /// Sets the optional `app_component`.
+    #[inline]
     pub fn app_component(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.app_component(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2051,6 +2138,7 @@ impl<'a> ::std::future::IntoFuture for MonitoringGetAppMemoryPercentageMetrics<'
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2064,11 +2152,13 @@ pub struct MonitoringGetAppRestartCountMetricsYml<'a> {
 }
 impl<'a> MonitoringGetAppRestartCountMetricsYml<'a> {
     /// Sets the optional `app_component`.
+    #[inline]
     pub fn app_component(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.app_component(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2095,6 +2185,7 @@ impl<'a> ::std::future::IntoFuture for MonitoringGetAppRestartCountMetricsYml<'a
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2115,12 +2206,14 @@ pub struct MonitoringListAlertPolicy<'a> {
 }
 impl<'a> MonitoringListAlertPolicy<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -2140,6 +2233,7 @@ impl<'a> MonitoringListAlertPolicy<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -2148,6 +2242,7 @@ impl<'a> MonitoringListAlertPolicy<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -2159,6 +2254,7 @@ impl<'a> MonitoringListAlertPolicy<'a> {
 }
 impl crate::api::paging::PagedList for MonitoringListAlertPolicy<'_> {
     type Page = crate::types::MonitoringListAlertPolicyResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -2180,11 +2276,13 @@ pub struct MonitoringListSinks<'a> {
 }
 impl<'a> MonitoringListSinks<'a> {
     /// Sets the optional `resource_id`.
+    #[inline]
     pub fn resource_id(mut self, value: crate::types::Urn) -> Self {
         self.inner = self.inner.resource_id(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2211,6 +2309,7 @@ impl<'a> ::std::future::IntoFuture for MonitoringListSinks<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2224,11 +2323,13 @@ pub struct MonitoringUpdateAlertPolicy<'a> {
 }
 impl<'a> MonitoringUpdateAlertPolicy<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AlertPolicyRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2260,6 +2361,7 @@ impl<'a> ::std::future::IntoFuture for MonitoringUpdateAlertPolicy<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2273,11 +2375,13 @@ pub struct MonitoringUpdateDestination<'a> {
 }
 impl<'a> MonitoringUpdateDestination<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::DestinationRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2295,6 +2399,7 @@ impl<'a> ::std::future::IntoFuture for MonitoringUpdateDestination<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct NfsActions<'a> {
 }
 impl crate::Client {
     /// The `NFS Actions` operations: 1 of them, see [`NfsActions`].
+    #[inline]
     pub fn nfs_actions(&self) -> NfsActions<'_> {
         NfsActions { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> NfsActions<'a> {
     /// Takes what the request requires: `nfs_id`, `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`NfsAction`](crate::types::NfsAction), taken out of the answer's `action` field.
+    #[inline]
     pub fn create_action(
         self,
         nfs_id: ::std::string::String,

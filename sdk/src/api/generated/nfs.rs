@@ -12,6 +12,7 @@ pub struct Nfs<'a> {
 }
 impl crate::Client {
     /// The `NFS` operations: 11 of them, see [`Nfs`].
+    #[inline]
     pub fn nfs(&self) -> Nfs<'_> {
         Nfs { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> Nfs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`NfsResponse`](crate::types::NfsResponse), taken out of the answer's `share` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`NfsCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> NfsCreate<'a> {
         NfsCreate {
             client: self.client,
@@ -35,6 +37,7 @@ impl<'a> Nfs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AccessPointActionResponse`](crate::types::AccessPointActionResponse).
     ///
     /// Gives a [`NfsCreateAccessPoint`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_access_point(
         self,
         share_id: ::uuid::Uuid,
@@ -51,6 +54,7 @@ impl<'a> Nfs<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`NfsDelete`] to set the optional `region` on; `.await` it to send the request.
+    #[inline]
     pub fn delete(self, nfs_id: ::std::string::String) -> NfsDelete<'a> {
         NfsDelete {
             client: self.client,
@@ -62,6 +66,7 @@ impl<'a> Nfs<'a> {
     /// Takes what the request requires: `access_point_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AccessPointActionResponse`](crate::types::AccessPointActionResponse).
+    #[inline]
     pub fn delete_access_point(
         self,
         access_point_id: ::uuid::Uuid,
@@ -87,6 +92,7 @@ impl<'a> Nfs<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`NfsDeleteSnapshot`] to set the optional `region` on; `.await` it to send the request.
+    #[inline]
     pub fn delete_snapshot(
         self,
         nfs_snapshot_id: ::std::string::String,
@@ -107,6 +113,7 @@ impl<'a> Nfs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`NfsResponse`](crate::types::NfsResponse), taken out of the answer's `share` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`NfsGet`] to set the optional `region` on; `.await` it to send the request.
+    #[inline]
     pub fn get(self, nfs_id: ::std::string::String) -> NfsGet<'a> {
         NfsGet {
             client: self.client,
@@ -118,6 +125,7 @@ impl<'a> Nfs<'a> {
     /// Takes what the request requires: `access_point_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`AccessPointResponse`](crate::types::AccessPointResponse), taken out of the answer's `access_point` field.
+    #[inline]
     pub fn get_access_point(
         self,
         access_point_id: ::uuid::Uuid,
@@ -144,6 +152,7 @@ impl<'a> Nfs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`NfsSnapshotResponse`](crate::types::NfsSnapshotResponse), taken out of the answer's `snapshot` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`NfsGetSnapshot`] to set the optional `region` on; `.await` it to send the request.
+    #[inline]
     pub fn get_snapshot(
         self,
         nfs_snapshot_id: ::std::string::String,
@@ -162,6 +171,7 @@ impl<'a> Nfs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`NfsListResponse`](crate::types::NfsListResponse).
     ///
     /// Gives a [`NfsList`] to set the optional `region` on; `.await` it to send the request.
+    #[inline]
     pub fn list(self) -> NfsList<'a> {
         NfsList {
             client: self.client,
@@ -175,6 +185,7 @@ impl<'a> Nfs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`AccessPointListResponse`](crate::types::AccessPointListResponse).
     ///
     /// Gives a [`NfsListAccessPoints`] to set the optional `status` on; `.await` it to send the request.
+    #[inline]
     pub fn list_access_points(self, share_id: ::uuid::Uuid) -> NfsListAccessPoints<'a> {
         NfsListAccessPoints {
             client: self.client,
@@ -186,6 +197,7 @@ impl<'a> Nfs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`NfsSnapshotListResponse`](crate::types::NfsSnapshotListResponse).
     ///
     /// Gives a [`NfsListSnapshot`] to set the optional `region`, `share_id` on; `.await` it to send the request.
+    #[inline]
     pub fn list_snapshot(self) -> NfsListSnapshot<'a> {
         NfsListSnapshot {
             client: self.client,
@@ -202,11 +214,13 @@ pub struct NfsCreate<'a> {
 }
 impl<'a> NfsCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::NfsRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -238,6 +252,7 @@ impl<'a> ::std::future::IntoFuture for NfsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -251,11 +266,13 @@ pub struct NfsCreateAccessPoint<'a> {
 }
 impl<'a> NfsCreateAccessPoint<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AccessPointRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -282,6 +299,7 @@ impl<'a> ::std::future::IntoFuture for NfsCreateAccessPoint<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -295,11 +313,13 @@ pub struct NfsDelete<'a> {
 }
 impl<'a> NfsDelete<'a> {
     /// Sets the optional `region`.
+    #[inline]
     pub fn region(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.region(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -317,6 +337,7 @@ impl<'a> ::std::future::IntoFuture for NfsDelete<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -330,11 +351,13 @@ pub struct NfsDeleteSnapshot<'a> {
 }
 impl<'a> NfsDeleteSnapshot<'a> {
     /// Sets the optional `region`.
+    #[inline]
     pub fn region(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.region(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -352,6 +375,7 @@ impl<'a> ::std::future::IntoFuture for NfsDeleteSnapshot<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -365,11 +389,13 @@ pub struct NfsGet<'a> {
 }
 impl<'a> NfsGet<'a> {
     /// Sets the optional `region`.
+    #[inline]
     pub fn region(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.region(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -401,6 +427,7 @@ impl<'a> ::std::future::IntoFuture for NfsGet<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -414,11 +441,13 @@ pub struct NfsGetSnapshot<'a> {
 }
 impl<'a> NfsGetSnapshot<'a> {
     /// Sets the optional `region`.
+    #[inline]
     pub fn region(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.region(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -450,6 +479,7 @@ impl<'a> ::std::future::IntoFuture for NfsGetSnapshot<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -463,11 +493,13 @@ pub struct NfsList<'a> {
 }
 impl<'a> NfsList<'a> {
     /// Sets the optional `region`.
+    #[inline]
     pub fn region(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.region(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -494,6 +526,7 @@ impl<'a> ::std::future::IntoFuture for NfsList<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -507,11 +540,13 @@ pub struct NfsListAccessPoints<'a> {
 }
 impl<'a> NfsListAccessPoints<'a> {
     /// Sets the optional `status`.
+    #[inline]
     pub fn status(mut self, value: crate::types::NfsListAccessPointsStatus) -> Self {
         self.inner = self.inner.status(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -538,6 +573,7 @@ impl<'a> ::std::future::IntoFuture for NfsListAccessPoints<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -551,16 +587,19 @@ pub struct NfsListSnapshot<'a> {
 }
 impl<'a> NfsListSnapshot<'a> {
     /// Sets the optional `region`.
+    #[inline]
     pub fn region(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.region(value);
         self
     }
     /// Sets the optional `share_id`.
+    #[inline]
     pub fn share_id(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.share_id(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -587,6 +626,7 @@ impl<'a> ::std::future::IntoFuture for NfsListSnapshot<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

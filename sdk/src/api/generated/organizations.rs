@@ -12,6 +12,7 @@ pub struct Organizations<'a> {
 }
 impl crate::Client {
     /// The `Organizations` operations: 2 of them, see [`Organizations`].
+    #[inline]
     pub fn organizations(&self) -> Organizations<'_> {
         Organizations { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> Organizations<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`OrganizationsCreateTeamResponse`](crate::types::OrganizationsCreateTeamResponse).
     ///
     /// Gives a [`OrganizationsCreateTeam`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_team(self) -> OrganizationsCreateTeam<'a> {
         OrganizationsCreateTeam {
             client: self.client,
@@ -31,6 +33,7 @@ impl<'a> Organizations<'a> {
     /// `GET /v2/organizations/teams` (operation `organizations_list_teams`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`OrganizationsListTeamsResponse`](crate::types::OrganizationsListTeamsResponse).
+    #[inline]
     pub fn list_teams(
         self,
     ) -> impl ::std::future::Future<
@@ -54,11 +57,13 @@ pub struct OrganizationsCreateTeam<'a> {
 }
 impl<'a> OrganizationsCreateTeam<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::CreateTeamRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -85,6 +90,7 @@ impl<'a> ::std::future::IntoFuture for OrganizationsCreateTeam<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

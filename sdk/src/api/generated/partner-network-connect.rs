@@ -12,6 +12,7 @@ pub struct PartnerNetworkConnect<'a> {
 }
 impl crate::Client {
     /// The `Partner Network Connect` operations: 9 of them, see [`PartnerNetworkConnect`].
+    #[inline]
     pub fn partner_network_connect(&self) -> PartnerNetworkConnect<'_> {
         PartnerNetworkConnect {
             client: self,
@@ -24,6 +25,7 @@ impl<'a> PartnerNetworkConnect<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`PartnerAttachment`](crate::types::PartnerAttachment), taken out of the answer's `partner_attachment` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`PartnerAttachmentsCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> PartnerAttachmentsCreate<'a> {
         PartnerAttachmentsCreate {
             client: self.client,
@@ -35,6 +37,7 @@ impl<'a> PartnerNetworkConnect<'a> {
     /// Takes what the request requires: `pa_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of a JSON object (`serde_json::Map`).
+    #[inline]
     pub fn create_service_key(
         self,
         pa_id: ::std::string::String,
@@ -56,6 +59,7 @@ impl<'a> PartnerNetworkConnect<'a> {
     /// Takes what the request requires: `pa_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`PartnerAttachment`](crate::types::PartnerAttachment), taken out of the answer's `partner_attachment` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn delete(
         self,
         pa_id: ::std::string::String,
@@ -77,6 +81,7 @@ impl<'a> PartnerNetworkConnect<'a> {
     /// Takes what the request requires: `pa_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`PartnerAttachment`](crate::types::PartnerAttachment), taken out of the answer's `partner_attachment` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         pa_id: ::std::string::String,
@@ -98,6 +103,7 @@ impl<'a> PartnerNetworkConnect<'a> {
     /// Takes what the request requires: `pa_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`PartnerAttachmentsGetBgpAuthKeyResponse`](crate::types::PartnerAttachmentsGetBgpAuthKeyResponse).
+    #[inline]
     pub fn get_bgp_auth_key(
         self,
         pa_id: ::std::string::String,
@@ -117,6 +123,7 @@ impl<'a> PartnerNetworkConnect<'a> {
     /// Takes what the request requires: `pa_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`PartnerAttachmentsGetServiceKeyResponse`](crate::types::PartnerAttachmentsGetServiceKeyResponse).
+    #[inline]
     pub fn get_service_key(
         self,
         pa_id: ::std::string::String,
@@ -136,6 +143,7 @@ impl<'a> PartnerNetworkConnect<'a> {
     /// A list, which the API sends a page at a time: gives a [`PartnerAttachmentsList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`PartnerAttachmentsListResponse`](crate::types::PartnerAttachmentsListResponse), each item [`PartnerAttachment`](crate::types::PartnerAttachment).
+    #[inline]
     pub fn list(self) -> PartnerAttachmentsList<'a> {
         PartnerAttachmentsList {
             client: self.client,
@@ -150,6 +158,7 @@ impl<'a> PartnerNetworkConnect<'a> {
     /// A list, which the API sends a page at a time: gives a [`PartnerAttachmentsListRemoteRoutes`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`PartnerAttachmentsListRemoteRoutesResponse`](crate::types::PartnerAttachmentsListRemoteRoutesResponse), each item [`PartnerAttachmentRemoteRoute`](crate::types::PartnerAttachmentRemoteRoute).
+    #[inline]
     pub fn list_remote_routes(
         self,
         pa_id: ::std::string::String,
@@ -169,6 +178,7 @@ impl<'a> PartnerNetworkConnect<'a> {
     /// Takes what the request requires: `pa_id`, `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`PartnerAttachment`](crate::types::PartnerAttachment), taken out of the answer's `partner_attachment` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn patch(
         self,
         pa_id: ::std::string::String,
@@ -196,11 +206,13 @@ pub struct PartnerAttachmentsCreate<'a> {
 }
 impl<'a> PartnerAttachmentsCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::PartnerAttachmentWritable) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -232,6 +244,7 @@ impl<'a> ::std::future::IntoFuture for PartnerAttachmentsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -252,12 +265,14 @@ pub struct PartnerAttachmentsList<'a> {
 }
 impl<'a> PartnerAttachmentsList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -277,6 +292,7 @@ impl<'a> PartnerAttachmentsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -285,6 +301,7 @@ impl<'a> PartnerAttachmentsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -296,6 +313,7 @@ impl<'a> PartnerAttachmentsList<'a> {
 }
 impl crate::api::paging::PagedList for PartnerAttachmentsList<'_> {
     type Page = crate::types::PartnerAttachmentsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -324,12 +342,14 @@ pub struct PartnerAttachmentsListRemoteRoutes<'a> {
 }
 impl<'a> PartnerAttachmentsListRemoteRoutes<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -349,6 +369,7 @@ impl<'a> PartnerAttachmentsListRemoteRoutes<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -360,6 +381,7 @@ impl<'a> PartnerAttachmentsListRemoteRoutes<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -371,6 +393,7 @@ impl<'a> PartnerAttachmentsListRemoteRoutes<'a> {
 }
 impl crate::api::paging::PagedList for PartnerAttachmentsListRemoteRoutes<'_> {
     type Page = crate::types::PartnerAttachmentsListRemoteRoutesResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,

@@ -12,6 +12,7 @@ pub struct ProjectResources<'a> {
 }
 impl crate::Client {
     /// The `Project Resources` operations: 4 of them, see [`ProjectResources`].
+    #[inline]
     pub fn project_resources(&self) -> ProjectResources<'_> {
         ProjectResources { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> ProjectResources<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ProjectsAssignResourcesResponse`](crate::types::ProjectsAssignResourcesResponse).
     ///
     /// Gives a [`ProjectsAssignResources`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn assign_resources(
         self,
         project_id: ::uuid::Uuid,
@@ -42,6 +44,7 @@ impl<'a> ProjectResources<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ProjectsAssignResourcesDefaultResponse`](crate::types::ProjectsAssignResourcesDefaultResponse).
     ///
     /// Gives a [`ProjectsAssignResourcesDefault`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn assign_resources_default(self) -> ProjectsAssignResourcesDefault<'a> {
         ProjectsAssignResourcesDefault {
             client: self.client,
@@ -55,6 +58,7 @@ impl<'a> ProjectResources<'a> {
     /// A list, which the API sends a page at a time: gives a [`ProjectsListResources`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ProjectsListResourcesResponse`](crate::types::ProjectsListResourcesResponse), each item [`Resource`](crate::types::Resource).
+    #[inline]
     pub fn list_resources(self, project_id: ::uuid::Uuid) -> ProjectsListResources<'a> {
         ProjectsListResources {
             client: self.client,
@@ -69,6 +73,7 @@ impl<'a> ProjectResources<'a> {
     /// `GET /v2/projects/default/resources` (operation `projects_list_resources_default`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ProjectsListResourcesDefaultResponse`](crate::types::ProjectsListResourcesDefaultResponse).
+    #[inline]
     pub fn list_resources_default(
         self,
     ) -> impl ::std::future::Future<
@@ -92,11 +97,13 @@ pub struct ProjectsAssignResources<'a> {
 }
 impl<'a> ProjectsAssignResources<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ProjectAssignment) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -123,6 +130,7 @@ impl<'a> ::std::future::IntoFuture for ProjectsAssignResources<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -136,11 +144,13 @@ pub struct ProjectsAssignResourcesDefault<'a> {
 }
 impl<'a> ProjectsAssignResourcesDefault<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ProjectAssignment) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -169,6 +179,7 @@ impl<'a> ::std::future::IntoFuture for ProjectsAssignResourcesDefault<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -189,12 +200,14 @@ pub struct ProjectsListResources<'a> {
 }
 impl<'a> ProjectsListResources<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -214,6 +227,7 @@ impl<'a> ProjectsListResources<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -222,6 +236,7 @@ impl<'a> ProjectsListResources<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Resource>, crate::Error> {
@@ -230,6 +245,7 @@ impl<'a> ProjectsListResources<'a> {
 }
 impl crate::api::paging::PagedList for ProjectsListResources<'_> {
     type Page = crate::types::ProjectsListResourcesResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,

@@ -12,6 +12,7 @@ pub struct Projects<'a> {
 }
 impl crate::Client {
     /// The `Projects` operations: 9 of them, see [`Projects`].
+    #[inline]
     pub fn projects(&self) -> Projects<'_> {
         Projects { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> Projects<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Project`](crate::types::Project), taken out of the answer's `project` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`ProjectsCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> ProjectsCreate<'a> {
         ProjectsCreate {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> Projects<'a> {
     /// Takes what the request requires: `project_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         project_id: ::uuid::Uuid,
@@ -49,6 +52,7 @@ impl<'a> Projects<'a> {
     /// Takes what the request requires: `project_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Project`](crate::types::Project), taken out of the answer's `project` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         project_id: ::uuid::Uuid,
@@ -68,6 +72,7 @@ impl<'a> Projects<'a> {
     /// `GET /v2/projects/default` (operation `projects_get_default`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Project`](crate::types::Project), taken out of the answer's `project` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_default(
         self,
     ) -> impl ::std::future::Future<
@@ -88,6 +93,7 @@ impl<'a> Projects<'a> {
     /// A list, which the API sends a page at a time: gives a [`ProjectsList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ProjectsListResponse`](crate::types::ProjectsListResponse), each item [`Project`](crate::types::Project).
+    #[inline]
     pub fn list(self) -> ProjectsList<'a> {
         ProjectsList {
             client: self.client,
@@ -102,6 +108,7 @@ impl<'a> Projects<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Project`](crate::types::Project), taken out of the answer's `project` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`ProjectsPatch`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch(self, project_id: ::uuid::Uuid) -> ProjectsPatch<'a> {
         ProjectsPatch {
             client: self.client,
@@ -113,6 +120,7 @@ impl<'a> Projects<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Project`](crate::types::Project), taken out of the answer's `project` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`ProjectsPatchDefault`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch_default(self) -> ProjectsPatchDefault<'a> {
         ProjectsPatchDefault {
             client: self.client,
@@ -126,6 +134,7 @@ impl<'a> Projects<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Project`](crate::types::Project), taken out of the answer's `project` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`ProjectsUpdate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update(self, project_id: ::uuid::Uuid) -> ProjectsUpdate<'a> {
         ProjectsUpdate {
             client: self.client,
@@ -137,6 +146,7 @@ impl<'a> Projects<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Project`](crate::types::Project), taken out of the answer's `project` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`ProjectsUpdateDefault`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_default(self) -> ProjectsUpdateDefault<'a> {
         ProjectsUpdateDefault {
             client: self.client,
@@ -153,11 +163,13 @@ pub struct ProjectsCreate<'a> {
 }
 impl<'a> ProjectsCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ProjectsCreateBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -189,6 +201,7 @@ impl<'a> ::std::future::IntoFuture for ProjectsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -209,12 +222,14 @@ pub struct ProjectsList<'a> {
 }
 impl<'a> ProjectsList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -234,6 +249,7 @@ impl<'a> ProjectsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -242,6 +258,7 @@ impl<'a> ProjectsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Project>, crate::Error> {
@@ -250,6 +267,7 @@ impl<'a> ProjectsList<'a> {
 }
 impl crate::api::paging::PagedList for ProjectsList<'_> {
     type Page = crate::types::ProjectsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -271,11 +289,13 @@ pub struct ProjectsPatch<'a> {
 }
 impl<'a> ProjectsPatch<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::Project) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -307,6 +327,7 @@ impl<'a> ::std::future::IntoFuture for ProjectsPatch<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -320,11 +341,13 @@ pub struct ProjectsPatchDefault<'a> {
 }
 impl<'a> ProjectsPatchDefault<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::Project) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -356,6 +379,7 @@ impl<'a> ::std::future::IntoFuture for ProjectsPatchDefault<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -369,11 +393,13 @@ pub struct ProjectsUpdate<'a> {
 }
 impl<'a> ProjectsUpdate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ProjectsUpdateBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -405,6 +431,7 @@ impl<'a> ::std::future::IntoFuture for ProjectsUpdate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -418,11 +445,13 @@ pub struct ProjectsUpdateDefault<'a> {
 }
 impl<'a> ProjectsUpdateDefault<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ProjectsUpdateDefaultBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -454,6 +483,7 @@ impl<'a> ::std::future::IntoFuture for ProjectsUpdateDefault<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct ReservedIpActions<'a> {
 }
 impl crate::Client {
     /// The `Reserved IP Actions` operations: 3 of them, see [`ReservedIpActions`].
+    #[inline]
     pub fn reserved_ip_actions(&self) -> ReservedIpActions<'_> {
         ReservedIpActions { client: self }
     }
@@ -27,6 +28,7 @@ impl<'a> ReservedIpActions<'a> {
     /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
     /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
     /// `errored` as an error).
+    #[inline]
     pub fn get(
         self,
         reserved_ip: ::std::net::Ipv4Addr,
@@ -62,6 +64,7 @@ impl<'a> ReservedIpActions<'a> {
     /// Takes what the request requires: `reserved_ip`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ReservedIPsActionsListResponse`](crate::types::ReservedIPsActionsListResponse).
+    #[inline]
     pub fn list(
         self,
         reserved_ip: ::std::net::Ipv4Addr,
@@ -86,6 +89,7 @@ impl<'a> ReservedIpActions<'a> {
     /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
     /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
     /// `errored` as an error).
+    #[inline]
     pub fn post(
         self,
         reserved_ip: ::std::net::Ipv4Addr,

@@ -12,6 +12,7 @@ pub struct ReservedIps<'a> {
 }
 impl crate::Client {
     /// The `Reserved IPs` operations: 4 of them, see [`ReservedIps`].
+    #[inline]
     pub fn reserved_ips(&self) -> ReservedIps<'_> {
         ReservedIps { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> ReservedIps<'a> {
     /// Takes what the request requires: `body`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ReservedIPsCreateResponse`](crate::types::ReservedIPsCreateResponse).
+    #[inline]
     pub fn create(
         self,
         body: crate::types::ReservedIpCreate,
@@ -41,6 +43,7 @@ impl<'a> ReservedIps<'a> {
     /// Takes what the request requires: `reserved_ip`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         reserved_ip: ::std::net::Ipv4Addr,
@@ -57,6 +60,7 @@ impl<'a> ReservedIps<'a> {
     /// Takes what the request requires: `reserved_ip`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ReservedIp`](crate::types::ReservedIp), taken out of the answer's `reserved_ip` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         reserved_ip: ::std::net::Ipv4Addr,
@@ -78,6 +82,7 @@ impl<'a> ReservedIps<'a> {
     /// A list, which the API sends a page at a time: gives a [`ReservedIPsList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ReservedIPsListResponse`](crate::types::ReservedIPsListResponse), each item [`ReservedIp`](crate::types::ReservedIp).
+    #[inline]
     pub fn list(self) -> ReservedIPsList<'a> {
         ReservedIPsList {
             client: self.client,
@@ -102,12 +107,14 @@ pub struct ReservedIPsList<'a> {
 }
 impl<'a> ReservedIPsList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -127,6 +134,7 @@ impl<'a> ReservedIPsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -135,6 +143,7 @@ impl<'a> ReservedIPsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::ReservedIp>, crate::Error> {
@@ -143,6 +152,7 @@ impl<'a> ReservedIPsList<'a> {
 }
 impl crate::api::paging::PagedList for ReservedIPsList<'_> {
     type Page = crate::types::ReservedIPsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,

@@ -12,6 +12,7 @@ pub struct ReservedIpv6Actions<'a> {
 }
 impl crate::Client {
     /// The `Reserved IPv6 Actions` operations: 1 of them, see [`ReservedIpv6Actions`].
+    #[inline]
     pub fn reserved_ipv6_actions(&self) -> ReservedIpv6Actions<'_> {
         ReservedIpv6Actions {
             client: self,
@@ -29,6 +30,7 @@ impl<'a> ReservedIpv6Actions<'a> {
     /// on the [`ActionCall`](crate::ActionCall) this gives sends the request once, then polls
     /// `GET /v2/actions/{action_id}` until the action completes (a `Wait`: timeout, progress,
     /// `errored` as an error).
+    #[inline]
     pub fn post(
         self,
         reserved_ipv6: ::std::net::Ipv6Addr,

@@ -12,6 +12,7 @@ pub struct ReservedIpv6<'a> {
 }
 impl crate::Client {
     /// The `Reserved IPv6` operations: 4 of them, see [`ReservedIpv6`].
+    #[inline]
     pub fn reserved_ipv6(&self) -> ReservedIpv6<'_> {
         ReservedIpv6 { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> ReservedIpv6<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`ReservedIPv6CreateResponseReservedIpv6`](crate::types::ReservedIPv6CreateResponseReservedIpv6), taken out of the answer's `reserved_ipv6` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`ReservedIPv6Create`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> ReservedIPv6Create<'a> {
         ReservedIPv6Create {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> ReservedIpv6<'a> {
     /// Takes what the request requires: `reserved_ipv6`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         reserved_ipv6: ::std::net::Ipv6Addr,
@@ -49,6 +52,7 @@ impl<'a> ReservedIpv6<'a> {
     /// Takes what the request requires: `reserved_ipv6`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ReservedIpv6`](crate::types::ReservedIpv6), taken out of the answer's `reserved_ipv6` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         reserved_ipv6: ::std::net::Ipv6Addr,
@@ -70,6 +74,7 @@ impl<'a> ReservedIpv6<'a> {
     /// A list, which the API sends a page at a time: gives a [`ReservedIPv6List`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ReservedIPv6ListResponse`](crate::types::ReservedIPv6ListResponse), each item [`ReservedIPv6ListResponseReservedIpv6sItem`](crate::types::ReservedIPv6ListResponseReservedIpv6sItem).
+    #[inline]
     pub fn list(self) -> ReservedIPv6List<'a> {
         ReservedIPv6List {
             client: self.client,
@@ -87,11 +92,13 @@ pub struct ReservedIPv6Create<'a> {
 }
 impl<'a> ReservedIPv6Create<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ReservedIpv6Create) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -125,6 +132,7 @@ impl<'a> ::std::future::IntoFuture for ReservedIPv6Create<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -145,12 +153,14 @@ pub struct ReservedIPv6List<'a> {
 }
 impl<'a> ReservedIPv6List<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -170,6 +180,7 @@ impl<'a> ReservedIPv6List<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -181,6 +192,7 @@ impl<'a> ReservedIPv6List<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -192,6 +204,7 @@ impl<'a> ReservedIPv6List<'a> {
 }
 impl crate::api::paging::PagedList for ReservedIPv6List<'_> {
     type Page = crate::types::ReservedIPv6ListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,

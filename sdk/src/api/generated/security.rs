@@ -12,6 +12,7 @@ pub struct Security<'a> {
 }
 impl crate::Client {
     /// The `Security` operations: 10 of them, see [`Security`].
+    #[inline]
     pub fn security(&self) -> Security<'_> {
         Security { client: self }
     }
@@ -20,6 +21,7 @@ impl<'a> Security<'a> {
     /// `POST /v2/security/scans` (operation `security_create_scan`).
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Scan`](crate::types::Scan), taken out of the answer's `scan` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn create_scan(
         self,
     ) -> impl ::std::future::Future<
@@ -37,6 +39,7 @@ impl<'a> Security<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`SecurityCreateScanRule`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_scan_rule(self) -> SecurityCreateScanRule<'a> {
         SecurityCreateScanRule {
             client: self.client,
@@ -48,6 +51,7 @@ impl<'a> Security<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`SuppressedResourceRoot`](crate::types::SuppressedResourceRoot).
     ///
     /// Gives a [`SecurityCreateSuppression`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_suppression(self) -> SecurityCreateSuppression<'a> {
         SecurityCreateSuppression {
             client: self.client,
@@ -59,6 +63,7 @@ impl<'a> Security<'a> {
     /// Takes what the request requires: `suppression_uuid`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_suppression(
         self,
         suppression_uuid: ::uuid::Uuid,
@@ -81,6 +86,7 @@ impl<'a> Security<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`SecurityGetLatestScan`] to set the optional `page`, `per_page`, `severity`, `type_` on; `.await` it to send the request.
+    #[inline]
     pub fn get_latest_scan(self) -> SecurityGetLatestScan<'a> {
         SecurityGetLatestScan {
             client: self.client,
@@ -96,6 +102,7 @@ impl<'a> Security<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`SecurityGetScan`] to set the optional `page`, `per_page`, `severity`, `type_` on; `.await` it to send the request.
+    #[inline]
     pub fn get_scan(self, scan_id: ::uuid::Uuid) -> SecurityGetScan<'a> {
         SecurityGetScan {
             client: self.client,
@@ -111,6 +118,7 @@ impl<'a> Security<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`SecurityListScanFindingAffectedResources`] to set the optional `page`, `per_page` on; `.await` it to send the request.
+    #[inline]
     pub fn list_scan_finding_affected_resources(
         self,
         scan_id: ::uuid::Uuid,
@@ -131,6 +139,7 @@ impl<'a> Security<'a> {
     /// A list, which the API sends a page at a time: gives a [`SecurityListScans`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`SecurityListScansResponse`](crate::types::SecurityListScansResponse), each item [`Scan`](crate::types::Scan).
+    #[inline]
     pub fn list_scans(self) -> SecurityListScans<'a> {
         SecurityListScans {
             client: self.client,
@@ -145,6 +154,7 @@ impl<'a> Security<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`SecurityListSettings`] to set the optional `page`, `per_page` on; `.await` it to send the request.
+    #[inline]
     pub fn list_settings(self) -> SecurityListSettings<'a> {
         SecurityListSettings {
             client: self.client,
@@ -156,6 +166,7 @@ impl<'a> Security<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`SecurityUpdateSettingsPlanResponse`](crate::types::SecurityUpdateSettingsPlanResponse).
     ///
     /// Gives a [`SecurityUpdateSettingsPlan`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_settings_plan(self) -> SecurityUpdateSettingsPlan<'a> {
         SecurityUpdateSettingsPlan {
             client: self.client,
@@ -172,11 +183,13 @@ pub struct SecurityCreateScanRule<'a> {
 }
 impl<'a> SecurityCreateScanRule<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::SecurityCreateScanRuleBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -194,6 +207,7 @@ impl<'a> ::std::future::IntoFuture for SecurityCreateScanRule<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -207,11 +221,13 @@ pub struct SecurityCreateSuppression<'a> {
 }
 impl<'a> SecurityCreateSuppression<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::SecurityCreateSuppressionBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -238,6 +254,7 @@ impl<'a> ::std::future::IntoFuture for SecurityCreateSuppression<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -251,16 +268,19 @@ pub struct SecurityGetLatestScan<'a> {
 }
 impl<'a> SecurityGetLatestScan<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sets the optional `severity`.
+    #[inline]
     pub fn severity(
         mut self,
         value: crate::types::SecurityGetLatestScanSeverity,
@@ -269,11 +289,13 @@ impl<'a> SecurityGetLatestScan<'a> {
         self
     }
     /// Sets the optional `type_`.
+    #[inline]
     pub fn type_(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.type_(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -302,6 +324,7 @@ impl<'a> ::std::future::IntoFuture for SecurityGetLatestScan<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -315,26 +338,31 @@ pub struct SecurityGetScan<'a> {
 }
 impl<'a> SecurityGetScan<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sets the optional `severity`.
+    #[inline]
     pub fn severity(mut self, value: crate::types::SecurityGetScanSeverity) -> Self {
         self.inner = self.inner.severity(value);
         self
     }
     /// Sets the optional `type_`.
+    #[inline]
     pub fn type_(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.type_(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -363,6 +391,7 @@ impl<'a> ::std::future::IntoFuture for SecurityGetScan<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -376,16 +405,19 @@ pub struct SecurityListScanFindingAffectedResources<'a> {
 }
 impl<'a> SecurityListScanFindingAffectedResources<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -416,6 +448,7 @@ impl<'a> ::std::future::IntoFuture for SecurityListScanFindingAffectedResources<
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -436,12 +469,14 @@ pub struct SecurityListScans<'a> {
 }
 impl<'a> SecurityListScans<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -461,6 +496,7 @@ impl<'a> SecurityListScans<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -469,6 +505,7 @@ impl<'a> SecurityListScans<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Scan>, crate::Error> {
@@ -477,6 +514,7 @@ impl<'a> SecurityListScans<'a> {
 }
 impl crate::api::paging::PagedList for SecurityListScans<'_> {
     type Page = crate::types::SecurityListScansResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -498,16 +536,19 @@ pub struct SecurityListSettings<'a> {
 }
 impl<'a> SecurityListSettings<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: ::std::num::NonZeroU64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -534,6 +575,7 @@ impl<'a> ::std::future::IntoFuture for SecurityListSettings<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -547,11 +589,13 @@ pub struct SecurityUpdateSettingsPlan<'a> {
 }
 impl<'a> SecurityUpdateSettingsPlan<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::SecurityUpdateSettingsPlanBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -578,6 +622,7 @@ impl<'a> ::std::future::IntoFuture for SecurityUpdateSettingsPlan<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct ServerlessInference<'a> {
 }
 impl crate::Client {
     /// The `Serverless Inference` operations: 7 of them, see [`ServerlessInference`].
+    #[inline]
     pub fn serverless_inference(&self) -> ServerlessInference<'_> {
         ServerlessInference {
             client: self,
@@ -27,6 +28,7 @@ impl<'a> ServerlessInference<'a> {
     ///
     /// Gives a [`InferenceCreateAsyncInvoke`] to set the optional `body` on; `.await` it to send the request.
     #[cfg(feature = "serverless-inference")]
+    #[inline]
     pub fn create_async_invoke(self) -> InferenceCreateAsyncInvoke<'a> {
         InferenceCreateAsyncInvoke {
             client: self.client.inference_api(),
@@ -41,6 +43,7 @@ impl<'a> ServerlessInference<'a> {
     ///
     /// Gives a [`InferenceCreateChatCompletion`] to set the optional `body` on; `.await` it to send the request.
     #[cfg(feature = "serverless-inference")]
+    #[inline]
     pub fn create_chat_completion(self) -> InferenceCreateChatCompletion<'a> {
         InferenceCreateChatCompletion {
             client: self.client.inference_api(),
@@ -55,6 +58,7 @@ impl<'a> ServerlessInference<'a> {
     ///
     /// Gives a [`InferenceCreateEmbedding`] to set the optional `body` on; `.await` it to send the request.
     #[cfg(any(feature = "embeddings", feature = "serverless-inference"))]
+    #[inline]
     pub fn create_embedding(self) -> InferenceCreateEmbedding<'a> {
         InferenceCreateEmbedding {
             client: self.client.inference_api(),
@@ -69,6 +73,7 @@ impl<'a> ServerlessInference<'a> {
     ///
     /// Gives a [`InferenceCreateImage`] to set the optional `body` on; `.await` it to send the request.
     #[cfg(feature = "serverless-inference")]
+    #[inline]
     pub fn create_image(self) -> InferenceCreateImage<'a> {
         InferenceCreateImage {
             client: self.client.inference_api(),
@@ -83,6 +88,7 @@ impl<'a> ServerlessInference<'a> {
     ///
     /// Gives a [`InferenceCreateMessages`] to set the optional `body` on; `.await` it to send the request.
     #[cfg(feature = "serverless-inference")]
+    #[inline]
     pub fn create_messages(self) -> InferenceCreateMessages<'a> {
         InferenceCreateMessages {
             client: self.client.inference_api(),
@@ -97,6 +103,7 @@ impl<'a> ServerlessInference<'a> {
     ///
     /// Gives a [`InferenceCreateResponse`] to set the optional `body` on; `.await` it to send the request.
     #[cfg(feature = "serverless-inference")]
+    #[inline]
     pub fn create_response(self) -> InferenceCreateResponse<'a> {
         InferenceCreateResponse {
             client: self.client.inference_api(),
@@ -109,6 +116,7 @@ impl<'a> ServerlessInference<'a> {
     ///
     /// Resolves to a [`Response`](crate::Response) of [`ListModelsResponse`](crate::types::ListModelsResponse).
     #[cfg(feature = "serverless-inference")]
+    #[inline]
     pub fn list_models(
         self,
     ) -> impl ::std::future::Future<
@@ -134,11 +142,13 @@ pub struct InferenceCreateAsyncInvoke<'a> {
 #[cfg(feature = "serverless-inference")]
 impl<'a> InferenceCreateAsyncInvoke<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::AsyncInvokeRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -166,6 +176,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateAsyncInvoke<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -181,11 +192,13 @@ pub struct InferenceCreateChatCompletion<'a> {
 #[cfg(feature = "serverless-inference")]
 impl<'a> InferenceCreateChatCompletion<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::ChatCompletionRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -213,6 +226,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateChatCompletion<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -228,11 +242,13 @@ pub struct InferenceCreateEmbedding<'a> {
 #[cfg(any(feature = "embeddings", feature = "serverless-inference"))]
 impl<'a> InferenceCreateEmbedding<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::EmbeddingsRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -260,6 +276,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateEmbedding<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -275,11 +292,13 @@ pub struct InferenceCreateImage<'a> {
 #[cfg(feature = "serverless-inference")]
 impl<'a> InferenceCreateImage<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::CreateImageRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -307,6 +326,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateImage<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -322,11 +342,13 @@ pub struct InferenceCreateMessages<'a> {
 #[cfg(feature = "serverless-inference")]
 impl<'a> InferenceCreateMessages<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::MessagesCreateRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -354,6 +376,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateMessages<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -369,11 +392,13 @@ pub struct InferenceCreateResponse<'a> {
 #[cfg(feature = "serverless-inference")]
 impl<'a> InferenceCreateResponse<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::CreateResponseRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -401,6 +426,7 @@ impl<'a> ::std::future::IntoFuture for InferenceCreateResponse<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct Sizes<'a> {
 }
 impl crate::Client {
     /// The `Sizes` operations: 1 of them, see [`Sizes`].
+    #[inline]
     pub fn sizes(&self) -> Sizes<'_> {
         Sizes { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> Sizes<'a> {
     /// A list, which the API sends a page at a time: gives a [`SizesList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`SizesListResponse`](crate::types::SizesListResponse), each item [`Size`](crate::types::Size).
+    #[inline]
     pub fn list(self) -> SizesList<'a> {
         SizesList {
             client: self.client,
@@ -46,12 +48,14 @@ pub struct SizesList<'a> {
 }
 impl<'a> SizesList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -71,6 +75,7 @@ impl<'a> SizesList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -79,6 +84,7 @@ impl<'a> SizesList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Size>, crate::Error> {
@@ -87,6 +93,7 @@ impl<'a> SizesList<'a> {
 }
 impl crate::api::paging::PagedList for SizesList<'_> {
     type Page = crate::types::SizesListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,

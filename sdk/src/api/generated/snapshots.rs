@@ -12,6 +12,7 @@ pub struct Snapshots<'a> {
 }
 impl crate::Client {
     /// The `Snapshots` operations: 3 of them, see [`Snapshots`].
+    #[inline]
     pub fn snapshots(&self) -> Snapshots<'_> {
         Snapshots { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> Snapshots<'a> {
     /// Takes what the request requires: `snapshot_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         snapshot_id: crate::types::SnapshotsDeleteSnapshotId,
@@ -38,6 +40,7 @@ impl<'a> Snapshots<'a> {
     /// Takes what the request requires: `snapshot_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Snapshots`](crate::types::Snapshots), taken out of the answer's `snapshot` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         snapshot_id: crate::types::SnapshotsGetSnapshotId,
@@ -59,6 +62,7 @@ impl<'a> Snapshots<'a> {
     /// A list, which the API sends a page at a time: gives a [`SnapshotsList`] to set
     /// `resource_type` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`SnapshotsListResponse`](crate::types::SnapshotsListResponse), each item [`Snapshots`](crate::types::Snapshots).
+    #[inline]
     pub fn list(self) -> SnapshotsList<'a> {
         SnapshotsList {
             client: self.client,
@@ -83,6 +87,7 @@ pub struct SnapshotsList<'a> {
 }
 impl<'a> SnapshotsList<'a> {
     /// Sets the optional `resource_type`, sent with every page's request.
+    #[inline]
     pub fn resource_type(
         mut self,
         value: crate::types::SnapshotsListResourceType,
@@ -91,12 +96,14 @@ impl<'a> SnapshotsList<'a> {
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -116,6 +123,7 @@ impl<'a> SnapshotsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -124,6 +132,7 @@ impl<'a> SnapshotsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Snapshots>, crate::Error> {
@@ -132,6 +141,7 @@ impl<'a> SnapshotsList<'a> {
 }
 impl crate::api::paging::PagedList for SnapshotsList<'_> {
     type Page = crate::types::SnapshotsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,

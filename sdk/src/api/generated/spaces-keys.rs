@@ -12,6 +12,7 @@ pub struct SpacesKeys<'a> {
 }
 impl crate::Client {
     /// The `Spaces Keys` operations: 6 of them, see [`SpacesKeys`].
+    #[inline]
     pub fn spaces_keys(&self) -> SpacesKeys<'_> {
         SpacesKeys { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> SpacesKeys<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`KeyCreateResponse`](crate::types::KeyCreateResponse), taken out of the answer's `key` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`SpacesKeyCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> SpacesKeyCreate<'a> {
         SpacesKeyCreate {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> SpacesKeys<'a> {
     /// Takes what the request requires: `access_key`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         access_key: ::std::string::String,
@@ -49,6 +52,7 @@ impl<'a> SpacesKeys<'a> {
     /// Takes what the request requires: `access_key`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Key`](crate::types::Key), taken out of the answer's `key` field.
+    #[inline]
     pub fn get(
         self,
         access_key: ::std::string::String,
@@ -66,6 +70,7 @@ impl<'a> SpacesKeys<'a> {
     /// A list, which the API sends a page at a time: gives a [`SpacesKeyList`] to set
     /// `bucket`, `name`, `permission`, `sort`, `sort_direction` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`SpacesKeyListResponse`](crate::types::SpacesKeyListResponse), each item [`Key`](crate::types::Key).
+    #[inline]
     pub fn list(self) -> SpacesKeyList<'a> {
         SpacesKeyList {
             client: self.client,
@@ -80,6 +85,7 @@ impl<'a> SpacesKeys<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Key`](crate::types::Key), taken out of the answer's `key` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`SpacesKeyPatch`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch(self, access_key: ::std::string::String) -> SpacesKeyPatch<'a> {
         SpacesKeyPatch {
             client: self.client,
@@ -93,6 +99,7 @@ impl<'a> SpacesKeys<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Key`](crate::types::Key), taken out of the answer's `key` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`SpacesKeyUpdate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update(self, access_key: ::std::string::String) -> SpacesKeyUpdate<'a> {
         SpacesKeyUpdate {
             client: self.client,
@@ -109,11 +116,13 @@ pub struct SpacesKeyCreate<'a> {
 }
 impl<'a> SpacesKeyCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::Key) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -145,6 +154,7 @@ impl<'a> ::std::future::IntoFuture for SpacesKeyCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -165,37 +175,44 @@ pub struct SpacesKeyList<'a> {
 }
 impl<'a> SpacesKeyList<'a> {
     /// Sets the optional `bucket`, sent with every page's request.
+    #[inline]
     pub fn bucket(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.bucket(value);
         self
     }
     /// Sets the optional `name`, sent with every page's request.
+    #[inline]
     pub fn name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.name(value);
         self
     }
     /// Sets the optional `permission`, sent with every page's request.
+    #[inline]
     pub fn permission(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.permission(value);
         self
     }
     /// Sets the optional `sort`, sent with every page's request.
+    #[inline]
     pub fn sort(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.sort(value);
         self
     }
     /// Sets the optional `sort_direction`, sent with every page's request.
+    #[inline]
     pub fn sort_direction(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.sort_direction(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -215,6 +232,7 @@ impl<'a> SpacesKeyList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -223,6 +241,7 @@ impl<'a> SpacesKeyList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Key>, crate::Error> {
@@ -231,6 +250,7 @@ impl<'a> SpacesKeyList<'a> {
 }
 impl crate::api::paging::PagedList for SpacesKeyList<'_> {
     type Page = crate::types::SpacesKeyListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -252,11 +272,13 @@ pub struct SpacesKeyPatch<'a> {
 }
 impl<'a> SpacesKeyPatch<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::Key) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -285,6 +307,7 @@ impl<'a> ::std::future::IntoFuture for SpacesKeyPatch<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -298,11 +321,13 @@ pub struct SpacesKeyUpdate<'a> {
 }
 impl<'a> SpacesKeyUpdate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::Key) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -331,6 +356,7 @@ impl<'a> ::std::future::IntoFuture for SpacesKeyUpdate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct SshKeys<'a> {
 }
 impl crate::Client {
     /// The `SSH Keys` operations: 5 of them, see [`SshKeys`].
+    #[inline]
     pub fn ssh_keys(&self) -> SshKeys<'_> {
         SshKeys { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> SshKeys<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`SshKeys`](crate::types::SshKeys), taken out of the answer's `ssh_key` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`SshKeysCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> SshKeysCreate<'a> {
         SshKeysCreate {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> SshKeys<'a> {
     /// Takes what the request requires: `ssh_key_identifier`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         ssh_key_identifier: crate::types::SshKeysDeleteSshKeyIdentifier,
@@ -53,6 +56,7 @@ impl<'a> SshKeys<'a> {
     /// Takes what the request requires: `ssh_key_identifier`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`SshKeys`](crate::types::SshKeys), taken out of the answer's `ssh_key` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         ssh_key_identifier: crate::types::SshKeysGetSshKeyIdentifier,
@@ -78,6 +82,7 @@ impl<'a> SshKeys<'a> {
     /// A list, which the API sends a page at a time: gives a [`SshKeysList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`SshKeysListResponse`](crate::types::SshKeysListResponse), each item [`SshKeys`](crate::types::SshKeys).
+    #[inline]
     pub fn list(self) -> SshKeysList<'a> {
         SshKeysList {
             client: self.client,
@@ -92,6 +97,7 @@ impl<'a> SshKeys<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`SshKeys`](crate::types::SshKeys), taken out of the answer's `ssh_key` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`SshKeysUpdate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update(
         self,
         ssh_key_identifier: crate::types::SshKeysUpdateSshKeyIdentifier,
@@ -115,11 +121,13 @@ pub struct SshKeysCreate<'a> {
 }
 impl<'a> SshKeysCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::SshKeys) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -151,6 +159,7 @@ impl<'a> ::std::future::IntoFuture for SshKeysCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -171,12 +180,14 @@ pub struct SshKeysList<'a> {
 }
 impl<'a> SshKeysList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -196,6 +207,7 @@ impl<'a> SshKeysList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -204,6 +216,7 @@ impl<'a> SshKeysList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::SshKeys>, crate::Error> {
@@ -212,6 +225,7 @@ impl<'a> SshKeysList<'a> {
 }
 impl crate::api::paging::PagedList for SshKeysList<'_> {
     type Page = crate::types::SshKeysListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -233,11 +247,13 @@ pub struct SshKeysUpdate<'a> {
 }
 impl<'a> SshKeysUpdate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::SshKeysUpdateBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -269,6 +285,7 @@ impl<'a> ::std::future::IntoFuture for SshKeysUpdate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct Tags<'a> {
 }
 impl crate::Client {
     /// The `Tags` operations: 6 of them, see [`Tags`].
+    #[inline]
     pub fn tags(&self) -> Tags<'_> {
         Tags { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> Tags<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`TagsAssignResources`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn assign_resources(
         self,
         tag_id: crate::types::TagsAssignResourcesTagId,
@@ -38,6 +40,7 @@ impl<'a> Tags<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Tags`](crate::types::Tags), taken out of the answer's `tag` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`TagsCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> TagsCreate<'a> {
         TagsCreate {
             client: self.client,
@@ -49,6 +52,7 @@ impl<'a> Tags<'a> {
     /// Takes what the request requires: `tag_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         tag_id: crate::types::TagsDeleteTagId,
@@ -65,6 +69,7 @@ impl<'a> Tags<'a> {
     /// Takes what the request requires: `tag_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Tags`](crate::types::Tags), taken out of the answer's `tag` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         tag_id: crate::types::TagsGetTagId,
@@ -83,6 +88,7 @@ impl<'a> Tags<'a> {
     /// A list, which the API sends a page at a time: gives a [`TagsList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`TagsListResponse`](crate::types::TagsListResponse), each item [`Tags`](crate::types::Tags).
+    #[inline]
     pub fn list(self) -> TagsList<'a> {
         TagsList {
             client: self.client,
@@ -97,6 +103,7 @@ impl<'a> Tags<'a> {
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
     ///
     /// Gives a [`TagsUnassignResources`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn unassign_resources(
         self,
         tag_id: crate::types::TagsUnassignResourcesTagId,
@@ -116,11 +123,13 @@ pub struct TagsAssignResources<'a> {
 }
 impl<'a> TagsAssignResources<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::TagsResource) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -138,6 +147,7 @@ impl<'a> ::std::future::IntoFuture for TagsAssignResources<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -151,11 +161,13 @@ pub struct TagsCreate<'a> {
 }
 impl<'a> TagsCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::Tags) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -184,6 +196,7 @@ impl<'a> ::std::future::IntoFuture for TagsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -204,12 +217,14 @@ pub struct TagsList<'a> {
 }
 impl<'a> TagsList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -229,6 +244,7 @@ impl<'a> TagsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -237,6 +253,7 @@ impl<'a> TagsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Tags>, crate::Error> {
@@ -245,6 +262,7 @@ impl<'a> TagsList<'a> {
 }
 impl crate::api::paging::PagedList for TagsList<'_> {
     type Page = crate::types::TagsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -266,11 +284,13 @@ pub struct TagsUnassignResources<'a> {
 }
 impl<'a> TagsUnassignResources<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::TagsResource) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -288,6 +308,7 @@ impl<'a> ::std::future::IntoFuture for TagsUnassignResources<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

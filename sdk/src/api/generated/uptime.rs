@@ -12,6 +12,7 @@ pub struct Uptime<'a> {
 }
 impl crate::Client {
     /// The `Uptime` operations: 11 of them, see [`Uptime`].
+    #[inline]
     pub fn uptime(&self) -> Uptime<'_> {
         Uptime { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> Uptime<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Alert`](crate::types::Alert), taken out of the answer's `alert` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`UptimeCreateAlert`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_alert(self, check_id: ::uuid::Uuid) -> UptimeCreateAlert<'a> {
         UptimeCreateAlert {
             client: self.client,
@@ -35,6 +37,7 @@ impl<'a> Uptime<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Check`](crate::types::Check), taken out of the answer's `check` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`UptimeCreateCheck`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_check(self) -> UptimeCreateCheck<'a> {
         UptimeCreateCheck {
             client: self.client,
@@ -46,6 +49,7 @@ impl<'a> Uptime<'a> {
     /// Takes what the request requires: `check_id`, `alert_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_alert(
         self,
         check_id: ::uuid::Uuid,
@@ -68,6 +72,7 @@ impl<'a> Uptime<'a> {
     /// Takes what the request requires: `check_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete_check(
         self,
         check_id: ::uuid::Uuid,
@@ -84,6 +89,7 @@ impl<'a> Uptime<'a> {
     /// Takes what the request requires: `check_id`, `alert_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Alert`](crate::types::Alert), taken out of the answer's `alert` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_alert(
         self,
         check_id: ::uuid::Uuid,
@@ -111,6 +117,7 @@ impl<'a> Uptime<'a> {
     /// Takes what the request requires: `check_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Check`](crate::types::Check), taken out of the answer's `check` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_check(
         self,
         check_id: ::uuid::Uuid,
@@ -132,6 +139,7 @@ impl<'a> Uptime<'a> {
     /// Takes what the request requires: `check_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`State`](crate::types::State), taken out of the answer's `state` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get_check_state(
         self,
         check_id: ::uuid::Uuid,
@@ -155,6 +163,7 @@ impl<'a> Uptime<'a> {
     /// A list, which the API sends a page at a time: gives a [`UptimeListAlerts`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`UptimeListAlertsResponse`](crate::types::UptimeListAlertsResponse), each item [`Alert`](crate::types::Alert).
+    #[inline]
     pub fn list_alerts(self, check_id: ::uuid::Uuid) -> UptimeListAlerts<'a> {
         UptimeListAlerts {
             client: self.client,
@@ -167,6 +176,7 @@ impl<'a> Uptime<'a> {
     /// A list, which the API sends a page at a time: gives a [`UptimeListChecks`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`UptimeListChecksResponse`](crate::types::UptimeListChecksResponse), each item [`Check`](crate::types::Check).
+    #[inline]
     pub fn list_checks(self) -> UptimeListChecks<'a> {
         UptimeListChecks {
             client: self.client,
@@ -181,6 +191,7 @@ impl<'a> Uptime<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Alert`](crate::types::Alert), taken out of the answer's `alert` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`UptimeUpdateAlert`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_alert(
         self,
         check_id: ::uuid::Uuid,
@@ -203,6 +214,7 @@ impl<'a> Uptime<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Check`](crate::types::Check), taken out of the answer's `check` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`UptimeUpdateCheck`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_check(self, check_id: ::uuid::Uuid) -> UptimeUpdateCheck<'a> {
         UptimeUpdateCheck {
             client: self.client,
@@ -219,11 +231,13 @@ pub struct UptimeCreateAlert<'a> {
 }
 impl<'a> UptimeCreateAlert<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::UptimeCreateAlertBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -255,6 +269,7 @@ impl<'a> ::std::future::IntoFuture for UptimeCreateAlert<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -268,11 +283,13 @@ pub struct UptimeCreateCheck<'a> {
 }
 impl<'a> UptimeCreateCheck<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::UptimeCreateCheckBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -304,6 +321,7 @@ impl<'a> ::std::future::IntoFuture for UptimeCreateCheck<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -324,12 +342,14 @@ pub struct UptimeListAlerts<'a> {
 }
 impl<'a> UptimeListAlerts<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -349,6 +369,7 @@ impl<'a> UptimeListAlerts<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -357,6 +378,7 @@ impl<'a> UptimeListAlerts<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Alert>, crate::Error> {
@@ -365,6 +387,7 @@ impl<'a> UptimeListAlerts<'a> {
 }
 impl crate::api::paging::PagedList for UptimeListAlerts<'_> {
     type Page = crate::types::UptimeListAlertsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -393,12 +416,14 @@ pub struct UptimeListChecks<'a> {
 }
 impl<'a> UptimeListChecks<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -418,6 +443,7 @@ impl<'a> UptimeListChecks<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -426,6 +452,7 @@ impl<'a> UptimeListChecks<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Check>, crate::Error> {
@@ -434,6 +461,7 @@ impl<'a> UptimeListChecks<'a> {
 }
 impl crate::api::paging::PagedList for UptimeListChecks<'_> {
     type Page = crate::types::UptimeListChecksResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -455,11 +483,13 @@ pub struct UptimeUpdateAlert<'a> {
 }
 impl<'a> UptimeUpdateAlert<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::UptimeUpdateAlertBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -491,6 +521,7 @@ impl<'a> ::std::future::IntoFuture for UptimeUpdateAlert<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -504,11 +535,13 @@ pub struct UptimeUpdateCheck<'a> {
 }
 impl<'a> UptimeUpdateCheck<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::CheckUpdatable) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -540,6 +573,7 @@ impl<'a> ::std::future::IntoFuture for UptimeUpdateCheck<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct VectorDatabases<'a> {
 }
 impl crate::Client {
     /// The `Vector Databases` operations: 11 of them, see [`VectorDatabases`].
+    #[inline]
     pub fn vector_databases(&self) -> VectorDatabases<'_> {
         VectorDatabases { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> VectorDatabases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VectordbVectorDb`](crate::types::VectordbVectorDb), taken out of the answer's `vector_db` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VectorDatabasesCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> VectorDatabasesCreate<'a> {
         VectorDatabasesCreate {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> VectorDatabases<'a> {
     /// Takes what the request requires: `id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         id: ::std::string::String,
@@ -49,6 +52,7 @@ impl<'a> VectorDatabases<'a> {
     /// Takes what the request requires: `id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`VectordbVectorDb`](crate::types::VectordbVectorDb), taken out of the answer's `vector_db` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         id: ::std::string::String,
@@ -70,6 +74,7 @@ impl<'a> VectorDatabases<'a> {
     /// Takes what the request requires: `id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`VectordbGetVectorDbAdminCredentialsResponse`](crate::types::VectordbGetVectorDbAdminCredentialsResponse).
+    #[inline]
     pub fn get_credentials(
         self,
         id: ::std::string::String,
@@ -89,6 +94,7 @@ impl<'a> VectorDatabases<'a> {
     /// Takes what the request requires: `id`, `backup_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`VectordbGetRestoreStatusResponse`](crate::types::VectordbGetRestoreStatusResponse).
+    #[inline]
     pub fn get_restore_status(
         self,
         id: ::std::string::String,
@@ -116,6 +122,7 @@ impl<'a> VectorDatabases<'a> {
     /// Paged: each request gives one page; choose it with `page` and its size with `per_page`.
     ///
     /// Gives a [`VectorDatabasesList`] to set the optional `page`, `per_page` on; `.await` it to send the request.
+    #[inline]
     pub fn list(self) -> VectorDatabasesList<'a> {
         VectorDatabasesList {
             client: self.client,
@@ -127,6 +134,7 @@ impl<'a> VectorDatabases<'a> {
     /// Takes what the request requires: `id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`VectordbListBackupsResponse`](crate::types::VectordbListBackupsResponse).
+    #[inline]
     pub fn list_backups(
         self,
         id: ::std::string::String,
@@ -148,6 +156,7 @@ impl<'a> VectorDatabases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VectordbVectorDb`](crate::types::VectordbVectorDb), taken out of the answer's `vector_db` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VectorDatabasesPostResize`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn post_resize(
         self,
         id: ::std::string::String,
@@ -164,6 +173,7 @@ impl<'a> VectorDatabases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VectordbRestoreBackupResponse`](crate::types::VectordbRestoreBackupResponse).
     ///
     /// Gives a [`VectorDatabasesPostRestoreBackup`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn post_restore_backup(
         self,
         id: ::std::string::String,
@@ -186,6 +196,7 @@ impl<'a> VectorDatabases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VectordbVectorDb`](crate::types::VectordbVectorDb), taken out of the answer's `vector_db` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VectorDatabasesUpdate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update(self, id: ::std::string::String) -> VectorDatabasesUpdate<'a> {
         VectorDatabasesUpdate {
             client: self.client,
@@ -199,6 +210,7 @@ impl<'a> VectorDatabases<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VectordbVectorDb`](crate::types::VectordbVectorDb), taken out of the answer's `vector_db` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VectorDatabasesUpdateTags`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update_tags(
         self,
         id: ::std::string::String,
@@ -218,11 +230,13 @@ pub struct VectorDatabasesCreate<'a> {
 }
 impl<'a> VectorDatabasesCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VectordbCreateVectorDbRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -254,6 +268,7 @@ impl<'a> ::std::future::IntoFuture for VectorDatabasesCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -267,16 +282,19 @@ pub struct VectorDatabasesList<'a> {
 }
 impl<'a> VectorDatabasesList<'a> {
     /// Sets the optional `page`.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.inner = self.inner.page(value);
         self
     }
     /// Sets the optional `per_page`.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.inner = self.inner.per_page(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -303,6 +321,7 @@ impl<'a> ::std::future::IntoFuture for VectorDatabasesList<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -316,11 +335,13 @@ pub struct VectorDatabasesPostResize<'a> {
 }
 impl<'a> VectorDatabasesPostResize<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VectordbResizeVectorDbRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -352,6 +373,7 @@ impl<'a> ::std::future::IntoFuture for VectorDatabasesPostResize<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -365,11 +387,13 @@ pub struct VectorDatabasesPostRestoreBackup<'a> {
 }
 impl<'a> VectorDatabasesPostRestoreBackup<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VectordbRestoreBackupRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -396,6 +420,7 @@ impl<'a> ::std::future::IntoFuture for VectorDatabasesPostRestoreBackup<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -409,11 +434,13 @@ pub struct VectorDatabasesUpdate<'a> {
 }
 impl<'a> VectorDatabasesUpdate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VectordbUpdateVectorDbRequest) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -445,6 +472,7 @@ impl<'a> ::std::future::IntoFuture for VectorDatabasesUpdate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -458,6 +486,7 @@ pub struct VectorDatabasesUpdateTags<'a> {
 }
 impl<'a> VectorDatabasesUpdateTags<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::types::VectordbUpdateVectorDbTagsRequest,
@@ -466,6 +495,7 @@ impl<'a> VectorDatabasesUpdateTags<'a> {
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -497,6 +527,7 @@ impl<'a> ::std::future::IntoFuture for VectorDatabasesUpdateTags<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct VpcNatGateways<'a> {
 }
 impl crate::Client {
     /// The `VPC NAT Gateways` operations: 5 of them, see [`VpcNatGateways`].
+    #[inline]
     pub fn vpc_nat_gateways(&self) -> VpcNatGateways<'_> {
         VpcNatGateways { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> VpcNatGateways<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VpcNatGatewayGet`](crate::types::VpcNatGatewayGet), taken out of the answer's `vpc_nat_gateway` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VpcnatgatewaysCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> VpcnatgatewaysCreate<'a> {
         VpcnatgatewaysCreate {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> VpcNatGateways<'a> {
     /// Takes what the request requires: `id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         id: ::std::string::String,
@@ -49,6 +52,7 @@ impl<'a> VpcNatGateways<'a> {
     /// Takes what the request requires: `id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`VpcNatGatewayGet`](crate::types::VpcNatGatewayGet), taken out of the answer's `vpc_nat_gateway` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         id: ::std::string::String,
@@ -70,6 +74,7 @@ impl<'a> VpcNatGateways<'a> {
     /// A list, which the API sends a page at a time: gives a [`VpcnatgatewaysList`] to set
     /// `name`, `region`, `state`, `type_` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VpcnatgatewaysListResponse`](crate::types::VpcnatgatewaysListResponse), each item [`VpcNatGatewayGet`](crate::types::VpcNatGatewayGet).
+    #[inline]
     pub fn list(self) -> VpcnatgatewaysList<'a> {
         VpcnatgatewaysList {
             client: self.client,
@@ -84,6 +89,7 @@ impl<'a> VpcNatGateways<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VpcNatGatewayGet`](crate::types::VpcNatGatewayGet), taken out of the answer's `vpc_nat_gateway` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VpcnatgatewaysUpdate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update(self, id: ::std::string::String) -> VpcnatgatewaysUpdate<'a> {
         VpcnatgatewaysUpdate {
             client: self.client,
@@ -100,11 +106,13 @@ pub struct VpcnatgatewaysCreate<'a> {
 }
 impl<'a> VpcnatgatewaysCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VpcNatGatewayCreate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -136,6 +144,7 @@ impl<'a> ::std::future::IntoFuture for VpcnatgatewaysCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -156,32 +165,38 @@ pub struct VpcnatgatewaysList<'a> {
 }
 impl<'a> VpcnatgatewaysList<'a> {
     /// Sets the optional `name`, sent with every page's request.
+    #[inline]
     pub fn name(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.name(value);
         self
     }
     /// Sets the optional `region`, sent with every page's request.
+    #[inline]
     pub fn region(mut self, value: crate::types::VpcnatgatewaysListRegion) -> Self {
         self.inner = self.inner.region(value);
         self
     }
     /// Sets the optional `state`, sent with every page's request.
+    #[inline]
     pub fn state(mut self, value: crate::types::VpcnatgatewaysListState) -> Self {
         self.inner = self.inner.state(value);
         self
     }
     /// Sets the optional `type_`, sent with every page's request.
+    #[inline]
     pub fn type_(mut self, value: crate::types::VpcnatgatewaysListType) -> Self {
         self.inner = self.inner.type_(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -201,6 +216,7 @@ impl<'a> VpcnatgatewaysList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -209,6 +225,7 @@ impl<'a> VpcnatgatewaysList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<
@@ -220,6 +237,7 @@ impl<'a> VpcnatgatewaysList<'a> {
 }
 impl crate::api::paging::PagedList for VpcnatgatewaysList<'_> {
     type Page = crate::types::VpcnatgatewaysListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -241,11 +259,13 @@ pub struct VpcnatgatewaysUpdate<'a> {
 }
 impl<'a> VpcnatgatewaysUpdate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VpcNatGatewayUpdate) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -277,6 +297,7 @@ impl<'a> ::std::future::IntoFuture for VpcnatgatewaysUpdate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

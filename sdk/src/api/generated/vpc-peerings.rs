@@ -12,6 +12,7 @@ pub struct VpcPeerings<'a> {
 }
 impl crate::Client {
     /// The `VPC Peerings` operations: 5 of them, see [`VpcPeerings`].
+    #[inline]
     pub fn vpc_peerings(&self) -> VpcPeerings<'_> {
         VpcPeerings { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> VpcPeerings<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VpcPeering`](crate::types::VpcPeering), taken out of the answer's `vpc_peering` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VpcPeeringsCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> VpcPeeringsCreate<'a> {
         VpcPeeringsCreate {
             client: self.client,
@@ -33,6 +35,7 @@ impl<'a> VpcPeerings<'a> {
     /// Takes what the request requires: `vpc_peering_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`VpcPeering`](crate::types::VpcPeering), taken out of the answer's `vpc_peering` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn delete(
         self,
         vpc_peering_id: ::uuid::Uuid,
@@ -54,6 +57,7 @@ impl<'a> VpcPeerings<'a> {
     /// Takes what the request requires: `vpc_peering_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`VpcPeering`](crate::types::VpcPeering), taken out of the answer's `vpc_peering` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         vpc_peering_id: ::uuid::Uuid,
@@ -75,6 +79,7 @@ impl<'a> VpcPeerings<'a> {
     /// A list, which the API sends a page at a time: gives a [`VpcPeeringsList`] to set
     /// `region` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VpcPeeringsListResponse`](crate::types::VpcPeeringsListResponse), each item [`VpcPeering`](crate::types::VpcPeering).
+    #[inline]
     pub fn list(self) -> VpcPeeringsList<'a> {
         VpcPeeringsList {
             client: self.client,
@@ -89,6 +94,7 @@ impl<'a> VpcPeerings<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VpcPeering`](crate::types::VpcPeering), taken out of the answer's `vpc_peering` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VpcPeeringsPatch`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch(self, vpc_peering_id: ::uuid::Uuid) -> VpcPeeringsPatch<'a> {
         VpcPeeringsPatch {
             client: self.client,
@@ -109,11 +115,13 @@ pub struct VpcPeeringsCreate<'a> {
 }
 impl<'a> VpcPeeringsCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VpcPeeringsCreateBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -145,6 +153,7 @@ impl<'a> ::std::future::IntoFuture for VpcPeeringsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -165,17 +174,20 @@ pub struct VpcPeeringsList<'a> {
 }
 impl<'a> VpcPeeringsList<'a> {
     /// Sets the optional `region`, sent with every page's request.
+    #[inline]
     pub fn region(mut self, value: crate::generated::types::RegionSlug) -> Self {
         self.inner = self.inner.region(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -195,6 +207,7 @@ impl<'a> VpcPeeringsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -203,6 +216,7 @@ impl<'a> VpcPeeringsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::VpcPeering>, crate::Error> {
@@ -211,6 +225,7 @@ impl<'a> VpcPeeringsList<'a> {
 }
 impl crate::api::paging::PagedList for VpcPeeringsList<'_> {
     type Page = crate::types::VpcPeeringsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -232,11 +247,13 @@ pub struct VpcPeeringsPatch<'a> {
 }
 impl<'a> VpcPeeringsPatch<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VpcPeeringsPatchBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -268,6 +285,7 @@ impl<'a> ::std::future::IntoFuture for VpcPeeringsPatch<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,6 +12,7 @@ pub struct Vpcs<'a> {
 }
 impl crate::Client {
     /// The `VPCs` operations: 10 of them, see [`Vpcs`].
+    #[inline]
     pub fn vpcs(&self) -> Vpcs<'_> {
         Vpcs { client: self }
     }
@@ -22,6 +23,7 @@ impl<'a> Vpcs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Vpc`](crate::types::Vpc), taken out of the answer's `vpc` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VpcsCreate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create(self) -> VpcsCreate<'a> {
         VpcsCreate {
             client: self.client,
@@ -35,6 +37,7 @@ impl<'a> Vpcs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VpcPeering`](crate::types::VpcPeering), taken out of the answer's `peering` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VpcsCreatePeerings`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn create_peerings(self, vpc_id: ::uuid::Uuid) -> VpcsCreatePeerings<'a> {
         VpcsCreatePeerings {
             client: self.client,
@@ -46,6 +49,7 @@ impl<'a> Vpcs<'a> {
     /// Takes what the request requires: `vpc_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of `()`: the answer has no body.
+    #[inline]
     pub fn delete(
         self,
         vpc_id: ::uuid::Uuid,
@@ -62,6 +66,7 @@ impl<'a> Vpcs<'a> {
     /// Takes what the request requires: `vpc_id`.
     ///
     /// Resolves to a [`Response`](crate::Response) of [`Vpc`](crate::types::Vpc), taken out of the answer's `vpc` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
+    #[inline]
     pub fn get(
         self,
         vpc_id: ::uuid::Uuid,
@@ -80,6 +85,7 @@ impl<'a> Vpcs<'a> {
     /// A list, which the API sends a page at a time: gives a [`VpcsList`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VpcsListResponse`](crate::types::VpcsListResponse), each item [`Vpc`](crate::types::Vpc).
+    #[inline]
     pub fn list(self) -> VpcsList<'a> {
         VpcsList {
             client: self.client,
@@ -94,6 +100,7 @@ impl<'a> Vpcs<'a> {
     /// A list, which the API sends a page at a time: gives a [`VpcsListMembers`] to set
     /// `resource_type` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VpcsListMembersResponse`](crate::types::VpcsListMembersResponse), each item [`VpcMember`](crate::types::VpcMember).
+    #[inline]
     pub fn list_members(self, vpc_id: ::uuid::Uuid) -> VpcsListMembers<'a> {
         VpcsListMembers {
             client: self.client,
@@ -108,6 +115,7 @@ impl<'a> Vpcs<'a> {
     /// A list, which the API sends a page at a time: gives a [`VpcsListPeerings`] to set
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VpcsListPeeringsResponse`](crate::types::VpcsListPeeringsResponse), each item [`VpcPeering`](crate::types::VpcPeering).
+    #[inline]
     pub fn list_peerings(self, vpc_id: ::uuid::Uuid) -> VpcsListPeerings<'a> {
         VpcsListPeerings {
             client: self.client,
@@ -122,6 +130,7 @@ impl<'a> Vpcs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Vpc`](crate::types::Vpc), taken out of the answer's `vpc` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VpcsPatch`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch(self, vpc_id: ::uuid::Uuid) -> VpcsPatch<'a> {
         VpcsPatch {
             client: self.client,
@@ -135,6 +144,7 @@ impl<'a> Vpcs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`VpcPeering`](crate::types::VpcPeering), taken out of the answer's `peering` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VpcsPatchPeerings`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn patch_peerings(
         self,
         vpc_id: ::uuid::Uuid,
@@ -157,6 +167,7 @@ impl<'a> Vpcs<'a> {
     /// Resolves to a [`Response`](crate::Response) of [`Vpc`](crate::types::Vpc), taken out of the answer's `vpc` field (an answer without it is an [`Error::Decode`](crate::Error::Decode)).
     ///
     /// Gives a [`VpcsUpdate`] to set the optional `body` on; `.await` it to send the request.
+    #[inline]
     pub fn update(self, vpc_id: ::uuid::Uuid) -> VpcsUpdate<'a> {
         VpcsUpdate {
             client: self.client,
@@ -173,11 +184,13 @@ pub struct VpcsCreate<'a> {
 }
 impl<'a> VpcsCreate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VpcsCreateBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -206,6 +219,7 @@ impl<'a> ::std::future::IntoFuture for VpcsCreate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -219,11 +233,13 @@ pub struct VpcsCreatePeerings<'a> {
 }
 impl<'a> VpcsCreatePeerings<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VpcsCreatePeeringsBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -255,6 +271,7 @@ impl<'a> ::std::future::IntoFuture for VpcsCreatePeerings<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -275,12 +292,14 @@ pub struct VpcsList<'a> {
 }
 impl<'a> VpcsList<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -300,6 +319,7 @@ impl<'a> VpcsList<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -308,6 +328,7 @@ impl<'a> VpcsList<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::Vpc>, crate::Error> {
@@ -316,6 +337,7 @@ impl<'a> VpcsList<'a> {
 }
 impl crate::api::paging::PagedList for VpcsList<'_> {
     type Page = crate::types::VpcsListResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -344,17 +366,20 @@ pub struct VpcsListMembers<'a> {
 }
 impl<'a> VpcsListMembers<'a> {
     /// Sets the optional `resource_type`, sent with every page's request.
+    #[inline]
     pub fn resource_type(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.resource_type(value);
         self
     }
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -374,6 +399,7 @@ impl<'a> VpcsListMembers<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -382,6 +408,7 @@ impl<'a> VpcsListMembers<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::VpcMember>, crate::Error> {
@@ -390,6 +417,7 @@ impl<'a> VpcsListMembers<'a> {
 }
 impl crate::api::paging::PagedList for VpcsListMembers<'_> {
     type Page = crate::types::VpcsListMembersResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -418,12 +446,14 @@ pub struct VpcsListPeerings<'a> {
 }
 impl<'a> VpcsListPeerings<'a> {
     /// How many items each request fetches (at least 1; the API's default when not set).
+    #[inline]
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
         self
     }
     /// Fetches page `page`, counting from 1: the whole answer, with its links and meta.
     /// Page 0 and a `per_page` of 0 are refused with `Error::InvalidRequest`.
+    #[inline]
     pub fn page(
         &self,
         page: u64,
@@ -443,6 +473,7 @@ impl<'a> VpcsListPeerings<'a> {
         }
     }
     /// Every item of every page, fetching each page as the stream reaches it.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl ::futures_util::stream::Stream<
@@ -451,6 +482,7 @@ impl<'a> VpcsListPeerings<'a> {
         crate::api::paging::walk(self)
     }
     /// Every item of every page, in one `Vec`.
+    #[inline]
     pub async fn collect(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<crate::types::VpcPeering>, crate::Error> {
@@ -459,6 +491,7 @@ impl<'a> VpcsListPeerings<'a> {
 }
 impl crate::api::paging::PagedList for VpcsListPeerings<'_> {
     type Page = crate::types::VpcsListPeeringsResponse;
+    #[inline]
     fn fetch(
         &self,
         number: u64,
@@ -480,11 +513,13 @@ pub struct VpcsPatch<'a> {
 }
 impl<'a> VpcsPatch<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VpcsPatchBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -513,6 +548,7 @@ impl<'a> ::std::future::IntoFuture for VpcsPatch<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -526,11 +562,13 @@ pub struct VpcsPatchPeerings<'a> {
 }
 impl<'a> VpcsPatchPeerings<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VpcsPatchPeeringsBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -562,6 +600,7 @@ impl<'a> ::std::future::IntoFuture for VpcsPatchPeerings<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -575,11 +614,13 @@ pub struct VpcsUpdate<'a> {
 }
 impl<'a> VpcsUpdate<'a> {
     /// Sets the optional `body`.
+    #[inline]
     pub fn body(mut self, value: crate::types::VpcsUpdateBody) -> Self {
         self.inner = self.inner.body(value);
         self
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -608,6 +649,7 @@ impl<'a> ::std::future::IntoFuture for VpcsUpdate<'a> {
             > + Send + 'a,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
