@@ -61,7 +61,8 @@ impl fmt::Display for TooLarge {
 pub(crate) async fn decode<T: DeserializeOwned, E>(
     mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, GenError<E>> {
-    // Compiled once per response type: only the decoding itself needs `T`.
+    // Compiled once per pair of success and error types: reading the body is not generic,
+    // only the decoding itself.
     let body = match whole_body(&mut response).await {
         Some(body) => body,
         None => return Err(GenError::UnexpectedResponse(response)),

@@ -37,15 +37,18 @@ pub(crate) async fn send<O: Operation>(runtime: &Runtime, operation: O) -> Sent<
         // A copy for the next attempt, while one is allowed; the attempt takes the builder.
         let spare = if state.attempt < runtime.retry.attempts() { operation.try_clone() } else { None };
         let span = state.span(O::ID, &O::METHOD, O::PATH);
-        // Without a subscriber the span is disabled: no clock reads, and entering it on each
-        // poll is a check of an empty handle. One await, not one per case: this future is
-        // compiled once per operation. The builder's future is boxed: a few KiB, not copied
-        // into every future around it.
-        let sent_at = (!span.is_disabled()).then(Instant::now);
-        let result = Box::pin(operation.send()).instrument(span.clone()).await;
-        if let Some(sent_at) = sent_at {
+        // Without a subscriber the span is disabled: no clock reads, and no wrapper entering
+        // and leaving it on every poll (with tracing's `log` feature, which any crate of the
+        // build may turn on, that would be two log records per poll). The builder's future is
+        // boxed: a few KiB, not copied into every future around it.
+        let result = if span.is_disabled() {
+            Box::pin(operation.send()).await
+        } else {
+            let sent_at = Instant::now();
+            let result = Box::pin(operation.send()).instrument(span.clone()).await;
             span.record("elapsed_ms", sent_at.elapsed().as_millis() as u64);
-        }
+            result
+        };
         let seen = Seen::of(&result);
         match state.next(runtime, &span, &seen, &O::METHOD, O::gone().is_some(), spare.is_some()) {
             Next::Gone(status) => {

@@ -7,7 +7,17 @@
 /// The path of the value serde_json was reading when `error` arose in `body`; `None` at the
 /// top level or when the error has no position.
 pub(crate) fn at_error(body: &[u8], error: &serde_json::Error) -> Option<String> {
-    let end = offset(body, error.line(), error.column())?;
+    let mut end = offset(body, error.line(), error.column())?;
+    // An error no token caused, in an element of an array that is not its last, is placed
+    // after the array's next comma (serde_json reads on to the array's end before placing
+    // it): the element is the one before that comma. A body cut off just past a comma is the
+    // other error placed there, and is no data error.
+    let trimmed = body[..end].trim_ascii_end();
+    if let Some(before_comma) = trimmed.strip_suffix(b",")
+        && error.classify() == serde_json::error::Category::Data
+    {
+        end = before_comma.trim_ascii_end().len();
+    }
     // serde_json places an error that no token caused (a struct missing a field, a value
     // its type refuses once read) just past the container the failing call was reading
     // in. For a struct's own check that container is the struct, which is the place to
@@ -150,6 +160,19 @@ mod tests {
         either: Option<Either>,
         eithers: Option<Vec<Either>>,
         map: Option<BTreeMap<String, Inner>>,
+        checked: Option<Vec<Checked>>,
+    }
+
+    /// A string its type checks once read, as the generated types check a `pattern`.
+    #[derive(Deserialize)]
+    #[serde(try_from = "String")]
+    struct Checked(#[allow(dead_code)] String);
+
+    impl TryFrom<String> for Checked {
+        type Error = &'static str;
+        fn try_from(s: String) -> Result<Self, Self::Error> {
+            if s.contains('!') { Err("no `!` allowed") } else { Ok(Checked(s)) }
+        }
     }
 
     #[derive(Deserialize)]
@@ -209,6 +232,13 @@ mod tests {
         r#"{"action":{"id":1},"either":{"id":"z"}  }"#,
         r#"{"action":{"id":1},"eithers":[1,{"id":2},"q"]}"#,
         r#"{"action":{"id":1},"eithers":[1,{"id":2},"q"], "list": []}"#,
+        r#"{"action":{"id":1},"eithers":[1,"q",2]}"#,
+        r#"{"action":{"id":1},"eithers":[1, "q" ,
+          2]}"#,
+        r#"{"action":{"id":1},"checked":["a","b!","c"]}"#,
+        r#"{"action":{"id":1},"checked":["a","b","c!"]}"#,
+        r#"{"action":{"id":1},"tagged_list":[{"type":"a"},{"type":"b"}]}"#,
+        r#"{"action":{"id":1},"list":[{"id":1},{},{"id":3}]}"#,
         r#"{"action":{"id":1},"map":{"k\"ey":{"id":2},"a.b":{"id":"2"}}}"#,
         r#"{"action":{"id":1},"map":{"k\"ey":{"id":2},"a\u0062":{}}}"#,
         "{\n \"action\" : {\n  \"id\" : true }\n}",
