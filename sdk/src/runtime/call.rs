@@ -50,10 +50,11 @@ pub(crate) async fn send<O: Operation>(runtime: &Runtime, operation: O) -> Sent<
             result
         };
         let seen = Seen::of(&result);
-        match state.next(runtime, &span, &seen, &O::METHOD, O::gone().is_some(), spare.is_some()) {
+        let gone = O::gone();
+        match state.next(runtime, &span, &seen, &O::METHOD, gone.is_some(), spare.is_some()) {
             Next::Gone(status) => {
                 let headers = seen.headers.cloned().unwrap_or_default();
-                if let Some(value) = O::gone() {
+                if let Some(value) = gone {
                     return Sent { result: Ok(ResponseValue::new(value, status, headers)), attempts: state.attempt };
                 }
             }

@@ -1,8 +1,8 @@
 //! Where in a JSON body serde_json stopped, as a path (`droplets[3].networks`), read off the
 //! body and the error's line and column alone. Knowing nothing of the type being decoded, it
 //! costs nothing per type: naming the field by decoding again through a path-tracking
-//! deserializer instantiated every response type's decoder a second time, about a fifth of
-//! the SDK's machine code with every tag on.
+//! deserializer instantiated every response type's decoder a second time, two fifths of the
+//! SDK's machine code with every tag on.
 
 /// The path of the value serde_json was reading when `error` arose in `body`; `None` at the
 /// top level or when the error has no position.
