@@ -22,6 +22,7 @@ pub mod output;
 pub mod overlay;
 pub mod split;
 pub mod typed_ids;
+pub mod types_crates;
 pub mod validate;
 pub mod vendor;
 
@@ -75,6 +76,9 @@ pub struct Settings {
     /// Resource handles (`client.droplets().list()`) for every tag but the hand-written ones,
     /// written beside the split output. `None`: none. Only the split (vendored) output has them.
     pub handles: Option<handles::HandleSettings>,
+    /// The types (and the typed ids) in two crates of their own instead of the split folder
+    /// ([`types_crates`]); only the split output has them. `None`: one crate.
+    pub types_crates: Option<types_crates::TypesCrates>,
     /// The command named in the `@generated` header.
     pub command: String,
 }
@@ -94,6 +98,7 @@ impl Default for Settings {
             timestamp_deserializer: None,
             patterns_on_regex_lite: false,
             handles: None,
+            types_crates: None,
             command: "cargo xtask generate".into(),
         }
     }
@@ -177,9 +182,16 @@ pub fn generate_vendored_split(
     let file = emit::emit_file_timed(&doc, &normalized.open_enums, &typed, settings, &mut clock)?;
     let example_codecs = codecs::table(&file, &doc, &header);
     clock.lap("examples table");
-    let mut split = split::split(file, &doc, &header, settings.handles.as_ref())?;
+    // Checked against every tag; a part of the API keeps the listed tags it has.
+    let crates = match &settings.types_crates {
+        Some(c) if tags.is_empty() => Some(c.checked(&split::features(&doc))?),
+        Some(c) => Some(c.within(&split::features(&doc))),
+        None => None,
+    };
+    let mut split = split::split(file, &doc, &header, settings.handles.as_ref(), crates.as_ref())?;
     if let Some(ids) = &settings.id_types {
-        split.files.insert(typed_ids::FILE.into(), typed_ids::file(&id_types, &ids.macro_path, &header));
+        let into = if settings.types_crates.is_some() { &mut split.lower } else { &mut split.files };
+        into.insert(typed_ids::FILE.into(), typed_ids::file(&id_types, &ids.macro_path, &header));
     }
     clock.lap("split, handles, prettyplease");
     // Which operations are lists and which answer with actions is read off the handles (one rule

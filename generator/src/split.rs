@@ -40,6 +40,13 @@ pub const FULL: &str = "full";
 pub struct Split {
     /// File name (inside the output folder) to formatted Rust.
     pub files: BTreeMap<String, String>,
+    /// With [`TypesCrates`](crate::types_crates::TypesCrates): the lower types crate's files
+    /// (inside its `generated` folder): `types.rs`, `ids.rs` and `types/<feature>.rs`. Empty
+    /// otherwise, the types being in `files`.
+    pub lower: BTreeMap<String, String>,
+    /// With [`TypesCrates`](crate::types_crates::TypesCrates): the upper types crate's files,
+    /// `types.rs` and `types/<feature>.rs`.
+    pub upper: BTreeMap<String, String>,
     /// Every tag feature (kebab case) with the number of its operations.
     pub features: BTreeMap<String, usize>,
     /// The operations (one with two tags counts once).
@@ -81,14 +88,10 @@ pub fn split(
     doc: &Value,
     header: &str,
     handles: Option<&crate::handles::HandleSettings>,
+    crates: Option<&crate::types_crates::TypesCrates>,
 ) -> Result<Split, Error> {
     let op_tags = operation_tags(doc);
-    let mut features: BTreeMap<String, usize> = BTreeMap::new();
-    for tags in op_tags.values() {
-        for t in tags {
-            *features.entry(t.clone()).or_default() += 1;
-        }
-    }
+    let features = tag_features(&op_tags);
 
     let mut root_items = Vec::new();
     let mut types_mod = None;
@@ -249,7 +252,11 @@ pub fn split(
         push_attr(&mut item, cfg_attr(gate.get(&name)));
         builders_out.push(item);
     }
+    let upper_features = crates.map(|c| c.upper_features.clone()).unwrap_or_default();
     let mut defaults_out = Vec::new();
+    // The upper types crate's copy: the shared functions its own tags' types may name, gated by
+    // those tags alone (its features).
+    let mut upper_defaults = Vec::new();
     for mut item in defaults_items {
         if let syn::Item::Fn(f) = &item {
             let gate = default_gate.get(&f.sig.ident.to_string());
@@ -259,15 +266,42 @@ pub fn split(
                 continue;
             }
             // A helper no type names is left ungated, as progenitor left it.
-            if gate.is_some() {
-                push_attr(&mut item, cfg_attr(gate));
+            if let Some(gate) = gate {
+                let upper: BTreeSet<String> = gate.intersection(&upper_features).cloned().collect();
+                if !upper.is_empty() {
+                    let mut copy = item.clone();
+                    push_attr(&mut copy, cfg_attr(Some(&upper)));
+                    upper_defaults.push(copy);
+                }
+                push_attr(&mut item, cfg_attr(Some(gate)));
+            } else {
+                upper_defaults.push(item.clone());
             }
         }
         defaults_out.push(item);
     }
     let feature_types = feature_type_files(alone, &builders_attrs, &defaults_attrs, header);
-    out_types.extend(feature_types.decls);
-    builders_out.extend(feature_types.builder_reexports);
+    let (upper_decls, lower_decls): (Vec<_>, Vec<_>) =
+        feature_types.decls.into_iter().partition(|(f, _)| upper_features.contains(f));
+    let (upper_builders, lower_builders): (Vec<_>, Vec<_>) =
+        feature_types.builder_reexports.into_iter().partition(|(f, _)| upper_features.contains(f));
+    let (upper_files, lower_files): (BTreeMap<_, _>, BTreeMap<_, _>) = feature_types
+        .files
+        .into_iter()
+        .partition(|(name, _)| upper_features.iter().any(|f| *name == format!("{TYPES_DIR}/{f}.rs")));
+    let upper_types = crates.map(|c| {
+        let mut builders = vec![c.lower_builders()];
+        builders.extend(upper_builders.into_iter().map(|(_, i)| i));
+        let defaults = had_defaults.then(|| module("defaults", defaults_attrs.clone(), upper_defaults));
+        let items = c.upper_types(
+            module("builder", builders_attrs.clone(), builders),
+            defaults,
+            upper_decls.into_iter().map(|(_, i)| i).collect(),
+        );
+        syn::File { shebang: None, attrs: inner(types_attrs.clone()), items }
+    });
+    out_types.extend(lower_decls.into_iter().map(|(_, i)| i));
+    builders_out.extend(lower_builders.into_iter().map(|(_, i)| i));
     out_types.push(module("builder", builders_attrs, builders_out));
     if had_defaults {
         out_types.push(module("defaults", defaults_attrs, defaults_out));
@@ -340,20 +374,35 @@ pub fn split(
     }
 
     let types_file = syn::File { shebang: None, attrs: inner(types_attrs), items: out_types };
-    files.insert(
-        "types.rs".into(),
-        format!(
-            "{}{}",
-            file_header(header, "the types several tags reach, each gated by them, and a module per tag for the rest"),
-            prettyplease::unparse(&types_file)
-        ),
+    let types_text = format!(
+        "{}{}",
+        file_header(header, "the types several tags reach, each gated by them, and a module per tag for the rest"),
+        prettyplease::unparse(&types_file)
     );
-    files.extend(feature_types.files);
+    let (mut lower, mut upper) = (BTreeMap::new(), BTreeMap::new());
+    match upper_types {
+        Some(upper_file) => {
+            lower.insert("types.rs".to_owned(), types_text);
+            lower.extend(lower_files);
+            let what = "every type of the crate under re-exported, and a module per tag for the types of the tags here";
+            upper.insert(
+                "types.rs".to_owned(),
+                format!("{}{}", file_header(header, what), prettyplease::unparse(&upper_file)),
+            );
+            upper.extend(upper_files);
+        }
+        None => {
+            files.insert("types.rs".into(), types_text);
+            files.extend(lower_files);
+            files.extend(upper_files);
+        }
+    }
 
     let mut mod_items: Vec<syn::Item> = Vec::new();
-    let mut types_decl: syn::ItemMod = syn::parse_quote! { pub mod types; };
-    types_decl.attrs = Vec::new();
-    mod_items.push(syn::Item::Mod(types_decl));
+    match crates {
+        Some(c) => mod_items.extend(c.types_reexport()),
+        None => mod_items.push(syn::parse_quote! { pub mod types; }),
+    }
     mod_items.extend(root_items);
     let builder_tokens = quote! { pub mod builder { #(#reexports)* } };
     let mut builder_root: syn::ItemMod =
@@ -369,6 +418,8 @@ pub fn split(
     };
     Ok(Split {
         files,
+        lower,
+        upper,
         features,
         operations: op_tags.len(),
         handles,
@@ -407,10 +458,11 @@ struct FeatureTypeFiles {
     /// File name (inside the output folder, `types/<feature>.rs`) to formatted Rust.
     files: BTreeMap<String, String>,
     /// For `types.rs`: each file's gated `mod` and the glob re-export that keeps its types at
-    /// `types::X`.
-    decls: Vec<syn::Item>,
-    /// For `types::builder`: the re-exports of each file's builders, kept at `types::builder::X`.
-    builder_reexports: Vec<syn::Item>,
+    /// `types::X`, by feature.
+    decls: Vec<(String, syn::Item)>,
+    /// For `types::builder`: the re-exports of each file's builders, kept at `types::builder::X`,
+    /// by feature.
+    builder_reexports: Vec<(String, syn::Item)>,
 }
 
 // Out-of-line modules, so that rustc does not even parse the types of a feature that is off
@@ -439,7 +491,8 @@ fn feature_type_files(
         }
         if !builders.is_empty() {
             items.push(module("builder", builder_attrs.to_vec(), builders));
-            out.builder_reexports.push(syn::parse_quote! { #cfg pub use super::#ident::builder::*; });
+            out.builder_reexports
+                .push((feature.clone(), syn::parse_quote! { #cfg pub use super::#ident::builder::*; }));
         }
         let file = syn::File {
             shebang: None,
@@ -453,10 +506,25 @@ fn feature_type_files(
             format!("the types only the `{feature}` operations reach")
         };
         out.files.insert(name.clone(), format!("{}{}", file_header(header, &what), prettyplease::unparse(&file)));
-        out.decls.push(syn::parse_quote! { #cfg #[path = #name] mod #ident; });
-        out.decls.push(syn::parse_quote! { #cfg pub use #ident::*; });
+        out.decls.push((feature.clone(), syn::parse_quote! { #cfg #[path = #name] mod #ident; }));
+        out.decls.push((feature.clone(), syn::parse_quote! { #cfg pub use #ident::*; }));
     }
     out
+}
+
+/// Every tag feature of `doc` with the number of its operations.
+pub(crate) fn features(doc: &Value) -> BTreeMap<String, usize> {
+    tag_features(&operation_tags(doc))
+}
+
+fn tag_features(op_tags: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, usize> {
+    let mut features: BTreeMap<String, usize> = BTreeMap::new();
+    for tags in op_tags.values() {
+        for t in tags {
+            *features.entry(t.clone()).or_default() += 1;
+        }
+    }
+    features
 }
 
 /// The tags of every operation, as features (kebab case), by the method name progenitor gives
@@ -735,7 +803,7 @@ fn file_header(header: &str, what: &str) -> String {
 mod tests {
     use serde_json::json;
 
-    fn split() -> super::Split {
+    fn split_into(crates: Option<&crate::types_crates::TypesCrates>) -> super::Split {
         let ok = |schema: &str| json!({"200": {"description": "", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}}});
         let doc = json!({
             "openapi": "3.0.3",
@@ -754,7 +822,41 @@ mod tests {
             }}
         });
         let file = crate::emit::emit_file(&doc, &[], &[], &crate::Settings::default()).unwrap();
-        super::split(file, &doc, "// @generated by a test\n\n", None).unwrap()
+        super::split(file, &doc, "// @generated by a test\n\n", None, crates).unwrap()
+    }
+
+    fn split() -> super::Split {
+        split_into(None)
+    }
+
+    #[test]
+    fn with_types_crates_the_listed_tags_types_go_up_and_the_rest_down() {
+        let crates = crate::types_crates::TypesCrates {
+            lower: "low-types".into(),
+            upper: "up-types".into(),
+            upper_features: ["beta".to_owned(), "full".to_owned()].into(),
+        };
+        let s = split_into(Some(&crates));
+        assert_eq!(s.files.keys().collect::<Vec<_>>(), ["alpha-things.rs", "beta.rs", "mod.rs"]);
+        assert_eq!(s.lower.keys().collect::<Vec<_>>(), ["types.rs", "types/alpha-things.rs"]);
+        assert_eq!(s.upper.keys().collect::<Vec<_>>(), ["types.rs", "types/beta.rs", "types/full.rs"]);
+        let flat = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (lower, upper) = (flat(&s.lower["types.rs"]), flat(&s.upper["types.rs"]));
+        // The shared types stay below, once; above, everything below is re-exported first.
+        assert!(lower.contains("///`Shared`") && !upper.contains("///`Shared`"), "{upper}");
+        assert!(!lower.contains("mod beta;") && !lower.contains("mod full;"), "{lower}");
+        assert!(lower.contains("mod alpha_things;"), "{lower}");
+        assert!(upper.contains("pub use ::low_types::types::*; /// Types for composing complex structures. pub mod builder { pub use ::low_types::types::builder::*; #[cfg(feature = \"beta\")] pub use super::beta::builder::*; }"), "{upper}");
+        assert!(upper.contains(r#"#[cfg(feature = "beta")] #[path = "types/beta.rs"] mod beta;"#), "{upper}");
+        // The file's own defaults reach the shared ones through the upper crate's `defaults`.
+        assert!(flat(&s.upper["types/beta.rs"]).contains("pub(super) use super::super::defaults::*;"));
+        assert!(upper.contains("pub mod defaults {"), "{upper}");
+        let root = flat(&s.files["mod.rs"]);
+        assert!(
+            root.contains(r#"#[cfg(any(feature = "beta", feature = "full"))] pub use ::up_types::types;"#),
+            "{root}"
+        );
+        assert!(!root.contains("pub mod types;"), "{root}");
     }
 
     #[test]

@@ -21,7 +21,7 @@
 //! - the resources (`api/`): the handles [`Images`], [`ImageActions`], [`Actions`], their
 //!   lists and [`Wait`];
 //! - the runtime the generated code calls (`runtime/`): sending and reading bodies, the retry
-//!   loop and its [`RetryPolicy`], [`RateLimit`], timestamps, TLS;
+//!   loop and its [`RetryPolicy`], [`RateLimit`], TLS;
 //! - the generated code (private), whose request and response types are in [`types`].
 //!
 //! The [`guide`] walks through configuration, every resource, errors, retries, rate limits and

@@ -16,9 +16,10 @@ struct Step {
     arg_from_env: Option<&'static str>,
 }
 
-/// The tags the gate builds each alone: the three with hand-written handles, and droplets for
-/// one of the rest.
-const TAGS_ALONE: &[&str] = &["images", "image-actions", "actions", "droplets"];
+/// The tags the gate builds each alone: the three with hand-written handles, droplets for one
+/// of the rest, and serverless-inference for one whose types are in the upper types crate
+/// (which names it, and the shared `defaults` it copies, only without `full`).
+const TAGS_ALONE: &[&str] = &["images", "image-actions", "actions", "droplets", "serverless-inference"];
 
 const STEPS: &[Step] = &[
     Step {
@@ -142,7 +143,17 @@ const STEPS: &[Step] = &[
     Step {
         name: "packages",
         program: "cargo",
-        args: &["package", "-p", "digitalocean-sdk", "-p", "digitalocean-fake-api"],
+        args: &[
+            "package",
+            "-p",
+            "digitalocean-sdk-types-core",
+            "-p",
+            "digitalocean-sdk-types-ext",
+            "-p",
+            "digitalocean-sdk",
+            "-p",
+            "digitalocean-fake-api",
+        ],
         env: &[],
         arg_from_env: None,
     },

@@ -16,6 +16,38 @@ pub const HANDLES_DIR: &str = "sdk/src/api/generated";
 pub const HANDWRITTEN_TAGS: [&str; 3] = ["actions", "image-actions", "images"];
 /// The manifest whose `[features]` table carries the tag features, between the markers.
 pub const SDK_MANIFEST: &str = "sdk/Cargo.toml";
+/// The crates of the generated types, by package and folder (`generator::types_crates`): the
+/// lower one, with the shared types and the typed ids, and the upper one.
+pub const TYPES_CRATES: [(&str, &str); 2] =
+    [("digitalocean-sdk-types-core", "types-core"), ("digitalocean-sdk-types-ext", "types-ext")];
+/// The tags whose own types go to the upper crate. Chosen by the size of their types, so that
+/// neither crate passes 1.5 GB of compiler memory in a full debug build (bench/README.md); a
+/// tag moves between the two by this list alone. `full` must be listed (its types name every
+/// tag's); `images` stays below, where its `ImageId` to `ImageIdOrSlug` conversion lives beside
+/// the ids.
+pub const UPPER_TAGS: [&str; 21] = [
+    "batch-inference",
+    "container-registries",
+    "container-registry",
+    "dedicated-inference",
+    "droplet-autoscale-pools",
+    "firewalls",
+    "full",
+    "functions",
+    "gradientai-platform",
+    "kubernetes",
+    "load-balancers",
+    "monitoring",
+    "partner-network-connect",
+    "projects",
+    "security",
+    "serverless-inference",
+    "tags",
+    "uptime",
+    "vector-databases",
+    "vpc-nat-gateways",
+    "vpcs",
+];
 const FEATURES_BEGIN: &str =
     "# --- tag features: written by `cargo xtask generate`; edit the overlays, not these lines ---\n";
 const FEATURES_END: &str = "# --- end of tag features ---\n";
@@ -39,10 +71,10 @@ pub fn settings() -> generator::Settings {
         // Ids users read from a response are the ids they pass back: `action.id` is an
         // `ActionId`, so `client.actions().get(action.id)` needs no conversion. Read off the
         // spec (every integer `*_id` path parameter and its resource's id), defined in
-        // `sdk/src/generated/ids.rs` with the macro of `sdk/src/ids.rs`.
+        // `types-core/src/generated/ids.rs` with the macro of `types-core/src/ids.rs`.
         id_types: Some(generator::IdTypes { module: "crate::ids".into(), macro_path: "crate::ids::id_type".into() }),
         // chrono's general RFC 3339 parser took about 1,300 instructions a timestamp;
-        // `sdk/src/runtime/timestamp.rs` reads the API's `...Z` form directly and hands chrono the rest.
+        // `types-core/src/runtime/timestamp.rs` reads the API's `...Z` form directly and hands chrono the rest.
         timestamp_deserializer: Some("crate::runtime::timestamp".into()),
         // regress, typify's pattern engine, took 4.5 s of CPU in a cold build against regex-lite's
         // 0.9 s; the API's patterns read alike in both once translated.
@@ -50,6 +82,11 @@ pub fn settings() -> generator::Settings {
         handles: Some(generator::handles::HandleSettings {
             handwritten_tags: HANDWRITTEN_TAGS.iter().map(|t| (*t).to_owned()).collect(),
             servers: servers(),
+        }),
+        types_crates: Some(generator::types_crates::TypesCrates {
+            lower: TYPES_CRATES[0].0.into(),
+            upper: TYPES_CRATES[1].0.into(),
+            upper_features: UPPER_TAGS.iter().map(|t| (*t).to_owned()).collect(),
         }),
         ..generator::Settings::default()
     }
@@ -169,7 +206,8 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
     let sources = generator::effective::Sources::read(Path::new(VENDORED_DIR), Path::new(OVERLAYS_DIR))
         .map_err(|e| e.to_string())?;
     let read = started.elapsed();
-    let split = generator::generate_vendored_split(&sources, tags, &settings()).map_err(|e| e.to_string())?;
+    let settings = settings();
+    let split = generator::generate_vendored_split(&sources, tags, &settings).map_err(|e| e.to_string())?;
     if timings {
         eprintln!("generate: {:>7.3} s  vendored files and overlays read", read.as_secs_f64());
         for (stage, took) in &split.timings {
@@ -178,7 +216,13 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
         eprintln!("generate: {:>7.3} s  in all before writing", started.elapsed().as_secs_f64());
     }
     // The handles go with the whole API only: a part of it has no place in the crate.
+    // The types crates' folders: in their crates, or for a part of the API, beside its
+    // operations in `dir` (`dir/types-core`, as that crate's `src/generated`).
     let mut trees = folders(dir, &split.files);
+    for ((_, folder), files) in TYPES_CRATES.iter().zip([&split.lower, &split.upper]) {
+        let at = if whole { Path::new(folder).join("src/generated") } else { dir.join(folder) };
+        trees.extend(folders(&at, files));
+    }
     if whole {
         trees.push((PathBuf::from(HANDLES_DIR), split.handles.clone()));
     }
@@ -197,13 +241,19 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
     } else {
         Vec::new()
     };
-    let manifest = Path::new(SDK_MANIFEST);
-    let features = if whole {
-        let text = std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
-        Some((text.clone(), with_features(&text, &split.features_toml())?))
-    } else {
-        None
-    };
+    // Each manifest with the tag features it has now and those it should have.
+    let mut manifests = Vec::new();
+    if whole {
+        let wanted = manifest_features(&settings, &split);
+        let paths = [PathBuf::from(SDK_MANIFEST)]
+            .into_iter()
+            .chain(TYPES_CRATES.iter().map(|(_, d)| Path::new(d).join("Cargo.toml")));
+        for (path, features) in paths.zip(wanted) {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let want = with_features(&path, &text, &features)?;
+            manifests.push((path, text, want));
+        }
+    }
     if check {
         let mut stale = Vec::new();
         for (tree, fresh) in &trees {
@@ -216,7 +266,7 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
                 stale.push(format!("{} (missing {:?}, extra {:?})", tree.display(), report.missing, report.extra));
             }
         }
-        if features.as_ref().is_some_and(|(now, want)| now != want) {
+        for (manifest, _, _) in manifests.iter().filter(|(_, now, want)| now != want) {
             println!("{}: the tag features differ from the API's tags", manifest.display());
             stale.push(format!("the tag features in {}", manifest.display()));
         }
@@ -232,7 +282,8 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
             stale.push(format!("{what} {name}"));
         }
         if stale.is_empty() {
-            println!("{} is up to date", dir.display());
+            let checked: Vec<String> = trees.iter().map(|(t, _)| t.display().to_string()).collect();
+            println!("{} are up to date", checked.join(", "));
             return Ok(());
         }
         return Err(format!("{} is stale: run `cargo xtask generate` and commit the result", stale.join("; ")));
@@ -240,10 +291,16 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
     let mut lines = 0;
     for (tree, fresh) in &trees {
         let current = rust_files(tree)?;
-        std::fs::create_dir_all(tree).map_err(|e| format!("{}: {e}", tree.display()))?;
         for name in current.keys().filter(|n| !fresh.contains_key(*n)) {
             std::fs::remove_file(tree.join(name)).map_err(|e| format!("{}: {e}", tree.join(name).display()))?;
         }
+        // A folder left with nothing generated goes too (`sdk/src/generated/types`, since the
+        // types have crates of their own), unless something else is in it.
+        if fresh.is_empty() {
+            let _ = std::fs::remove_dir(tree);
+            continue;
+        }
+        std::fs::create_dir_all(tree).map_err(|e| format!("{}: {e}", tree.display()))?;
         for (name, text) in fresh {
             lines += text.lines().count();
             if current.get(name) != Some(text) {
@@ -251,9 +308,7 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
             }
         }
     }
-    if let Some((now, want)) = features
-        && now != want
-    {
+    for (manifest, _, want) in manifests.iter().filter(|(_, now, want)| now != want) {
         std::fs::write(manifest, want).map_err(|e| format!("{}: {e}", manifest.display()))?;
         println!("wrote the tag features of {}", manifest.display());
     }
@@ -288,7 +343,11 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
         split.features.len()
     );
     if !whole {
-        println!("[features] a crate of these tags needs:\n{}", split.features_toml());
+        let manifests = ["the SDK", TYPES_CRATES[0].0, TYPES_CRATES[1].0];
+        let wanted = manifest_features(&settings, &split);
+        for (manifest, features) in manifests.iter().zip(wanted) {
+            println!("[features] of {manifest} for these tags:\n{features}");
+        }
     }
     Ok(())
 }
@@ -312,9 +371,18 @@ fn rust_files(dir: &Path) -> Result<std::collections::BTreeMap<String, String>, 
     Ok(current.into_iter().filter(|(n, _)| n.ends_with(".rs")).collect())
 }
 
-/// `manifest` with the lines between the tag-feature markers replaced by `features`.
-fn with_features(manifest: &str, features: &str) -> Result<String, String> {
-    let missing = || format!("{SDK_MANIFEST}: the tag-feature markers are missing from its [features] table");
+// The tag features of the SDK's manifest and, with the types crates, of theirs.
+fn manifest_features(settings: &generator::Settings, split: &generator::split::Split) -> Vec<String> {
+    match &settings.types_crates {
+        Some(crates) => crates.features_toml(&split.features).to_vec(),
+        None => vec![split.features_toml()],
+    }
+}
+
+/// `manifest` (read from `path`) with the lines between the tag-feature markers replaced by
+/// `features`.
+fn with_features(path: &Path, manifest: &str, features: &str) -> Result<String, String> {
+    let missing = || format!("{}: the tag-feature markers are missing from its [features] table", path.display());
     let start = manifest.find(FEATURES_BEGIN).ok_or_else(missing)? + FEATURES_BEGIN.len();
     let end = start + manifest[start..].find(FEATURES_END).ok_or_else(missing)?;
     Ok(format!("{}{features}{}", &manifest[..start], &manifest[end..]))

@@ -21,12 +21,14 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  generate [--check]   regenerate sdk/src/generated/ (a file per tag) and the tag features of
-                       sdk/Cargo.toml from openapi/vendored/ + openapi/overlays/; with --check,
+  generate [--check]   regenerate sdk/src/generated/ (a file per tag), the types crates'
+                       src/generated/ and the tag features of the three manifests from
+                       openapi/vendored/ + openapi/overlays/; with --check,
                        write nothing and fail with a diff if anything is stale; with
                        --timings, print each stage's time on stderr
   generate --tag NAME... --out-dir DIR [--check]
-                       the same for some tags only, into another folder
+                       the same for some tags only, into another folder (the
+                       types in its types-core/ and types-ext/)
   generate --spec FILE... [--out FILE] [--check]
                        one file from OpenAPI documents of your own (for trying a spec)
   spec [--tag NAME]... print the effective spec (vendored + overlays + normalization passes)

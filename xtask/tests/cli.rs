@@ -106,10 +106,20 @@ fn the_split_output_is_checked_for_staleness() {
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(stdout.contains("2 operations in 1 tag features") && stdout.contains("actions = []"), "{stdout}");
-    for file in ["mod.rs", "types.rs", "actions.rs"] {
+    assert!(stdout.contains(r#"actions = ["digitalocean-sdk-types-core/actions"]"#), "{stdout}");
+    // The operations in the folder, the types beside them as their crates lay them out.
+    for file in ["mod.rs", "actions.rs", "types-core/types.rs", "types-core/ids.rs", "types-ext/types.rs"] {
         assert!(dir.join(file).is_file(), "{file}");
     }
+    assert!(!dir.join("types.rs").exists());
     assert!(xtask(&["generate", "--tag", "Actions", "--out-dir", d, "--check"]).status.success());
+    let types = dir.join("types-core/types.rs");
+    let fresh = std::fs::read_to_string(&types).unwrap();
+    std::fs::write(&types, format!("{fresh}// edited by hand\n")).unwrap();
+    let out = xtask(&["generate", "--tag", "Actions", "--out-dir", d, "--check"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stdout).contains("types.rs (committed)"), "{}", text(&out.stdout));
+    std::fs::write(&types, fresh).unwrap();
     let edited = std::fs::read_to_string(dir.join("actions.rs")).unwrap().replace("actions_get", "actions_fetch");
     std::fs::write(dir.join("actions.rs"), edited).unwrap();
     let out = xtask(&["generate", "--tag", "Actions", "--out-dir", d, "--check"]);

@@ -13,9 +13,7 @@ use crate::call::call;
 use crate::error::Error;
 use crate::ids::ImageId;
 use crate::response::Response;
-use crate::types::{
-    Distribution, Image, ImageIdOrSlug, ImageListType, ImageNewCustom, ImagePage, ImageUpdate, RegionSlug,
-};
+use crate::types::{Distribution, Image, ImageListType, ImageNewCustom, ImagePage, ImageUpdate, RegionSlug};
 
 /// The images resource. Get one with [`Client::images`].
 #[derive(Clone, Copy, Debug)]
@@ -131,17 +129,6 @@ impl<'a> Images<'a> {
     /// Moving images to another account: offer, accept, cancel, decline.
     pub fn account_transfers(self) -> AccountTransfers<'a> {
         AccountTransfers::new(self.client)
-    }
-}
-
-/// An image id is also a valid "id or slug": its decimal digits. This lets the generated
-/// builder take an [`ImageId`] directly: `client.images_get().image_id(id)`.
-impl TryFrom<ImageId> for ImageIdOrSlug {
-    type Error = crate::types::error::ConversionError;
-    // Cannot fail (a positive number has digits); going through `parse` keeps the generated
-    // type's own check the only way in.
-    fn try_from(image: ImageId) -> Result<Self, Self::Error> {
-        image.to_string().parse()
     }
 }
 

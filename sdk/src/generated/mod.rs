@@ -2,7 +2,60 @@
 // Input sha256: 05787c090d6b38900ac7cacbab5f197e31f6c56364734c0a54d582d8e2dde9f9
 // Do not edit by hand: change the spec, a normalization pass or a generator setting, and regenerate.
 
-pub mod types;
+#[cfg(
+    any(
+        feature = "batch-inference",
+        feature = "container-registries",
+        feature = "container-registry",
+        feature = "dedicated-inference",
+        feature = "droplet-autoscale-pools",
+        feature = "firewalls",
+        feature = "full",
+        feature = "functions",
+        feature = "gradientai-platform",
+        feature = "kubernetes",
+        feature = "load-balancers",
+        feature = "monitoring",
+        feature = "partner-network-connect",
+        feature = "projects",
+        feature = "security",
+        feature = "serverless-inference",
+        feature = "tags",
+        feature = "uptime",
+        feature = "vector-databases",
+        feature = "vpc-nat-gateways",
+        feature = "vpcs"
+    )
+)]
+pub use ::digitalocean_sdk_types_ext::types;
+#[cfg(
+    not(
+        any(
+            feature = "batch-inference",
+            feature = "container-registries",
+            feature = "container-registry",
+            feature = "dedicated-inference",
+            feature = "droplet-autoscale-pools",
+            feature = "firewalls",
+            feature = "full",
+            feature = "functions",
+            feature = "gradientai-platform",
+            feature = "kubernetes",
+            feature = "load-balancers",
+            feature = "monitoring",
+            feature = "partner-network-connect",
+            feature = "projects",
+            feature = "security",
+            feature = "serverless-inference",
+            feature = "tags",
+            feature = "uptime",
+            feature = "vector-databases",
+            feature = "vpc-nat-gateways",
+            feature = "vpcs"
+        )
+    )
+)]
+pub use ::digitalocean_sdk_types_core::types;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]

@@ -9,7 +9,8 @@
 //! (`crate::response`) turns it into [`Response`](crate::Response) or [`Error`](crate::Error).
 //!
 //! Generator settings name only paths in this module: the inner type [`Runtime`], the trait
-//! [`Operation`], the decoder [`body::decode`] and the timestamp module [`timestamp`].
+//! [`Operation`] and the decoder [`body::decode`]. The timestamp decoder the generated types
+//! call is beside them, in `digitalocean-sdk-types-core`.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -22,9 +23,6 @@ pub(crate) mod hooks;
 pub(crate) mod json_path;
 pub(crate) mod rate_limit;
 pub(crate) mod retry;
-// The generated types of some tags have no timestamp (or no optional one) at all.
-#[allow(dead_code)]
-pub(crate) mod timestamp;
 pub(crate) mod tls;
 
 use rate_limit::RateLimit;

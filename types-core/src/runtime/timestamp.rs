@@ -16,14 +16,12 @@ use serde::Deserializer;
 use serde::de::{self, Visitor};
 
 /// A required timestamp.
-pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
+pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
     deserializer.deserialize_str(Timestamp)
 }
 
 /// A timestamp that may be `null`.
-pub(crate) fn deserialize_option<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<DateTime<Utc>>, D::Error> {
+pub fn deserialize_option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<DateTime<Utc>>, D::Error> {
     deserializer.deserialize_option(MaybeTimestamp)
 }
 
