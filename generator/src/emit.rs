@@ -218,6 +218,13 @@ pub(crate) fn emit_file_timed(
 /// array reached hundreds of megabytes, each doubling of it on fresh memory. A module at a time,
 /// the arrays are a fraction of that and reuse each other's memory.
 fn parse_by_module(tokens: TokenStream) -> syn::Result<syn::File> {
+    parse_module(tokens, None)
+}
+
+// `parent`: the module whose body `tokens` is. The items of `types::builder` are left as tokens
+// (`syn::Item::Verbatim`): `output::drop_unused_struct_builders` removes most of them, and
+// parses only those it keeps.
+fn parse_module(tokens: TokenStream, parent: Option<&str>) -> syn::Result<syn::File> {
     use proc_macro2::{Delimiter, Group, TokenTree};
     // The bodies of `mod name { .. }` at this level are cut out (left as `{}`), in order.
     let mut bodies = Vec::new();
@@ -244,8 +251,15 @@ fn parse_by_module(tokens: TokenStream) -> syn::Result<syn::File> {
         {
             let body =
                 bodies.next().ok_or_else(|| syn::Error::new(m.ident.span(), "a module whose body was not cut out"))?;
+            if parent == Some("types")
+                && m.ident == "builder"
+                && let Some(unparsed) = output::drop_unused_struct_builders::unparsed(&body)
+            {
+                *items = unparsed;
+                continue;
+            }
             // A module's inner attributes follow its outer ones, as syn parses them.
-            let inner = parse_by_module(body)?;
+            let inner = parse_module(body, Some(&m.ident.to_string()))?;
             m.attrs.extend(inner.attrs);
             *items = inner.items;
         }
@@ -287,6 +301,16 @@ mod tests {
             mod r#mod { const X: u8 = 1; }
         };
         let mut file = parse_by_module(code.clone()).unwrap();
+        // `types::builder`'s items are left as tokens, one item each, for the pass that drops
+        // most of them to parse the rest.
+        let syn::Item::Mod(types) = &mut file.items[0] else { panic!("the first item is the module") };
+        let syn::Item::Mod(builder) = &mut types.content.as_mut().unwrap().1[1] else { panic!("then `builder`") };
+        let items = &mut builder.content.as_mut().unwrap().1;
+        assert_eq!(items.len(), 2);
+        for item in items.iter_mut() {
+            let syn::Item::Verbatim(tokens) = item else { panic!("a builder item left as tokens") };
+            *item = syn::parse2(tokens.clone()).unwrap();
+        }
         assert_eq!(prettyplease::unparse(&file), prettyplease::unparse(&syn::parse2(code).unwrap()));
         let syn::Item::Mod(types) = &mut file.items[0] else { panic!("the first item is the module") };
         assert_eq!(types.attrs.len(), 2, "the inner attribute stays with its module");

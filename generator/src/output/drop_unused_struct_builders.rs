@@ -40,12 +40,22 @@ pub fn run(file: &mut syn::File) -> Result<usize, Error> {
     }
     let keep = reachable(types, used);
     let mut removed = 0;
+    let mut unparsable = None;
     types.retain_mut(|item| match item {
         syn::Item::Mod(m) if m.ident == "builder" => {
             if let Some((_, items)) = m.content.as_mut() {
                 let before = items.len();
                 items.retain(|i| subject(i).is_none_or(|name| keep.contains(&name)));
                 removed += before - items.len();
+                // What is kept of the builders left as tokens (`unparsed`) is parsed now.
+                for item in items.iter_mut() {
+                    if let syn::Item::Verbatim(tokens) = item {
+                        match syn::parse2::<syn::Item>(std::mem::take(tokens)) {
+                            Ok(parsed) => *item = parsed,
+                            Err(e) => unparsable = Some(e),
+                        }
+                    }
+                }
             }
             true
         }
@@ -60,7 +70,42 @@ pub fn run(file: &mut syn::File) -> Result<usize, Error> {
         }
         _ => true,
     });
+    if let Some(e) = unparsable {
+        return Err(Error::Emit { message: format!("{PASS}: a builder item does not parse: {e}") });
+    }
     Ok(removed)
+}
+
+/// The items of typify's `types::builder` module, each left as its tokens, for [`run`] to parse
+/// only the builders it keeps: about two thirds of them are removed, and parsing them was a
+/// third of the time `generate` spent parsing progenitor's output. `None` when the module opens
+/// with inner attributes, which are not split off here: then it is parsed whole.
+pub(crate) fn unparsed(body: &TokenStream) -> Option<Vec<syn::Item>> {
+    let mut items = Vec::new();
+    let mut item: Vec<TokenTree> = Vec::new();
+    for tree in body.clone() {
+        if item.len() == 1
+            && items.is_empty()
+            && matches!(&item[0], TokenTree::Punct(p) if p.as_char() == '#')
+            && matches!(&tree, TokenTree::Punct(p) if p.as_char() == '!')
+        {
+            return None;
+        }
+        // An item ends with its body (`{ .. }`) or a `;`; an attribute's `[..]` does not end it.
+        let ends = match &tree {
+            TokenTree::Group(g) => g.delimiter() == proc_macro2::Delimiter::Brace,
+            TokenTree::Punct(p) => p.as_char() == ';',
+            _ => false,
+        };
+        item.push(tree);
+        if ends {
+            items.push(syn::Item::Verbatim(item.drain(..).collect()));
+        }
+    }
+    if !item.is_empty() {
+        items.push(syn::Item::Verbatim(item.into_iter().collect()));
+    }
+    Some(items)
 }
 
 /// Every `X` of `types::builder::X` in a syntax tree, as [`builder_paths`] finds them in its
@@ -159,6 +204,7 @@ fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
 // conversions to and from the type itself (`TryFrom<X> for super::X`).
 fn subject(item: &syn::Item) -> Option<String> {
     match item {
+        syn::Item::Verbatim(tokens) => verbatim_subject(tokens),
         syn::Item::Struct(s) => Some(s.ident.to_string()),
         syn::Item::Impl(imp) => {
             let self_name = type_name(&imp.self_ty)?;
@@ -176,6 +222,41 @@ fn subject(item: &syn::Item) -> Option<String> {
         }
         _ => None,
     }
+}
+
+// [`subject`] read off an item's tokens: `struct X`, `impl .. for X`, and for
+// `impl TryFrom<X> for super::X` the trait's argument. `None` (kept) for anything else.
+fn verbatim_subject(tokens: &TokenStream) -> Option<String> {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let is = |t: &TokenTree, word: &str| matches!(t, TokenTree::Ident(i) if i == word);
+    if let Some(at) = trees.iter().position(|t| is(t, "struct")) {
+        return match trees.get(at + 1) {
+            Some(TokenTree::Ident(name)) => Some(name.to_string()),
+            _ => None,
+        };
+    }
+    let start = trees.iter().position(|t| is(t, "impl"))? + 1;
+    let end = start
+        + trees[start..]
+            .iter()
+            .position(|t| matches!(t, TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace))?;
+    let header = &trees[start..end];
+    if header.first().is_some_and(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == '<')) {
+        return None;
+    }
+    let last_ident = |ts: &[TokenTree]| {
+        ts.iter().rev().find_map(|t| match t {
+            TokenTree::Ident(i) => Some(i.to_string()),
+            _ => None,
+        })
+    };
+    let Some(for_at) = header.iter().position(|t| is(t, "for")) else { return last_ident(header) };
+    let (trait_, self_ty) = (&header[..for_at], &header[for_at + 1..]);
+    if !self_ty.first().is_some_and(|t| is(t, "super")) {
+        return last_ident(self_ty);
+    }
+    let open = trait_.iter().position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == '<'))?;
+    last_ident(&trait_[open + 1..])
 }
 
 fn type_name(ty: &syn::Type) -> Option<String> {
@@ -228,6 +309,40 @@ mod tests {
         assert!(text.contains("struct Part { n : Result"), "{text}");
         assert!(text.contains("fn builder () -> builder :: Part"), "{text}");
         assert!(text.contains("pub struct Answer { pub n : i64 }"), "{text}");
+    }
+
+    // The builders as `emit` leaves them: tokens, one `Item::Verbatim` each.
+    fn unparsed_builders(f: &mut syn::File) {
+        let syn::Item::Mod(types) = &mut f.items[0] else { panic!("types first") };
+        let items = &mut types.content.as_mut().unwrap().1;
+        let syn::Item::Mod(builder) = items.last_mut().unwrap() else { panic!("builder last") };
+        let tokens: TokenStream = builder.content.as_ref().unwrap().1.iter().map(|i| i.to_token_stream()).collect();
+        builder.content.as_mut().unwrap().1 = unparsed(&tokens).expect("no inner attributes");
+    }
+
+    #[test]
+    fn builders_left_as_tokens_are_kept_and_removed_alike_and_the_kept_ones_parsed() {
+        let mut parsed = file();
+        let mut tokens = file();
+        unparsed_builders(&mut tokens);
+        let syn::Item::Mod(types) = &tokens.items[0] else { panic!() };
+        let syn::Item::Mod(builder) = types.content.as_ref().unwrap().1.last().unwrap() else { panic!() };
+        let items = &builder.content.as_ref().unwrap().1;
+        assert_eq!(items.len(), 9);
+        assert!(items.iter().all(|i| matches!(i, syn::Item::Verbatim(_))));
+        // Each item's subject read off its tokens is the one read off its tree.
+        let syn::Item::Mod(types) = &parsed.items[0] else { panic!() };
+        let syn::Item::Mod(tree) = types.content.as_ref().unwrap().1.last().unwrap() else { panic!() };
+        let from_tree: Vec<Option<String>> = tree.content.as_ref().unwrap().1.iter().map(subject).collect();
+        assert_eq!(items.iter().map(subject).collect::<Vec<_>>(), from_tree);
+        assert_eq!(run(&mut tokens).unwrap(), run(&mut parsed).unwrap());
+        assert_eq!(prettyplease::unparse(&tokens), prettyplease::unparse(&parsed));
+    }
+
+    #[test]
+    fn a_builder_module_with_inner_attributes_is_parsed_whole() {
+        assert!(unparsed(&quote! { #![allow(dead_code)] pub struct A {} }).is_none());
+        assert_eq!(unparsed(&quote! { #[derive(Clone)] pub struct A {} pub struct B; }).unwrap().len(), 2);
     }
 
     #[test]
