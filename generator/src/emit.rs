@@ -251,13 +251,17 @@ fn parse_module(tokens: TokenStream, parent: Option<&str>) -> syn::Result<syn::F
         {
             let body =
                 bodies.next().ok_or_else(|| syn::Error::new(m.ident.span(), "a module whose body was not cut out"))?;
-            if parent == Some("types")
-                && m.ident == "builder"
-                && let Some(unparsed) = output::drop_unused_struct_builders::unparsed(&body)
-            {
-                *items = unparsed;
-                continue;
-            }
+            let body = if parent == Some("types") && m.ident == "builder" {
+                match output::drop_unused_struct_builders::unparsed(body) {
+                    Ok(unparsed) => {
+                        *items = unparsed;
+                        continue;
+                    }
+                    Err(whole) => whole,
+                }
+            } else {
+                body
+            };
             // A module's inner attributes follow its outer ones, as syn parses them.
             let inner = parse_module(body, Some(&m.ident.to_string()))?;
             m.attrs.extend(inner.attrs);

@@ -775,7 +775,7 @@ fn tag_file(
             )
         }
     };
-    let file: syn::File = syn::parse2(quote! {
+    let mut file: syn::File = syn::parse2(quote! {
         #(#[doc = #handle_doc])*
         #[derive(Clone, Copy, Debug)]
         pub struct #handle<'a> {
@@ -793,7 +793,6 @@ fn tag_file(
         #(#requests)*
     })
     .map_err(|e| Error::Emit { message: format!("handles of `{tag_name}`: {e}") })?;
-    let mut file = file;
     compiled_where_called(&mut file);
     Ok((prettyplease::unparse(&file), waits))
 }

@@ -274,7 +274,7 @@ pub fn split(
                     upper_defaults.push(copy);
                 }
                 push_attr(&mut item, cfg_attr(Some(gate)));
-            } else {
+            } else if crates.is_some() {
                 upper_defaults.push(item.clone());
             }
         }
@@ -285,10 +285,12 @@ pub fn split(
         feature_types.decls.into_iter().partition(|(f, _)| upper_features.contains(f));
     let (upper_builders, lower_builders): (Vec<_>, Vec<_>) =
         feature_types.builder_reexports.into_iter().partition(|(f, _)| upper_features.contains(f));
-    let (upper_files, lower_files): (BTreeMap<_, _>, BTreeMap<_, _>) = feature_types
-        .files
-        .into_iter()
-        .partition(|(name, _)| upper_features.iter().any(|f| *name == format!("{TYPES_DIR}/{f}.rs")));
+    let (upper_files, lower_files): (Vec<_>, Vec<_>) =
+        feature_types.files.into_iter().partition(|(f, _)| upper_features.contains(f));
+    let (upper_files, lower_files): (BTreeMap<_, _>, BTreeMap<_, _>) = (
+        upper_files.into_iter().map(|(_, file)| file).collect(),
+        lower_files.into_iter().map(|(_, file)| file).collect(),
+    );
     let upper_types = crates.map(|c| {
         let mut builders = vec![c.lower_builders()];
         builders.extend(upper_builders.into_iter().map(|(_, i)| i));
@@ -455,8 +457,9 @@ fn lone_feature(tags: Option<&BTreeSet<String>>) -> Option<String> {
 
 /// `types/<feature>.rs` for each feature, and what `types.rs` needs to mount them.
 struct FeatureTypeFiles {
-    /// File name (inside the output folder, `types/<feature>.rs`) to formatted Rust.
-    files: BTreeMap<String, String>,
+    /// Each file's name (inside the output folder, `types/<feature>.rs`) and formatted Rust, by
+    /// feature.
+    files: Vec<(String, (String, String))>,
     /// For `types.rs`: each file's gated `mod` and the glob re-export that keeps its types at
     /// `types::X`, by feature.
     decls: Vec<(String, syn::Item)>,
@@ -478,7 +481,7 @@ fn feature_type_files(
     defaults_attrs: &[syn::Attribute],
     header: &str,
 ) -> FeatureTypeFiles {
-    let mut out = FeatureTypeFiles { files: BTreeMap::new(), decls: Vec::new(), builder_reexports: Vec::new() };
+    let mut out = FeatureTypeFiles { files: Vec::new(), decls: Vec::new(), builder_reexports: Vec::new() };
     for (feature, FeatureTypes { types, builders, defaults }) in alone {
         let ident = module_ident(&feature);
         let cfg = cfg_attr(Some(&BTreeSet::from([feature.clone()])));
@@ -505,7 +508,8 @@ fn feature_type_files(
         } else {
             format!("the types only the `{feature}` operations reach")
         };
-        out.files.insert(name.clone(), format!("{}{}", file_header(header, &what), prettyplease::unparse(&file)));
+        let text = format!("{}{}", file_header(header, &what), prettyplease::unparse(&file));
+        out.files.push((feature.clone(), (name.clone(), text)));
         out.decls.push((feature.clone(), syn::parse_quote! { #cfg #[path = #name] mod #ident; }));
         out.decls.push((feature.clone(), syn::parse_quote! { #cfg pub use #ident::*; }));
     }

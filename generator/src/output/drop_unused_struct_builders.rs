@@ -78,18 +78,20 @@ pub fn run(file: &mut syn::File) -> Result<usize, Error> {
 
 /// The items of typify's `types::builder` module, each left as its tokens, for [`run`] to parse
 /// only the builders it keeps: about two thirds of them are removed, and parsing them was a
-/// third of the time `generate` spent parsing progenitor's output. `None` when the module opens
-/// with inner attributes, which are not split off here: then it is parsed whole.
-pub(crate) fn unparsed(body: &TokenStream) -> Option<Vec<syn::Item>> {
+/// third of the time `generate` spent parsing progenitor's output. The body back, whole, when
+/// the module opens with inner attributes, which are not split off here: then it is parsed
+/// whole. Taken by value: iterating a shared `TokenStream` copies its tokens.
+pub(crate) fn unparsed(body: TokenStream) -> Result<Vec<syn::Item>, TokenStream> {
     let mut items = Vec::new();
     let mut item: Vec<TokenTree> = Vec::new();
-    for tree in body.clone() {
+    let mut trees = body.into_iter();
+    while let Some(tree) = trees.next() {
         if item.len() == 1
             && items.is_empty()
             && matches!(&item[0], TokenTree::Punct(p) if p.as_char() == '#')
             && matches!(&tree, TokenTree::Punct(p) if p.as_char() == '!')
         {
-            return None;
+            return Err(item.into_iter().chain([tree]).chain(trees).collect());
         }
         // An item ends with its body (`{ .. }`) or a `;`; an attribute's `[..]` does not end it.
         let ends = match &tree {
@@ -105,7 +107,7 @@ pub(crate) fn unparsed(body: &TokenStream) -> Option<Vec<syn::Item>> {
     if !item.is_empty() {
         items.push(syn::Item::Verbatim(item.into_iter().collect()));
     }
-    Some(items)
+    Ok(items)
 }
 
 /// Every `X` of `types::builder::X` in a syntax tree, as [`builder_paths`] finds them in its
@@ -317,7 +319,7 @@ mod tests {
         let items = &mut types.content.as_mut().unwrap().1;
         let syn::Item::Mod(builder) = items.last_mut().unwrap() else { panic!("builder last") };
         let tokens: TokenStream = builder.content.as_ref().unwrap().1.iter().map(|i| i.to_token_stream()).collect();
-        builder.content.as_mut().unwrap().1 = unparsed(&tokens).expect("no inner attributes");
+        builder.content.as_mut().unwrap().1 = unparsed(tokens).expect("no inner attributes");
     }
 
     #[test]
@@ -341,8 +343,8 @@ mod tests {
 
     #[test]
     fn a_builder_module_with_inner_attributes_is_parsed_whole() {
-        assert!(unparsed(&quote! { #![allow(dead_code)] pub struct A {} }).is_none());
-        assert_eq!(unparsed(&quote! { #[derive(Clone)] pub struct A {} pub struct B; }).unwrap().len(), 2);
+        assert!(unparsed(quote! { #![allow(dead_code)] pub struct A {} }).ok().is_none());
+        assert_eq!(unparsed(quote! { #[derive(Clone)] pub struct A {} pub struct B; }).ok().unwrap().len(), 2);
     }
 
     #[test]
