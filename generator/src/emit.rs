@@ -52,7 +52,32 @@ fn progenitor_settings(
     for t in typed {
         gs.with_replacement(&t.rust_name, &t.rust_path, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
     }
+    if let Some(timestamp) = &settings.timestamp_type {
+        syn::parse_str::<syn::Path>(timestamp).map_err(|e| Error::Settings {
+            setting: "timestamp_type",
+            value: timestamp.clone(),
+            message: e.to_string(),
+        })?;
+        gs.with_conversion(string_format("date-time"), timestamp, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
+    }
+    for format in &settings.text_formats {
+        gs.with_conversion(
+            string_format(format),
+            "::std::string::String",
+            [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::FromStringIrrefutable].into_iter(),
+        );
+    }
     Ok(gs)
+}
+
+/// `{"type": "string", "format": format}`: typify matches a conversion on the schema without its
+/// metadata (description, example, default), so this finds every string of that format.
+fn string_format(format: &str) -> schemars::schema::SchemaObject {
+    schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        format: Some(format.to_owned()),
+        ..Default::default()
+    }
 }
 
 /// Runs progenitor with no open enums; for the passes' tests, which show what progenitor does
@@ -199,16 +224,17 @@ pub(crate) fn emit_file_timed(
         output::move_response_headers::redirect_streams(&mut file, streamer)?;
     }
     output::insert_open_enums::run(&mut file, open_enums)?;
-    if let Some(module) = &settings.timestamp_deserializer {
-        output::timestamp_deserializer::run(&mut file, doc, module)?;
+    output::open_inline_enums::run(&mut file)?;
+    if let Some(module) = &settings.null_as_absent {
+        output::null_as_absent::run(&mut file, doc, module)?;
     }
     if let Some(trait_path) = &settings.operation_trait {
         output::operation_impls::run(&mut file, doc, trait_path)?;
     }
-    if settings.patterns_on_regex_lite {
-        output::patterns_on_regex_lite::run(&mut file, doc)?;
-    }
     output::drop_unused_struct_builders::run(&mut file)?;
+    if settings.refuse_strict_shapes {
+        output::strict_shapes::check(&file)?;
+    }
     clock.lap("output passes");
     Ok(file)
 }

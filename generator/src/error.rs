@@ -66,6 +66,14 @@ pub enum Error {
         /// What is wrong, and what to do about it.
         message: String,
     },
+    /// A generated type would fail a whole response over a value the spec does not foresee
+    /// (with [`crate::Settings::refuse_strict_shapes`]).
+    StrictShape {
+        /// The type, and its field where the shape is a field's.
+        item: String,
+        /// What is strict about it.
+        what: String,
+    },
     /// The generated tokens are not valid Rust (a generator bug, reported rather than hidden).
     Emit {
         /// syn's message.
@@ -104,6 +112,11 @@ impl fmt::Display for Error {
                  progenitor's output has changed shape (is progenitor still =0.15.1?)"
             ),
             Error::Handle { operation, message } => write!(f, "operation `{operation}`: {message}"),
+            Error::StrictShape { item, what } => write!(
+                f,
+                "`{item}` would fail a response over a value the spec does not foresee: {what}; \
+                 open it with a normalization pass or a generator setting"
+            ),
             Error::Emit { message } => write!(f, "generated code does not parse as Rust: {message}"),
         }
     }

@@ -65,14 +65,22 @@ pub struct Settings {
     /// Typed ids read off the spec ([`typed_ids::derive`]): a newtype per integer `*_id` path
     /// parameter, taken by those parameters and given to the resources' ids. `None`: none.
     pub id_types: Option<IdTypes>,
-    /// A module with `deserialize` and `deserialize_option` for `chrono::DateTime<Utc>`, which
-    /// every timestamp field of the response types then decodes with instead of chrono's own
-    /// `Deserialize`. It must accept and refuse what chrono does. `None`: chrono's.
-    pub timestamp_deserializer: Option<String>,
-    /// Check string `pattern`s with regex-lite instead of regress, the patterns translated to
-    /// its syntax ([`output::patterns_on_regex_lite`]); the crate then depends on `regex-lite`
-    /// rather than `regress`. `false`: typify's regress.
-    pub patterns_on_regex_lite: bool,
+    /// The type every `format: date-time` string becomes, through typify's conversions, in
+    /// place of `chrono::DateTime<Utc>`, which fails a whole response over one timestamp that
+    /// does not parse. It must (de)serialize as a string and accept any string. `None`: chrono's.
+    pub timestamp_type: Option<String>,
+    /// String formats read as plain `String`, through typify's conversions, rather than as the
+    /// types that refuse other text (`uuid::Uuid`, `chrono::NaiveDate`, `std::net::Ipv4Addr`):
+    /// an id sent as `""` or as a name must not lose the response.
+    pub text_formats: Vec<String>,
+    /// A module with `or_default`, a deserializer that reads `null` as the type's default: with
+    /// it, every list, map and defaulted field of the generated types takes `null` as absence
+    /// ([`output::null_as_absent`]). `None`: `null` fails where the spec does not allow it.
+    pub null_as_absent: Option<String>,
+    /// Refuse to emit any type that fails a response over a value the spec does not foresee: a
+    /// closed string enum, a format type that refuses text, a fixed-size array, a non-zero or
+    /// unsigned integer, a struct refusing unknown fields ([`output::strict_shapes`]).
+    pub refuse_strict_shapes: bool,
     /// Resource handles (`client.droplets().list()`) for every tag but the hand-written ones,
     /// written beside the split output. `None`: none. Only the split (vendored) output has them.
     pub handles: Option<handles::HandleSettings>,
@@ -95,14 +103,20 @@ impl Default for Settings {
             operation_trait: None,
             typed_ids: Vec::new(),
             id_types: None,
-            timestamp_deserializer: None,
-            patterns_on_regex_lite: false,
+            timestamp_type: None,
+            text_formats: TEXT_FORMATS.iter().map(|f| (*f).to_owned()).collect(),
+            null_as_absent: None,
+            refuse_strict_shapes: false,
             handles: None,
             types_crates: None,
             command: "cargo xtask generate".into(),
         }
     }
 }
+
+/// The string formats typify gives a type of their own, all read as text by default
+/// ([`Settings::text_formats`]).
+pub const TEXT_FORMATS: [&str; 5] = ["uuid", "date", "ip", "ipv4", "ipv6"];
 
 /// One typed id: `schema`'s `property` is decoded and encoded as the type at `rust_path`
 /// (`crate::ids::ActionId`), which must (de)serialize as the integer it replaces and display as

@@ -36,7 +36,7 @@ fn sdk_settings() -> Settings {
                 rust_path: "crate::ids::ImageId".into(),
             },
         ],
-        timestamp_deserializer: Some("crate::runtime::timestamp".into()),
+        timestamp_type: Some("crate::Timestamp".into()),
         ..Settings::default()
     }
 }

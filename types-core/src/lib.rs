@@ -10,11 +10,14 @@
 #![warn(missing_docs)]
 
 pub mod ids;
+mod timestamp;
+
+pub use timestamp::Timestamp;
 
 /// What the generated types call while they decode.
 #[doc(hidden)]
 pub mod runtime {
-    pub mod timestamp;
+    pub mod null;
 }
 
 /// The code progenitor generates from `openapi/`, written by `cargo xtask generate`; never edit
@@ -31,11 +34,8 @@ pub use generated::types;
 /// An image id is also a valid "id or slug": its decimal digits. This lets the generated
 /// builders take an [`ImageId`](ids::ImageId) directly.
 #[cfg(feature = "images")]
-impl TryFrom<ids::ImageId> for types::ImageIdOrSlug {
-    type Error = types::error::ConversionError;
-    // Cannot fail (a positive number has digits); going through `parse` keeps the generated
-    // type's own check the only way in.
-    fn try_from(image: ids::ImageId) -> Result<Self, Self::Error> {
-        image.to_string().parse()
+impl From<ids::ImageId> for types::ImageIdOrSlug {
+    fn from(image: ids::ImageId) -> Self {
+        types::ImageIdOrSlug(image.to_string())
     }
 }

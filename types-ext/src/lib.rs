@@ -11,10 +11,10 @@
 // The paths the generated types name, as in the crate below; with none of this crate's tags
 // on, nothing names them.
 #[allow(unused_imports)]
-use digitalocean_sdk_types_core::ids;
+use digitalocean_sdk_types_core::{Timestamp, ids};
 #[allow(unused_imports)]
 mod runtime {
-    pub(crate) use digitalocean_sdk_types_core::runtime::timestamp;
+    pub(crate) use digitalocean_sdk_types_core::runtime::null;
 }
 
 /// The code progenitor generates from `openapi/`, written by `cargo xtask generate`; never edit

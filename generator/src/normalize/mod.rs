@@ -7,6 +7,8 @@
 
 use serde_json::Value;
 
+pub mod bare_format_strings;
+pub mod constraints_as_docs;
 pub mod default_response_to_ranges;
 pub mod drop_required_only_alternatives;
 pub mod float_as_double;
@@ -28,6 +30,8 @@ pub struct Normalized {
 pub fn normalize(doc: &mut Value) -> Normalized {
     inline_property_refs::run(doc);
     float_as_double::run(doc);
+    constraints_as_docs::run(doc);
+    bare_format_strings::run(doc);
     drop_required_only_alternatives::run(doc);
     tag_discriminated_bodies::run(doc);
     default_response_to_ranges::run(doc);

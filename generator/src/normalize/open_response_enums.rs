@@ -21,6 +21,8 @@ pub struct OpenEnum {
     pub rust_name: String,
     /// The known values, in spec order.
     pub values: Vec<String>,
+    /// The arm of each value, in the same order.
+    pub variants: Vec<String>,
     /// The schema's description, for rustdoc.
     pub description: Option<String>,
 }
@@ -36,6 +38,7 @@ pub fn run(doc: &mut Value) -> Vec<OpenEnum> {
             Some(OpenEnum {
                 component: name.clone(),
                 rust_name: rust_type_name(name),
+                variants: values.iter().map(|v| ident(v)).collect(),
                 values,
                 description: schema.get("description").and_then(Value::as_str).map(str::to_owned),
             })
@@ -105,7 +108,7 @@ impl OpenEnum {
     /// The Rust items for this enum: the type, its string conversions and serde impls.
     pub fn tokens(&self) -> TokenStream {
         let name = format_ident!("{}", self.rust_name);
-        let variants: Vec<_> = self.values.iter().map(|v| format_ident!("{}", ident(v))).collect();
+        let variants: Vec<_> = self.variants.iter().map(|v| format_ident!("{v}")).collect();
         let unknown = if variants.iter().any(|v| v == "Unknown") {
             format_ident!("UnknownValue")
         } else {
@@ -153,6 +156,12 @@ impl OpenEnum {
 
             impl ::std::convert::From<::std::string::String> for #name {
                 fn from(value: ::std::string::String) -> Self {
+                    Self::from(value.as_str())
+                }
+            }
+
+            impl ::std::convert::From<&::std::string::String> for #name {
+                fn from(value: &::std::string::String) -> Self {
                     Self::from(value.as_str())
                 }
             }

@@ -43,15 +43,13 @@ pub fn has_json_response(doc: &Value) -> bool {
     })
 }
 
-/// Some schema outside parameters (a body or a component) has `format: date-time`: it becomes
-/// a field of a type that derives `Deserialize`.
-pub fn has_body_timestamp(doc: &Value) -> bool {
+/// Some schema outside parameters (a body or a component) is an array: it becomes a list field
+/// of a type that derives `Deserialize`.
+pub fn has_body_array(doc: &Value) -> bool {
     fn walk(v: &Value) -> bool {
         match v {
             Value::Object(m) => {
-                if m.get("format").and_then(Value::as_str) == Some("date-time")
-                    && m.get("type").and_then(Value::as_str) == Some("string")
-                {
+                if m.get("type").and_then(Value::as_str) == Some("array") {
                     return true;
                 }
                 m.iter().any(|(k, child)| k != "parameters" && k != "example" && k != "examples" && walk(child))

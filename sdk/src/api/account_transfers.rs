@@ -4,7 +4,6 @@
 //!
 //! Every call here is a POST: retried only when the server certainly did not act on it.
 
-use std::num::NonZeroU64;
 
 use crate::Client;
 use crate::call::call;
@@ -101,7 +100,7 @@ impl<'a> AccountTransfers<'a> {
         team_uuid: impl Into<String>,
     ) -> Result<Response<()>, Error> {
         let body = AccountTransferAcceptance {
-            transfer_id: NonZeroU64::from(transfer),
+            transfer_id: wire(transfer)?,
             recipient_uuid: non_empty("recipient team UUID", team_uuid.into())?,
         };
         let builder = self.client.generated().images_post_account_transfer_accept().image_id(image).body(body);
@@ -110,14 +109,14 @@ impl<'a> AccountTransfers<'a> {
 
     /// Withdraws a transfer this account offered; the image stays here.
     pub async fn cancel(self, image: ImageId, transfer: TransferId) -> Result<Response<()>, Error> {
-        let body = AccountTransferRef { transfer_id: NonZeroU64::from(transfer) };
+        let body = AccountTransferRef { transfer_id: wire(transfer)? };
         let builder = self.client.generated().images_post_account_transfer_cancel().image_id(image).body(body);
         call(self.client, builder).await
     }
 
     /// Refuses a transfer offered to this account; the image stays with the sender.
     pub async fn decline(self, image: ImageId, transfer: TransferId) -> Result<Response<()>, Error> {
-        let body = AccountTransferRef { transfer_id: NonZeroU64::from(transfer) };
+        let body = AccountTransferRef { transfer_id: wire(transfer)? };
         let builder = self.client.generated().images_post_account_transfer_decline().image_id(image).body(body);
         call(self.client, builder).await
     }
@@ -128,4 +127,9 @@ fn non_empty(what: &str, value: String) -> Result<String, Error> {
         return Err(Error::InvalidRequest(format!("the {what} is empty")));
     }
     Ok(value)
+}
+
+/// A transfer id as the request bodies carry it: the API's ids are far below `i64::MAX`.
+fn wire(transfer: TransferId) -> Result<i64, Error> {
+    i64::try_from(transfer.get()).map_err(|_| Error::InvalidRequest(format!("transfer id {transfer} is out of range")))
 }

@@ -62,7 +62,7 @@ impl<'a> Images<'a> {
     /// is sent, since it would address another route than the image.
     pub async fn get_by_slug(self, slug: &str) -> Result<Response<Image>, Error> {
         check_slug(slug)?;
-        Ok(call(self.client, self.client.generated().images_get().image_id(slug)).await?.map(|r| r.image))
+        Ok(call(self.client, self.client.generated().images_get().image_id(slug.to_owned())).await?.map(|r| r.image))
     }
 
     /// Starts importing a custom image from `url` (raw, qcow2, vhdx, vdi or vmdk, optionally

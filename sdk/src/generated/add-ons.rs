@@ -367,7 +367,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AddonsDelete<'a> {
         client: &'a super::Client,
-        resource_uuid: Result<::uuid::Uuid, String>,
+        resource_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "add-ons")]
     impl<'a> AddonsDelete<'a> {
@@ -379,12 +379,12 @@ pub mod builder {
         }
         pub fn resource_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.resource_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for resource_uuid failed"
+                    "conversion to `:: std :: string :: String` for resource_uuid failed"
                         .to_string()
                 });
             self

@@ -4019,7 +4019,7 @@ pub mod builder {
     pub struct AppsGetMetricsBandwidthDaily<'a> {
         client: &'a super::Client,
         app_id: Result<::std::string::String, String>,
-        date: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+        date: Result<Option<crate::Timestamp>, String>,
     }
     #[cfg(feature = "apps")]
     impl<'a> AppsGetMetricsBandwidthDaily<'a> {
@@ -4044,14 +4044,13 @@ pub mod builder {
         }
         pub fn date<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V: std::convert::TryInto<crate::Timestamp>,
         {
             self.date = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for date failed"
-                        .to_string()
+                    "conversion to `crate :: Timestamp` for date failed".to_string()
                 });
             self
         }

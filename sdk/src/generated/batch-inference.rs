@@ -245,7 +245,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct InferenceCancelBatch<'a> {
         client: &'a super::Client,
-        batch_id: Result<::uuid::Uuid, String>,
+        batch_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "batch-inference")]
     impl<'a> InferenceCancelBatch<'a> {
@@ -257,12 +257,13 @@ pub mod builder {
         }
         pub fn batch_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.batch_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for batch_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for batch_id failed"
+                        .to_string()
                 });
             self
         }
@@ -499,7 +500,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct InferenceGetBatch<'a> {
         client: &'a super::Client,
-        batch_id: Result<::uuid::Uuid, String>,
+        batch_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "batch-inference")]
     impl<'a> InferenceGetBatch<'a> {
@@ -511,12 +512,13 @@ pub mod builder {
         }
         pub fn batch_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.batch_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for batch_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for batch_id failed"
+                        .to_string()
                 });
             self
         }
@@ -572,7 +574,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct InferenceGetBatchResults<'a> {
         client: &'a super::Client,
-        batch_id: Result<::uuid::Uuid, String>,
+        batch_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "batch-inference")]
     impl<'a> InferenceGetBatchResults<'a> {
@@ -584,12 +586,13 @@ pub mod builder {
         }
         pub fn batch_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.batch_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for batch_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for batch_id failed"
+                        .to_string()
                 });
             self
         }
@@ -646,7 +649,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct InferenceListBatches<'a> {
         client: &'a super::Client,
-        after: Result<Option<::uuid::Uuid>, String>,
+        after: Result<Option<::std::string::String>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         status: Result<Option<types::InferenceListBatchesStatus>, String>,
     }
@@ -662,13 +665,14 @@ pub mod builder {
         }
         pub fn after<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.after = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for after failed".to_string()
+                    "conversion to `:: std :: string :: String` for after failed"
+                        .to_string()
                 });
             self
         }

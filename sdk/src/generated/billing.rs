@@ -394,8 +394,8 @@ pub mod builder {
     pub struct BillingInsightsList<'a> {
         client: &'a super::Client,
         account_urn: Result<::std::string::String, String>,
-        start_date: Result<::chrono::naive::NaiveDate, String>,
-        end_date: Result<::chrono::naive::NaiveDate, String>,
+        start_date: Result<::std::string::String, String>,
+        end_date: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -425,24 +425,24 @@ pub mod builder {
         }
         pub fn start_date<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.start_date = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for start_date failed"
+                    "conversion to `:: std :: string :: String` for start_date failed"
                         .to_string()
                 });
             self
         }
         pub fn end_date<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.end_date = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for end_date failed"
+                    "conversion to `:: std :: string :: String` for end_date failed"
                         .to_string()
                 });
             self

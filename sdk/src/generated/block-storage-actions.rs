@@ -157,7 +157,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VolumeActionsGet<'a> {
         client: &'a super::Client,
-        volume_id: Result<::uuid::Uuid, String>,
+        volume_id: Result<::std::string::String, String>,
         action_id: Result<crate::ids::ActionId, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
@@ -175,12 +175,13 @@ pub mod builder {
         }
         pub fn volume_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.volume_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for volume_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for volume_id failed"
+                        .to_string()
                 });
             self
         }
@@ -283,7 +284,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VolumeActionsList<'a> {
         client: &'a super::Client,
-        volume_id: Result<::uuid::Uuid, String>,
+        volume_id: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -299,12 +300,13 @@ pub mod builder {
         }
         pub fn volume_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.volume_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for volume_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for volume_id failed"
+                        .to_string()
                 });
             self
         }
@@ -503,7 +505,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VolumeActionsPostById<'a> {
         client: &'a super::Client,
-        volume_id: Result<::uuid::Uuid, String>,
+        volume_id: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
         body: Result<types::VolumeActionsPostByIdBody, String>,
@@ -521,12 +523,13 @@ pub mod builder {
         }
         pub fn volume_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.volume_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for volume_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for volume_id failed"
+                        .to_string()
                 });
             self
         }

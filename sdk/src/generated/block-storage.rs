@@ -325,7 +325,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VolumeSnapshotsCreate<'a> {
         client: &'a super::Client,
-        volume_id: Result<::uuid::Uuid, String>,
+        volume_id: Result<::std::string::String, String>,
         body: Result<types::builder::VolumeSnapshotsCreateBody, String>,
     }
     #[cfg(feature = "block-storage")]
@@ -339,12 +339,13 @@ pub mod builder {
         }
         pub fn volume_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.volume_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for volume_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for volume_id failed"
+                        .to_string()
                 });
             self
         }
@@ -589,7 +590,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VolumeSnapshotsList<'a> {
         client: &'a super::Client,
-        volume_id: Result<::uuid::Uuid, String>,
+        volume_id: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -605,12 +606,13 @@ pub mod builder {
         }
         pub fn volume_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.volume_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for volume_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for volume_id failed"
+                        .to_string()
                 });
             self
         }
@@ -789,7 +791,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VolumesDelete<'a> {
         client: &'a super::Client,
-        volume_id: Result<::uuid::Uuid, String>,
+        volume_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "block-storage")]
     impl<'a> VolumesDelete<'a> {
@@ -801,12 +803,13 @@ pub mod builder {
         }
         pub fn volume_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.volume_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for volume_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for volume_id failed"
+                        .to_string()
                 });
             self
         }
@@ -949,7 +952,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VolumesGet<'a> {
         client: &'a super::Client,
-        volume_id: Result<::uuid::Uuid, String>,
+        volume_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "block-storage")]
     impl<'a> VolumesGet<'a> {
@@ -961,12 +964,13 @@ pub mod builder {
         }
         pub fn volume_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.volume_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for volume_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for volume_id failed"
+                        .to_string()
                 });
             self
         }

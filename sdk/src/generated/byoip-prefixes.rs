@@ -312,7 +312,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ByoipPrefixesDelete<'a> {
         client: &'a super::Client,
-        byoip_prefix_uuid: Result<::uuid::Uuid, String>,
+        byoip_prefix_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "byoip-prefixes")]
     impl<'a> ByoipPrefixesDelete<'a> {
@@ -326,12 +326,12 @@ pub mod builder {
         }
         pub fn byoip_prefix_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.byoip_prefix_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for byoip_prefix_uuid failed"
+                    "conversion to `:: std :: string :: String` for byoip_prefix_uuid failed"
                         .to_string()
                 });
             self
@@ -387,7 +387,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ByoipPrefixesGet<'a> {
         client: &'a super::Client,
-        byoip_prefix_uuid: Result<::uuid::Uuid, String>,
+        byoip_prefix_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "byoip-prefixes")]
     impl<'a> ByoipPrefixesGet<'a> {
@@ -401,12 +401,12 @@ pub mod builder {
         }
         pub fn byoip_prefix_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.byoip_prefix_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for byoip_prefix_uuid failed"
+                    "conversion to `:: std :: string :: String` for byoip_prefix_uuid failed"
                         .to_string()
                 });
             self
@@ -561,7 +561,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ByoipPrefixesListResources<'a> {
         client: &'a super::Client,
-        byoip_prefix_uuid: Result<::uuid::Uuid, String>,
+        byoip_prefix_uuid: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -579,12 +579,12 @@ pub mod builder {
         }
         pub fn byoip_prefix_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.byoip_prefix_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for byoip_prefix_uuid failed"
+                    "conversion to `:: std :: string :: String` for byoip_prefix_uuid failed"
                         .to_string()
                 });
             self
@@ -675,7 +675,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ByoipPrefixesPatch<'a> {
         client: &'a super::Client,
-        byoip_prefix_uuid: Result<::uuid::Uuid, String>,
+        byoip_prefix_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::ByoipPrefixUpdate, String>,
     }
     #[cfg(feature = "byoip-prefixes")]
@@ -691,12 +691,12 @@ pub mod builder {
         }
         pub fn byoip_prefix_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.byoip_prefix_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for byoip_prefix_uuid failed"
+                    "conversion to `:: std :: string :: String` for byoip_prefix_uuid failed"
                         .to_string()
                 });
             self

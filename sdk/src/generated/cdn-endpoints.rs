@@ -308,7 +308,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CdnDeleteEndpoint<'a> {
         client: &'a super::Client,
-        cdn_id: Result<::uuid::Uuid, String>,
+        cdn_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "cdn-endpoints")]
     impl<'a> CdnDeleteEndpoint<'a> {
@@ -320,12 +320,13 @@ pub mod builder {
         }
         pub fn cdn_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cdn_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cdn_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cdn_id failed"
+                        .to_string()
                 });
             self
         }
@@ -380,7 +381,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CdnGetEndpoint<'a> {
         client: &'a super::Client,
-        cdn_id: Result<::uuid::Uuid, String>,
+        cdn_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "cdn-endpoints")]
     impl<'a> CdnGetEndpoint<'a> {
@@ -392,12 +393,13 @@ pub mod builder {
         }
         pub fn cdn_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cdn_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cdn_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cdn_id failed"
+                        .to_string()
                 });
             self
         }
@@ -548,7 +550,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CdnPurgeCache<'a> {
         client: &'a super::Client,
-        cdn_id: Result<::uuid::Uuid, String>,
+        cdn_id: Result<::std::string::String, String>,
         body: Result<types::builder::PurgeCache, String>,
     }
     #[cfg(feature = "cdn-endpoints")]
@@ -562,12 +564,13 @@ pub mod builder {
         }
         pub fn cdn_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cdn_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cdn_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cdn_id failed"
+                        .to_string()
                 });
             self
         }
@@ -648,7 +651,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CdnUpdateEndpoints<'a> {
         client: &'a super::Client,
-        cdn_id: Result<::uuid::Uuid, String>,
+        cdn_id: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateEndpoint, String>,
     }
     #[cfg(feature = "cdn-endpoints")]
@@ -662,12 +665,13 @@ pub mod builder {
         }
         pub fn cdn_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cdn_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cdn_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cdn_id failed"
+                        .to_string()
                 });
             self
         }

@@ -227,7 +227,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CertificatesDelete<'a> {
         client: &'a super::Client,
-        certificate_id: Result<::uuid::Uuid, String>,
+        certificate_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "certificates")]
     impl<'a> CertificatesDelete<'a> {
@@ -239,12 +239,12 @@ pub mod builder {
         }
         pub fn certificate_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.certificate_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for certificate_id failed"
+                    "conversion to `:: std :: string :: String` for certificate_id failed"
                         .to_string()
                 });
             self
@@ -300,7 +300,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CertificatesGet<'a> {
         client: &'a super::Client,
-        certificate_id: Result<::uuid::Uuid, String>,
+        certificate_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "certificates")]
     impl<'a> CertificatesGet<'a> {
@@ -312,12 +312,12 @@ pub mod builder {
         }
         pub fn certificate_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.certificate_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for certificate_id failed"
+                    "conversion to `:: std :: string :: String` for certificate_id failed"
                         .to_string()
                 });
             self

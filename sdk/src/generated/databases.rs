@@ -2436,7 +2436,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesAdd<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::Database, String>,
     }
     #[cfg(feature = "databases")]
@@ -2452,12 +2452,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -2538,7 +2538,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesAddConnectionPool<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::ConnectionPool, String>,
     }
     #[cfg(feature = "databases")]
@@ -2554,12 +2554,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -2651,7 +2651,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesAddUser<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesAddUserBody, String>,
     }
     #[cfg(feature = "databases")]
@@ -2667,12 +2667,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -2862,7 +2862,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesCreateKafkaSchema<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesCreateKafkaSchemaBody, String>,
     }
     #[cfg(feature = "databases")]
@@ -2878,12 +2878,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -2979,7 +2979,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesCreateKafkaTopic<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesCreateKafkaTopicBody, String>,
     }
     #[cfg(feature = "databases")]
@@ -2995,12 +2995,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -3096,7 +3096,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesCreateLogsink<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesCreateLogsinkBody, String>,
     }
     #[cfg(feature = "databases")]
@@ -3112,12 +3112,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -3213,7 +3213,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesCreateReplica<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesCreateReplicaBody, String>,
     }
     #[cfg(feature = "databases")]
@@ -3229,12 +3229,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -3330,7 +3330,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesDelete<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         database_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -3346,12 +3346,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -3422,7 +3422,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesDeleteConnectionPool<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         pool_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -3438,12 +3438,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -3513,7 +3513,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesDeleteKafkaSchema<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         subject_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -3529,12 +3529,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -3619,7 +3619,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesDeleteKafkaTopic<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         topic_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -3635,12 +3635,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -3711,7 +3711,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesDeleteLogsink<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         logsink_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -3727,12 +3727,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -3803,7 +3803,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesDeleteOnlineMigration<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         migration_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -3819,12 +3819,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -3895,7 +3895,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesDeleteOpensearchIndex<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         index_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -3911,12 +3911,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -3987,7 +3987,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesDeleteUser<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         username: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -4003,12 +4003,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -4078,7 +4078,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesDestroyCluster<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesDestroyCluster<'a> {
@@ -4092,12 +4092,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -4154,7 +4154,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesDestroyReplica<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         replica_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -4170,12 +4170,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -4246,7 +4246,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGet<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         database_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -4262,12 +4262,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -4340,7 +4340,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetAutoscale<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesGetAutoscale<'a> {
@@ -4354,12 +4354,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -4421,7 +4421,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetCa<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesGetCa<'a> {
@@ -4435,12 +4435,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -4499,7 +4499,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetCluster<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesGetCluster<'a> {
@@ -4513,12 +4513,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -4638,7 +4638,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetConfig<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesGetConfig<'a> {
@@ -4652,12 +4652,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -4719,7 +4719,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetConnectionPool<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         pool_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -4735,12 +4735,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -4815,7 +4815,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetDoSettings<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesGetDoSettings<'a> {
@@ -4829,12 +4829,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -4896,7 +4896,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetEvictionPolicy<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesGetEvictionPolicy<'a> {
@@ -4910,12 +4910,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -4977,7 +4977,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetKafkaSchema<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         subject_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -4993,12 +4993,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -5088,7 +5088,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetKafkaSchemaConfig<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesGetKafkaSchemaConfig<'a> {
@@ -5102,12 +5102,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -5169,7 +5169,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetKafkaSchemaSubjectConfig<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         subject_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -5185,12 +5185,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -5266,7 +5266,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetKafkaSchemaVersion<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         subject_name: Result<::std::string::String, String>,
         version: Result<::std::string::String, String>,
     }
@@ -5284,12 +5284,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -5392,7 +5392,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetKafkaTopic<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         topic_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -5408,12 +5408,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -5489,7 +5489,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetLogsink<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         logsink_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -5505,12 +5505,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -5583,7 +5583,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetMigrationStatus<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesGetMigrationStatus<'a> {
@@ -5597,12 +5597,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -5661,7 +5661,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetReplica<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         replica_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -5677,12 +5677,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -5758,7 +5758,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetSqlMode<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesGetSqlMode<'a> {
@@ -5772,12 +5772,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -5836,7 +5836,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesGetUser<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         username: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -5852,12 +5852,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -5932,7 +5932,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesInstallUpdate<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesInstallUpdate<'a> {
@@ -5946,12 +5946,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -6008,7 +6008,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesList<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesList<'a> {
@@ -6022,12 +6022,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -6086,7 +6086,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesListBackups<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesListBackups<'a> {
@@ -6100,12 +6100,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -6244,7 +6244,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesListConnectionPools<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesListConnectionPools<'a> {
@@ -6258,12 +6258,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -6322,7 +6322,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesListEventsLogs<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesListEventsLogs<'a> {
@@ -6336,12 +6336,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -6403,7 +6403,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesListFirewallRules<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesListFirewallRules<'a> {
@@ -6417,12 +6417,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -6484,7 +6484,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesListKafkaSchemas<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesListKafkaSchemas<'a> {
@@ -6498,12 +6498,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -6565,7 +6565,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesListKafkaTopics<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesListKafkaTopics<'a> {
@@ -6579,12 +6579,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -6646,7 +6646,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesListLogsink<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesListLogsink<'a> {
@@ -6660,12 +6660,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -6727,7 +6727,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesListOpeasearchIndexes<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesListOpeasearchIndexes<'a> {
@@ -6741,12 +6741,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -6863,7 +6863,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesListReplicas<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesListReplicas<'a> {
@@ -6877,12 +6877,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -6944,7 +6944,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesListUsers<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
     impl<'a> DatabasesListUsers<'a> {
@@ -6958,12 +6958,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -7025,7 +7025,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesPatchConfig<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabaseConfig, String>,
     }
     #[cfg(feature = "databases")]
@@ -7041,12 +7041,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -7133,7 +7133,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesPromoteReplica<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         replica_name: Result<::std::string::String, String>,
     }
     #[cfg(feature = "databases")]
@@ -7149,12 +7149,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -7225,7 +7225,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesResetAuth<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         username: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesResetAuthBody, String>,
     }
@@ -7243,12 +7243,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -7355,7 +7355,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateAutoscale<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabaseAutoscaleParams, String>,
     }
     #[cfg(feature = "databases")]
@@ -7371,12 +7371,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -7557,7 +7557,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateClusterSize<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabaseClusterResize, String>,
     }
     #[cfg(feature = "databases")]
@@ -7573,12 +7573,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -7667,7 +7667,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateConnectionPool<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         pool_name: Result<::std::string::String, String>,
         body: Result<types::builder::ConnectionPoolUpdate, String>,
     }
@@ -7685,12 +7685,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -7792,7 +7792,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateDoSettings<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesUpdateDoSettingsBody, String>,
     }
     #[cfg(feature = "databases")]
@@ -7808,12 +7808,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -7904,7 +7904,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateEvictionPolicy<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesUpdateEvictionPolicyBody, String>,
     }
     #[cfg(feature = "databases")]
@@ -7920,12 +7920,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -8016,7 +8016,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateFirewallRules<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesUpdateFirewallRulesBody, String>,
     }
     #[cfg(feature = "databases")]
@@ -8032,12 +8032,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -8128,7 +8128,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateKafkaSchemaConfig<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesUpdateKafkaSchemaConfigBody, String>,
     }
     #[cfg(feature = "databases")]
@@ -8144,12 +8144,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -8245,7 +8245,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateKafkaSchemaSubjectConfig<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         subject_name: Result<::std::string::String, String>,
         body: Result<
             types::builder::DatabasesUpdateKafkaSchemaSubjectConfigBody,
@@ -8266,12 +8266,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -8381,7 +8381,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateKafkaTopic<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         topic_name: Result<::std::string::String, String>,
         body: Result<types::builder::KafkaTopicUpdate, String>,
     }
@@ -8399,12 +8399,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -8510,7 +8510,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateLogsink<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         logsink_id: Result<::std::string::String, String>,
         body: Result<types::builder::LogsinkUpdate, String>,
     }
@@ -8528,12 +8528,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -8632,7 +8632,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateMaintenanceWindow<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::DatabaseMaintenanceWindow, String>,
     }
     #[cfg(feature = "databases")]
@@ -8648,12 +8648,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -8724,7 +8724,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateMajorVersion<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::Version, String>,
     }
     #[cfg(feature = "databases")]
@@ -8740,12 +8740,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -8824,7 +8824,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateOnlineMigration<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::SourceDatabase, String>,
     }
     #[cfg(feature = "databases")]
@@ -8840,12 +8840,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -8934,7 +8934,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateRegion<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesUpdateRegionBody, String>,
     }
     #[cfg(feature = "databases")]
@@ -8950,12 +8950,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -9046,7 +9046,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateSqlMode<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         body: Result<types::builder::SqlMode, String>,
     }
     #[cfg(feature = "databases")]
@@ -9062,12 +9062,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self
@@ -9146,7 +9146,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DatabasesUpdateUser<'a> {
         client: &'a super::Client,
-        database_cluster_uuid: Result<::uuid::Uuid, String>,
+        database_cluster_uuid: Result<::std::string::String, String>,
         username: Result<::std::string::String, String>,
         body: Result<types::builder::DatabasesUpdateUserBody, String>,
     }
@@ -9164,12 +9164,12 @@ pub mod builder {
         }
         pub fn database_cluster_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.database_cluster_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for database_cluster_uuid failed"
+                    "conversion to `:: std :: string :: String` for database_cluster_uuid failed"
                         .to_string()
                 });
             self

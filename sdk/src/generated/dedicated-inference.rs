@@ -561,7 +561,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DedicatedInferencesCreateTokens<'a> {
         client: &'a super::Client,
-        dedicated_inference_id: Result<::uuid::Uuid, String>,
+        dedicated_inference_id: Result<::std::string::String, String>,
         body: Result<types::builder::DedicatedInferenceTokenCreateRequest, String>,
     }
     #[cfg(feature = "dedicated-inference")]
@@ -577,12 +577,12 @@ pub mod builder {
         }
         pub fn dedicated_inference_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.dedicated_inference_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for dedicated_inference_id failed"
+                    "conversion to `:: std :: string :: String` for dedicated_inference_id failed"
                         .to_string()
                 });
             self
@@ -678,7 +678,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DedicatedInferencesDelete<'a> {
         client: &'a super::Client,
-        dedicated_inference_id: Result<::uuid::Uuid, String>,
+        dedicated_inference_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "dedicated-inference")]
     impl<'a> DedicatedInferencesDelete<'a> {
@@ -692,12 +692,12 @@ pub mod builder {
         }
         pub fn dedicated_inference_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.dedicated_inference_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for dedicated_inference_id failed"
+                    "conversion to `:: std :: string :: String` for dedicated_inference_id failed"
                         .to_string()
                 });
             self
@@ -754,8 +754,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DedicatedInferencesDeleteTokens<'a> {
         client: &'a super::Client,
-        dedicated_inference_id: Result<::uuid::Uuid, String>,
-        token_id: Result<::uuid::Uuid, String>,
+        dedicated_inference_id: Result<::std::string::String, String>,
+        token_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "dedicated-inference")]
     impl<'a> DedicatedInferencesDeleteTokens<'a> {
@@ -770,24 +770,25 @@ pub mod builder {
         }
         pub fn dedicated_inference_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.dedicated_inference_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for dedicated_inference_id failed"
+                    "conversion to `:: std :: string :: String` for dedicated_inference_id failed"
                         .to_string()
                 });
             self
         }
         pub fn token_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.token_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for token_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for token_id failed"
+                        .to_string()
                 });
             self
         }
@@ -844,7 +845,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DedicatedInferencesGet<'a> {
         client: &'a super::Client,
-        dedicated_inference_id: Result<::uuid::Uuid, String>,
+        dedicated_inference_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "dedicated-inference")]
     impl<'a> DedicatedInferencesGet<'a> {
@@ -858,12 +859,12 @@ pub mod builder {
         }
         pub fn dedicated_inference_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.dedicated_inference_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for dedicated_inference_id failed"
+                    "conversion to `:: std :: string :: String` for dedicated_inference_id failed"
                         .to_string()
                 });
             self
@@ -925,8 +926,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DedicatedInferencesGetAccelerator<'a> {
         client: &'a super::Client,
-        dedicated_inference_id: Result<::uuid::Uuid, String>,
-        accelerator_id: Result<::uuid::Uuid, String>,
+        dedicated_inference_id: Result<::std::string::String, String>,
+        accelerator_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "dedicated-inference")]
     impl<'a> DedicatedInferencesGetAccelerator<'a> {
@@ -941,24 +942,24 @@ pub mod builder {
         }
         pub fn dedicated_inference_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.dedicated_inference_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for dedicated_inference_id failed"
+                    "conversion to `:: std :: string :: String` for dedicated_inference_id failed"
                         .to_string()
                 });
             self
         }
         pub fn accelerator_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.accelerator_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for accelerator_id failed"
+                    "conversion to `:: std :: string :: String` for accelerator_id failed"
                         .to_string()
                 });
             self
@@ -1022,7 +1023,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DedicatedInferencesGetCa<'a> {
         client: &'a super::Client,
-        dedicated_inference_id: Result<::uuid::Uuid, String>,
+        dedicated_inference_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "dedicated-inference")]
     impl<'a> DedicatedInferencesGetCa<'a> {
@@ -1036,12 +1037,12 @@ pub mod builder {
         }
         pub fn dedicated_inference_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.dedicated_inference_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for dedicated_inference_id failed"
+                    "conversion to `:: std :: string :: String` for dedicated_inference_id failed"
                         .to_string()
                 });
             self
@@ -1274,7 +1275,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DedicatedInferencesListAccelerators<'a> {
         client: &'a super::Client,
-        dedicated_inference_id: Result<::uuid::Uuid, String>,
+        dedicated_inference_id: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
         slug: Result<Option<::std::string::String>, String>,
@@ -1294,12 +1295,12 @@ pub mod builder {
         }
         pub fn dedicated_inference_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.dedicated_inference_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for dedicated_inference_id failed"
+                    "conversion to `:: std :: string :: String` for dedicated_inference_id failed"
                         .to_string()
                 });
             self
@@ -1464,7 +1465,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DedicatedInferencesListTokens<'a> {
         client: &'a super::Client,
-        dedicated_inference_id: Result<::uuid::Uuid, String>,
+        dedicated_inference_id: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -1482,12 +1483,12 @@ pub mod builder {
         }
         pub fn dedicated_inference_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.dedicated_inference_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for dedicated_inference_id failed"
+                    "conversion to `:: std :: string :: String` for dedicated_inference_id failed"
                         .to_string()
                 });
             self
@@ -1579,7 +1580,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DedicatedInferencesPatch<'a> {
         client: &'a super::Client,
-        dedicated_inference_id: Result<::uuid::Uuid, String>,
+        dedicated_inference_id: Result<::std::string::String, String>,
         body: Result<types::builder::DedicatedInferenceUpdateRequest, String>,
     }
     #[cfg(feature = "dedicated-inference")]
@@ -1595,12 +1596,12 @@ pub mod builder {
         }
         pub fn dedicated_inference_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.dedicated_inference_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for dedicated_inference_id failed"
+                    "conversion to `:: std :: string :: String` for dedicated_inference_id failed"
                         .to_string()
                 });
             self

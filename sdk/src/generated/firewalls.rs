@@ -391,7 +391,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FirewallsAddRules<'a> {
         client: &'a super::Client,
-        firewall_id: Result<::uuid::Uuid, String>,
+        firewall_id: Result<::std::string::String, String>,
         body: Result<types::builder::FirewallRules, String>,
     }
     #[cfg(feature = "firewalls")]
@@ -405,12 +405,13 @@ pub mod builder {
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.firewall_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for firewall_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for firewall_id failed"
+                        .to_string()
                 });
             self
         }
@@ -493,7 +494,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FirewallsAddTags<'a> {
         client: &'a super::Client,
-        firewall_id: Result<::uuid::Uuid, String>,
+        firewall_id: Result<::std::string::String, String>,
         body: Result<types::builder::FirewallsAddTagsBody, String>,
     }
     #[cfg(feature = "firewalls")]
@@ -507,12 +508,13 @@ pub mod builder {
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.firewall_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for firewall_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for firewall_id failed"
+                        .to_string()
                 });
             self
         }
@@ -599,7 +601,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FirewallsAssignDroplets<'a> {
         client: &'a super::Client,
-        firewall_id: Result<::uuid::Uuid, String>,
+        firewall_id: Result<::std::string::String, String>,
         body: Result<types::builder::FirewallsAssignDropletsBody, String>,
     }
     #[cfg(feature = "firewalls")]
@@ -613,12 +615,13 @@ pub mod builder {
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.firewall_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for firewall_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for firewall_id failed"
+                        .to_string()
                 });
             self
         }
@@ -796,7 +799,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FirewallsDelete<'a> {
         client: &'a super::Client,
-        firewall_id: Result<::uuid::Uuid, String>,
+        firewall_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "firewalls")]
     impl<'a> FirewallsDelete<'a> {
@@ -808,12 +811,13 @@ pub mod builder {
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.firewall_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for firewall_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for firewall_id failed"
+                        .to_string()
                 });
             self
         }
@@ -868,7 +872,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FirewallsDeleteDroplets<'a> {
         client: &'a super::Client,
-        firewall_id: Result<::uuid::Uuid, String>,
+        firewall_id: Result<::std::string::String, String>,
         body: Result<types::builder::FirewallsDeleteDropletsBody, String>,
     }
     #[cfg(feature = "firewalls")]
@@ -882,12 +886,13 @@ pub mod builder {
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.firewall_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for firewall_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for firewall_id failed"
+                        .to_string()
                 });
             self
         }
@@ -976,7 +981,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FirewallsDeleteRules<'a> {
         client: &'a super::Client,
-        firewall_id: Result<::uuid::Uuid, String>,
+        firewall_id: Result<::std::string::String, String>,
         body: Result<types::builder::FirewallRules, String>,
     }
     #[cfg(feature = "firewalls")]
@@ -990,12 +995,13 @@ pub mod builder {
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.firewall_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for firewall_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for firewall_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1078,7 +1084,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FirewallsDeleteTags<'a> {
         client: &'a super::Client,
-        firewall_id: Result<::uuid::Uuid, String>,
+        firewall_id: Result<::std::string::String, String>,
         body: Result<types::builder::FirewallsDeleteTagsBody, String>,
     }
     #[cfg(feature = "firewalls")]
@@ -1092,12 +1098,13 @@ pub mod builder {
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.firewall_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for firewall_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for firewall_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1185,7 +1192,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FirewallsGet<'a> {
         client: &'a super::Client,
-        firewall_id: Result<::uuid::Uuid, String>,
+        firewall_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "firewalls")]
     impl<'a> FirewallsGet<'a> {
@@ -1197,12 +1204,13 @@ pub mod builder {
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.firewall_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for firewall_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for firewall_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1350,7 +1358,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FirewallsUpdate<'a> {
         client: &'a super::Client,
-        firewall_id: Result<::uuid::Uuid, String>,
+        firewall_id: Result<::std::string::String, String>,
         body: Result<types::builder::FirewallsUpdateBody, String>,
     }
     #[cfg(feature = "firewalls")]
@@ -1364,12 +1372,13 @@ pub mod builder {
         }
         pub fn firewall_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.firewall_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for firewall_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for firewall_id failed"
+                        .to_string()
                 });
             self
         }

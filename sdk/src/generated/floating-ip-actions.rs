@@ -117,7 +117,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FloatingIPsActionGet<'a> {
         client: &'a super::Client,
-        floating_ip: Result<::std::net::Ipv4Addr, String>,
+        floating_ip: Result<::std::string::String, String>,
         action_id: Result<crate::ids::ActionId, String>,
     }
     #[cfg(feature = "floating-ip-actions")]
@@ -131,12 +131,12 @@ pub mod builder {
         }
         pub fn floating_ip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::net::Ipv4Addr>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.floating_ip = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: net :: Ipv4Addr` for floating_ip failed"
+                    "conversion to `:: std :: string :: String` for floating_ip failed"
                         .to_string()
                 });
             self
@@ -210,7 +210,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FloatingIPsActionList<'a> {
         client: &'a super::Client,
-        floating_ip: Result<::std::net::Ipv4Addr, String>,
+        floating_ip: Result<::std::string::String, String>,
     }
     #[cfg(feature = "floating-ip-actions")]
     impl<'a> FloatingIPsActionList<'a> {
@@ -222,12 +222,12 @@ pub mod builder {
         }
         pub fn floating_ip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::net::Ipv4Addr>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.floating_ip = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: net :: Ipv4Addr` for floating_ip failed"
+                    "conversion to `:: std :: string :: String` for floating_ip failed"
                         .to_string()
                 });
             self
@@ -288,7 +288,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FloatingIPsActionPost<'a> {
         client: &'a super::Client,
-        floating_ip: Result<::std::net::Ipv4Addr, String>,
+        floating_ip: Result<::std::string::String, String>,
         body: Result<types::FloatingIPsActionPostBody, String>,
     }
     #[cfg(feature = "floating-ip-actions")]
@@ -302,12 +302,12 @@ pub mod builder {
         }
         pub fn floating_ip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::net::Ipv4Addr>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.floating_ip = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: net :: Ipv4Addr` for floating_ip failed"
+                    "conversion to `:: std :: string :: String` for floating_ip failed"
                         .to_string()
                 });
             self

@@ -226,7 +226,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FloatingIPsDelete<'a> {
         client: &'a super::Client,
-        floating_ip: Result<::std::net::Ipv4Addr, String>,
+        floating_ip: Result<::std::string::String, String>,
     }
     #[cfg(feature = "floating-ips")]
     impl<'a> FloatingIPsDelete<'a> {
@@ -238,12 +238,12 @@ pub mod builder {
         }
         pub fn floating_ip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::net::Ipv4Addr>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.floating_ip = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: net :: Ipv4Addr` for floating_ip failed"
+                    "conversion to `:: std :: string :: String` for floating_ip failed"
                         .to_string()
                 });
             self
@@ -299,7 +299,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FloatingIPsGet<'a> {
         client: &'a super::Client,
-        floating_ip: Result<::std::net::Ipv4Addr, String>,
+        floating_ip: Result<::std::string::String, String>,
     }
     #[cfg(feature = "floating-ips")]
     impl<'a> FloatingIPsGet<'a> {
@@ -311,12 +311,12 @@ pub mod builder {
         }
         pub fn floating_ip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::net::Ipv4Addr>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.floating_ip = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: net :: Ipv4Addr` for floating_ip failed"
+                    "conversion to `:: std :: string :: String` for floating_ip failed"
                         .to_string()
                 });
             self

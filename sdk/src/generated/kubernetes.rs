@@ -974,7 +974,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesAddNodePool<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
         body: Result<types::builder::KubernetesNodePool, String>,
     }
     #[cfg(feature = "kubernetes")]
@@ -988,12 +988,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1341,7 +1342,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesDeleteCluster<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesDeleteCluster<'a> {
@@ -1353,12 +1354,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1413,11 +1415,11 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesDeleteNode<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
-        node_pool_id: Result<::uuid::Uuid, String>,
-        node_id: Result<::uuid::Uuid, String>,
-        replace: Result<Option<i64>, String>,
-        skip_drain: Result<Option<i64>, String>,
+        cluster_id: Result<::std::string::String, String>,
+        node_pool_id: Result<::std::string::String, String>,
+        node_id: Result<::std::string::String, String>,
+        replace: Result<Option<u64>, String>,
+        skip_drain: Result<Option<u64>, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesDeleteNode<'a> {
@@ -1433,55 +1435,58 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn node_pool_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.node_pool_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for node_pool_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for node_pool_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn node_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.node_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for node_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for node_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn replace<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<u64>,
         {
             self.replace = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for replace failed".to_string());
+                .map_err(|_| "conversion to `u64` for replace failed".to_string());
             self
         }
         pub fn skip_drain<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<u64>,
         {
             self.skip_drain = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for skip_drain failed".to_string());
+                .map_err(|_| "conversion to `u64` for skip_drain failed".to_string());
             self
         }
         ///Sends a `DELETE` request to `/v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}/nodes/{node_id}`
@@ -1549,8 +1554,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesDeleteNodePool<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
-        node_pool_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
+        node_pool_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesDeleteNodePool<'a> {
@@ -1563,23 +1568,25 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn node_pool_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.node_pool_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for node_pool_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for node_pool_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1636,7 +1643,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesDestroyAssociatedResourcesDangerous<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesDestroyAssociatedResourcesDangerous<'a> {
@@ -1648,12 +1655,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1708,7 +1716,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesDestroyAssociatedResourcesSelective<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
         body: Result<types::builder::DestroyAssociatedKubernetesResources, String>,
     }
     #[cfg(feature = "kubernetes")]
@@ -1722,12 +1730,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1816,7 +1825,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesGetAvailableUpgrades<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesGetAvailableUpgrades<'a> {
@@ -1828,12 +1837,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1893,7 +1903,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesGetCluster<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesGetCluster<'a> {
@@ -1905,12 +1915,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1970,8 +1981,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesGetClusterLintResults<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
-        run_id: Result<Option<::uuid::Uuid>, String>,
+        cluster_id: Result<::std::string::String, String>,
+        run_id: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesGetClusterLintResults<'a> {
@@ -1984,24 +1995,26 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn run_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.run_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for run_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for run_id failed"
+                        .to_string()
                 });
             self
         }
@@ -2060,7 +2073,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesGetClusterUser<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesGetClusterUser<'a> {
@@ -2072,12 +2085,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -2134,7 +2148,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesGetCredentials<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
         expiry_seconds: Result<Option<u64>, String>,
     }
     #[cfg(feature = "kubernetes")]
@@ -2148,12 +2162,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -2229,7 +2244,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesGetKubeconfig<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
         expiry_seconds: Result<Option<u64>, String>,
         type_: Result<Option<types::KubernetesGetKubeconfigType>, String>,
     }
@@ -2245,12 +2260,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -2337,8 +2353,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesGetNodePool<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
-        node_pool_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
+        node_pool_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesGetNodePool<'a> {
@@ -2351,23 +2367,25 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn node_pool_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.node_pool_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for node_pool_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for node_pool_id failed"
+                        .to_string()
                 });
             self
         }
@@ -2429,8 +2447,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesGetStatusMessages<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
-        since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+        cluster_id: Result<::std::string::String, String>,
+        since: Result<Option<crate::Timestamp>, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesGetStatusMessages<'a> {
@@ -2443,25 +2461,25 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn since<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V: std::convert::TryInto<crate::Timestamp>,
         {
             self.since = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for since failed"
-                        .to_string()
+                    "conversion to `crate :: Timestamp` for since failed".to_string()
                 });
             self
         }
@@ -2523,7 +2541,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesListAssociatedResources<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesListAssociatedResources<'a> {
@@ -2535,12 +2553,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -2694,7 +2713,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesListNodePools<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "kubernetes")]
     impl<'a> KubernetesListNodePools<'a> {
@@ -2706,12 +2725,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -2826,8 +2846,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesRecycleNodePool<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
-        node_pool_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
+        node_pool_id: Result<::std::string::String, String>,
         body: Result<types::builder::KubernetesRecycleNodePoolBody, String>,
     }
     #[cfg(feature = "kubernetes")]
@@ -2842,23 +2862,25 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn node_pool_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.node_pool_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for node_pool_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for node_pool_id failed"
+                        .to_string()
                 });
             self
         }
@@ -3123,7 +3145,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesRunClusterLint<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
         body: Result<types::builder::ClusterlintRequest, String>,
     }
     #[cfg(feature = "kubernetes")]
@@ -3137,12 +3159,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -3232,7 +3255,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesUpdateCluster<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
         body: Result<types::builder::ClusterUpdate, String>,
     }
     #[cfg(feature = "kubernetes")]
@@ -3246,12 +3269,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
@@ -3339,8 +3363,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesUpdateNodePool<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
-        node_pool_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
+        node_pool_id: Result<::std::string::String, String>,
         body: Result<types::builder::KubernetesNodePoolUpdate, String>,
     }
     #[cfg(feature = "kubernetes")]
@@ -3355,23 +3379,25 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn node_pool_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.node_pool_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for node_pool_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for node_pool_id failed"
+                        .to_string()
                 });
             self
         }
@@ -3466,7 +3492,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct KubernetesUpgradeCluster<'a> {
         client: &'a super::Client,
-        cluster_id: Result<::uuid::Uuid, String>,
+        cluster_id: Result<::std::string::String, String>,
         body: Result<types::builder::KubernetesUpgradeClusterBody, String>,
     }
     #[cfg(feature = "kubernetes")]
@@ -3480,12 +3506,13 @@ pub mod builder {
         }
         pub fn cluster_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.cluster_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for cluster_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
                 });
             self
         }

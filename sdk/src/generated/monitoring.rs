@@ -3593,7 +3593,7 @@ pub mod builder {
     pub struct MonitoringGetDatabaseMysqlCpuUsage<'a> {
         client: &'a super::Client,
         aggregate: Result<types::MonitoringGetDatabaseMysqlCpuUsageAggregate, String>,
-        db_id: Result<::uuid::Uuid, String>,
+        db_id: Result<::std::string::String, String>,
         end: Result<::std::string::String, String>,
         start: Result<::std::string::String, String>,
     }
@@ -3622,12 +3622,13 @@ pub mod builder {
         }
         pub fn db_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.db_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for db_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for db_id failed"
+                        .to_string()
                 });
             self
         }
@@ -3715,7 +3716,7 @@ pub mod builder {
     pub struct MonitoringGetDatabaseMysqlDiskUsage<'a> {
         client: &'a super::Client,
         aggregate: Result<types::MonitoringGetDatabaseMysqlDiskUsageAggregate, String>,
-        db_id: Result<::uuid::Uuid, String>,
+        db_id: Result<::std::string::String, String>,
         end: Result<::std::string::String, String>,
         start: Result<::std::string::String, String>,
     }
@@ -3746,12 +3747,13 @@ pub mod builder {
         }
         pub fn db_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.db_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for db_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for db_id failed"
+                        .to_string()
                 });
             self
         }
@@ -3838,7 +3840,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct MonitoringGetDatabaseMysqlIndexVsSequentialReads<'a> {
         client: &'a super::Client,
-        db_id: Result<::uuid::Uuid, String>,
+        db_id: Result<::std::string::String, String>,
         end: Result<::std::string::String, String>,
         start: Result<::std::string::String, String>,
     }
@@ -3854,12 +3856,13 @@ pub mod builder {
         }
         pub fn db_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.db_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for db_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for db_id failed"
+                        .to_string()
                 });
             self
         }
@@ -3946,7 +3949,7 @@ pub mod builder {
     pub struct MonitoringGetDatabaseMysqlLoad<'a> {
         client: &'a super::Client,
         aggregate: Result<types::MonitoringGetDatabaseMysqlLoadAggregate, String>,
-        db_id: Result<::uuid::Uuid, String>,
+        db_id: Result<::std::string::String, String>,
         end: Result<::std::string::String, String>,
         metric: Result<types::MonitoringGetDatabaseMysqlLoadMetric, String>,
         start: Result<::std::string::String, String>,
@@ -3977,12 +3980,13 @@ pub mod builder {
         }
         pub fn db_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.db_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for db_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for db_id failed"
+                        .to_string()
                 });
             self
         }
@@ -4084,7 +4088,7 @@ pub mod builder {
     pub struct MonitoringGetDatabaseMysqlMemoryUsage<'a> {
         client: &'a super::Client,
         aggregate: Result<types::MonitoringGetDatabaseMysqlMemoryUsageAggregate, String>,
-        db_id: Result<::uuid::Uuid, String>,
+        db_id: Result<::std::string::String, String>,
         end: Result<::std::string::String, String>,
         start: Result<::std::string::String, String>,
     }
@@ -4115,12 +4119,13 @@ pub mod builder {
         }
         pub fn db_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.db_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for db_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for db_id failed"
+                        .to_string()
                 });
             self
         }
@@ -4207,7 +4212,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct MonitoringGetDatabaseMysqlOpRates<'a> {
         client: &'a super::Client,
-        db_id: Result<::uuid::Uuid, String>,
+        db_id: Result<::std::string::String, String>,
         end: Result<::std::string::String, String>,
         metric: Result<types::MonitoringGetDatabaseMysqlOpRatesMetric, String>,
         start: Result<::std::string::String, String>,
@@ -4225,12 +4230,13 @@ pub mod builder {
         }
         pub fn db_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.db_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for db_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for db_id failed"
+                        .to_string()
                 });
             self
         }
@@ -4329,7 +4335,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct MonitoringGetDatabaseMysqlSchemaLatency<'a> {
         client: &'a super::Client,
-        db_id: Result<::uuid::Uuid, String>,
+        db_id: Result<::std::string::String, String>,
         end: Result<::std::string::String, String>,
         metric: Result<types::MonitoringGetDatabaseMysqlSchemaLatencyMetric, String>,
         schema: Result<::std::string::String, String>,
@@ -4349,12 +4355,13 @@ pub mod builder {
         }
         pub fn db_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.db_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for db_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for db_id failed"
+                        .to_string()
                 });
             self
         }
@@ -4469,7 +4476,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct MonitoringGetDatabaseMysqlSchemaThroughput<'a> {
         client: &'a super::Client,
-        db_id: Result<::uuid::Uuid, String>,
+        db_id: Result<::std::string::String, String>,
         end: Result<::std::string::String, String>,
         metric: Result<types::MonitoringGetDatabaseMysqlSchemaThroughputMetric, String>,
         schema: Result<::std::string::String, String>,
@@ -4489,12 +4496,13 @@ pub mod builder {
         }
         pub fn db_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.db_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for db_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for db_id failed"
+                        .to_string()
                 });
             self
         }
@@ -4610,7 +4618,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct MonitoringGetDatabaseMysqlThreadsActive<'a> {
         client: &'a super::Client,
-        db_id: Result<::uuid::Uuid, String>,
+        db_id: Result<::std::string::String, String>,
         end: Result<::std::string::String, String>,
         start: Result<::std::string::String, String>,
     }
@@ -4626,12 +4634,13 @@ pub mod builder {
         }
         pub fn db_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.db_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for db_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for db_id failed"
+                        .to_string()
                 });
             self
         }
@@ -4716,7 +4725,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct MonitoringGetDatabaseMysqlThreadsConnected<'a> {
         client: &'a super::Client,
-        db_id: Result<::uuid::Uuid, String>,
+        db_id: Result<::std::string::String, String>,
         end: Result<::std::string::String, String>,
         start: Result<::std::string::String, String>,
     }
@@ -4732,12 +4741,13 @@ pub mod builder {
         }
         pub fn db_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.db_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for db_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for db_id failed"
+                        .to_string()
                 });
             self
         }
@@ -4823,7 +4833,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct MonitoringGetDatabaseMysqlThreadsCreatedRate<'a> {
         client: &'a super::Client,
-        db_id: Result<::uuid::Uuid, String>,
+        db_id: Result<::std::string::String, String>,
         end: Result<::std::string::String, String>,
         start: Result<::std::string::String, String>,
     }
@@ -4839,12 +4849,13 @@ pub mod builder {
         }
         pub fn db_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.db_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for db_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for db_id failed"
+                        .to_string()
                 });
             self
         }

@@ -469,7 +469,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct NfsCreateAccessPoint<'a> {
         client: &'a super::Client,
-        share_id: Result<::uuid::Uuid, String>,
+        share_id: Result<::std::string::String, String>,
         body: Result<types::builder::AccessPointRequest, String>,
     }
     #[cfg(feature = "nfs")]
@@ -483,12 +483,13 @@ pub mod builder {
         }
         pub fn share_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.share_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for share_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for share_id failed"
+                        .to_string()
                 });
             self
         }
@@ -667,7 +668,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct NfsDeleteAccessPoint<'a> {
         client: &'a super::Client,
-        access_point_id: Result<::uuid::Uuid, String>,
+        access_point_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "nfs")]
     impl<'a> NfsDeleteAccessPoint<'a> {
@@ -679,12 +680,12 @@ pub mod builder {
         }
         pub fn access_point_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.access_point_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for access_point_id failed"
+                    "conversion to `:: std :: string :: String` for access_point_id failed"
                         .to_string()
                 });
             self
@@ -926,7 +927,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct NfsGetAccessPoint<'a> {
         client: &'a super::Client,
-        access_point_id: Result<::uuid::Uuid, String>,
+        access_point_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "nfs")]
     impl<'a> NfsGetAccessPoint<'a> {
@@ -938,12 +939,12 @@ pub mod builder {
         }
         pub fn access_point_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.access_point_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for access_point_id failed"
+                    "conversion to `:: std :: string :: String` for access_point_id failed"
                         .to_string()
                 });
             self
@@ -1167,7 +1168,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct NfsListAccessPoints<'a> {
         client: &'a super::Client,
-        share_id: Result<::uuid::Uuid, String>,
+        share_id: Result<::std::string::String, String>,
         status: Result<Option<types::NfsListAccessPointsStatus>, String>,
     }
     #[cfg(feature = "nfs")]
@@ -1181,12 +1182,13 @@ pub mod builder {
         }
         pub fn share_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.share_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for share_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for share_id failed"
+                        .to_string()
                 });
             self
         }

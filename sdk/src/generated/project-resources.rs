@@ -153,7 +153,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ProjectsAssignResources<'a> {
         client: &'a super::Client,
-        project_id: Result<::uuid::Uuid, String>,
+        project_id: Result<::std::string::String, String>,
         body: Result<types::builder::ProjectAssignment, String>,
     }
     #[cfg(feature = "project-resources")]
@@ -167,12 +167,13 @@ pub mod builder {
         }
         pub fn project_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.project_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for project_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
                 });
             self
         }
@@ -354,7 +355,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ProjectsListResources<'a> {
         client: &'a super::Client,
-        project_id: Result<::uuid::Uuid, String>,
+        project_id: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -370,12 +371,13 @@ pub mod builder {
         }
         pub fn project_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.project_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for project_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
                 });
             self
         }

@@ -401,7 +401,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ProjectsDelete<'a> {
         client: &'a super::Client,
-        project_id: Result<::uuid::Uuid, String>,
+        project_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "projects")]
     impl<'a> ProjectsDelete<'a> {
@@ -413,12 +413,13 @@ pub mod builder {
         }
         pub fn project_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.project_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for project_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
                 });
             self
         }
@@ -473,7 +474,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ProjectsGet<'a> {
         client: &'a super::Client,
-        project_id: Result<::uuid::Uuid, String>,
+        project_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "projects")]
     impl<'a> ProjectsGet<'a> {
@@ -485,12 +486,13 @@ pub mod builder {
         }
         pub fn project_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.project_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for project_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
                 });
             self
         }
@@ -696,7 +698,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ProjectsPatch<'a> {
         client: &'a super::Client,
-        project_id: Result<::uuid::Uuid, String>,
+        project_id: Result<::std::string::String, String>,
         body: Result<types::builder::Project, String>,
     }
     #[cfg(feature = "projects")]
@@ -710,12 +712,13 @@ pub mod builder {
         }
         pub fn project_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.project_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for project_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
                 });
             self
         }
@@ -878,7 +881,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ProjectsUpdate<'a> {
         client: &'a super::Client,
-        project_id: Result<::uuid::Uuid, String>,
+        project_id: Result<::std::string::String, String>,
         body: Result<types::builder::ProjectsUpdateBody, String>,
     }
     #[cfg(feature = "projects")]
@@ -892,12 +895,13 @@ pub mod builder {
         }
         pub fn project_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.project_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for project_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
                 });
             self
         }

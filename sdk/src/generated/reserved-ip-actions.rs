@@ -117,7 +117,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReservedIPsActionsGet<'a> {
         client: &'a super::Client,
-        reserved_ip: Result<::std::net::Ipv4Addr, String>,
+        reserved_ip: Result<::std::string::String, String>,
         action_id: Result<crate::ids::ActionId, String>,
     }
     #[cfg(feature = "reserved-ip-actions")]
@@ -131,12 +131,12 @@ pub mod builder {
         }
         pub fn reserved_ip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::net::Ipv4Addr>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.reserved_ip = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: net :: Ipv4Addr` for reserved_ip failed"
+                    "conversion to `:: std :: string :: String` for reserved_ip failed"
                         .to_string()
                 });
             self
@@ -210,7 +210,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReservedIPsActionsList<'a> {
         client: &'a super::Client,
-        reserved_ip: Result<::std::net::Ipv4Addr, String>,
+        reserved_ip: Result<::std::string::String, String>,
     }
     #[cfg(feature = "reserved-ip-actions")]
     impl<'a> ReservedIPsActionsList<'a> {
@@ -222,12 +222,12 @@ pub mod builder {
         }
         pub fn reserved_ip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::net::Ipv4Addr>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.reserved_ip = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: net :: Ipv4Addr` for reserved_ip failed"
+                    "conversion to `:: std :: string :: String` for reserved_ip failed"
                         .to_string()
                 });
             self
@@ -288,7 +288,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReservedIPsActionsPost<'a> {
         client: &'a super::Client,
-        reserved_ip: Result<::std::net::Ipv4Addr, String>,
+        reserved_ip: Result<::std::string::String, String>,
         body: Result<types::ReservedIPsActionsPostBody, String>,
     }
     #[cfg(feature = "reserved-ip-actions")]
@@ -302,12 +302,12 @@ pub mod builder {
         }
         pub fn reserved_ip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::net::Ipv4Addr>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.reserved_ip = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: net :: Ipv4Addr` for reserved_ip failed"
+                    "conversion to `:: std :: string :: String` for reserved_ip failed"
                         .to_string()
                 });
             self

@@ -226,7 +226,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReservedIPsDelete<'a> {
         client: &'a super::Client,
-        reserved_ip: Result<::std::net::Ipv4Addr, String>,
+        reserved_ip: Result<::std::string::String, String>,
     }
     #[cfg(feature = "reserved-ips")]
     impl<'a> ReservedIPsDelete<'a> {
@@ -238,12 +238,12 @@ pub mod builder {
         }
         pub fn reserved_ip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::net::Ipv4Addr>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.reserved_ip = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: net :: Ipv4Addr` for reserved_ip failed"
+                    "conversion to `:: std :: string :: String` for reserved_ip failed"
                         .to_string()
                 });
             self
@@ -299,7 +299,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReservedIPsGet<'a> {
         client: &'a super::Client,
-        reserved_ip: Result<::std::net::Ipv4Addr, String>,
+        reserved_ip: Result<::std::string::String, String>,
     }
     #[cfg(feature = "reserved-ips")]
     impl<'a> ReservedIPsGet<'a> {
@@ -311,12 +311,12 @@ pub mod builder {
         }
         pub fn reserved_ip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::net::Ipv4Addr>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.reserved_ip = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: net :: Ipv4Addr` for reserved_ip failed"
+                    "conversion to `:: std :: string :: String` for reserved_ip failed"
                         .to_string()
                 });
             self

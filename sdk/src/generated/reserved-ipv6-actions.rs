@@ -52,7 +52,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReservedIPv6ActionsPost<'a> {
         client: &'a super::Client,
-        reserved_ipv6: Result<::std::net::Ipv6Addr, String>,
+        reserved_ipv6: Result<::std::string::String, String>,
         body: Result<types::ReservedIPv6ActionsPostBody, String>,
     }
     #[cfg(feature = "reserved-ipv6-actions")]
@@ -66,12 +66,12 @@ pub mod builder {
         }
         pub fn reserved_ipv6<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::net::Ipv6Addr>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.reserved_ipv6 = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: net :: Ipv6Addr` for reserved_ipv6 failed"
+                    "conversion to `:: std :: string :: String` for reserved_ipv6 failed"
                         .to_string()
                 });
             self

@@ -600,7 +600,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SecurityDeleteSuppression<'a> {
         client: &'a super::Client,
-        suppression_uuid: Result<::uuid::Uuid, String>,
+        suppression_uuid: Result<::std::string::String, String>,
     }
     #[cfg(feature = "security")]
     impl<'a> SecurityDeleteSuppression<'a> {
@@ -612,12 +612,12 @@ pub mod builder {
         }
         pub fn suppression_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.suppression_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for suppression_uuid failed"
+                    "conversion to `:: std :: string :: String` for suppression_uuid failed"
                         .to_string()
                 });
             self
@@ -801,7 +801,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SecurityGetScan<'a> {
         client: &'a super::Client,
-        scan_id: Result<::uuid::Uuid, String>,
+        scan_id: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
         severity: Result<Option<types::SecurityGetScanSeverity>, String>,
@@ -821,12 +821,13 @@ pub mod builder {
         }
         pub fn scan_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.scan_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for scan_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for scan_id failed"
+                        .to_string()
                 });
             self
         }
@@ -943,8 +944,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SecurityListScanFindingAffectedResources<'a> {
         client: &'a super::Client,
-        scan_id: Result<::uuid::Uuid, String>,
-        finding_uuid: Result<::uuid::Uuid, String>,
+        scan_id: Result<::std::string::String, String>,
+        finding_uuid: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -961,23 +962,25 @@ pub mod builder {
         }
         pub fn scan_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.scan_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for scan_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for scan_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn finding_uuid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.finding_uuid = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for finding_uuid failed".to_string()
+                    "conversion to `:: std :: string :: String` for finding_uuid failed"
+                        .to_string()
                 });
             self
         }

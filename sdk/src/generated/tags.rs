@@ -220,7 +220,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct TagsAssignResources<'a> {
         client: &'a super::Client,
-        tag_id: Result<types::TagsAssignResourcesTagId, String>,
+        tag_id: Result<::std::string::String, String>,
         body: Result<types::builder::TagsResource, String>,
     }
     #[cfg(feature = "tags")]
@@ -234,12 +234,12 @@ pub mod builder {
         }
         pub fn tag_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::TagsAssignResourcesTagId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.tag_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `TagsAssignResourcesTagId` for tag_id failed"
+                    "conversion to `:: std :: string :: String` for tag_id failed"
                         .to_string()
                 });
             self
@@ -407,7 +407,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct TagsDelete<'a> {
         client: &'a super::Client,
-        tag_id: Result<types::TagsDeleteTagId, String>,
+        tag_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "tags")]
     impl<'a> TagsDelete<'a> {
@@ -419,12 +419,13 @@ pub mod builder {
         }
         pub fn tag_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::TagsDeleteTagId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.tag_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `TagsDeleteTagId` for tag_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for tag_id failed"
+                        .to_string()
                 });
             self
         }
@@ -478,7 +479,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct TagsGet<'a> {
         client: &'a super::Client,
-        tag_id: Result<types::TagsGetTagId, String>,
+        tag_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "tags")]
     impl<'a> TagsGet<'a> {
@@ -490,12 +491,13 @@ pub mod builder {
         }
         pub fn tag_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::TagsGetTagId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.tag_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `TagsGetTagId` for tag_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for tag_id failed"
+                        .to_string()
                 });
             self
         }
@@ -642,7 +644,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct TagsUnassignResources<'a> {
         client: &'a super::Client,
-        tag_id: Result<types::TagsUnassignResourcesTagId, String>,
+        tag_id: Result<::std::string::String, String>,
         body: Result<types::builder::TagsResource, String>,
     }
     #[cfg(feature = "tags")]
@@ -656,12 +658,12 @@ pub mod builder {
         }
         pub fn tag_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::TagsUnassignResourcesTagId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.tag_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `TagsUnassignResourcesTagId` for tag_id failed"
+                    "conversion to `:: std :: string :: String` for tag_id failed"
                         .to_string()
                 });
             self

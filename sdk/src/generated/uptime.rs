@@ -386,7 +386,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UptimeCreateAlert<'a> {
         client: &'a super::Client,
-        check_id: Result<::uuid::Uuid, String>,
+        check_id: Result<::std::string::String, String>,
         body: Result<types::builder::UptimeCreateAlertBody, String>,
     }
     #[cfg(feature = "uptime")]
@@ -400,12 +400,13 @@ pub mod builder {
         }
         pub fn check_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.check_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for check_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for check_id failed"
+                        .to_string()
                 });
             self
         }
@@ -591,8 +592,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UptimeDeleteAlert<'a> {
         client: &'a super::Client,
-        check_id: Result<::uuid::Uuid, String>,
-        alert_id: Result<::uuid::Uuid, String>,
+        check_id: Result<::std::string::String, String>,
+        alert_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "uptime")]
     impl<'a> UptimeDeleteAlert<'a> {
@@ -605,23 +606,25 @@ pub mod builder {
         }
         pub fn check_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.check_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for check_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for check_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn alert_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.alert_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for alert_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for alert_id failed"
+                        .to_string()
                 });
             self
         }
@@ -677,7 +680,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UptimeDeleteCheck<'a> {
         client: &'a super::Client,
-        check_id: Result<::uuid::Uuid, String>,
+        check_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "uptime")]
     impl<'a> UptimeDeleteCheck<'a> {
@@ -689,12 +692,13 @@ pub mod builder {
         }
         pub fn check_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.check_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for check_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for check_id failed"
+                        .to_string()
                 });
             self
         }
@@ -749,8 +753,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UptimeGetAlert<'a> {
         client: &'a super::Client,
-        check_id: Result<::uuid::Uuid, String>,
-        alert_id: Result<::uuid::Uuid, String>,
+        check_id: Result<::std::string::String, String>,
+        alert_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "uptime")]
     impl<'a> UptimeGetAlert<'a> {
@@ -763,23 +767,25 @@ pub mod builder {
         }
         pub fn check_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.check_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for check_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for check_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn alert_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.alert_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for alert_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for alert_id failed"
+                        .to_string()
                 });
             self
         }
@@ -837,7 +843,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UptimeGetCheck<'a> {
         client: &'a super::Client,
-        check_id: Result<::uuid::Uuid, String>,
+        check_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "uptime")]
     impl<'a> UptimeGetCheck<'a> {
@@ -849,12 +855,13 @@ pub mod builder {
         }
         pub fn check_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.check_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for check_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for check_id failed"
+                        .to_string()
                 });
             self
         }
@@ -911,7 +918,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UptimeGetCheckState<'a> {
         client: &'a super::Client,
-        check_id: Result<::uuid::Uuid, String>,
+        check_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "uptime")]
     impl<'a> UptimeGetCheckState<'a> {
@@ -923,12 +930,13 @@ pub mod builder {
         }
         pub fn check_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.check_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for check_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for check_id failed"
+                        .to_string()
                 });
             self
         }
@@ -988,7 +996,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UptimeListAlerts<'a> {
         client: &'a super::Client,
-        check_id: Result<::uuid::Uuid, String>,
+        check_id: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -1004,12 +1012,13 @@ pub mod builder {
         }
         pub fn check_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.check_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for check_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for check_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1193,8 +1202,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UptimeUpdateAlert<'a> {
         client: &'a super::Client,
-        check_id: Result<::uuid::Uuid, String>,
-        alert_id: Result<::uuid::Uuid, String>,
+        check_id: Result<::std::string::String, String>,
+        alert_id: Result<::std::string::String, String>,
         body: Result<types::builder::UptimeUpdateAlertBody, String>,
     }
     #[cfg(feature = "uptime")]
@@ -1209,23 +1218,25 @@ pub mod builder {
         }
         pub fn check_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.check_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for check_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for check_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn alert_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.alert_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for alert_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for alert_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1318,7 +1329,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UptimeUpdateCheck<'a> {
         client: &'a super::Client,
-        check_id: Result<::uuid::Uuid, String>,
+        check_id: Result<::std::string::String, String>,
         body: Result<types::builder::CheckUpdatable, String>,
     }
     #[cfg(feature = "uptime")]
@@ -1332,12 +1343,13 @@ pub mod builder {
         }
         pub fn check_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.check_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for check_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for check_id failed"
+                        .to_string()
                 });
             self
         }

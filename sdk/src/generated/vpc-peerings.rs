@@ -276,7 +276,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VpcPeeringsDelete<'a> {
         client: &'a super::Client,
-        vpc_peering_id: Result<::uuid::Uuid, String>,
+        vpc_peering_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "vpc-peerings")]
     impl<'a> VpcPeeringsDelete<'a> {
@@ -288,12 +288,12 @@ pub mod builder {
         }
         pub fn vpc_peering_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_peering_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_peering_id failed"
+                    "conversion to `:: std :: string :: String` for vpc_peering_id failed"
                         .to_string()
                 });
             self
@@ -354,7 +354,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VpcPeeringsGet<'a> {
         client: &'a super::Client,
-        vpc_peering_id: Result<::uuid::Uuid, String>,
+        vpc_peering_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "vpc-peerings")]
     impl<'a> VpcPeeringsGet<'a> {
@@ -366,12 +366,12 @@ pub mod builder {
         }
         pub fn vpc_peering_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_peering_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_peering_id failed"
+                    "conversion to `:: std :: string :: String` for vpc_peering_id failed"
                         .to_string()
                 });
             self
@@ -537,7 +537,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VpcPeeringsPatch<'a> {
         client: &'a super::Client,
-        vpc_peering_id: Result<::uuid::Uuid, String>,
+        vpc_peering_id: Result<::std::string::String, String>,
         body: Result<types::builder::VpcPeeringsPatchBody, String>,
     }
     #[cfg(feature = "vpc-peerings")]
@@ -551,12 +551,12 @@ pub mod builder {
         }
         pub fn vpc_peering_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_peering_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_peering_id failed"
+                    "conversion to `:: std :: string :: String` for vpc_peering_id failed"
                         .to_string()
                 });
             self

@@ -442,7 +442,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VpcsCreatePeerings<'a> {
         client: &'a super::Client,
-        vpc_id: Result<::uuid::Uuid, String>,
+        vpc_id: Result<::std::string::String, String>,
         body: Result<types::builder::VpcsCreatePeeringsBody, String>,
     }
     #[cfg(feature = "vpcs")]
@@ -456,12 +456,13 @@ pub mod builder {
         }
         pub fn vpc_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for vpc_id failed"
+                        .to_string()
                 });
             self
         }
@@ -553,7 +554,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VpcsDelete<'a> {
         client: &'a super::Client,
-        vpc_id: Result<::uuid::Uuid, String>,
+        vpc_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "vpcs")]
     impl<'a> VpcsDelete<'a> {
@@ -565,12 +566,13 @@ pub mod builder {
         }
         pub fn vpc_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for vpc_id failed"
+                        .to_string()
                 });
             self
         }
@@ -624,7 +626,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VpcsGet<'a> {
         client: &'a super::Client,
-        vpc_id: Result<::uuid::Uuid, String>,
+        vpc_id: Result<::std::string::String, String>,
     }
     #[cfg(feature = "vpcs")]
     impl<'a> VpcsGet<'a> {
@@ -636,12 +638,13 @@ pub mod builder {
         }
         pub fn vpc_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for vpc_id failed"
+                        .to_string()
                 });
             self
         }
@@ -788,7 +791,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VpcsListMembers<'a> {
         client: &'a super::Client,
-        vpc_id: Result<::uuid::Uuid, String>,
+        vpc_id: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
         resource_type: Result<Option<::std::string::String>, String>,
@@ -806,12 +809,13 @@ pub mod builder {
         }
         pub fn vpc_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for vpc_id failed"
+                        .to_string()
                 });
             self
         }
@@ -915,7 +919,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VpcsListPeerings<'a> {
         client: &'a super::Client,
-        vpc_id: Result<::uuid::Uuid, String>,
+        vpc_id: Result<::std::string::String, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -931,12 +935,13 @@ pub mod builder {
         }
         pub fn vpc_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for vpc_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1026,7 +1031,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VpcsPatch<'a> {
         client: &'a super::Client,
-        vpc_id: Result<::uuid::Uuid, String>,
+        vpc_id: Result<::std::string::String, String>,
         body: Result<types::builder::VpcsPatchBody, String>,
     }
     #[cfg(feature = "vpcs")]
@@ -1040,12 +1045,13 @@ pub mod builder {
         }
         pub fn vpc_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for vpc_id failed"
+                        .to_string()
                 });
             self
         }
@@ -1129,8 +1135,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VpcsPatchPeerings<'a> {
         client: &'a super::Client,
-        vpc_id: Result<::uuid::Uuid, String>,
-        vpc_peering_id: Result<::uuid::Uuid, String>,
+        vpc_id: Result<::std::string::String, String>,
+        vpc_peering_id: Result<::std::string::String, String>,
         body: Result<types::builder::VpcsPatchPeeringsBody, String>,
     }
     #[cfg(feature = "vpcs")]
@@ -1145,23 +1151,24 @@ pub mod builder {
         }
         pub fn vpc_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for vpc_id failed"
+                        .to_string()
                 });
             self
         }
         pub fn vpc_peering_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_peering_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_peering_id failed"
+                    "conversion to `:: std :: string :: String` for vpc_peering_id failed"
                         .to_string()
                 });
             self
@@ -1255,7 +1262,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VpcsUpdate<'a> {
         client: &'a super::Client,
-        vpc_id: Result<::uuid::Uuid, String>,
+        vpc_id: Result<::std::string::String, String>,
         body: Result<types::builder::VpcsUpdateBody, String>,
     }
     #[cfg(feature = "vpcs")]
@@ -1269,12 +1276,13 @@ pub mod builder {
         }
         pub fn vpc_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vpc_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for vpc_id failed".to_string()
+                    "conversion to `:: std :: string :: String` for vpc_id failed"
+                        .to_string()
                 });
             self
         }

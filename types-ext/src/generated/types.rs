@@ -64,14 +64,6 @@ pub mod defaults {
     {
         T::try_from(V).unwrap()
     }
-    #[cfg(any(feature = "full", feature = "load-balancers"))]
-    pub(super) fn default_nzu64<T, const V: u64>() -> T
-    where
-        T: ::std::convert::TryFrom<::std::num::NonZeroU64>,
-        <T as ::std::convert::TryFrom<::std::num::NonZeroU64>>::Error: ::std::fmt::Debug,
-    {
-        T::try_from(::std::num::NonZeroU64::try_from(V).unwrap()).unwrap()
-    }
     #[cfg(feature = "serverless-inference")]
     pub(super) fn chat_completion_request_frequency_penalty() -> ::std::option::Option<
         f64,
@@ -83,10 +75,8 @@ pub mod defaults {
         ::std::option::Option::Some(false)
     }
     #[cfg(feature = "serverless-inference")]
-    pub(super) fn chat_completion_request_n() -> ::std::option::Option<
-        ::std::num::NonZeroU64,
-    > {
-        ::std::option::Option::Some(::std::num::NonZeroU64::new(1).unwrap())
+    pub(super) fn chat_completion_request_n() -> ::std::option::Option<i64> {
+        ::std::option::Option::Some(1_i64)
     }
     #[cfg(feature = "serverless-inference")]
     pub(super) fn chat_completion_request_presence_penalty() -> ::std::option::Option<
@@ -97,6 +87,56 @@ pub mod defaults {
     #[cfg(feature = "serverless-inference")]
     pub(super) fn chat_completion_request_stream() -> ::std::option::Option<bool> {
         ::std::option::Option::Some(false)
+    }
+    #[cfg(
+        any(feature = "droplet-autoscale-pools", feature = "full", feature = "uptime")
+    )]
+    pub(super) fn null_or_default_bool_true<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<bool, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<bool> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_bool::<true>))
+    }
+    #[cfg(any(feature = "full", feature = "load-balancers"))]
+    pub(super) fn null_or_default_u64_i64_1<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 1>))
+    }
+    #[cfg(feature = "load-balancers")]
+    pub(super) fn null_or_default_u64_i64_10<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 10>))
+    }
+    #[cfg(any(feature = "full", feature = "load-balancers"))]
+    pub(super) fn null_or_default_u64_i64_60<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 60>))
     }
 }
 #[cfg(feature = "batch-inference")]

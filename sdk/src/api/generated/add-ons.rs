@@ -38,7 +38,7 @@ impl<'a> AddOns<'a> {
     #[inline]
     pub fn delete(
         self,
-        resource_uuid: ::uuid::Uuid,
+        resource_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {

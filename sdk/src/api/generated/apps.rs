@@ -1585,7 +1585,7 @@ pub struct AppsGetMetricsBandwidthDaily<'a> {
 impl<'a> AppsGetMetricsBandwidthDaily<'a> {
     /// Sets the optional `date`.
     #[inline]
-    pub fn date(mut self, value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
+    pub fn date(mut self, value: crate::Timestamp) -> Self {
         self.inner = self.inner.date(value);
         self
     }

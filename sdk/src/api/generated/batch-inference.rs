@@ -28,7 +28,7 @@ impl<'a> BatchInference<'a> {
     #[inline]
     pub fn cancel_batch(
         self,
-        batch_id: ::uuid::Uuid,
+        batch_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::Batch>,
@@ -78,7 +78,7 @@ impl<'a> BatchInference<'a> {
     #[inline]
     pub fn get_batch(
         self,
-        batch_id: ::uuid::Uuid,
+        batch_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::Batch>,
@@ -100,7 +100,7 @@ impl<'a> BatchInference<'a> {
     #[inline]
     pub fn get_batch_results(
         self,
-        batch_id: ::uuid::Uuid,
+        batch_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::BatchResultsResponse>,
@@ -261,7 +261,7 @@ pub struct InferenceListBatches<'a> {
 impl<'a> InferenceListBatches<'a> {
     /// Sets the optional `after`.
     #[inline]
-    pub fn after(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn after(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.after(value);
         self
     }

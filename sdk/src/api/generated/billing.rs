@@ -139,8 +139,8 @@ impl<'a> Billing<'a> {
     pub fn list_insights(
         self,
         account_urn: ::std::string::String,
-        start_date: ::chrono::naive::NaiveDate,
-        end_date: ::chrono::naive::NaiveDate,
+        start_date: ::std::string::String,
+        end_date: ::std::string::String,
     ) -> BillingInsightsList<'a> {
         BillingInsightsList {
             client: self.client,

@@ -37,7 +37,7 @@ impl<'a> BlockStorageActions<'a> {
     #[inline]
     pub fn get(
         self,
-        volume_id: ::uuid::Uuid,
+        volume_id: ::std::string::String,
         action_id: crate::ids::ActionId,
     ) -> VolumeActionsGet<'a> {
         VolumeActionsGet {
@@ -58,7 +58,7 @@ impl<'a> BlockStorageActions<'a> {
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VolumeActionsListResponse`](crate::types::VolumeActionsListResponse), each item [`VolumeAction`](crate::types::VolumeAction).
     #[inline]
-    pub fn list(self, volume_id: ::uuid::Uuid) -> VolumeActionsList<'a> {
+    pub fn list(self, volume_id: ::std::string::String) -> VolumeActionsList<'a> {
         VolumeActionsList {
             client: self.client,
             inner: self.client.generated().volume_actions_list().volume_id(volume_id),
@@ -106,7 +106,7 @@ impl<'a> BlockStorageActions<'a> {
     #[inline]
     pub fn post_by_id(
         self,
-        volume_id: ::uuid::Uuid,
+        volume_id: ::std::string::String,
         body: crate::types::VolumeActionsPostByIdBody,
     ) -> VolumeActionsPostById<'a> {
         VolumeActionsPostById {

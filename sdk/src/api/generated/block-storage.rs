@@ -38,7 +38,10 @@ impl<'a> BlockStorage<'a> {
     ///
     /// Gives a [`VolumeSnapshotsCreate`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn create_snapshot(self, volume_id: ::uuid::Uuid) -> VolumeSnapshotsCreate<'a> {
+    pub fn create_snapshot(
+        self,
+        volume_id: ::std::string::String,
+    ) -> VolumeSnapshotsCreate<'a> {
         VolumeSnapshotsCreate {
             client: self.client,
             inner: self.client.generated().volume_snapshots_create().volume_id(volume_id),
@@ -52,7 +55,7 @@ impl<'a> BlockStorage<'a> {
     #[inline]
     pub fn delete(
         self,
-        volume_id: ::uuid::Uuid,
+        volume_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -102,7 +105,7 @@ impl<'a> BlockStorage<'a> {
     #[inline]
     pub fn get(
         self,
-        volume_id: ::uuid::Uuid,
+        volume_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::VolumeFull>,
@@ -163,7 +166,10 @@ impl<'a> BlockStorage<'a> {
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VolumeSnapshotsListResponse`](crate::types::VolumeSnapshotsListResponse), each item [`Snapshots`](crate::types::Snapshots).
     #[inline]
-    pub fn list_snapshots(self, volume_id: ::uuid::Uuid) -> VolumeSnapshotsList<'a> {
+    pub fn list_snapshots(
+        self,
+        volume_id: ::std::string::String,
+    ) -> VolumeSnapshotsList<'a> {
         VolumeSnapshotsList {
             client: self.client,
             inner: self.client.generated().volume_snapshots_list().volume_id(volume_id),

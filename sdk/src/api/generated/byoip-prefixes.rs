@@ -38,7 +38,7 @@ impl<'a> ByoipPrefixes<'a> {
     #[inline]
     pub fn delete(
         self,
-        byoip_prefix_uuid: ::uuid::Uuid,
+        byoip_prefix_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -59,7 +59,7 @@ impl<'a> ByoipPrefixes<'a> {
     #[inline]
     pub fn get(
         self,
-        byoip_prefix_uuid: ::uuid::Uuid,
+        byoip_prefix_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::ByoipPrefix>,
@@ -100,7 +100,7 @@ impl<'a> ByoipPrefixes<'a> {
     #[inline]
     pub fn list_resources(
         self,
-        byoip_prefix_uuid: ::uuid::Uuid,
+        byoip_prefix_uuid: ::std::string::String,
     ) -> ByoipPrefixesListResources<'a> {
         ByoipPrefixesListResources {
             client: self.client,
@@ -120,7 +120,10 @@ impl<'a> ByoipPrefixes<'a> {
     ///
     /// Gives a [`ByoipPrefixesPatch`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn patch(self, byoip_prefix_uuid: ::uuid::Uuid) -> ByoipPrefixesPatch<'a> {
+    pub fn patch(
+        self,
+        byoip_prefix_uuid: ::std::string::String,
+    ) -> ByoipPrefixesPatch<'a> {
         ByoipPrefixesPatch {
             client: self.client,
             inner: self

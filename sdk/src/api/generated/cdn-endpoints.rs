@@ -38,7 +38,7 @@ impl<'a> CdnEndpoints<'a> {
     #[inline]
     pub fn delete_endpoint(
         self,
-        cdn_id: ::uuid::Uuid,
+        cdn_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -55,7 +55,7 @@ impl<'a> CdnEndpoints<'a> {
     #[inline]
     pub fn get_endpoint(
         self,
-        cdn_id: ::uuid::Uuid,
+        cdn_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::CdnEndpoint>,
@@ -90,7 +90,7 @@ impl<'a> CdnEndpoints<'a> {
     ///
     /// Gives a [`CdnPurgeCache`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn purge_cache(self, cdn_id: ::uuid::Uuid) -> CdnPurgeCache<'a> {
+    pub fn purge_cache(self, cdn_id: ::std::string::String) -> CdnPurgeCache<'a> {
         CdnPurgeCache {
             client: self.client,
             inner: self.client.generated().cdn_purge_cache().cdn_id(cdn_id),
@@ -104,7 +104,10 @@ impl<'a> CdnEndpoints<'a> {
     ///
     /// Gives a [`CdnUpdateEndpoints`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn update_endpoints(self, cdn_id: ::uuid::Uuid) -> CdnUpdateEndpoints<'a> {
+    pub fn update_endpoints(
+        self,
+        cdn_id: ::std::string::String,
+    ) -> CdnUpdateEndpoints<'a> {
         CdnUpdateEndpoints {
             client: self.client,
             inner: self.client.generated().cdn_update_endpoints().cdn_id(cdn_id),

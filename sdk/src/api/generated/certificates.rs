@@ -48,7 +48,7 @@ impl<'a> Certificates<'a> {
     #[inline]
     pub fn delete(
         self,
-        certificate_id: ::uuid::Uuid,
+        certificate_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -65,7 +65,7 @@ impl<'a> Certificates<'a> {
     #[inline]
     pub fn get(
         self,
-        certificate_id: ::uuid::Uuid,
+        certificate_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::Certificate>,

@@ -28,7 +28,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn add_connection_pool(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesAddConnectionPool<'a> {
         DatabasesAddConnectionPool {
             client: self.client,
@@ -47,7 +47,10 @@ impl<'a> Databases<'a> {
     ///
     /// Gives a [`DatabasesAdd`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn add_database(self, database_cluster_uuid: ::uuid::Uuid) -> DatabasesAdd<'a> {
+    pub fn add_database(
+        self,
+        database_cluster_uuid: ::std::string::String,
+    ) -> DatabasesAdd<'a> {
         DatabasesAdd {
             client: self.client,
             inner: self
@@ -65,7 +68,10 @@ impl<'a> Databases<'a> {
     ///
     /// Gives a [`DatabasesAddUser`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn add_user(self, database_cluster_uuid: ::uuid::Uuid) -> DatabasesAddUser<'a> {
+    pub fn add_user(
+        self,
+        database_cluster_uuid: ::std::string::String,
+    ) -> DatabasesAddUser<'a> {
         DatabasesAddUser {
             client: self.client,
             inner: self
@@ -97,7 +103,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn create_kafka_schema(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesCreateKafkaSchema<'a> {
         DatabasesCreateKafkaSchema {
             client: self.client,
@@ -118,7 +124,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn create_kafka_topic(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesCreateKafkaTopic<'a> {
         DatabasesCreateKafkaTopic {
             client: self.client,
@@ -139,7 +145,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn create_logsink(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesCreateLogsink<'a> {
         DatabasesCreateLogsink {
             client: self.client,
@@ -160,7 +166,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn create_replica(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesCreateReplica<'a> {
         DatabasesCreateReplica {
             client: self.client,
@@ -179,7 +185,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn delete(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         database_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -202,7 +208,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn delete_connection_pool(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         pool_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -225,7 +231,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn delete_kafka_schema(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         subject_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -248,7 +254,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn delete_kafka_topic(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         topic_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -271,7 +277,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn delete_logsink(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         logsink_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -294,7 +300,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn delete_online_migration(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         migration_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -317,7 +323,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn delete_opensearch_index(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         index_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -340,7 +346,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn delete_user(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         username: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -363,7 +369,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn destroy_cluster(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -384,7 +390,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn destroy_replica(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         replica_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -407,7 +413,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         database_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -434,7 +440,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_autoscale(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabaseAutoscaleParams>,
@@ -460,7 +466,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_ca(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<crate::types::Ca>, crate::Error>,
     > + Send + 'a {
@@ -482,7 +488,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_cluster(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabaseClusterRead>,
@@ -526,7 +532,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_config(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesGetConfigResponseConfig>,
@@ -551,7 +557,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_connection_pool(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         pool_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -578,7 +584,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_do_settings(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DoSettings>,
@@ -603,7 +609,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_eviction_policy(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesGetEvictionPolicyResponse>,
@@ -627,7 +633,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_kafka_schema(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         subject_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -653,7 +659,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_kafka_schema_config(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesGetKafkaSchemaConfigResponse>,
@@ -677,7 +683,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_kafka_schema_subject_config(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         subject_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -703,7 +709,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_kafka_schema_version(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         subject_name: ::std::string::String,
         version: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -731,7 +737,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_kafka_topic(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         topic_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -759,7 +765,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_logsink(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         logsink_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -785,7 +791,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_migration_status(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::OnlineMigration>,
@@ -809,7 +815,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_replica(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         replica_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -837,7 +843,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_sql_mode(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::SqlMode>,
@@ -861,7 +867,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn get_user(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         username: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -888,7 +894,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn install_update(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -909,7 +915,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn list(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesListResponse>,
@@ -933,7 +939,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn list_backups(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesListBackupsResponse>,
@@ -969,7 +975,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn list_connection_pools(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::ConnectionPools>,
@@ -993,7 +999,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn list_events_logs(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesListEventsLogsResponse>,
@@ -1017,7 +1023,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn list_firewall_rules(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesListFirewallRulesResponse>,
@@ -1041,7 +1047,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn list_kafka_schemas(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesListKafkaSchemasResponse>,
@@ -1065,7 +1071,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn list_kafka_topics(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesListKafkaTopicsResponse>,
@@ -1089,7 +1095,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn list_logsink(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesListLogsinkResponse>,
@@ -1113,7 +1119,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn list_opeasearch_indexes(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesListOpeasearchIndexesResponse>,
@@ -1151,7 +1157,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn list_replicas(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesListReplicasResponse>,
@@ -1175,7 +1181,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn list_users(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DatabasesListUsersResponse>,
@@ -1201,7 +1207,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn patch_config(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesPatchConfig<'a> {
         DatabasesPatchConfig {
             client: self.client,
@@ -1220,7 +1226,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn promote_replica(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         replica_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -1245,7 +1251,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn reset_auth(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         username: ::std::string::String,
     ) -> DatabasesResetAuth<'a> {
         DatabasesResetAuth {
@@ -1268,7 +1274,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_autoscale(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesUpdateAutoscale<'a> {
         DatabasesUpdateAutoscale {
             client: self.client,
@@ -1303,7 +1309,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_cluster_size(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesUpdateClusterSize<'a> {
         DatabasesUpdateClusterSize {
             client: self.client,
@@ -1324,7 +1330,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_connection_pool(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         pool_name: ::std::string::String,
     ) -> DatabasesUpdateConnectionPool<'a> {
         DatabasesUpdateConnectionPool {
@@ -1347,7 +1353,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_do_settings(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesUpdateDoSettings<'a> {
         DatabasesUpdateDoSettings {
             client: self.client,
@@ -1368,7 +1374,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_eviction_policy(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesUpdateEvictionPolicy<'a> {
         DatabasesUpdateEvictionPolicy {
             client: self.client,
@@ -1389,7 +1395,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_firewall_rules(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesUpdateFirewallRules<'a> {
         DatabasesUpdateFirewallRules {
             client: self.client,
@@ -1410,7 +1416,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_kafka_schema_config(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesUpdateKafkaSchemaConfig<'a> {
         DatabasesUpdateKafkaSchemaConfig {
             client: self.client,
@@ -1431,7 +1437,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_kafka_schema_subject_config(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         subject_name: ::std::string::String,
     ) -> DatabasesUpdateKafkaSchemaSubjectConfig<'a> {
         DatabasesUpdateKafkaSchemaSubjectConfig {
@@ -1454,7 +1460,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_kafka_topic(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         topic_name: ::std::string::String,
     ) -> DatabasesUpdateKafkaTopic<'a> {
         DatabasesUpdateKafkaTopic {
@@ -1477,7 +1483,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_logsink(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         logsink_id: ::std::string::String,
     ) -> DatabasesUpdateLogsink<'a> {
         DatabasesUpdateLogsink {
@@ -1498,7 +1504,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_maintenance_window(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         body: crate::types::DatabaseMaintenanceWindow,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
@@ -1523,7 +1529,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_major_version(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesUpdateMajorVersion<'a> {
         DatabasesUpdateMajorVersion {
             client: self.client,
@@ -1544,7 +1550,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_online_migration(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesUpdateOnlineMigration<'a> {
         DatabasesUpdateOnlineMigration {
             client: self.client,
@@ -1565,7 +1571,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_region(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesUpdateRegion<'a> {
         DatabasesUpdateRegion {
             client: self.client,
@@ -1586,7 +1592,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_sql_mode(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
     ) -> DatabasesUpdateSqlMode<'a> {
         DatabasesUpdateSqlMode {
             client: self.client,
@@ -1607,7 +1613,7 @@ impl<'a> Databases<'a> {
     #[inline]
     pub fn update_user(
         self,
-        database_cluster_uuid: ::uuid::Uuid,
+        database_cluster_uuid: ::std::string::String,
         username: ::std::string::String,
     ) -> DatabasesUpdateUser<'a> {
         DatabasesUpdateUser {

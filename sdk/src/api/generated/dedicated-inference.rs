@@ -40,7 +40,7 @@ impl<'a> DedicatedInference<'a> {
     #[inline]
     pub fn create_tokens(
         self,
-        dedicated_inference_id: ::uuid::Uuid,
+        dedicated_inference_id: ::std::string::String,
     ) -> DedicatedInferencesCreateTokens<'a> {
         DedicatedInferencesCreateTokens {
             client: self.client,
@@ -59,7 +59,7 @@ impl<'a> DedicatedInference<'a> {
     #[inline]
     pub fn delete(
         self,
-        dedicated_inference_id: ::uuid::Uuid,
+        dedicated_inference_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -80,8 +80,8 @@ impl<'a> DedicatedInference<'a> {
     #[inline]
     pub fn delete_tokens(
         self,
-        dedicated_inference_id: ::uuid::Uuid,
-        token_id: ::uuid::Uuid,
+        dedicated_inference_id: ::std::string::String,
+        token_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -103,7 +103,7 @@ impl<'a> DedicatedInference<'a> {
     #[inline]
     pub fn get(
         self,
-        dedicated_inference_id: ::uuid::Uuid,
+        dedicated_inference_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DedicatedInference>,
@@ -129,8 +129,8 @@ impl<'a> DedicatedInference<'a> {
     #[inline]
     pub fn get_accelerator(
         self,
-        dedicated_inference_id: ::uuid::Uuid,
-        accelerator_id: ::uuid::Uuid,
+        dedicated_inference_id: ::std::string::String,
+        accelerator_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DedicatedInferenceAccelerator>,
@@ -155,7 +155,7 @@ impl<'a> DedicatedInference<'a> {
     #[inline]
     pub fn get_ca(
         self,
-        dedicated_inference_id: ::uuid::Uuid,
+        dedicated_inference_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::DedicatedInferencesGetCaResponse>,
@@ -211,7 +211,7 @@ impl<'a> DedicatedInference<'a> {
     #[inline]
     pub fn list_accelerators(
         self,
-        dedicated_inference_id: ::uuid::Uuid,
+        dedicated_inference_id: ::std::string::String,
     ) -> DedicatedInferencesListAccelerators<'a> {
         DedicatedInferencesListAccelerators {
             client: self.client,
@@ -250,7 +250,7 @@ impl<'a> DedicatedInference<'a> {
     #[inline]
     pub fn list_tokens(
         self,
-        dedicated_inference_id: ::uuid::Uuid,
+        dedicated_inference_id: ::std::string::String,
     ) -> DedicatedInferencesListTokens<'a> {
         DedicatedInferencesListTokens {
             client: self.client,
@@ -272,7 +272,7 @@ impl<'a> DedicatedInference<'a> {
     #[inline]
     pub fn patch(
         self,
-        dedicated_inference_id: ::uuid::Uuid,
+        dedicated_inference_id: ::std::string::String,
     ) -> DedicatedInferencesPatch<'a> {
         DedicatedInferencesPatch {
             client: self.client,

@@ -26,7 +26,7 @@ impl<'a> Firewalls<'a> {
     ///
     /// Gives a [`FirewallsAddRules`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn add_rules(self, firewall_id: ::uuid::Uuid) -> FirewallsAddRules<'a> {
+    pub fn add_rules(self, firewall_id: ::std::string::String) -> FirewallsAddRules<'a> {
         FirewallsAddRules {
             client: self.client,
             inner: self.client.generated().firewalls_add_rules().firewall_id(firewall_id),
@@ -40,7 +40,7 @@ impl<'a> Firewalls<'a> {
     ///
     /// Gives a [`FirewallsAddTags`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn add_tags(self, firewall_id: ::uuid::Uuid) -> FirewallsAddTags<'a> {
+    pub fn add_tags(self, firewall_id: ::std::string::String) -> FirewallsAddTags<'a> {
         FirewallsAddTags {
             client: self.client,
             inner: self.client.generated().firewalls_add_tags().firewall_id(firewall_id),
@@ -56,7 +56,7 @@ impl<'a> Firewalls<'a> {
     #[inline]
     pub fn assign_droplets(
         self,
-        firewall_id: ::uuid::Uuid,
+        firewall_id: ::std::string::String,
     ) -> FirewallsAssignDroplets<'a> {
         FirewallsAssignDroplets {
             client: self.client,
@@ -87,7 +87,7 @@ impl<'a> Firewalls<'a> {
     #[inline]
     pub fn delete(
         self,
-        firewall_id: ::uuid::Uuid,
+        firewall_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -106,7 +106,7 @@ impl<'a> Firewalls<'a> {
     #[inline]
     pub fn delete_droplets(
         self,
-        firewall_id: ::uuid::Uuid,
+        firewall_id: ::std::string::String,
     ) -> FirewallsDeleteDroplets<'a> {
         FirewallsDeleteDroplets {
             client: self.client,
@@ -125,7 +125,10 @@ impl<'a> Firewalls<'a> {
     ///
     /// Gives a [`FirewallsDeleteRules`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn delete_rules(self, firewall_id: ::uuid::Uuid) -> FirewallsDeleteRules<'a> {
+    pub fn delete_rules(
+        self,
+        firewall_id: ::std::string::String,
+    ) -> FirewallsDeleteRules<'a> {
         FirewallsDeleteRules {
             client: self.client,
             inner: self
@@ -143,7 +146,10 @@ impl<'a> Firewalls<'a> {
     ///
     /// Gives a [`FirewallsDeleteTags`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn delete_tags(self, firewall_id: ::uuid::Uuid) -> FirewallsDeleteTags<'a> {
+    pub fn delete_tags(
+        self,
+        firewall_id: ::std::string::String,
+    ) -> FirewallsDeleteTags<'a> {
         FirewallsDeleteTags {
             client: self.client,
             inner: self
@@ -161,7 +167,7 @@ impl<'a> Firewalls<'a> {
     #[inline]
     pub fn get(
         self,
-        firewall_id: ::uuid::Uuid,
+        firewall_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::Firewall>,
@@ -196,7 +202,7 @@ impl<'a> Firewalls<'a> {
     ///
     /// Gives a [`FirewallsUpdate`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn update(self, firewall_id: ::uuid::Uuid) -> FirewallsUpdate<'a> {
+    pub fn update(self, firewall_id: ::std::string::String) -> FirewallsUpdate<'a> {
         FirewallsUpdate {
             client: self.client,
             inner: self.client.generated().firewalls_update().firewall_id(firewall_id),

@@ -31,7 +31,7 @@ impl<'a> FloatingIpActions<'a> {
     #[inline]
     pub fn get(
         self,
-        floating_ip: ::std::net::Ipv4Addr,
+        floating_ip: ::std::string::String,
         action_id: crate::ids::ActionId,
     ) -> crate::ActionCall<
         'a,
@@ -67,7 +67,7 @@ impl<'a> FloatingIpActions<'a> {
     #[inline]
     pub fn list(
         self,
-        floating_ip: ::std::net::Ipv4Addr,
+        floating_ip: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::FloatingIPsActionListResponse>,
@@ -92,7 +92,7 @@ impl<'a> FloatingIpActions<'a> {
     #[inline]
     pub fn post(
         self,
-        floating_ip: ::std::net::Ipv4Addr,
+        floating_ip: ::std::string::String,
         body: crate::types::FloatingIPsActionPostBody,
     ) -> crate::ActionCall<
         'a,

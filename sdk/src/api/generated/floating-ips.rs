@@ -46,7 +46,7 @@ impl<'a> FloatingIps<'a> {
     #[inline]
     pub fn delete(
         self,
-        floating_ip: ::std::net::Ipv4Addr,
+        floating_ip: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -63,7 +63,7 @@ impl<'a> FloatingIps<'a> {
     #[inline]
     pub fn get(
         self,
-        floating_ip: ::std::net::Ipv4Addr,
+        floating_ip: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::FloatingIp>,

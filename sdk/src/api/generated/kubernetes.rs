@@ -26,7 +26,10 @@ impl<'a> Kubernetes<'a> {
     ///
     /// Gives a [`KubernetesAddNodePool`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn add_node_pool(self, cluster_id: ::uuid::Uuid) -> KubernetesAddNodePool<'a> {
+    pub fn add_node_pool(
+        self,
+        cluster_id: ::std::string::String,
+    ) -> KubernetesAddNodePool<'a> {
         KubernetesAddNodePool {
             client: self.client,
             inner: self
@@ -80,7 +83,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn delete_cluster(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -99,9 +102,9 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn delete_node(
         self,
-        cluster_id: ::uuid::Uuid,
-        node_pool_id: ::uuid::Uuid,
-        node_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
+        node_pool_id: ::std::string::String,
+        node_id: ::std::string::String,
     ) -> KubernetesDeleteNode<'a> {
         KubernetesDeleteNode {
             client: self.client,
@@ -122,8 +125,8 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn delete_node_pool(
         self,
-        cluster_id: ::uuid::Uuid,
-        node_pool_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
+        node_pool_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -145,7 +148,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn destroy_associated_resources_dangerous(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -168,7 +171,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn destroy_associated_resources_selective(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> KubernetesDestroyAssociatedResourcesSelective<'a> {
         KubernetesDestroyAssociatedResourcesSelective {
             client: self.client,
@@ -187,7 +190,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn get_available_upgrades(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::KubernetesGetAvailableUpgradesResponse>,
@@ -211,7 +214,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn get_cluster(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::ClusterRead>,
@@ -235,7 +238,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn get_cluster_lint_results(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> KubernetesGetClusterLintResults<'a> {
         KubernetesGetClusterLintResults {
             client: self.client,
@@ -254,7 +257,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn get_cluster_user(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::UserKubernetesClusterUser>,
@@ -278,7 +281,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn get_credentials(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> KubernetesGetCredentials<'a> {
         KubernetesGetCredentials {
             client: self.client,
@@ -299,7 +302,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn get_kubeconfig(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> KubernetesGetKubeconfig<'a> {
         KubernetesGetKubeconfig {
             client: self.client,
@@ -318,8 +321,8 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn get_node_pool(
         self,
-        cluster_id: ::uuid::Uuid,
-        node_pool_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
+        node_pool_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::KubernetesNodePool>,
@@ -348,7 +351,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn get_status_messages(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> KubernetesGetStatusMessages<'a> {
         KubernetesGetStatusMessages {
             client: self.client,
@@ -367,7 +370,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn list_associated_resources(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::AssociatedKubernetesResources>,
@@ -404,7 +407,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn list_node_pools(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::KubernetesListNodePoolsResponse>,
@@ -445,8 +448,8 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn recycle_node_pool(
         self,
-        cluster_id: ::uuid::Uuid,
-        node_pool_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
+        node_pool_id: ::std::string::String,
     ) -> KubernetesRecycleNodePool<'a> {
         KubernetesRecycleNodePool {
             client: self.client,
@@ -492,7 +495,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn run_cluster_lint(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> KubernetesRunClusterLint<'a> {
         KubernetesRunClusterLint {
             client: self.client,
@@ -513,7 +516,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn update_cluster(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> KubernetesUpdateCluster<'a> {
         KubernetesUpdateCluster {
             client: self.client,
@@ -534,8 +537,8 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn update_node_pool(
         self,
-        cluster_id: ::uuid::Uuid,
-        node_pool_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
+        node_pool_id: ::std::string::String,
     ) -> KubernetesUpdateNodePool<'a> {
         KubernetesUpdateNodePool {
             client: self.client,
@@ -557,7 +560,7 @@ impl<'a> Kubernetes<'a> {
     #[inline]
     pub fn upgrade_cluster(
         self,
-        cluster_id: ::uuid::Uuid,
+        cluster_id: ::std::string::String,
     ) -> KubernetesUpgradeCluster<'a> {
         KubernetesUpgradeCluster {
             client: self.client,
@@ -759,13 +762,13 @@ pub struct KubernetesDeleteNode<'a> {
 impl<'a> KubernetesDeleteNode<'a> {
     /// Sets the optional `replace`.
     #[inline]
-    pub fn replace(mut self, value: i64) -> Self {
+    pub fn replace(mut self, value: u64) -> Self {
         self.inner = self.inner.replace(value);
         self
     }
     /// Sets the optional `skip_drain`.
     #[inline]
-    pub fn skip_drain(mut self, value: i64) -> Self {
+    pub fn skip_drain(mut self, value: u64) -> Self {
         self.inner = self.inner.skip_drain(value);
         self
     }
@@ -845,7 +848,7 @@ pub struct KubernetesGetClusterLintResults<'a> {
 impl<'a> KubernetesGetClusterLintResults<'a> {
     /// Sets the optional `run_id`.
     #[inline]
-    pub fn run_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn run_id(mut self, value: ::std::string::String) -> Self {
         self.inner = self.inner.run_id(value);
         self
     }
@@ -989,7 +992,7 @@ pub struct KubernetesGetStatusMessages<'a> {
 impl<'a> KubernetesGetStatusMessages<'a> {
     /// Sets the optional `since`.
     #[inline]
-    pub fn since(mut self, value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
+    pub fn since(mut self, value: crate::Timestamp) -> Self {
         self.inner = self.inner.since(value);
         self
     }

@@ -219,7 +219,7 @@ impl<'a> Monitoring<'a> {
     pub fn get_database_mysql_cpu_usage(
         self,
         aggregate: crate::types::MonitoringGetDatabaseMysqlCpuUsageAggregate,
-        db_id: ::uuid::Uuid,
+        db_id: ::std::string::String,
         end: ::std::string::String,
         start: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -249,7 +249,7 @@ impl<'a> Monitoring<'a> {
     pub fn get_database_mysql_disk_usage(
         self,
         aggregate: crate::types::MonitoringGetDatabaseMysqlDiskUsageAggregate,
-        db_id: ::uuid::Uuid,
+        db_id: ::std::string::String,
         end: ::std::string::String,
         start: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -278,7 +278,7 @@ impl<'a> Monitoring<'a> {
     #[inline]
     pub fn get_database_mysql_index_vs_sequential_reads(
         self,
-        db_id: ::uuid::Uuid,
+        db_id: ::std::string::String,
         end: ::std::string::String,
         start: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -307,7 +307,7 @@ impl<'a> Monitoring<'a> {
     pub fn get_database_mysql_load(
         self,
         aggregate: crate::types::MonitoringGetDatabaseMysqlLoadAggregate,
-        db_id: ::uuid::Uuid,
+        db_id: ::std::string::String,
         end: ::std::string::String,
         metric: crate::types::MonitoringGetDatabaseMysqlLoadMetric,
         start: ::std::string::String,
@@ -339,7 +339,7 @@ impl<'a> Monitoring<'a> {
     pub fn get_database_mysql_memory_usage(
         self,
         aggregate: crate::types::MonitoringGetDatabaseMysqlMemoryUsageAggregate,
-        db_id: ::uuid::Uuid,
+        db_id: ::std::string::String,
         end: ::std::string::String,
         start: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -368,7 +368,7 @@ impl<'a> Monitoring<'a> {
     #[inline]
     pub fn get_database_mysql_op_rates(
         self,
-        db_id: ::uuid::Uuid,
+        db_id: ::std::string::String,
         end: ::std::string::String,
         metric: crate::types::MonitoringGetDatabaseMysqlOpRatesMetric,
         start: ::std::string::String,
@@ -398,7 +398,7 @@ impl<'a> Monitoring<'a> {
     #[inline]
     pub fn get_database_mysql_schema_latency(
         self,
-        db_id: ::uuid::Uuid,
+        db_id: ::std::string::String,
         end: ::std::string::String,
         metric: crate::types::MonitoringGetDatabaseMysqlSchemaLatencyMetric,
         schema: ::std::string::String,
@@ -430,7 +430,7 @@ impl<'a> Monitoring<'a> {
     #[inline]
     pub fn get_database_mysql_schema_throughput(
         self,
-        db_id: ::uuid::Uuid,
+        db_id: ::std::string::String,
         end: ::std::string::String,
         metric: crate::types::MonitoringGetDatabaseMysqlSchemaThroughputMetric,
         schema: ::std::string::String,
@@ -462,7 +462,7 @@ impl<'a> Monitoring<'a> {
     #[inline]
     pub fn get_database_mysql_threads_active(
         self,
-        db_id: ::uuid::Uuid,
+        db_id: ::std::string::String,
         end: ::std::string::String,
         start: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -490,7 +490,7 @@ impl<'a> Monitoring<'a> {
     #[inline]
     pub fn get_database_mysql_threads_connected(
         self,
-        db_id: ::uuid::Uuid,
+        db_id: ::std::string::String,
         end: ::std::string::String,
         start: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -518,7 +518,7 @@ impl<'a> Monitoring<'a> {
     #[inline]
     pub fn get_database_mysql_threads_created_rate(
         self,
-        db_id: ::uuid::Uuid,
+        db_id: ::std::string::String,
         end: ::std::string::String,
         start: ::std::string::String,
     ) -> impl ::std::future::Future<

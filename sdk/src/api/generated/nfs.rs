@@ -40,7 +40,7 @@ impl<'a> Nfs<'a> {
     #[inline]
     pub fn create_access_point(
         self,
-        share_id: ::uuid::Uuid,
+        share_id: ::std::string::String,
     ) -> NfsCreateAccessPoint<'a> {
         NfsCreateAccessPoint {
             client: self.client,
@@ -69,7 +69,7 @@ impl<'a> Nfs<'a> {
     #[inline]
     pub fn delete_access_point(
         self,
-        access_point_id: ::uuid::Uuid,
+        access_point_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::AccessPointActionResponse>,
@@ -128,7 +128,7 @@ impl<'a> Nfs<'a> {
     #[inline]
     pub fn get_access_point(
         self,
-        access_point_id: ::uuid::Uuid,
+        access_point_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::AccessPointResponse>,
@@ -186,7 +186,10 @@ impl<'a> Nfs<'a> {
     ///
     /// Gives a [`NfsListAccessPoints`] to set the optional `status` on; `.await` it to send the request.
     #[inline]
-    pub fn list_access_points(self, share_id: ::uuid::Uuid) -> NfsListAccessPoints<'a> {
+    pub fn list_access_points(
+        self,
+        share_id: ::std::string::String,
+    ) -> NfsListAccessPoints<'a> {
         NfsListAccessPoints {
             client: self.client,
             inner: self.client.generated().nfs_list_access_points().share_id(share_id),

@@ -28,7 +28,7 @@ impl<'a> ProjectResources<'a> {
     #[inline]
     pub fn assign_resources(
         self,
-        project_id: ::uuid::Uuid,
+        project_id: ::std::string::String,
     ) -> ProjectsAssignResources<'a> {
         ProjectsAssignResources {
             client: self.client,
@@ -59,7 +59,10 @@ impl<'a> ProjectResources<'a> {
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`ProjectsListResourcesResponse`](crate::types::ProjectsListResourcesResponse), each item [`Resource`](crate::types::Resource).
     #[inline]
-    pub fn list_resources(self, project_id: ::uuid::Uuid) -> ProjectsListResources<'a> {
+    pub fn list_resources(
+        self,
+        project_id: ::std::string::String,
+    ) -> ProjectsListResources<'a> {
         ProjectsListResources {
             client: self.client,
             inner: self

@@ -38,7 +38,7 @@ impl<'a> Projects<'a> {
     #[inline]
     pub fn delete(
         self,
-        project_id: ::uuid::Uuid,
+        project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -55,7 +55,7 @@ impl<'a> Projects<'a> {
     #[inline]
     pub fn get(
         self,
-        project_id: ::uuid::Uuid,
+        project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::Project>,
@@ -109,7 +109,7 @@ impl<'a> Projects<'a> {
     ///
     /// Gives a [`ProjectsPatch`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn patch(self, project_id: ::uuid::Uuid) -> ProjectsPatch<'a> {
+    pub fn patch(self, project_id: ::std::string::String) -> ProjectsPatch<'a> {
         ProjectsPatch {
             client: self.client,
             inner: self.client.generated().projects_patch().project_id(project_id),
@@ -135,7 +135,7 @@ impl<'a> Projects<'a> {
     ///
     /// Gives a [`ProjectsUpdate`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn update(self, project_id: ::uuid::Uuid) -> ProjectsUpdate<'a> {
+    pub fn update(self, project_id: ::std::string::String) -> ProjectsUpdate<'a> {
         ProjectsUpdate {
             client: self.client,
             inner: self.client.generated().projects_update().project_id(project_id),

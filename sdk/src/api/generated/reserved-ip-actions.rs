@@ -31,7 +31,7 @@ impl<'a> ReservedIpActions<'a> {
     #[inline]
     pub fn get(
         self,
-        reserved_ip: ::std::net::Ipv4Addr,
+        reserved_ip: ::std::string::String,
         action_id: crate::ids::ActionId,
     ) -> crate::ActionCall<
         'a,
@@ -67,7 +67,7 @@ impl<'a> ReservedIpActions<'a> {
     #[inline]
     pub fn list(
         self,
-        reserved_ip: ::std::net::Ipv4Addr,
+        reserved_ip: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::ReservedIPsActionsListResponse>,
@@ -92,7 +92,7 @@ impl<'a> ReservedIpActions<'a> {
     #[inline]
     pub fn post(
         self,
-        reserved_ip: ::std::net::Ipv4Addr,
+        reserved_ip: ::std::string::String,
         body: crate::types::ReservedIPsActionsPostBody,
     ) -> crate::ActionCall<
         'a,

@@ -46,7 +46,7 @@ impl<'a> ReservedIps<'a> {
     #[inline]
     pub fn delete(
         self,
-        reserved_ip: ::std::net::Ipv4Addr,
+        reserved_ip: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -63,7 +63,7 @@ impl<'a> ReservedIps<'a> {
     #[inline]
     pub fn get(
         self,
-        reserved_ip: ::std::net::Ipv4Addr,
+        reserved_ip: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::ReservedIp>,

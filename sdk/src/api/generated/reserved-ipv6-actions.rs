@@ -33,7 +33,7 @@ impl<'a> ReservedIpv6Actions<'a> {
     #[inline]
     pub fn post(
         self,
-        reserved_ipv6: ::std::net::Ipv6Addr,
+        reserved_ipv6: ::std::string::String,
         body: crate::types::ReservedIPv6ActionsPostBody,
     ) -> crate::ActionCall<
         'a,

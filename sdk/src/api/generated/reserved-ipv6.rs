@@ -38,7 +38,7 @@ impl<'a> ReservedIpv6<'a> {
     #[inline]
     pub fn delete(
         self,
-        reserved_ipv6: ::std::net::Ipv6Addr,
+        reserved_ipv6: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -55,7 +55,7 @@ impl<'a> ReservedIpv6<'a> {
     #[inline]
     pub fn get(
         self,
-        reserved_ipv6: ::std::net::Ipv6Addr,
+        reserved_ipv6: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::ReservedIpv6>,

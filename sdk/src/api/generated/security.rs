@@ -66,7 +66,7 @@ impl<'a> Security<'a> {
     #[inline]
     pub fn delete_suppression(
         self,
-        suppression_uuid: ::uuid::Uuid,
+        suppression_uuid: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -103,7 +103,7 @@ impl<'a> Security<'a> {
     ///
     /// Gives a [`SecurityGetScan`] to set the optional `page`, `per_page`, `severity`, `type_` on; `.await` it to send the request.
     #[inline]
-    pub fn get_scan(self, scan_id: ::uuid::Uuid) -> SecurityGetScan<'a> {
+    pub fn get_scan(self, scan_id: ::std::string::String) -> SecurityGetScan<'a> {
         SecurityGetScan {
             client: self.client,
             inner: self.client.generated().security_get_scan().scan_id(scan_id),
@@ -121,8 +121,8 @@ impl<'a> Security<'a> {
     #[inline]
     pub fn list_scan_finding_affected_resources(
         self,
-        scan_id: ::uuid::Uuid,
-        finding_uuid: ::uuid::Uuid,
+        scan_id: ::std::string::String,
+        finding_uuid: ::std::string::String,
     ) -> SecurityListScanFindingAffectedResources<'a> {
         SecurityListScanFindingAffectedResources {
             client: self.client,

@@ -28,7 +28,7 @@ impl<'a> Tags<'a> {
     #[inline]
     pub fn assign_resources(
         self,
-        tag_id: crate::types::TagsAssignResourcesTagId,
+        tag_id: ::std::string::String,
     ) -> TagsAssignResources<'a> {
         TagsAssignResources {
             client: self.client,
@@ -55,7 +55,7 @@ impl<'a> Tags<'a> {
     #[inline]
     pub fn delete(
         self,
-        tag_id: crate::types::TagsDeleteTagId,
+        tag_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -72,7 +72,7 @@ impl<'a> Tags<'a> {
     #[inline]
     pub fn get(
         self,
-        tag_id: crate::types::TagsGetTagId,
+        tag_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<crate::types::Tags>, crate::Error>,
     > + Send + 'a {
@@ -106,7 +106,7 @@ impl<'a> Tags<'a> {
     #[inline]
     pub fn unassign_resources(
         self,
-        tag_id: crate::types::TagsUnassignResourcesTagId,
+        tag_id: ::std::string::String,
     ) -> TagsUnassignResources<'a> {
         TagsUnassignResources {
             client: self.client,

@@ -26,7 +26,7 @@ impl<'a> Uptime<'a> {
     ///
     /// Gives a [`UptimeCreateAlert`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn create_alert(self, check_id: ::uuid::Uuid) -> UptimeCreateAlert<'a> {
+    pub fn create_alert(self, check_id: ::std::string::String) -> UptimeCreateAlert<'a> {
         UptimeCreateAlert {
             client: self.client,
             inner: self.client.generated().uptime_create_alert().check_id(check_id),
@@ -52,8 +52,8 @@ impl<'a> Uptime<'a> {
     #[inline]
     pub fn delete_alert(
         self,
-        check_id: ::uuid::Uuid,
-        alert_id: ::uuid::Uuid,
+        check_id: ::std::string::String,
+        alert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -75,7 +75,7 @@ impl<'a> Uptime<'a> {
     #[inline]
     pub fn delete_check(
         self,
-        check_id: ::uuid::Uuid,
+        check_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -92,8 +92,8 @@ impl<'a> Uptime<'a> {
     #[inline]
     pub fn get_alert(
         self,
-        check_id: ::uuid::Uuid,
-        alert_id: ::uuid::Uuid,
+        check_id: ::std::string::String,
+        alert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::Alert>,
@@ -120,7 +120,7 @@ impl<'a> Uptime<'a> {
     #[inline]
     pub fn get_check(
         self,
-        check_id: ::uuid::Uuid,
+        check_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::Check>,
@@ -142,7 +142,7 @@ impl<'a> Uptime<'a> {
     #[inline]
     pub fn get_check_state(
         self,
-        check_id: ::uuid::Uuid,
+        check_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::State>,
@@ -164,7 +164,7 @@ impl<'a> Uptime<'a> {
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`UptimeListAlertsResponse`](crate::types::UptimeListAlertsResponse), each item [`Alert`](crate::types::Alert).
     #[inline]
-    pub fn list_alerts(self, check_id: ::uuid::Uuid) -> UptimeListAlerts<'a> {
+    pub fn list_alerts(self, check_id: ::std::string::String) -> UptimeListAlerts<'a> {
         UptimeListAlerts {
             client: self.client,
             inner: self.client.generated().uptime_list_alerts().check_id(check_id),
@@ -194,8 +194,8 @@ impl<'a> Uptime<'a> {
     #[inline]
     pub fn update_alert(
         self,
-        check_id: ::uuid::Uuid,
-        alert_id: ::uuid::Uuid,
+        check_id: ::std::string::String,
+        alert_id: ::std::string::String,
     ) -> UptimeUpdateAlert<'a> {
         UptimeUpdateAlert {
             client: self.client,
@@ -215,7 +215,7 @@ impl<'a> Uptime<'a> {
     ///
     /// Gives a [`UptimeUpdateCheck`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn update_check(self, check_id: ::uuid::Uuid) -> UptimeUpdateCheck<'a> {
+    pub fn update_check(self, check_id: ::std::string::String) -> UptimeUpdateCheck<'a> {
         UptimeUpdateCheck {
             client: self.client,
             inner: self.client.generated().uptime_update_check().check_id(check_id),

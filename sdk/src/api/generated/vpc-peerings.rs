@@ -38,7 +38,7 @@ impl<'a> VpcPeerings<'a> {
     #[inline]
     pub fn delete(
         self,
-        vpc_peering_id: ::uuid::Uuid,
+        vpc_peering_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::VpcPeering>,
@@ -60,7 +60,7 @@ impl<'a> VpcPeerings<'a> {
     #[inline]
     pub fn get(
         self,
-        vpc_peering_id: ::uuid::Uuid,
+        vpc_peering_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             crate::Response<crate::types::VpcPeering>,
@@ -95,7 +95,7 @@ impl<'a> VpcPeerings<'a> {
     ///
     /// Gives a [`VpcPeeringsPatch`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn patch(self, vpc_peering_id: ::uuid::Uuid) -> VpcPeeringsPatch<'a> {
+    pub fn patch(self, vpc_peering_id: ::std::string::String) -> VpcPeeringsPatch<'a> {
         VpcPeeringsPatch {
             client: self.client,
             inner: self

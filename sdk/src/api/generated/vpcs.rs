@@ -38,7 +38,10 @@ impl<'a> Vpcs<'a> {
     ///
     /// Gives a [`VpcsCreatePeerings`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn create_peerings(self, vpc_id: ::uuid::Uuid) -> VpcsCreatePeerings<'a> {
+    pub fn create_peerings(
+        self,
+        vpc_id: ::std::string::String,
+    ) -> VpcsCreatePeerings<'a> {
         VpcsCreatePeerings {
             client: self.client,
             inner: self.client.generated().vpcs_create_peerings().vpc_id(vpc_id),
@@ -52,7 +55,7 @@ impl<'a> Vpcs<'a> {
     #[inline]
     pub fn delete(
         self,
-        vpc_id: ::uuid::Uuid,
+        vpc_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<()>, crate::Error>,
     > + Send + 'a {
@@ -69,7 +72,7 @@ impl<'a> Vpcs<'a> {
     #[inline]
     pub fn get(
         self,
-        vpc_id: ::uuid::Uuid,
+        vpc_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::Response<crate::types::Vpc>, crate::Error>,
     > + Send + 'a {
@@ -101,7 +104,7 @@ impl<'a> Vpcs<'a> {
     /// `resource_type` and `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VpcsListMembersResponse`](crate::types::VpcsListMembersResponse), each item [`VpcMember`](crate::types::VpcMember).
     #[inline]
-    pub fn list_members(self, vpc_id: ::uuid::Uuid) -> VpcsListMembers<'a> {
+    pub fn list_members(self, vpc_id: ::std::string::String) -> VpcsListMembers<'a> {
         VpcsListMembers {
             client: self.client,
             inner: self.client.generated().vpcs_list_members().vpc_id(vpc_id),
@@ -116,7 +119,7 @@ impl<'a> Vpcs<'a> {
     /// `per_page` on, then read one `page(n)`, or every item page after page with `stream()`
     /// or `collect()`. A page is a [`Response`](crate::Response) of [`VpcsListPeeringsResponse`](crate::types::VpcsListPeeringsResponse), each item [`VpcPeering`](crate::types::VpcPeering).
     #[inline]
-    pub fn list_peerings(self, vpc_id: ::uuid::Uuid) -> VpcsListPeerings<'a> {
+    pub fn list_peerings(self, vpc_id: ::std::string::String) -> VpcsListPeerings<'a> {
         VpcsListPeerings {
             client: self.client,
             inner: self.client.generated().vpcs_list_peerings().vpc_id(vpc_id),
@@ -131,7 +134,7 @@ impl<'a> Vpcs<'a> {
     ///
     /// Gives a [`VpcsPatch`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn patch(self, vpc_id: ::uuid::Uuid) -> VpcsPatch<'a> {
+    pub fn patch(self, vpc_id: ::std::string::String) -> VpcsPatch<'a> {
         VpcsPatch {
             client: self.client,
             inner: self.client.generated().vpcs_patch().vpc_id(vpc_id),
@@ -147,8 +150,8 @@ impl<'a> Vpcs<'a> {
     #[inline]
     pub fn patch_peerings(
         self,
-        vpc_id: ::uuid::Uuid,
-        vpc_peering_id: ::uuid::Uuid,
+        vpc_id: ::std::string::String,
+        vpc_peering_id: ::std::string::String,
     ) -> VpcsPatchPeerings<'a> {
         VpcsPatchPeerings {
             client: self.client,
@@ -168,7 +171,7 @@ impl<'a> Vpcs<'a> {
     ///
     /// Gives a [`VpcsUpdate`] to set the optional `body` on; `.await` it to send the request.
     #[inline]
-    pub fn update(self, vpc_id: ::uuid::Uuid) -> VpcsUpdate<'a> {
+    pub fn update(self, vpc_id: ::std::string::String) -> VpcsUpdate<'a> {
         VpcsUpdate {
             client: self.client,
             inner: self.client.generated().vpcs_update().vpc_id(vpc_id),

@@ -8,6 +8,7 @@ use super::*;
 pub struct AddonsAppInfo {
     pub app_slug: ::std::string::String,
     pub eula: ::std::string::String,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub plans: ::std::vec::Vec<AddonsPlan>,
     pub tos: ::std::string::String,
 }
@@ -19,6 +20,7 @@ pub struct AddonsAppMetadata {
     pub id: i64,
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub options: ::std::vec::Vec<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: crate::generated::types::AddonsAppMetadataType,
@@ -60,6 +62,11 @@ impl ::std::convert::From<&str> for AddonsAppMetadataType {
 }
 impl ::std::convert::From<::std::string::String> for AddonsAppMetadataType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AddonsAppMetadataType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -115,21 +122,20 @@ pub struct AddonsDimensionWithPrice {
     pub id: i64,
     pub sku: ::std::string::String,
     pub slug: ::std::string::String,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub volumes: ::std::vec::Vec<AddonsDimensionVolumeWithPrice>,
 }
 ///`AddonsFeature`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AddonsFeature {
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub created_at: crate::Timestamp,
     pub id: i64,
     pub name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: crate::generated::types::AddonsFeatureType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<crate::generated::types::AddonsFeatureUnit>,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub updated_at: crate::Timestamp,
     pub value: AddonsFeatureValue,
 }
 /**The `addons_feature_type` values.
@@ -177,6 +183,11 @@ impl ::std::convert::From<&str> for AddonsFeatureType {
 }
 impl ::std::convert::From<::std::string::String> for AddonsFeatureType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AddonsFeatureType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -266,6 +277,11 @@ impl ::std::convert::From<::std::string::String> for AddonsFeatureUnit {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AddonsFeatureUnit {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AddonsFeatureUnit {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -322,12 +338,14 @@ impl ::std::convert::From<bool> for AddonsFeatureValue {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AddonsGetAppMetadataResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metadata: ::std::vec::Vec<AddonsAppMetadata>,
 }
 ///`AddonsGetAppResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AddonsGetAppResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub apps: ::std::vec::Vec<AddonsAppInfo>,
 }
 ///`AddonsGetResponse`
@@ -340,6 +358,7 @@ pub struct AddonsGetResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AddonsListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub resources: ::std::vec::Vec<AddonsResource>,
 }
 ///`AddonsPatchBody`
@@ -381,21 +400,21 @@ pub struct AddonsPlan {
     pub app_id: i64,
     pub available: bool,
     pub by_default: bool,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub created_at: crate::Timestamp,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub dimensions: ::std::vec::Vec<AddonsDimensionWithPrice>,
     pub display_name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub features: ::std::vec::Vec<AddonsFeature>,
     pub id: i64,
     pub price_per_month: i64,
     pub slug: ::std::string::String,
     pub state: crate::generated::types::AddonsPlanState,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub updated_at: crate::Timestamp,
     pub uuid: ::std::string::String,
 }
 /**The `addons_plan_state` values.
@@ -454,6 +473,11 @@ impl ::std::convert::From<::std::string::String> for AddonsPlanState {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AddonsPlanState {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AddonsPlanState {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -494,6 +518,7 @@ pub struct AddonsResource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metadata: ::std::vec::Vec<AddonsResourceMetadata>,
     pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -545,6 +570,7 @@ pub struct AddonsResourceNew {
     pub fleet_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub linked_droplet_id: ::std::option::Option<i64>,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub metadata: ::std::vec::Vec<AddonsResourceMetadata>,
     pub name: ::std::string::String,
     pub plan_slug: ::std::string::String,
@@ -615,6 +641,11 @@ impl ::std::convert::From<&str> for AddonsResourceState {
 }
 impl ::std::convert::From<::std::string::String> for AddonsResourceState {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AddonsResourceState {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }

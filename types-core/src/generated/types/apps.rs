@@ -9,6 +9,7 @@ pub struct AppAlert {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub component_name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub emails: ::std::vec::Vec<AppAlertEmail>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -17,6 +18,7 @@ pub struct AppAlert {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<AppAlertProgress>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub slack_webhooks: ::std::vec::Vec<AppAlertSlackWebhook>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub spec: ::std::option::Option<AppAlertSpec>,
@@ -114,6 +116,11 @@ impl ::std::convert::From<::std::string::String> for AppAlertPhase {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AppAlertPhase {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AppAlertPhase {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -148,21 +155,20 @@ impl<'de> ::serde::Deserialize<'de> for AppAlertPhase {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppAlertProgress {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub steps: ::std::vec::Vec<AppAlertProgressStep>,
 }
 ///`AppAlertProgressStep`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppAlertProgressStep {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub ended_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<AppAlertProgressStepReason>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         crate::generated::types::AppAlertProgressStepStatus,
@@ -225,6 +231,11 @@ impl ::std::convert::From<&str> for AppAlertProgressStepStatus {
 }
 impl ::std::convert::From<::std::string::String> for AppAlertProgressStepStatus {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AppAlertProgressStepStatus {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -331,6 +342,11 @@ impl ::std::convert::From<::std::string::String> for AppComponentHealthState {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AppComponentHealthState {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AppComponentHealthState {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -367,8 +383,7 @@ pub struct AppEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autoscaling: ::std::option::Option<AppEventAutoscaling>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployment: ::std::option::Option<AppsDeployment>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -382,6 +397,7 @@ pub struct AppEvent {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppEventAutoscaling {
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub components: ::std::collections::HashMap<
         ::std::string::String,
         AppEventAutoscalingComponentsValue,
@@ -399,75 +415,95 @@ pub struct AppEventAutoscalingComponentsValue {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggering_metric: ::std::option::Option<::std::string::String>,
 }
-///`AppEventAutoscalingPhase`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AppEventAutoscalingPhase` values.
+
+Open: a value this version does not know decodes as `UnknownValue` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppEventAutoscalingPhase {
-    #[serde(rename = "UNKNOWN")]
+    ///`UNKNOWN`
     Unknown,
-    #[serde(rename = "PENDING")]
+    ///`PENDING`
     Pending,
-    #[serde(rename = "IN_PROGRESS")]
+    ///`IN_PROGRESS`
     InProgress,
-    #[serde(rename = "SUCCEEDED")]
+    ///`SUCCEEDED`
     Succeeded,
-    #[serde(rename = "FAILED")]
+    ///`FAILED`
     Failed,
-    #[serde(rename = "CANCELED")]
+    ///`CANCELED`
     Canceled,
+    /// A value this version of the SDK does not know.
+    UnknownValue(::std::string::String),
 }
-impl ::std::fmt::Display for AppEventAutoscalingPhase {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Unknown => f.write_str("UNKNOWN"),
-            Self::Pending => f.write_str("PENDING"),
-            Self::InProgress => f.write_str("IN_PROGRESS"),
-            Self::Succeeded => f.write_str("SUCCEEDED"),
-            Self::Failed => f.write_str("FAILED"),
-            Self::Canceled => f.write_str("CANCELED"),
+impl AppEventAutoscalingPhase {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown => "UNKNOWN",
+            Self::Pending => "PENDING",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Canceled => "CANCELED",
+            Self::UnknownValue(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for AppEventAutoscalingPhase {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN" => Self::Unknown,
+            "PENDING" => Self::Pending,
+            "IN_PROGRESS" => Self::InProgress,
+            "SUCCEEDED" => Self::Succeeded,
+            "FAILED" => Self::Failed,
+            "CANCELED" => Self::Canceled,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AppEventAutoscalingPhase {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AppEventAutoscalingPhase {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppEventAutoscalingPhase {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "UNKNOWN" => Ok(Self::Unknown),
-            "PENDING" => Ok(Self::Pending),
-            "IN_PROGRESS" => Ok(Self::InProgress),
-            "SUCCEEDED" => Ok(Self::Succeeded),
-            "FAILED" => Ok(Self::Failed),
-            "CANCELED" => Ok(Self::Canceled),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppEventAutoscalingPhase {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AppEventAutoscalingPhase {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for AppEventAutoscalingPhase {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AppEventAutoscalingPhase {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppEventAutoscalingPhase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 /**The `app_event_type` values.
@@ -514,6 +550,11 @@ impl ::std::convert::From<::std::string::String> for AppEventType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AppEventType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AppEventType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -548,6 +589,7 @@ impl<'de> ::serde::Deserialize<'de> for AppEventType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppEvents {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub events: ::std::vec::Vec<AppEvent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -556,6 +598,7 @@ pub struct AppEvents {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppFunctionsComponentHealth {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub functions_component_health_metrics: ::std::vec::Vec<
         AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem,
     >,
@@ -576,8 +619,10 @@ pub struct AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppHealth {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub components: ::std::vec::Vec<AppComponentHealth>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub functions_components: ::std::vec::Vec<AppFunctionsComponentHealth>,
 }
 ///`AppHealthResponse`
@@ -644,6 +689,11 @@ impl ::std::convert::From<::std::string::String> for AppInstanceComponentType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AppInstanceComponentType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AppInstanceComponentType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -678,17 +728,16 @@ impl<'de> ::serde::Deserialize<'de> for AppInstanceComponentType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppInstances {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub instances: ::std::vec::Vec<AppInstance>,
 }
 ///`AppJobInvocation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppJobInvocation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployment_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -698,8 +747,7 @@ pub struct AppJobInvocation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<crate::generated::types::AppJobInvocationPhase>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<AppJobInvocationTrigger>,
 }
@@ -763,6 +811,11 @@ impl ::std::convert::From<::std::string::String> for AppJobInvocationPhase {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AppJobInvocationPhase {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AppJobInvocationPhase {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -806,6 +859,7 @@ pub struct AppJobInvocationTrigger {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled: ::std::option::Option<AppJobInvocationTriggerScheduled>,
     #[serde(rename = "type", default = "defaults::app_job_invocation_trigger_type")]
+    #[serde(deserialize_with = "defaults::null_or_app_job_invocation_trigger_type")]
     pub type_: AppJobInvocationTriggerType,
 }
 impl ::std::default::Default for AppJobInvocationTrigger {
@@ -847,63 +901,83 @@ pub struct AppJobInvocationTriggerScheduledSchedule {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
-///`AppJobInvocationTriggerType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AppJobInvocationTriggerType` values.
+
+Open: a value this version does not know decodes as `UnknownValue` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppJobInvocationTriggerType {
-    #[serde(rename = "MANUAL")]
+    ///`MANUAL`
     Manual,
-    #[serde(rename = "SCHEDULE")]
+    ///`SCHEDULE`
     Schedule,
-    #[serde(rename = "UNKNOWN")]
+    ///`UNKNOWN`
     Unknown,
+    /// A value this version of the SDK does not know.
+    UnknownValue(::std::string::String),
 }
-impl ::std::fmt::Display for AppJobInvocationTriggerType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Manual => f.write_str("MANUAL"),
-            Self::Schedule => f.write_str("SCHEDULE"),
-            Self::Unknown => f.write_str("UNKNOWN"),
+impl AppJobInvocationTriggerType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "MANUAL",
+            Self::Schedule => "SCHEDULE",
+            Self::Unknown => "UNKNOWN",
+            Self::UnknownValue(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for AppJobInvocationTriggerType {
+    fn from(value: &str) -> Self {
+        match value {
+            "MANUAL" => Self::Manual,
+            "SCHEDULE" => Self::Schedule,
+            "UNKNOWN" => Self::Unknown,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AppJobInvocationTriggerType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AppJobInvocationTriggerType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppJobInvocationTriggerType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "MANUAL" => Ok(Self::Manual),
-            "SCHEDULE" => Ok(Self::Schedule),
-            "UNKNOWN" => Ok(Self::Unknown),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppJobInvocationTriggerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AppJobInvocationTriggerType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for AppJobInvocationTriggerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AppJobInvocationTriggerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppJobInvocationTriggerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for AppJobInvocationTriggerType {
@@ -915,6 +989,7 @@ impl ::std::default::Default for AppJobInvocationTriggerType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppJobInvocations {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub job_invocations: ::std::vec::Vec<AppJobInvocation>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -923,10 +998,10 @@ pub struct AppJobInvocations {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppMetricsBandwidthUsage {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub app_bandwidth_usage: ::std::vec::Vec<AppMetricsBandwidthUsageDetails>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub date: ::std::option::Option<crate::Timestamp>,
 }
 ///`AppMetricsBandwidthUsageDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -939,10 +1014,11 @@ pub struct AppMetricsBandwidthUsageDetails {
 ///`AppMetricsBandwidthUsageRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AppMetricsBandwidthUsageRequest {
+    ///The API documents (the SDK does not check it): at most 100 items.
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub app_ids: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub date: ::std::option::Option<crate::Timestamp>,
 }
 impl AppMetricsBandwidthUsageRequest {
     pub fn builder() -> builder::AppMetricsBandwidthUsageRequest {
@@ -995,6 +1071,7 @@ pub struct AppRollbackValidationCondition {
         crate::generated::types::AppRollbackValidationConditionCode,
     >,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub components: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
@@ -1063,6 +1140,12 @@ impl ::std::convert::From<::std::string::String> for AppRollbackValidationCondit
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for AppRollbackValidationConditionCode {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AppRollbackValidationConditionCode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1103,8 +1186,10 @@ pub struct AppsAlertResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppsAssignAppAlertDestinationsRequest {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub emails: ::std::vec::Vec<AppAlertEmail>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub slack_webhooks: ::std::vec::Vec<AppAlertSlackWebhook>,
 }
 impl AppsAssignAppAlertDestinationsRequest {
@@ -1118,59 +1203,79 @@ pub struct AppsCancelEventResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub event: ::std::option::Option<AppEvent>,
 }
-///`AppsCreateAccept`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AppsCreateAccept` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppsCreateAccept {
-    #[serde(rename = "application/json")]
+    ///`application/json`
     ApplicationJson,
-    #[serde(rename = "application/yaml")]
+    ///`application/yaml`
     ApplicationYaml,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for AppsCreateAccept {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ApplicationJson => f.write_str("application/json"),
-            Self::ApplicationYaml => f.write_str("application/yaml"),
+impl AppsCreateAccept {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApplicationJson => "application/json",
+            Self::ApplicationYaml => "application/yaml",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for AppsCreateAccept {
+    fn from(value: &str) -> Self {
+        match value {
+            "application/json" => Self::ApplicationJson,
+            "application/yaml" => Self::ApplicationYaml,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AppsCreateAccept {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AppsCreateAccept {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppsCreateAccept {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "application/json" => Ok(Self::ApplicationJson),
-            "application/yaml" => Ok(Self::ApplicationYaml),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppsCreateAccept {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AppsCreateAccept {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for AppsCreateAccept {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AppsCreateAccept {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppsCreateAccept {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`AppsCreateAppRequest`
@@ -1185,59 +1290,79 @@ impl AppsCreateAppRequest {
         Default::default()
     }
 }
-///`AppsCreateContentType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AppsCreateContentType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppsCreateContentType {
-    #[serde(rename = "application/json")]
+    ///`application/json`
     ApplicationJson,
-    #[serde(rename = "application/yaml")]
+    ///`application/yaml`
     ApplicationYaml,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for AppsCreateContentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ApplicationJson => f.write_str("application/json"),
-            Self::ApplicationYaml => f.write_str("application/yaml"),
+impl AppsCreateContentType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApplicationJson => "application/json",
+            Self::ApplicationYaml => "application/yaml",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for AppsCreateContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "application/json" => Self::ApplicationJson,
+            "application/yaml" => Self::ApplicationYaml,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AppsCreateContentType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AppsCreateContentType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppsCreateContentType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "application/json" => Ok(Self::ApplicationJson),
-            "application/yaml" => Ok(Self::ApplicationYaml),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppsCreateContentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AppsCreateContentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for AppsCreateContentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AppsCreateContentType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppsCreateContentType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`AppsCreateDeploymentRequest`
@@ -1267,6 +1392,7 @@ pub struct AppsDeploymentResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AppsDeploymentsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub deployments: ::std::vec::Vec<AppsDeployment>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -1277,75 +1403,95 @@ pub struct AppsDeploymentsResponse {
 pub struct AppsDeploymentsResponseMeta {
     pub total: i64,
 }
-///`AppsGetEventLogsType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AppsGetEventLogsType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppsGetEventLogsType {
-    #[serde(rename = "UNSPECIFIED")]
+    ///`UNSPECIFIED`
     Unspecified,
-    #[serde(rename = "BUILD")]
+    ///`BUILD`
     Build,
-    #[serde(rename = "DEPLOY")]
+    ///`DEPLOY`
     Deploy,
-    #[serde(rename = "RUN")]
+    ///`RUN`
     Run,
-    #[serde(rename = "RUN_RESTARTED")]
+    ///`RUN_RESTARTED`
     RunRestarted,
-    #[serde(rename = "AUTOSCALE_EVENT")]
+    ///`AUTOSCALE_EVENT`
     AutoscaleEvent,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for AppsGetEventLogsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Unspecified => f.write_str("UNSPECIFIED"),
-            Self::Build => f.write_str("BUILD"),
-            Self::Deploy => f.write_str("DEPLOY"),
-            Self::Run => f.write_str("RUN"),
-            Self::RunRestarted => f.write_str("RUN_RESTARTED"),
-            Self::AutoscaleEvent => f.write_str("AUTOSCALE_EVENT"),
+impl AppsGetEventLogsType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Build => "BUILD",
+            Self::Deploy => "DEPLOY",
+            Self::Run => "RUN",
+            Self::RunRestarted => "RUN_RESTARTED",
+            Self::AutoscaleEvent => "AUTOSCALE_EVENT",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for AppsGetEventLogsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "BUILD" => Self::Build,
+            "DEPLOY" => Self::Deploy,
+            "RUN" => Self::Run,
+            "RUN_RESTARTED" => Self::RunRestarted,
+            "AUTOSCALE_EVENT" => Self::AutoscaleEvent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AppsGetEventLogsType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AppsGetEventLogsType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppsGetEventLogsType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "UNSPECIFIED" => Ok(Self::Unspecified),
-            "BUILD" => Ok(Self::Build),
-            "DEPLOY" => Ok(Self::Deploy),
-            "RUN" => Ok(Self::Run),
-            "RUN_RESTARTED" => Ok(Self::RunRestarted),
-            "AUTOSCALE_EVENT" => Ok(Self::AutoscaleEvent),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppsGetEventLogsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AppsGetEventLogsType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for AppsGetEventLogsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AppsGetEventLogsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppsGetEventLogsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for AppsGetEventLogsType {
@@ -1371,127 +1517,168 @@ pub struct AppsGetInstanceSizeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_size: ::std::option::Option<AppsInstanceSize>,
 }
-///`AppsGetJobInvocationLogsType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AppsGetJobInvocationLogsType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppsGetJobInvocationLogsType {
-    #[serde(rename = "JOB_INVOCATION")]
+    ///`JOB_INVOCATION`
     JobInvocation,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for AppsGetJobInvocationLogsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::JobInvocation => f.write_str("JOB_INVOCATION"),
+impl AppsGetJobInvocationLogsType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::JobInvocation => "JOB_INVOCATION",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for AppsGetJobInvocationLogsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "JOB_INVOCATION" => Self::JobInvocation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AppsGetJobInvocationLogsType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AppsGetJobInvocationLogsType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppsGetJobInvocationLogsType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "JOB_INVOCATION" => Ok(Self::JobInvocation),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppsGetJobInvocationLogsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AppsGetJobInvocationLogsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`AppsGetLogsActiveDeploymentAggregateType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AppsGetLogsActiveDeploymentAggregateType {
-    #[serde(rename = "UNSPECIFIED")]
-    Unspecified,
-    #[serde(rename = "BUILD")]
-    Build,
-    #[serde(rename = "DEPLOY")]
-    Deploy,
-    #[serde(rename = "RUN")]
-    Run,
-    #[serde(rename = "RUN_RESTARTED")]
-    RunRestarted,
-    #[serde(rename = "AUTOSCALE_EVENT")]
-    AutoscaleEvent,
-}
-impl ::std::fmt::Display for AppsGetLogsActiveDeploymentAggregateType {
+impl ::std::fmt::Display for AppsGetJobInvocationLogsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Unspecified => f.write_str("UNSPECIFIED"),
-            Self::Build => f.write_str("BUILD"),
-            Self::Deploy => f.write_str("DEPLOY"),
-            Self::Run => f.write_str("RUN"),
-            Self::RunRestarted => f.write_str("RUN_RESTARTED"),
-            Self::AutoscaleEvent => f.write_str("AUTOSCALE_EVENT"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AppsGetJobInvocationLogsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppsGetJobInvocationLogsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `AppsGetLogsActiveDeploymentAggregateType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppsGetLogsActiveDeploymentAggregateType {
+    ///`UNSPECIFIED`
+    Unspecified,
+    ///`BUILD`
+    Build,
+    ///`DEPLOY`
+    Deploy,
+    ///`RUN`
+    Run,
+    ///`RUN_RESTARTED`
+    RunRestarted,
+    ///`AUTOSCALE_EVENT`
+    AutoscaleEvent,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl AppsGetLogsActiveDeploymentAggregateType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Build => "BUILD",
+            Self::Deploy => "DEPLOY",
+            Self::Run => "RUN",
+            Self::RunRestarted => "RUN_RESTARTED",
+            Self::AutoscaleEvent => "AUTOSCALE_EVENT",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for AppsGetLogsActiveDeploymentAggregateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "BUILD" => Self::Build,
+            "DEPLOY" => Self::Deploy,
+            "RUN" => Self::Run,
+            "RUN_RESTARTED" => Self::RunRestarted,
+            "AUTOSCALE_EVENT" => Self::AutoscaleEvent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AppsGetLogsActiveDeploymentAggregateType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for AppsGetLogsActiveDeploymentAggregateType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppsGetLogsActiveDeploymentAggregateType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "UNSPECIFIED" => Ok(Self::Unspecified),
-            "BUILD" => Ok(Self::Build),
-            "DEPLOY" => Ok(Self::Deploy),
-            "RUN" => Ok(Self::Run),
-            "RUN_RESTARTED" => Ok(Self::RunRestarted),
-            "AUTOSCALE_EVENT" => Ok(Self::AutoscaleEvent),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppsGetLogsActiveDeploymentAggregateType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AppsGetLogsActiveDeploymentAggregateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for AppsGetLogsActiveDeploymentAggregateType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AppsGetLogsActiveDeploymentAggregateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppsGetLogsActiveDeploymentAggregateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for AppsGetLogsActiveDeploymentAggregateType {
@@ -1499,75 +1686,95 @@ impl ::std::default::Default for AppsGetLogsActiveDeploymentAggregateType {
         AppsGetLogsActiveDeploymentAggregateType::Unspecified
     }
 }
-///`AppsGetLogsActiveDeploymentType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AppsGetLogsActiveDeploymentType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppsGetLogsActiveDeploymentType {
-    #[serde(rename = "UNSPECIFIED")]
+    ///`UNSPECIFIED`
     Unspecified,
-    #[serde(rename = "BUILD")]
+    ///`BUILD`
     Build,
-    #[serde(rename = "DEPLOY")]
+    ///`DEPLOY`
     Deploy,
-    #[serde(rename = "RUN")]
+    ///`RUN`
     Run,
-    #[serde(rename = "RUN_RESTARTED")]
+    ///`RUN_RESTARTED`
     RunRestarted,
-    #[serde(rename = "AUTOSCALE_EVENT")]
+    ///`AUTOSCALE_EVENT`
     AutoscaleEvent,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for AppsGetLogsActiveDeploymentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Unspecified => f.write_str("UNSPECIFIED"),
-            Self::Build => f.write_str("BUILD"),
-            Self::Deploy => f.write_str("DEPLOY"),
-            Self::Run => f.write_str("RUN"),
-            Self::RunRestarted => f.write_str("RUN_RESTARTED"),
-            Self::AutoscaleEvent => f.write_str("AUTOSCALE_EVENT"),
+impl AppsGetLogsActiveDeploymentType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Build => "BUILD",
+            Self::Deploy => "DEPLOY",
+            Self::Run => "RUN",
+            Self::RunRestarted => "RUN_RESTARTED",
+            Self::AutoscaleEvent => "AUTOSCALE_EVENT",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for AppsGetLogsActiveDeploymentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "BUILD" => Self::Build,
+            "DEPLOY" => Self::Deploy,
+            "RUN" => Self::Run,
+            "RUN_RESTARTED" => Self::RunRestarted,
+            "AUTOSCALE_EVENT" => Self::AutoscaleEvent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AppsGetLogsActiveDeploymentType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AppsGetLogsActiveDeploymentType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppsGetLogsActiveDeploymentType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "UNSPECIFIED" => Ok(Self::Unspecified),
-            "BUILD" => Ok(Self::Build),
-            "DEPLOY" => Ok(Self::Deploy),
-            "RUN" => Ok(Self::Run),
-            "RUN_RESTARTED" => Ok(Self::RunRestarted),
-            "AUTOSCALE_EVENT" => Ok(Self::AutoscaleEvent),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppsGetLogsActiveDeploymentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AppsGetLogsActiveDeploymentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for AppsGetLogsActiveDeploymentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AppsGetLogsActiveDeploymentType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppsGetLogsActiveDeploymentType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for AppsGetLogsActiveDeploymentType {
@@ -1575,75 +1782,95 @@ impl ::std::default::Default for AppsGetLogsActiveDeploymentType {
         AppsGetLogsActiveDeploymentType::Unspecified
     }
 }
-///`AppsGetLogsAggregateType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AppsGetLogsAggregateType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppsGetLogsAggregateType {
-    #[serde(rename = "UNSPECIFIED")]
+    ///`UNSPECIFIED`
     Unspecified,
-    #[serde(rename = "BUILD")]
+    ///`BUILD`
     Build,
-    #[serde(rename = "DEPLOY")]
+    ///`DEPLOY`
     Deploy,
-    #[serde(rename = "RUN")]
+    ///`RUN`
     Run,
-    #[serde(rename = "RUN_RESTARTED")]
+    ///`RUN_RESTARTED`
     RunRestarted,
-    #[serde(rename = "AUTOSCALE_EVENT")]
+    ///`AUTOSCALE_EVENT`
     AutoscaleEvent,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for AppsGetLogsAggregateType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Unspecified => f.write_str("UNSPECIFIED"),
-            Self::Build => f.write_str("BUILD"),
-            Self::Deploy => f.write_str("DEPLOY"),
-            Self::Run => f.write_str("RUN"),
-            Self::RunRestarted => f.write_str("RUN_RESTARTED"),
-            Self::AutoscaleEvent => f.write_str("AUTOSCALE_EVENT"),
+impl AppsGetLogsAggregateType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Build => "BUILD",
+            Self::Deploy => "DEPLOY",
+            Self::Run => "RUN",
+            Self::RunRestarted => "RUN_RESTARTED",
+            Self::AutoscaleEvent => "AUTOSCALE_EVENT",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for AppsGetLogsAggregateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "BUILD" => Self::Build,
+            "DEPLOY" => Self::Deploy,
+            "RUN" => Self::Run,
+            "RUN_RESTARTED" => Self::RunRestarted,
+            "AUTOSCALE_EVENT" => Self::AutoscaleEvent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AppsGetLogsAggregateType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AppsGetLogsAggregateType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppsGetLogsAggregateType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "UNSPECIFIED" => Ok(Self::Unspecified),
-            "BUILD" => Ok(Self::Build),
-            "DEPLOY" => Ok(Self::Deploy),
-            "RUN" => Ok(Self::Run),
-            "RUN_RESTARTED" => Ok(Self::RunRestarted),
-            "AUTOSCALE_EVENT" => Ok(Self::AutoscaleEvent),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppsGetLogsAggregateType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AppsGetLogsAggregateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for AppsGetLogsAggregateType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AppsGetLogsAggregateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppsGetLogsAggregateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for AppsGetLogsAggregateType {
@@ -1655,79 +1882,100 @@ impl ::std::default::Default for AppsGetLogsAggregateType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppsGetLogsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub historic_urls: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub live_url: ::std::option::Option<::std::string::String>,
 }
-///`AppsGetLogsType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AppsGetLogsType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppsGetLogsType {
-    #[serde(rename = "UNSPECIFIED")]
+    ///`UNSPECIFIED`
     Unspecified,
-    #[serde(rename = "BUILD")]
+    ///`BUILD`
     Build,
-    #[serde(rename = "DEPLOY")]
+    ///`DEPLOY`
     Deploy,
-    #[serde(rename = "RUN")]
+    ///`RUN`
     Run,
-    #[serde(rename = "RUN_RESTARTED")]
+    ///`RUN_RESTARTED`
     RunRestarted,
-    #[serde(rename = "AUTOSCALE_EVENT")]
+    ///`AUTOSCALE_EVENT`
     AutoscaleEvent,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for AppsGetLogsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Unspecified => f.write_str("UNSPECIFIED"),
-            Self::Build => f.write_str("BUILD"),
-            Self::Deploy => f.write_str("DEPLOY"),
-            Self::Run => f.write_str("RUN"),
-            Self::RunRestarted => f.write_str("RUN_RESTARTED"),
-            Self::AutoscaleEvent => f.write_str("AUTOSCALE_EVENT"),
+impl AppsGetLogsType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Build => "BUILD",
+            Self::Deploy => "DEPLOY",
+            Self::Run => "RUN",
+            Self::RunRestarted => "RUN_RESTARTED",
+            Self::AutoscaleEvent => "AUTOSCALE_EVENT",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for AppsGetLogsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "BUILD" => Self::Build,
+            "DEPLOY" => Self::Deploy,
+            "RUN" => Self::Run,
+            "RUN_RESTARTED" => Self::RunRestarted,
+            "AUTOSCALE_EVENT" => Self::AutoscaleEvent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AppsGetLogsType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AppsGetLogsType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppsGetLogsType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "UNSPECIFIED" => Ok(Self::Unspecified),
-            "BUILD" => Ok(Self::Build),
-            "DEPLOY" => Ok(Self::Deploy),
-            "RUN" => Ok(Self::Run),
-            "RUN_RESTARTED" => Ok(Self::RunRestarted),
-            "AUTOSCALE_EVENT" => Ok(Self::AutoscaleEvent),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppsGetLogsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AppsGetLogsType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for AppsGetLogsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AppsGetLogsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppsGetLogsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for AppsGetLogsType {
@@ -1771,143 +2019,183 @@ pub struct AppsInstanceSize {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppsListAlertsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub alerts: ::std::vec::Vec<AppAlert>,
 }
-///`AppsListDeploymentsDeploymentTypesItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AppsListDeploymentsDeploymentTypesItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppsListDeploymentsDeploymentTypesItem {
-    #[serde(rename = "MANUAL")]
+    ///`MANUAL`
     Manual,
-    #[serde(rename = "DEPLOY_ON_PUSH")]
+    ///`DEPLOY_ON_PUSH`
     DeployOnPush,
-    #[serde(rename = "MAINTENANCE")]
+    ///`MAINTENANCE`
     Maintenance,
-    #[serde(rename = "MANUAL_ROLLBACK")]
+    ///`MANUAL_ROLLBACK`
     ManualRollback,
-    #[serde(rename = "AUTO_ROLLBACK")]
+    ///`AUTO_ROLLBACK`
     AutoRollback,
-    #[serde(rename = "UPDATE_DATABASE_TRUSTED_SOURCES")]
+    ///`UPDATE_DATABASE_TRUSTED_SOURCES`
     UpdateDatabaseTrustedSources,
-    #[serde(rename = "AUTOSCALED")]
+    ///`AUTOSCALED`
     Autoscaled,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for AppsListDeploymentsDeploymentTypesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Manual => f.write_str("MANUAL"),
-            Self::DeployOnPush => f.write_str("DEPLOY_ON_PUSH"),
-            Self::Maintenance => f.write_str("MAINTENANCE"),
-            Self::ManualRollback => f.write_str("MANUAL_ROLLBACK"),
-            Self::AutoRollback => f.write_str("AUTO_ROLLBACK"),
-            Self::UpdateDatabaseTrustedSources => {
-                f.write_str("UPDATE_DATABASE_TRUSTED_SOURCES")
-            }
-            Self::Autoscaled => f.write_str("AUTOSCALED"),
+impl AppsListDeploymentsDeploymentTypesItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "MANUAL",
+            Self::DeployOnPush => "DEPLOY_ON_PUSH",
+            Self::Maintenance => "MAINTENANCE",
+            Self::ManualRollback => "MANUAL_ROLLBACK",
+            Self::AutoRollback => "AUTO_ROLLBACK",
+            Self::UpdateDatabaseTrustedSources => "UPDATE_DATABASE_TRUSTED_SOURCES",
+            Self::Autoscaled => "AUTOSCALED",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for AppsListDeploymentsDeploymentTypesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "MANUAL" => Self::Manual,
+            "DEPLOY_ON_PUSH" => Self::DeployOnPush,
+            "MAINTENANCE" => Self::Maintenance,
+            "MANUAL_ROLLBACK" => Self::ManualRollback,
+            "AUTO_ROLLBACK" => Self::AutoRollback,
+            "UPDATE_DATABASE_TRUSTED_SOURCES" => Self::UpdateDatabaseTrustedSources,
+            "AUTOSCALED" => Self::Autoscaled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AppsListDeploymentsDeploymentTypesItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for AppsListDeploymentsDeploymentTypesItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppsListDeploymentsDeploymentTypesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "MANUAL" => Ok(Self::Manual),
-            "DEPLOY_ON_PUSH" => Ok(Self::DeployOnPush),
-            "MAINTENANCE" => Ok(Self::Maintenance),
-            "MANUAL_ROLLBACK" => Ok(Self::ManualRollback),
-            "AUTO_ROLLBACK" => Ok(Self::AutoRollback),
-            "UPDATE_DATABASE_TRUSTED_SOURCES" => Ok(Self::UpdateDatabaseTrustedSources),
-            "AUTOSCALED" => Ok(Self::Autoscaled),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppsListDeploymentsDeploymentTypesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AppsListDeploymentsDeploymentTypesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`AppsListEventsEventTypesItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AppsListEventsEventTypesItem {
-    #[serde(rename = "UNKNOWN")]
-    Unknown,
-    #[serde(rename = "DEPLOYMENT")]
-    Deployment,
-    #[serde(rename = "AUTOSCALING")]
-    Autoscaling,
-}
-impl ::std::fmt::Display for AppsListEventsEventTypesItem {
+impl ::std::fmt::Display for AppsListDeploymentsDeploymentTypesItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Unknown => f.write_str("UNKNOWN"),
-            Self::Deployment => f.write_str("DEPLOYMENT"),
-            Self::Autoscaling => f.write_str("AUTOSCALING"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AppsListDeploymentsDeploymentTypesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppsListDeploymentsDeploymentTypesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `AppsListEventsEventTypesItem` values.
+
+Open: a value this version does not know decodes as `UnknownValue` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppsListEventsEventTypesItem {
+    ///`UNKNOWN`
+    Unknown,
+    ///`DEPLOYMENT`
+    Deployment,
+    ///`AUTOSCALING`
+    Autoscaling,
+    /// A value this version of the SDK does not know.
+    UnknownValue(::std::string::String),
+}
+impl AppsListEventsEventTypesItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown => "UNKNOWN",
+            Self::Deployment => "DEPLOYMENT",
+            Self::Autoscaling => "AUTOSCALING",
+            Self::UnknownValue(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for AppsListEventsEventTypesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN" => Self::Unknown,
+            "DEPLOYMENT" => Self::Deployment,
+            "AUTOSCALING" => Self::Autoscaling,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AppsListEventsEventTypesItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AppsListEventsEventTypesItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppsListEventsEventTypesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "UNKNOWN" => Ok(Self::Unknown),
-            "DEPLOYMENT" => Ok(Self::Deployment),
-            "AUTOSCALING" => Ok(Self::Autoscaling),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppsListEventsEventTypesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AppsListEventsEventTypesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for AppsListEventsEventTypesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AppsListEventsEventTypesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppsListEventsEventTypesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`AppsListInstanceSizesResponse`
@@ -1916,18 +2204,21 @@ pub struct AppsListInstanceSizesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discount_percent: ::std::option::Option<f64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub instance_sizes: ::std::vec::Vec<AppsInstanceSize>,
 }
 ///`AppsListRegionsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppsListRegionsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<AppsRegion>,
 }
 ///`AppsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AppsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub apps: ::std::vec::Vec<App>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -1942,6 +2233,7 @@ pub struct AppsResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AppsRestartRequest {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub components: ::std::vec::Vec<::std::string::String>,
 }
 impl AppsRestartRequest {
@@ -1967,6 +2259,7 @@ impl AppsRollbackAppRequest {
 pub struct AppsUpdateAppRequest {
     pub spec: AppSpec,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub update_all_source_versions: bool,
 }
 impl AppsUpdateAppRequest {
@@ -1982,6 +2275,7 @@ pub struct AppsValidateRollbackResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub valid: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub warnings: ::std::vec::Vec<AppRollbackValidationCondition>,
 }
 /**The `instance_size_cpu_type` values.
@@ -2025,6 +2319,11 @@ impl ::std::convert::From<&str> for InstanceSizeCpuType {
 }
 impl ::std::convert::From<::std::string::String> for InstanceSizeCpuType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for InstanceSizeCpuType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -2105,6 +2404,17 @@ pub mod defaults {
     pub(super) fn app_job_invocation_trigger_type() -> super::AppJobInvocationTriggerType {
         super::AppJobInvocationTriggerType::Unknown
     }
+    pub(super) fn null_or_app_job_invocation_trigger_type<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<super::AppJobInvocationTriggerType, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<super::AppJobInvocationTriggerType> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::app_job_invocation_trigger_type))
+    }
 }
 /// Types for composing complex structures.
 pub mod builder {
@@ -2177,7 +2487,7 @@ pub mod builder {
             ::std::string::String,
         >,
         date: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
     }
@@ -2204,9 +2514,7 @@ pub mod builder {
         }
         pub fn date<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.date = value

@@ -9,8 +9,7 @@ pub struct Balance {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_balance: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub generated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub generated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub month_to_date_balance: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -48,7 +47,7 @@ pub struct BillingDataPoint {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub start_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+    pub start_date: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -60,8 +59,7 @@ pub struct BillingHistory {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub date: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -75,6 +73,7 @@ pub struct BillingHistory {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BillingHistoryListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub billing_history: ::std::vec::Vec<BillingHistory>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -152,6 +151,11 @@ impl ::std::convert::From<::std::string::String> for BillingHistoryType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for BillingHistoryType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for BillingHistoryType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -186,6 +190,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingHistoryType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BillingInsightsListResponse {
     pub current_page: i64,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub data_points: ::std::vec::Vec<BillingDataPoint>,
     pub total_items: i64,
     pub total_pages: i64,
@@ -262,6 +267,7 @@ pub struct InvoiceSummary {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct InvoicesGetByUuidResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub invoice_items: ::std::vec::Vec<InvoiceItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -278,6 +284,7 @@ pub struct InvoicesListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_preview: ::std::option::Option<InvoicePreview>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub invoices: ::std::vec::Vec<InvoicePreview>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -304,6 +311,7 @@ pub struct ProductUsageCharges {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub items: ::std::vec::Vec<ProductChargeItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,

@@ -6,8 +6,8 @@ use super::*;
 ///`VolumeAction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeAction {
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     pub id: crate::ids::ActionId,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<Region>,
@@ -16,8 +16,7 @@ pub struct VolumeAction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<i64>,
     pub resource_type: ::std::string::String,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub started_at: crate::Timestamp,
     pub status: crate::generated::types::ActionStatus,
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
@@ -75,6 +74,7 @@ pub struct VolumeActionsGetResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeActionsListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub actions: ::std::vec::Vec<VolumeAction>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -139,6 +139,7 @@ pub enum VolumeActionsPostByIdBody {
     Resize {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         region: ::std::option::Option<crate::generated::types::RegionSlug>,
+        ///The API documents (the SDK does not check it): at most 16384.
         size_gigabytes: i64,
     },
 }

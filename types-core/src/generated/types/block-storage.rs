@@ -84,12 +84,54 @@ pub struct VolumeSnapshotsListResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: VolumeSnapshotsListResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub snapshots: ::std::vec::Vec<Snapshots>,
 }
 ///`VolumeSnapshotsListResponseMeta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeSnapshotsListResponseMeta {
     pub total: i64,
+}
+///`VolumeWriteFileSystemLabel`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct VolumeWriteFileSystemLabel(pub ::std::string::String);
+impl ::std::ops::Deref for VolumeWriteFileSystemLabel {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<VolumeWriteFileSystemLabel> for ::std::string::String {
+    fn from(value: VolumeWriteFileSystemLabel) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for VolumeWriteFileSystemLabel {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for VolumeWriteFileSystemLabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for VolumeWriteFileSystemLabel {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
 }
 ///`VolumesCreateBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -120,7 +162,7 @@ pub struct VolumesExt4 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub droplet_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub filesystem_label: ::std::option::Option<VolumesExt4FilesystemLabel>,
+    pub filesystem_label: ::std::option::Option<VolumeWriteFileSystemLabel>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filesystem_type: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -138,60 +180,6 @@ impl VolumesExt4 {
         Default::default()
     }
 }
-///`VolumesExt4FilesystemLabel`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VolumesExt4FilesystemLabel(::std::string::String);
-impl ::std::ops::Deref for VolumesExt4FilesystemLabel {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VolumesExt4FilesystemLabel> for ::std::string::String {
-    fn from(value: VolumesExt4FilesystemLabel) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VolumesExt4FilesystemLabel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 16usize {
-            return Err("longer than 16 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VolumesExt4FilesystemLabel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VolumesExt4FilesystemLabel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VolumesExt4FilesystemLabel {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`VolumesGetResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VolumesGetResponse {
@@ -204,6 +192,7 @@ pub struct VolumesListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
     pub meta: VolumesListResponseMeta,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub volumes: ::std::vec::Vec<VolumeFull>,
 }
 ///`VolumesListResponseMeta`
@@ -221,7 +210,7 @@ pub struct VolumesXfs {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub droplet_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub filesystem_label: ::std::option::Option<VolumesXfsFilesystemLabel>,
+    pub filesystem_label: ::std::option::Option<VolumeWriteFileSystemLabel>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filesystem_type: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -237,60 +226,6 @@ pub struct VolumesXfs {
 impl VolumesXfs {
     pub fn builder() -> builder::VolumesXfs {
         Default::default()
-    }
-}
-///`VolumesXfsFilesystemLabel`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VolumesXfsFilesystemLabel(::std::string::String);
-impl ::std::ops::Deref for VolumesXfsFilesystemLabel {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VolumesXfsFilesystemLabel> for ::std::string::String {
-    fn from(value: VolumesXfsFilesystemLabel) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VolumesXfsFilesystemLabel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 12usize {
-            return Err("longer than 12 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VolumesXfsFilesystemLabel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VolumesXfsFilesystemLabel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VolumesXfsFilesystemLabel {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /// Types for composing complex structures.
@@ -433,7 +368,7 @@ pub mod builder {
             ::std::string::String,
         >,
         filesystem_label: ::std::result::Result<
-            ::std::option::Option<super::VolumesExt4FilesystemLabel>,
+            ::std::option::Option<super::VolumeWriteFileSystemLabel>,
             ::std::string::String,
         >,
         filesystem_type: ::std::result::Result<
@@ -516,7 +451,7 @@ pub mod builder {
         pub fn filesystem_label<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumesExt4FilesystemLabel>,
+                ::std::option::Option<super::VolumeWriteFileSystemLabel>,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -656,7 +591,7 @@ pub mod builder {
             ::std::string::String,
         >,
         filesystem_label: ::std::result::Result<
-            ::std::option::Option<super::VolumesXfsFilesystemLabel>,
+            ::std::option::Option<super::VolumeWriteFileSystemLabel>,
             ::std::string::String,
         >,
         filesystem_type: ::std::result::Result<
@@ -739,7 +674,7 @@ pub mod builder {
         pub fn filesystem_label<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumesXfsFilesystemLabel>,
+                ::std::option::Option<super::VolumeWriteFileSystemLabel>,
             >,
             T::Error: ::std::fmt::Display,
         {

@@ -13,18 +13,18 @@ pub struct CdnCreateEndpointResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CdnEndpoint {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub certificate_id: ::std::option::Option<::uuid::Uuid>,
+    pub certificate_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_domain: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     pub origin: ::std::string::String,
     #[serde(default = "defaults::cdn_endpoint_ttl")]
+    #[serde(deserialize_with = "defaults::null_or_cdn_endpoint_ttl")]
     pub ttl: CdnEndpointTtl,
 }
 impl CdnEndpoint {
@@ -83,6 +83,7 @@ pub struct CdnGetEndpointResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CdnListEndpointsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub endpoints: ::std::vec::Vec<CdnEndpoint>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -102,6 +103,7 @@ pub struct CdnUpdateEndpointsResponse {
 ///`PurgeCache`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PurgeCache {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub files: ::std::vec::Vec<::std::string::String>,
 }
 impl PurgeCache {
@@ -113,10 +115,11 @@ impl PurgeCache {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UpdateEndpoint {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub certificate_id: ::std::option::Option<::uuid::Uuid>,
+    pub certificate_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_domain: ::std::option::Option<::std::string::String>,
     #[serde(default = "defaults::update_endpoint_ttl")]
+    #[serde(deserialize_with = "defaults::null_or_update_endpoint_ttl")]
     pub ttl: UpdateEndpointTtl,
 }
 impl ::std::default::Default for UpdateEndpoint {
@@ -183,17 +186,39 @@ pub mod defaults {
     pub(super) fn update_endpoint_ttl() -> super::UpdateEndpointTtl {
         super::UpdateEndpointTtl(3600_i64)
     }
+    pub(super) fn null_or_cdn_endpoint_ttl<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<super::CdnEndpointTtl, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<super::CdnEndpointTtl> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::cdn_endpoint_ttl))
+    }
+    pub(super) fn null_or_update_endpoint_ttl<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<super::UpdateEndpointTtl, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<super::UpdateEndpointTtl> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::update_endpoint_ttl))
+    }
 }
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]
     pub struct CdnEndpoint {
         certificate_id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         custom_domain: ::std::result::Result<
@@ -205,7 +230,7 @@ pub mod builder {
             ::std::string::String,
         >,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         origin: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -227,7 +252,7 @@ pub mod builder {
     impl CdnEndpoint {
         pub fn certificate_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.certificate_id = value
@@ -239,9 +264,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -277,7 +300,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
@@ -377,7 +400,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct UpdateEndpoint {
         certificate_id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         custom_domain: ::std::result::Result<
@@ -398,7 +421,7 @@ pub mod builder {
     impl UpdateEndpoint {
         pub fn certificate_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.certificate_id = value

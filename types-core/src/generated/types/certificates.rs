@@ -7,17 +7,16 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Certificate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub dns_names: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub not_after: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub not_after: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sha1_fingerprint: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -65,6 +64,11 @@ impl ::std::convert::From<::std::string::String> for CertificateCreateBaseType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for CertificateCreateBaseType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for CertificateCreateBaseType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -109,6 +113,7 @@ pub struct CertificateRequestCustom {
 ///`CertificateRequestLetsEncrypt`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CertificateRequestLetsEncrypt {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub dns_names: ::std::vec::Vec<::std::string::String>,
     pub name: ::std::string::String,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -155,6 +160,11 @@ impl ::std::convert::From<&str> for CertificateState {
 }
 impl ::std::convert::From<::std::string::String> for CertificateState {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for CertificateState {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -228,6 +238,11 @@ impl ::std::convert::From<::std::string::String> for CertificateType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for CertificateType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for CertificateType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -291,6 +306,7 @@ pub struct CertificatesGetResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CertificatesListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub certificates: ::std::vec::Vec<Certificate>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,

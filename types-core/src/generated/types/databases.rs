@@ -49,6 +49,7 @@ impl ConnectionPoolUpdate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ConnectionPools {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub pools: ::std::vec::Vec<ConnectionPool>,
 }
 ///`Database`
@@ -76,10 +77,7 @@ impl DatabaseAutoscaleParams {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DatabaseBackup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub backup_created_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub backup_created_at: ::std::option::Option<crate::Timestamp>,
     pub database_name: ::std::string::String,
 }
 impl DatabaseBackup {
@@ -155,6 +153,11 @@ impl ::std::convert::From<::std::string::String> for DatabaseClusterEngine {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for DatabaseClusterEngine {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for DatabaseClusterEngine {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -191,31 +194,31 @@ pub struct DatabaseClusterRead {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<DatabaseConnection>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub db_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub do_settings: ::std::option::Option<DoSettings>,
     pub engine: crate::generated::types::DatabaseClusterReadEngine,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maintenance_window: ::std::option::Option<DatabaseMaintenanceWindow>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metrics_endpoints: ::std::vec::Vec<DatabaseServiceEndpoint>,
     pub name: ::std::string::String,
     pub num_nodes: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_connection: ::std::option::Option<DatabaseConnection>,
+    ///The API documents (the SDK does not check it): matches `^$|[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub private_network_uuid: ::std::option::Option<
-        DatabaseClusterReadPrivateNetworkUuid,
-    >,
+    pub private_network_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::uuid::Uuid>,
+    pub project_id: ::std::option::Option<::std::string::String>,
     pub region: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub rules: ::std::vec::Vec<FirewallRule>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema_registry_connection: ::std::option::Option<SchemaRegistryConnection>,
@@ -313,6 +316,11 @@ impl ::std::convert::From<::std::string::String> for DatabaseClusterReadEngine {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for DatabaseClusterReadEngine {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for DatabaseClusterReadEngine {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -341,72 +349,6 @@ impl<'de> ::serde::Deserialize<'de> for DatabaseClusterReadEngine {
             str,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
-    }
-}
-///`DatabaseClusterReadPrivateNetworkUuid`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct DatabaseClusterReadPrivateNetworkUuid(::std::string::String);
-impl ::std::ops::Deref for DatabaseClusterReadPrivateNetworkUuid {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DatabaseClusterReadPrivateNetworkUuid>
-for ::std::string::String {
-    fn from(value: DatabaseClusterReadPrivateNetworkUuid) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DatabaseClusterReadPrivateNetworkUuid {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^$|[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^$|[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DatabaseClusterReadPrivateNetworkUuid {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for DatabaseClusterReadPrivateNetworkUuid {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DatabaseClusterReadPrivateNetworkUuid {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**The `database_cluster_read_status` values.
@@ -458,6 +400,11 @@ impl ::std::convert::From<&str> for DatabaseClusterReadStatus {
 }
 impl ::std::convert::From<::std::string::String> for DatabaseClusterReadStatus {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for DatabaseClusterReadStatus {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -553,6 +500,11 @@ impl ::std::convert::From<&str> for DatabaseClusterStatus {
 }
 impl ::std::convert::From<::std::string::String> for DatabaseClusterStatus {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for DatabaseClusterStatus {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -729,6 +681,12 @@ for DatabaseKafkaSchemaCreateSchemaType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for DatabaseKafkaSchemaCreateSchemaType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for DatabaseKafkaSchemaCreateSchemaType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -765,6 +723,7 @@ pub struct DatabaseLayoutOption {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num_nodes: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub sizes: ::std::vec::Vec<::std::string::String>,
 }
 ///`DatabaseMaintenanceWindow`
@@ -796,6 +755,7 @@ for DatabaseMaintenanceWindow {
 pub struct DatabaseMaintenanceWindowInner {
     pub day: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub description: ::std::vec::Vec<::std::string::String>,
     pub hour: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -823,12 +783,11 @@ pub struct DatabaseReplicaRead {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<DatabaseConnection>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub do_settings: ::std::option::Option<DoSettings>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_connection: ::std::option::Option<DatabaseConnection>,
@@ -845,6 +804,7 @@ pub struct DatabaseReplicaRead {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_size_mib: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
 /**The `database_replica_read_status` values.
@@ -896,6 +856,11 @@ impl ::std::convert::From<&str> for DatabaseReplicaReadStatus {
 }
 impl ::std::convert::From<::std::string::String> for DatabaseReplicaReadStatus {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for DatabaseReplicaReadStatus {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -981,6 +946,11 @@ impl ::std::convert::From<::std::string::String> for DatabaseReplicaStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for DatabaseReplicaStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for DatabaseReplicaStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1028,8 +998,10 @@ impl DatabaseServiceEndpoint {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DatabaseStorageAutoscaleParams {
     pub enabled: bool,
+    ///The API documents (the SDK does not check it): at least 10; at most 500.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub increment_gib: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 15; at most 95.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub threshold_percent: ::std::option::Option<i64>,
 }
@@ -1097,6 +1069,11 @@ impl ::std::convert::From<&str> for DatabaseUserRole {
 }
 impl ::std::convert::From<::std::string::String> for DatabaseUserRole {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for DatabaseUserRole {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -1227,31 +1204,31 @@ pub struct DatabasesCreateClusterBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<DatabaseConnection>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub db_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub do_settings: ::std::option::Option<DoSettings>,
     pub engine: crate::generated::types::DatabaseClusterEngine,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maintenance_window: ::std::option::Option<DatabaseMaintenanceWindow>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metrics_endpoints: ::std::vec::Vec<DatabaseServiceEndpoint>,
     pub name: ::std::string::String,
     pub num_nodes: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_connection: ::std::option::Option<DatabaseConnection>,
+    ///The API documents (the SDK does not check it): matches `^$|[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub private_network_uuid: ::std::option::Option<
-        DatabasesCreateClusterBodyPrivateNetworkUuid,
-    >,
+    pub private_network_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::uuid::Uuid>,
+    pub project_id: ::std::option::Option<::std::string::String>,
     pub region: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub rules: ::std::vec::Vec<FirewallRule>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema_registry_connection: ::std::option::Option<SchemaRegistryConnection>,
@@ -1282,72 +1259,6 @@ pub struct DatabasesCreateClusterBody {
 impl DatabasesCreateClusterBody {
     pub fn builder() -> builder::DatabasesCreateClusterBody {
         Default::default()
-    }
-}
-///`DatabasesCreateClusterBodyPrivateNetworkUuid`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct DatabasesCreateClusterBodyPrivateNetworkUuid(::std::string::String);
-impl ::std::ops::Deref for DatabasesCreateClusterBodyPrivateNetworkUuid {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DatabasesCreateClusterBodyPrivateNetworkUuid>
-for ::std::string::String {
-    fn from(value: DatabasesCreateClusterBodyPrivateNetworkUuid) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DatabasesCreateClusterBodyPrivateNetworkUuid {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^$|[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^$|[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DatabasesCreateClusterBodyPrivateNetworkUuid {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for DatabasesCreateClusterBodyPrivateNetworkUuid {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DatabasesCreateClusterBodyPrivateNetworkUuid {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`DatabasesCreateClusterResponse`
@@ -1438,12 +1349,11 @@ pub struct DatabasesCreateReplicaBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<DatabaseConnection>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub do_settings: ::std::option::Option<DoSettings>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_connection: ::std::option::Option<DatabaseConnection>,
@@ -1457,6 +1367,7 @@ pub struct DatabasesCreateReplicaBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_size_mib: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
 impl DatabasesCreateReplicaBody {
@@ -1529,81 +1440,103 @@ pub struct DatabasesGetEvictionPolicyResponse {
 pub struct DatabasesGetKafkaSchemaConfigResponse {
     pub compatibility_level: DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel,
 }
-///`DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
-    #[serde(rename = "NONE")]
+    ///`NONE`
     None,
-    #[serde(rename = "BACKWARD")]
+    ///`BACKWARD`
     Backward,
-    #[serde(rename = "BACKWARD_TRANSITIVE")]
+    ///`BACKWARD_TRANSITIVE`
     BackwardTransitive,
-    #[serde(rename = "FORWARD")]
+    ///`FORWARD`
     Forward,
-    #[serde(rename = "FORWARD_TRANSITIVE")]
+    ///`FORWARD_TRANSITIVE`
     ForwardTransitive,
-    #[serde(rename = "FULL")]
+    ///`FULL`
     Full,
-    #[serde(rename = "FULL_TRANSITIVE")]
+    ///`FULL_TRANSITIVE`
     FullTransitive,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::None => f.write_str("NONE"),
-            Self::Backward => f.write_str("BACKWARD"),
-            Self::BackwardTransitive => f.write_str("BACKWARD_TRANSITIVE"),
-            Self::Forward => f.write_str("FORWARD"),
-            Self::ForwardTransitive => f.write_str("FORWARD_TRANSITIVE"),
-            Self::Full => f.write_str("FULL"),
-            Self::FullTransitive => f.write_str("FULL_TRANSITIVE"),
+impl DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Backward => "BACKWARD",
+            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Self::Forward => "FORWARD",
+            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Self::Full => "FULL",
+            Self::FullTransitive => "FULL_TRANSITIVE",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str>
+for DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "BACKWARD" => Self::Backward,
+            "BACKWARD_TRANSITIVE" => Self::BackwardTransitive,
+            "FORWARD" => Self::Forward,
+            "FORWARD_TRANSITIVE" => Self::ForwardTransitive,
+            "FULL" => Self::Full,
+            "FULL_TRANSITIVE" => Self::FullTransitive,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "NONE" => Ok(Self::None),
-            "BACKWARD" => Ok(Self::Backward),
-            "BACKWARD_TRANSITIVE" => Ok(Self::BackwardTransitive),
-            "FORWARD" => Ok(Self::Forward),
-            "FORWARD_TRANSITIVE" => Ok(Self::ForwardTransitive),
-            "FULL" => Ok(Self::Full),
-            "FULL_TRANSITIVE" => Ok(Self::FullTransitive),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize for DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
 for DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`DatabasesGetKafkaSchemaResponse`
@@ -1621,83 +1554,106 @@ pub struct DatabasesGetKafkaSchemaSubjectConfigResponse {
     pub compatibility_level: DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel,
     pub subject_name: ::std::string::String,
 }
-///`DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel {
-    #[serde(rename = "NONE")]
+    ///`NONE`
     None,
-    #[serde(rename = "BACKWARD")]
+    ///`BACKWARD`
     Backward,
-    #[serde(rename = "BACKWARD_TRANSITIVE")]
+    ///`BACKWARD_TRANSITIVE`
     BackwardTransitive,
-    #[serde(rename = "FORWARD")]
+    ///`FORWARD`
     Forward,
-    #[serde(rename = "FORWARD_TRANSITIVE")]
+    ///`FORWARD_TRANSITIVE`
     ForwardTransitive,
-    #[serde(rename = "FULL")]
+    ///`FULL`
     Full,
-    #[serde(rename = "FULL_TRANSITIVE")]
+    ///`FULL_TRANSITIVE`
     FullTransitive,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display
-for DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::None => f.write_str("NONE"),
-            Self::Backward => f.write_str("BACKWARD"),
-            Self::BackwardTransitive => f.write_str("BACKWARD_TRANSITIVE"),
-            Self::Forward => f.write_str("FORWARD"),
-            Self::ForwardTransitive => f.write_str("FORWARD_TRANSITIVE"),
-            Self::Full => f.write_str("FULL"),
-            Self::FullTransitive => f.write_str("FULL_TRANSITIVE"),
+impl DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Backward => "BACKWARD",
+            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Self::Forward => "FORWARD",
+            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Self::Full => "FULL",
+            Self::FullTransitive => "FULL_TRANSITIVE",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str>
+for DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "BACKWARD" => Self::Backward,
+            "BACKWARD_TRANSITIVE" => Self::BackwardTransitive,
+            "FORWARD" => Self::Forward,
+            "FORWARD_TRANSITIVE" => Self::ForwardTransitive,
+            "FULL" => Self::Full,
+            "FULL_TRANSITIVE" => Self::FullTransitive,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr
 for DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "NONE" => Ok(Self::None),
-            "BACKWARD" => Ok(Self::Backward),
-            "BACKWARD_TRANSITIVE" => Ok(Self::BackwardTransitive),
-            "FORWARD" => Ok(Self::Forward),
-            "FORWARD_TRANSITIVE" => Ok(Self::ForwardTransitive),
-            "FULL" => Ok(Self::Full),
-            "FULL_TRANSITIVE" => Ok(Self::FullTransitive),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str>
+impl ::std::fmt::Display
 for DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize
 for DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for DatabasesGetKafkaSchemaSubjectConfigResponseCompatibilityLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`DatabasesGetKafkaSchemaVersionResponse`
@@ -1736,6 +1692,7 @@ pub struct DatabasesGetUserResponse {
 pub struct DatabasesListBackupsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_progress: ::std::option::Option<::std::string::String>,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub backups: ::std::vec::Vec<Backup>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_backup_time: ::std::option::Option<
@@ -1756,60 +1713,70 @@ pub struct DatabasesListBackupsResponseScheduledBackupTime {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabasesListClustersResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub databases: ::std::vec::Vec<DatabaseClusterRead>,
 }
 ///`DatabasesListEventsLogsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabasesListEventsLogsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub events: ::std::vec::Vec<EventsLogs>,
 }
 ///`DatabasesListFirewallRulesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabasesListFirewallRulesResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub rules: ::std::vec::Vec<FirewallRule>,
 }
 ///`DatabasesListKafkaSchemasResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabasesListKafkaSchemasResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub subjects: ::std::vec::Vec<KafkaSchemaVerbose>,
 }
 ///`DatabasesListKafkaTopicsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabasesListKafkaTopicsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub topics: ::std::vec::Vec<KafkaTopic>,
 }
 ///`DatabasesListLogsinkResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabasesListLogsinkResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub sinks: ::std::vec::Vec<LogsinkSchema>,
 }
 ///`DatabasesListOpeasearchIndexesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabasesListOpeasearchIndexesResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub indexes: ::std::vec::Vec<OpensearchIndex>,
 }
 ///`DatabasesListReplicasResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabasesListReplicasResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub replicas: ::std::vec::Vec<DatabaseReplicaRead>,
 }
 ///`DatabasesListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabasesListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub dbs: ::std::vec::Vec<Database>,
 }
 ///`DatabasesListUsersResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabasesListUsersResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub users: ::std::vec::Vec<DatabaseUser>,
 }
 ///`DatabasesResetAuthBody`
@@ -1852,6 +1819,7 @@ impl DatabasesUpdateEvictionPolicyBody {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabasesUpdateFirewallRulesBody {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub rules: ::std::vec::Vec<FirewallRule>,
 }
 impl DatabasesUpdateFirewallRulesBody {
@@ -1869,81 +1837,103 @@ impl DatabasesUpdateKafkaSchemaConfigBody {
         Default::default()
     }
 }
-///`DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
-    #[serde(rename = "NONE")]
+    ///`NONE`
     None,
-    #[serde(rename = "BACKWARD")]
+    ///`BACKWARD`
     Backward,
-    #[serde(rename = "BACKWARD_TRANSITIVE")]
+    ///`BACKWARD_TRANSITIVE`
     BackwardTransitive,
-    #[serde(rename = "FORWARD")]
+    ///`FORWARD`
     Forward,
-    #[serde(rename = "FORWARD_TRANSITIVE")]
+    ///`FORWARD_TRANSITIVE`
     ForwardTransitive,
-    #[serde(rename = "FULL")]
+    ///`FULL`
     Full,
-    #[serde(rename = "FULL_TRANSITIVE")]
+    ///`FULL_TRANSITIVE`
     FullTransitive,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::None => f.write_str("NONE"),
-            Self::Backward => f.write_str("BACKWARD"),
-            Self::BackwardTransitive => f.write_str("BACKWARD_TRANSITIVE"),
-            Self::Forward => f.write_str("FORWARD"),
-            Self::ForwardTransitive => f.write_str("FORWARD_TRANSITIVE"),
-            Self::Full => f.write_str("FULL"),
-            Self::FullTransitive => f.write_str("FULL_TRANSITIVE"),
+impl DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Backward => "BACKWARD",
+            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Self::Forward => "FORWARD",
+            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Self::Full => "FULL",
+            Self::FullTransitive => "FULL_TRANSITIVE",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str>
+for DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "BACKWARD" => Self::Backward,
+            "BACKWARD_TRANSITIVE" => Self::BackwardTransitive,
+            "FORWARD" => Self::Forward,
+            "FORWARD_TRANSITIVE" => Self::ForwardTransitive,
+            "FULL" => Self::Full,
+            "FULL_TRANSITIVE" => Self::FullTransitive,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "NONE" => Ok(Self::None),
-            "BACKWARD" => Ok(Self::Backward),
-            "BACKWARD_TRANSITIVE" => Ok(Self::BackwardTransitive),
-            "FORWARD" => Ok(Self::Forward),
-            "FORWARD_TRANSITIVE" => Ok(Self::ForwardTransitive),
-            "FULL" => Ok(Self::Full),
-            "FULL_TRANSITIVE" => Ok(Self::FullTransitive),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize for DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
 for DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`DatabasesUpdateKafkaSchemaConfigResponse`
@@ -1951,81 +1941,103 @@ for DatabasesUpdateKafkaSchemaConfigBodyCompatibilityLevel {
 pub struct DatabasesUpdateKafkaSchemaConfigResponse {
     pub compatibility_level: DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel,
 }
-///`DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel {
-    #[serde(rename = "NONE")]
+    ///`NONE`
     None,
-    #[serde(rename = "BACKWARD")]
+    ///`BACKWARD`
     Backward,
-    #[serde(rename = "BACKWARD_TRANSITIVE")]
+    ///`BACKWARD_TRANSITIVE`
     BackwardTransitive,
-    #[serde(rename = "FORWARD")]
+    ///`FORWARD`
     Forward,
-    #[serde(rename = "FORWARD_TRANSITIVE")]
+    ///`FORWARD_TRANSITIVE`
     ForwardTransitive,
-    #[serde(rename = "FULL")]
+    ///`FULL`
     Full,
-    #[serde(rename = "FULL_TRANSITIVE")]
+    ///`FULL_TRANSITIVE`
     FullTransitive,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::None => f.write_str("NONE"),
-            Self::Backward => f.write_str("BACKWARD"),
-            Self::BackwardTransitive => f.write_str("BACKWARD_TRANSITIVE"),
-            Self::Forward => f.write_str("FORWARD"),
-            Self::ForwardTransitive => f.write_str("FORWARD_TRANSITIVE"),
-            Self::Full => f.write_str("FULL"),
-            Self::FullTransitive => f.write_str("FULL_TRANSITIVE"),
+impl DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Backward => "BACKWARD",
+            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Self::Forward => "FORWARD",
+            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Self::Full => "FULL",
+            Self::FullTransitive => "FULL_TRANSITIVE",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str>
+for DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "BACKWARD" => Self::Backward,
+            "BACKWARD_TRANSITIVE" => Self::BackwardTransitive,
+            "FORWARD" => Self::Forward,
+            "FORWARD_TRANSITIVE" => Self::ForwardTransitive,
+            "FULL" => Self::Full,
+            "FULL_TRANSITIVE" => Self::FullTransitive,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "NONE" => Ok(Self::None),
-            "BACKWARD" => Ok(Self::Backward),
-            "BACKWARD_TRANSITIVE" => Ok(Self::BackwardTransitive),
-            "FORWARD" => Ok(Self::Forward),
-            "FORWARD_TRANSITIVE" => Ok(Self::ForwardTransitive),
-            "FULL" => Ok(Self::Full),
-            "FULL_TRANSITIVE" => Ok(Self::FullTransitive),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize for DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
 for DatabasesUpdateKafkaSchemaConfigResponseCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`DatabasesUpdateKafkaSchemaSubjectConfigBody`
@@ -2038,83 +2050,106 @@ impl DatabasesUpdateKafkaSchemaSubjectConfigBody {
         Default::default()
     }
 }
-///`DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel {
-    #[serde(rename = "NONE")]
+    ///`NONE`
     None,
-    #[serde(rename = "BACKWARD")]
+    ///`BACKWARD`
     Backward,
-    #[serde(rename = "BACKWARD_TRANSITIVE")]
+    ///`BACKWARD_TRANSITIVE`
     BackwardTransitive,
-    #[serde(rename = "FORWARD")]
+    ///`FORWARD`
     Forward,
-    #[serde(rename = "FORWARD_TRANSITIVE")]
+    ///`FORWARD_TRANSITIVE`
     ForwardTransitive,
-    #[serde(rename = "FULL")]
+    ///`FULL`
     Full,
-    #[serde(rename = "FULL_TRANSITIVE")]
+    ///`FULL_TRANSITIVE`
     FullTransitive,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display
-for DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::None => f.write_str("NONE"),
-            Self::Backward => f.write_str("BACKWARD"),
-            Self::BackwardTransitive => f.write_str("BACKWARD_TRANSITIVE"),
-            Self::Forward => f.write_str("FORWARD"),
-            Self::ForwardTransitive => f.write_str("FORWARD_TRANSITIVE"),
-            Self::Full => f.write_str("FULL"),
-            Self::FullTransitive => f.write_str("FULL_TRANSITIVE"),
+impl DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Backward => "BACKWARD",
+            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Self::Forward => "FORWARD",
+            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Self::Full => "FULL",
+            Self::FullTransitive => "FULL_TRANSITIVE",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str>
+for DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "BACKWARD" => Self::Backward,
+            "BACKWARD_TRANSITIVE" => Self::BackwardTransitive,
+            "FORWARD" => Self::Forward,
+            "FORWARD_TRANSITIVE" => Self::ForwardTransitive,
+            "FULL" => Self::Full,
+            "FULL_TRANSITIVE" => Self::FullTransitive,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr
 for DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "NONE" => Ok(Self::None),
-            "BACKWARD" => Ok(Self::Backward),
-            "BACKWARD_TRANSITIVE" => Ok(Self::BackwardTransitive),
-            "FORWARD" => Ok(Self::Forward),
-            "FORWARD_TRANSITIVE" => Ok(Self::ForwardTransitive),
-            "FULL" => Ok(Self::Full),
-            "FULL_TRANSITIVE" => Ok(Self::FullTransitive),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str>
+impl ::std::fmt::Display
 for DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize
 for DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for DatabasesUpdateKafkaSchemaSubjectConfigBodyCompatibilityLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`DatabasesUpdateKafkaSchemaSubjectConfigResponse`
@@ -2123,83 +2158,106 @@ pub struct DatabasesUpdateKafkaSchemaSubjectConfigResponse {
     pub compatibility_level: DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel,
     pub subject_name: ::std::string::String,
 }
-///`DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel {
-    #[serde(rename = "NONE")]
+    ///`NONE`
     None,
-    #[serde(rename = "BACKWARD")]
+    ///`BACKWARD`
     Backward,
-    #[serde(rename = "BACKWARD_TRANSITIVE")]
+    ///`BACKWARD_TRANSITIVE`
     BackwardTransitive,
-    #[serde(rename = "FORWARD")]
+    ///`FORWARD`
     Forward,
-    #[serde(rename = "FORWARD_TRANSITIVE")]
+    ///`FORWARD_TRANSITIVE`
     ForwardTransitive,
-    #[serde(rename = "FULL")]
+    ///`FULL`
     Full,
-    #[serde(rename = "FULL_TRANSITIVE")]
+    ///`FULL_TRANSITIVE`
     FullTransitive,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display
-for DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::None => f.write_str("NONE"),
-            Self::Backward => f.write_str("BACKWARD"),
-            Self::BackwardTransitive => f.write_str("BACKWARD_TRANSITIVE"),
-            Self::Forward => f.write_str("FORWARD"),
-            Self::ForwardTransitive => f.write_str("FORWARD_TRANSITIVE"),
-            Self::Full => f.write_str("FULL"),
-            Self::FullTransitive => f.write_str("FULL_TRANSITIVE"),
+impl DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Backward => "BACKWARD",
+            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Self::Forward => "FORWARD",
+            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Self::Full => "FULL",
+            Self::FullTransitive => "FULL_TRANSITIVE",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str>
+for DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "BACKWARD" => Self::Backward,
+            "BACKWARD_TRANSITIVE" => Self::BackwardTransitive,
+            "FORWARD" => Self::Forward,
+            "FORWARD_TRANSITIVE" => Self::ForwardTransitive,
+            "FULL" => Self::Full,
+            "FULL_TRANSITIVE" => Self::FullTransitive,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr
 for DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "NONE" => Ok(Self::None),
-            "BACKWARD" => Ok(Self::Backward),
-            "BACKWARD_TRANSITIVE" => Ok(Self::BackwardTransitive),
-            "FORWARD" => Ok(Self::Forward),
-            "FORWARD_TRANSITIVE" => Ok(Self::ForwardTransitive),
-            "FULL" => Ok(Self::Full),
-            "FULL_TRANSITIVE" => Ok(Self::FullTransitive),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str>
+impl ::std::fmt::Display
 for DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize
 for DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for DatabasesUpdateKafkaSchemaSubjectConfigResponseCompatibilityLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`DatabasesUpdateKafkaTopicResponse`
@@ -2247,79 +2305,14 @@ impl DatadogLogsink {
 ///`DoSettings`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DoSettings {
+    ///The API documents (the SDK does not check it): at most 16 items.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub service_cnames: ::std::vec::Vec<DoSettingsServiceCnamesItem>,
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
+    pub service_cnames: ::std::vec::Vec<::std::string::String>,
 }
 impl DoSettings {
     pub fn builder() -> builder::DoSettings {
         Default::default()
-    }
-}
-///`DoSettingsServiceCnamesItem`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct DoSettingsServiceCnamesItem(::std::string::String);
-impl ::std::ops::Deref for DoSettingsServiceCnamesItem {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DoSettingsServiceCnamesItem> for ::std::string::String {
-    fn from(value: DoSettingsServiceCnamesItem) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DoSettingsServiceCnamesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 253usize {
-            return Err("longer than 253 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?)+$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)+$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DoSettingsServiceCnamesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DoSettingsServiceCnamesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DoSettingsServiceCnamesItem {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`ElasticsearchLogsink`
@@ -2327,10 +2320,14 @@ impl<'de> ::serde::Deserialize<'de> for DoSettingsServiceCnamesItem {
 pub struct ElasticsearchLogsink {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ca: ::std::option::Option<::std::string::String>,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 7>")]
-    pub index_days_max: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1; at most 10000.
+    #[serde(default = "defaults::default_u64::<i64, 7>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_7")]
+    pub index_days_max: i64,
     pub index_prefix: ::std::string::String,
+    ///The API documents (the SDK does not check it): at least 10.0; at most 120.0.
     #[serde(default = "defaults::elasticsearch_logsink_timeout")]
+    #[serde(deserialize_with = "defaults::null_or_elasticsearch_logsink_timeout")]
     pub timeout: f64,
     pub url: ::std::string::String,
 }
@@ -2408,6 +2405,11 @@ impl ::std::convert::From<&str> for EventsLogsEventType {
 }
 impl ::std::convert::From<::std::string::String> for EventsLogsEventType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for EventsLogsEventType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -2497,6 +2499,11 @@ impl ::std::convert::From<::std::string::String> for EvictionPolicyModel {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for EvictionPolicyModel {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for EvictionPolicyModel {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2530,86 +2537,23 @@ impl<'de> ::serde::Deserialize<'de> for EvictionPolicyModel {
 ///`FirewallRule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FirewallRule {
+    ///The API documents (the SDK does not check it): matches `^$|[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cluster_uuid: ::std::option::Option<FirewallRuleClusterUuid>,
+    pub cluster_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: crate::generated::types::FirewallRuleType,
+    ///The API documents (the SDK does not check it): matches `^$|[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub uuid: ::std::option::Option<FirewallRuleUuid>,
+    pub uuid: ::std::option::Option<::std::string::String>,
     pub value: ::std::string::String,
 }
 impl FirewallRule {
     pub fn builder() -> builder::FirewallRule {
         Default::default()
-    }
-}
-///`FirewallRuleClusterUuid`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct FirewallRuleClusterUuid(::std::string::String);
-impl ::std::ops::Deref for FirewallRuleClusterUuid {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<FirewallRuleClusterUuid> for ::std::string::String {
-    fn from(value: FirewallRuleClusterUuid) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for FirewallRuleClusterUuid {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^$|[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^$|[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for FirewallRuleClusterUuid {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for FirewallRuleClusterUuid {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FirewallRuleClusterUuid {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**The `firewall_rule_type` values.
@@ -2664,6 +2608,11 @@ impl ::std::convert::From<::std::string::String> for FirewallRuleType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for FirewallRuleType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for FirewallRuleType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2694,111 +2643,62 @@ impl<'de> ::serde::Deserialize<'de> for FirewallRuleType {
         Ok(Self::from(value.as_ref()))
     }
 }
-///`FirewallRuleUuid`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct FirewallRuleUuid(::std::string::String);
-impl ::std::ops::Deref for FirewallRuleUuid {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<FirewallRuleUuid> for ::std::string::String {
-    fn from(value: FirewallRuleUuid) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for FirewallRuleUuid {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^$|[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^$|[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for FirewallRuleUuid {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for FirewallRuleUuid {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FirewallRuleUuid {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`KafkaAdvancedConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct KafkaAdvancedConfig {
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub auto_create_topics_enable: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compression_type: ::std::option::Option<
         crate::generated::types::KafkaAdvancedConfigCompressionType,
     >,
+    ///The API documents (the SDK does not check it): at least 1000; at most 3600000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connections_max_idle_ms: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 10.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub default_replication_factor: ::std::option::Option<::std::num::NonZeroU64>,
+    pub default_replication_factor: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 300000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_initial_rebalance_delay_ms: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 1800000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_max_session_timeout_ms: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 60000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_min_session_timeout_ms: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 315569260000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_cleaner_delete_retention_ms: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 30000; at most 9223372036854776000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_cleaner_max_compaction_lag_ms: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0.2; at most 0.9.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_cleaner_min_cleanable_ratio: ::std::option::Option<f64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 9223372036854776000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_cleaner_min_compaction_lag_ms: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_cleanup_policy: ::std::option::Option<
         crate::generated::types::KafkaAdvancedConfigLogCleanupPolicy,
     >,
+    ///The API documents (the SDK does not check it): at least 1; at most 9223372036854776000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub log_flush_interval_messages: ::std::option::Option<::std::num::NonZeroU64>,
+    pub log_flush_interval_messages: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 9223372036854776000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_flush_interval_ms: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 104857600.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_index_interval_bytes: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1048576; at most 104857600.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_index_size_max_bytes: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_message_downconversion_enable: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at least 0; at most 9223372036854776000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_message_timestamp_difference_max_ms: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2807,46 +2707,66 @@ pub struct KafkaAdvancedConfig {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_preallocate: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at least -1; at most 9223372036854776000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_retention_bytes: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least -1; at most 2147483647.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_retention_hours: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least -1; at most 9223372036854776000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_retention_ms: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 9223372036854776000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_roll_jitter_ms: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 9223372036854776000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub log_roll_ms: ::std::option::Option<::std::num::NonZeroU64>,
+    pub log_roll_ms: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 10485760; at most 1073741824.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_segment_bytes: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 3600000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_segment_delete_delay_ms: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 256; at most 2147483647.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_connections_per_ip: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1000; at most 10000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_incremental_fetch_session_cache_slots: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 100001200.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message_max_bytes: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 7.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub min_insync_replicas: ::std::option::Option<::std::num::NonZeroU64>,
+    pub min_insync_replicas: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 1000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub num_partitions: ::std::option::Option<::std::num::NonZeroU64>,
+    pub num_partitions: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 2147483647.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub offsets_retention_minutes: ::std::option::Option<::std::num::NonZeroU64>,
+    pub offsets_retention_minutes: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 10; at most 10000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub producer_purgatory_purge_interval_requests: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1048576; at most 104857600.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub replica_fetch_max_bytes: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 10485760; at most 1048576000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub replica_fetch_response_max_bytes: ::std::option::Option<i64>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub schema_registry: bool,
+    ///The API documents (the SDK does not check it): at least 10485760; at most 209715200.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub socket_request_max_bytes: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 600000; at most 3600000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_remove_expired_transaction_cleanup_interval_ms: ::std::option::Option<
         i64,
     >,
+    ///The API documents (the SDK does not check it): at least 1048576; at most 2147483647.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_state_log_segment_bytes: ::std::option::Option<i64>,
 }
@@ -2908,6 +2828,12 @@ impl ::std::convert::From<&str> for KafkaAdvancedConfigCompressionType {
 }
 impl ::std::convert::From<::std::string::String> for KafkaAdvancedConfigCompressionType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for KafkaAdvancedConfigCompressionType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -2986,6 +2912,12 @@ for KafkaAdvancedConfigLogCleanupPolicy {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for KafkaAdvancedConfigLogCleanupPolicy {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for KafkaAdvancedConfigLogCleanupPolicy {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3054,6 +2986,12 @@ impl ::std::convert::From<&str> for KafkaAdvancedConfigLogMessageTimestampType {
 impl ::std::convert::From<::std::string::String>
 for KafkaAdvancedConfigLogMessageTimestampType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for KafkaAdvancedConfigLogMessageTimestampType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -3145,6 +3083,11 @@ impl ::std::convert::From<::std::string::String> for KafkaSchemaVerboseSchemaTyp
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for KafkaSchemaVerboseSchemaType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for KafkaSchemaVerboseSchemaType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3220,6 +3163,12 @@ for KafkaSchemaVersionVerboseSchemaType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for KafkaSchemaVersionVerboseSchemaType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for KafkaSchemaVersionVerboseSchemaType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3274,20 +3223,28 @@ pub struct KafkaTopicConfig {
         crate::generated::types::KafkaTopicConfigCompressionType,
     >,
     #[serde(default = "defaults::default_u64::<i64, 86400000>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_86400000")]
     pub delete_retention_ms: i64,
     #[serde(default = "defaults::default_u64::<i64, 60000>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_60000")]
     pub file_delete_delay_ms: i64,
     #[serde(default = "defaults::default_u64::<i64, 9223372036854775807>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_9223372036854775807")]
     pub flush_messages: i64,
     #[serde(default = "defaults::default_u64::<i64, 9223372036854775807>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_9223372036854775807")]
     pub flush_ms: i64,
     #[serde(default = "defaults::default_u64::<i64, 4096>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_4096")]
     pub index_interval_bytes: i64,
     #[serde(default = "defaults::default_u64::<i64, 9223372036854775807>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_9223372036854775807")]
     pub max_compaction_lag_ms: i64,
     #[serde(default = "defaults::default_u64::<i64, 1048588>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_1048588")]
     pub max_message_bytes: i64,
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub message_down_conversion_enable: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message_format_version: ::std::option::Option<
@@ -3299,26 +3256,41 @@ pub struct KafkaTopicConfig {
     pub message_timestamp_type: ::std::option::Option<
         crate::generated::types::KafkaTopicConfigMessageTimestampType,
     >,
+    ///The API documents (the SDK does not check it): at least 0; at most 1.
     #[serde(default = "defaults::kafka_topic_config_min_cleanable_dirty_ratio")]
+    #[serde(
+        deserialize_with = "defaults::null_or_kafka_topic_config_min_cleanable_dirty_ratio"
+    )]
     pub min_cleanable_dirty_ratio: f64,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub min_compaction_lag_ms: i64,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
-    pub min_insync_replicas: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1.
+    #[serde(default = "defaults::default_u64::<i64, 1>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_1")]
+    pub min_insync_replicas: i64,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub preallocate: bool,
     #[serde(default = "defaults::default_i64::<i64, -1>")]
+    #[serde(deserialize_with = "defaults::null_or_default_i64_i64_1")]
     pub retention_bytes: i64,
     #[serde(default = "defaults::default_u64::<i64, 604800000>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_604800000")]
     pub retention_ms: i64,
+    ///The API documents (the SDK does not check it): at least 14.
     #[serde(default = "defaults::default_u64::<i64, 209715200>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_209715200")]
     pub segment_bytes: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segment_index_bytes: ::std::option::Option<i64>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub segment_jitter_ms: i64,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 604800000>")]
-    pub segment_ms: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1.
+    #[serde(default = "defaults::default_u64::<i64, 604800000>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_604800000")]
+    pub segment_ms: i64,
 }
 impl ::std::default::Default for KafkaTopicConfig {
     fn default() -> Self {
@@ -3338,14 +3310,14 @@ impl ::std::default::Default for KafkaTopicConfig {
             message_timestamp_type: Default::default(),
             min_cleanable_dirty_ratio: defaults::kafka_topic_config_min_cleanable_dirty_ratio(),
             min_compaction_lag_ms: Default::default(),
-            min_insync_replicas: defaults::default_nzu64::<::std::num::NonZeroU64, 1>(),
+            min_insync_replicas: defaults::default_u64::<i64, 1>(),
             preallocate: Default::default(),
             retention_bytes: defaults::default_i64::<i64, -1>(),
             retention_ms: defaults::default_u64::<i64, 604800000>(),
             segment_bytes: defaults::default_u64::<i64, 209715200>(),
             segment_index_bytes: Default::default(),
             segment_jitter_ms: Default::default(),
-            segment_ms: defaults::default_nzu64::<::std::num::NonZeroU64, 604800000>(),
+            segment_ms: defaults::default_u64::<i64, 604800000>(),
         }
     }
 }
@@ -3395,6 +3367,11 @@ impl ::std::convert::From<&str> for KafkaTopicConfigCleanupPolicy {
 }
 impl ::std::convert::From<::std::string::String> for KafkaTopicConfigCleanupPolicy {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for KafkaTopicConfigCleanupPolicy {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -3481,6 +3458,11 @@ impl ::std::convert::From<&str> for KafkaTopicConfigCompressionType {
 }
 impl ::std::convert::From<::std::string::String> for KafkaTopicConfigCompressionType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for KafkaTopicConfigCompressionType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -3711,6 +3693,12 @@ for KafkaTopicConfigMessageFormatVersion {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for KafkaTopicConfigMessageFormatVersion {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for KafkaTopicConfigMessageFormatVersion {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3782,6 +3770,12 @@ for KafkaTopicConfigMessageTimestampType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for KafkaTopicConfigMessageTimestampType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for KafkaTopicConfigMessageTimestampType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3838,67 +3832,87 @@ pub struct KafkaTopicPartitionConsumerGroupsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: ::std::option::Option<i64>,
 }
-///`KafkaTopicState`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `KafkaTopicState` values.
+
+Open: a value this version does not know decodes as `UnknownValue` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KafkaTopicState {
-    #[serde(rename = "active")]
+    ///`active`
     Active,
-    #[serde(rename = "configuring")]
+    ///`configuring`
     Configuring,
-    #[serde(rename = "deleting")]
+    ///`deleting`
     Deleting,
-    #[serde(rename = "unknown")]
+    ///`unknown`
     Unknown,
+    /// A value this version of the SDK does not know.
+    UnknownValue(::std::string::String),
 }
-impl ::std::fmt::Display for KafkaTopicState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Active => f.write_str("active"),
-            Self::Configuring => f.write_str("configuring"),
-            Self::Deleting => f.write_str("deleting"),
-            Self::Unknown => f.write_str("unknown"),
+impl KafkaTopicState {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Configuring => "configuring",
+            Self::Deleting => "deleting",
+            Self::Unknown => "unknown",
+            Self::UnknownValue(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for KafkaTopicState {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "configuring" => Self::Configuring,
+            "deleting" => Self::Deleting,
+            "unknown" => Self::Unknown,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for KafkaTopicState {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for KafkaTopicState {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for KafkaTopicState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "active" => Ok(Self::Active),
-            "configuring" => Ok(Self::Configuring),
-            "deleting" => Ok(Self::Deleting),
-            "unknown" => Ok(Self::Unknown),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for KafkaTopicState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for KafkaTopicState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for KafkaTopicState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for KafkaTopicState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for KafkaTopicState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`KafkaTopicUpdate`
@@ -3924,6 +3938,7 @@ pub struct KafkaTopicVerbose {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub partitions: ::std::vec::Vec<KafkaTopicPartition>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub replication_factor: ::std::option::Option<i64>,
@@ -3975,6 +3990,11 @@ impl ::std::convert::From<&str> for KafkaTopicVerboseState {
 }
 impl ::std::convert::From<::std::string::String> for KafkaTopicVerboseState {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for KafkaTopicVerboseState {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -4056,6 +4076,11 @@ impl ::std::convert::From<::std::string::String> for LogsinkBaseSinkType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for LogsinkBaseSinkType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for LogsinkBaseSinkType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -4127,6 +4152,11 @@ impl ::std::convert::From<&str> for LogsinkBaseVerboseSinkType {
 }
 impl ::std::convert::From<::std::string::String> for LogsinkBaseVerboseSinkType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for LogsinkBaseVerboseSinkType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -4215,12 +4245,21 @@ pub struct MongoAdvancedConfig {
         crate::generated::types::MongoAdvancedConfigDefaultReadConcern,
     >,
     #[serde(default = "defaults::mongo_advanced_config_default_write_concern")]
+    #[serde(
+        deserialize_with = "defaults::null_or_mongo_advanced_config_default_write_concern"
+    )]
     pub default_write_concern: ::std::string::String,
-    #[serde(default = "defaults::default_u64::<u64, 100>")]
-    pub slow_op_threshold_ms: u64,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 60>")]
-    pub transaction_lifetime_limit_seconds: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 0.
+    #[serde(default = "defaults::default_u64::<i64, 100>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_100")]
+    pub slow_op_threshold_ms: i64,
+    ///The API documents (the SDK does not check it): at least 1.
+    #[serde(default = "defaults::default_u64::<i64, 60>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_60")]
+    pub transaction_lifetime_limit_seconds: i64,
+    ///The API documents (the SDK does not check it): at least 0; at most 5.
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub verbosity: i64,
 }
 impl ::std::default::Default for MongoAdvancedConfig {
@@ -4228,11 +4267,8 @@ impl ::std::default::Default for MongoAdvancedConfig {
         Self {
             default_read_concern: Default::default(),
             default_write_concern: defaults::mongo_advanced_config_default_write_concern(),
-            slow_op_threshold_ms: defaults::default_u64::<u64, 100>(),
-            transaction_lifetime_limit_seconds: defaults::default_nzu64::<
-                ::std::num::NonZeroU64,
-                60,
-            >(),
+            slow_op_threshold_ms: defaults::default_u64::<i64, 100>(),
+            transaction_lifetime_limit_seconds: defaults::default_u64::<i64, 60>(),
             verbosity: Default::default(),
         }
     }
@@ -4287,6 +4323,12 @@ for MongoAdvancedConfigDefaultReadConcern {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for MongoAdvancedConfigDefaultReadConcern {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for MongoAdvancedConfigDefaultReadConcern {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -4322,26 +4364,36 @@ impl<'de> ::serde::Deserialize<'de> for MongoAdvancedConfigDefaultReadConcern {
 pub struct MysqlAdvancedConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub automatic_sp_privileges: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at least 0; at most 23.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_hour: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 59.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_minute: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 600; at most 604800.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub binlog_retention_period: ::std::option::Option<f64>,
+    ///The API documents (the SDK does not check it): at least 2; at most 3600.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connect_timeout: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 2 characters; at most 100 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub default_time_zone: ::std::option::Option<MysqlAdvancedConfigDefaultTimeZone>,
+    pub default_time_zone: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): at least 0; at most 30.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub div_precision_increment: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_markers_in_json: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at least 0; at most 4294967295.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub eq_range_index_dive_limit: ::std::option::Option<u32>,
+    pub eq_range_index_dive_limit: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 4; at most 1.8446744073709552e+19.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_concat_max_len: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 900; at most 31536000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub information_schema_stats_expiry: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 50.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_change_buffer_max_size: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4350,40 +4402,49 @@ pub struct MysqlAdvancedConfig {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_ft_enable_stopword: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at least 10; at most 84.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_ft_max_token_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 16.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_ft_min_token_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1000; at most 10000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_ft_num_word_optimize: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1000000; at most 4294967295.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_ft_result_cache_limit: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): matches `^.+/.+$`; at most 1024 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub innodb_ft_server_stopword_table: ::std::option::Option<
-        MysqlAdvancedConfigInnodbFtServerStopwordTable,
-    >,
+    pub innodb_ft_server_stopword_table: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): matches `^.+/.+$`; at most 1024 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub innodb_ft_user_stopword_table: ::std::option::Option<
-        MysqlAdvancedConfigInnodbFtUserStopwordTable,
-    >,
+    pub innodb_ft_user_stopword_table: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): at least 1; at most 3600.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub innodb_lock_wait_timeout: ::std::option::Option<::std::num::NonZeroU64>,
+    pub innodb_lock_wait_timeout: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1048576; at most 4294967295.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_log_buffer_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 65536; at most 1099511627776.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_online_alter_log_max_size: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_optimize_fulltext_only: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_print_all_deadlocks: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at least 1; at most 64.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub innodb_read_io_threads: ::std::option::Option<::std::num::NonZeroU64>,
+    pub innodb_read_io_threads: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_rollback_on_timeout: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at least 0; at most 1000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub innodb_thread_concurrency: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 64.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub innodb_write_io_threads: ::std::option::Option<::std::num::NonZeroU64>,
+    pub innodb_write_io_threads: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 30; at most 604800.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interactive_timeout: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4394,106 +4455,63 @@ pub struct MysqlAdvancedConfig {
     pub log_output: ::std::option::Option<
         crate::generated::types::MysqlAdvancedConfigLogOutput,
     >,
+    ///The API documents (the SDK does not check it): at least 0; at most 3600.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub long_query_time: ::std::option::Option<f64>,
+    ///The API documents (the SDK does not check it): at least 102400; at most 1073741824.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_allowed_packet: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 4294967295.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_execution_time: ::std::option::Option<u32>,
+    pub max_execution_time: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1048576; at most 1073741824.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_heap_table_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 18446744073709551615.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_seeks_for_key: ::std::option::Option<::std::num::NonZeroU64>,
+    pub max_seeks_for_key: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mysql_incremental_backup: ::std::option::Option<MysqlIncrementalBackup>,
+    ///The API documents (the SDK does not check it): at least 1024; at most 1048576.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub net_buffer_length: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 3600.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub net_read_timeout: ::std::option::Option<::std::num::NonZeroU64>,
+    pub net_read_timeout: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 3600.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub net_write_timeout: ::std::option::Option<::std::num::NonZeroU64>,
+    pub net_write_timeout: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub optimizer_prune_level: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 62.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub optimizer_search_depth: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): matches `^(default|[a-z_]+=(on|off|default)(,[a-z_]+=(on|off|default))*)$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub optimizer_switch: ::std::option::Option<MysqlAdvancedConfigOptimizerSwitch>,
+    pub optimizer_switch: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slow_query_log: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at least 32768; at most 1073741824.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort_buffer_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): matches `^[A-Z_]*(,[A-Z_]+)*$`; at most 1024 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sql_mode: ::std::option::Option<MysqlAdvancedConfigSqlMode>,
+    pub sql_mode: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sql_require_primary_key: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at least 1048576; at most 1073741824.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tmp_table_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 2147483.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub wait_timeout: ::std::option::Option<::std::num::NonZeroU64>,
+    pub wait_timeout: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub windowing_use_high_precision: ::std::option::Option<bool>,
 }
 impl MysqlAdvancedConfig {
     pub fn builder() -> builder::MysqlAdvancedConfig {
         Default::default()
-    }
-}
-///`MysqlAdvancedConfigDefaultTimeZone`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct MysqlAdvancedConfigDefaultTimeZone(::std::string::String);
-impl ::std::ops::Deref for MysqlAdvancedConfigDefaultTimeZone {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MysqlAdvancedConfigDefaultTimeZone> for ::std::string::String {
-    fn from(value: MysqlAdvancedConfigDefaultTimeZone) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MysqlAdvancedConfigDefaultTimeZone {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 100usize {
-            return Err("longer than 100 characters".into());
-        }
-        if value.chars().count() < 2usize {
-            return Err("shorter than 2 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MysqlAdvancedConfigDefaultTimeZone {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MysqlAdvancedConfigDefaultTimeZone {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MysqlAdvancedConfigDefaultTimeZone {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`MysqlAdvancedConfigInnodbFlushNeighbors`
@@ -4530,138 +4548,6 @@ impl<'de> ::serde::Deserialize<'de> for MysqlAdvancedConfigInnodbFlushNeighbors 
     {
         Self::try_from(<i64>::deserialize(deserializer)?)
             .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-///`MysqlAdvancedConfigInnodbFtServerStopwordTable`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct MysqlAdvancedConfigInnodbFtServerStopwordTable(::std::string::String);
-impl ::std::ops::Deref for MysqlAdvancedConfigInnodbFtServerStopwordTable {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MysqlAdvancedConfigInnodbFtServerStopwordTable>
-for ::std::string::String {
-    fn from(value: MysqlAdvancedConfigInnodbFtServerStopwordTable) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MysqlAdvancedConfigInnodbFtServerStopwordTable {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^[^\\n\\r\\x{2028}\\x{2029}]+/[^\\n\\r\\x{2028}\\x{2029}]+$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^.+/.+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MysqlAdvancedConfigInnodbFtServerStopwordTable {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MysqlAdvancedConfigInnodbFtServerStopwordTable {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MysqlAdvancedConfigInnodbFtServerStopwordTable {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`MysqlAdvancedConfigInnodbFtUserStopwordTable`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct MysqlAdvancedConfigInnodbFtUserStopwordTable(::std::string::String);
-impl ::std::ops::Deref for MysqlAdvancedConfigInnodbFtUserStopwordTable {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MysqlAdvancedConfigInnodbFtUserStopwordTable>
-for ::std::string::String {
-    fn from(value: MysqlAdvancedConfigInnodbFtUserStopwordTable) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MysqlAdvancedConfigInnodbFtUserStopwordTable {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^[^\\n\\r\\x{2028}\\x{2029}]+/[^\\n\\r\\x{2028}\\x{2029}]+$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^.+/.+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MysqlAdvancedConfigInnodbFtUserStopwordTable {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MysqlAdvancedConfigInnodbFtUserStopwordTable {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MysqlAdvancedConfigInnodbFtUserStopwordTable {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**The `mysql_advanced_config_internal_tmp_mem_storage_engine` values.
@@ -4702,6 +4588,12 @@ impl ::std::convert::From<&str> for MysqlAdvancedConfigInternalTmpMemStorageEngi
 impl ::std::convert::From<::std::string::String>
 for MysqlAdvancedConfigInternalTmpMemStorageEngine {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for MysqlAdvancedConfigInternalTmpMemStorageEngine {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -4783,6 +4675,11 @@ impl ::std::convert::From<::std::string::String> for MysqlAdvancedConfigLogOutpu
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for MysqlAdvancedConfigLogOutput {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for MysqlAdvancedConfigLogOutput {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -4811,130 +4708,6 @@ impl<'de> ::serde::Deserialize<'de> for MysqlAdvancedConfigLogOutput {
             str,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
-    }
-}
-///`MysqlAdvancedConfigOptimizerSwitch`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct MysqlAdvancedConfigOptimizerSwitch(::std::string::String);
-impl ::std::ops::Deref for MysqlAdvancedConfigOptimizerSwitch {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MysqlAdvancedConfigOptimizerSwitch> for ::std::string::String {
-    fn from(value: MysqlAdvancedConfigOptimizerSwitch) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MysqlAdvancedConfigOptimizerSwitch {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^(default|[a-z\\_]+=(on|off|default)(,[a-z\\_]+=(on|off|default))*)$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^(default|[a-z_]+=(on|off|default)(,[a-z_]+=(on|off|default))*)$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MysqlAdvancedConfigOptimizerSwitch {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MysqlAdvancedConfigOptimizerSwitch {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MysqlAdvancedConfigOptimizerSwitch {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`MysqlAdvancedConfigSqlMode`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct MysqlAdvancedConfigSqlMode(::std::string::String);
-impl ::std::ops::Deref for MysqlAdvancedConfigSqlMode {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MysqlAdvancedConfigSqlMode> for ::std::string::String {
-    fn from(value: MysqlAdvancedConfigSqlMode) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MysqlAdvancedConfigSqlMode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[A-Z\\_]*(,[A-Z\\_]+)*$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Z_]*(,[A-Z_]+)*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MysqlAdvancedConfigSqlMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MysqlAdvancedConfigSqlMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MysqlAdvancedConfigSqlMode {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`MysqlIncrementalBackup`
@@ -4997,6 +4770,11 @@ impl ::std::convert::From<&str> for MysqlSettingsAuthPlugin {
 }
 impl ::std::convert::From<::std::string::String> for MysqlSettingsAuthPlugin {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for MysqlSettingsAuthPlugin {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -5092,6 +4870,11 @@ impl ::std::convert::From<::std::string::String> for OnlineMigrationStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for OnlineMigrationStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for OnlineMigrationStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -5126,89 +4909,147 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMigrationStatus {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OpensearchAdvancedConfig {
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub action_auto_create_index_enabled: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action_destructive_requires_name: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at least 100; at most 10000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_max_shards_per_node: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 2; at most 16.
     #[serde(default = "defaults::default_u64::<i64, 2>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_2")]
     pub cluster_routing_allocation_node_concurrent_recoveries: i64,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub enable_security_audit: bool,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 100000000>")]
-    pub http_max_content_length_bytes: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1; at most 2147483647.
+    #[serde(default = "defaults::default_u64::<i64, 100000000>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_100000000")]
+    pub http_max_content_length_bytes: i64,
+    ///The API documents (the SDK does not check it): at least 1024; at most 262144.
     #[serde(default = "defaults::default_u64::<i64, 8192>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_8192")]
     pub http_max_header_size_bytes: i64,
+    ///The API documents (the SDK does not check it): at least 1024; at most 65536.
     #[serde(default = "defaults::default_u64::<i64, 4096>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_4096")]
     pub http_max_initial_line_length_bytes: i64,
+    ///The API documents (the SDK does not check it): at least 3; at most 100.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub indices_fielddata_cache_size_percentage: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 3; at most 40.
     #[serde(default = "defaults::default_u64::<i64, 10>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_10")]
     pub indices_memory_index_buffer_size_percentage: i64,
+    ///The API documents (the SDK does not check it): at least 3; at most 2048.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub indices_memory_max_index_buffer_size_mb: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 3; at most 2048.
     #[serde(default = "defaults::default_u64::<i64, 48>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_48")]
     pub indices_memory_min_index_buffer_size_mb: i64,
+    ///The API documents (the SDK does not check it): at least 3; at most 40.
     #[serde(default = "defaults::default_u64::<i64, 10>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_10")]
     pub indices_queries_cache_size_percentage: i64,
+    ///The API documents (the SDK does not check it): at least 64; at most 4096.
     #[serde(default = "defaults::default_u64::<i64, 1024>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_1024")]
     pub indices_query_bool_max_clause_count: i64,
+    ///The API documents (the SDK does not check it): at least 2; at most 5.
     #[serde(default = "defaults::default_u64::<i64, 2>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_2")]
     pub indices_recovery_max_concurrent_file_chunks: i64,
+    ///The API documents (the SDK does not check it): at least 40; at most 400.
     #[serde(default = "defaults::default_u64::<i64, 40>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_40")]
     pub indices_recovery_max_mb_per_sec: i64,
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub ism_enabled: bool,
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub ism_history_enabled: bool,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 24>")]
-    pub ism_history_max_age_hours: ::std::num::NonZeroU64,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 2500000>")]
-    pub ism_history_max_docs: ::std::num::NonZeroU64,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 8>")]
-    pub ism_history_rollover_check_period_hours: ::std::num::NonZeroU64,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 30>")]
-    pub ism_history_rollover_retention_period_days: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1; at most 2147483647.
+    #[serde(default = "defaults::default_u64::<i64, 24>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_24")]
+    pub ism_history_max_age_hours: i64,
+    ///The API documents (the SDK does not check it): at least 1; at most 9223372036854775807.
+    #[serde(default = "defaults::default_u64::<i64, 2500000>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_2500000")]
+    pub ism_history_max_docs: i64,
+    ///The API documents (the SDK does not check it): at least 1; at most 2147483647.
+    #[serde(default = "defaults::default_u64::<i64, 8>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_8")]
+    pub ism_history_rollover_check_period_hours: i64,
+    ///The API documents (the SDK does not check it): at least 1; at most 2147483647.
+    #[serde(default = "defaults::default_u64::<i64, 30>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_30")]
+    pub ism_history_rollover_retention_period_days: i64,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub keep_index_refresh_interval: bool,
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub knn_memory_circuit_breaker_enabled: bool,
+    ///The API documents (the SDK does not check it): at least 0; at most 100.
     #[serde(default = "defaults::default_u64::<i64, 50>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_50")]
     pub knn_memory_circuit_breaker_limit: i64,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub override_main_response_version: bool,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub plugins_alerting_filter_by_backend_roles_enabled: bool,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub reindex_remote_whitelist: ::std::vec::Vec<::std::string::String>,
     #[serde(
         default = "defaults::opensearch_advanced_config_script_max_compilations_rate"
     )]
+    #[serde(
+        deserialize_with = "defaults::null_or_opensearch_advanced_config_script_max_compilations_rate"
+    )]
     pub script_max_compilations_rate: ::std::string::String,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 10000>")]
-    pub search_max_buckets: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1; at most 1000000.
+    #[serde(default = "defaults::default_u64::<i64, 10000>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_10000")]
+    pub search_max_buckets: i64,
+    ///The API documents (the SDK does not check it): at least 10; at most 2000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thread_pool_analyze_queue_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 128.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub thread_pool_analyze_size: ::std::option::Option<::std::num::NonZeroU64>,
+    pub thread_pool_analyze_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 128.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub thread_pool_force_merge_size: ::std::option::Option<::std::num::NonZeroU64>,
+    pub thread_pool_force_merge_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 10; at most 2000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thread_pool_get_queue_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 128.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub thread_pool_get_size: ::std::option::Option<::std::num::NonZeroU64>,
+    pub thread_pool_get_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 10; at most 2000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thread_pool_search_queue_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 128.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub thread_pool_search_size: ::std::option::Option<::std::num::NonZeroU64>,
+    pub thread_pool_search_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 10; at most 2000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thread_pool_search_throttled_queue_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 128.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub thread_pool_search_throttled_size: ::std::option::Option<::std::num::NonZeroU64>,
+    pub thread_pool_search_throttled_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 10; at most 2000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thread_pool_write_queue_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 128.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub thread_pool_write_size: ::std::option::Option<::std::num::NonZeroU64>,
+    pub thread_pool_write_size: ::std::option::Option<i64>,
 }
 impl ::std::default::Default for OpensearchAdvancedConfig {
     fn default() -> Self {
@@ -5221,10 +5062,7 @@ impl ::std::default::Default for OpensearchAdvancedConfig {
                 2,
             >(),
             enable_security_audit: Default::default(),
-            http_max_content_length_bytes: defaults::default_nzu64::<
-                ::std::num::NonZeroU64,
-                100000000,
-            >(),
+            http_max_content_length_bytes: defaults::default_u64::<i64, 100000000>(),
             http_max_header_size_bytes: defaults::default_u64::<i64, 8192>(),
             http_max_initial_line_length_bytes: defaults::default_u64::<i64, 4096>(),
             indices_fielddata_cache_size_percentage: Default::default(),
@@ -5243,20 +5081,11 @@ impl ::std::default::Default for OpensearchAdvancedConfig {
             indices_recovery_max_mb_per_sec: defaults::default_u64::<i64, 40>(),
             ism_enabled: defaults::default_bool::<true>(),
             ism_history_enabled: defaults::default_bool::<true>(),
-            ism_history_max_age_hours: defaults::default_nzu64::<
-                ::std::num::NonZeroU64,
-                24,
-            >(),
-            ism_history_max_docs: defaults::default_nzu64::<
-                ::std::num::NonZeroU64,
-                2500000,
-            >(),
-            ism_history_rollover_check_period_hours: defaults::default_nzu64::<
-                ::std::num::NonZeroU64,
-                8,
-            >(),
-            ism_history_rollover_retention_period_days: defaults::default_nzu64::<
-                ::std::num::NonZeroU64,
+            ism_history_max_age_hours: defaults::default_u64::<i64, 24>(),
+            ism_history_max_docs: defaults::default_u64::<i64, 2500000>(),
+            ism_history_rollover_check_period_hours: defaults::default_u64::<i64, 8>(),
+            ism_history_rollover_retention_period_days: defaults::default_u64::<
+                i64,
                 30,
             >(),
             keep_index_refresh_interval: Default::default(),
@@ -5266,10 +5095,7 @@ impl ::std::default::Default for OpensearchAdvancedConfig {
             plugins_alerting_filter_by_backend_roles_enabled: Default::default(),
             reindex_remote_whitelist: Default::default(),
             script_max_compilations_rate: defaults::opensearch_advanced_config_script_max_compilations_rate(),
-            search_max_buckets: defaults::default_nzu64::<
-                ::std::num::NonZeroU64,
-                10000,
-            >(),
+            search_max_buckets: defaults::default_u64::<i64, 10000>(),
             thread_pool_analyze_queue_size: Default::default(),
             thread_pool_analyze_size: Default::default(),
             thread_pool_force_merge_size: Default::default(),
@@ -5314,8 +5140,7 @@ impl OpensearchConnection {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct OpensearchIndex {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_time: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub health: ::std::option::Option<OpensearchIndexHealth>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5329,134 +5154,174 @@ pub struct OpensearchIndex {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<OpensearchIndexStatus>,
 }
-///`OpensearchIndexHealth`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `OpensearchIndexHealth` values.
+
+Open: a value this version does not know decodes as `UnknownValue` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OpensearchIndexHealth {
-    #[serde(rename = "unknown")]
+    ///`unknown`
     Unknown,
-    #[serde(rename = "green")]
+    ///`green`
     Green,
-    #[serde(rename = "yellow")]
+    ///`yellow`
     Yellow,
-    #[serde(rename = "red")]
+    ///`red`
     Red,
-    #[serde(rename = "red*")]
+    ///`red*`
     RedX,
+    /// A value this version of the SDK does not know.
+    UnknownValue(::std::string::String),
 }
-impl ::std::fmt::Display for OpensearchIndexHealth {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Unknown => f.write_str("unknown"),
-            Self::Green => f.write_str("green"),
-            Self::Yellow => f.write_str("yellow"),
-            Self::Red => f.write_str("red"),
-            Self::RedX => f.write_str("red*"),
+impl OpensearchIndexHealth {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Green => "green",
+            Self::Yellow => "yellow",
+            Self::Red => "red",
+            Self::RedX => "red*",
+            Self::UnknownValue(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for OpensearchIndexHealth {
+    fn from(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "green" => Self::Green,
+            "yellow" => Self::Yellow,
+            "red" => Self::Red,
+            "red*" => Self::RedX,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OpensearchIndexHealth {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for OpensearchIndexHealth {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for OpensearchIndexHealth {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "unknown" => Ok(Self::Unknown),
-            "green" => Ok(Self::Green),
-            "yellow" => Ok(Self::Yellow),
-            "red" => Ok(Self::Red),
-            "red*" => Ok(Self::RedX),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for OpensearchIndexHealth {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OpensearchIndexHealth {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`OpensearchIndexStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum OpensearchIndexStatus {
-    #[serde(rename = "unknown")]
-    Unknown,
-    #[serde(rename = "open")]
-    Open,
-    #[serde(rename = "close")]
-    Close,
-    #[serde(rename = "none")]
-    None,
-}
-impl ::std::fmt::Display for OpensearchIndexStatus {
+impl ::std::fmt::Display for OpensearchIndexHealth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Unknown => f.write_str("unknown"),
-            Self::Open => f.write_str("open"),
-            Self::Close => f.write_str("close"),
-            Self::None => f.write_str("none"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for OpensearchIndexHealth {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OpensearchIndexHealth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `OpensearchIndexStatus` values.
+
+Open: a value this version does not know decodes as `UnknownValue` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OpensearchIndexStatus {
+    ///`unknown`
+    Unknown,
+    ///`open`
+    Open,
+    ///`close`
+    Close,
+    ///`none`
+    None,
+    /// A value this version of the SDK does not know.
+    UnknownValue(::std::string::String),
+}
+impl OpensearchIndexStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Open => "open",
+            Self::Close => "close",
+            Self::None => "none",
+            Self::UnknownValue(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for OpensearchIndexStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "open" => Self::Open,
+            "close" => Self::Close,
+            "none" => Self::None,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OpensearchIndexStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for OpensearchIndexStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for OpensearchIndexStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "unknown" => Ok(Self::Unknown),
-            "open" => Ok(Self::Open),
-            "close" => Ok(Self::Close),
-            "none" => Ok(Self::None),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for OpensearchIndexStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for OpensearchIndexStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for OpensearchIndexStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for OpensearchIndexStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OpensearchIndexStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`OpensearchLogsink`
@@ -5464,10 +5329,14 @@ impl ::std::convert::TryFrom<::std::string::String> for OpensearchIndexStatus {
 pub struct OpensearchLogsink {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ca: ::std::option::Option<::std::string::String>,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 7>")]
-    pub index_days_max: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1; at most 10000.
+    #[serde(default = "defaults::default_u64::<i64, 7>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_7")]
+    pub index_days_max: i64,
     pub index_prefix: ::std::string::String,
+    ///The API documents (the SDK does not check it): at least 10.0; at most 120.0.
     #[serde(default = "defaults::opensearch_logsink_timeout")]
+    #[serde(deserialize_with = "defaults::null_or_opensearch_logsink_timeout")]
     pub timeout: f64,
     pub url: ::std::string::String,
 }
@@ -5512,10 +5381,13 @@ pub struct OptionsOptionsAdvancedMysql {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub layouts: ::std::vec::Vec<DatabaseLayoutOption>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub versions: ::std::vec::Vec<::std::string::String>,
 }
 ///`OptionsOptionsAdvancedPg`
@@ -5524,10 +5396,13 @@ pub struct OptionsOptionsAdvancedPg {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub layouts: ::std::vec::Vec<DatabaseLayoutOption>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub versions: ::std::vec::Vec<::std::string::String>,
 }
 ///`OptionsOptionsKafka`
@@ -5536,10 +5411,13 @@ pub struct OptionsOptionsKafka {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub layouts: ::std::vec::Vec<DatabaseLayoutOption>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub versions: ::std::vec::Vec<::std::string::String>,
 }
 ///`OptionsOptionsMongodb`
@@ -5548,10 +5426,13 @@ pub struct OptionsOptionsMongodb {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub layouts: ::std::vec::Vec<DatabaseLayoutOption>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub versions: ::std::vec::Vec<::std::string::String>,
 }
 ///`OptionsOptionsMysql`
@@ -5560,10 +5441,13 @@ pub struct OptionsOptionsMysql {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub layouts: ::std::vec::Vec<DatabaseLayoutOption>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub versions: ::std::vec::Vec<::std::string::String>,
 }
 ///`OptionsOptionsOpensearch`
@@ -5572,10 +5456,13 @@ pub struct OptionsOptionsOpensearch {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub layouts: ::std::vec::Vec<DatabaseLayoutOption>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub versions: ::std::vec::Vec<::std::string::String>,
 }
 ///`OptionsOptionsPg`
@@ -5584,10 +5471,13 @@ pub struct OptionsOptionsPg {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub layouts: ::std::vec::Vec<DatabaseLayoutOption>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub versions: ::std::vec::Vec<::std::string::String>,
 }
 ///`OptionsOptionsRedis`
@@ -5596,10 +5486,13 @@ pub struct OptionsOptionsRedis {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub layouts: ::std::vec::Vec<DatabaseLayoutOption>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub versions: ::std::vec::Vec<::std::string::String>,
 }
 ///`OptionsOptionsValkey`
@@ -5608,10 +5501,13 @@ pub struct OptionsOptionsValkey {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub layouts: ::std::vec::Vec<DatabaseLayoutOption>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub versions: ::std::vec::Vec<::std::string::String>,
 }
 ///`OptionsVersionAvailability`
@@ -5639,24 +5535,32 @@ pub struct OptionsVersionAvailability {
 ///`PgbouncerAdvancedConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PgbouncerAdvancedConfig {
+    ///The API documents (the SDK does not check it): at least 0; at most 86400.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autodb_idle_timeout: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 2147483647.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autodb_max_db_connections: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autodb_pool_mode: ::std::option::Option<
         crate::generated::types::PgbouncerAdvancedConfigAutodbPoolMode,
     >,
+    ///The API documents (the SDK does not check it): at least 0; at most 10000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autodb_pool_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at most 32 items.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub ignore_startup_parameters: ::std::vec::Vec<
         PgbouncerAdvancedConfigIgnoreStartupParametersItem,
     >,
+    ///The API documents (the SDK does not check it): at least 0; at most 10000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_pool_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 86400.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server_idle_timeout: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 60; at most 86400.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server_lifetime: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5712,6 +5616,12 @@ for PgbouncerAdvancedConfigAutodbPoolMode {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for PgbouncerAdvancedConfigAutodbPoolMode {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for PgbouncerAdvancedConfigAutodbPoolMode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -5742,106 +5652,145 @@ impl<'de> ::serde::Deserialize<'de> for PgbouncerAdvancedConfigAutodbPoolMode {
         Ok(Self::from(value.as_ref()))
     }
 }
-///`PgbouncerAdvancedConfigIgnoreStartupParametersItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `PgbouncerAdvancedConfigIgnoreStartupParametersItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PgbouncerAdvancedConfigIgnoreStartupParametersItem {
-    #[serde(rename = "extra_float_digits")]
+    ///`extra_float_digits`
     ExtraFloatDigits,
-    #[serde(rename = "search_path")]
+    ///`search_path`
     SearchPath,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for PgbouncerAdvancedConfigIgnoreStartupParametersItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ExtraFloatDigits => f.write_str("extra_float_digits"),
-            Self::SearchPath => f.write_str("search_path"),
+impl PgbouncerAdvancedConfigIgnoreStartupParametersItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ExtraFloatDigits => "extra_float_digits",
+            Self::SearchPath => "search_path",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for PgbouncerAdvancedConfigIgnoreStartupParametersItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "extra_float_digits" => Self::ExtraFloatDigits,
+            "search_path" => Self::SearchPath,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for PgbouncerAdvancedConfigIgnoreStartupParametersItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for PgbouncerAdvancedConfigIgnoreStartupParametersItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for PgbouncerAdvancedConfigIgnoreStartupParametersItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "extra_float_digits" => Ok(Self::ExtraFloatDigits),
-            "search_path" => Ok(Self::SearchPath),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for PgbouncerAdvancedConfigIgnoreStartupParametersItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for PgbouncerAdvancedConfigIgnoreStartupParametersItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize for PgbouncerAdvancedConfigIgnoreStartupParametersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
 for PgbouncerAdvancedConfigIgnoreStartupParametersItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`PostgresAdvancedConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PostgresAdvancedConfig {
+    ///The API documents (the SDK does not check it): at least 0; at most 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autovacuum_analyze_scale_factor: ::std::option::Option<f64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 2147483647.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autovacuum_analyze_threshold: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 200000000; at most 1500000000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autovacuum_freeze_max_age: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 20.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub autovacuum_max_workers: ::std::option::Option<::std::num::NonZeroU64>,
+    pub autovacuum_max_workers: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 86400.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autovacuum_naptime: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least -1; at most 100.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autovacuum_vacuum_cost_delay: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least -1; at most 10000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autovacuum_vacuum_cost_limit: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autovacuum_vacuum_scale_factor: ::std::option::Option<f64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 2147483647.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autovacuum_vacuum_threshold: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 23.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_hour: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 59.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_minute: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 10; at most 10000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bgwriter_delay: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 2048.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bgwriter_flush_after: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 1073741823.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bgwriter_lru_maxpages: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 10.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bgwriter_lru_multiplier: ::std::option::Option<f64>,
+    ///The API documents (the SDK does not check it): at least 500; at most 1800000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deadlock_timeout: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_toast_compression: ::std::option::Option<
         crate::generated::types::PostgresAdvancedConfigDefaultToastCompression,
     >,
+    ///The API documents (the SDK does not check it): at least 0; at most 604800000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub idle_in_transaction_session_timeout: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub jit: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at least -1; at most 2147483647.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_autovacuum_min_duration: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5852,52 +5801,69 @@ pub struct PostgresAdvancedConfig {
     pub log_line_prefix: ::std::option::Option<
         crate::generated::types::PostgresAdvancedConfigLogLinePrefix,
     >,
+    ///The API documents (the SDK does not check it): at least -1; at most 86400000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_min_duration_statement: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 25.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_connections: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 10; at most 9223372036854776000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_failover_replication_time_lag: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1000; at most 4096.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_files_per_process: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 64; at most 6400.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_locks_per_transaction: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 4; at most 64.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_logical_replication_workers: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 96.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_parallel_workers: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 96.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_parallel_workers_per_gather: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 64; at most 640.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_pred_locks_per_transaction: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 10000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_prepared_transactions: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 8; at most 64.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_replication_slots: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least -1; at most 2147483647.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_slot_wal_keep_size: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 2097152; at most 6291456.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_stack_depth: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 43200000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_standby_archive_delay: ::std::option::Option<::std::num::NonZeroU64>,
+    pub max_standby_archive_delay: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 43200000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_standby_streaming_delay: ::std::option::Option<::std::num::NonZeroU64>,
+    pub max_standby_streaming_delay: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 20; at most 64.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_wal_senders: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 8; at most 96.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_worker_processes: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 3600; at most 604800.
     #[serde(
         rename = "pg_partman_bgw.interval",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pg_partman_bgw_interval: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): matches `^[_A-Za-z0-9][-._A-Za-z0-9]{0,63}$`; at most 64 characters.
     #[serde(
         rename = "pg_partman_bgw.role",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub pg_partman_bgw_role: ::std::option::Option<
-        PostgresAdvancedConfigPgPartmanBgwRole,
-    >,
+    pub pg_partman_bgw_role: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "pg_stat_statements.track",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5907,6 +5873,7 @@ pub struct PostgresAdvancedConfig {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pgbouncer: ::std::option::Option<PgbouncerAdvancedConfig>,
+    ///The API documents (the SDK does not check it): at least 20.0; at most 60.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shared_buffers_percentage: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5915,12 +5882,15 @@ pub struct PostgresAdvancedConfig {
     pub synchronous_replication: ::std::option::Option<
         crate::generated::types::PostgresAdvancedConfigSynchronousReplication,
     >,
+    ///The API documents (the SDK does not check it): at least -1; at most 2147483647.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temp_file_limit: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timescaledb: ::std::option::Option<TimescaledbAdvancedConfig>,
+    ///The API documents (the SDK does not check it): at most 64 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub timezone: ::std::option::Option<PostgresAdvancedConfigTimezone>,
+    pub timezone: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): at least 1024; at most 10240.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub track_activity_query_size: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5935,12 +5905,15 @@ pub struct PostgresAdvancedConfig {
     pub track_io_timing: ::std::option::Option<
         crate::generated::types::PostgresAdvancedConfigTrackIoTiming,
     >,
+    ///The API documents (the SDK does not check it): at least 0; at most 10800000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub wal_sender_timeout: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 10; at most 200.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub wal_writer_delay: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 1024.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub work_mem: ::std::option::Option<::std::num::NonZeroU64>,
+    pub work_mem: ::std::option::Option<i64>,
 }
 impl PostgresAdvancedConfig {
     pub fn builder() -> builder::PostgresAdvancedConfig {
@@ -5985,6 +5958,12 @@ impl ::std::convert::From<&str> for PostgresAdvancedConfigDefaultToastCompressio
 impl ::std::convert::From<::std::string::String>
 for PostgresAdvancedConfigDefaultToastCompression {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for PostgresAdvancedConfigDefaultToastCompression {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -6060,6 +6039,12 @@ impl ::std::convert::From<&str> for PostgresAdvancedConfigLogErrorVerbosity {
 impl ::std::convert::From<::std::string::String>
 for PostgresAdvancedConfigLogErrorVerbosity {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for PostgresAdvancedConfigLogErrorVerbosity {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -6142,6 +6127,12 @@ for PostgresAdvancedConfigLogLinePrefix {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for PostgresAdvancedConfigLogLinePrefix {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for PostgresAdvancedConfigLogLinePrefix {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -6170,72 +6161,6 @@ impl<'de> ::serde::Deserialize<'de> for PostgresAdvancedConfigLogLinePrefix {
             str,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
-    }
-}
-///`PostgresAdvancedConfigPgPartmanBgwRole`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct PostgresAdvancedConfigPgPartmanBgwRole(::std::string::String);
-impl ::std::ops::Deref for PostgresAdvancedConfigPgPartmanBgwRole {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PostgresAdvancedConfigPgPartmanBgwRole>
-for ::std::string::String {
-    fn from(value: PostgresAdvancedConfigPgPartmanBgwRole) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PostgresAdvancedConfigPgPartmanBgwRole {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 64usize {
-            return Err("longer than 64 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new("^[\\_A-Za-z0-9][\\-\\.\\_A-Za-z0-9]{0,63}$")
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^[_A-Za-z0-9][-._A-Za-z0-9]{0,63}$\"".into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PostgresAdvancedConfigPgPartmanBgwRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for PostgresAdvancedConfigPgPartmanBgwRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PostgresAdvancedConfigPgPartmanBgwRole {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**The `postgres_advanced_config_pg_stat_statements.track` values.
@@ -6280,6 +6205,12 @@ impl ::std::convert::From<&str> for PostgresAdvancedConfigPgStatStatementsTrack 
 impl ::std::convert::From<::std::string::String>
 for PostgresAdvancedConfigPgStatStatementsTrack {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for PostgresAdvancedConfigPgStatStatementsTrack {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -6354,6 +6285,12 @@ for PostgresAdvancedConfigSynchronousReplication {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for PostgresAdvancedConfigSynchronousReplication {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for PostgresAdvancedConfigSynchronousReplication {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -6382,60 +6319,6 @@ impl<'de> ::serde::Deserialize<'de> for PostgresAdvancedConfigSynchronousReplica
             str,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
-    }
-}
-///`PostgresAdvancedConfigTimezone`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct PostgresAdvancedConfigTimezone(::std::string::String);
-impl ::std::ops::Deref for PostgresAdvancedConfigTimezone {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PostgresAdvancedConfigTimezone> for ::std::string::String {
-    fn from(value: PostgresAdvancedConfigTimezone) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PostgresAdvancedConfigTimezone {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 64usize {
-            return Err("longer than 64 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PostgresAdvancedConfigTimezone {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PostgresAdvancedConfigTimezone {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PostgresAdvancedConfigTimezone {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**The `postgres_advanced_config_track_commit_timestamp` values.
@@ -6476,6 +6359,12 @@ impl ::std::convert::From<&str> for PostgresAdvancedConfigTrackCommitTimestamp {
 impl ::std::convert::From<::std::string::String>
 for PostgresAdvancedConfigTrackCommitTimestamp {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for PostgresAdvancedConfigTrackCommitTimestamp {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -6554,6 +6443,12 @@ for PostgresAdvancedConfigTrackFunctions {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for PostgresAdvancedConfigTrackFunctions {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for PostgresAdvancedConfigTrackFunctions {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -6625,6 +6520,12 @@ for PostgresAdvancedConfigTrackIoTiming {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for PostgresAdvancedConfigTrackIoTiming {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for PostgresAdvancedConfigTrackIoTiming {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -6662,29 +6563,41 @@ pub struct RedisAdvancedConfig {
     pub redis_acl_channels_default: ::std::option::Option<
         crate::generated::types::RedisAdvancedConfigRedisAclChannelsDefault,
     >,
+    ///The API documents (the SDK does not check it): at least 1; at most 32.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub redis_io_threads: ::std::option::Option<::std::num::NonZeroU64>,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
-    pub redis_lfu_decay_time: ::std::num::NonZeroU64,
+    pub redis_io_threads: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 120.
+    #[serde(default = "defaults::default_u64::<i64, 1>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_1")]
+    pub redis_lfu_decay_time: i64,
+    ///The API documents (the SDK does not check it): at least 0; at most 100.
     #[serde(default = "defaults::default_u64::<i64, 10>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_10")]
     pub redis_lfu_log_factor: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redis_maxmemory_policy: ::std::option::Option<
         crate::generated::types::RedisAdvancedConfigRedisMaxmemoryPolicy,
     >,
-    #[serde(default = "defaults::redis_advanced_config_redis_notify_keyspace_events")]
-    pub redis_notify_keyspace_events: RedisAdvancedConfigRedisNotifyKeyspaceEvents,
+    ///The API documents (the SDK does not check it): matches `^[KEg\$lshzxeA]*$`; at most 32 characters.
+    #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
+    pub redis_notify_keyspace_events: ::std::string::String,
+    ///The API documents (the SDK does not check it): at least 1; at most 128.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub redis_number_of_databases: ::std::option::Option<::std::num::NonZeroU64>,
+    pub redis_number_of_databases: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redis_persistence: ::std::option::Option<
         crate::generated::types::RedisAdvancedConfigRedisPersistence,
     >,
+    ///The API documents (the SDK does not check it): at least 32; at most 512.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redis_pubsub_client_output_buffer_limit: ::std::option::Option<i64>,
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub redis_ssl: bool,
+    ///The API documents (the SDK does not check it): at least 0; at most 31536000.
     #[serde(default = "defaults::default_u64::<i64, 300>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_300")]
     pub redis_timeout: i64,
 }
 impl ::std::default::Default for RedisAdvancedConfig {
@@ -6692,10 +6605,10 @@ impl ::std::default::Default for RedisAdvancedConfig {
         Self {
             redis_acl_channels_default: Default::default(),
             redis_io_threads: Default::default(),
-            redis_lfu_decay_time: defaults::default_nzu64::<::std::num::NonZeroU64, 1>(),
+            redis_lfu_decay_time: defaults::default_u64::<i64, 1>(),
             redis_lfu_log_factor: defaults::default_u64::<i64, 10>(),
             redis_maxmemory_policy: Default::default(),
-            redis_notify_keyspace_events: defaults::redis_advanced_config_redis_notify_keyspace_events(),
+            redis_notify_keyspace_events: Default::default(),
             redis_number_of_databases: Default::default(),
             redis_persistence: Default::default(),
             redis_pubsub_client_output_buffer_limit: Default::default(),
@@ -6747,6 +6660,12 @@ impl ::std::convert::From<&str> for RedisAdvancedConfigRedisAclChannelsDefault {
 impl ::std::convert::From<::std::string::String>
 for RedisAdvancedConfigRedisAclChannelsDefault {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for RedisAdvancedConfigRedisAclChannelsDefault {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -6837,6 +6756,12 @@ for RedisAdvancedConfigRedisMaxmemoryPolicy {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for RedisAdvancedConfigRedisMaxmemoryPolicy {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for RedisAdvancedConfigRedisMaxmemoryPolicy {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -6865,72 +6790,6 @@ impl<'de> ::serde::Deserialize<'de> for RedisAdvancedConfigRedisMaxmemoryPolicy 
             str,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
-    }
-}
-///`RedisAdvancedConfigRedisNotifyKeyspaceEvents`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct RedisAdvancedConfigRedisNotifyKeyspaceEvents(::std::string::String);
-impl ::std::ops::Deref for RedisAdvancedConfigRedisNotifyKeyspaceEvents {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<RedisAdvancedConfigRedisNotifyKeyspaceEvents>
-for ::std::string::String {
-    fn from(value: RedisAdvancedConfigRedisNotifyKeyspaceEvents) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for RedisAdvancedConfigRedisNotifyKeyspaceEvents {
-    fn default() -> Self {
-        RedisAdvancedConfigRedisNotifyKeyspaceEvents("".to_string())
-    }
-}
-impl ::std::str::FromStr for RedisAdvancedConfigRedisNotifyKeyspaceEvents {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 32usize {
-            return Err("longer than 32 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[KEg\\$lshzxeA]*$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[KEg\\$lshzxeA]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RedisAdvancedConfigRedisNotifyKeyspaceEvents {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for RedisAdvancedConfigRedisNotifyKeyspaceEvents {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RedisAdvancedConfigRedisNotifyKeyspaceEvents {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**The `redis_advanced_config_redis_persistence` values.
@@ -6971,6 +6830,12 @@ impl ::std::convert::From<&str> for RedisAdvancedConfigRedisPersistence {
 impl ::std::convert::From<::std::string::String>
 for RedisAdvancedConfigRedisPersistence {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for RedisAdvancedConfigRedisPersistence {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -7016,7 +6881,8 @@ pub struct RsyslogLogsink {
     pub key: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logline: ::std::option::Option<::std::string::String>,
-    pub port: u16,
+    ///The API documents (the SDK does not check it): at most 65535.
+    pub port: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sd: ::std::option::Option<::std::string::String>,
     pub server: ::std::string::String,
@@ -7068,6 +6934,11 @@ impl ::std::convert::From<&str> for RsyslogLogsinkFormat {
 }
 impl ::std::convert::From<::std::string::String> for RsyslogLogsinkFormat {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for RsyslogLogsinkFormat {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -7128,6 +6999,7 @@ pub struct SourceDatabase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_ssl: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub ignore_dbs: ::std::vec::Vec<::std::string::String>,
     pub source: SourceDatabaseSource,
 }
@@ -7168,8 +7040,9 @@ impl SqlMode {
 ///`TimescaledbAdvancedConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TimescaledbAdvancedConfig {
+    ///The API documents (the SDK does not check it): at least 1; at most 4096.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_background_workers: ::std::option::Option<::std::num::NonZeroU64>,
+    pub max_background_workers: ::std::option::Option<i64>,
 }
 impl TimescaledbAdvancedConfig {
     pub fn builder() -> builder::TimescaledbAdvancedConfig {
@@ -7180,10 +7053,12 @@ impl TimescaledbAdvancedConfig {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct UserSettings {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub acl: ::std::vec::Vec<UserSettingsAclItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mongo_user_settings: ::std::option::Option<UserSettingsMongoUserSettings>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub opensearch_acl: ::std::vec::Vec<UserSettingsOpensearchAclItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pg_allow_replication: ::std::option::Option<bool>,
@@ -7206,73 +7081,94 @@ impl UserSettingsAclItem {
         Default::default()
     }
 }
-///`UserSettingsAclItemPermission`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `UserSettingsAclItemPermission` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserSettingsAclItemPermission {
-    #[serde(rename = "admin")]
+    ///`admin`
     Admin,
-    #[serde(rename = "consume")]
+    ///`consume`
     Consume,
-    #[serde(rename = "produce")]
+    ///`produce`
     Produce,
-    #[serde(rename = "produceconsume")]
+    ///`produceconsume`
     Produceconsume,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for UserSettingsAclItemPermission {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Admin => f.write_str("admin"),
-            Self::Consume => f.write_str("consume"),
-            Self::Produce => f.write_str("produce"),
-            Self::Produceconsume => f.write_str("produceconsume"),
+impl UserSettingsAclItemPermission {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Consume => "consume",
+            Self::Produce => "produce",
+            Self::Produceconsume => "produceconsume",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for UserSettingsAclItemPermission {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "consume" => Self::Consume,
+            "produce" => Self::Produce,
+            "produceconsume" => Self::Produceconsume,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UserSettingsAclItemPermission {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for UserSettingsAclItemPermission {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for UserSettingsAclItemPermission {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "admin" => Ok(Self::Admin),
-            "consume" => Ok(Self::Consume),
-            "produce" => Ok(Self::Produce),
-            "produceconsume" => Ok(Self::Produceconsume),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for UserSettingsAclItemPermission {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for UserSettingsAclItemPermission {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for UserSettingsAclItemPermission {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for UserSettingsAclItemPermission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserSettingsAclItemPermission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`UserSettingsMongoUserSettings`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct UserSettingsMongoUserSettings {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub databases: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<UserSettingsMongoUserSettingsRole>,
@@ -7282,64 +7178,83 @@ impl UserSettingsMongoUserSettings {
         Default::default()
     }
 }
-///`UserSettingsMongoUserSettingsRole`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `UserSettingsMongoUserSettingsRole` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserSettingsMongoUserSettingsRole {
-    #[serde(rename = "readOnly")]
+    ///`readOnly`
     ReadOnly,
-    #[serde(rename = "readWrite")]
+    ///`readWrite`
     ReadWrite,
-    #[serde(rename = "dbAdmin")]
+    ///`dbAdmin`
     DbAdmin,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for UserSettingsMongoUserSettingsRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ReadOnly => f.write_str("readOnly"),
-            Self::ReadWrite => f.write_str("readWrite"),
-            Self::DbAdmin => f.write_str("dbAdmin"),
+impl UserSettingsMongoUserSettingsRole {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReadOnly => "readOnly",
+            Self::ReadWrite => "readWrite",
+            Self::DbAdmin => "dbAdmin",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for UserSettingsMongoUserSettingsRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "readOnly" => Self::ReadOnly,
+            "readWrite" => Self::ReadWrite,
+            "dbAdmin" => Self::DbAdmin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UserSettingsMongoUserSettingsRole {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for UserSettingsMongoUserSettingsRole {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for UserSettingsMongoUserSettingsRole {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "readOnly" => Ok(Self::ReadOnly),
-            "readWrite" => Ok(Self::ReadWrite),
-            "dbAdmin" => Ok(Self::DbAdmin),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for UserSettingsMongoUserSettingsRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for UserSettingsMongoUserSettingsRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for UserSettingsMongoUserSettingsRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for UserSettingsMongoUserSettingsRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserSettingsMongoUserSettingsRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`UserSettingsOpensearchAclItem`
@@ -7355,108 +7270,144 @@ impl UserSettingsOpensearchAclItem {
         Default::default()
     }
 }
-///`UserSettingsOpensearchAclItemPermission`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `UserSettingsOpensearchAclItemPermission` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserSettingsOpensearchAclItemPermission {
-    #[serde(rename = "deny")]
+    ///`deny`
     Deny,
-    #[serde(rename = "admin")]
+    ///`admin`
     Admin,
-    #[serde(rename = "read")]
+    ///`read`
     Read,
-    #[serde(rename = "readwrite")]
+    ///`readwrite`
     Readwrite,
-    #[serde(rename = "write")]
+    ///`write`
     Write,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for UserSettingsOpensearchAclItemPermission {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Deny => f.write_str("deny"),
-            Self::Admin => f.write_str("admin"),
-            Self::Read => f.write_str("read"),
-            Self::Readwrite => f.write_str("readwrite"),
-            Self::Write => f.write_str("write"),
+impl UserSettingsOpensearchAclItemPermission {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Deny => "deny",
+            Self::Admin => "admin",
+            Self::Read => "read",
+            Self::Readwrite => "readwrite",
+            Self::Write => "write",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for UserSettingsOpensearchAclItemPermission {
+    fn from(value: &str) -> Self {
+        match value {
+            "deny" => Self::Deny,
+            "admin" => Self::Admin,
+            "read" => Self::Read,
+            "readwrite" => Self::Readwrite,
+            "write" => Self::Write,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UserSettingsOpensearchAclItemPermission {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for UserSettingsOpensearchAclItemPermission {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for UserSettingsOpensearchAclItemPermission {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "deny" => Ok(Self::Deny),
-            "admin" => Ok(Self::Admin),
-            "read" => Ok(Self::Read),
-            "readwrite" => Ok(Self::Readwrite),
-            "write" => Ok(Self::Write),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for UserSettingsOpensearchAclItemPermission {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for UserSettingsOpensearchAclItemPermission {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for UserSettingsOpensearchAclItemPermission {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for UserSettingsOpensearchAclItemPermission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserSettingsOpensearchAclItemPermission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`ValkeyAdvancedConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ValkeyAdvancedConfig {
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub frequent_snapshots: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub valkey_acl_channels_default: ::std::option::Option<
         crate::generated::types::ValkeyAdvancedConfigValkeyAclChannelsDefault,
     >,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
-    pub valkey_active_expire_effort: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1; at most 10.
+    #[serde(default = "defaults::default_u64::<i64, 1>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_1")]
+    pub valkey_active_expire_effort: i64,
+    ///The API documents (the SDK does not check it): at least 1; at most 32.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub valkey_io_threads: ::std::option::Option<::std::num::NonZeroU64>,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
-    pub valkey_lfu_decay_time: ::std::num::NonZeroU64,
+    pub valkey_io_threads: ::std::option::Option<i64>,
+    ///The API documents (the SDK does not check it): at least 1; at most 120.
+    #[serde(default = "defaults::default_u64::<i64, 1>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_1")]
+    pub valkey_lfu_decay_time: i64,
+    ///The API documents (the SDK does not check it): at least 0; at most 100.
     #[serde(default = "defaults::default_u64::<i64, 10>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_10")]
     pub valkey_lfu_log_factor: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub valkey_maxmemory_policy: ::std::option::Option<
         crate::generated::types::EvictionPolicyModel,
     >,
-    #[serde(default = "defaults::valkey_advanced_config_valkey_notify_keyspace_events")]
-    pub valkey_notify_keyspace_events: ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents,
+    ///The API documents (the SDK does not check it): matches `^[KEg\$lshzxeA]*$`; at most 32 characters.
+    #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
+    pub valkey_notify_keyspace_events: ::std::string::String,
+    ///The API documents (the SDK does not check it): at least 1; at most 128.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub valkey_number_of_databases: ::std::option::Option<::std::num::NonZeroU64>,
+    pub valkey_number_of_databases: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub valkey_persistence: ::std::option::Option<
         crate::generated::types::ValkeyAdvancedConfigValkeyPersistence,
     >,
+    ///The API documents (the SDK does not check it): at least 32; at most 512.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub valkey_pubsub_client_output_buffer_limit: ::std::option::Option<i64>,
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub valkey_ssl: bool,
+    ///The API documents (the SDK does not check it): at least 0; at most 31536000.
     #[serde(default = "defaults::default_u64::<i64, 300>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_300")]
     pub valkey_timeout: i64,
 }
 impl ::std::default::Default for ValkeyAdvancedConfig {
@@ -7464,18 +7415,12 @@ impl ::std::default::Default for ValkeyAdvancedConfig {
         Self {
             frequent_snapshots: defaults::default_bool::<true>(),
             valkey_acl_channels_default: Default::default(),
-            valkey_active_expire_effort: defaults::default_nzu64::<
-                ::std::num::NonZeroU64,
-                1,
-            >(),
+            valkey_active_expire_effort: defaults::default_u64::<i64, 1>(),
             valkey_io_threads: Default::default(),
-            valkey_lfu_decay_time: defaults::default_nzu64::<
-                ::std::num::NonZeroU64,
-                1,
-            >(),
+            valkey_lfu_decay_time: defaults::default_u64::<i64, 1>(),
             valkey_lfu_log_factor: defaults::default_u64::<i64, 10>(),
             valkey_maxmemory_policy: Default::default(),
-            valkey_notify_keyspace_events: defaults::valkey_advanced_config_valkey_notify_keyspace_events(),
+            valkey_notify_keyspace_events: Default::default(),
             valkey_number_of_databases: Default::default(),
             valkey_persistence: Default::default(),
             valkey_pubsub_client_output_buffer_limit: Default::default(),
@@ -7530,6 +7475,12 @@ for ValkeyAdvancedConfigValkeyAclChannelsDefault {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for ValkeyAdvancedConfigValkeyAclChannelsDefault {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ValkeyAdvancedConfigValkeyAclChannelsDefault {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -7558,72 +7509,6 @@ impl<'de> ::serde::Deserialize<'de> for ValkeyAdvancedConfigValkeyAclChannelsDef
             str,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
-    }
-}
-///`ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents(::std::string::String);
-impl ::std::ops::Deref for ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents>
-for ::std::string::String {
-    fn from(value: ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents {
-    fn default() -> Self {
-        ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents("".to_string())
-    }
-}
-impl ::std::str::FromStr for ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 32usize {
-            return Err("longer than 32 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[KEg\\$lshzxeA]*$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[KEg\\$lshzxeA]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**The `valkey_advanced_config_valkey_persistence` values.
@@ -7664,6 +7549,12 @@ impl ::std::convert::From<&str> for ValkeyAdvancedConfigValkeyPersistence {
 impl ::std::convert::From<::std::string::String>
 for ValkeyAdvancedConfigValkeyPersistence {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for ValkeyAdvancedConfigValkeyPersistence {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -7733,11 +7624,332 @@ pub mod defaults {
     pub(super) fn opensearch_logsink_timeout() -> f64 {
         10.0_f64
     }
-    pub(super) fn redis_advanced_config_redis_notify_keyspace_events() -> super::RedisAdvancedConfigRedisNotifyKeyspaceEvents {
-        super::RedisAdvancedConfigRedisNotifyKeyspaceEvents("".to_string())
+    pub(super) fn null_or_default_i64_i64_1<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_i64::<i64, -1>))
     }
-    pub(super) fn valkey_advanced_config_valkey_notify_keyspace_events() -> super::ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents {
-        super::ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents("".to_string())
+    pub(super) fn null_or_default_u64_i64_100<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 100>))
+    }
+    pub(super) fn null_or_default_u64_i64_10000<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 10000>))
+    }
+    pub(super) fn null_or_default_u64_i64_100000000<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 100000000>))
+    }
+    pub(super) fn null_or_default_u64_i64_1024<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 1024>))
+    }
+    pub(super) fn null_or_default_u64_i64_1048588<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 1048588>))
+    }
+    pub(super) fn null_or_default_u64_i64_2<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 2>))
+    }
+    pub(super) fn null_or_default_u64_i64_209715200<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 209715200>))
+    }
+    pub(super) fn null_or_default_u64_i64_24<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 24>))
+    }
+    pub(super) fn null_or_default_u64_i64_2500000<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 2500000>))
+    }
+    pub(super) fn null_or_default_u64_i64_30<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 30>))
+    }
+    pub(super) fn null_or_default_u64_i64_300<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 300>))
+    }
+    pub(super) fn null_or_default_u64_i64_40<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 40>))
+    }
+    pub(super) fn null_or_default_u64_i64_4096<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 4096>))
+    }
+    pub(super) fn null_or_default_u64_i64_48<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 48>))
+    }
+    pub(super) fn null_or_default_u64_i64_50<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 50>))
+    }
+    pub(super) fn null_or_default_u64_i64_60000<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 60000>))
+    }
+    pub(super) fn null_or_default_u64_i64_604800000<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 604800000>))
+    }
+    pub(super) fn null_or_default_u64_i64_7<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 7>))
+    }
+    pub(super) fn null_or_default_u64_i64_8<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 8>))
+    }
+    pub(super) fn null_or_default_u64_i64_8192<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 8192>))
+    }
+    pub(super) fn null_or_default_u64_i64_86400000<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 86400000>))
+    }
+    pub(super) fn null_or_default_u64_i64_9223372036854775807<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(
+            value
+                .unwrap_or_else(super::defaults::default_u64::<i64, 9223372036854775807>),
+        )
+    }
+    pub(super) fn null_or_elasticsearch_logsink_timeout<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<f64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<f64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::elasticsearch_logsink_timeout))
+    }
+    pub(super) fn null_or_kafka_topic_config_min_cleanable_dirty_ratio<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<f64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<f64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(
+            value
+                .unwrap_or_else(
+                    super::defaults::kafka_topic_config_min_cleanable_dirty_ratio,
+                ),
+        )
+    }
+    pub(super) fn null_or_mongo_advanced_config_default_write_concern<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::string::String, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<::std::string::String> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(
+            value
+                .unwrap_or_else(
+                    super::defaults::mongo_advanced_config_default_write_concern,
+                ),
+        )
+    }
+    pub(super) fn null_or_opensearch_advanced_config_script_max_compilations_rate<
+        'de,
+        D,
+    >(deserializer: D) -> ::std::result::Result<::std::string::String, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<::std::string::String> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(
+            value
+                .unwrap_or_else(
+                    super::defaults::opensearch_advanced_config_script_max_compilations_rate,
+                ),
+        )
+    }
+    pub(super) fn null_or_opensearch_logsink_timeout<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<f64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<f64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::opensearch_logsink_timeout))
     }
 }
 /// Types for composing complex structures.
@@ -8092,7 +8304,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct DatabaseBackup {
         backup_created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         database_name: ::std::result::Result<
@@ -8111,9 +8323,7 @@ pub mod builder {
     impl DatabaseBackup {
         pub fn backup_created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.backup_created_at = value
@@ -9284,7 +9494,7 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         db_names: ::std::result::Result<
@@ -9300,7 +9510,7 @@ pub mod builder {
             ::std::string::String,
         >,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         maintenance_window: ::std::result::Result<
@@ -9318,11 +9528,11 @@ pub mod builder {
             ::std::string::String,
         >,
         private_network_uuid: ::std::result::Result<
-            ::std::option::Option<super::DatabasesCreateClusterBodyPrivateNetworkUuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         project_id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         region: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -9457,9 +9667,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -9507,7 +9715,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
@@ -9581,11 +9789,7 @@ pub mod builder {
         }
         pub fn private_network_uuid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<
-                    super::DatabasesCreateClusterBodyPrivateNetworkUuid,
-                >,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.private_network_uuid = value
@@ -9599,7 +9803,7 @@ pub mod builder {
         }
         pub fn project_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.project_id = value
@@ -10249,7 +10453,7 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         do_settings: ::std::result::Result<
@@ -10257,7 +10461,7 @@ pub mod builder {
             ::std::string::String,
         >,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -10320,9 +10524,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -10346,7 +10548,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
@@ -10916,7 +11118,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct DoSettings {
         service_cnames: ::std::result::Result<
-            ::std::vec::Vec<super::DoSettingsServiceCnamesItem>,
+            ::std::vec::Vec<::std::string::String>,
             ::std::string::String,
         >,
     }
@@ -10930,9 +11132,7 @@ pub mod builder {
     impl DoSettings {
         pub fn service_cnames<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::vec::Vec<super::DoSettingsServiceCnamesItem>,
-            >,
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.service_cnames = value
@@ -10966,10 +11166,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        index_days_max: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        index_days_max: ::std::result::Result<i64, ::std::string::String>,
         index_prefix: ::std::result::Result<
             ::std::string::String,
             ::std::string::String,
@@ -10981,9 +11178,7 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 ca: Ok(Default::default()),
-                index_days_max: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 7>(),
-                ),
+                index_days_max: Ok(super::defaults::default_u64::<i64, 7>()),
                 index_prefix: Err("no value supplied for index_prefix".to_string()),
                 timeout: Ok(super::defaults::elasticsearch_logsink_timeout()),
                 url: Err("no value supplied for url".to_string()),
@@ -11003,7 +11198,7 @@ pub mod builder {
         }
         pub fn index_days_max<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.index_days_max = value
@@ -11076,11 +11271,11 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct FirewallRule {
         cluster_uuid: ::std::result::Result<
-            ::std::option::Option<super::FirewallRuleClusterUuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         description: ::std::result::Result<
@@ -11092,7 +11287,7 @@ pub mod builder {
             ::std::string::String,
         >,
         uuid: ::std::result::Result<
-            ::std::option::Option<super::FirewallRuleUuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         value: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -11112,9 +11307,7 @@ pub mod builder {
     impl FirewallRule {
         pub fn cluster_uuid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::FirewallRuleClusterUuid>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.cluster_uuid = value
@@ -11126,9 +11319,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -11162,7 +11353,7 @@ pub mod builder {
         }
         pub fn uuid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::FirewallRuleUuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.uuid = value
@@ -11222,7 +11413,7 @@ pub mod builder {
             ::std::string::String,
         >,
         default_replication_factor: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         group_initial_rebalance_delay_ms: ::std::result::Result<
@@ -11260,7 +11451,7 @@ pub mod builder {
             ::std::string::String,
         >,
         log_flush_interval_messages: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         log_flush_interval_ms: ::std::result::Result<
@@ -11310,7 +11501,7 @@ pub mod builder {
             ::std::string::String,
         >,
         log_roll_ms: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         log_segment_bytes: ::std::result::Result<
@@ -11334,15 +11525,15 @@ pub mod builder {
             ::std::string::String,
         >,
         min_insync_replicas: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         num_partitions: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         offsets_retention_minutes: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         producer_purgatory_purge_interval_requests: ::std::result::Result<
@@ -11466,7 +11657,7 @@ pub mod builder {
         }
         pub fn default_replication_factor<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.default_replication_factor = value
@@ -11596,7 +11787,7 @@ pub mod builder {
         }
         pub fn log_flush_interval_messages<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.log_flush_interval_messages = value
@@ -11764,7 +11955,7 @@ pub mod builder {
         }
         pub fn log_roll_ms<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.log_roll_ms = value
@@ -11842,7 +12033,7 @@ pub mod builder {
         }
         pub fn min_insync_replicas<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.min_insync_replicas = value
@@ -11856,7 +12047,7 @@ pub mod builder {
         }
         pub fn num_partitions<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.num_partitions = value
@@ -11868,7 +12059,7 @@ pub mod builder {
         }
         pub fn offsets_retention_minutes<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.offsets_retention_minutes = value
@@ -12152,10 +12343,7 @@ pub mod builder {
         >,
         min_cleanable_dirty_ratio: ::std::result::Result<f64, ::std::string::String>,
         min_compaction_lag_ms: ::std::result::Result<i64, ::std::string::String>,
-        min_insync_replicas: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        min_insync_replicas: ::std::result::Result<i64, ::std::string::String>,
         preallocate: ::std::result::Result<bool, ::std::string::String>,
         retention_bytes: ::std::result::Result<i64, ::std::string::String>,
         retention_ms: ::std::result::Result<i64, ::std::string::String>,
@@ -12165,7 +12353,7 @@ pub mod builder {
             ::std::string::String,
         >,
         segment_jitter_ms: ::std::result::Result<i64, ::std::string::String>,
-        segment_ms: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        segment_ms: ::std::result::Result<i64, ::std::string::String>,
     }
     impl ::std::default::Default for KafkaTopicConfig {
         fn default() -> Self {
@@ -12193,18 +12381,14 @@ pub mod builder {
                     super::defaults::kafka_topic_config_min_cleanable_dirty_ratio(),
                 ),
                 min_compaction_lag_ms: Ok(Default::default()),
-                min_insync_replicas: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 1>(),
-                ),
+                min_insync_replicas: Ok(super::defaults::default_u64::<i64, 1>()),
                 preallocate: Ok(Default::default()),
                 retention_bytes: Ok(super::defaults::default_i64::<i64, -1>()),
                 retention_ms: Ok(super::defaults::default_u64::<i64, 604800000>()),
                 segment_bytes: Ok(super::defaults::default_u64::<i64, 209715200>()),
                 segment_index_bytes: Ok(Default::default()),
                 segment_jitter_ms: Ok(Default::default()),
-                segment_ms: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 604800000>(),
-                ),
+                segment_ms: Ok(super::defaults::default_u64::<i64, 604800000>()),
             }
         }
     }
@@ -12427,7 +12611,7 @@ pub mod builder {
         }
         pub fn min_insync_replicas<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.min_insync_replicas = value
@@ -12515,7 +12699,7 @@ pub mod builder {
         }
         pub fn segment_ms<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.segment_ms = value
@@ -12825,9 +13009,9 @@ pub mod builder {
             ::std::string::String,
             ::std::string::String,
         >,
-        slow_op_threshold_ms: ::std::result::Result<u64, ::std::string::String>,
+        slow_op_threshold_ms: ::std::result::Result<i64, ::std::string::String>,
         transaction_lifetime_limit_seconds: ::std::result::Result<
-            ::std::num::NonZeroU64,
+            i64,
             ::std::string::String,
         >,
         verbosity: ::std::result::Result<i64, ::std::string::String>,
@@ -12839,9 +13023,9 @@ pub mod builder {
                 default_write_concern: Ok(
                     super::defaults::mongo_advanced_config_default_write_concern(),
                 ),
-                slow_op_threshold_ms: Ok(super::defaults::default_u64::<u64, 100>()),
+                slow_op_threshold_ms: Ok(super::defaults::default_u64::<i64, 100>()),
                 transaction_lifetime_limit_seconds: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 60>(),
+                    super::defaults::default_u64::<i64, 60>(),
                 ),
                 verbosity: Ok(Default::default()),
             }
@@ -12882,7 +13066,7 @@ pub mod builder {
         }
         pub fn slow_op_threshold_ms<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<u64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.slow_op_threshold_ms = value
@@ -12896,7 +13080,7 @@ pub mod builder {
         }
         pub fn transaction_lifetime_limit_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.transaction_lifetime_limit_seconds = value
@@ -12972,7 +13156,7 @@ pub mod builder {
             ::std::string::String,
         >,
         default_time_zone: ::std::result::Result<
-            ::std::option::Option<super::MysqlAdvancedConfigDefaultTimeZone>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         div_precision_increment: ::std::result::Result<
@@ -12984,7 +13168,7 @@ pub mod builder {
             ::std::string::String,
         >,
         eq_range_index_dive_limit: ::std::result::Result<
-            ::std::option::Option<u32>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         group_concat_max_len: ::std::result::Result<
@@ -13024,15 +13208,15 @@ pub mod builder {
             ::std::string::String,
         >,
         innodb_ft_server_stopword_table: ::std::result::Result<
-            ::std::option::Option<super::MysqlAdvancedConfigInnodbFtServerStopwordTable>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         innodb_ft_user_stopword_table: ::std::result::Result<
-            ::std::option::Option<super::MysqlAdvancedConfigInnodbFtUserStopwordTable>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         innodb_lock_wait_timeout: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         innodb_log_buffer_size: ::std::result::Result<
@@ -13052,7 +13236,7 @@ pub mod builder {
             ::std::string::String,
         >,
         innodb_read_io_threads: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         innodb_rollback_on_timeout: ::std::result::Result<
@@ -13064,7 +13248,7 @@ pub mod builder {
             ::std::string::String,
         >,
         innodb_write_io_threads: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         interactive_timeout: ::std::result::Result<
@@ -13090,7 +13274,7 @@ pub mod builder {
             ::std::string::String,
         >,
         max_execution_time: ::std::result::Result<
-            ::std::option::Option<u32>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         max_heap_table_size: ::std::result::Result<
@@ -13098,7 +13282,7 @@ pub mod builder {
             ::std::string::String,
         >,
         max_seeks_for_key: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         mysql_incremental_backup: ::std::result::Result<
@@ -13110,11 +13294,11 @@ pub mod builder {
             ::std::string::String,
         >,
         net_read_timeout: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         net_write_timeout: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         optimizer_prune_level: ::std::result::Result<
@@ -13126,7 +13310,7 @@ pub mod builder {
             ::std::string::String,
         >,
         optimizer_switch: ::std::result::Result<
-            ::std::option::Option<super::MysqlAdvancedConfigOptimizerSwitch>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         slow_query_log: ::std::result::Result<
@@ -13138,7 +13322,7 @@ pub mod builder {
             ::std::string::String,
         >,
         sql_mode: ::std::result::Result<
-            ::std::option::Option<super::MysqlAdvancedConfigSqlMode>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         sql_require_primary_key: ::std::result::Result<
@@ -13150,7 +13334,7 @@ pub mod builder {
             ::std::string::String,
         >,
         wait_timeout: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         windowing_use_high_precision: ::std::result::Result<
@@ -13282,9 +13466,7 @@ pub mod builder {
         }
         pub fn default_time_zone<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::MysqlAdvancedConfigDefaultTimeZone>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.default_time_zone = value
@@ -13324,7 +13506,7 @@ pub mod builder {
         }
         pub fn eq_range_index_dive_limit<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<u32>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.eq_range_index_dive_limit = value
@@ -13466,11 +13648,7 @@ pub mod builder {
         }
         pub fn innodb_ft_server_stopword_table<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<
-                    super::MysqlAdvancedConfigInnodbFtServerStopwordTable,
-                >,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.innodb_ft_server_stopword_table = value
@@ -13484,11 +13662,7 @@ pub mod builder {
         }
         pub fn innodb_ft_user_stopword_table<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<
-                    super::MysqlAdvancedConfigInnodbFtUserStopwordTable,
-                >,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.innodb_ft_user_stopword_table = value
@@ -13502,7 +13676,7 @@ pub mod builder {
         }
         pub fn innodb_lock_wait_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.innodb_lock_wait_timeout = value
@@ -13572,7 +13746,7 @@ pub mod builder {
         }
         pub fn innodb_read_io_threads<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.innodb_read_io_threads = value
@@ -13614,7 +13788,7 @@ pub mod builder {
         }
         pub fn innodb_write_io_threads<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.innodb_write_io_threads = value
@@ -13702,7 +13876,7 @@ pub mod builder {
         }
         pub fn max_execution_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<u32>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.max_execution_time = value
@@ -13730,7 +13904,7 @@ pub mod builder {
         }
         pub fn max_seeks_for_key<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.max_seeks_for_key = value
@@ -13770,7 +13944,7 @@ pub mod builder {
         }
         pub fn net_read_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.net_read_timeout = value
@@ -13782,7 +13956,7 @@ pub mod builder {
         }
         pub fn net_write_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.net_write_timeout = value
@@ -13822,9 +13996,7 @@ pub mod builder {
         }
         pub fn optimizer_switch<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::MysqlAdvancedConfigOptimizerSwitch>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.optimizer_switch = value
@@ -13860,9 +14032,7 @@ pub mod builder {
         }
         pub fn sql_mode<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::MysqlAdvancedConfigSqlMode>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.sql_mode = value
@@ -13900,7 +14070,7 @@ pub mod builder {
         }
         pub fn wait_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.wait_timeout = value
@@ -14182,10 +14352,7 @@ pub mod builder {
             ::std::string::String,
         >,
         enable_security_audit: ::std::result::Result<bool, ::std::string::String>,
-        http_max_content_length_bytes: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        http_max_content_length_bytes: ::std::result::Result<i64, ::std::string::String>,
         http_max_header_size_bytes: ::std::result::Result<i64, ::std::string::String>,
         http_max_initial_line_length_bytes: ::std::result::Result<
             i64,
@@ -14225,20 +14392,14 @@ pub mod builder {
         >,
         ism_enabled: ::std::result::Result<bool, ::std::string::String>,
         ism_history_enabled: ::std::result::Result<bool, ::std::string::String>,
-        ism_history_max_age_hours: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
-        ism_history_max_docs: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        ism_history_max_age_hours: ::std::result::Result<i64, ::std::string::String>,
+        ism_history_max_docs: ::std::result::Result<i64, ::std::string::String>,
         ism_history_rollover_check_period_hours: ::std::result::Result<
-            ::std::num::NonZeroU64,
+            i64,
             ::std::string::String,
         >,
         ism_history_rollover_retention_period_days: ::std::result::Result<
-            ::std::num::NonZeroU64,
+            i64,
             ::std::string::String,
         >,
         keep_index_refresh_interval: ::std::result::Result<bool, ::std::string::String>,
@@ -14266,20 +14427,17 @@ pub mod builder {
             ::std::string::String,
             ::std::string::String,
         >,
-        search_max_buckets: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        search_max_buckets: ::std::result::Result<i64, ::std::string::String>,
         thread_pool_analyze_queue_size: ::std::result::Result<
             ::std::option::Option<i64>,
             ::std::string::String,
         >,
         thread_pool_analyze_size: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         thread_pool_force_merge_size: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         thread_pool_get_queue_size: ::std::result::Result<
@@ -14287,7 +14445,7 @@ pub mod builder {
             ::std::string::String,
         >,
         thread_pool_get_size: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         thread_pool_search_queue_size: ::std::result::Result<
@@ -14295,7 +14453,7 @@ pub mod builder {
             ::std::string::String,
         >,
         thread_pool_search_size: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         thread_pool_search_throttled_queue_size: ::std::result::Result<
@@ -14303,7 +14461,7 @@ pub mod builder {
             ::std::string::String,
         >,
         thread_pool_search_throttled_size: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         thread_pool_write_queue_size: ::std::result::Result<
@@ -14311,7 +14469,7 @@ pub mod builder {
             ::std::string::String,
         >,
         thread_pool_write_size: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
     }
@@ -14328,7 +14486,7 @@ pub mod builder {
                 ),
                 enable_security_audit: Ok(Default::default()),
                 http_max_content_length_bytes: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 100000000>(),
+                    super::defaults::default_u64::<i64, 100000000>(),
                 ),
                 http_max_header_size_bytes: Ok(
                     super::defaults::default_u64::<i64, 8192>(),
@@ -14358,17 +14516,13 @@ pub mod builder {
                 ),
                 ism_enabled: Ok(super::defaults::default_bool::<true>()),
                 ism_history_enabled: Ok(super::defaults::default_bool::<true>()),
-                ism_history_max_age_hours: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 24>(),
-                ),
-                ism_history_max_docs: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 2500000>(),
-                ),
+                ism_history_max_age_hours: Ok(super::defaults::default_u64::<i64, 24>()),
+                ism_history_max_docs: Ok(super::defaults::default_u64::<i64, 2500000>()),
                 ism_history_rollover_check_period_hours: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 8>(),
+                    super::defaults::default_u64::<i64, 8>(),
                 ),
                 ism_history_rollover_retention_period_days: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 30>(),
+                    super::defaults::default_u64::<i64, 30>(),
                 ),
                 keep_index_refresh_interval: Ok(Default::default()),
                 knn_memory_circuit_breaker_enabled: Ok(
@@ -14383,9 +14537,7 @@ pub mod builder {
                 script_max_compilations_rate: Ok(
                     super::defaults::opensearch_advanced_config_script_max_compilations_rate(),
                 ),
-                search_max_buckets: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 10000>(),
-                ),
+                search_max_buckets: Ok(super::defaults::default_u64::<i64, 10000>()),
                 thread_pool_analyze_queue_size: Ok(Default::default()),
                 thread_pool_analyze_size: Ok(Default::default()),
                 thread_pool_force_merge_size: Ok(Default::default()),
@@ -14476,7 +14628,7 @@ pub mod builder {
         }
         pub fn http_max_content_length_bytes<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.http_max_content_length_bytes = value
@@ -14656,7 +14808,7 @@ pub mod builder {
         }
         pub fn ism_history_max_age_hours<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.ism_history_max_age_hours = value
@@ -14670,7 +14822,7 @@ pub mod builder {
         }
         pub fn ism_history_max_docs<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.ism_history_max_docs = value
@@ -14684,7 +14836,7 @@ pub mod builder {
         }
         pub fn ism_history_rollover_check_period_hours<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.ism_history_rollover_check_period_hours = value
@@ -14698,7 +14850,7 @@ pub mod builder {
         }
         pub fn ism_history_rollover_retention_period_days<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.ism_history_rollover_retention_period_days = value
@@ -14813,7 +14965,7 @@ pub mod builder {
         }
         pub fn search_max_buckets<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.search_max_buckets = value
@@ -14841,7 +14993,7 @@ pub mod builder {
         }
         pub fn thread_pool_analyze_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.thread_pool_analyze_size = value
@@ -14855,7 +15007,7 @@ pub mod builder {
         }
         pub fn thread_pool_force_merge_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.thread_pool_force_merge_size = value
@@ -14883,7 +15035,7 @@ pub mod builder {
         }
         pub fn thread_pool_get_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.thread_pool_get_size = value
@@ -14911,7 +15063,7 @@ pub mod builder {
         }
         pub fn thread_pool_search_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.thread_pool_search_size = value
@@ -14939,7 +15091,7 @@ pub mod builder {
         }
         pub fn thread_pool_search_throttled_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.thread_pool_search_throttled_size = value
@@ -14967,7 +15119,7 @@ pub mod builder {
         }
         pub fn thread_pool_write_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.thread_pool_write_size = value
@@ -15265,10 +15417,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        index_days_max: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        index_days_max: ::std::result::Result<i64, ::std::string::String>,
         index_prefix: ::std::result::Result<
             ::std::string::String,
             ::std::string::String,
@@ -15280,9 +15429,7 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 ca: Ok(Default::default()),
-                index_days_max: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 7>(),
-                ),
+                index_days_max: Ok(super::defaults::default_u64::<i64, 7>()),
                 index_prefix: Err("no value supplied for index_prefix".to_string()),
                 timeout: Ok(super::defaults::opensearch_logsink_timeout()),
                 url: Err("no value supplied for url".to_string()),
@@ -15302,7 +15449,7 @@ pub mod builder {
         }
         pub fn index_days_max<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.index_days_max = value
@@ -15606,7 +15753,7 @@ pub mod builder {
             ::std::string::String,
         >,
         autovacuum_max_workers: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         autovacuum_naptime: ::std::result::Result<
@@ -15737,11 +15884,11 @@ pub mod builder {
             ::std::string::String,
         >,
         max_standby_archive_delay: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         max_standby_streaming_delay: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         max_wal_senders: ::std::result::Result<
@@ -15757,7 +15904,7 @@ pub mod builder {
             ::std::string::String,
         >,
         pg_partman_bgw_role: ::std::result::Result<
-            ::std::option::Option<super::PostgresAdvancedConfigPgPartmanBgwRole>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         pg_stat_statements_track: ::std::result::Result<
@@ -15793,7 +15940,7 @@ pub mod builder {
             ::std::string::String,
         >,
         timezone: ::std::result::Result<
-            ::std::option::Option<super::PostgresAdvancedConfigTimezone>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         track_activity_query_size: ::std::result::Result<
@@ -15827,7 +15974,7 @@ pub mod builder {
             ::std::string::String,
         >,
         work_mem: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
     }
@@ -15938,7 +16085,7 @@ pub mod builder {
         }
         pub fn autovacuum_max_workers<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.autovacuum_max_workers = value
@@ -16380,7 +16527,7 @@ pub mod builder {
         }
         pub fn max_standby_archive_delay<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.max_standby_archive_delay = value
@@ -16394,7 +16541,7 @@ pub mod builder {
         }
         pub fn max_standby_streaming_delay<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.max_standby_streaming_delay = value
@@ -16448,9 +16595,7 @@ pub mod builder {
         }
         pub fn pg_partman_bgw_role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::PostgresAdvancedConfigPgPartmanBgwRole>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.pg_partman_bgw_role = value
@@ -16568,9 +16713,7 @@ pub mod builder {
         }
         pub fn timezone<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::PostgresAdvancedConfigTimezone>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.timezone = value
@@ -16672,7 +16815,7 @@ pub mod builder {
         }
         pub fn work_mem<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.work_mem = value
@@ -16832,13 +16975,10 @@ pub mod builder {
             ::std::string::String,
         >,
         redis_io_threads: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
-        redis_lfu_decay_time: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        redis_lfu_decay_time: ::std::result::Result<i64, ::std::string::String>,
         redis_lfu_log_factor: ::std::result::Result<i64, ::std::string::String>,
         redis_maxmemory_policy: ::std::result::Result<
             ::std::option::Option<
@@ -16847,11 +16987,11 @@ pub mod builder {
             ::std::string::String,
         >,
         redis_notify_keyspace_events: ::std::result::Result<
-            super::RedisAdvancedConfigRedisNotifyKeyspaceEvents,
+            ::std::string::String,
             ::std::string::String,
         >,
         redis_number_of_databases: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         redis_persistence: ::std::result::Result<
@@ -16872,14 +17012,10 @@ pub mod builder {
             Self {
                 redis_acl_channels_default: Ok(Default::default()),
                 redis_io_threads: Ok(Default::default()),
-                redis_lfu_decay_time: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 1>(),
-                ),
+                redis_lfu_decay_time: Ok(super::defaults::default_u64::<i64, 1>()),
                 redis_lfu_log_factor: Ok(super::defaults::default_u64::<i64, 10>()),
                 redis_maxmemory_policy: Ok(Default::default()),
-                redis_notify_keyspace_events: Ok(
-                    super::defaults::redis_advanced_config_redis_notify_keyspace_events(),
-                ),
+                redis_notify_keyspace_events: Ok(Default::default()),
                 redis_number_of_databases: Ok(Default::default()),
                 redis_persistence: Ok(Default::default()),
                 redis_pubsub_client_output_buffer_limit: Ok(Default::default()),
@@ -16909,7 +17045,7 @@ pub mod builder {
         }
         pub fn redis_io_threads<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.redis_io_threads = value
@@ -16921,7 +17057,7 @@ pub mod builder {
         }
         pub fn redis_lfu_decay_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.redis_lfu_decay_time = value
@@ -16967,9 +17103,7 @@ pub mod builder {
         }
         pub fn redis_notify_keyspace_events<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                super::RedisAdvancedConfigRedisNotifyKeyspaceEvents,
-            >,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.redis_notify_keyspace_events = value
@@ -16983,7 +17117,7 @@ pub mod builder {
         }
         pub fn redis_number_of_databases<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.redis_number_of_databases = value
@@ -17112,7 +17246,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        port: ::std::result::Result<u16, ::std::string::String>,
+        port: ::std::result::Result<i64, ::std::string::String>,
         sd: ::std::result::Result<
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
@@ -17190,7 +17324,7 @@ pub mod builder {
         }
         pub fn port<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<u16>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.port = value
@@ -17624,7 +17758,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct TimescaledbAdvancedConfig {
         max_background_workers: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
     }
@@ -17638,7 +17772,7 @@ pub mod builder {
     impl TimescaledbAdvancedConfig {
         pub fn max_background_workers<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.max_background_workers = value
@@ -17995,29 +18129,23 @@ pub mod builder {
             >,
             ::std::string::String,
         >,
-        valkey_active_expire_effort: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        valkey_active_expire_effort: ::std::result::Result<i64, ::std::string::String>,
         valkey_io_threads: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
-        valkey_lfu_decay_time: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        valkey_lfu_decay_time: ::std::result::Result<i64, ::std::string::String>,
         valkey_lfu_log_factor: ::std::result::Result<i64, ::std::string::String>,
         valkey_maxmemory_policy: ::std::result::Result<
             ::std::option::Option<crate::generated::types::EvictionPolicyModel>,
             ::std::string::String,
         >,
         valkey_notify_keyspace_events: ::std::result::Result<
-            super::ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents,
+            ::std::string::String,
             ::std::string::String,
         >,
         valkey_number_of_databases: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
         valkey_persistence: ::std::result::Result<
@@ -18039,17 +18167,13 @@ pub mod builder {
                 frequent_snapshots: Ok(super::defaults::default_bool::<true>()),
                 valkey_acl_channels_default: Ok(Default::default()),
                 valkey_active_expire_effort: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 1>(),
+                    super::defaults::default_u64::<i64, 1>(),
                 ),
                 valkey_io_threads: Ok(Default::default()),
-                valkey_lfu_decay_time: Ok(
-                    super::defaults::default_nzu64::<::std::num::NonZeroU64, 1>(),
-                ),
+                valkey_lfu_decay_time: Ok(super::defaults::default_u64::<i64, 1>()),
                 valkey_lfu_log_factor: Ok(super::defaults::default_u64::<i64, 10>()),
                 valkey_maxmemory_policy: Ok(Default::default()),
-                valkey_notify_keyspace_events: Ok(
-                    super::defaults::valkey_advanced_config_valkey_notify_keyspace_events(),
-                ),
+                valkey_notify_keyspace_events: Ok(Default::default()),
                 valkey_number_of_databases: Ok(Default::default()),
                 valkey_persistence: Ok(Default::default()),
                 valkey_pubsub_client_output_buffer_limit: Ok(Default::default()),
@@ -18093,7 +18217,7 @@ pub mod builder {
         }
         pub fn valkey_active_expire_effort<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.valkey_active_expire_effort = value
@@ -18107,7 +18231,7 @@ pub mod builder {
         }
         pub fn valkey_io_threads<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.valkey_io_threads = value
@@ -18119,7 +18243,7 @@ pub mod builder {
         }
         pub fn valkey_lfu_decay_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.valkey_lfu_decay_time = value
@@ -18163,9 +18287,7 @@ pub mod builder {
         }
         pub fn valkey_notify_keyspace_events<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                super::ValkeyAdvancedConfigValkeyNotifyKeyspaceEvents,
-            >,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.valkey_notify_keyspace_events = value
@@ -18179,7 +18301,7 @@ pub mod builder {
         }
         pub fn valkey_number_of_databases<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.valkey_number_of_databases = value

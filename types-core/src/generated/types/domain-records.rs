@@ -234,6 +234,7 @@ pub struct DomainsGetRecordResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DomainsListRecordsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub domain_records: ::std::vec::Vec<DomainRecord>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -244,86 +245,107 @@ pub struct DomainsListRecordsResponse {
 pub struct DomainsListRecordsResponseMeta {
     pub total: i64,
 }
-///`DomainsListRecordsType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `DomainsListRecordsType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DomainsListRecordsType {
+    ///`A`
     A,
-    #[serde(rename = "AAAA")]
+    ///`AAAA`
     Aaaa,
-    #[serde(rename = "CAA")]
+    ///`CAA`
     Caa,
-    #[serde(rename = "CNAME")]
+    ///`CNAME`
     Cname,
-    #[serde(rename = "MX")]
+    ///`MX`
     Mx,
-    #[serde(rename = "NS")]
+    ///`NS`
     Ns,
-    #[serde(rename = "SOA")]
+    ///`SOA`
     Soa,
-    #[serde(rename = "SRV")]
+    ///`SRV`
     Srv,
-    #[serde(rename = "TXT")]
+    ///`TXT`
     Txt,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for DomainsListRecordsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::A => f.write_str("A"),
-            Self::Aaaa => f.write_str("AAAA"),
-            Self::Caa => f.write_str("CAA"),
-            Self::Cname => f.write_str("CNAME"),
-            Self::Mx => f.write_str("MX"),
-            Self::Ns => f.write_str("NS"),
-            Self::Soa => f.write_str("SOA"),
-            Self::Srv => f.write_str("SRV"),
-            Self::Txt => f.write_str("TXT"),
+impl DomainsListRecordsType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::A => "A",
+            Self::Aaaa => "AAAA",
+            Self::Caa => "CAA",
+            Self::Cname => "CNAME",
+            Self::Mx => "MX",
+            Self::Ns => "NS",
+            Self::Soa => "SOA",
+            Self::Srv => "SRV",
+            Self::Txt => "TXT",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for DomainsListRecordsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "A" => Self::A,
+            "AAAA" => Self::Aaaa,
+            "CAA" => Self::Caa,
+            "CNAME" => Self::Cname,
+            "MX" => Self::Mx,
+            "NS" => Self::Ns,
+            "SOA" => Self::Soa,
+            "SRV" => Self::Srv,
+            "TXT" => Self::Txt,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DomainsListRecordsType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for DomainsListRecordsType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for DomainsListRecordsType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "A" => Ok(Self::A),
-            "AAAA" => Ok(Self::Aaaa),
-            "CAA" => Ok(Self::Caa),
-            "CNAME" => Ok(Self::Cname),
-            "MX" => Ok(Self::Mx),
-            "NS" => Ok(Self::Ns),
-            "SOA" => Ok(Self::Soa),
-            "SRV" => Ok(Self::Srv),
-            "TXT" => Ok(Self::Txt),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for DomainsListRecordsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for DomainsListRecordsType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for DomainsListRecordsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for DomainsListRecordsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DomainsListRecordsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`DomainsPatchRecordResponse`

@@ -18,6 +18,7 @@ pub struct DomainsGetResponse {
 ///`DomainsListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DomainsListResponse {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub domains: ::std::vec::Vec<Domain>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,

@@ -7,6 +7,7 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DropletActionsListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub actions: ::std::vec::Vec<Action>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -114,6 +115,7 @@ pub enum DropletActionsPostByTagBody {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DropletActionsPostByTagResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub actions: ::std::vec::Vec<Action>,
 }
 ///`DropletActionsPostResponse`

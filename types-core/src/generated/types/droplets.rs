@@ -17,8 +17,7 @@ pub struct AssociatedResource {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AssociatedResourceStatus {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub droplet: ::std::option::Option<DestroyedAssociatedResource>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -30,22 +29,26 @@ pub struct AssociatedResourceStatus {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AssociatedResourceStatusResources {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub floating_ips: ::std::vec::Vec<DestroyedAssociatedResource>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub reserved_ips: ::std::vec::Vec<DestroyedAssociatedResource>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub snapshots: ::std::vec::Vec<DestroyedAssociatedResource>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volume_snapshots: ::std::vec::Vec<DestroyedAssociatedResource>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volumes: ::std::vec::Vec<DestroyedAssociatedResource>,
 }
 ///`DestroyedAssociatedResource`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DestroyedAssociatedResource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub destroyed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub destroyed_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -71,27 +74,35 @@ pub struct DropletMultiCreate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_policy: ::std::option::Option<DropletBackupPolicy>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub backups: bool,
     pub image: DropletMultiCreateImage,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub ipv6: bool,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub monitoring: bool,
-    pub names: ::std::vec::Vec<DropletMultiCreateNamesItem>,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
+    pub names: ::std::vec::Vec<::std::string::String>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub private_networking: bool,
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub public_networking: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     pub size: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub ssh_keys: ::std::vec::Vec<DropletMultiCreateSshKeysItem>,
     #[serde(default = "defaults::droplet_multi_create_tags")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_data: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volumes: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_uuid: ::std::option::Option<::std::string::String>,
@@ -116,71 +127,6 @@ impl ::std::fmt::Display for DropletMultiCreateImage {
 impl ::std::convert::From<i64> for DropletMultiCreateImage {
     fn from(value: i64) -> Self {
         Self::Integer(value)
-    }
-}
-///`DropletMultiCreateNamesItem`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct DropletMultiCreateNamesItem(::std::string::String);
-impl ::std::ops::Deref for DropletMultiCreateNamesItem {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DropletMultiCreateNamesItem> for ::std::string::String {
-    fn from(value: DropletMultiCreateNamesItem) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DropletMultiCreateNamesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new("^[a-zA-Z0-9]?[a-z0-9A-Z\\.\\-]*[a-z0-9A-Z]$")
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^[a-zA-Z0-9]?[a-z0-9A-Z.\\-]*[a-z0-9A-Z]$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DropletMultiCreateNamesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DropletMultiCreateNamesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DropletMultiCreateNamesItem {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`DropletMultiCreateSshKeysItem`
@@ -209,27 +155,35 @@ pub struct DropletSingleCreate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_policy: ::std::option::Option<DropletBackupPolicy>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub backups: bool,
     pub image: DropletSingleCreateImage,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub ipv6: bool,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub monitoring: bool,
-    pub name: DropletSingleCreateName,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9]?[a-z0-9A-Z.\-]*[a-z0-9A-Z]$`; at most 255 characters.
+    pub name: ::std::string::String,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub private_networking: bool,
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub public_networking: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     pub size: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub ssh_keys: ::std::vec::Vec<DropletSingleCreateSshKeysItem>,
     #[serde(default = "defaults::droplet_single_create_tags")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_data: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volumes: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_uuid: ::std::option::Option<::std::string::String>,
@@ -256,71 +210,6 @@ impl ::std::convert::From<i64> for DropletSingleCreateImage {
         Self::Integer(value)
     }
 }
-///`DropletSingleCreateName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct DropletSingleCreateName(::std::string::String);
-impl ::std::ops::Deref for DropletSingleCreateName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DropletSingleCreateName> for ::std::string::String {
-    fn from(value: DropletSingleCreateName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DropletSingleCreateName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new("^[a-zA-Z0-9]?[a-z0-9A-Z\\.\\-]*[a-z0-9A-Z]$")
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^[a-zA-Z0-9]?[a-z0-9A-Z.\\-]*[a-z0-9A-Z]$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DropletSingleCreateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DropletSingleCreateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DropletSingleCreateName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`DropletSingleCreateSshKeysItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -344,8 +233,7 @@ impl ::std::convert::From<i64> for DropletSingleCreateSshKeysItem {
 ///`DropletSnapshot`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DropletSnapshot {
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub created_at: crate::Timestamp,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub distribution: ::std::option::Option<::std::string::String>,
     pub id: i64,
@@ -353,6 +241,7 @@ pub struct DropletSnapshot {
     pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public: ::std::option::Option<bool>,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     pub size_gigabytes: f64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -360,59 +249,79 @@ pub struct DropletSnapshot {
     #[serde(rename = "type")]
     pub type_: DropletSnapshotType,
 }
-///`DropletSnapshotType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `DropletSnapshotType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DropletSnapshotType {
-    #[serde(rename = "snapshot")]
+    ///`snapshot`
     Snapshot,
-    #[serde(rename = "backup")]
+    ///`backup`
     Backup,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for DropletSnapshotType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Snapshot => f.write_str("snapshot"),
-            Self::Backup => f.write_str("backup"),
+impl DropletSnapshotType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Snapshot => "snapshot",
+            Self::Backup => "backup",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for DropletSnapshotType {
+    fn from(value: &str) -> Self {
+        match value {
+            "snapshot" => Self::Snapshot,
+            "backup" => Self::Backup,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DropletSnapshotType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for DropletSnapshotType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for DropletSnapshotType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "snapshot" => Ok(Self::Snapshot),
-            "backup" => Ok(Self::Backup),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for DropletSnapshotType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for DropletSnapshotType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for DropletSnapshotType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for DropletSnapshotType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DropletSnapshotType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`DropletsCreateBody`
@@ -458,14 +367,19 @@ pub struct DropletsGetResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DropletsListAssociatedResourcesResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub floating_ips: ::std::vec::Vec<AssociatedResource>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub reserved_ips: ::std::vec::Vec<AssociatedResource>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub snapshots: ::std::vec::Vec<AssociatedResource>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volume_snapshots: ::std::vec::Vec<AssociatedResource>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volumes: ::std::vec::Vec<AssociatedResource>,
 }
 ///`DropletsListBackupPoliciesResponse`
@@ -475,6 +389,7 @@ pub struct DropletsListBackupPoliciesResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: DropletsListBackupPoliciesResponseMeta,
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub policies: ::std::collections::HashMap<
         ::std::string::String,
         DropletBackupPolicyRecord,
@@ -489,6 +404,7 @@ pub struct DropletsListBackupPoliciesResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DropletsListBackupsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub backups: ::std::vec::Vec<DropletSnapshot>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -503,6 +419,7 @@ pub struct DropletsListBackupsResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DropletsListFirewallsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub firewalls: ::std::vec::Vec<Firewall>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -517,6 +434,7 @@ pub struct DropletsListFirewallsResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DropletsListKernelsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub kernels: ::std::vec::Vec<Kernel>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -531,12 +449,14 @@ pub struct DropletsListKernelsResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DropletsListNeighborsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub droplets: ::std::vec::Vec<Droplet>,
 }
 ///`DropletsListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DropletsListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub droplets: ::std::vec::Vec<Droplet>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -554,6 +474,7 @@ pub struct DropletsListSnapshotsResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: DropletsListSnapshotsResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub snapshots: ::std::vec::Vec<DropletSnapshot>,
 }
 ///`DropletsListSnapshotsResponseMeta`
@@ -565,87 +486,115 @@ pub struct DropletsListSnapshotsResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DropletsListSupportedBackupPoliciesResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub supported_policies: ::std::vec::Vec<SupportedDropletBackupPolicy>,
 }
-///`DropletsListType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `DropletsListType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DropletsListType {
-    #[serde(rename = "droplets")]
+    ///`droplets`
     Droplets,
-    #[serde(rename = "gpus")]
+    ///`gpus`
     Gpus,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for DropletsListType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Droplets => f.write_str("droplets"),
-            Self::Gpus => f.write_str("gpus"),
+impl DropletsListType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Droplets => "droplets",
+            Self::Gpus => "gpus",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for DropletsListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "droplets" => Self::Droplets,
+            "gpus" => Self::Gpus,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DropletsListType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for DropletsListType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for DropletsListType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "droplets" => Ok(Self::Droplets),
-            "gpus" => Ok(Self::Gpus),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for DropletsListType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for DropletsListType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for DropletsListType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for DropletsListType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DropletsListType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`MultipleDropletsLinks`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct MultipleDropletsLinks {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub actions: ::std::vec::Vec<ActionLink>,
 }
 ///`NeighborIds`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct NeighborIds {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub neighbor_ids: ::std::vec::Vec<::std::vec::Vec<i64>>,
 }
 ///`SelectiveDestroyAssociatedResource`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SelectiveDestroyAssociatedResource {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub floating_ips: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub reserved_ips: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub snapshots: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volume_snapshots: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volumes: ::std::vec::Vec<::std::string::String>,
 }
 impl SelectiveDestroyAssociatedResource {
@@ -657,6 +606,7 @@ impl SelectiveDestroyAssociatedResource {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SingleDropletLinks {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub actions: ::std::vec::Vec<ActionLink>,
 }
 ///`SupportedDropletBackupPolicy`
@@ -665,8 +615,10 @@ pub struct SupportedDropletBackupPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub possible_days: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub possible_window_starts: ::std::vec::Vec<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retention_period_days: ::std::option::Option<i64>,

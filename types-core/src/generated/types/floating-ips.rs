@@ -15,8 +15,10 @@ pub struct FloatingIPsCreateResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct FloatingIPsCreateResponseLinks {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub actions: ::std::vec::Vec<ActionLink>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub droplets: ::std::vec::Vec<ActionLink>,
 }
 ///`FloatingIPsGetResponse`
@@ -29,6 +31,7 @@ pub struct FloatingIPsGetResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FloatingIPsListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub floating_ips: ::std::vec::Vec<FloatingIp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -45,11 +48,11 @@ pub struct FloatingIp {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub droplet: ::std::option::Option<FloatingIpDroplet>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<::std::net::Ipv4Addr>,
+    pub ip: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locked: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::uuid::Uuid>,
+    pub project_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<Region>,
 }
@@ -60,7 +63,7 @@ pub enum FloatingIpCreate {
     AssignToDroplet { droplet_id: i64 },
     ReserveInRegion {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        project_id: ::std::option::Option<::uuid::Uuid>,
+        project_id: ::std::option::Option<::std::string::String>,
         region: ::std::string::String,
     },
 }

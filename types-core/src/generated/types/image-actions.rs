@@ -9,7 +9,9 @@ use super::*;
 pub enum ImageAction {
     #[serde(rename = "convert")]
     Convert,
-    ///transfer
+    /**transfer
+
+The API documents (the SDK does not check it): no other properties.*/
     #[serde(rename = "transfer")]
     Transfer(crate::generated::types::RegionSlug),
 }

@@ -7,7 +7,8 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AccountTransferAcceptance {
     pub recipient_uuid: ::std::string::String,
-    pub transfer_id: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1.
+    pub transfer_id: i64,
 }
 impl AccountTransferAcceptance {
     pub fn builder() -> builder::AccountTransferAcceptance {
@@ -17,30 +18,44 @@ impl AccountTransferAcceptance {
 ///`AccountTransferCreated`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AccountTransferCreated {
+    ///The API documents (the SDK does not check it): at least 0.
     pub transfer_id: u64,
 }
 ///`AccountTransferRecipient`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub enum AccountTransferRecipient {
+    ///The API documents (the SDK does not check it): no other properties.
     #[serde(rename = "recipient_email")]
     RecipientEmail(::std::string::String),
+    ///The API documents (the SDK does not check it): no other properties.
     #[serde(rename = "recipient_uuid")]
     RecipientUuid(::std::string::String),
 }
 ///`AccountTransferRef`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AccountTransferRef {
-    pub transfer_id: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1.
+    pub transfer_id: i64,
 }
 impl AccountTransferRef {
     pub fn builder() -> builder::AccountTransferRef {
         Default::default()
     }
 }
-///`ImageIdOrSlug`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+///The API documents (the SDK does not check it): at least 1 characters.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
 #[serde(transparent)]
-pub struct ImageIdOrSlug(::std::string::String);
+pub struct ImageIdOrSlug(pub ::std::string::String);
 impl ::std::ops::Deref for ImageIdOrSlug {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -52,43 +67,20 @@ impl ::std::convert::From<ImageIdOrSlug> for ::std::string::String {
         value.0
     }
 }
+impl ::std::convert::From<::std::string::String> for ImageIdOrSlug {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for ImageIdOrSlug {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 impl ::std::str::FromStr for ImageIdOrSlug {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ImageIdOrSlug {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ImageIdOrSlug {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ImageIdOrSlug {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**Which public images to list: `distribution` (plain operating systems) or `application` (1-Click images). Not the same thing as an image's own `type`.
@@ -128,6 +120,11 @@ impl ::std::convert::From<&str> for ImageListType {
 }
 impl ::std::convert::From<::std::string::String> for ImageListType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ImageListType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -171,6 +168,7 @@ pub struct ImageNewCustom {
     pub name: ::std::string::String,
     pub region: crate::generated::types::RegionSlug,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     pub url: ::std::string::String,
 }
@@ -182,6 +180,7 @@ impl ImageNewCustom {
 ///`ImagePage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ImagePage {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub images: ::std::vec::Vec<Image>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -215,10 +214,7 @@ pub mod builder {
             ::std::string::String,
             ::std::string::String,
         >,
-        transfer_id: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        transfer_id: ::std::result::Result<i64, ::std::string::String>,
     }
     impl ::std::default::Default for AccountTransferAcceptance {
         fn default() -> Self {
@@ -243,7 +239,7 @@ pub mod builder {
         }
         pub fn transfer_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.transfer_id = value
@@ -277,10 +273,7 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct AccountTransferRef {
-        transfer_id: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        transfer_id: ::std::result::Result<i64, ::std::string::String>,
     }
     impl ::std::default::Default for AccountTransferRef {
         fn default() -> Self {
@@ -292,7 +285,7 @@ pub mod builder {
     impl AccountTransferRef {
         pub fn transfer_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.transfer_id = value

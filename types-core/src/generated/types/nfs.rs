@@ -17,6 +17,7 @@ pub struct AccessPointGetResponse {
 ///`AccessPointListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AccessPointListResponse {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub access_points: ::std::vec::Vec<AccessPointResponse>,
 }
 ///`AccessPointRequest`
@@ -36,13 +37,12 @@ impl AccessPointRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AccessPointResponse {
     pub access_policy: AccessPolicy,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    pub id: ::uuid::Uuid,
+    pub created_at: crate::Timestamp,
+    pub id: ::std::string::String,
     pub is_default: bool,
     pub name: ::std::string::String,
     pub path: ::std::string::String,
-    pub share_id: ::uuid::Uuid,
+    pub share_id: ::std::string::String,
     pub status: crate::generated::types::AccessPointResponseStatus,
     pub updated_at: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -96,6 +96,11 @@ impl ::std::convert::From<::std::string::String> for AccessPointResponseStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AccessPointResponseStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AccessPointResponseStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -132,6 +137,7 @@ pub struct AccessPolicy {
     pub anongid: i64,
     pub anonuid: i64,
     pub identity_enforcement_enabled: bool,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub protocols: ::std::vec::Vec<AccessPolicyProtocolsItem>,
     pub squash_config: crate::generated::types::AccessPolicySquashConfig,
 }
@@ -140,59 +146,79 @@ impl AccessPolicy {
         Default::default()
     }
 }
-///`AccessPolicyProtocolsItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AccessPolicyProtocolsItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPolicyProtocolsItem {
-    #[serde(rename = "NFS4")]
+    ///`NFS4`
     Nfs4,
-    #[serde(rename = "NFS")]
+    ///`NFS`
     Nfs,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for AccessPolicyProtocolsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Nfs4 => f.write_str("NFS4"),
-            Self::Nfs => f.write_str("NFS"),
+impl AccessPolicyProtocolsItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Nfs4 => "NFS4",
+            Self::Nfs => "NFS",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for AccessPolicyProtocolsItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "NFS4" => Self::Nfs4,
+            "NFS" => Self::Nfs,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessPolicyProtocolsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AccessPolicyProtocolsItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AccessPolicyProtocolsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "NFS4" => Ok(Self::Nfs4),
-            "NFS" => Ok(Self::Nfs),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AccessPolicyProtocolsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AccessPolicyProtocolsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for AccessPolicyProtocolsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AccessPolicyProtocolsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccessPolicyProtocolsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 /**The `access_policy_squash_config` values.
@@ -236,6 +262,11 @@ impl ::std::convert::From<&str> for AccessPolicySquashConfig {
 }
 impl ::std::convert::From<::std::string::String> for AccessPolicySquashConfig {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AccessPolicySquashConfig {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -338,73 +369,94 @@ impl ::std::convert::From<Error> for NfsListAccessPointsErrorBody {
         Self::Error(value)
     }
 }
-///`NfsListAccessPointsStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `NfsListAccessPointsStatus` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NfsListAccessPointsStatus {
-    #[serde(rename = "ACCESS_POINT_CREATING")]
+    ///`ACCESS_POINT_CREATING`
     AccessPointCreating,
-    #[serde(rename = "ACCESS_POINT_ACTIVE")]
+    ///`ACCESS_POINT_ACTIVE`
     AccessPointActive,
-    #[serde(rename = "ACCESS_POINT_FAILED")]
+    ///`ACCESS_POINT_FAILED`
     AccessPointFailed,
-    #[serde(rename = "ACCESS_POINT_DELETED")]
+    ///`ACCESS_POINT_DELETED`
     AccessPointDeleted,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for NfsListAccessPointsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::AccessPointCreating => f.write_str("ACCESS_POINT_CREATING"),
-            Self::AccessPointActive => f.write_str("ACCESS_POINT_ACTIVE"),
-            Self::AccessPointFailed => f.write_str("ACCESS_POINT_FAILED"),
-            Self::AccessPointDeleted => f.write_str("ACCESS_POINT_DELETED"),
+impl NfsListAccessPointsStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessPointCreating => "ACCESS_POINT_CREATING",
+            Self::AccessPointActive => "ACCESS_POINT_ACTIVE",
+            Self::AccessPointFailed => "ACCESS_POINT_FAILED",
+            Self::AccessPointDeleted => "ACCESS_POINT_DELETED",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for NfsListAccessPointsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCESS_POINT_CREATING" => Self::AccessPointCreating,
+            "ACCESS_POINT_ACTIVE" => Self::AccessPointActive,
+            "ACCESS_POINT_FAILED" => Self::AccessPointFailed,
+            "ACCESS_POINT_DELETED" => Self::AccessPointDeleted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for NfsListAccessPointsStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for NfsListAccessPointsStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for NfsListAccessPointsStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "ACCESS_POINT_CREATING" => Ok(Self::AccessPointCreating),
-            "ACCESS_POINT_ACTIVE" => Ok(Self::AccessPointActive),
-            "ACCESS_POINT_FAILED" => Ok(Self::AccessPointFailed),
-            "ACCESS_POINT_DELETED" => Ok(Self::AccessPointDeleted),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for NfsListAccessPointsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for NfsListAccessPointsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for NfsListAccessPointsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for NfsListAccessPointsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NfsListAccessPointsStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`NfsListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct NfsListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub shares: ::std::vec::Vec<NfsResponse>,
 }
 ///`NfsRequest`
@@ -415,6 +467,7 @@ pub struct NfsRequest {
     pub performance_tier: ::std::option::Option<::std::string::String>,
     pub region: ::std::string::String,
     pub size_gib: i64,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub vpc_ids: ::std::vec::Vec<::std::string::String>,
 }
 impl NfsRequest {
@@ -426,9 +479,9 @@ impl NfsRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct NfsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub access_points: ::std::vec::Vec<AccessPointResponse>,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub created_at: crate::Timestamp,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
     pub id: ::std::string::String,
@@ -441,6 +494,7 @@ pub struct NfsResponse {
     pub size_gib: i64,
     pub status: crate::generated::types::NfsResponseStatus,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub vpc_ids: ::std::vec::Vec<::std::string::String>,
 }
 /**The `nfs_response_status` values.
@@ -495,6 +549,11 @@ impl ::std::convert::From<::std::string::String> for NfsResponseStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for NfsResponseStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for NfsResponseStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -535,17 +594,17 @@ pub struct NfsSnapshotGetResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct NfsSnapshotListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub snapshots: ::std::vec::Vec<NfsSnapshotResponse>,
 }
 ///`NfsSnapshotResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct NfsSnapshotResponse {
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub created_at: crate::Timestamp,
     pub id: ::std::string::String,
     pub name: ::std::string::String,
     pub region: ::std::string::String,
-    pub share_id: ::uuid::Uuid,
+    pub share_id: ::std::string::String,
     pub size_gib: u64,
     pub status: crate::generated::types::NfsSnapshotResponseStatus,
 }
@@ -598,6 +657,11 @@ impl ::std::convert::From<&str> for NfsSnapshotResponseStatus {
 }
 impl ::std::convert::From<::std::string::String> for NfsSnapshotResponseStatus {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for NfsSnapshotResponseStatus {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }

@@ -7,12 +7,13 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateTeam {
     pub name: ::std::string::String,
-    pub uuid: ::uuid::Uuid,
+    pub uuid: ::std::string::String,
 }
 ///`CreateTeamRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateTeamRequest {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub invitations: ::std::vec::Vec<TeamInvitation>,
     pub name: ::std::string::String,
 }
@@ -31,10 +32,7 @@ pub struct OrganizationTeam {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<u64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub joined_organization_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub joined_organization_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub member_count: ::std::option::Option<u64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -42,7 +40,7 @@ pub struct OrganizationTeam {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::generated::types::OrganizationTeamStatus>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub uuid: ::std::option::Option<::uuid::Uuid>,
+    pub uuid: ::std::option::Option<::std::string::String>,
 }
 /**The `organization_team_status` values.
 
@@ -84,6 +82,11 @@ impl ::std::convert::From<::std::string::String> for OrganizationTeamStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for OrganizationTeamStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for OrganizationTeamStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -118,6 +121,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationTeamStatus {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrganizationsCreateTeamResponse {
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub invitations: ::std::collections::HashMap<
         ::std::string::String,
         TeamInvitationStatus,
@@ -127,6 +131,7 @@ pub struct OrganizationsCreateTeamResponse {
 ///`OrganizationsListTeamsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrganizationsListTeamsResponse {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub teams: ::std::vec::Vec<OrganizationTeam>,
 }
 ///`TeamInvitation`
@@ -189,6 +194,11 @@ impl ::std::convert::From<&str> for TeamInvitationRole {
 }
 impl ::std::convert::From<::std::string::String> for TeamInvitationRole {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for TeamInvitationRole {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -267,6 +277,11 @@ impl ::std::convert::From<&str> for TeamInvitationStatusStatus {
 }
 impl ::std::convert::From<::std::string::String> for TeamInvitationStatusStatus {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for TeamInvitationStatusStatus {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }

@@ -7,6 +7,7 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ProjectAssignment {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub resources: ::std::vec::Vec<Urn>,
 }
 impl ProjectAssignment {
@@ -18,12 +19,14 @@ impl ProjectAssignment {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ProjectsAssignResourcesDefaultResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub resources: ::std::vec::Vec<Resource>,
 }
 ///`ProjectsAssignResourcesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ProjectsAssignResourcesResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub resources: ::std::vec::Vec<Resource>,
 }
 ///`ProjectsListResourcesDefaultResponse`
@@ -33,6 +36,7 @@ pub struct ProjectsListResourcesDefaultResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: ProjectsListResourcesDefaultResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub resources: ::std::vec::Vec<Resource>,
 }
 ///`ProjectsListResourcesDefaultResponseMeta`
@@ -47,6 +51,7 @@ pub struct ProjectsListResourcesResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: ProjectsListResourcesResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub resources: ::std::vec::Vec<Resource>,
 }
 ///`ProjectsListResourcesResponseMeta`
@@ -58,8 +63,7 @@ pub struct ProjectsListResourcesResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Resource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub assigned_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub assigned_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ResourceLinks>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -122,6 +126,11 @@ impl ::std::convert::From<&str> for ResourceStatus {
 }
 impl ::std::convert::From<::std::string::String> for ResourceStatus {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ResourceStatus {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }

@@ -9,6 +9,7 @@ pub struct RegionsListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
     pub meta: RegionsListResponseMeta,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<Region>,
 }
 ///`RegionsListResponseMeta`

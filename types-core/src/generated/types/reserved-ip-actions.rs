@@ -12,11 +12,11 @@ pub struct ReservedIPsActionsGetResponse {
 ///`ReservedIPsActionsGetResponseAction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ReservedIPsActionsGetResponseAction {
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     pub id: crate::ids::ActionId,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::uuid::Uuid>,
+    pub project_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<Region>,
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -24,8 +24,7 @@ pub struct ReservedIPsActionsGetResponseAction {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub resource_id: ::std::option::Option<i64>,
     pub resource_type: ::std::string::String,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub started_at: crate::Timestamp,
     pub status: crate::generated::types::ActionStatus,
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
@@ -34,6 +33,7 @@ pub struct ReservedIPsActionsGetResponseAction {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ReservedIPsActionsListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub actions: ::std::vec::Vec<Action>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -68,11 +68,11 @@ pub struct ReservedIPsActionsPostResponse {
 ///`ReservedIPsActionsPostResponseAction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ReservedIPsActionsPostResponseAction {
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     pub id: crate::ids::ActionId,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::uuid::Uuid>,
+    pub project_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<Region>,
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -80,8 +80,7 @@ pub struct ReservedIPsActionsPostResponseAction {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub resource_id: ::std::option::Option<i64>,
     pub resource_type: ::std::string::String,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub started_at: crate::Timestamp,
     pub status: crate::generated::types::ActionStatus,
     #[serde(rename = "type")]
     pub type_: ::std::string::String,

@@ -27,16 +27,15 @@ pub struct ReservedIPv6ActionsPostResponse {
 ///`ReservedIPv6ActionsPostResponseAction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ReservedIPv6ActionsPostResponseAction {
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     pub id: crate::ids::ActionId,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<Region>,
     pub region_slug: ::std::string::String,
     pub resource_id: i64,
     pub resource_type: ::std::string::String,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub started_at: crate::Timestamp,
     pub status: crate::generated::types::ActionStatus,
     #[serde(rename = "type")]
     pub type_: ::std::string::String,

@@ -13,12 +13,11 @@ pub struct ReservedIPv6CreateResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ReservedIPv6CreateResponseReservedIpv6 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<::std::net::Ipv6Addr>,
+    pub ip: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_slug: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub reserved_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub reserved_at: ::std::option::Option<crate::Timestamp>,
 }
 ///`ReservedIPv6GetResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -33,6 +32,7 @@ pub struct ReservedIPv6ListResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: ReservedIPv6ListResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub reserved_ipv6s: ::std::vec::Vec<ReservedIPv6ListResponseReservedIpv6sItem>,
 }
 ///`ReservedIPv6ListResponseMeta`
@@ -46,12 +46,11 @@ pub struct ReservedIPv6ListResponseReservedIpv6sItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub droplet: ::std::option::Option<ReservedIPv6ListResponseReservedIpv6sItemDroplet>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<::std::net::Ipv6Addr>,
+    pub ip: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_slug: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub reserved_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub reserved_at: ::std::option::Option<crate::Timestamp>,
 }
 ///`ReservedIPv6ListResponseReservedIpv6sItemDroplet`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -69,12 +68,11 @@ pub struct ReservedIpv6 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub droplet: ::std::option::Option<ReservedIpv6Droplet>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<::std::net::Ipv6Addr>,
+    pub ip: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_slug: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub reserved_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub reserved_at: ::std::option::Option<crate::Timestamp>,
 }
 ///`ReservedIpv6Create`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]

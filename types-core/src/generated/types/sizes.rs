@@ -9,6 +9,7 @@ pub struct SizesListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
     pub meta: SizesListResponseMeta,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub sizes: ::std::vec::Vec<Size>,
 }
 ///`SizesListResponseMeta`

@@ -212,6 +212,7 @@ pub struct SshKeysListResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: SshKeysListResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub ssh_keys: ::std::vec::Vec<SshKeys>,
 }
 ///`SshKeysListResponseMeta`

@@ -6,68 +6,15 @@ use super::*;
 ///`VpcPeeringsCreateBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VpcPeeringsCreateBody {
-    pub name: VpcPeeringsCreateBodyName,
-    pub vpc_ids: [::uuid::Uuid; 2usize],
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-]+$`.
+    pub name: ::std::string::String,
+    ///The API documents (the SDK does not check it): at least 2 items; at most 2 items.
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
+    pub vpc_ids: ::std::vec::Vec<::std::string::String>,
 }
 impl VpcPeeringsCreateBody {
     pub fn builder() -> builder::VpcPeeringsCreateBody {
         Default::default()
-    }
-}
-///`VpcPeeringsCreateBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcPeeringsCreateBodyName(::std::string::String);
-impl ::std::ops::Deref for VpcPeeringsCreateBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcPeeringsCreateBodyName> for ::std::string::String {
-    fn from(value: VpcPeeringsCreateBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcPeeringsCreateBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcPeeringsCreateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcPeeringsCreateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcPeeringsCreateBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`VpcPeeringsCreateResponse`
@@ -95,6 +42,7 @@ pub struct VpcPeeringsListResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: VpcPeeringsListResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub vpc_peerings: ::std::vec::Vec<VpcPeering>,
 }
 ///`VpcPeeringsListResponseMeta`
@@ -105,67 +53,12 @@ pub struct VpcPeeringsListResponseMeta {
 ///`VpcPeeringsPatchBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VpcPeeringsPatchBody {
-    pub name: VpcPeeringsPatchBodyName,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-]+$`.
+    pub name: ::std::string::String,
 }
 impl VpcPeeringsPatchBody {
     pub fn builder() -> builder::VpcPeeringsPatchBody {
         Default::default()
-    }
-}
-///`VpcPeeringsPatchBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcPeeringsPatchBodyName(::std::string::String);
-impl ::std::ops::Deref for VpcPeeringsPatchBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcPeeringsPatchBodyName> for ::std::string::String {
-    fn from(value: VpcPeeringsPatchBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcPeeringsPatchBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcPeeringsPatchBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcPeeringsPatchBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcPeeringsPatchBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`VpcPeeringsPatchResponse`
@@ -178,11 +71,11 @@ pub struct VpcPeeringsPatchResponse {
 pub mod builder {
     #[derive(Clone, Debug)]
     pub struct VpcPeeringsCreateBody {
-        name: ::std::result::Result<
-            super::VpcPeeringsCreateBodyName,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        vpc_ids: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
             ::std::string::String,
         >,
-        vpc_ids: ::std::result::Result<[::uuid::Uuid; 2usize], ::std::string::String>,
     }
     impl ::std::default::Default for VpcPeeringsCreateBody {
         fn default() -> Self {
@@ -195,7 +88,7 @@ pub mod builder {
     impl VpcPeeringsCreateBody {
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::VpcPeeringsCreateBodyName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -205,7 +98,7 @@ pub mod builder {
         }
         pub fn vpc_ids<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<[::uuid::Uuid; 2usize]>,
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_ids = value
@@ -238,10 +131,7 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct VpcPeeringsPatchBody {
-        name: ::std::result::Result<
-            super::VpcPeeringsPatchBodyName,
-            ::std::string::String,
-        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl ::std::default::Default for VpcPeeringsPatchBody {
         fn default() -> Self {
@@ -253,7 +143,7 @@ pub mod builder {
     impl VpcPeeringsPatchBody {
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::VpcPeeringsPatchBodyName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value

@@ -6,41 +6,34 @@ use super::*;
 ///`Batch`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Batch {
-    pub batch_id: ::uuid::Uuid,
+    pub batch_id: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub cancelled_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub cancelled_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     pub completion_window: BatchCompletionWindow,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub created_at: crate::Timestamp,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_file_id: ::std::option::Option<::uuid::Uuid>,
+    pub error_file_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<BatchErrorsItem>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expires_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub failed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub failed_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub finalizing_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub finalizing_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub in_progress_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    pub input_file_id: ::uuid::Uuid,
+    pub in_progress_at: ::std::option::Option<crate::Timestamp>,
+    pub input_file_id: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub output_file_id: ::std::option::Option<::uuid::Uuid>,
+    pub output_file_id: ::std::option::Option<::std::string::String>,
     pub provider: crate::generated::types::BatchProvider,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_counts: ::std::option::Option<BatchRequestCounts>,
@@ -48,55 +41,75 @@ pub struct Batch {
     pub request_id: ::std::option::Option<::std::string::String>,
     pub status: crate::generated::types::BatchStatus,
 }
-///`BatchCompletionWindow`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `BatchCompletionWindow` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BatchCompletionWindow {
-    #[serde(rename = "24h")]
+    ///`24h`
     X24h,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for BatchCompletionWindow {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::X24h => f.write_str("24h"),
+impl BatchCompletionWindow {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::X24h => "24h",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for BatchCompletionWindow {
+    fn from(value: &str) -> Self {
+        match value {
+            "24h" => Self::X24h,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BatchCompletionWindow {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for BatchCompletionWindow {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for BatchCompletionWindow {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "24h" => Ok(Self::X24h),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for BatchCompletionWindow {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for BatchCompletionWindow {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for BatchCompletionWindow {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for BatchCompletionWindow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BatchCompletionWindow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`BatchCreateRequest`
@@ -107,7 +120,7 @@ pub struct BatchCreateRequest {
     pub endpoint: ::std::option::Option<
         crate::generated::types::BatchCreateRequestEndpoint,
     >,
-    pub file_id: ::uuid::Uuid,
+    pub file_id: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -120,56 +133,76 @@ impl BatchCreateRequest {
         Default::default()
     }
 }
-///`BatchCreateRequestCompletionWindow`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `BatchCreateRequestCompletionWindow` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BatchCreateRequestCompletionWindow {
-    #[serde(rename = "24h")]
+    ///`24h`
     X24h,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for BatchCreateRequestCompletionWindow {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::X24h => f.write_str("24h"),
+impl BatchCreateRequestCompletionWindow {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::X24h => "24h",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for BatchCreateRequestCompletionWindow {
+    fn from(value: &str) -> Self {
+        match value {
+            "24h" => Self::X24h,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BatchCreateRequestCompletionWindow {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for BatchCreateRequestCompletionWindow {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for BatchCreateRequestCompletionWindow {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "24h" => Ok(Self::X24h),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for BatchCreateRequestCompletionWindow {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for BatchCreateRequestCompletionWindow {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for BatchCreateRequestCompletionWindow {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for BatchCreateRequestCompletionWindow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BatchCreateRequestCompletionWindow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for BatchCreateRequestCompletionWindow {
@@ -214,6 +247,11 @@ impl ::std::convert::From<&str> for BatchCreateRequestEndpoint {
 }
 impl ::std::convert::From<::std::string::String> for BatchCreateRequestEndpoint {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for BatchCreateRequestEndpoint {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -287,6 +325,11 @@ impl ::std::convert::From<::std::string::String> for BatchCreateRequestProvider 
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for BatchCreateRequestProvider {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for BatchCreateRequestProvider {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -330,146 +373,103 @@ pub struct BatchErrorsItem {
 ///`BatchFileCreateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BatchFileCreateRequest {
-    pub file_name: BatchFileCreateRequestFileName,
+    ///The API documents (the SDK does not check it): matches `.+\.[Jj][Ss][Oo][Nn][Ll]$`; at least 7 characters.
+    pub file_name: ::std::string::String,
 }
 impl BatchFileCreateRequest {
     pub fn builder() -> builder::BatchFileCreateRequest {
         Default::default()
     }
 }
-///`BatchFileCreateRequestFileName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct BatchFileCreateRequestFileName(::std::string::String);
-impl ::std::ops::Deref for BatchFileCreateRequestFileName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<BatchFileCreateRequestFileName> for ::std::string::String {
-    fn from(value: BatchFileCreateRequestFileName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for BatchFileCreateRequestFileName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 7usize {
-            return Err("shorter than 7 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "[^\\n\\r\\x{2028}\\x{2029}]+\\.[Jj][Ss][Oo][Nn][Ll]$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \".+\\.[Jj][Ss][Oo][Nn][Ll]$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for BatchFileCreateRequestFileName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for BatchFileCreateRequestFileName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BatchFileCreateRequestFileName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`BatchFileCreateResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BatchFileCreateResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    pub file_id: ::uuid::Uuid,
+    pub expires_at: ::std::option::Option<crate::Timestamp>,
+    pub file_id: ::std::string::String,
     pub upload_url: ::std::string::String,
 }
 ///`BatchListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BatchListResponse {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub data: ::std::vec::Vec<Batch>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub first_id: ::std::option::Option<::uuid::Uuid>,
+    pub first_id: ::std::option::Option<::std::string::String>,
     pub has_more: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_id: ::std::option::Option<::uuid::Uuid>,
+    pub last_id: ::std::option::Option<::std::string::String>,
     pub object: BatchListResponseObject,
 }
-///`BatchListResponseObject`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `BatchListResponseObject` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BatchListResponseObject {
-    #[serde(rename = "list")]
+    ///`list`
     List,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for BatchListResponseObject {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::List => f.write_str("list"),
+impl BatchListResponseObject {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for BatchListResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BatchListResponseObject {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for BatchListResponseObject {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for BatchListResponseObject {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "list" => Ok(Self::List),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for BatchListResponseObject {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for BatchListResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for BatchListResponseObject {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for BatchListResponseObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BatchListResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 /**The `batch_provider` values.
@@ -509,6 +509,11 @@ impl ::std::convert::From<&str> for BatchProvider {
 }
 impl ::std::convert::From<::std::string::String> for BatchProvider {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for BatchProvider {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -555,12 +560,11 @@ pub struct BatchRequestCounts {
 ///`BatchResultsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BatchResultsResponse {
-    pub batch_id: ::uuid::Uuid,
+    pub batch_id: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_file_url: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expires_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_file_url: ::std::option::Option<::std::string::String>,
     pub result_available: bool,
@@ -629,6 +633,11 @@ impl ::std::convert::From<::std::string::String> for BatchStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for BatchStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for BatchStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -659,83 +668,103 @@ impl<'de> ::serde::Deserialize<'de> for BatchStatus {
         Ok(Self::from(value.as_ref()))
     }
 }
-///`InferenceListBatchesStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `InferenceListBatchesStatus` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InferenceListBatchesStatus {
-    #[serde(rename = "validating")]
+    ///`validating`
     Validating,
-    #[serde(rename = "in_progress")]
+    ///`in_progress`
     InProgress,
-    #[serde(rename = "finalizing")]
+    ///`finalizing`
     Finalizing,
-    #[serde(rename = "completed")]
+    ///`completed`
     Completed,
-    #[serde(rename = "failed")]
+    ///`failed`
     Failed,
-    #[serde(rename = "expired")]
+    ///`expired`
     Expired,
-    #[serde(rename = "cancelling")]
+    ///`cancelling`
     Cancelling,
-    #[serde(rename = "cancelled")]
+    ///`cancelled`
     Cancelled,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for InferenceListBatchesStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Validating => f.write_str("validating"),
-            Self::InProgress => f.write_str("in_progress"),
-            Self::Finalizing => f.write_str("finalizing"),
-            Self::Completed => f.write_str("completed"),
-            Self::Failed => f.write_str("failed"),
-            Self::Expired => f.write_str("expired"),
-            Self::Cancelling => f.write_str("cancelling"),
-            Self::Cancelled => f.write_str("cancelled"),
+impl InferenceListBatchesStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Validating => "validating",
+            Self::InProgress => "in_progress",
+            Self::Finalizing => "finalizing",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Expired => "expired",
+            Self::Cancelling => "cancelling",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for InferenceListBatchesStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "validating" => Self::Validating,
+            "in_progress" => Self::InProgress,
+            "finalizing" => Self::Finalizing,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            "expired" => Self::Expired,
+            "cancelling" => Self::Cancelling,
+            "cancelled" => Self::Cancelled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for InferenceListBatchesStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for InferenceListBatchesStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for InferenceListBatchesStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "validating" => Ok(Self::Validating),
-            "in_progress" => Ok(Self::InProgress),
-            "finalizing" => Ok(Self::Finalizing),
-            "completed" => Ok(Self::Completed),
-            "failed" => Ok(Self::Failed),
-            "expired" => Ok(Self::Expired),
-            "cancelling" => Ok(Self::Cancelling),
-            "cancelled" => Ok(Self::Cancelled),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for InferenceListBatchesStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for InferenceListBatchesStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for InferenceListBatchesStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for InferenceListBatchesStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InferenceListBatchesStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 /// Types for composing complex structures.
@@ -750,7 +779,7 @@ pub mod builder {
             ::std::option::Option<crate::generated::types::BatchCreateRequestEndpoint>,
             ::std::string::String,
         >,
-        file_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+        file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         metadata: ::std::result::Result<
             ::std::option::Option<
                 ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -808,7 +837,7 @@ pub mod builder {
         }
         pub fn file_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::uuid::Uuid>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.file_id = value
@@ -893,10 +922,7 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct BatchFileCreateRequest {
-        file_name: ::std::result::Result<
-            super::BatchFileCreateRequestFileName,
-            ::std::string::String,
-        >,
+        file_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl ::std::default::Default for BatchFileCreateRequest {
         fn default() -> Self {
@@ -908,7 +934,7 @@ pub mod builder {
     impl BatchFileCreateRequest {
         pub fn file_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::BatchFileCreateRequestFileName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.file_name = value

@@ -21,7 +21,8 @@ impl ::std::convert::From<RegistryBase> for Multiregistry {
 ///`MultiregistryCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MultiregistryCreate {
-    pub name: MultiregistryCreateName,
+    ///The API documents (the SDK does not check it): matches `^[a-z0-9-]{1,63}$`; at most 63 characters.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<
         crate::generated::types::MultiregistryCreateRegion,
@@ -34,65 +35,6 @@ pub struct MultiregistryCreate {
 impl MultiregistryCreate {
     pub fn builder() -> builder::MultiregistryCreate {
         Default::default()
-    }
-}
-///`MultiregistryCreateName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct MultiregistryCreateName(::std::string::String);
-impl ::std::ops::Deref for MultiregistryCreateName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MultiregistryCreateName> for ::std::string::String {
-    fn from(value: MultiregistryCreateName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MultiregistryCreateName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 63usize {
-            return Err("longer than 63 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-z0-9\\-]{1,63}$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z0-9-]{1,63}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MultiregistryCreateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MultiregistryCreateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MultiregistryCreateName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**The `multiregistry_create_region` values.
@@ -156,6 +98,11 @@ impl ::std::convert::From<&str> for MultiregistryCreateRegion {
 }
 impl ::std::convert::From<::std::string::String> for MultiregistryCreateRegion {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for MultiregistryCreateRegion {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -234,6 +181,12 @@ for MultiregistryCreateSubscriptionTierSlug {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for MultiregistryCreateSubscriptionTierSlug {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for MultiregistryCreateSubscriptionTierSlug {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -286,8 +239,10 @@ pub struct RegistriesGetOptionsResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RegistriesGetOptionsResponseOptions {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub available_regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub subscription_tiers: ::std::vec::Vec<
         RegistriesGetOptionsResponseOptionsSubscriptionTiersItem,
     >,
@@ -298,6 +253,7 @@ pub struct RegistriesGetOptionsResponseOptionsSubscriptionTiersItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_storage_overage: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub eligibility_reasons: ::std::vec::Vec<
         RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem,
     >,
@@ -318,61 +274,86 @@ pub struct RegistriesGetOptionsResponseOptionsSubscriptionTiersItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_overage_price_in_cents: ::std::option::Option<i64>,
 }
-///`RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    ///`OverRepositoryLimit`
     OverRepositoryLimit,
+    ///`OverStorageLimit`
     OverStorageLimit,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display
-for RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::OverRepositoryLimit => f.write_str("OverRepositoryLimit"),
-            Self::OverStorageLimit => f.write_str("OverStorageLimit"),
+impl RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OverRepositoryLimit => "OverRepositoryLimit",
+            Self::OverStorageLimit => "OverStorageLimit",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str>
+for RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "OverRepositoryLimit" => Self::OverRepositoryLimit,
+            "OverStorageLimit" => Self::OverStorageLimit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr
 for RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "OverRepositoryLimit" => Ok(Self::OverRepositoryLimit),
-            "OverStorageLimit" => Ok(Self::OverStorageLimit),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str>
+impl ::std::fmt::Display
 for RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize
 for RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`RegistriesGetResponse`
@@ -391,6 +372,7 @@ pub struct RegistriesGetSubscriptionResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RegistriesListGarbageCollectionsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub garbage_collections: ::std::vec::Vec<GarbageCollection>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<MetaProperties>,
@@ -402,6 +384,7 @@ pub struct RegistriesListRepositoriesV2Response {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: RegistriesListRepositoriesV2ResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub repositories: ::std::vec::Vec<RepositoryV2>,
 }
 ///`RegistriesListRepositoriesV2ResponseMeta`
@@ -415,6 +398,7 @@ pub struct RegistriesListRepositoryManifestsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub manifests: ::std::vec::Vec<RepositoryManifest>,
     pub meta: RegistriesListRepositoryManifestsResponseMeta,
 }
@@ -430,6 +414,7 @@ pub struct RegistriesListRepositoryTagsResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: RegistriesListRepositoryTagsResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<RepositoryTag>,
 }
 ///`RegistriesListRepositoryTagsResponseMeta`
@@ -441,6 +426,7 @@ pub struct RegistriesListRepositoryTagsResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RegistriesListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub registries: ::std::vec::Vec<Registry>,
 }
 ///`RegistriesRunGarbageCollectionResponse`
@@ -466,64 +452,85 @@ impl RegistriesUpdateSubscriptionBody {
         Default::default()
     }
 }
-///`RegistriesUpdateSubscriptionBodyTierSlug`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `RegistriesUpdateSubscriptionBodyTierSlug` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegistriesUpdateSubscriptionBodyTierSlug {
-    #[serde(rename = "starter")]
+    ///`starter`
     Starter,
-    #[serde(rename = "basic")]
+    ///`basic`
     Basic,
-    #[serde(rename = "professional")]
+    ///`professional`
     Professional,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for RegistriesUpdateSubscriptionBodyTierSlug {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Starter => f.write_str("starter"),
-            Self::Basic => f.write_str("basic"),
-            Self::Professional => f.write_str("professional"),
+impl RegistriesUpdateSubscriptionBodyTierSlug {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Starter => "starter",
+            Self::Basic => "basic",
+            Self::Professional => "professional",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for RegistriesUpdateSubscriptionBodyTierSlug {
+    fn from(value: &str) -> Self {
+        match value {
+            "starter" => Self::Starter,
+            "basic" => Self::Basic,
+            "professional" => Self::Professional,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for RegistriesUpdateSubscriptionBodyTierSlug {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for RegistriesUpdateSubscriptionBodyTierSlug {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for RegistriesUpdateSubscriptionBodyTierSlug {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "starter" => Ok(Self::Starter),
-            "basic" => Ok(Self::Basic),
-            "professional" => Ok(Self::Professional),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for RegistriesUpdateSubscriptionBodyTierSlug {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for RegistriesUpdateSubscriptionBodyTierSlug {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for RegistriesUpdateSubscriptionBodyTierSlug {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for RegistriesUpdateSubscriptionBodyTierSlug {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RegistriesUpdateSubscriptionBodyTierSlug {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`RegistriesUpdateSubscriptionResponse`
@@ -541,87 +548,22 @@ impl ::std::convert::From<Multiregistry> for RegistryBase {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RegistryBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
+    ///The API documents (the SDK does not check it): matches `^[a-z0-9-]{1,63}$`; at most 63 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<RegistryBaseName>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_usage_bytes: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub storage_usage_bytes_updated_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
-}
-///`RegistryBaseName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct RegistryBaseName(::std::string::String);
-impl ::std::ops::Deref for RegistryBaseName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<RegistryBaseName> for ::std::string::String {
-    fn from(value: RegistryBaseName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for RegistryBaseName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 63usize {
-            return Err("longer than 63 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-z0-9\\-]{1,63}$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z0-9-]{1,63}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RegistryBaseName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for RegistryBaseName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegistryBaseName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub storage_usage_bytes_updated_at: ::std::option::Option<crate::Timestamp>,
 }
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]
     pub struct MultiregistryCreate {
-        name: ::std::result::Result<
-            super::MultiregistryCreateName,
-            ::std::string::String,
-        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
         region: ::std::result::Result<
             ::std::option::Option<crate::generated::types::MultiregistryCreateRegion>,
             ::std::string::String,
@@ -645,7 +587,7 @@ pub mod builder {
     impl MultiregistryCreate {
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::MultiregistryCreateName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value

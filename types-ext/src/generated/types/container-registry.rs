@@ -6,7 +6,8 @@ use super::*;
 ///`RegistryCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RegistryCreate {
-    pub name: RegistryCreateName,
+    ///The API documents (the SDK does not check it): matches `^[a-z0-9-]{1,63}$`; at most 63 characters.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<crate::generated::types::RegistryCreateRegion>,
     pub subscription_tier_slug: crate::generated::types::RegistryCreateSubscriptionTierSlug,
@@ -14,65 +15,6 @@ pub struct RegistryCreate {
 impl RegistryCreate {
     pub fn builder() -> builder::RegistryCreate {
         Default::default()
-    }
-}
-///`RegistryCreateName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct RegistryCreateName(::std::string::String);
-impl ::std::ops::Deref for RegistryCreateName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<RegistryCreateName> for ::std::string::String {
-    fn from(value: RegistryCreateName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for RegistryCreateName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 63usize {
-            return Err("longer than 63 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-z0-9\\-]{1,63}$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z0-9-]{1,63}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RegistryCreateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for RegistryCreateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegistryCreateName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**The `registry_create_region` values.
@@ -124,6 +66,11 @@ impl ::std::convert::From<&str> for RegistryCreateRegion {
 }
 impl ::std::convert::From<::std::string::String> for RegistryCreateRegion {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for RegistryCreateRegion {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -207,6 +154,12 @@ impl ::std::convert::From<::std::string::String> for RegistryCreateSubscriptionT
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for RegistryCreateSubscriptionTierSlug {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for RegistryCreateSubscriptionTierSlug {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -253,8 +206,10 @@ pub struct RegistryGetOptionsResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RegistryGetOptionsResponseOptions {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub available_regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub subscription_tiers: ::std::vec::Vec<
         RegistryGetOptionsResponseOptionsSubscriptionTiersItem,
     >,
@@ -265,6 +220,7 @@ pub struct RegistryGetOptionsResponseOptionsSubscriptionTiersItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_storage_overage: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub eligibility_reasons: ::std::vec::Vec<
         RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem,
     >,
@@ -285,61 +241,86 @@ pub struct RegistryGetOptionsResponseOptionsSubscriptionTiersItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_overage_price_in_cents: ::std::option::Option<i64>,
 }
-///`RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    ///`OverRepositoryLimit`
     OverRepositoryLimit,
+    ///`OverStorageLimit`
     OverStorageLimit,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display
-for RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::OverRepositoryLimit => f.write_str("OverRepositoryLimit"),
-            Self::OverStorageLimit => f.write_str("OverStorageLimit"),
+impl RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OverRepositoryLimit => "OverRepositoryLimit",
+            Self::OverStorageLimit => "OverStorageLimit",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str>
+for RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "OverRepositoryLimit" => Self::OverRepositoryLimit,
+            "OverStorageLimit" => Self::OverStorageLimit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr
 for RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "OverRepositoryLimit" => Ok(Self::OverRepositoryLimit),
-            "OverStorageLimit" => Ok(Self::OverStorageLimit),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str>
+impl ::std::fmt::Display
 for RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize
 for RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for RegistryGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`RegistryGetResponse`
@@ -358,6 +339,7 @@ pub struct RegistryGetSubscriptionResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RegistryListGarbageCollectionsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub garbage_collections: ::std::vec::Vec<GarbageCollection>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<MetaProperties>,
@@ -369,6 +351,7 @@ pub struct RegistryListRepositoriesResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: RegistryListRepositoriesResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub repositories: ::std::vec::Vec<Repository>,
 }
 ///`RegistryListRepositoriesResponseMeta`
@@ -383,6 +366,7 @@ pub struct RegistryListRepositoriesV2Response {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: RegistryListRepositoriesV2ResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub repositories: ::std::vec::Vec<RepositoryV2>,
 }
 ///`RegistryListRepositoriesV2ResponseMeta`
@@ -396,6 +380,7 @@ pub struct RegistryListRepositoryManifestsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub manifests: ::std::vec::Vec<RepositoryManifest>,
     pub meta: RegistryListRepositoryManifestsResponseMeta,
 }
@@ -411,6 +396,7 @@ pub struct RegistryListRepositoryTagsResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: RegistryListRepositoryTagsResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<RepositoryTag>,
 }
 ///`RegistryListRepositoryTagsResponseMeta`
@@ -483,6 +469,11 @@ impl ::std::convert::From<::std::string::String> for RegistryRunGcType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for RegistryRunGcType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for RegistryRunGcType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -530,64 +521,85 @@ impl RegistryUpdateSubscriptionBody {
         Default::default()
     }
 }
-///`RegistryUpdateSubscriptionBodyTierSlug`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `RegistryUpdateSubscriptionBodyTierSlug` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegistryUpdateSubscriptionBodyTierSlug {
-    #[serde(rename = "starter")]
+    ///`starter`
     Starter,
-    #[serde(rename = "basic")]
+    ///`basic`
     Basic,
-    #[serde(rename = "professional")]
+    ///`professional`
     Professional,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for RegistryUpdateSubscriptionBodyTierSlug {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Starter => f.write_str("starter"),
-            Self::Basic => f.write_str("basic"),
-            Self::Professional => f.write_str("professional"),
+impl RegistryUpdateSubscriptionBodyTierSlug {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Starter => "starter",
+            Self::Basic => "basic",
+            Self::Professional => "professional",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for RegistryUpdateSubscriptionBodyTierSlug {
+    fn from(value: &str) -> Self {
+        match value {
+            "starter" => Self::Starter,
+            "basic" => Self::Basic,
+            "professional" => Self::Professional,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for RegistryUpdateSubscriptionBodyTierSlug {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for RegistryUpdateSubscriptionBodyTierSlug {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for RegistryUpdateSubscriptionBodyTierSlug {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "starter" => Ok(Self::Starter),
-            "basic" => Ok(Self::Basic),
-            "professional" => Ok(Self::Professional),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for RegistryUpdateSubscriptionBodyTierSlug {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for RegistryUpdateSubscriptionBodyTierSlug {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for RegistryUpdateSubscriptionBodyTierSlug {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for RegistryUpdateSubscriptionBodyTierSlug {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RegistryUpdateSubscriptionBodyTierSlug {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`RegistryUpdateSubscriptionResponse`
@@ -612,7 +624,7 @@ pub struct Repository {
 pub mod builder {
     #[derive(Clone, Debug)]
     pub struct RegistryCreate {
-        name: ::std::result::Result<super::RegistryCreateName, ::std::string::String>,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
         region: ::std::result::Result<
             ::std::option::Option<crate::generated::types::RegistryCreateRegion>,
             ::std::string::String,
@@ -636,7 +648,7 @@ pub mod builder {
     impl RegistryCreate {
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::RegistryCreateName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value

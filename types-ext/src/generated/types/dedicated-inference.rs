@@ -7,7 +7,8 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AcceleratorConfigSpec {
     pub accelerator_slug: ::std::string::String,
-    pub scale: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1.
+    pub scale: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         crate::generated::types::AcceleratorConfigSpecStatus,
@@ -64,6 +65,11 @@ impl ::std::convert::From<::std::string::String> for AcceleratorConfigSpecStatus
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AcceleratorConfigSpecStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AcceleratorConfigSpecStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -98,12 +104,11 @@ impl<'de> ::serde::Deserialize<'de> for AcceleratorConfigSpecStatus {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DedicatedInference {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<DedicatedInferenceEndpoints>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_deployment_spec: ::std::option::Option<PendingDeploymentSpec>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -113,19 +118,17 @@ pub struct DedicatedInference {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::generated::types::DedicatedInferenceStatus>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub vpc_uuid: ::std::option::Option<::uuid::Uuid>,
+    pub vpc_uuid: ::std::option::Option<::std::string::String>,
 }
 ///`DedicatedInferenceAccelerator`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DedicatedInferenceAccelerator {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -139,10 +142,9 @@ pub struct DedicatedInferenceAccelerator {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DedicatedInferenceAccessToken {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_managed: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -154,6 +156,7 @@ pub struct DedicatedInferenceAccessToken {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DedicatedInferenceCreateRequest {
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub access_tokens: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -177,6 +180,7 @@ pub struct DedicatedInferenceEndpoints {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DedicatedInferenceGpuModelConfig {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub gpu_slugs: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_gated_model: ::std::option::Option<bool>,
@@ -189,6 +193,7 @@ pub struct DedicatedInferenceGpuModelConfig {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DedicatedInferenceGpuModelConfigsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub gpu_model_configs: ::std::vec::Vec<DedicatedInferenceGpuModelConfig>,
 }
 ///`DedicatedInferenceSize`
@@ -207,16 +212,21 @@ pub struct DedicatedInferenceSize {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DedicatedInferenceSizesResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub enabled_regions: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub sizes: ::std::vec::Vec<DedicatedInferenceSize>,
 }
 ///`DedicatedInferenceSpec`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DedicatedInferenceSpec {
     pub enable_public_endpoint: bool,
+    ///The API documents (the SDK does not check it): at least 1 items.
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub model_deployments: ::std::vec::Vec<ModelDeploymentSpec>,
-    pub name: DedicatedInferenceSpecName,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9_-]+$`; at most 255 characters.
+    pub name: ::std::string::String,
     pub region: crate::generated::types::DedicatedInferenceSpecRegion,
     pub version: i64,
     pub vpc: DedicatedInferenceSpecVpc,
@@ -224,65 +234,6 @@ pub struct DedicatedInferenceSpec {
 impl DedicatedInferenceSpec {
     pub fn builder() -> builder::DedicatedInferenceSpec {
         Default::default()
-    }
-}
-///`DedicatedInferenceSpecName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct DedicatedInferenceSpecName(::std::string::String);
-impl ::std::ops::Deref for DedicatedInferenceSpecName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DedicatedInferenceSpecName> for ::std::string::String {
-    fn from(value: DedicatedInferenceSpecName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DedicatedInferenceSpecName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\_\\-]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9_-]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DedicatedInferenceSpecName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DedicatedInferenceSpecName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DedicatedInferenceSpecName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**The `dedicated_inference_spec_region` values.
@@ -329,6 +280,11 @@ impl ::std::convert::From<::std::string::String> for DedicatedInferenceSpecRegio
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for DedicatedInferenceSpecRegion {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for DedicatedInferenceSpecRegion {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -362,7 +318,7 @@ impl<'de> ::serde::Deserialize<'de> for DedicatedInferenceSpecRegion {
 ///`DedicatedInferenceSpecVpc`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DedicatedInferenceSpecVpc {
-    pub uuid: ::uuid::Uuid,
+    pub uuid: ::std::string::String,
 }
 impl DedicatedInferenceSpecVpc {
     pub fn builder() -> builder::DedicatedInferenceSpecVpc {
@@ -425,6 +381,11 @@ impl ::std::convert::From<::std::string::String> for DedicatedInferenceStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for DedicatedInferenceStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for DedicatedInferenceStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -458,72 +419,12 @@ impl<'de> ::serde::Deserialize<'de> for DedicatedInferenceStatus {
 ///`DedicatedInferenceTokenCreateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DedicatedInferenceTokenCreateRequest {
-    pub name: DedicatedInferenceTokenCreateRequestName,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9_-]+$`; at most 255 characters.
+    pub name: ::std::string::String,
 }
 impl DedicatedInferenceTokenCreateRequest {
     pub fn builder() -> builder::DedicatedInferenceTokenCreateRequest {
         Default::default()
-    }
-}
-///`DedicatedInferenceTokenCreateRequestName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct DedicatedInferenceTokenCreateRequestName(::std::string::String);
-impl ::std::ops::Deref for DedicatedInferenceTokenCreateRequestName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DedicatedInferenceTokenCreateRequestName>
-for ::std::string::String {
-    fn from(value: DedicatedInferenceTokenCreateRequestName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DedicatedInferenceTokenCreateRequestName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\_\\-]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9_-]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DedicatedInferenceTokenCreateRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for DedicatedInferenceTokenCreateRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DedicatedInferenceTokenCreateRequestName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`DedicatedInferenceUpdateRequest`
@@ -541,9 +442,8 @@ impl DedicatedInferenceUpdateRequest {
         Default::default()
     }
 }
-///`DedicatedInferenceUpdateRequestAccessTokens`
+///The API documents (the SDK does not check it): no other properties.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct DedicatedInferenceUpdateRequestAccessTokens {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hugging_face_token: ::std::option::Option<::std::string::String>,
@@ -582,6 +482,7 @@ pub struct DedicatedInferencesGetResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DedicatedInferencesListAcceleratorsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub accelerators: ::std::vec::Vec<DedicatedInferenceAccelerator>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -592,68 +493,89 @@ pub struct DedicatedInferencesListAcceleratorsResponse {
 pub struct DedicatedInferencesListAcceleratorsResponseMeta {
     pub total: i64,
 }
-///`DedicatedInferencesListRegion`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `DedicatedInferencesListRegion` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DedicatedInferencesListRegion {
-    #[serde(rename = "nyc2")]
+    ///`nyc2`
     Nyc2,
-    #[serde(rename = "tor1")]
+    ///`tor1`
     Tor1,
-    #[serde(rename = "atl1")]
+    ///`atl1`
     Atl1,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for DedicatedInferencesListRegion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Nyc2 => f.write_str("nyc2"),
-            Self::Tor1 => f.write_str("tor1"),
-            Self::Atl1 => f.write_str("atl1"),
+impl DedicatedInferencesListRegion {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Nyc2 => "nyc2",
+            Self::Tor1 => "tor1",
+            Self::Atl1 => "atl1",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for DedicatedInferencesListRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "nyc2" => Self::Nyc2,
+            "tor1" => Self::Tor1,
+            "atl1" => Self::Atl1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DedicatedInferencesListRegion {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for DedicatedInferencesListRegion {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for DedicatedInferencesListRegion {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "nyc2" => Ok(Self::Nyc2),
-            "tor1" => Ok(Self::Tor1),
-            "atl1" => Ok(Self::Atl1),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for DedicatedInferencesListRegion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for DedicatedInferencesListRegion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for DedicatedInferencesListRegion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for DedicatedInferencesListRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DedicatedInferencesListRegion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`DedicatedInferencesListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DedicatedInferencesListResponse {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub dedicated_inferences: ::std::vec::Vec<DedicatedInference>,
     pub links: DedicatedInferencesListResponseLinks,
     pub meta: DedicatedInferencesListResponseMeta,
@@ -662,6 +584,7 @@ pub struct DedicatedInferencesListResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DedicatedInferencesListResponseLinks {
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub pages: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 }
 ///`DedicatedInferencesListResponseMeta`
@@ -676,6 +599,7 @@ pub struct DedicatedInferencesListTokensResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: DedicatedInferencesListTokensResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tokens: ::std::vec::Vec<DedicatedInferenceAccessToken>,
 }
 ///`DedicatedInferencesListTokensResponseMeta`
@@ -693,6 +617,7 @@ pub struct DedicatedInferencesPatchResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ModelDeploymentSpec {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub accelerators: ::std::vec::Vec<AcceleratorConfigSpec>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model_id: ::std::option::Option<::std::string::String>,
@@ -701,6 +626,7 @@ pub struct ModelDeploymentSpec {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model_slug: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub workload_config: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ModelDeploymentSpec {
@@ -708,142 +634,103 @@ impl ModelDeploymentSpec {
         Default::default()
     }
 }
-///`ModelDeploymentSpecModelProvider`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `ModelDeploymentSpecModelProvider` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModelDeploymentSpecModelProvider {
-    #[serde(rename = "hugging_face")]
+    ///`hugging_face`
     HuggingFace,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for ModelDeploymentSpecModelProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::HuggingFace => f.write_str("hugging_face"),
+impl ModelDeploymentSpecModelProvider {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HuggingFace => "hugging_face",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for ModelDeploymentSpecModelProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "hugging_face" => Self::HuggingFace,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ModelDeploymentSpecModelProvider {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ModelDeploymentSpecModelProvider {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for ModelDeploymentSpecModelProvider {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "hugging_face" => Ok(Self::HuggingFace),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for ModelDeploymentSpecModelProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for ModelDeploymentSpecModelProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for ModelDeploymentSpecModelProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for ModelDeploymentSpecModelProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModelDeploymentSpecModelProvider {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`PendingDeploymentSpec`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PendingDeploymentSpec {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_public_endpoint: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): at least 1 items.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub model_deployments: ::std::vec::Vec<ModelDeploymentSpec>,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9_-]+$`; at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<PendingDeploymentSpecName>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         crate::generated::types::PendingDeploymentSpecStatus,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc: ::std::option::Option<PendingDeploymentSpecVpc>,
-}
-///`PendingDeploymentSpecName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct PendingDeploymentSpecName(::std::string::String);
-impl ::std::ops::Deref for PendingDeploymentSpecName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PendingDeploymentSpecName> for ::std::string::String {
-    fn from(value: PendingDeploymentSpecName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PendingDeploymentSpecName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\_\\-]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9_-]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PendingDeploymentSpecName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PendingDeploymentSpecName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PendingDeploymentSpecName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 /**The `pending_deployment_spec_status` values.
 
@@ -885,6 +772,11 @@ impl ::std::convert::From<::std::string::String> for PendingDeploymentSpecStatus
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for PendingDeploymentSpecStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for PendingDeploymentSpecStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -918,7 +810,7 @@ impl<'de> ::serde::Deserialize<'de> for PendingDeploymentSpecStatus {
 ///`PendingDeploymentSpecVpc`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PendingDeploymentSpecVpc {
-    pub uuid: ::uuid::Uuid,
+    pub uuid: ::std::string::String,
 }
 /// Types for composing complex structures.
 pub mod builder {
@@ -928,7 +820,7 @@ pub mod builder {
             ::std::string::String,
             ::std::string::String,
         >,
-        scale: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        scale: ::std::result::Result<i64, ::std::string::String>,
         status: ::std::result::Result<
             ::std::option::Option<crate::generated::types::AcceleratorConfigSpecStatus>,
             ::std::string::String,
@@ -962,7 +854,7 @@ pub mod builder {
         }
         pub fn scale<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.scale = value
@@ -1092,10 +984,7 @@ pub mod builder {
             ::std::vec::Vec<super::ModelDeploymentSpec>,
             ::std::string::String,
         >,
-        name: ::std::result::Result<
-            super::DedicatedInferenceSpecName,
-            ::std::string::String,
-        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
         region: ::std::result::Result<
             crate::generated::types::DedicatedInferenceSpecRegion,
             ::std::string::String,
@@ -1151,7 +1040,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::DedicatedInferenceSpecName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -1224,7 +1113,7 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct DedicatedInferenceSpecVpc {
-        uuid: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+        uuid: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl ::std::default::Default for DedicatedInferenceSpecVpc {
         fn default() -> Self {
@@ -1236,7 +1125,7 @@ pub mod builder {
     impl DedicatedInferenceSpecVpc {
         pub fn uuid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::uuid::Uuid>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.uuid = value
@@ -1262,10 +1151,7 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct DedicatedInferenceTokenCreateRequest {
-        name: ::std::result::Result<
-            super::DedicatedInferenceTokenCreateRequestName,
-            ::std::string::String,
-        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl ::std::default::Default for DedicatedInferenceTokenCreateRequest {
         fn default() -> Self {
@@ -1277,7 +1163,7 @@ pub mod builder {
     impl DedicatedInferenceTokenCreateRequest {
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::DedicatedInferenceTokenCreateRequestName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value

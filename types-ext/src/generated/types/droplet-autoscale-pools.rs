@@ -8,16 +8,14 @@ use super::*;
 pub struct AutoscalePool {
     pub active_resources_count: i64,
     pub config: AutoscalePoolConfig,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub created_at: crate::Timestamp,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_utilization: ::std::option::Option<CurrentUtilization>,
     pub droplet_template: AutoscalePoolDropletTemplate,
     pub id: ::std::string::String,
     pub name: ::std::string::String,
     pub status: crate::generated::types::AutoscalePoolStatus,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub updated_at: crate::Timestamp,
 }
 ///`AutoscalePoolConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -76,11 +74,14 @@ pub struct AutoscalePoolDropletTemplate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub public_networking: bool,
     pub region: crate::generated::types::AutoscalePoolDropletTemplateRegion,
     pub size: ::std::string::String,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub ssh_keys: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_data: ::std::option::Option<::std::string::String>,
@@ -182,6 +183,12 @@ impl ::std::convert::From<::std::string::String> for AutoscalePoolDropletTemplat
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for AutoscalePoolDropletTemplateRegion {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AutoscalePoolDropletTemplateRegion {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -215,12 +222,17 @@ impl<'de> ::serde::Deserialize<'de> for AutoscalePoolDropletTemplateRegion {
 ///`AutoscalePoolDynamicConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AutoscalePoolDynamicConfig {
+    ///The API documents (the SDK does not check it): at least 5; at most 20.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cooldown_minutes: ::std::option::Option<i64>,
-    pub max_instances: ::std::num::NonZeroU64,
-    pub min_instances: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1; at most 1000.
+    pub max_instances: i64,
+    ///The API documents (the SDK does not check it): at least 1; at most 500.
+    pub min_instances: i64,
+    ///The API documents (the SDK does not check it): at least 0.05; at most 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_cpu_utilization: ::std::option::Option<f64>,
+    ///The API documents (the SDK does not check it): at least 0.05; at most 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_memory_utilization: ::std::option::Option<f64>,
 }
@@ -232,7 +244,8 @@ impl AutoscalePoolDynamicConfig {
 ///`AutoscalePoolStaticConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AutoscalePoolStaticConfig {
-    pub target_number_instances: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1; at most 1000.
+    pub target_number_instances: i64,
 }
 impl AutoscalePoolStaticConfig {
     pub fn builder() -> builder::AutoscalePoolStaticConfig {
@@ -283,6 +296,11 @@ impl ::std::convert::From<::std::string::String> for AutoscalePoolStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AutoscalePoolStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AutoscalePoolStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -329,6 +347,7 @@ pub struct AutoscalepoolsGetResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AutoscalepoolsListHistoryResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub history: ::std::vec::Vec<History>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -343,6 +362,7 @@ pub struct AutoscalepoolsListHistoryResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AutoscalepoolsListMembersResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub droplets: ::std::vec::Vec<Member>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -357,6 +377,7 @@ pub struct AutoscalepoolsListMembersResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AutoscalepoolsListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub autoscale_pools: ::std::vec::Vec<AutoscalePool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -376,23 +397,23 @@ pub struct AutoscalepoolsUpdateResponse {
 ///`CurrentUtilization`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct CurrentUtilization {
+    ///The API documents (the SDK does not check it): at least 0; at most 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu: ::std::option::Option<f64>,
+    ///The API documents (the SDK does not check it): at least 0; at most 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<f64>,
 }
 ///`History`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct History {
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub created_at: crate::Timestamp,
     pub current_instance_count: i64,
     pub desired_instance_count: i64,
     pub history_event_id: ::std::string::String,
     pub reason: crate::generated::types::HistoryReason,
     pub status: crate::generated::types::HistoryStatus,
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub updated_at: crate::Timestamp,
 }
 /**The `history_reason` values.
 
@@ -435,6 +456,11 @@ impl ::std::convert::From<&str> for HistoryReason {
 }
 impl ::std::convert::From<::std::string::String> for HistoryReason {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for HistoryReason {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -509,6 +535,11 @@ impl ::std::convert::From<&str> for HistoryStatus {
 }
 impl ::std::convert::From<::std::string::String> for HistoryStatus {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for HistoryStatus {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -864,14 +895,8 @@ pub mod builder {
             ::std::option::Option<i64>,
             ::std::string::String,
         >,
-        max_instances: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
-        min_instances: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        max_instances: ::std::result::Result<i64, ::std::string::String>,
+        min_instances: ::std::result::Result<i64, ::std::string::String>,
         target_cpu_utilization: ::std::result::Result<
             ::std::option::Option<f64>,
             ::std::string::String,
@@ -907,7 +932,7 @@ pub mod builder {
         }
         pub fn max_instances<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_instances = value
@@ -919,7 +944,7 @@ pub mod builder {
         }
         pub fn min_instances<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.min_instances = value
@@ -987,10 +1012,7 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct AutoscalePoolStaticConfig {
-        target_number_instances: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        target_number_instances: ::std::result::Result<i64, ::std::string::String>,
     }
     impl ::std::default::Default for AutoscalePoolStaticConfig {
         fn default() -> Self {
@@ -1004,7 +1026,7 @@ pub mod builder {
     impl AutoscalePoolStaticConfig {
         pub fn target_number_instances<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.target_number_instances = value

@@ -57,6 +57,7 @@ impl FirewallsAddTagsBody {
 ///`FirewallsAssignDropletsBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FirewallsAssignDropletsBody {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub droplet_ids: ::std::vec::Vec<i64>,
 }
 impl FirewallsAssignDropletsBody {
@@ -68,8 +69,7 @@ impl FirewallsAssignDropletsBody {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FirewallsCreateBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub droplet_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -78,12 +78,14 @@ pub struct FirewallsCreateBody {
     pub inbound_rules: ::std::option::Option<
         ::std::vec::Vec<FirewallsCreateBodyInboundRulesItem>,
     >,
-    pub name: FirewallsCreateBodyName,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9][a-zA-Z0-9\.-]+$`.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub outbound_rules: ::std::option::Option<
         ::std::vec::Vec<FirewallsCreateBodyOutboundRulesItem>,
     >,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub pending_changes: ::std::vec::Vec<FirewallsCreateBodyPendingChangesItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<FirewallsCreateBodyStatus>,
@@ -105,62 +107,6 @@ pub struct FirewallsCreateBodyInboundRulesItem {
 impl FirewallsCreateBodyInboundRulesItem {
     pub fn builder() -> builder::FirewallsCreateBodyInboundRulesItem {
         Default::default()
-    }
-}
-///`FirewallsCreateBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct FirewallsCreateBodyName(::std::string::String);
-impl ::std::ops::Deref for FirewallsCreateBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<FirewallsCreateBodyName> for ::std::string::String {
-    fn from(value: FirewallsCreateBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for FirewallsCreateBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9][a-zA-Z0-9\\.\\-]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9][a-zA-Z0-9\\.-]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for FirewallsCreateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for FirewallsCreateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FirewallsCreateBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`FirewallsCreateBodyOutboundRulesItem`
@@ -190,63 +136,83 @@ impl FirewallsCreateBodyPendingChangesItem {
         Default::default()
     }
 }
-///`FirewallsCreateBodyStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `FirewallsCreateBodyStatus` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FirewallsCreateBodyStatus {
-    #[serde(rename = "waiting")]
+    ///`waiting`
     Waiting,
-    #[serde(rename = "succeeded")]
+    ///`succeeded`
     Succeeded,
-    #[serde(rename = "failed")]
+    ///`failed`
     Failed,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for FirewallsCreateBodyStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Waiting => f.write_str("waiting"),
-            Self::Succeeded => f.write_str("succeeded"),
-            Self::Failed => f.write_str("failed"),
+impl FirewallsCreateBodyStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for FirewallsCreateBodyStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "waiting" => Self::Waiting,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FirewallsCreateBodyStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for FirewallsCreateBodyStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for FirewallsCreateBodyStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "waiting" => Ok(Self::Waiting),
-            "succeeded" => Ok(Self::Succeeded),
-            "failed" => Ok(Self::Failed),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for FirewallsCreateBodyStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for FirewallsCreateBodyStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for FirewallsCreateBodyStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for FirewallsCreateBodyStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FirewallsCreateBodyStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`FirewallsCreateResponse`
@@ -258,6 +224,7 @@ pub struct FirewallsCreateResponse {
 ///`FirewallsDeleteDropletsBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FirewallsDeleteDropletsBody {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub droplet_ids: ::std::vec::Vec<i64>,
 }
 impl FirewallsDeleteDropletsBody {
@@ -285,6 +252,7 @@ pub struct FirewallsGetResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FirewallsListResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub firewalls: ::std::vec::Vec<Firewall>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -299,8 +267,7 @@ pub struct FirewallsListResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FirewallsUpdateBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub droplet_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -309,12 +276,14 @@ pub struct FirewallsUpdateBody {
     pub inbound_rules: ::std::option::Option<
         ::std::vec::Vec<FirewallsUpdateBodyInboundRulesItem>,
     >,
-    pub name: FirewallsUpdateBodyName,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9][a-zA-Z0-9\.-]+$`.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub outbound_rules: ::std::option::Option<
         ::std::vec::Vec<FirewallsUpdateBodyOutboundRulesItem>,
     >,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub pending_changes: ::std::vec::Vec<FirewallsUpdateBodyPendingChangesItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<FirewallsUpdateBodyStatus>,
@@ -336,62 +305,6 @@ pub struct FirewallsUpdateBodyInboundRulesItem {
 impl FirewallsUpdateBodyInboundRulesItem {
     pub fn builder() -> builder::FirewallsUpdateBodyInboundRulesItem {
         Default::default()
-    }
-}
-///`FirewallsUpdateBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct FirewallsUpdateBodyName(::std::string::String);
-impl ::std::ops::Deref for FirewallsUpdateBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<FirewallsUpdateBodyName> for ::std::string::String {
-    fn from(value: FirewallsUpdateBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for FirewallsUpdateBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9][a-zA-Z0-9\\.\\-]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9][a-zA-Z0-9\\.-]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for FirewallsUpdateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for FirewallsUpdateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FirewallsUpdateBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`FirewallsUpdateBodyOutboundRulesItem`
@@ -421,63 +334,83 @@ impl FirewallsUpdateBodyPendingChangesItem {
         Default::default()
     }
 }
-///`FirewallsUpdateBodyStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `FirewallsUpdateBodyStatus` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FirewallsUpdateBodyStatus {
-    #[serde(rename = "waiting")]
+    ///`waiting`
     Waiting,
-    #[serde(rename = "succeeded")]
+    ///`succeeded`
     Succeeded,
-    #[serde(rename = "failed")]
+    ///`failed`
     Failed,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for FirewallsUpdateBodyStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Waiting => f.write_str("waiting"),
-            Self::Succeeded => f.write_str("succeeded"),
-            Self::Failed => f.write_str("failed"),
+impl FirewallsUpdateBodyStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for FirewallsUpdateBodyStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "waiting" => Self::Waiting,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FirewallsUpdateBodyStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for FirewallsUpdateBodyStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for FirewallsUpdateBodyStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "waiting" => Ok(Self::Waiting),
-            "succeeded" => Ok(Self::Succeeded),
-            "failed" => Ok(Self::Failed),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for FirewallsUpdateBodyStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for FirewallsUpdateBodyStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for FirewallsUpdateBodyStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for FirewallsUpdateBodyStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FirewallsUpdateBodyStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`FirewallsUpdateResponse`
@@ -806,7 +739,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct FirewallsCreateBody {
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         droplet_ids: ::std::result::Result<
@@ -823,10 +756,7 @@ pub mod builder {
             >,
             ::std::string::String,
         >,
-        name: ::std::result::Result<
-            super::FirewallsCreateBodyName,
-            ::std::string::String,
-        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
         outbound_rules: ::std::result::Result<
             ::std::option::Option<
                 ::std::vec::Vec<super::FirewallsCreateBodyOutboundRulesItem>,
@@ -864,9 +794,7 @@ pub mod builder {
     impl FirewallsCreateBody {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -916,7 +844,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::FirewallsCreateBodyName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -1339,7 +1267,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct FirewallsUpdateBody {
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         droplet_ids: ::std::result::Result<
@@ -1356,10 +1284,7 @@ pub mod builder {
             >,
             ::std::string::String,
         >,
-        name: ::std::result::Result<
-            super::FirewallsUpdateBodyName,
-            ::std::string::String,
-        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
         outbound_rules: ::std::result::Result<
             ::std::option::Option<
                 ::std::vec::Vec<super::FirewallsUpdateBodyOutboundRulesItem>,
@@ -1397,9 +1322,7 @@ pub mod builder {
     impl FirewallsUpdateBody {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -1449,7 +1372,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::FirewallsUpdateBodyName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value

@@ -7,7 +7,7 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AlertBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
 }
 ///`AlertUpdatable`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -39,6 +39,7 @@ pub struct AppComponentBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_slug: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub envs: ::std::vec::Vec<AppVariableDefinition>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub git: ::std::option::Option<AppsGitSourceSpec>,
@@ -49,83 +50,23 @@ pub struct AppComponentBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image: ::std::option::Option<AppsImageSourceSpec>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub log_destinations: ::std::vec::Vec<AppLogDestinationDefinition>,
+    ///The API documents (the SDK does not check it): matches `^[a-z][a-z0-9-]{0,30}[a-z0-9]$`; at least 2 characters; at most 32 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<AppComponentBaseName>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub run_command: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_dir: ::std::option::Option<::std::string::String>,
 }
-///`AppComponentBaseName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct AppComponentBaseName(::std::string::String);
-impl ::std::ops::Deref for AppComponentBaseName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AppComponentBaseName> for ::std::string::String {
-    fn from(value: AppComponentBaseName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AppComponentBaseName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 32usize {
-            return Err("longer than 32 characters".into());
-        }
-        if value.chars().count() < 2usize {
-            return Err("shorter than 2 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-z][a-z0-9\\-]{0,30}[a-z0-9]$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^[a-z][a-z0-9-]{0,30}[a-z0-9]$\"".into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AppComponentBaseName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AppComponentBaseName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AppComponentBaseName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`AppComponentInstanceBase`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AppComponentInstanceBase {
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
-    pub instance_count: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1.
+    #[serde(default = "defaults::default_u64::<i64, 1>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_1")]
+    pub instance_count: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_size_slug: ::std::option::Option<
         AppComponentInstanceBaseInstanceSizeSlug,
@@ -134,153 +75,174 @@ pub struct AppComponentInstanceBase {
 impl ::std::default::Default for AppComponentInstanceBase {
     fn default() -> Self {
         Self {
-            instance_count: defaults::default_nzu64::<::std::num::NonZeroU64, 1>(),
+            instance_count: defaults::default_u64::<i64, 1>(),
             instance_size_slug: Default::default(),
         }
     }
 }
-///`AppComponentInstanceBaseInstanceSizeSlug`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `AppComponentInstanceBaseInstanceSizeSlug` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppComponentInstanceBaseInstanceSizeSlug {
-    #[serde(rename = "apps-s-1vcpu-0.5gb")]
+    ///`apps-s-1vcpu-0.5gb`
     AppsS1vcpu05gb,
-    #[serde(rename = "apps-s-1vcpu-1gb-fixed")]
+    ///`apps-s-1vcpu-1gb-fixed`
     AppsS1vcpu1gbFixed,
-    #[serde(rename = "apps-s-1vcpu-1gb")]
+    ///`apps-s-1vcpu-1gb`
     AppsS1vcpu1gb,
-    #[serde(rename = "apps-s-1vcpu-2gb")]
+    ///`apps-s-1vcpu-2gb`
     AppsS1vcpu2gb,
-    #[serde(rename = "apps-s-2vcpu-4gb")]
+    ///`apps-s-2vcpu-4gb`
     AppsS2vcpu4gb,
-    #[serde(rename = "apps-d-1vcpu-0.5gb")]
+    ///`apps-d-1vcpu-0.5gb`
     AppsD1vcpu05gb,
-    #[serde(rename = "apps-d-1vcpu-1gb")]
+    ///`apps-d-1vcpu-1gb`
     AppsD1vcpu1gb,
-    #[serde(rename = "apps-d-1vcpu-2gb")]
+    ///`apps-d-1vcpu-2gb`
     AppsD1vcpu2gb,
-    #[serde(rename = "apps-d-1vcpu-4gb")]
+    ///`apps-d-1vcpu-4gb`
     AppsD1vcpu4gb,
-    #[serde(rename = "apps-d-2vcpu-4gb")]
+    ///`apps-d-2vcpu-4gb`
     AppsD2vcpu4gb,
-    #[serde(rename = "apps-d-2vcpu-8gb")]
+    ///`apps-d-2vcpu-8gb`
     AppsD2vcpu8gb,
-    #[serde(rename = "apps-d-4vcpu-8gb")]
+    ///`apps-d-4vcpu-8gb`
     AppsD4vcpu8gb,
-    #[serde(rename = "apps-d-4vcpu-16gb")]
+    ///`apps-d-4vcpu-16gb`
     AppsD4vcpu16gb,
-    #[serde(rename = "apps-d-8vcpu-32gb")]
+    ///`apps-d-8vcpu-32gb`
     AppsD8vcpu32gb,
-    #[serde(rename = "basic-xxs")]
+    ///`basic-xxs`
     BasicXxs,
-    #[serde(rename = "basic-xs")]
+    ///`basic-xs`
     BasicXs,
-    #[serde(rename = "basic-s")]
+    ///`basic-s`
     BasicS,
-    #[serde(rename = "basic-m")]
+    ///`basic-m`
     BasicM,
-    #[serde(rename = "professional-xs")]
+    ///`professional-xs`
     ProfessionalXs,
-    #[serde(rename = "professional-s")]
+    ///`professional-s`
     ProfessionalS,
-    #[serde(rename = "professional-m")]
+    ///`professional-m`
     ProfessionalM,
-    #[serde(rename = "professional-1l")]
+    ///`professional-1l`
     Professional1l,
-    #[serde(rename = "professional-l")]
+    ///`professional-l`
     ProfessionalL,
-    #[serde(rename = "professional-xl")]
+    ///`professional-xl`
     ProfessionalXl,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for AppComponentInstanceBaseInstanceSizeSlug {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::AppsS1vcpu05gb => f.write_str("apps-s-1vcpu-0.5gb"),
-            Self::AppsS1vcpu1gbFixed => f.write_str("apps-s-1vcpu-1gb-fixed"),
-            Self::AppsS1vcpu1gb => f.write_str("apps-s-1vcpu-1gb"),
-            Self::AppsS1vcpu2gb => f.write_str("apps-s-1vcpu-2gb"),
-            Self::AppsS2vcpu4gb => f.write_str("apps-s-2vcpu-4gb"),
-            Self::AppsD1vcpu05gb => f.write_str("apps-d-1vcpu-0.5gb"),
-            Self::AppsD1vcpu1gb => f.write_str("apps-d-1vcpu-1gb"),
-            Self::AppsD1vcpu2gb => f.write_str("apps-d-1vcpu-2gb"),
-            Self::AppsD1vcpu4gb => f.write_str("apps-d-1vcpu-4gb"),
-            Self::AppsD2vcpu4gb => f.write_str("apps-d-2vcpu-4gb"),
-            Self::AppsD2vcpu8gb => f.write_str("apps-d-2vcpu-8gb"),
-            Self::AppsD4vcpu8gb => f.write_str("apps-d-4vcpu-8gb"),
-            Self::AppsD4vcpu16gb => f.write_str("apps-d-4vcpu-16gb"),
-            Self::AppsD8vcpu32gb => f.write_str("apps-d-8vcpu-32gb"),
-            Self::BasicXxs => f.write_str("basic-xxs"),
-            Self::BasicXs => f.write_str("basic-xs"),
-            Self::BasicS => f.write_str("basic-s"),
-            Self::BasicM => f.write_str("basic-m"),
-            Self::ProfessionalXs => f.write_str("professional-xs"),
-            Self::ProfessionalS => f.write_str("professional-s"),
-            Self::ProfessionalM => f.write_str("professional-m"),
-            Self::Professional1l => f.write_str("professional-1l"),
-            Self::ProfessionalL => f.write_str("professional-l"),
-            Self::ProfessionalXl => f.write_str("professional-xl"),
+impl AppComponentInstanceBaseInstanceSizeSlug {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AppsS1vcpu05gb => "apps-s-1vcpu-0.5gb",
+            Self::AppsS1vcpu1gbFixed => "apps-s-1vcpu-1gb-fixed",
+            Self::AppsS1vcpu1gb => "apps-s-1vcpu-1gb",
+            Self::AppsS1vcpu2gb => "apps-s-1vcpu-2gb",
+            Self::AppsS2vcpu4gb => "apps-s-2vcpu-4gb",
+            Self::AppsD1vcpu05gb => "apps-d-1vcpu-0.5gb",
+            Self::AppsD1vcpu1gb => "apps-d-1vcpu-1gb",
+            Self::AppsD1vcpu2gb => "apps-d-1vcpu-2gb",
+            Self::AppsD1vcpu4gb => "apps-d-1vcpu-4gb",
+            Self::AppsD2vcpu4gb => "apps-d-2vcpu-4gb",
+            Self::AppsD2vcpu8gb => "apps-d-2vcpu-8gb",
+            Self::AppsD4vcpu8gb => "apps-d-4vcpu-8gb",
+            Self::AppsD4vcpu16gb => "apps-d-4vcpu-16gb",
+            Self::AppsD8vcpu32gb => "apps-d-8vcpu-32gb",
+            Self::BasicXxs => "basic-xxs",
+            Self::BasicXs => "basic-xs",
+            Self::BasicS => "basic-s",
+            Self::BasicM => "basic-m",
+            Self::ProfessionalXs => "professional-xs",
+            Self::ProfessionalS => "professional-s",
+            Self::ProfessionalM => "professional-m",
+            Self::Professional1l => "professional-1l",
+            Self::ProfessionalL => "professional-l",
+            Self::ProfessionalXl => "professional-xl",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for AppComponentInstanceBaseInstanceSizeSlug {
+    fn from(value: &str) -> Self {
+        match value {
+            "apps-s-1vcpu-0.5gb" => Self::AppsS1vcpu05gb,
+            "apps-s-1vcpu-1gb-fixed" => Self::AppsS1vcpu1gbFixed,
+            "apps-s-1vcpu-1gb" => Self::AppsS1vcpu1gb,
+            "apps-s-1vcpu-2gb" => Self::AppsS1vcpu2gb,
+            "apps-s-2vcpu-4gb" => Self::AppsS2vcpu4gb,
+            "apps-d-1vcpu-0.5gb" => Self::AppsD1vcpu05gb,
+            "apps-d-1vcpu-1gb" => Self::AppsD1vcpu1gb,
+            "apps-d-1vcpu-2gb" => Self::AppsD1vcpu2gb,
+            "apps-d-1vcpu-4gb" => Self::AppsD1vcpu4gb,
+            "apps-d-2vcpu-4gb" => Self::AppsD2vcpu4gb,
+            "apps-d-2vcpu-8gb" => Self::AppsD2vcpu8gb,
+            "apps-d-4vcpu-8gb" => Self::AppsD4vcpu8gb,
+            "apps-d-4vcpu-16gb" => Self::AppsD4vcpu16gb,
+            "apps-d-8vcpu-32gb" => Self::AppsD8vcpu32gb,
+            "basic-xxs" => Self::BasicXxs,
+            "basic-xs" => Self::BasicXs,
+            "basic-s" => Self::BasicS,
+            "basic-m" => Self::BasicM,
+            "professional-xs" => Self::ProfessionalXs,
+            "professional-s" => Self::ProfessionalS,
+            "professional-m" => Self::ProfessionalM,
+            "professional-1l" => Self::Professional1l,
+            "professional-l" => Self::ProfessionalL,
+            "professional-xl" => Self::ProfessionalXl,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AppComponentInstanceBaseInstanceSizeSlug {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for AppComponentInstanceBaseInstanceSizeSlug {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for AppComponentInstanceBaseInstanceSizeSlug {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "apps-s-1vcpu-0.5gb" => Ok(Self::AppsS1vcpu05gb),
-            "apps-s-1vcpu-1gb-fixed" => Ok(Self::AppsS1vcpu1gbFixed),
-            "apps-s-1vcpu-1gb" => Ok(Self::AppsS1vcpu1gb),
-            "apps-s-1vcpu-2gb" => Ok(Self::AppsS1vcpu2gb),
-            "apps-s-2vcpu-4gb" => Ok(Self::AppsS2vcpu4gb),
-            "apps-d-1vcpu-0.5gb" => Ok(Self::AppsD1vcpu05gb),
-            "apps-d-1vcpu-1gb" => Ok(Self::AppsD1vcpu1gb),
-            "apps-d-1vcpu-2gb" => Ok(Self::AppsD1vcpu2gb),
-            "apps-d-1vcpu-4gb" => Ok(Self::AppsD1vcpu4gb),
-            "apps-d-2vcpu-4gb" => Ok(Self::AppsD2vcpu4gb),
-            "apps-d-2vcpu-8gb" => Ok(Self::AppsD2vcpu8gb),
-            "apps-d-4vcpu-8gb" => Ok(Self::AppsD4vcpu8gb),
-            "apps-d-4vcpu-16gb" => Ok(Self::AppsD4vcpu16gb),
-            "apps-d-8vcpu-32gb" => Ok(Self::AppsD8vcpu32gb),
-            "basic-xxs" => Ok(Self::BasicXxs),
-            "basic-xs" => Ok(Self::BasicXs),
-            "basic-s" => Ok(Self::BasicS),
-            "basic-m" => Ok(Self::BasicM),
-            "professional-xs" => Ok(Self::ProfessionalXs),
-            "professional-s" => Ok(Self::ProfessionalS),
-            "professional-m" => Ok(Self::ProfessionalM),
-            "professional-1l" => Ok(Self::Professional1l),
-            "professional-l" => Ok(Self::ProfessionalL),
-            "professional-xl" => Ok(Self::ProfessionalXl),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for AppComponentInstanceBaseInstanceSizeSlug {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for AppComponentInstanceBaseInstanceSizeSlug {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for AppComponentInstanceBaseInstanceSizeSlug {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for AppComponentInstanceBaseInstanceSizeSlug {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppComponentInstanceBaseInstanceSizeSlug {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`BackwardLinks`
@@ -301,6 +263,7 @@ pub struct CertificateCreateBase {
 ///`ChatCompletionChunk`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChatCompletionChunk {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub choices: ::std::vec::Vec<ChatCompletionChunkChoicesItem>,
     pub created: i64,
     pub id: ::std::string::String,
@@ -319,68 +282,89 @@ pub struct ChatCompletionChunkChoicesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logprobs: ::std::option::Option<ChatCompletionChunkChoicesItemLogprobs>,
 }
-///`ChatCompletionChunkChoicesItemFinishReason`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `ChatCompletionChunkChoicesItemFinishReason` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatCompletionChunkChoicesItemFinishReason {
-    #[serde(rename = "stop")]
+    ///`stop`
     Stop,
-    #[serde(rename = "length")]
+    ///`length`
     Length,
-    #[serde(rename = "tool_calls")]
+    ///`tool_calls`
     ToolCalls,
-    #[serde(rename = "content_filter")]
+    ///`content_filter`
     ContentFilter,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for ChatCompletionChunkChoicesItemFinishReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Stop => f.write_str("stop"),
-            Self::Length => f.write_str("length"),
-            Self::ToolCalls => f.write_str("tool_calls"),
-            Self::ContentFilter => f.write_str("content_filter"),
+impl ChatCompletionChunkChoicesItemFinishReason {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stop => "stop",
+            Self::Length => "length",
+            Self::ToolCalls => "tool_calls",
+            Self::ContentFilter => "content_filter",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for ChatCompletionChunkChoicesItemFinishReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "stop" => Self::Stop,
+            "length" => Self::Length,
+            "tool_calls" => Self::ToolCalls,
+            "content_filter" => Self::ContentFilter,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ChatCompletionChunkChoicesItemFinishReason {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for ChatCompletionChunkChoicesItemFinishReason {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for ChatCompletionChunkChoicesItemFinishReason {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "stop" => Ok(Self::Stop),
-            "length" => Ok(Self::Length),
-            "tool_calls" => Ok(Self::ToolCalls),
-            "content_filter" => Ok(Self::ContentFilter),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for ChatCompletionChunkChoicesItemFinishReason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for ChatCompletionChunkChoicesItemFinishReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for ChatCompletionChunkChoicesItemFinishReason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for ChatCompletionChunkChoicesItemFinishReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChatCompletionChunkChoicesItemFinishReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`ChatCompletionChunkChoicesItemLogprobs`
@@ -391,55 +375,75 @@ pub struct ChatCompletionChunkChoicesItemLogprobs {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub refusal: ::std::option::Option<::std::vec::Vec<ChatCompletionTokenLogprob>>,
 }
-///`ChatCompletionChunkObject`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `ChatCompletionChunkObject` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatCompletionChunkObject {
-    #[serde(rename = "chat.completion.chunk")]
+    ///`chat.completion.chunk`
     ChatCompletionChunk,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for ChatCompletionChunkObject {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ChatCompletionChunk => f.write_str("chat.completion.chunk"),
+impl ChatCompletionChunkObject {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChatCompletionChunk => "chat.completion.chunk",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for ChatCompletionChunkObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "chat.completion.chunk" => Self::ChatCompletionChunk,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ChatCompletionChunkObject {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ChatCompletionChunkObject {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for ChatCompletionChunkObject {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "chat.completion.chunk" => Ok(Self::ChatCompletionChunk),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for ChatCompletionChunkObject {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for ChatCompletionChunkObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for ChatCompletionChunkObject {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for ChatCompletionChunkObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChatCompletionChunkObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`ChatCompletionStreamResponseDelta`
@@ -456,6 +460,7 @@ pub struct ChatCompletionStreamResponseDelta {
         crate::generated::types::ChatCompletionStreamResponseDeltaRole,
     >,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tool_calls: ::std::vec::Vec<ChatCompletionToolCallChunk>,
 }
 /**The `chat_completion_stream_response_delta_role` values.
@@ -500,6 +505,12 @@ impl ::std::convert::From<&str> for ChatCompletionStreamResponseDeltaRole {
 impl ::std::convert::From<::std::string::String>
 for ChatCompletionStreamResponseDeltaRole {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for ChatCompletionStreamResponseDeltaRole {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -553,66 +564,87 @@ pub struct ChatCompletionToolCallChunkFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-///`ChatCompletionToolCallChunkType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `ChatCompletionToolCallChunkType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatCompletionToolCallChunkType {
-    #[serde(rename = "function")]
+    ///`function`
     Function,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for ChatCompletionToolCallChunkType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Function => f.write_str("function"),
+impl ChatCompletionToolCallChunkType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Function => "function",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for ChatCompletionToolCallChunkType {
+    fn from(value: &str) -> Self {
+        match value {
+            "function" => Self::Function,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ChatCompletionToolCallChunkType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ChatCompletionToolCallChunkType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for ChatCompletionToolCallChunkType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "function" => Ok(Self::Function),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for ChatCompletionToolCallChunkType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for ChatCompletionToolCallChunkType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for ChatCompletionToolCallChunkType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for ChatCompletionToolCallChunkType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChatCompletionToolCallChunkType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`CheckBase`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct CheckBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
 }
 ///`CreateResponseStreamResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateResponseStreamResponse {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub choices: ::std::vec::Vec<CreateResponseStreamResponseChoicesItem>,
     pub created: i64,
     pub id: ::std::string::String,
@@ -647,56 +679,78 @@ pub struct CreateResponseStreamResponseChoicesItemDelta {
         ::std::vec::Vec<CreateResponseStreamResponseChoicesItemDeltaToolCallsItem>,
     >,
 }
-///`CreateResponseStreamResponseChoicesItemDeltaRole`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `CreateResponseStreamResponseChoicesItemDeltaRole` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateResponseStreamResponseChoicesItemDeltaRole {
-    #[serde(rename = "assistant")]
+    ///`assistant`
     Assistant,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for CreateResponseStreamResponseChoicesItemDeltaRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Assistant => f.write_str("assistant"),
+impl CreateResponseStreamResponseChoicesItemDeltaRole {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Assistant => "assistant",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for CreateResponseStreamResponseChoicesItemDeltaRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "assistant" => Self::Assistant,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateResponseStreamResponseChoicesItemDeltaRole {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for CreateResponseStreamResponseChoicesItemDeltaRole {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for CreateResponseStreamResponseChoicesItemDeltaRole {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "assistant" => Ok(Self::Assistant),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for CreateResponseStreamResponseChoicesItemDeltaRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for CreateResponseStreamResponseChoicesItemDeltaRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize for CreateResponseStreamResponseChoicesItemDeltaRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
 for CreateResponseStreamResponseChoicesItemDeltaRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`CreateResponseStreamResponseChoicesItemDeltaToolCallsItem`
@@ -713,124 +767,168 @@ pub struct CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction {
     pub arguments: ::std::string::String,
     pub name: ::std::string::String,
 }
-///`CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType {
-    #[serde(rename = "function")]
+    ///`function`
     Function,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display
-for CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Function => f.write_str("function"),
+impl CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Function => "function",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str>
+for CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType {
+    fn from(value: &str) -> Self {
+        match value {
+            "function" => Self::Function,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr
 for CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "function" => Ok(Self::Function),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str>
+impl ::std::fmt::Display
 for CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`CreateResponseStreamResponseChoicesItemFinishReason`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CreateResponseStreamResponseChoicesItemFinishReason {
-    #[serde(rename = "stop")]
-    Stop,
-    #[serde(rename = "length")]
-    Length,
-    #[serde(rename = "tool_calls")]
-    ToolCalls,
-    #[serde(rename = "content_filter")]
-    ContentFilter,
-}
-impl ::std::fmt::Display for CreateResponseStreamResponseChoicesItemFinishReason {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Stop => f.write_str("stop"),
-            Self::Length => f.write_str("length"),
-            Self::ToolCalls => f.write_str("tool_calls"),
-            Self::ContentFilter => f.write_str("content_filter"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize
+for CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `CreateResponseStreamResponseChoicesItemFinishReason` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateResponseStreamResponseChoicesItemFinishReason {
+    ///`stop`
+    Stop,
+    ///`length`
+    Length,
+    ///`tool_calls`
+    ToolCalls,
+    ///`content_filter`
+    ContentFilter,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl CreateResponseStreamResponseChoicesItemFinishReason {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stop => "stop",
+            Self::Length => "length",
+            Self::ToolCalls => "tool_calls",
+            Self::ContentFilter => "content_filter",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for CreateResponseStreamResponseChoicesItemFinishReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "stop" => Self::Stop,
+            "length" => Self::Length,
+            "tool_calls" => Self::ToolCalls,
+            "content_filter" => Self::ContentFilter,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateResponseStreamResponseChoicesItemFinishReason {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for CreateResponseStreamResponseChoicesItemFinishReason {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for CreateResponseStreamResponseChoicesItemFinishReason {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "stop" => Ok(Self::Stop),
-            "length" => Ok(Self::Length),
-            "tool_calls" => Ok(Self::ToolCalls),
-            "content_filter" => Ok(Self::ContentFilter),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for CreateResponseStreamResponseChoicesItemFinishReason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for CreateResponseStreamResponseChoicesItemFinishReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize for CreateResponseStreamResponseChoicesItemFinishReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
 for CreateResponseStreamResponseChoicesItemFinishReason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`CreateResponseStreamResponseChoicesItemLogprobs`
@@ -839,56 +937,76 @@ pub struct CreateResponseStreamResponseChoicesItemLogprobs {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub content: ::std::option::Option<::std::vec::Vec<ChatCompletionTokenLogprob>>,
 }
-///`CreateResponseStreamResponseObject`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `CreateResponseStreamResponseObject` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateResponseStreamResponseObject {
-    #[serde(rename = "response.chunk")]
+    ///`response.chunk`
     ResponseChunk,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for CreateResponseStreamResponseObject {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ResponseChunk => f.write_str("response.chunk"),
+impl CreateResponseStreamResponseObject {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ResponseChunk => "response.chunk",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for CreateResponseStreamResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "response.chunk" => Self::ResponseChunk,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CreateResponseStreamResponseObject {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for CreateResponseStreamResponseObject {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for CreateResponseStreamResponseObject {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "response.chunk" => Ok(Self::ResponseChunk),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for CreateResponseStreamResponseObject {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for CreateResponseStreamResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateResponseStreamResponseObject {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for CreateResponseStreamResponseObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateResponseStreamResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`DatabaseCluster`
@@ -899,29 +1017,31 @@ pub struct DatabaseCluster {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<DatabaseConnection>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub db_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub do_settings: ::std::option::Option<DoSettings>,
     pub engine: crate::generated::types::DatabaseClusterEngine,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maintenance_window: ::std::option::Option<DatabaseMaintenanceWindow>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metrics_endpoints: ::std::vec::Vec<DatabaseServiceEndpoint>,
     pub name: ::std::string::String,
     pub num_nodes: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_connection: ::std::option::Option<DatabaseConnection>,
+    ///The API documents (the SDK does not check it): matches `^$|[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub private_network_uuid: ::std::option::Option<DatabaseClusterPrivateNetworkUuid>,
+    pub private_network_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::uuid::Uuid>,
+    pub project_id: ::std::option::Option<::std::string::String>,
     pub region: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub rules: ::std::vec::Vec<FirewallRule>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema_registry_connection: ::std::option::Option<SchemaRegistryConnection>,
@@ -949,71 +1069,6 @@ pub struct DatabaseCluster {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version_end_of_life: ::std::option::Option<::std::string::String>,
 }
-///`DatabaseClusterPrivateNetworkUuid`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct DatabaseClusterPrivateNetworkUuid(::std::string::String);
-impl ::std::ops::Deref for DatabaseClusterPrivateNetworkUuid {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DatabaseClusterPrivateNetworkUuid> for ::std::string::String {
-    fn from(value: DatabaseClusterPrivateNetworkUuid) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DatabaseClusterPrivateNetworkUuid {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^$|[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^$|[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DatabaseClusterPrivateNetworkUuid {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for DatabaseClusterPrivateNetworkUuid {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DatabaseClusterPrivateNetworkUuid {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`DatabaseKafkaSchemaCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabaseKafkaSchemaCreate {
@@ -1030,12 +1085,14 @@ pub struct DatabaseKafkaSchemaCreate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabaseLayoutOptions {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub layouts: ::std::vec::Vec<DatabaseLayoutOption>,
 }
 ///`DatabaseRegionOptions`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DatabaseRegionOptions {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
 }
 ///`DatabaseReplica`
@@ -1044,12 +1101,11 @@ pub struct DatabaseReplica {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<DatabaseConnection>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub do_settings: ::std::option::Option<DoSettings>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_connection: ::std::option::Option<DatabaseConnection>,
@@ -1064,6 +1120,7 @@ pub struct DatabaseReplica {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_size_mib: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
 ///`DatabaseVersionOptions`
@@ -1072,6 +1129,7 @@ pub struct DatabaseVersionOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub versions: ::std::vec::Vec<::std::string::String>,
 }
 ///`DomainRecordA`
@@ -1457,6 +1515,11 @@ impl ::std::convert::From<::std::string::String> for DropletActionType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for DropletActionType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for DropletActionType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1493,26 +1556,33 @@ pub struct DropletCreate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_policy: ::std::option::Option<DropletBackupPolicy>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub backups: bool,
     pub image: DropletCreateImage,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub ipv6: bool,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub monitoring: bool,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub private_networking: bool,
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub public_networking: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     pub size: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub ssh_keys: ::std::vec::Vec<DropletCreateSshKeysItem>,
     #[serde(default = "defaults::droplet_create_tags")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_data: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volumes: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_uuid: ::std::option::Option<::std::string::String>,
@@ -1613,6 +1683,11 @@ impl ::std::convert::From<&str> for FloatingIPsActionType {
 }
 impl ::std::convert::From<::std::string::String> for FloatingIPsActionType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for FloatingIPsActionType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -1775,6 +1850,12 @@ for ImageGenPartialImageEventBackground {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String>
+for ImageGenPartialImageEventBackground {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ImageGenPartialImageEventBackground {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1847,6 +1928,12 @@ impl ::std::convert::From<&str> for ImageGenPartialImageEventOutputFormat {
 impl ::std::convert::From<::std::string::String>
 for ImageGenPartialImageEventOutputFormat {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for ImageGenPartialImageEventOutputFormat {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -1928,6 +2015,11 @@ impl ::std::convert::From<::std::string::String> for ImageGenPartialImageEventQu
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ImageGenPartialImageEventQuality {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ImageGenPartialImageEventQuality {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2006,6 +2098,11 @@ impl ::std::convert::From<::std::string::String> for ImageGenPartialImageEventSi
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ImageGenPartialImageEventSize {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ImageGenPartialImageEventSize {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2036,57 +2133,75 @@ impl<'de> ::serde::Deserialize<'de> for ImageGenPartialImageEventSize {
         Ok(Self::from(value.as_ref()))
     }
 }
-///`ImageGenPartialImageEventType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `ImageGenPartialImageEventType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageGenPartialImageEventType {
-    #[serde(rename = "image_generation.partial_image")]
+    ///`image_generation.partial_image`
     ImageGenerationPartialImage,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for ImageGenPartialImageEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ImageGenerationPartialImage => {
-                f.write_str("image_generation.partial_image")
-            }
+impl ImageGenPartialImageEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ImageGenerationPartialImage => "image_generation.partial_image",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for ImageGenPartialImageEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "image_generation.partial_image" => Self::ImageGenerationPartialImage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ImageGenPartialImageEventType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ImageGenPartialImageEventType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for ImageGenPartialImageEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "image_generation.partial_image" => Ok(Self::ImageGenerationPartialImage),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for ImageGenPartialImageEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for ImageGenPartialImageEventType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for ImageGenPartialImageEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for ImageGenPartialImageEventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ImageGenPartialImageEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`ImageName`
@@ -2176,7 +2291,7 @@ pub struct KubernetesNodePoolBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2188,10 +2303,13 @@ pub struct KubernetesNodePoolBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub nodes: ::std::vec::Vec<Node>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub taints: ::std::vec::Vec<KubernetesNodePoolTaint>,
 }
 ///`KubernetesNodePoolSize`
@@ -2227,6 +2345,7 @@ pub struct LinkToPrevPage {
 ///`ListAlertPolicy`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ListAlertPolicy {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub policies: ::std::vec::Vec<AlertPolicy>,
 }
 ///`LoadBalancerBase`
@@ -2237,29 +2356,37 @@ pub struct LoadBalancerBase {
         crate::generated::types::LoadBalancerBaseAlgorithm,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub disable_lets_encrypt_dns_records: bool,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub domains: ::std::vec::Vec<Domains>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub enable_backend_keepalive: bool,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub enable_proxy_protocol: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firewall: ::std::option::Option<LbFirewall>,
+    ///The API documents (the SDK does not check it): at least 1 items.
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub forwarding_rules: ::std::vec::Vec<ForwardingRule>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub glb_settings: ::std::option::Option<GlbSettings>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub health_check: ::std::option::Option<HealthCheck>,
+    ///The API documents (the SDK does not check it): at least 30; at most 600.
     #[serde(default = "defaults::default_u64::<i64, 60>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_60")]
     pub http_idle_timeout_seconds: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): matches `^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<LoadBalancerBaseIp>,
+    pub ip: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv6: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2273,16 +2400,20 @@ pub struct LoadBalancerBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub redirect_http_to_https: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<crate::generated::types::LoadBalancerBaseSize>,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
-    pub size_unit: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1; at most 100.
+    #[serde(default = "defaults::default_u64::<i64, 1>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_1")]
+    pub size_unit: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::generated::types::LoadBalancerBaseStatus>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sticky_sessions: ::std::option::Option<StickySessions>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub target_load_balancer_ids: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tls_cipher_policy: ::std::option::Option<
@@ -2291,71 +2422,7 @@ pub struct LoadBalancerBase {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::generated::types::LoadBalancerBaseType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub vpc_uuid: ::std::option::Option<::uuid::Uuid>,
-}
-///`LoadBalancerBaseIp`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct LoadBalancerBaseIp(::std::string::String);
-impl ::std::ops::Deref for LoadBalancerBaseIp {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LoadBalancerBaseIp> for ::std::string::String {
-    fn from(value: LoadBalancerBaseIp) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LoadBalancerBaseIp {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LoadBalancerBaseIp {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LoadBalancerBaseIp {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LoadBalancerBaseIp {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub vpc_uuid: ::std::option::Option<::std::string::String>,
 }
 ///`LogsinkBase`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2429,12 +2496,15 @@ pub struct LogsinkVerboseConfig {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MessagesStreamEvent {
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub content_block: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub delta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub message: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(rename = "type")]
     pub type_: crate::generated::types::MessagesStreamEventType,
@@ -2501,6 +2571,11 @@ impl ::std::convert::From<::std::string::String> for MessagesStreamEventType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for MessagesStreamEventType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for MessagesStreamEventType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2539,59 +2614,79 @@ pub struct MessagesStreamEventUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub speed: ::std::option::Option<MessagesStreamEventUsageSpeed>,
 }
-///`MessagesStreamEventUsageSpeed`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `MessagesStreamEventUsageSpeed` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessagesStreamEventUsageSpeed {
-    #[serde(rename = "standard")]
+    ///`standard`
     Standard,
-    #[serde(rename = "fast")]
+    ///`fast`
     Fast,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for MessagesStreamEventUsageSpeed {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Standard => f.write_str("standard"),
-            Self::Fast => f.write_str("fast"),
+impl MessagesStreamEventUsageSpeed {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::Fast => "fast",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MessagesStreamEventUsageSpeed {
+    fn from(value: &str) -> Self {
+        match value {
+            "standard" => Self::Standard,
+            "fast" => Self::Fast,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MessagesStreamEventUsageSpeed {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for MessagesStreamEventUsageSpeed {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MessagesStreamEventUsageSpeed {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "standard" => Ok(Self::Standard),
-            "fast" => Ok(Self::Fast),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MessagesStreamEventUsageSpeed {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for MessagesStreamEventUsageSpeed {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for MessagesStreamEventUsageSpeed {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for MessagesStreamEventUsageSpeed {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessagesStreamEventUsageSpeed {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`Meta`
@@ -2764,6 +2859,11 @@ impl ::std::convert::From<::std::string::String> for NfsNfsActionType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for NfsNfsActionType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for NfsNfsActionType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2798,8 +2898,7 @@ impl<'de> ::serde::Deserialize<'de> for NfsNfsActionType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct OpensearchIndexBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_time: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index_name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2819,8 +2918,7 @@ pub struct Pagination {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PartnerAttachmentServiceKey {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2830,189 +2928,28 @@ pub struct PartnerAttachmentServiceKey {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ProjectBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
+    ///The API documents (the SDK does not check it): at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<ProjectBaseDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<
         crate::generated::types::ProjectBaseEnvironment,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): at most 175 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<ProjectBaseName>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_uuid: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub purpose: ::std::option::Option<ProjectBasePurpose>,
+    pub purpose: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-}
-///`ProjectBaseDescription`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectBaseDescription(::std::string::String);
-impl ::std::ops::Deref for ProjectBaseDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectBaseDescription> for ::std::string::String {
-    fn from(value: ProjectBaseDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectBaseDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectBaseDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectBaseDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectBaseDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`ProjectBaseName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectBaseName(::std::string::String);
-impl ::std::ops::Deref for ProjectBaseName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectBaseName> for ::std::string::String {
-    fn from(value: ProjectBaseName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectBaseName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 175usize {
-            return Err("longer than 175 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectBaseName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectBaseName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectBaseName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`ProjectBasePurpose`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectBasePurpose(::std::string::String);
-impl ::std::ops::Deref for ProjectBasePurpose {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectBasePurpose> for ::std::string::String {
-    fn from(value: ProjectBasePurpose) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectBasePurpose {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectBasePurpose {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectBasePurpose {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectBasePurpose {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
 }
 ///`RegionsArray`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3091,6 +3028,11 @@ impl ::std::convert::From<&str> for ReservedIpActionTypeType {
 }
 impl ::std::convert::From<::std::string::String> for ReservedIpActionTypeType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ReservedIpActionTypeType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -3197,6 +3139,11 @@ impl ::std::convert::From<::std::string::String> for ReservedIpv6ActionTypeType 
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ReservedIpv6ActionTypeType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ReservedIpv6ActionTypeType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3246,6 +3193,7 @@ impl ::std::convert::From<ReservedIpv6ActionType> for ReservedIpv6ActionUnassign
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ReservedIpv6List {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub reserved_ipv6s: ::std::vec::Vec<ReservedIpv6ListReservedIpv6sItem>,
 }
 ///`ReservedIpv6ListReservedIpv6sItem`
@@ -3254,12 +3202,11 @@ pub struct ReservedIpv6ListReservedIpv6sItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub droplet: ::std::option::Option<ReservedIpv6ListReservedIpv6sItemDroplet>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<::std::net::Ipv6Addr>,
+    pub ip: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_slug: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub reserved_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub reserved_at: ::std::option::Option<crate::Timestamp>,
 }
 ///`ReservedIpv6ListReservedIpv6sItemDroplet`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3274,10 +3221,10 @@ pub struct ReservedIpv6ListReservedIpv6sItemDroplet {
 ///`SnapshotsBase`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SnapshotsBase {
-    #[serde(deserialize_with = "crate::runtime::timestamp::deserialize")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub created_at: crate::Timestamp,
     pub min_disk_size: i64,
     pub name: ::std::string::String,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     pub size_gigabytes: f64,
 }
@@ -3285,64 +3232,88 @@ pub struct SnapshotsBase {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionTierExtended {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub eligibility_reasons: ::std::vec::Vec<
         SubscriptionTierExtendedEligibilityReasonsItem,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eligible: ::std::option::Option<bool>,
 }
-///`SubscriptionTierExtendedEligibilityReasonsItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `SubscriptionTierExtendedEligibilityReasonsItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionTierExtendedEligibilityReasonsItem {
+    ///`OverRepositoryLimit`
     OverRepositoryLimit,
+    ///`OverStorageLimit`
     OverStorageLimit,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for SubscriptionTierExtendedEligibilityReasonsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::OverRepositoryLimit => f.write_str("OverRepositoryLimit"),
-            Self::OverStorageLimit => f.write_str("OverStorageLimit"),
+impl SubscriptionTierExtendedEligibilityReasonsItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OverRepositoryLimit => "OverRepositoryLimit",
+            Self::OverStorageLimit => "OverStorageLimit",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for SubscriptionTierExtendedEligibilityReasonsItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "OverRepositoryLimit" => Self::OverRepositoryLimit,
+            "OverStorageLimit" => Self::OverStorageLimit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for SubscriptionTierExtendedEligibilityReasonsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for SubscriptionTierExtendedEligibilityReasonsItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for SubscriptionTierExtendedEligibilityReasonsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "OverRepositoryLimit" => Ok(Self::OverRepositoryLimit),
-            "OverStorageLimit" => Ok(Self::OverStorageLimit),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for SubscriptionTierExtendedEligibilityReasonsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for SubscriptionTierExtendedEligibilityReasonsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for SubscriptionTierExtendedEligibilityReasonsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for SubscriptionTierExtendedEligibilityReasonsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionTierExtendedEligibilityReasonsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`VolumeActionPostAttach`
@@ -3410,6 +3381,11 @@ impl ::std::convert::From<::std::string::String> for VolumeActionPostBaseType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for VolumeActionPostBaseType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for VolumeActionPostBaseType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3456,6 +3432,7 @@ pub struct VolumeActionPostDetach {
 pub struct VolumeActionPostResize {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<crate::generated::types::RegionSlug>,
+    ///The API documents (the SDK does not check it): at most 16384.
     pub size_gigabytes: i64,
     #[serde(rename = "type")]
     pub type_: crate::generated::types::VolumeActionPostBaseType,
@@ -3502,47 +3479,6 @@ pub struct VolumeSnapshotId {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-///`VolumeWriteFileSystemLabel`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct VolumeWriteFileSystemLabel(pub ::std::string::String);
-impl ::std::ops::Deref for VolumeWriteFileSystemLabel {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VolumeWriteFileSystemLabel> for ::std::string::String {
-    fn from(value: VolumeWriteFileSystemLabel) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for VolumeWriteFileSystemLabel {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for VolumeWriteFileSystemLabel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for VolumeWriteFileSystemLabel {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
 ///`VolumeWriteFileSystemType`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VolumeWriteFileSystemType {
@@ -3553,10 +3489,9 @@ pub struct VolumeWriteFileSystemType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VpcBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub urn: ::std::option::Option<VpcsUrn>,
 }
@@ -3578,198 +3513,36 @@ pub struct VpcDefault {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VpcPeeringBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::generated::types::VpcPeeringBaseStatus>,
 }
 ///`VpcPeeringCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VpcPeeringCreate {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub vpc_ids: ::std::option::Option<[::uuid::Uuid; 2usize]>,
+    ///The API documents (the SDK does not check it): at least 2 items; at most 2 items.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
+    pub vpc_ids: ::std::vec::Vec<::std::string::String>,
 }
 ///`VpcPeeringUpdatable`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VpcPeeringUpdatable {
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-]+$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<VpcPeeringUpdatableName>,
-}
-///`VpcPeeringUpdatableName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcPeeringUpdatableName(::std::string::String);
-impl ::std::ops::Deref for VpcPeeringUpdatableName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcPeeringUpdatableName> for ::std::string::String {
-    fn from(value: VpcPeeringUpdatableName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcPeeringUpdatableName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcPeeringUpdatableName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcPeeringUpdatableName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcPeeringUpdatableName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub name: ::std::option::Option<::std::string::String>,
 }
 ///`VpcUpdatable`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VpcUpdatable {
+    ///The API documents (the SDK does not check it): at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<VpcUpdatableDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-\.]+$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<VpcUpdatableName>,
-}
-///`VpcUpdatableDescription`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcUpdatableDescription(::std::string::String);
-impl ::std::ops::Deref for VpcUpdatableDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcUpdatableDescription> for ::std::string::String {
-    fn from(value: VpcUpdatableDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcUpdatableDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcUpdatableDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcUpdatableDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcUpdatableDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`VpcUpdatableName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcUpdatableName(::std::string::String);
-impl ::std::ops::Deref for VpcUpdatableName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcUpdatableName> for ::std::string::String {
-    fn from(value: VpcUpdatableName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcUpdatableName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-\\.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-\\.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcUpdatableName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcUpdatableName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcUpdatableName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub name: ::std::option::Option<::std::string::String>,
 }
 /// Generation of default values for serde.
 pub mod defaults {

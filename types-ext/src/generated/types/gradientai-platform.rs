@@ -9,27 +9,32 @@ pub struct ApiAgent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub anthropic_api_key: ::std::option::Option<ApiAnthropicApiKeyInfo>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub api_key_infos: ::std::vec::Vec<ApiAgentApiKeyInfo>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub api_keys: ::std::vec::Vec<ApiAgentApiKey>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chatbot: ::std::option::Option<ApiChatbot>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub chatbot_identifiers: ::std::vec::Vec<ApiAgentChatbotIdentifier>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub child_agents: ::std::vec::Vec<ApiAgent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_logs_enabled: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployment: ::std::option::Option<ApiDeployment>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub functions: ::std::vec::Vec<ApiAgentFunction>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub guardrails: ::std::vec::Vec<ApiAgentGuardrail>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub if_case: ::std::option::Option<::std::string::String>,
@@ -38,12 +43,14 @@ pub struct ApiAgent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub k: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub knowledge_bases: ::std::vec::Vec<ApiKnowledgeBase>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logging_config: ::std::option::Option<ApiAgentLoggingConfig>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_tokens: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub mcp_servers: ::std::vec::Vec<ApiMcpServer>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<ApiModel>,
@@ -56,6 +63,7 @@ pub struct ApiAgent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openai_api_key: ::std::option::Option<ApiOpenAiapiKeyInfo>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub parent_agents: ::std::vec::Vec<ApiAgent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
@@ -70,10 +78,7 @@ pub struct ApiAgent {
         crate::generated::types::ApiRetrievalMethod,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub route_created_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub route_created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub route_created_by: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -81,6 +86,7 @@ pub struct ApiAgent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub route_uuid: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temperature: ::std::option::Option<f64>,
@@ -91,8 +97,7 @@ pub struct ApiAgent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_p: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -102,6 +107,7 @@ pub struct ApiAgent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version_hash: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub vpc_egress_ips: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_uuid: ::std::option::Option<::std::string::String>,
@@ -122,13 +128,11 @@ pub struct ApiAgentApiKey {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiAgentApiKeyInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deleted_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -162,8 +166,7 @@ pub struct ApiAgentFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -173,14 +176,15 @@ pub struct ApiAgentFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub faas_namespace: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub input_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub output_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -206,8 +210,7 @@ pub struct ApiAgentGuardrail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_response: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -219,6 +222,7 @@ pub struct ApiAgentGuardrail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -227,8 +231,7 @@ pub struct ApiAgentGuardrail {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::generated::types::ApiGuardrailType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
@@ -277,10 +280,7 @@ pub struct ApiAgentLoggingConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub insights_enabled: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub insights_enabled_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub insights_enabled_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_stream_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -292,10 +292,10 @@ pub struct ApiAgentPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chatbot: ::std::option::Option<ApiChatbot>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub chatbot_identifiers: ::std::vec::Vec<ApiAgentChatbotIdentifier>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployment: ::std::option::Option<ApiDeployment>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -309,6 +309,7 @@ pub struct ApiAgentPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_tokens: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub mcp_servers: ::std::vec::Vec<ApiMcpServer>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<ApiModel>,
@@ -329,10 +330,7 @@ pub struct ApiAgentPublic {
         crate::generated::types::ApiRetrievalMethod,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub route_created_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub route_created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub route_created_by: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -340,6 +338,7 @@ pub struct ApiAgentPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub route_uuid: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temperature: ::std::option::Option<f64>,
@@ -350,8 +349,7 @@ pub struct ApiAgentPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_p: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -377,23 +375,25 @@ pub struct ApiAgentSpan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redacted_output: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub spans: ::std::vec::Vec<ApiTraceSpan>,
 }
 ///`ApiAgentTemplate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiAgentTemplate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub guardrails: ::std::vec::Vec<ApiAgentTemplateGuardrail>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instruction: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub k: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub knowledge_bases: ::std::vec::Vec<ApiKnowledgeBase>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub long_description: ::std::option::Option<::std::string::String>,
@@ -408,6 +408,7 @@ pub struct ApiAgentTemplate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temperature: ::std::option::Option<f64>,
@@ -418,8 +419,7 @@ pub struct ApiAgentTemplate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_p: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
@@ -468,6 +468,11 @@ impl ::std::convert::From<&str> for ApiAgentTemplateType {
 }
 impl ::std::convert::From<::std::string::String> for ApiAgentTemplateType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ApiAgentTemplateType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -569,6 +574,11 @@ impl ::std::convert::From<::std::string::String> for ApiAgentType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiAgentType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiAgentType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -605,18 +615,21 @@ pub struct ApiAgentVersion {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_uuid: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub attached_child_agents: ::std::vec::Vec<ApiAgentChildRelationshipVerion>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub attached_functions: ::std::vec::Vec<ApiAgentFunctionVersion>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub attached_guardrails: ::std::vec::Vec<ApiAgentGuardrailVersion>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub attached_knowledgebases: ::std::vec::Vec<ApiAgentKnowledgeBaseVersion>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub can_rollback: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -642,6 +655,7 @@ pub struct ApiAgentVersion {
         crate::generated::types::ApiRetrievalMethod,
     >,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temperature: ::std::option::Option<f64>,
@@ -668,18 +682,15 @@ pub struct ApiAgreement {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiAnthropicApiKeyInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deleted_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
@@ -795,6 +806,11 @@ impl ::std::convert::From<&str> for ApiBatchJobPhase {
 }
 impl ::std::convert::From<::std::string::String> for ApiBatchJobPhase {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ApiBatchJobPhase {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -923,6 +939,11 @@ impl ::std::convert::From<::std::string::String> for ApiCandidateModelSource {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiCandidateModelSource {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiCandidateModelSource {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -957,6 +978,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiCandidateModelSource {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiChatbot {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub allowed_domains: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub button_background_color: ::std::option::Option<::std::string::String>,
@@ -1020,6 +1042,11 @@ impl ::std::convert::From<&str> for ApiChunkingAlgorithm {
 }
 impl ::std::convert::From<::std::string::String> for ApiChunkingAlgorithm {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ApiChunkingAlgorithm {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -1138,6 +1165,11 @@ impl ::std::convert::From<::std::string::String> for ApiCrawlingOption {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiCrawlingOption {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiCrawlingOption {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1197,8 +1229,10 @@ pub struct ApiCreateAgentInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instruction: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub knowledge_base_uuid: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub mcp_servers: ::std::vec::Vec<ApiMcpServer>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model_provider_key_uuid: ::std::option::Option<::std::string::String>,
@@ -1219,6 +1253,7 @@ pub struct ApiCreateAgentInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub router_preset_slug: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking_token_budget: ::std::option::Option<i64>,
@@ -1284,6 +1319,7 @@ pub struct ApiCreateCustomEvaluationMetricOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiCreateDataSourceFileUploadPresignedUrlsInputPublic {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub files: ::std::vec::Vec<ApiPresignedUrlFile>,
 }
 impl ApiCreateDataSourceFileUploadPresignedUrlsInputPublic {
@@ -1297,6 +1333,7 @@ pub struct ApiCreateDataSourceFileUploadPresignedUrlsOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub uploads: ::std::vec::Vec<ApiFilePresignedUrlResponse>,
 }
 ///`ApiCreateEvaluationDatasetInputPublic`
@@ -1332,6 +1369,7 @@ pub struct ApiCreateEvaluationTestCaseInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metrics: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -1386,6 +1424,7 @@ pub struct ApiCreateKnowledgeBaseInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub database_id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub datasources: ::std::vec::Vec<ApiKbDataSource>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub embedding_model_uuid: ::std::option::Option<::std::string::String>,
@@ -1400,6 +1439,7 @@ pub struct ApiCreateKnowledgeBaseInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<crate::generated::types::ApiOpenSearchPlanSize>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_uuid: ::std::option::Option<::std::string::String>,
@@ -1430,6 +1470,7 @@ impl ApiCreateModelApiKeyInputPublic {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiCreateModelEvalDatasetUploadPresignedUrlsInputPublic {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub files: ::std::vec::Vec<ApiPresignedUrlFile>,
 }
 impl ApiCreateModelEvalDatasetUploadPresignedUrlsInputPublic {
@@ -1457,12 +1498,14 @@ pub struct ApiCreateModelEvaluationRunInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub judge_model_uuid: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metric_uuids: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub preset_name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub preset_save_sections: ::std::vec::Vec<
         crate::generated::types::ApiPresetSaveSection,
     >,
@@ -1490,12 +1533,15 @@ pub struct ApiCreateModelRouterInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub fallback_models: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub policies: ::std::vec::Vec<ApiModelRouterTaskPolicy>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
 }
 impl ApiCreateModelRouterInputPublic {
@@ -1532,6 +1578,7 @@ pub struct ApiCreateOpenAiapiKeyOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiCreateScheduledIndexingInputPublic {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub days: ::std::vec::Vec<i32>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub knowledge_base_uuid: ::std::option::Option<::std::string::String>,
@@ -1553,6 +1600,7 @@ pub struct ApiCreateScheduledIndexingOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiCreateWorkspaceInputPublic {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub agent_uuids: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -1574,18 +1622,15 @@ pub struct ApiCreateWorkspaceOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiCustomEvaluationMetricConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deleted_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requires_ground_truth: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scoring_prompt: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
 }
 impl ApiCustomEvaluationMetricConfig {
     pub fn builder() -> builder::ApiCustomEvaluationMetricConfig {
@@ -1596,18 +1641,19 @@ impl ApiCustomEvaluationMetricConfig {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiCustomModel {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub active_deployments: ::std::vec::Vec<CustomModelActiveDeployment>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub architecture: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub config_json: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context_length: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cost_estimate_per_month: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1615,12 +1661,14 @@ pub struct ApiCustomModel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_count: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub input_modalities: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub license: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub output_modalities: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<::std::string::String>,
@@ -1641,8 +1689,7 @@ pub struct ApiCustomModel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_size_bytes: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
@@ -1654,11 +1701,9 @@ pub struct ApiCustomModelImportJob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_total: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1668,8 +1713,7 @@ pub struct ApiCustomModelImportJob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub files_total: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1724,6 +1768,11 @@ impl ::std::convert::From<&str> for ApiCustomModelStatus {
 }
 impl ::std::convert::From<::std::string::String> for ApiCustomModelStatus {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ApiCustomModelStatus {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -1856,6 +1905,11 @@ impl ::std::convert::From<&str> for ApiDeleteCustomModelStatus {
 }
 impl ::std::convert::From<::std::string::String> for ApiDeleteCustomModelStatus {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ApiDeleteCustomModelStatus {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -2027,6 +2081,11 @@ impl ::std::convert::From<::std::string::String> for ApiDeleteModelEvaluationRun
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiDeleteModelEvaluationRunStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiDeleteModelEvaluationRunStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2085,15 +2144,13 @@ pub struct ApiDeleteWorkspaceOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiDeployment {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::generated::types::ApiDeploymentStatus>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2172,6 +2229,11 @@ impl ::std::convert::From<&str> for ApiDeploymentStatus {
 }
 impl ::std::convert::From<::std::string::String> for ApiDeploymentStatus {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ApiDeploymentStatus {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -2257,6 +2319,11 @@ impl ::std::convert::From<::std::string::String> for ApiDeploymentVisibility {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiDeploymentVisibility {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiDeploymentVisibility {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2331,8 +2398,7 @@ pub struct ApiDropboxOauth2GetTokensOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiEvaluationDataset {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dataset_name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2396,6 +2462,11 @@ impl ::std::convert::From<::std::string::String> for ApiEvaluationDatasetType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiEvaluationDatasetType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiEvaluationDatasetType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2430,6 +2501,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiEvaluationDatasetType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiEvaluationMetric {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub associated_presets: ::std::vec::Vec<ApiAssociatedModelEvaluationPreset>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<
@@ -2527,6 +2599,11 @@ impl ::std::convert::From<&str> for ApiEvaluationMetricCategory {
 }
 impl ::std::convert::From<::std::string::String> for ApiEvaluationMetricCategory {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ApiEvaluationMetricCategory {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -2648,6 +2725,11 @@ impl ::std::convert::From<::std::string::String> for ApiEvaluationMetricResultSt
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiEvaluationMetricResultStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiEvaluationMetricResultStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2723,6 +2805,11 @@ impl ::std::convert::From<&str> for ApiEvaluationMetricSource {
 }
 impl ::std::convert::From<::std::string::String> for ApiEvaluationMetricSource {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ApiEvaluationMetricSource {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -2808,6 +2895,11 @@ impl ::std::convert::From<::std::string::String> for ApiEvaluationMetricType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiEvaluationMetricType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiEvaluationMetricType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2886,6 +2978,11 @@ impl ::std::convert::From<::std::string::String> for ApiEvaluationMetricValueTyp
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiEvaluationMetricValueType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiEvaluationMetricValueType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -2924,6 +3021,7 @@ pub struct ApiEvaluationPricing {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub judge_model_pricing: ::std::option::Option<ApiTokenPricing>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub per_candidate_model_pricing: ::std::vec::Vec<ApiModelPricingEntry>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_cost: ::std::option::Option<f64>,
@@ -2956,22 +3054,20 @@ pub struct ApiEvaluationRun {
         ::std::string::String,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub finished_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub finished_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pass_status: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub queued_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub queued_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub run_level_metric_results: ::std::vec::Vec<ApiEvaluationMetricResult>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub run_name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub star_metric_result: ::std::option::Option<ApiEvaluationMetricResult>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::generated::types::ApiEvaluationRunStatus>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3055,6 +3151,11 @@ impl ::std::convert::From<::std::string::String> for ApiEvaluationRunStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiEvaluationRunStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiEvaluationRunStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3129,6 +3230,11 @@ impl ::std::convert::From<::std::string::String> for ApiEvaluationScope {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiEvaluationScope {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiEvaluationScope {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3163,11 +3269,9 @@ impl<'de> ::serde::Deserialize<'de> for ApiEvaluationScope {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiEvaluationTestCase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub archived_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub archived_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_user_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3183,6 +3287,7 @@ pub struct ApiEvaluationTestCase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_version_number_of_runs: ::std::option::Option<i32>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metrics: ::std::vec::Vec<ApiEvaluationMetric>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -3193,8 +3298,7 @@ pub struct ApiEvaluationTestCase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_runs: ::std::option::Option<i32>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_by_user_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3206,6 +3310,7 @@ pub struct ApiEvaluationTestCase {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiEvaluationTestCaseMetricList {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metric_uuids: ::std::vec::Vec<::std::string::String>,
 }
 impl ApiEvaluationTestCaseMetricList {
@@ -3217,19 +3322,23 @@ impl ApiEvaluationTestCaseMetricList {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiEvaluationTraceSpan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub output: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub retriever_chunks: ::std::vec::Vec<ApiPromptChunk>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub span_level_metric_results: ::std::vec::Vec<ApiEvaluationMetricResult>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub spans: ::std::vec::Vec<ApiTraceSpan>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::generated::types::ApiTraceSpanType>,
@@ -3238,8 +3347,7 @@ pub struct ApiEvaluationTraceSpan {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiFilePresignedUrlResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expires_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object_key: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3292,6 +3400,7 @@ pub struct ApiGetAnthropicApiKeyOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiGetChildrenOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub children: ::std::vec::Vec<ApiAgent>,
 }
 ///`ApiGetCustomModelOutputPublic`
@@ -3306,8 +3415,7 @@ pub struct ApiGetEvaluationDatasetDownloadUrlOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub download_url: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expires_at: ::std::option::Option<crate::Timestamp>,
 }
 ///`ApiGetEvaluationRunOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3331,6 +3439,7 @@ pub struct ApiGetEvaluationRunResultsOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ApiMeta>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub prompts: ::std::vec::Vec<ApiPrompt>,
 }
 ///`ApiGetEvaluationTestCaseOutput`
@@ -3381,6 +3490,7 @@ pub struct ApiGetModelEvaluationRunOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ApiMeta>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub results: ::std::vec::Vec<ApiModelEvaluationResult>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub run: ::std::option::Option<ApiModelEvaluationRunDetail>,
@@ -3391,8 +3501,7 @@ pub struct ApiGetModelEvaluationRunResultsDownloadUrlOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub download_url: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expires_at: ::std::option::Option<crate::Timestamp>,
 }
 ///`ApiGetModelRouterOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3487,6 +3596,11 @@ impl ::std::convert::From<::std::string::String> for ApiGuardrailType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiGuardrailType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiGuardrailType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3554,6 +3668,7 @@ pub struct ApiImportCustomModelOutputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<ApiCustomModel>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub validation_steps: ::std::vec::Vec<ApiImportValidationStep>,
 }
 ///`ApiImportValidationStep`
@@ -3630,6 +3745,11 @@ impl ::std::convert::From<::std::string::String> for ApiIndexJobStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiIndexJobStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiIndexJobStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3664,8 +3784,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiIndexJobStatus {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiIndexedDataSource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data_source_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3683,8 +3802,7 @@ pub struct ApiIndexedDataSource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub skipped_item_count: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         crate::generated::types::ApiIndexedDataSourceStatus,
@@ -3760,6 +3878,11 @@ impl ::std::convert::From<::std::string::String> for ApiIndexedDataSourceStatus 
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiIndexedDataSourceStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiIndexedDataSourceStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3796,15 +3919,15 @@ pub struct ApiIndexingJob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_datasources: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub data_source_jobs: ::std::vec::Vec<ApiIndexedDataSource>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub data_source_uuids: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub finished_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub finished_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_report_available: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3812,8 +3935,7 @@ pub struct ApiIndexingJob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<crate::generated::types::ApiBatchJobPhase>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::generated::types::ApiIndexJobStatus>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3823,8 +3945,7 @@ pub struct ApiIndexingJob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
@@ -3865,13 +3986,9 @@ impl ApiKbDataSource {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiKnowledgeBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub added_to_agent_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub added_to_agent_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub database_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3889,10 +4006,10 @@ pub struct ApiKnowledgeBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking_config: ::std::option::Option<ApiRerankingConfiguration>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3912,8 +4029,7 @@ pub struct ApiKnowledgeBaseDataSource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chunking_options: ::std::option::Option<ApiChunkingOptions>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dropbox_data_source: ::std::option::Option<ApiDropboxDataSourceDisplay>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3929,8 +4045,7 @@ pub struct ApiKnowledgeBaseDataSource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub spaces_data_source: ::std::option::Option<ApiSpacesDataSource>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3966,8 +4081,10 @@ pub struct ApiLinkAgentFunctionInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub function_name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub input_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub output_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ApiLinkAgentFunctionInputPublic {
@@ -3993,6 +4110,7 @@ pub struct ApiLinkAgentGuardrailsInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_uuid: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub guardrails: ::std::vec::Vec<ApiAgentGuardrailInput>,
 }
 impl ApiLinkAgentGuardrailsInputPublic {
@@ -4041,6 +4159,7 @@ pub struct ApiLinks {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListAgentApiKeysOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub api_key_infos: ::std::vec::Vec<ApiAgentApiKeyInfo>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4051,6 +4170,7 @@ pub struct ApiListAgentApiKeysOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListAgentVersionsOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub agent_versions: ::std::vec::Vec<ApiAgentVersion>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4061,6 +4181,7 @@ pub struct ApiListAgentVersionsOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListAgentsByAnthropicKeyOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub agents: ::std::vec::Vec<ApiAgent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4071,6 +4192,7 @@ pub struct ApiListAgentsByAnthropicKeyOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListAgentsByOpenAiKeyOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub agents: ::std::vec::Vec<ApiAgent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4081,6 +4203,7 @@ pub struct ApiListAgentsByOpenAiKeyOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListAgentsByWorkspaceOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub agents: ::std::vec::Vec<ApiAgent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4091,6 +4214,7 @@ pub struct ApiListAgentsByWorkspaceOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListAgentsOutputPublic {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub agents: ::std::vec::Vec<ApiAgentPublic>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4101,6 +4225,7 @@ pub struct ApiListAgentsOutputPublic {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListAnthropicApiKeysOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub api_key_infos: ::std::vec::Vec<ApiAnthropicApiKeyInfo>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4117,48 +4242,56 @@ pub struct ApiListCustomModelsOutputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ApiMeta>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub models: ::std::vec::Vec<ApiCustomModel>,
 }
 ///`ApiListEvaluationDatasetsOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListEvaluationDatasetsOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub evaluation_datasets: ::std::vec::Vec<ApiEvaluationDataset>,
 }
 ///`ApiListEvaluationMetricsOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListEvaluationMetricsOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metrics: ::std::vec::Vec<ApiEvaluationMetric>,
 }
 ///`ApiListEvaluationRunsByTestCaseOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListEvaluationRunsByTestCaseOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub evaluation_runs: ::std::vec::Vec<ApiEvaluationRun>,
 }
 ///`ApiListEvaluationTestCasesByWorkspaceOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListEvaluationTestCasesByWorkspaceOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub evaluation_test_cases: ::std::vec::Vec<ApiEvaluationTestCase>,
 }
 ///`ApiListEvaluationTestCasesOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListEvaluationTestCasesOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub evaluation_test_cases: ::std::vec::Vec<ApiEvaluationTestCase>,
 }
 ///`ApiListIndexingJobDataSourcesOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListIndexingJobDataSourcesOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub indexed_data_sources: ::std::vec::Vec<ApiIndexedDataSource>,
 }
 ///`ApiListKnowledgeBaseDataSourcesOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListKnowledgeBaseDataSourcesOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub knowledge_base_data_sources: ::std::vec::Vec<ApiKnowledgeBaseDataSource>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4169,6 +4302,7 @@ pub struct ApiListKnowledgeBaseDataSourcesOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListKnowledgeBaseIndexingJobsOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub jobs: ::std::vec::Vec<ApiIndexingJob>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4179,6 +4313,7 @@ pub struct ApiListKnowledgeBaseIndexingJobsOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListKnowledgeBasesOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub knowledge_bases: ::std::vec::Vec<ApiKnowledgeBase>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4189,6 +4324,7 @@ pub struct ApiListKnowledgeBasesOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListModelApiKeysOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub api_key_infos: ::std::vec::Vec<ApiModelApiKeyInfo>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4199,6 +4335,7 @@ pub struct ApiListModelApiKeysOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListModelCatalogOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub data: ::std::vec::Vec<ApiModelCatalogEntry>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ApiMeta>,
@@ -4207,22 +4344,26 @@ pub struct ApiListModelCatalogOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListModelEvaluationMetricsOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metrics: ::std::vec::Vec<ApiEvaluationMetric>,
 }
 ///`ApiListModelEvaluationPresetsOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListModelEvaluationPresetsOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub presets: ::std::vec::Vec<ApiModelEvaluationPreset>,
 }
 ///`ApiListModelEvaluationRunsOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListModelEvaluationRunsOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub available_candidate_types: ::std::vec::Vec<
         crate::generated::types::ApiCandidateModelSource,
     >,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub available_statuses: ::std::vec::Vec<
         crate::generated::types::ApiModelEvaluationRunStatus,
     >,
@@ -4231,6 +4372,7 @@ pub struct ApiListModelEvaluationRunsOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ApiMeta>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub runs: ::std::vec::Vec<ApiModelEvaluationRunSummary>,
 }
 ///`ApiListModelRouterPresetsOutput`
@@ -4241,6 +4383,7 @@ pub struct ApiListModelRouterPresetsOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ApiMeta>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub presets: ::std::vec::Vec<ApiModelRouterPreset>,
 }
 ///`ApiListModelRouterTaskPresetsOutput`
@@ -4251,6 +4394,7 @@ pub struct ApiListModelRouterTaskPresetsOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ApiMeta>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tasks: ::std::vec::Vec<ApiModelRouterTaskPreset>,
 }
 ///`ApiListModelRoutersOutput`
@@ -4261,6 +4405,7 @@ pub struct ApiListModelRoutersOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ApiMeta>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub model_routers: ::std::vec::Vec<ApiModelRouter>,
 }
 ///`ApiListModelsOutputPublic`
@@ -4271,12 +4416,14 @@ pub struct ApiListModelsOutputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ApiMeta>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub models: ::std::vec::Vec<ApiModelPublic>,
 }
 ///`ApiListOpenAiapiKeysOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListOpenAiapiKeysOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub api_key_infos: ::std::vec::Vec<ApiOpenAiapiKeyInfo>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ApiLinks>,
@@ -4287,12 +4434,14 @@ pub struct ApiListOpenAiapiKeysOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListRegionsOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<GenaiapiRegion>,
 }
 ///`ApiListWorkspacesOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiListWorkspacesOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub workspaces: ::std::vec::Vec<ApiWorkspace>,
 }
 ///`ApiLlmSpan`
@@ -4311,6 +4460,7 @@ pub struct ApiLlmSpan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_to_first_token_ns: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tools: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -4321,10 +4471,12 @@ pub struct ApiLlmSpan {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiMcpServer {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub allowed_tools: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authorization: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub headers: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -4377,15 +4529,17 @@ pub struct ApiModel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agreement: ::std::option::Option<ApiAgreement>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub benchmark_score: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub capabilities: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context_window: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub endpoints: ::std::vec::Vec<ApiModelEndpoint>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inference_name: ::std::option::Option<::std::string::String>,
@@ -4402,6 +4556,7 @@ pub struct ApiModel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifecycle_status: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modalities: ::std::option::Option<ApiModelModalities>,
@@ -4414,21 +4569,23 @@ pub struct ApiModel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<crate::generated::types::ApiModelProvider>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub reasoning_efforts: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub settings: ::std::vec::Vec<ApiModelSetting>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking: ::std::option::Option<bool>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upload_complete: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub usecases: ::std::vec::Vec<crate::generated::types::ApiModelUsecase>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -4439,13 +4596,11 @@ pub struct ApiModel {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiModelApiKeyInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deleted_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4497,6 +4652,11 @@ impl ::std::convert::From<::std::string::String> for ApiModelBillingMode {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiModelBillingMode {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiModelBillingMode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -4531,12 +4691,16 @@ impl<'de> ::serde::Deserialize<'de> for ApiModelBillingMode {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiModelCatalogCard {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub availability: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub badges: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub benchmark_score: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub capabilities: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code_snippets: ::std::option::Option<ApiCodeSnippets>,
@@ -4575,18 +4739,21 @@ pub struct ApiModelCatalogCard {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiModelCatalogEntry {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub availability: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub badges: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub benchmark_score: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub capabilities: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context_window: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4616,6 +4783,7 @@ pub struct ApiModelCatalogEntry {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiModelEndpoint {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub capabilities: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
@@ -4636,8 +4804,7 @@ pub struct ApiModelEvaluationPreset {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub candidate_system_prompt: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dataset_name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4649,10 +4816,12 @@ pub struct ApiModelEvaluationPreset {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub judge_model_uuid: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metrics: ::std::vec::Vec<ApiEvaluationMetric>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub saved_sections: ::std::vec::Vec<crate::generated::types::ApiPresetSaveSection>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub star_metric: ::std::option::Option<ApiStarMetric>,
@@ -4671,6 +4840,7 @@ pub struct ApiModelEvaluationResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metric_results: ::std::vec::Vec<ApiEvaluationMetricResult>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<::std::string::String>,
@@ -4689,11 +4859,9 @@ pub struct ApiModelEvaluationRunDetail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub candidate_model_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dataset_name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4711,6 +4879,7 @@ pub struct ApiModelEvaluationRunDetail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub judge_model_uuid: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metrics: ::std::vec::Vec<ApiEvaluationMetric>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -4721,8 +4890,7 @@ pub struct ApiModelEvaluationRunDetail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub star_metric: ::std::option::Option<ApiStarMetric>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         crate::generated::types::ApiModelEvaluationRunStatus,
@@ -4742,9 +4910,9 @@ pub struct ApiModelEvaluationRunProgress {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiModelEvaluationRunResultSummary {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_time: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metric_summaries: ::std::vec::Vec<ApiMetricResultSummary>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub overall_score_percent: ::std::option::Option<f64>,
@@ -4759,8 +4927,7 @@ pub struct ApiModelEvaluationRunResultSummary {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub star_metric_summary: ::std::option::Option<ApiStarMetricSummary>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_time: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_duration_seconds: ::std::option::Option<i64>,
 }
@@ -4848,6 +5015,11 @@ impl ::std::convert::From<::std::string::String> for ApiModelEvaluationRunStatus
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiModelEvaluationRunStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiModelEvaluationRunStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -4890,8 +5062,7 @@ pub struct ApiModelEvaluationRunSummary {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub candidate_model_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dataset_name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4915,8 +5086,10 @@ pub struct ApiModelEvaluationRunSummary {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiModelModalities {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub input: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub output: ::std::vec::Vec<::std::string::String>,
 }
 ///`ApiModelPricing`
@@ -4965,6 +5138,7 @@ pub struct ApiModelPricing {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiModelPricingDetail {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub variants: ::std::vec::Vec<ApiModelPricingVariant>,
 }
 ///`ApiModelPricingEntry`
@@ -4983,13 +5157,11 @@ pub struct ApiModelPricingEntry {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiModelPricingInterval {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_time: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prices: ::std::option::Option<ApiModelPricing>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_time: ::std::option::Option<crate::Timestamp>,
 }
 /**The `apiModelPricingTier` values.
 
@@ -5044,6 +5216,11 @@ impl ::std::convert::From<&str> for ApiModelPricingTier {
 }
 impl ::std::convert::From<::std::string::String> for ApiModelPricingTier {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ApiModelPricingTier {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -5137,6 +5314,11 @@ impl ::std::convert::From<::std::string::String> for ApiModelProvider {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiModelProvider {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiModelProvider {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -5173,22 +5355,20 @@ pub struct ApiModelProviderKeyInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deleted_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub models: ::std::vec::Vec<ApiModel>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<crate::generated::types::ApiModelProvider>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
 }
 ///`ApiModelPublic`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -5196,17 +5376,19 @@ pub struct ApiModelPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agreement: ::std::option::Option<ApiAgreement>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub benchmark_score: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub capabilities: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context_window: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub endpoints: ::std::vec::Vec<ApiModelEndpoint>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -5235,16 +5417,17 @@ pub struct ApiModelPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<crate::generated::types::ApiModelProvider>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub reasoning_efforts: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub settings: ::std::vec::Vec<ApiModelSetting>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking: ::std::option::Option<bool>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upload_complete: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5260,17 +5443,16 @@ pub struct ApiModelRouter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<ApiModelRouterConfig>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
@@ -5278,8 +5460,10 @@ pub struct ApiModelRouter {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiModelRouterConfig {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub fallback_models: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub policies: ::std::vec::Vec<ApiModelRouterTaskPolicy>,
 }
 ///`ApiModelRouterPreset`
@@ -5326,6 +5510,7 @@ pub struct ApiModelRouterTaskPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_task: ::std::option::Option<ApiModelRouterTaskDetails>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub models: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub selection_policy: ::std::option::Option<ApiModelRouterSelectionPolicy>,
@@ -5345,12 +5530,14 @@ pub struct ApiModelRouterTaskPreset {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub models: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub selection_policy: ::std::option::Option<ApiModelRouterSelectionPolicy>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_slug: ::std::option::Option<::std::string::String>,
@@ -5359,6 +5546,7 @@ pub struct ApiModelRouterTaskPreset {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiModelScaledPricing {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub intervals: ::std::vec::Vec<ApiModelPricingInterval>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_prices: ::std::option::Option<ApiModelPricing>,
@@ -5379,6 +5567,7 @@ pub struct ApiModelSetting {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub options: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub step: ::std::option::Option<f64>,
@@ -5465,6 +5654,11 @@ impl ::std::convert::From<::std::string::String> for ApiModelUsecase {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiModelUsecase {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiModelUsecase {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -5509,6 +5703,7 @@ pub struct ApiModelVersion {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiMoveAgentsToWorkspaceInputPublic {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub agent_uuids: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_uuid: ::std::option::Option<::std::string::String>,
@@ -5528,20 +5723,18 @@ pub struct ApiMoveAgentsToWorkspaceOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiOpenAiapiKeyInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deleted_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub models: ::std::vec::Vec<ApiModel>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
@@ -5597,6 +5790,11 @@ impl ::std::convert::From<::std::string::String> for ApiOpenSearchPlanSize {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiOpenSearchPlanSize {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiOpenSearchPlanSize {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -5643,12 +5841,14 @@ pub struct ApiPages {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiPerModelResultSummaries {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub summaries: ::std::vec::Vec<ApiPerModelResultSummary>,
 }
 ///`ApiPerModelResultSummary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiPerModelResultSummary {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metric_summaries: ::std::vec::Vec<ApiMetricResultSummary>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model_name: ::std::option::Option<::std::string::String>,
@@ -5661,12 +5861,14 @@ pub struct ApiPerModelResultSummary {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiPerTaskResultSummaries {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub summaries: ::std::vec::Vec<ApiPerTaskResultSummary>,
 }
 ///`ApiPerTaskResultSummary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiPerTaskResultSummary {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metric_summaries: ::std::vec::Vec<ApiMetricResultSummary>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub performance_metrics: ::std::option::Option<ApiPerformanceMetrics>,
@@ -5739,6 +5941,11 @@ impl ::std::convert::From<::std::string::String> for ApiPresetSaveSection {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ApiPresetSaveSection {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ApiPresetSaveSection {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -5786,6 +5993,7 @@ impl ApiPresignedUrlFile {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiPrompt {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub evaluation_trace_spans: ::std::vec::Vec<ApiEvaluationTraceSpan>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ground_truth: ::std::option::Option<::std::string::String>,
@@ -5798,10 +6006,12 @@ pub struct ApiPrompt {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_tokens: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub prompt_chunks: ::std::vec::Vec<ApiPromptChunk>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prompt_id: ::std::option::Option<crate::ids::PromptId>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub prompt_level_metric_results: ::std::vec::Vec<ApiEvaluationMetricResult>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trace_id: ::std::option::Option<::std::string::String>,
@@ -5849,15 +6059,14 @@ impl ApiRerankingConfiguration {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiResourceUsage {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub measurements: ::std::vec::Vec<ApiUsageMeasurement>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub start: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub stop: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub stop: ::std::option::Option<crate::Timestamp>,
 }
 /**The `apiRetrievalMethod` values.
 
@@ -5908,6 +6117,11 @@ impl ::std::convert::From<&str> for ApiRetrievalMethod {
 }
 impl ::std::convert::From<::std::string::String> for ApiRetrievalMethod {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ApiRetrievalMethod {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -5972,8 +6186,10 @@ pub struct ApiRollbackToAgentVersionOutput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiRunEvaluationTestCaseInputPublic {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub agent_deployment_names: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub agent_uuids: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub run_name: ::std::option::Option<::std::string::String>,
@@ -5989,34 +6205,31 @@ impl ApiRunEvaluationTestCaseInputPublic {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiRunEvaluationTestCaseOutput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub evaluation_run_uuids: ::std::vec::Vec<::std::string::String>,
 }
 ///`ApiScheduledIndexingInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiScheduledIndexingInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub days: ::std::vec::Vec<i32>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deleted_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_active: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub knowledge_base_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub last_ran_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_ran_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub next_run_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub next_run_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
@@ -6039,11 +6252,11 @@ impl ApiSpacesDataSource {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiSpanCommon {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration_ns: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub metadata: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -6051,6 +6264,7 @@ pub struct ApiSpanCommon {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i32>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
 ///`ApiStarMetric`
@@ -6084,6 +6298,7 @@ pub struct ApiStarMetricSummary {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiStartKnowledgeBaseIndexingJobInputPublic {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub data_source_uuids: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub knowledge_base_uuid: ::std::option::Option<::std::string::String>,
@@ -6139,15 +6354,16 @@ pub struct ApiTraceSpan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent: ::std::option::Option<ApiAgentSpan>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub llm: ::std::option::Option<ApiLlmSpan>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub output: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retriever: ::std::option::Option<ApiRetrieverSpan>,
@@ -6211,6 +6427,11 @@ impl ::std::convert::From<&str> for ApiTraceSpanType {
 }
 impl ::std::convert::From<::std::string::String> for ApiTraceSpanType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ApiTraceSpanType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -6328,8 +6549,10 @@ pub struct ApiUpdateAgentFunctionInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub function_uuid: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub input_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub output_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ApiUpdateAgentFunctionInputPublic {
@@ -6349,6 +6572,7 @@ pub struct ApiUpdateAgentInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_log_insights_enabled: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub allowed_domains: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub anthropic_key_uuid: ::std::option::Option<::std::string::String>,
@@ -6365,6 +6589,7 @@ pub struct ApiUpdateAgentInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_tokens: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub mcp_servers: ::std::vec::Vec<ApiMcpServer>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model_provider_key_uuid: ::std::option::Option<::std::string::String>,
@@ -6389,6 +6614,7 @@ pub struct ApiUpdateAgentInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub router_preset_slug: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temperature: ::std::option::Option<f64>,
@@ -6464,12 +6690,14 @@ pub struct ApiUpdateCustomModelMetadataInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub input_modalities: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub license: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub output_modalities: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<::std::string::String>,
@@ -6555,6 +6783,7 @@ pub struct ApiUpdateKnowledgeBaseInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking_config: ::std::option::Option<ApiRerankingConfiguration>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -6645,14 +6874,17 @@ pub struct ApiUpdateModelRouterInputPublic {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub fallback_models: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub policies: ::std::vec::Vec<ApiModelRouterTaskPolicy>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -6730,6 +6962,7 @@ pub struct ApiWebCrawlerDataSource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub embed_media: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub exclude_tags: ::std::vec::Vec<::std::string::String>,
 }
 impl ApiWebCrawlerDataSource {
@@ -6743,32 +6976,32 @@ pub struct ApiWorkflowSpan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub common: ::std::option::Option<ApiSpanCommon>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub spans: ::std::vec::Vec<ApiTraceSpan>,
 }
 ///`ApiWorkspace`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ApiWorkspace {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub agents: ::std::vec::Vec<ApiAgent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deleted_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub evaluation_test_cases: ::std::vec::Vec<ApiEvaluationTestCase>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
@@ -6873,6 +7106,11 @@ impl ::std::convert::From<::std::string::String> for CustomModelSourceType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for CustomModelSourceType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for CustomModelSourceType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -6907,6 +7145,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomModelSourceType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct CustomModelTags {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
 impl CustomModelTags {
@@ -6998,6 +7237,11 @@ impl ::std::convert::From<::std::string::String> for DbaasClusterStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for DbaasClusterStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for DbaasClusterStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -7028,71 +7272,91 @@ impl<'de> ::serde::Deserialize<'de> for DbaasClusterStatus {
         Ok(Self::from(value.as_ref()))
     }
 }
-///`GenaiListCustomModelsStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `GenaiListCustomModelsStatus` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GenaiListCustomModelsStatus {
-    #[serde(rename = "STATUS_UNSPECIFIED")]
+    ///`STATUS_UNSPECIFIED`
     StatusUnspecified,
-    #[serde(rename = "STATUS_IMPORTING")]
+    ///`STATUS_IMPORTING`
     StatusImporting,
-    #[serde(rename = "STATUS_READY")]
+    ///`STATUS_READY`
     StatusReady,
-    #[serde(rename = "STATUS_FAILED")]
+    ///`STATUS_FAILED`
     StatusFailed,
-    #[serde(rename = "STATUS_DELETED")]
+    ///`STATUS_DELETED`
     StatusDeleted,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for GenaiListCustomModelsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::StatusUnspecified => f.write_str("STATUS_UNSPECIFIED"),
-            Self::StatusImporting => f.write_str("STATUS_IMPORTING"),
-            Self::StatusReady => f.write_str("STATUS_READY"),
-            Self::StatusFailed => f.write_str("STATUS_FAILED"),
-            Self::StatusDeleted => f.write_str("STATUS_DELETED"),
+impl GenaiListCustomModelsStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StatusUnspecified => "STATUS_UNSPECIFIED",
+            Self::StatusImporting => "STATUS_IMPORTING",
+            Self::StatusReady => "STATUS_READY",
+            Self::StatusFailed => "STATUS_FAILED",
+            Self::StatusDeleted => "STATUS_DELETED",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for GenaiListCustomModelsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "STATUS_UNSPECIFIED" => Self::StatusUnspecified,
+            "STATUS_IMPORTING" => Self::StatusImporting,
+            "STATUS_READY" => Self::StatusReady,
+            "STATUS_FAILED" => Self::StatusFailed,
+            "STATUS_DELETED" => Self::StatusDeleted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GenaiListCustomModelsStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for GenaiListCustomModelsStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for GenaiListCustomModelsStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "STATUS_UNSPECIFIED" => Ok(Self::StatusUnspecified),
-            "STATUS_IMPORTING" => Ok(Self::StatusImporting),
-            "STATUS_READY" => Ok(Self::StatusReady),
-            "STATUS_FAILED" => Ok(Self::StatusFailed),
-            "STATUS_DELETED" => Ok(Self::StatusDeleted),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for GenaiListCustomModelsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for GenaiListCustomModelsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for GenaiListCustomModelsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for GenaiListCustomModelsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GenaiListCustomModelsStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for GenaiListCustomModelsStatus {
@@ -7100,74 +7364,89 @@ impl ::std::default::Default for GenaiListCustomModelsStatus {
         GenaiListCustomModelsStatus::StatusUnspecified
     }
 }
-///`GenaiListEvaluationDatasetsDatasetType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `GenaiListEvaluationDatasetsDatasetType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GenaiListEvaluationDatasetsDatasetType {
-    #[serde(rename = "EVALUATION_DATASET_TYPE_UNKNOWN")]
+    ///`EVALUATION_DATASET_TYPE_UNKNOWN`
     EvaluationDatasetTypeUnknown,
-    #[serde(rename = "EVALUATION_DATASET_TYPE_ADK")]
+    ///`EVALUATION_DATASET_TYPE_ADK`
     EvaluationDatasetTypeAdk,
-    #[serde(rename = "EVALUATION_DATASET_TYPE_NON_ADK")]
+    ///`EVALUATION_DATASET_TYPE_NON_ADK`
     EvaluationDatasetTypeNonAdk,
-    #[serde(rename = "EVALUATION_DATASET_TYPE_MODEL")]
+    ///`EVALUATION_DATASET_TYPE_MODEL`
     EvaluationDatasetTypeModel,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for GenaiListEvaluationDatasetsDatasetType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::EvaluationDatasetTypeUnknown => {
-                f.write_str("EVALUATION_DATASET_TYPE_UNKNOWN")
-            }
-            Self::EvaluationDatasetTypeAdk => f.write_str("EVALUATION_DATASET_TYPE_ADK"),
-            Self::EvaluationDatasetTypeNonAdk => {
-                f.write_str("EVALUATION_DATASET_TYPE_NON_ADK")
-            }
-            Self::EvaluationDatasetTypeModel => {
-                f.write_str("EVALUATION_DATASET_TYPE_MODEL")
-            }
+impl GenaiListEvaluationDatasetsDatasetType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EvaluationDatasetTypeUnknown => "EVALUATION_DATASET_TYPE_UNKNOWN",
+            Self::EvaluationDatasetTypeAdk => "EVALUATION_DATASET_TYPE_ADK",
+            Self::EvaluationDatasetTypeNonAdk => "EVALUATION_DATASET_TYPE_NON_ADK",
+            Self::EvaluationDatasetTypeModel => "EVALUATION_DATASET_TYPE_MODEL",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for GenaiListEvaluationDatasetsDatasetType {
+    fn from(value: &str) -> Self {
+        match value {
+            "EVALUATION_DATASET_TYPE_UNKNOWN" => Self::EvaluationDatasetTypeUnknown,
+            "EVALUATION_DATASET_TYPE_ADK" => Self::EvaluationDatasetTypeAdk,
+            "EVALUATION_DATASET_TYPE_NON_ADK" => Self::EvaluationDatasetTypeNonAdk,
+            "EVALUATION_DATASET_TYPE_MODEL" => Self::EvaluationDatasetTypeModel,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GenaiListEvaluationDatasetsDatasetType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for GenaiListEvaluationDatasetsDatasetType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for GenaiListEvaluationDatasetsDatasetType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "EVALUATION_DATASET_TYPE_UNKNOWN" => Ok(Self::EvaluationDatasetTypeUnknown),
-            "EVALUATION_DATASET_TYPE_ADK" => Ok(Self::EvaluationDatasetTypeAdk),
-            "EVALUATION_DATASET_TYPE_NON_ADK" => Ok(Self::EvaluationDatasetTypeNonAdk),
-            "EVALUATION_DATASET_TYPE_MODEL" => Ok(Self::EvaluationDatasetTypeModel),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for GenaiListEvaluationDatasetsDatasetType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for GenaiListEvaluationDatasetsDatasetType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for GenaiListEvaluationDatasetsDatasetType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for GenaiListEvaluationDatasetsDatasetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GenaiListEvaluationDatasetsDatasetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for GenaiListEvaluationDatasetsDatasetType {
@@ -7175,144 +7454,177 @@ impl ::std::default::Default for GenaiListEvaluationDatasetsDatasetType {
         GenaiListEvaluationDatasetsDatasetType::EvaluationDatasetTypeUnknown
     }
 }
-///`GenaiListModelEvaluationRunsCandidateTypesItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `GenaiListModelEvaluationRunsCandidateTypesItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GenaiListModelEvaluationRunsCandidateTypesItem {
-    #[serde(rename = "CANDIDATE_MODEL_SOURCE_SERVERLESS")]
+    ///`CANDIDATE_MODEL_SOURCE_SERVERLESS`
     CandidateModelSourceServerless,
-    #[serde(rename = "CANDIDATE_MODEL_SOURCE_DEDICATED")]
+    ///`CANDIDATE_MODEL_SOURCE_DEDICATED`
     CandidateModelSourceDedicated,
-    #[serde(rename = "CANDIDATE_MODEL_SOURCE_ROUTER")]
+    ///`CANDIDATE_MODEL_SOURCE_ROUTER`
     CandidateModelSourceRouter,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for GenaiListModelEvaluationRunsCandidateTypesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CandidateModelSourceServerless => {
-                f.write_str("CANDIDATE_MODEL_SOURCE_SERVERLESS")
-            }
-            Self::CandidateModelSourceDedicated => {
-                f.write_str("CANDIDATE_MODEL_SOURCE_DEDICATED")
-            }
-            Self::CandidateModelSourceRouter => {
-                f.write_str("CANDIDATE_MODEL_SOURCE_ROUTER")
-            }
+impl GenaiListModelEvaluationRunsCandidateTypesItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CandidateModelSourceServerless => "CANDIDATE_MODEL_SOURCE_SERVERLESS",
+            Self::CandidateModelSourceDedicated => "CANDIDATE_MODEL_SOURCE_DEDICATED",
+            Self::CandidateModelSourceRouter => "CANDIDATE_MODEL_SOURCE_ROUTER",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for GenaiListModelEvaluationRunsCandidateTypesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "CANDIDATE_MODEL_SOURCE_SERVERLESS" => Self::CandidateModelSourceServerless,
+            "CANDIDATE_MODEL_SOURCE_DEDICATED" => Self::CandidateModelSourceDedicated,
+            "CANDIDATE_MODEL_SOURCE_ROUTER" => Self::CandidateModelSourceRouter,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GenaiListModelEvaluationRunsCandidateTypesItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for GenaiListModelEvaluationRunsCandidateTypesItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for GenaiListModelEvaluationRunsCandidateTypesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "CANDIDATE_MODEL_SOURCE_SERVERLESS" => {
-                Ok(Self::CandidateModelSourceServerless)
-            }
-            "CANDIDATE_MODEL_SOURCE_DEDICATED" => Ok(Self::CandidateModelSourceDedicated),
-            "CANDIDATE_MODEL_SOURCE_ROUTER" => Ok(Self::CandidateModelSourceRouter),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for GenaiListModelEvaluationRunsCandidateTypesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for GenaiListModelEvaluationRunsCandidateTypesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`GenaiListModelEvaluationRunsSortBy`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GenaiListModelEvaluationRunsSortBy {
-    #[serde(rename = "MODEL_EVALUATION_RUN_SORT_FIELD_UNSPECIFIED")]
-    ModelEvaluationRunSortFieldUnspecified,
-    #[serde(rename = "MODEL_EVALUATION_RUN_SORT_FIELD_CREATED_AT")]
-    ModelEvaluationRunSortFieldCreatedAt,
-    #[serde(rename = "MODEL_EVALUATION_RUN_SORT_FIELD_STATUS")]
-    ModelEvaluationRunSortFieldStatus,
-}
-impl ::std::fmt::Display for GenaiListModelEvaluationRunsSortBy {
+impl ::std::fmt::Display for GenaiListModelEvaluationRunsCandidateTypesItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for GenaiListModelEvaluationRunsCandidateTypesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GenaiListModelEvaluationRunsCandidateTypesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `GenaiListModelEvaluationRunsSortBy` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GenaiListModelEvaluationRunsSortBy {
+    ///`MODEL_EVALUATION_RUN_SORT_FIELD_UNSPECIFIED`
+    ModelEvaluationRunSortFieldUnspecified,
+    ///`MODEL_EVALUATION_RUN_SORT_FIELD_CREATED_AT`
+    ModelEvaluationRunSortFieldCreatedAt,
+    ///`MODEL_EVALUATION_RUN_SORT_FIELD_STATUS`
+    ModelEvaluationRunSortFieldStatus,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl GenaiListModelEvaluationRunsSortBy {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
             Self::ModelEvaluationRunSortFieldUnspecified => {
-                f.write_str("MODEL_EVALUATION_RUN_SORT_FIELD_UNSPECIFIED")
+                "MODEL_EVALUATION_RUN_SORT_FIELD_UNSPECIFIED"
             }
             Self::ModelEvaluationRunSortFieldCreatedAt => {
-                f.write_str("MODEL_EVALUATION_RUN_SORT_FIELD_CREATED_AT")
+                "MODEL_EVALUATION_RUN_SORT_FIELD_CREATED_AT"
             }
             Self::ModelEvaluationRunSortFieldStatus => {
-                f.write_str("MODEL_EVALUATION_RUN_SORT_FIELD_STATUS")
+                "MODEL_EVALUATION_RUN_SORT_FIELD_STATUS"
             }
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for GenaiListModelEvaluationRunsSortBy {
+    fn from(value: &str) -> Self {
+        match value {
+            "MODEL_EVALUATION_RUN_SORT_FIELD_UNSPECIFIED" => {
+                Self::ModelEvaluationRunSortFieldUnspecified
+            }
+            "MODEL_EVALUATION_RUN_SORT_FIELD_CREATED_AT" => {
+                Self::ModelEvaluationRunSortFieldCreatedAt
+            }
+            "MODEL_EVALUATION_RUN_SORT_FIELD_STATUS" => {
+                Self::ModelEvaluationRunSortFieldStatus
+            }
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GenaiListModelEvaluationRunsSortBy {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for GenaiListModelEvaluationRunsSortBy {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for GenaiListModelEvaluationRunsSortBy {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "MODEL_EVALUATION_RUN_SORT_FIELD_UNSPECIFIED" => {
-                Ok(Self::ModelEvaluationRunSortFieldUnspecified)
-            }
-            "MODEL_EVALUATION_RUN_SORT_FIELD_CREATED_AT" => {
-                Ok(Self::ModelEvaluationRunSortFieldCreatedAt)
-            }
-            "MODEL_EVALUATION_RUN_SORT_FIELD_STATUS" => {
-                Ok(Self::ModelEvaluationRunSortFieldStatus)
-            }
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for GenaiListModelEvaluationRunsSortBy {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for GenaiListModelEvaluationRunsSortBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for GenaiListModelEvaluationRunsSortBy {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for GenaiListModelEvaluationRunsSortBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GenaiListModelEvaluationRunsSortBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for GenaiListModelEvaluationRunsSortBy {
@@ -7320,64 +7632,85 @@ impl ::std::default::Default for GenaiListModelEvaluationRunsSortBy {
         GenaiListModelEvaluationRunsSortBy::ModelEvaluationRunSortFieldUnspecified
     }
 }
-///`GenaiListModelEvaluationRunsSortDirection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `GenaiListModelEvaluationRunsSortDirection` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GenaiListModelEvaluationRunsSortDirection {
-    #[serde(rename = "SORT_DIRECTION_UNSPECIFIED")]
+    ///`SORT_DIRECTION_UNSPECIFIED`
     SortDirectionUnspecified,
-    #[serde(rename = "SORT_DIRECTION_ASC")]
+    ///`SORT_DIRECTION_ASC`
     SortDirectionAsc,
-    #[serde(rename = "SORT_DIRECTION_DESC")]
+    ///`SORT_DIRECTION_DESC`
     SortDirectionDesc,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for GenaiListModelEvaluationRunsSortDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SortDirectionUnspecified => f.write_str("SORT_DIRECTION_UNSPECIFIED"),
-            Self::SortDirectionAsc => f.write_str("SORT_DIRECTION_ASC"),
-            Self::SortDirectionDesc => f.write_str("SORT_DIRECTION_DESC"),
+impl GenaiListModelEvaluationRunsSortDirection {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SortDirectionUnspecified => "SORT_DIRECTION_UNSPECIFIED",
+            Self::SortDirectionAsc => "SORT_DIRECTION_ASC",
+            Self::SortDirectionDesc => "SORT_DIRECTION_DESC",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for GenaiListModelEvaluationRunsSortDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "SORT_DIRECTION_UNSPECIFIED" => Self::SortDirectionUnspecified,
+            "SORT_DIRECTION_ASC" => Self::SortDirectionAsc,
+            "SORT_DIRECTION_DESC" => Self::SortDirectionDesc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GenaiListModelEvaluationRunsSortDirection {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for GenaiListModelEvaluationRunsSortDirection {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for GenaiListModelEvaluationRunsSortDirection {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "SORT_DIRECTION_UNSPECIFIED" => Ok(Self::SortDirectionUnspecified),
-            "SORT_DIRECTION_ASC" => Ok(Self::SortDirectionAsc),
-            "SORT_DIRECTION_DESC" => Ok(Self::SortDirectionDesc),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for GenaiListModelEvaluationRunsSortDirection {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for GenaiListModelEvaluationRunsSortDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for GenaiListModelEvaluationRunsSortDirection {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for GenaiListModelEvaluationRunsSortDirection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GenaiListModelEvaluationRunsSortDirection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for GenaiListModelEvaluationRunsSortDirection {
@@ -7385,110 +7718,124 @@ impl ::std::default::Default for GenaiListModelEvaluationRunsSortDirection {
         GenaiListModelEvaluationRunsSortDirection::SortDirectionUnspecified
     }
 }
-///`GenaiListModelEvaluationRunsStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `GenaiListModelEvaluationRunsStatus` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GenaiListModelEvaluationRunsStatus {
-    #[serde(rename = "MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED")]
+    ///`MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED`
     ModelEvaluationRunStatusUnspecified,
-    #[serde(rename = "MODEL_EVALUATION_RUN_QUEUED")]
+    ///`MODEL_EVALUATION_RUN_QUEUED`
     ModelEvaluationRunQueued,
-    #[serde(rename = "MODEL_EVALUATION_RUN_RUNNING_DATASET")]
+    ///`MODEL_EVALUATION_RUN_RUNNING_DATASET`
     ModelEvaluationRunRunningDataset,
-    #[serde(rename = "MODEL_EVALUATION_RUN_EVALUATING_RESULTS")]
+    ///`MODEL_EVALUATION_RUN_EVALUATING_RESULTS`
     ModelEvaluationRunEvaluatingResults,
-    #[serde(rename = "MODEL_EVALUATION_RUN_CANCELLING")]
+    ///`MODEL_EVALUATION_RUN_CANCELLING`
     ModelEvaluationRunCancelling,
-    #[serde(rename = "MODEL_EVALUATION_RUN_CANCELLED")]
+    ///`MODEL_EVALUATION_RUN_CANCELLED`
     ModelEvaluationRunCancelled,
-    #[serde(rename = "MODEL_EVALUATION_RUN_SUCCESSFUL")]
+    ///`MODEL_EVALUATION_RUN_SUCCESSFUL`
     ModelEvaluationRunSuccessful,
-    #[serde(rename = "MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL")]
+    ///`MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL`
     ModelEvaluationRunPartiallySuccessful,
-    #[serde(rename = "MODEL_EVALUATION_RUN_FAILED")]
+    ///`MODEL_EVALUATION_RUN_FAILED`
     ModelEvaluationRunFailed,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for GenaiListModelEvaluationRunsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
+impl GenaiListModelEvaluationRunsStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
             Self::ModelEvaluationRunStatusUnspecified => {
-                f.write_str("MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED")
+                "MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED"
             }
-            Self::ModelEvaluationRunQueued => f.write_str("MODEL_EVALUATION_RUN_QUEUED"),
+            Self::ModelEvaluationRunQueued => "MODEL_EVALUATION_RUN_QUEUED",
             Self::ModelEvaluationRunRunningDataset => {
-                f.write_str("MODEL_EVALUATION_RUN_RUNNING_DATASET")
+                "MODEL_EVALUATION_RUN_RUNNING_DATASET"
             }
             Self::ModelEvaluationRunEvaluatingResults => {
-                f.write_str("MODEL_EVALUATION_RUN_EVALUATING_RESULTS")
+                "MODEL_EVALUATION_RUN_EVALUATING_RESULTS"
             }
-            Self::ModelEvaluationRunCancelling => {
-                f.write_str("MODEL_EVALUATION_RUN_CANCELLING")
-            }
-            Self::ModelEvaluationRunCancelled => {
-                f.write_str("MODEL_EVALUATION_RUN_CANCELLED")
-            }
-            Self::ModelEvaluationRunSuccessful => {
-                f.write_str("MODEL_EVALUATION_RUN_SUCCESSFUL")
-            }
+            Self::ModelEvaluationRunCancelling => "MODEL_EVALUATION_RUN_CANCELLING",
+            Self::ModelEvaluationRunCancelled => "MODEL_EVALUATION_RUN_CANCELLED",
+            Self::ModelEvaluationRunSuccessful => "MODEL_EVALUATION_RUN_SUCCESSFUL",
             Self::ModelEvaluationRunPartiallySuccessful => {
-                f.write_str("MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL")
+                "MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL"
             }
-            Self::ModelEvaluationRunFailed => f.write_str("MODEL_EVALUATION_RUN_FAILED"),
+            Self::ModelEvaluationRunFailed => "MODEL_EVALUATION_RUN_FAILED",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for GenaiListModelEvaluationRunsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED" => {
+                Self::ModelEvaluationRunStatusUnspecified
+            }
+            "MODEL_EVALUATION_RUN_QUEUED" => Self::ModelEvaluationRunQueued,
+            "MODEL_EVALUATION_RUN_RUNNING_DATASET" => {
+                Self::ModelEvaluationRunRunningDataset
+            }
+            "MODEL_EVALUATION_RUN_EVALUATING_RESULTS" => {
+                Self::ModelEvaluationRunEvaluatingResults
+            }
+            "MODEL_EVALUATION_RUN_CANCELLING" => Self::ModelEvaluationRunCancelling,
+            "MODEL_EVALUATION_RUN_CANCELLED" => Self::ModelEvaluationRunCancelled,
+            "MODEL_EVALUATION_RUN_SUCCESSFUL" => Self::ModelEvaluationRunSuccessful,
+            "MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL" => {
+                Self::ModelEvaluationRunPartiallySuccessful
+            }
+            "MODEL_EVALUATION_RUN_FAILED" => Self::ModelEvaluationRunFailed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GenaiListModelEvaluationRunsStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for GenaiListModelEvaluationRunsStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for GenaiListModelEvaluationRunsStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED" => {
-                Ok(Self::ModelEvaluationRunStatusUnspecified)
-            }
-            "MODEL_EVALUATION_RUN_QUEUED" => Ok(Self::ModelEvaluationRunQueued),
-            "MODEL_EVALUATION_RUN_RUNNING_DATASET" => {
-                Ok(Self::ModelEvaluationRunRunningDataset)
-            }
-            "MODEL_EVALUATION_RUN_EVALUATING_RESULTS" => {
-                Ok(Self::ModelEvaluationRunEvaluatingResults)
-            }
-            "MODEL_EVALUATION_RUN_CANCELLING" => Ok(Self::ModelEvaluationRunCancelling),
-            "MODEL_EVALUATION_RUN_CANCELLED" => Ok(Self::ModelEvaluationRunCancelled),
-            "MODEL_EVALUATION_RUN_SUCCESSFUL" => Ok(Self::ModelEvaluationRunSuccessful),
-            "MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL" => {
-                Ok(Self::ModelEvaluationRunPartiallySuccessful)
-            }
-            "MODEL_EVALUATION_RUN_FAILED" => Ok(Self::ModelEvaluationRunFailed),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for GenaiListModelEvaluationRunsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for GenaiListModelEvaluationRunsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for GenaiListModelEvaluationRunsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for GenaiListModelEvaluationRunsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GenaiListModelEvaluationRunsStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 impl ::std::default::Default for GenaiListModelEvaluationRunsStatus {
@@ -7496,185 +7843,220 @@ impl ::std::default::Default for GenaiListModelEvaluationRunsStatus {
         GenaiListModelEvaluationRunsStatus::ModelEvaluationRunStatusUnspecified
     }
 }
-///`GenaiListModelEvaluationRunsStatusesItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `GenaiListModelEvaluationRunsStatusesItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GenaiListModelEvaluationRunsStatusesItem {
-    #[serde(rename = "MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED")]
+    ///`MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED`
     ModelEvaluationRunStatusUnspecified,
-    #[serde(rename = "MODEL_EVALUATION_RUN_QUEUED")]
+    ///`MODEL_EVALUATION_RUN_QUEUED`
     ModelEvaluationRunQueued,
-    #[serde(rename = "MODEL_EVALUATION_RUN_RUNNING_DATASET")]
+    ///`MODEL_EVALUATION_RUN_RUNNING_DATASET`
     ModelEvaluationRunRunningDataset,
-    #[serde(rename = "MODEL_EVALUATION_RUN_EVALUATING_RESULTS")]
+    ///`MODEL_EVALUATION_RUN_EVALUATING_RESULTS`
     ModelEvaluationRunEvaluatingResults,
-    #[serde(rename = "MODEL_EVALUATION_RUN_CANCELLING")]
+    ///`MODEL_EVALUATION_RUN_CANCELLING`
     ModelEvaluationRunCancelling,
-    #[serde(rename = "MODEL_EVALUATION_RUN_CANCELLED")]
+    ///`MODEL_EVALUATION_RUN_CANCELLED`
     ModelEvaluationRunCancelled,
-    #[serde(rename = "MODEL_EVALUATION_RUN_SUCCESSFUL")]
+    ///`MODEL_EVALUATION_RUN_SUCCESSFUL`
     ModelEvaluationRunSuccessful,
-    #[serde(rename = "MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL")]
+    ///`MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL`
     ModelEvaluationRunPartiallySuccessful,
-    #[serde(rename = "MODEL_EVALUATION_RUN_FAILED")]
+    ///`MODEL_EVALUATION_RUN_FAILED`
     ModelEvaluationRunFailed,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for GenaiListModelEvaluationRunsStatusesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
+impl GenaiListModelEvaluationRunsStatusesItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
             Self::ModelEvaluationRunStatusUnspecified => {
-                f.write_str("MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED")
+                "MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED"
             }
-            Self::ModelEvaluationRunQueued => f.write_str("MODEL_EVALUATION_RUN_QUEUED"),
+            Self::ModelEvaluationRunQueued => "MODEL_EVALUATION_RUN_QUEUED",
             Self::ModelEvaluationRunRunningDataset => {
-                f.write_str("MODEL_EVALUATION_RUN_RUNNING_DATASET")
+                "MODEL_EVALUATION_RUN_RUNNING_DATASET"
             }
             Self::ModelEvaluationRunEvaluatingResults => {
-                f.write_str("MODEL_EVALUATION_RUN_EVALUATING_RESULTS")
+                "MODEL_EVALUATION_RUN_EVALUATING_RESULTS"
             }
-            Self::ModelEvaluationRunCancelling => {
-                f.write_str("MODEL_EVALUATION_RUN_CANCELLING")
-            }
-            Self::ModelEvaluationRunCancelled => {
-                f.write_str("MODEL_EVALUATION_RUN_CANCELLED")
-            }
-            Self::ModelEvaluationRunSuccessful => {
-                f.write_str("MODEL_EVALUATION_RUN_SUCCESSFUL")
-            }
+            Self::ModelEvaluationRunCancelling => "MODEL_EVALUATION_RUN_CANCELLING",
+            Self::ModelEvaluationRunCancelled => "MODEL_EVALUATION_RUN_CANCELLED",
+            Self::ModelEvaluationRunSuccessful => "MODEL_EVALUATION_RUN_SUCCESSFUL",
             Self::ModelEvaluationRunPartiallySuccessful => {
-                f.write_str("MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL")
+                "MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL"
             }
-            Self::ModelEvaluationRunFailed => f.write_str("MODEL_EVALUATION_RUN_FAILED"),
+            Self::ModelEvaluationRunFailed => "MODEL_EVALUATION_RUN_FAILED",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for GenaiListModelEvaluationRunsStatusesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED" => {
+                Self::ModelEvaluationRunStatusUnspecified
+            }
+            "MODEL_EVALUATION_RUN_QUEUED" => Self::ModelEvaluationRunQueued,
+            "MODEL_EVALUATION_RUN_RUNNING_DATASET" => {
+                Self::ModelEvaluationRunRunningDataset
+            }
+            "MODEL_EVALUATION_RUN_EVALUATING_RESULTS" => {
+                Self::ModelEvaluationRunEvaluatingResults
+            }
+            "MODEL_EVALUATION_RUN_CANCELLING" => Self::ModelEvaluationRunCancelling,
+            "MODEL_EVALUATION_RUN_CANCELLED" => Self::ModelEvaluationRunCancelled,
+            "MODEL_EVALUATION_RUN_SUCCESSFUL" => Self::ModelEvaluationRunSuccessful,
+            "MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL" => {
+                Self::ModelEvaluationRunPartiallySuccessful
+            }
+            "MODEL_EVALUATION_RUN_FAILED" => Self::ModelEvaluationRunFailed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GenaiListModelEvaluationRunsStatusesItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for GenaiListModelEvaluationRunsStatusesItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for GenaiListModelEvaluationRunsStatusesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "MODEL_EVALUATION_RUN_STATUS_UNSPECIFIED" => {
-                Ok(Self::ModelEvaluationRunStatusUnspecified)
-            }
-            "MODEL_EVALUATION_RUN_QUEUED" => Ok(Self::ModelEvaluationRunQueued),
-            "MODEL_EVALUATION_RUN_RUNNING_DATASET" => {
-                Ok(Self::ModelEvaluationRunRunningDataset)
-            }
-            "MODEL_EVALUATION_RUN_EVALUATING_RESULTS" => {
-                Ok(Self::ModelEvaluationRunEvaluatingResults)
-            }
-            "MODEL_EVALUATION_RUN_CANCELLING" => Ok(Self::ModelEvaluationRunCancelling),
-            "MODEL_EVALUATION_RUN_CANCELLED" => Ok(Self::ModelEvaluationRunCancelled),
-            "MODEL_EVALUATION_RUN_SUCCESSFUL" => Ok(Self::ModelEvaluationRunSuccessful),
-            "MODEL_EVALUATION_RUN_PARTIALLY_SUCCESSFUL" => {
-                Ok(Self::ModelEvaluationRunPartiallySuccessful)
-            }
-            "MODEL_EVALUATION_RUN_FAILED" => Ok(Self::ModelEvaluationRunFailed),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for GenaiListModelEvaluationRunsStatusesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for GenaiListModelEvaluationRunsStatusesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`GenaiListModelsUsecasesItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GenaiListModelsUsecasesItem {
-    #[serde(rename = "MODEL_USECASE_UNKNOWN")]
-    ModelUsecaseUnknown,
-    #[serde(rename = "MODEL_USECASE_AGENT")]
-    ModelUsecaseAgent,
-    #[serde(rename = "MODEL_USECASE_FINETUNED")]
-    ModelUsecaseFinetuned,
-    #[serde(rename = "MODEL_USECASE_KNOWLEDGEBASE")]
-    ModelUsecaseKnowledgebase,
-    #[serde(rename = "MODEL_USECASE_GUARDRAIL")]
-    ModelUsecaseGuardrail,
-    #[serde(rename = "MODEL_USECASE_REASONING")]
-    ModelUsecaseReasoning,
-    #[serde(rename = "MODEL_USECASE_SERVERLESS")]
-    ModelUsecaseServerless,
-}
-impl ::std::fmt::Display for GenaiListModelsUsecasesItem {
+impl ::std::fmt::Display for GenaiListModelEvaluationRunsStatusesItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ModelUsecaseUnknown => f.write_str("MODEL_USECASE_UNKNOWN"),
-            Self::ModelUsecaseAgent => f.write_str("MODEL_USECASE_AGENT"),
-            Self::ModelUsecaseFinetuned => f.write_str("MODEL_USECASE_FINETUNED"),
-            Self::ModelUsecaseKnowledgebase => f.write_str("MODEL_USECASE_KNOWLEDGEBASE"),
-            Self::ModelUsecaseGuardrail => f.write_str("MODEL_USECASE_GUARDRAIL"),
-            Self::ModelUsecaseReasoning => f.write_str("MODEL_USECASE_REASONING"),
-            Self::ModelUsecaseServerless => f.write_str("MODEL_USECASE_SERVERLESS"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for GenaiListModelEvaluationRunsStatusesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GenaiListModelEvaluationRunsStatusesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `GenaiListModelsUsecasesItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GenaiListModelsUsecasesItem {
+    ///`MODEL_USECASE_UNKNOWN`
+    ModelUsecaseUnknown,
+    ///`MODEL_USECASE_AGENT`
+    ModelUsecaseAgent,
+    ///`MODEL_USECASE_FINETUNED`
+    ModelUsecaseFinetuned,
+    ///`MODEL_USECASE_KNOWLEDGEBASE`
+    ModelUsecaseKnowledgebase,
+    ///`MODEL_USECASE_GUARDRAIL`
+    ModelUsecaseGuardrail,
+    ///`MODEL_USECASE_REASONING`
+    ModelUsecaseReasoning,
+    ///`MODEL_USECASE_SERVERLESS`
+    ModelUsecaseServerless,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl GenaiListModelsUsecasesItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ModelUsecaseUnknown => "MODEL_USECASE_UNKNOWN",
+            Self::ModelUsecaseAgent => "MODEL_USECASE_AGENT",
+            Self::ModelUsecaseFinetuned => "MODEL_USECASE_FINETUNED",
+            Self::ModelUsecaseKnowledgebase => "MODEL_USECASE_KNOWLEDGEBASE",
+            Self::ModelUsecaseGuardrail => "MODEL_USECASE_GUARDRAIL",
+            Self::ModelUsecaseReasoning => "MODEL_USECASE_REASONING",
+            Self::ModelUsecaseServerless => "MODEL_USECASE_SERVERLESS",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for GenaiListModelsUsecasesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "MODEL_USECASE_UNKNOWN" => Self::ModelUsecaseUnknown,
+            "MODEL_USECASE_AGENT" => Self::ModelUsecaseAgent,
+            "MODEL_USECASE_FINETUNED" => Self::ModelUsecaseFinetuned,
+            "MODEL_USECASE_KNOWLEDGEBASE" => Self::ModelUsecaseKnowledgebase,
+            "MODEL_USECASE_GUARDRAIL" => Self::ModelUsecaseGuardrail,
+            "MODEL_USECASE_REASONING" => Self::ModelUsecaseReasoning,
+            "MODEL_USECASE_SERVERLESS" => Self::ModelUsecaseServerless,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GenaiListModelsUsecasesItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for GenaiListModelsUsecasesItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for GenaiListModelsUsecasesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "MODEL_USECASE_UNKNOWN" => Ok(Self::ModelUsecaseUnknown),
-            "MODEL_USECASE_AGENT" => Ok(Self::ModelUsecaseAgent),
-            "MODEL_USECASE_FINETUNED" => Ok(Self::ModelUsecaseFinetuned),
-            "MODEL_USECASE_KNOWLEDGEBASE" => Ok(Self::ModelUsecaseKnowledgebase),
-            "MODEL_USECASE_GUARDRAIL" => Ok(Self::ModelUsecaseGuardrail),
-            "MODEL_USECASE_REASONING" => Ok(Self::ModelUsecaseReasoning),
-            "MODEL_USECASE_SERVERLESS" => Ok(Self::ModelUsecaseServerless),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for GenaiListModelsUsecasesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for GenaiListModelsUsecasesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for GenaiListModelsUsecasesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for GenaiListModelsUsecasesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GenaiListModelsUsecasesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`GenaiapiRegion`
@@ -7736,6 +8118,11 @@ impl ::std::convert::From<&str> for SourceRefAccessType {
 }
 impl ::std::convert::From<::std::string::String> for SourceRefAccessType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for SourceRefAccessType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -10267,11 +10654,11 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct ApiCustomEvaluationMetricConfig {
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         deleted_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         requires_ground_truth: ::std::result::Result<
@@ -10283,7 +10670,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
     }
@@ -10301,9 +10688,7 @@ pub mod builder {
     impl ApiCustomEvaluationMetricConfig {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -10315,9 +10700,7 @@ pub mod builder {
         }
         pub fn deleted_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.deleted_at = value
@@ -10355,9 +10738,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value

@@ -15,10 +15,13 @@ pub struct AssociatedKubernetesResource {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AssociatedKubernetesResources {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub load_balancers: ::std::vec::Vec<AssociatedKubernetesResource>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volume_snapshots: ::std::vec::Vec<AssociatedKubernetesResource>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volumes: ::std::vec::Vec<AssociatedKubernetesResource>,
 }
 ///`Cluster`
@@ -31,6 +34,7 @@ pub struct Cluster {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amd_gpu_device_plugin: ::std::option::Option<AmdGpuDevicePlugin>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub auto_upgrade: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_autoscaler_configuration: ::std::option::Option<
@@ -43,21 +47,22 @@ pub struct Cluster {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub coredns_autoscaler: ::std::option::Option<CorednsAutoscaler>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ha: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv4: ::std::option::Option<::std::string::String>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub isolated_workers: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maintenance_policy: ::std::option::Option<MaintenancePolicy>,
     pub name: ::std::string::String,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub node_pools: ::std::vec::Vec<KubernetesNodePool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nvidia_gpu_device_plugin: ::std::option::Option<NvidiaGpuDevicePlugin>,
@@ -77,17 +82,18 @@ pub struct Cluster {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ClusterStatus>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub surge_upgrade: bool,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     pub version: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub vpc_uuid: ::std::option::Option<::uuid::Uuid>,
+    pub vpc_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub worker_subnet_uuid: ::std::option::Option<::uuid::Uuid>,
+    pub worker_subnet_uuid: ::std::option::Option<::std::string::String>,
 }
 impl Cluster {
     pub fn builder() -> builder::Cluster {
@@ -104,6 +110,7 @@ pub struct ClusterRead {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amd_gpu_device_plugin: ::std::option::Option<AmdGpuDevicePlugin>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub auto_upgrade: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_autoscaler_configuration: ::std::option::Option<
@@ -116,21 +123,23 @@ pub struct ClusterRead {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub coredns_autoscaler: ::std::option::Option<CorednsAutoscaler>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub ha: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv4: ::std::option::Option<::std::string::String>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub isolated_workers: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maintenance_policy: ::std::option::Option<MaintenancePolicy>,
     pub name: ::std::string::String,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub node_pools: ::std::vec::Vec<KubernetesNodePool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nvidia_gpu_device_plugin: ::std::option::Option<NvidiaGpuDevicePlugin>,
@@ -152,17 +161,18 @@ pub struct ClusterRead {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ClusterReadStatus>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub surge_upgrade: bool,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     pub version: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub vpc_uuid: ::std::option::Option<::uuid::Uuid>,
+    pub vpc_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub worker_subnet_uuid: ::std::option::Option<::uuid::Uuid>,
+    pub worker_subnet_uuid: ::std::option::Option<::std::string::String>,
 }
 ///`ClusterReadStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -172,87 +182,109 @@ pub struct ClusterReadStatus {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ClusterReadStatusState>,
 }
-///`ClusterReadStatusState`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `ClusterReadStatusState` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClusterReadStatusState {
-    #[serde(rename = "running")]
+    ///`running`
     Running,
-    #[serde(rename = "provisioning")]
+    ///`provisioning`
     Provisioning,
-    #[serde(rename = "degraded")]
+    ///`degraded`
     Degraded,
-    #[serde(rename = "error")]
+    ///`error`
     Error,
-    #[serde(rename = "deleted")]
+    ///`deleted`
     Deleted,
-    #[serde(rename = "upgrading")]
+    ///`upgrading`
     Upgrading,
-    #[serde(rename = "deleting")]
+    ///`deleting`
     Deleting,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for ClusterReadStatusState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Running => f.write_str("running"),
-            Self::Provisioning => f.write_str("provisioning"),
-            Self::Degraded => f.write_str("degraded"),
-            Self::Error => f.write_str("error"),
-            Self::Deleted => f.write_str("deleted"),
-            Self::Upgrading => f.write_str("upgrading"),
-            Self::Deleting => f.write_str("deleting"),
+impl ClusterReadStatusState {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "running",
+            Self::Provisioning => "provisioning",
+            Self::Degraded => "degraded",
+            Self::Error => "error",
+            Self::Deleted => "deleted",
+            Self::Upgrading => "upgrading",
+            Self::Deleting => "deleting",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for ClusterReadStatusState {
+    fn from(value: &str) -> Self {
+        match value {
+            "running" => Self::Running,
+            "provisioning" => Self::Provisioning,
+            "degraded" => Self::Degraded,
+            "error" => Self::Error,
+            "deleted" => Self::Deleted,
+            "upgrading" => Self::Upgrading,
+            "deleting" => Self::Deleting,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ClusterReadStatusState {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ClusterReadStatusState {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for ClusterReadStatusState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "running" => Ok(Self::Running),
-            "provisioning" => Ok(Self::Provisioning),
-            "degraded" => Ok(Self::Degraded),
-            "error" => Ok(Self::Error),
-            "deleted" => Ok(Self::Deleted),
-            "upgrading" => Ok(Self::Upgrading),
-            "deleting" => Ok(Self::Deleting),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for ClusterReadStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for ClusterReadStatusState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for ClusterReadStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for ClusterReadStatusState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClusterReadStatusState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`ClusterRegistries`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ClusterRegistries {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub cluster_uuids: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub registries: ::std::vec::Vec<::std::string::String>,
 }
 impl ClusterRegistries {
@@ -264,6 +296,7 @@ impl ClusterRegistries {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ClusterRegistry {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub cluster_uuids: ::std::vec::Vec<::std::string::String>,
 }
 impl ClusterRegistry {
@@ -284,91 +317,115 @@ impl ClusterStatus {
         Default::default()
     }
 }
-///`ClusterStatusState`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `ClusterStatusState` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClusterStatusState {
-    #[serde(rename = "running")]
+    ///`running`
     Running,
-    #[serde(rename = "provisioning")]
+    ///`provisioning`
     Provisioning,
-    #[serde(rename = "degraded")]
+    ///`degraded`
     Degraded,
-    #[serde(rename = "error")]
+    ///`error`
     Error,
-    #[serde(rename = "deleted")]
+    ///`deleted`
     Deleted,
-    #[serde(rename = "upgrading")]
+    ///`upgrading`
     Upgrading,
-    #[serde(rename = "deleting")]
+    ///`deleting`
     Deleting,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for ClusterStatusState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Running => f.write_str("running"),
-            Self::Provisioning => f.write_str("provisioning"),
-            Self::Degraded => f.write_str("degraded"),
-            Self::Error => f.write_str("error"),
-            Self::Deleted => f.write_str("deleted"),
-            Self::Upgrading => f.write_str("upgrading"),
-            Self::Deleting => f.write_str("deleting"),
+impl ClusterStatusState {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "running",
+            Self::Provisioning => "provisioning",
+            Self::Degraded => "degraded",
+            Self::Error => "error",
+            Self::Deleted => "deleted",
+            Self::Upgrading => "upgrading",
+            Self::Deleting => "deleting",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for ClusterStatusState {
+    fn from(value: &str) -> Self {
+        match value {
+            "running" => Self::Running,
+            "provisioning" => Self::Provisioning,
+            "degraded" => Self::Degraded,
+            "error" => Self::Error,
+            "deleted" => Self::Deleted,
+            "upgrading" => Self::Upgrading,
+            "deleting" => Self::Deleting,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ClusterStatusState {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for ClusterStatusState {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for ClusterStatusState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "running" => Ok(Self::Running),
-            "provisioning" => Ok(Self::Provisioning),
-            "degraded" => Ok(Self::Degraded),
-            "error" => Ok(Self::Error),
-            "deleted" => Ok(Self::Deleted),
-            "upgrading" => Ok(Self::Upgrading),
-            "deleting" => Ok(Self::Deleting),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for ClusterStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for ClusterStatusState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for ClusterStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for ClusterStatusState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClusterStatusState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`ClusterlintRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ClusterlintRequest {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub exclude_checks: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub exclude_groups: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub include_checks: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub include_groups: ::std::vec::Vec<::std::string::String>,
 }
 impl ClusterlintRequest {
@@ -380,13 +437,12 @@ impl ClusterlintRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ClusterlintResults {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub diagnostics: ::std::vec::Vec<ClusterlintResultsDiagnosticsItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub requested_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub requested_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub run_id: ::std::option::Option<::std::string::String>,
 }
@@ -422,8 +478,7 @@ pub struct Credentials {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_key_data: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expires_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -433,10 +488,13 @@ pub struct Credentials {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DestroyAssociatedKubernetesResources {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub load_balancers: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volume_snapshots: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub volumes: ::std::vec::Vec<::std::string::String>,
 }
 impl DestroyAssociatedKubernetesResources {
@@ -470,59 +528,79 @@ pub struct KubernetesGetClusterResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kubernetes_cluster: ::std::option::Option<ClusterRead>,
 }
-///`KubernetesGetKubeconfigType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `KubernetesGetKubeconfigType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubernetesGetKubeconfigType {
-    #[serde(rename = "token")]
+    ///`token`
     Token,
-    #[serde(rename = "sso")]
+    ///`sso`
     Sso,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for KubernetesGetKubeconfigType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Token => f.write_str("token"),
-            Self::Sso => f.write_str("sso"),
+impl KubernetesGetKubeconfigType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Token => "token",
+            Self::Sso => "sso",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for KubernetesGetKubeconfigType {
+    fn from(value: &str) -> Self {
+        match value {
+            "token" => Self::Token,
+            "sso" => Self::Sso,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for KubernetesGetKubeconfigType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for KubernetesGetKubeconfigType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for KubernetesGetKubeconfigType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "token" => Ok(Self::Token),
-            "sso" => Ok(Self::Sso),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for KubernetesGetKubeconfigType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for KubernetesGetKubeconfigType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for KubernetesGetKubeconfigType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for KubernetesGetKubeconfigType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for KubernetesGetKubeconfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`KubernetesGetNodePoolResponse`
@@ -535,12 +613,14 @@ pub struct KubernetesGetNodePoolResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct KubernetesGetStatusMessagesResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub messages: ::std::vec::Vec<StatusMessages>,
 }
 ///`KubernetesListClustersResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KubernetesListClustersResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub kubernetes_clusters: ::std::vec::Vec<ClusterRead>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -555,6 +635,7 @@ pub struct KubernetesListClustersResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct KubernetesListNodePoolsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub node_pools: ::std::vec::Vec<KubernetesNodePool>,
 }
 ///`KubernetesNodePool`
@@ -564,7 +645,7 @@ pub struct KubernetesNodePool {
     pub auto_scale: ::std::option::Option<bool>,
     pub count: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -575,11 +656,14 @@ pub struct KubernetesNodePool {
     pub min_nodes: ::std::option::Option<i64>,
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub nodes: ::std::vec::Vec<Node>,
     pub size: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub taints: ::std::vec::Vec<KubernetesNodePoolTaint>,
 }
 impl KubernetesNodePool {
@@ -648,6 +732,11 @@ impl ::std::convert::From<::std::string::String> for KubernetesNodePoolTaintEffe
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for KubernetesNodePoolTaintEffect {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for KubernetesNodePoolTaintEffect {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -685,7 +774,7 @@ pub struct KubernetesNodePoolUpdate {
     pub auto_scale: ::std::option::Option<bool>,
     pub count: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -696,10 +785,13 @@ pub struct KubernetesNodePoolUpdate {
     pub min_nodes: ::std::option::Option<i64>,
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub nodes: ::std::vec::Vec<Node>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub taints: ::std::vec::Vec<KubernetesNodePoolTaint>,
 }
 impl KubernetesNodePoolUpdate {
@@ -717,16 +809,20 @@ pub struct KubernetesOptions {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct KubernetesOptionsOptions {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<KubernetesRegion>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub sizes: ::std::vec::Vec<KubernetesSize>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub versions: ::std::vec::Vec<KubernetesVersion>,
 }
 ///`KubernetesRecycleNodePoolBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct KubernetesRecycleNodePoolBody {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub nodes: ::std::vec::Vec<::std::string::String>,
 }
 impl KubernetesRecycleNodePoolBody {
@@ -787,25 +883,24 @@ pub struct KubernetesVersion {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub supported_features: ::std::vec::Vec<::std::string::String>,
 }
 ///`Node`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Node {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub droplet_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<NodeStatus>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
 }
 impl Node {
     pub fn builder() -> builder::Node {
@@ -823,67 +918,87 @@ impl NodeStatus {
         Default::default()
     }
 }
-///`NodeStatusState`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `NodeStatusState` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeStatusState {
-    #[serde(rename = "provisioning")]
+    ///`provisioning`
     Provisioning,
-    #[serde(rename = "running")]
+    ///`running`
     Running,
-    #[serde(rename = "draining")]
+    ///`draining`
     Draining,
-    #[serde(rename = "deleting")]
+    ///`deleting`
     Deleting,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for NodeStatusState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Provisioning => f.write_str("provisioning"),
-            Self::Running => f.write_str("running"),
-            Self::Draining => f.write_str("draining"),
-            Self::Deleting => f.write_str("deleting"),
+impl NodeStatusState {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Provisioning => "provisioning",
+            Self::Running => "running",
+            Self::Draining => "draining",
+            Self::Deleting => "deleting",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for NodeStatusState {
+    fn from(value: &str) -> Self {
+        match value {
+            "provisioning" => Self::Provisioning,
+            "running" => Self::Running,
+            "draining" => Self::Draining,
+            "deleting" => Self::Deleting,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for NodeStatusState {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for NodeStatusState {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for NodeStatusState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "provisioning" => Ok(Self::Provisioning),
-            "running" => Ok(Self::Running),
-            "draining" => Ok(Self::Draining),
-            "deleting" => Ok(Self::Deleting),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for NodeStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for NodeStatusState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for NodeStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for NodeStatusState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NodeStatusState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`StatusMessages`
@@ -892,8 +1007,7 @@ pub struct StatusMessages {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<crate::Timestamp>,
 }
 /// Types for composing complex structures.
 pub mod builder {
@@ -925,7 +1039,7 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         endpoint: ::std::result::Result<
@@ -934,7 +1048,7 @@ pub mod builder {
         >,
         ha: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         ipv4: ::std::result::Result<
@@ -990,16 +1104,16 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         version: ::std::result::Result<::std::string::String, ::std::string::String>,
         vpc_uuid: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         worker_subnet_uuid: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
     }
@@ -1143,9 +1257,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -1179,7 +1291,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
@@ -1383,9 +1495,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -1409,7 +1519,7 @@ pub mod builder {
         }
         pub fn vpc_uuid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_uuid = value
@@ -1421,7 +1531,7 @@ pub mod builder {
         }
         pub fn worker_subnet_uuid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.worker_subnet_uuid = value
@@ -1883,7 +1993,7 @@ pub mod builder {
         >,
         count: ::std::result::Result<i64, ::std::string::String>,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         labels: ::std::result::Result<
@@ -1957,7 +2067,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
@@ -2184,7 +2294,7 @@ pub mod builder {
         >,
         count: ::std::result::Result<i64, ::std::string::String>,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         labels: ::std::result::Result<
@@ -2256,7 +2366,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
@@ -2467,7 +2577,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct Node {
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         droplet_id: ::std::result::Result<
@@ -2475,7 +2585,7 @@ pub mod builder {
             ::std::string::String,
         >,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         name: ::std::result::Result<
@@ -2487,7 +2597,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
     }
@@ -2506,9 +2616,7 @@ pub mod builder {
     impl Node {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -2532,7 +2640,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
@@ -2562,9 +2670,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value

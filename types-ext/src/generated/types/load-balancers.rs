@@ -86,6 +86,11 @@ impl ::std::convert::From<::std::string::String> for ForwardingRuleEntryProtocol
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ForwardingRuleEntryProtocol {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ForwardingRuleEntryProtocol {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -168,6 +173,11 @@ impl ::std::convert::From<::std::string::String> for ForwardingRuleTargetProtoco
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ForwardingRuleTargetProtocol {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ForwardingRuleTargetProtocol {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -206,6 +216,7 @@ pub struct GlbSettings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failover_threshold: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub region_priorities: ::std::collections::HashMap<::std::string::String, i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_port: ::std::option::Option<i64>,
@@ -264,6 +275,11 @@ impl ::std::convert::From<::std::string::String> for GlbSettingsTargetProtocol {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for GlbSettingsTargetProtocol {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for GlbSettingsTargetProtocol {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -298,18 +314,24 @@ impl<'de> ::serde::Deserialize<'de> for GlbSettingsTargetProtocol {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct HealthCheck {
     #[serde(default = "defaults::default_u64::<i64, 10>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_10")]
     pub check_interval_seconds: i64,
     #[serde(default = "defaults::default_u64::<i64, 3>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_3")]
     pub healthy_threshold: i64,
     #[serde(default = "defaults::health_check_path")]
+    #[serde(deserialize_with = "defaults::null_or_health_check_path")]
     pub path: ::std::string::String,
     #[serde(default = "defaults::default_u64::<i64, 80>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_80")]
     pub port: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<crate::generated::types::HealthCheckProtocol>,
     #[serde(default = "defaults::default_u64::<i64, 5>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_5")]
     pub response_timeout_seconds: i64,
     #[serde(default = "defaults::default_u64::<i64, 5>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_5")]
     pub unhealthy_threshold: i64,
 }
 impl ::std::default::Default for HealthCheck {
@@ -369,6 +391,11 @@ impl ::std::convert::From<::std::string::String> for HealthCheckProtocol {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for HealthCheckProtocol {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for HealthCheckProtocol {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -403,8 +430,10 @@ impl<'de> ::serde::Deserialize<'de> for HealthCheckProtocol {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct LbFirewall {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub allow: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub deny: ::std::vec::Vec<::std::string::String>,
 }
 ///`LoadBalancer`
@@ -415,31 +444,40 @@ pub struct LoadBalancer {
         crate::generated::types::LoadBalancerBaseAlgorithm,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub disable_lets_encrypt_dns_records: bool,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub domains: ::std::vec::Vec<Domains>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub droplet_ids: ::std::vec::Vec<i64>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub enable_backend_keepalive: bool,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub enable_proxy_protocol: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firewall: ::std::option::Option<LbFirewall>,
+    ///The API documents (the SDK does not check it): at least 1 items.
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub forwarding_rules: ::std::vec::Vec<ForwardingRule>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub glb_settings: ::std::option::Option<GlbSettings>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub health_check: ::std::option::Option<HealthCheck>,
+    ///The API documents (the SDK does not check it): at least 30; at most 600.
     #[serde(default = "defaults::default_u64::<i64, 60>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_60")]
     pub http_idle_timeout_seconds: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): matches `^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<LoadBalancerIp>,
+    pub ip: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv6: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -453,13 +491,16 @@ pub struct LoadBalancer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub redirect_http_to_https: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<Region>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<crate::generated::types::LoadBalancerBaseSize>,
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
-    pub size_unit: ::std::num::NonZeroU64,
+    ///The API documents (the SDK does not check it): at least 1; at most 100.
+    #[serde(default = "defaults::default_u64::<i64, 1>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_1")]
+    pub size_unit: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::generated::types::LoadBalancerBaseStatus>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -467,6 +508,7 @@ pub struct LoadBalancer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub target_load_balancer_ids: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tls_cipher_policy: ::std::option::Option<
@@ -475,7 +517,7 @@ pub struct LoadBalancer {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::generated::types::LoadBalancerBaseType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub vpc_uuid: ::std::option::Option<::uuid::Uuid>,
+    pub vpc_uuid: ::std::option::Option<::std::string::String>,
 }
 /**The `load_balancer_base_algorithm` values.
 
@@ -514,6 +556,11 @@ impl ::std::convert::From<&str> for LoadBalancerBaseAlgorithm {
 }
 impl ::std::convert::From<::std::string::String> for LoadBalancerBaseAlgorithm {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for LoadBalancerBaseAlgorithm {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -587,6 +634,11 @@ impl ::std::convert::From<::std::string::String> for LoadBalancerBaseNetwork {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for LoadBalancerBaseNetwork {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for LoadBalancerBaseNetwork {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -654,6 +706,11 @@ impl ::std::convert::From<&str> for LoadBalancerBaseNetworkStack {
 }
 impl ::std::convert::From<::std::string::String> for LoadBalancerBaseNetworkStack {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for LoadBalancerBaseNetworkStack {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -731,6 +788,11 @@ impl ::std::convert::From<::std::string::String> for LoadBalancerBaseSize {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for LoadBalancerBaseSize {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for LoadBalancerBaseSize {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -805,6 +867,11 @@ impl ::std::convert::From<::std::string::String> for LoadBalancerBaseStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for LoadBalancerBaseStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for LoadBalancerBaseStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -872,6 +939,11 @@ impl ::std::convert::From<&str> for LoadBalancerBaseTlsCipherPolicy {
 }
 impl ::std::convert::From<::std::string::String> for LoadBalancerBaseTlsCipherPolicy {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for LoadBalancerBaseTlsCipherPolicy {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -949,6 +1021,11 @@ impl ::std::convert::From<::std::string::String> for LoadBalancerBaseType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for LoadBalancerBaseType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for LoadBalancerBaseType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -979,134 +1056,6 @@ impl<'de> ::serde::Deserialize<'de> for LoadBalancerBaseType {
         Ok(Self::from(value.as_ref()))
     }
 }
-///`LoadBalancerByDropletIdsIp`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct LoadBalancerByDropletIdsIp(::std::string::String);
-impl ::std::ops::Deref for LoadBalancerByDropletIdsIp {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LoadBalancerByDropletIdsIp> for ::std::string::String {
-    fn from(value: LoadBalancerByDropletIdsIp) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LoadBalancerByDropletIdsIp {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LoadBalancerByDropletIdsIp {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LoadBalancerByDropletIdsIp {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LoadBalancerByDropletIdsIp {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`LoadBalancerByTagIp`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct LoadBalancerByTagIp(::std::string::String);
-impl ::std::ops::Deref for LoadBalancerByTagIp {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LoadBalancerByTagIp> for ::std::string::String {
-    fn from(value: LoadBalancerByTagIp) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LoadBalancerByTagIp {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LoadBalancerByTagIp {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LoadBalancerByTagIp {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LoadBalancerByTagIp {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`LoadBalancerCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -1117,7 +1066,7 @@ pub enum LoadBalancerCreate {
             crate::generated::types::LoadBalancerBaseAlgorithm,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(default)]
         disable_lets_encrypt_dns_records: bool,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1129,17 +1078,20 @@ pub enum LoadBalancerCreate {
         enable_proxy_protocol: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         firewall: ::std::option::Option<LbFirewall>,
+        ///The API documents (the SDK does not check it): at least 1 items.
         forwarding_rules: ::std::vec::Vec<ForwardingRule>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         glb_settings: ::std::option::Option<GlbSettings>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         health_check: ::std::option::Option<HealthCheck>,
+        ///The API documents (the SDK does not check it): at least 30; at most 600.
         #[serde(default = "defaults::default_u64::<i64, 60>")]
         http_idle_timeout_seconds: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        id: ::std::option::Option<::uuid::Uuid>,
+        id: ::std::option::Option<::std::string::String>,
+        ///The API documents (the SDK does not check it): matches `^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ip: ::std::option::Option<LoadBalancerByDropletIdsIp>,
+        ip: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ipv6: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1157,8 +1109,9 @@ pub enum LoadBalancerCreate {
         region: crate::generated::types::RegionSlug,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         size: ::std::option::Option<crate::generated::types::LoadBalancerBaseSize>,
-        #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
-        size_unit: ::std::num::NonZeroU64,
+        ///The API documents (the SDK does not check it): at least 1; at most 100.
+        #[serde(default = "defaults::default_u64::<i64, 1>")]
+        size_unit: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         status: ::std::option::Option<crate::generated::types::LoadBalancerBaseStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1172,7 +1125,7 @@ pub enum LoadBalancerCreate {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         type_: ::std::option::Option<crate::generated::types::LoadBalancerBaseType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        vpc_uuid: ::std::option::Option<::uuid::Uuid>,
+        vpc_uuid: ::std::option::Option<::std::string::String>,
     },
     Tag {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1180,7 +1133,7 @@ pub enum LoadBalancerCreate {
             crate::generated::types::LoadBalancerBaseAlgorithm,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(default)]
         disable_lets_encrypt_dns_records: bool,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1191,17 +1144,20 @@ pub enum LoadBalancerCreate {
         enable_proxy_protocol: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         firewall: ::std::option::Option<LbFirewall>,
+        ///The API documents (the SDK does not check it): at least 1 items.
         forwarding_rules: ::std::vec::Vec<ForwardingRule>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         glb_settings: ::std::option::Option<GlbSettings>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         health_check: ::std::option::Option<HealthCheck>,
+        ///The API documents (the SDK does not check it): at least 30; at most 600.
         #[serde(default = "defaults::default_u64::<i64, 60>")]
         http_idle_timeout_seconds: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        id: ::std::option::Option<::uuid::Uuid>,
+        id: ::std::option::Option<::std::string::String>,
+        ///The API documents (the SDK does not check it): matches `^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ip: ::std::option::Option<LoadBalancerByTagIp>,
+        ip: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ipv6: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1219,8 +1175,9 @@ pub enum LoadBalancerCreate {
         region: crate::generated::types::RegionSlug,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         size: ::std::option::Option<crate::generated::types::LoadBalancerBaseSize>,
-        #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
-        size_unit: ::std::num::NonZeroU64,
+        ///The API documents (the SDK does not check it): at least 1; at most 100.
+        #[serde(default = "defaults::default_u64::<i64, 1>")]
+        size_unit: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         status: ::std::option::Option<crate::generated::types::LoadBalancerBaseStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1235,76 +1192,13 @@ pub enum LoadBalancerCreate {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         type_: ::std::option::Option<crate::generated::types::LoadBalancerBaseType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        vpc_uuid: ::std::option::Option<::uuid::Uuid>,
+        vpc_uuid: ::std::option::Option<::std::string::String>,
     },
-}
-///`LoadBalancerIp`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct LoadBalancerIp(::std::string::String);
-impl ::std::ops::Deref for LoadBalancerIp {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LoadBalancerIp> for ::std::string::String {
-    fn from(value: LoadBalancerIp) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LoadBalancerIp {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LoadBalancerIp {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LoadBalancerIp {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LoadBalancerIp {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///`LoadBalancersAddDropletsBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LoadBalancersAddDropletsBody {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub droplet_ids: ::std::vec::Vec<i64>,
 }
 impl LoadBalancersAddDropletsBody {
@@ -1315,6 +1209,8 @@ impl LoadBalancersAddDropletsBody {
 ///`LoadBalancersAddForwardingRulesBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LoadBalancersAddForwardingRulesBody {
+    ///The API documents (the SDK does not check it): at least 1 items.
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub forwarding_rules: ::std::vec::Vec<ForwardingRule>,
 }
 impl LoadBalancersAddForwardingRulesBody {
@@ -1340,6 +1236,7 @@ pub struct LoadBalancersListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub load_balancers: ::std::vec::Vec<LoadBalancer>,
     pub meta: LoadBalancersListResponseMeta,
 }
@@ -1351,6 +1248,7 @@ pub struct LoadBalancersListResponseMeta {
 ///`LoadBalancersRemoveDropletsBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LoadBalancersRemoveDropletsBody {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub droplet_ids: ::std::vec::Vec<i64>,
 }
 impl LoadBalancersRemoveDropletsBody {
@@ -1361,6 +1259,8 @@ impl LoadBalancersRemoveDropletsBody {
 ///`LoadBalancersRemoveForwardingRulesBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LoadBalancersRemoveForwardingRulesBody {
+    ///The API documents (the SDK does not check it): at least 1 items.
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub forwarding_rules: ::std::vec::Vec<ForwardingRule>,
 }
 impl LoadBalancersRemoveForwardingRulesBody {
@@ -1424,6 +1324,11 @@ impl ::std::convert::From<::std::string::String> for StickySessionsType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for StickySessionsType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for StickySessionsType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1459,6 +1364,50 @@ pub mod defaults {
     pub(super) use super::super::defaults::*;
     pub(super) fn health_check_path() -> ::std::string::String {
         "/".to_string()
+    }
+    pub(super) fn null_or_default_u64_i64_3<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 3>))
+    }
+    pub(super) fn null_or_default_u64_i64_5<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 5>))
+    }
+    pub(super) fn null_or_default_u64_i64_80<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 80>))
+    }
+    pub(super) fn null_or_health_check_path<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::string::String, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<::std::string::String> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::health_check_path))
     }
 }
 /// Types for composing complex structures.

@@ -10,7 +10,9 @@ pub struct AlertPolicy {
     pub compare: crate::generated::types::AlertPolicyCompare,
     pub description: ::std::string::String,
     pub enabled: bool,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub entities: ::std::vec::Vec<::std::string::String>,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: crate::generated::types::AlertPolicyType,
@@ -58,6 +60,11 @@ impl ::std::convert::From<::std::string::String> for AlertPolicyCompare {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AlertPolicyCompare {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AlertPolicyCompare {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -95,7 +102,9 @@ pub struct AlertPolicyRequest {
     pub compare: crate::generated::types::AlertPolicyRequestCompare,
     pub description: ::std::string::String,
     pub enabled: bool,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub entities: ::std::vec::Vec<::std::string::String>,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: crate::generated::types::AlertPolicyRequestType,
@@ -144,6 +153,11 @@ impl ::std::convert::From<&str> for AlertPolicyRequestCompare {
 }
 impl ::std::convert::From<::std::string::String> for AlertPolicyRequestCompare {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AlertPolicyRequestCompare {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -461,6 +475,11 @@ impl ::std::convert::From<::std::string::String> for AlertPolicyRequestType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AlertPolicyRequestType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AlertPolicyRequestType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -536,6 +555,11 @@ impl ::std::convert::From<&str> for AlertPolicyRequestWindow {
 }
 impl ::std::convert::From<::std::string::String> for AlertPolicyRequestWindow {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AlertPolicyRequestWindow {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -853,6 +877,11 @@ impl ::std::convert::From<::std::string::String> for AlertPolicyType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AlertPolicyType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AlertPolicyType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -931,6 +960,11 @@ impl ::std::convert::From<::std::string::String> for AlertPolicyWindow {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AlertPolicyWindow {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AlertPolicyWindow {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -964,7 +998,9 @@ impl<'de> ::serde::Deserialize<'de> for AlertPolicyWindow {
 ///`Alerts`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Alerts {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub email: ::std::vec::Vec<::std::string::String>,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub slack: ::std::vec::Vec<SlackDetails>,
 }
 impl Alerts {
@@ -1034,6 +1070,11 @@ impl ::std::convert::From<&str> for DestinationOmitCredentialsType {
 }
 impl ::std::convert::From<::std::string::String> for DestinationOmitCredentialsType {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for DestinationOmitCredentialsType {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -1121,6 +1162,11 @@ impl ::std::convert::From<::std::string::String> for DestinationRequestType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for DestinationRequestType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for DestinationRequestType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1191,6 +1237,11 @@ impl ::std::convert::From<::std::string::String> for DestinationType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for DestinationType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for DestinationType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1230,68 +1281,91 @@ pub struct Metrics {
 ///`MetricsData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MetricsData {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub result: ::std::vec::Vec<MetricsResult>,
     #[serde(rename = "resultType")]
     pub result_type: MetricsDataResultType,
 }
-///`MetricsDataResultType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `MetricsDataResultType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MetricsDataResultType {
-    #[serde(rename = "matrix")]
+    ///`matrix`
     Matrix,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for MetricsDataResultType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Matrix => f.write_str("matrix"),
+impl MetricsDataResultType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Matrix => "matrix",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MetricsDataResultType {
+    fn from(value: &str) -> Self {
+        match value {
+            "matrix" => Self::Matrix,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MetricsDataResultType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for MetricsDataResultType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MetricsDataResultType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "matrix" => Ok(Self::Matrix),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MetricsDataResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for MetricsDataResultType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for MetricsDataResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for MetricsDataResultType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricsDataResultType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`MetricsResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MetricsResult {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub metric: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
     >,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub values: ::std::vec::Vec<::std::vec::Vec<MetricsResultValuesItemItem>>,
 }
 ///`MetricsResultValuesItemItem`
@@ -1354,6 +1428,11 @@ impl ::std::convert::From<::std::string::String> for MetricsStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for MetricsStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for MetricsStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1402,6 +1481,7 @@ pub struct MonitoringCreateSinkBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_uuid: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub resources: ::std::vec::Vec<SinkResource>,
 }
 impl MonitoringCreateSinkBody {
@@ -1415,492 +1495,661 @@ pub struct MonitoringGetAlertPolicyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policy: ::std::option::Option<AlertPolicy>,
 }
-///`MonitoringGetDatabaseMysqlCpuUsageAggregate`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `MonitoringGetDatabaseMysqlCpuUsageAggregate` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MonitoringGetDatabaseMysqlCpuUsageAggregate {
-    #[serde(rename = "avg")]
+    ///`avg`
     Avg,
-    #[serde(rename = "max")]
+    ///`max`
     Max,
-    #[serde(rename = "min")]
+    ///`min`
     Min,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for MonitoringGetDatabaseMysqlCpuUsageAggregate {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Avg => f.write_str("avg"),
-            Self::Max => f.write_str("max"),
-            Self::Min => f.write_str("min"),
+impl MonitoringGetDatabaseMysqlCpuUsageAggregate {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Avg => "avg",
+            Self::Max => "max",
+            Self::Min => "min",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MonitoringGetDatabaseMysqlCpuUsageAggregate {
+    fn from(value: &str) -> Self {
+        match value {
+            "avg" => Self::Avg,
+            "max" => Self::Max,
+            "min" => Self::Min,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for MonitoringGetDatabaseMysqlCpuUsageAggregate {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for MonitoringGetDatabaseMysqlCpuUsageAggregate {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MonitoringGetDatabaseMysqlCpuUsageAggregate {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "avg" => Ok(Self::Avg),
-            "max" => Ok(Self::Max),
-            "min" => Ok(Self::Min),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MonitoringGetDatabaseMysqlCpuUsageAggregate {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitoringGetDatabaseMysqlCpuUsageAggregate {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`MonitoringGetDatabaseMysqlDiskUsageAggregate`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MonitoringGetDatabaseMysqlDiskUsageAggregate {
-    #[serde(rename = "avg")]
-    Avg,
-    #[serde(rename = "max")]
-    Max,
-    #[serde(rename = "min")]
-    Min,
-}
-impl ::std::fmt::Display for MonitoringGetDatabaseMysqlDiskUsageAggregate {
+impl ::std::fmt::Display for MonitoringGetDatabaseMysqlCpuUsageAggregate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Avg => f.write_str("avg"),
-            Self::Max => f.write_str("max"),
-            Self::Min => f.write_str("min"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MonitoringGetDatabaseMysqlCpuUsageAggregate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MonitoringGetDatabaseMysqlCpuUsageAggregate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `MonitoringGetDatabaseMysqlDiskUsageAggregate` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MonitoringGetDatabaseMysqlDiskUsageAggregate {
+    ///`avg`
+    Avg,
+    ///`max`
+    Max,
+    ///`min`
+    Min,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl MonitoringGetDatabaseMysqlDiskUsageAggregate {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Avg => "avg",
+            Self::Max => "max",
+            Self::Min => "min",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MonitoringGetDatabaseMysqlDiskUsageAggregate {
+    fn from(value: &str) -> Self {
+        match value {
+            "avg" => Self::Avg,
+            "max" => Self::Max,
+            "min" => Self::Min,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for MonitoringGetDatabaseMysqlDiskUsageAggregate {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for MonitoringGetDatabaseMysqlDiskUsageAggregate {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MonitoringGetDatabaseMysqlDiskUsageAggregate {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "avg" => Ok(Self::Avg),
-            "max" => Ok(Self::Max),
-            "min" => Ok(Self::Min),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MonitoringGetDatabaseMysqlDiskUsageAggregate {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitoringGetDatabaseMysqlDiskUsageAggregate {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`MonitoringGetDatabaseMysqlLoadAggregate`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MonitoringGetDatabaseMysqlLoadAggregate {
-    #[serde(rename = "avg")]
-    Avg,
-    #[serde(rename = "max")]
-    Max,
-}
-impl ::std::fmt::Display for MonitoringGetDatabaseMysqlLoadAggregate {
+impl ::std::fmt::Display for MonitoringGetDatabaseMysqlDiskUsageAggregate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Avg => f.write_str("avg"),
-            Self::Max => f.write_str("max"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MonitoringGetDatabaseMysqlDiskUsageAggregate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MonitoringGetDatabaseMysqlDiskUsageAggregate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `MonitoringGetDatabaseMysqlLoadAggregate` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MonitoringGetDatabaseMysqlLoadAggregate {
+    ///`avg`
+    Avg,
+    ///`max`
+    Max,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl MonitoringGetDatabaseMysqlLoadAggregate {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Avg => "avg",
+            Self::Max => "max",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MonitoringGetDatabaseMysqlLoadAggregate {
+    fn from(value: &str) -> Self {
+        match value {
+            "avg" => Self::Avg,
+            "max" => Self::Max,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for MonitoringGetDatabaseMysqlLoadAggregate {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for MonitoringGetDatabaseMysqlLoadAggregate {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MonitoringGetDatabaseMysqlLoadAggregate {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "avg" => Ok(Self::Avg),
-            "max" => Ok(Self::Max),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MonitoringGetDatabaseMysqlLoadAggregate {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitoringGetDatabaseMysqlLoadAggregate {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`MonitoringGetDatabaseMysqlLoadMetric`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MonitoringGetDatabaseMysqlLoadMetric {
-    #[serde(rename = "load1")]
-    Load1,
-    #[serde(rename = "load5")]
-    Load5,
-    #[serde(rename = "load15")]
-    Load15,
-}
-impl ::std::fmt::Display for MonitoringGetDatabaseMysqlLoadMetric {
+impl ::std::fmt::Display for MonitoringGetDatabaseMysqlLoadAggregate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Load1 => f.write_str("load1"),
-            Self::Load5 => f.write_str("load5"),
-            Self::Load15 => f.write_str("load15"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MonitoringGetDatabaseMysqlLoadAggregate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MonitoringGetDatabaseMysqlLoadAggregate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `MonitoringGetDatabaseMysqlLoadMetric` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MonitoringGetDatabaseMysqlLoadMetric {
+    ///`load1`
+    Load1,
+    ///`load5`
+    Load5,
+    ///`load15`
+    Load15,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl MonitoringGetDatabaseMysqlLoadMetric {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Load1 => "load1",
+            Self::Load5 => "load5",
+            Self::Load15 => "load15",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MonitoringGetDatabaseMysqlLoadMetric {
+    fn from(value: &str) -> Self {
+        match value {
+            "load1" => Self::Load1,
+            "load5" => Self::Load5,
+            "load15" => Self::Load15,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for MonitoringGetDatabaseMysqlLoadMetric {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for MonitoringGetDatabaseMysqlLoadMetric {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MonitoringGetDatabaseMysqlLoadMetric {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "load1" => Ok(Self::Load1),
-            "load5" => Ok(Self::Load5),
-            "load15" => Ok(Self::Load15),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MonitoringGetDatabaseMysqlLoadMetric {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitoringGetDatabaseMysqlLoadMetric {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`MonitoringGetDatabaseMysqlMemoryUsageAggregate`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MonitoringGetDatabaseMysqlMemoryUsageAggregate {
-    #[serde(rename = "avg")]
-    Avg,
-    #[serde(rename = "max")]
-    Max,
-    #[serde(rename = "min")]
-    Min,
-}
-impl ::std::fmt::Display for MonitoringGetDatabaseMysqlMemoryUsageAggregate {
+impl ::std::fmt::Display for MonitoringGetDatabaseMysqlLoadMetric {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Avg => f.write_str("avg"),
-            Self::Max => f.write_str("max"),
-            Self::Min => f.write_str("min"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MonitoringGetDatabaseMysqlLoadMetric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MonitoringGetDatabaseMysqlLoadMetric {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `MonitoringGetDatabaseMysqlMemoryUsageAggregate` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MonitoringGetDatabaseMysqlMemoryUsageAggregate {
+    ///`avg`
+    Avg,
+    ///`max`
+    Max,
+    ///`min`
+    Min,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl MonitoringGetDatabaseMysqlMemoryUsageAggregate {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Avg => "avg",
+            Self::Max => "max",
+            Self::Min => "min",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MonitoringGetDatabaseMysqlMemoryUsageAggregate {
+    fn from(value: &str) -> Self {
+        match value {
+            "avg" => Self::Avg,
+            "max" => Self::Max,
+            "min" => Self::Min,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for MonitoringGetDatabaseMysqlMemoryUsageAggregate {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for MonitoringGetDatabaseMysqlMemoryUsageAggregate {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MonitoringGetDatabaseMysqlMemoryUsageAggregate {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "avg" => Ok(Self::Avg),
-            "max" => Ok(Self::Max),
-            "min" => Ok(Self::Min),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MonitoringGetDatabaseMysqlMemoryUsageAggregate {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitoringGetDatabaseMysqlMemoryUsageAggregate {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`MonitoringGetDatabaseMysqlOpRatesMetric`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MonitoringGetDatabaseMysqlOpRatesMetric {
-    #[serde(rename = "select")]
-    Select,
-    #[serde(rename = "insert")]
-    Insert,
-    #[serde(rename = "update")]
-    Update,
-    #[serde(rename = "delete")]
-    Delete,
-}
-impl ::std::fmt::Display for MonitoringGetDatabaseMysqlOpRatesMetric {
+impl ::std::fmt::Display for MonitoringGetDatabaseMysqlMemoryUsageAggregate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Select => f.write_str("select"),
-            Self::Insert => f.write_str("insert"),
-            Self::Update => f.write_str("update"),
-            Self::Delete => f.write_str("delete"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MonitoringGetDatabaseMysqlMemoryUsageAggregate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MonitoringGetDatabaseMysqlMemoryUsageAggregate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `MonitoringGetDatabaseMysqlOpRatesMetric` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MonitoringGetDatabaseMysqlOpRatesMetric {
+    ///`select`
+    Select,
+    ///`insert`
+    Insert,
+    ///`update`
+    Update,
+    ///`delete`
+    Delete,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl MonitoringGetDatabaseMysqlOpRatesMetric {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Select => "select",
+            Self::Insert => "insert",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MonitoringGetDatabaseMysqlOpRatesMetric {
+    fn from(value: &str) -> Self {
+        match value {
+            "select" => Self::Select,
+            "insert" => Self::Insert,
+            "update" => Self::Update,
+            "delete" => Self::Delete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for MonitoringGetDatabaseMysqlOpRatesMetric {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for MonitoringGetDatabaseMysqlOpRatesMetric {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MonitoringGetDatabaseMysqlOpRatesMetric {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "select" => Ok(Self::Select),
-            "insert" => Ok(Self::Insert),
-            "update" => Ok(Self::Update),
-            "delete" => Ok(Self::Delete),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MonitoringGetDatabaseMysqlOpRatesMetric {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitoringGetDatabaseMysqlOpRatesMetric {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`MonitoringGetDatabaseMysqlSchemaLatencyMetric`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MonitoringGetDatabaseMysqlSchemaLatencyMetric {
-    #[serde(rename = "insert")]
-    Insert,
-    #[serde(rename = "fetch")]
-    Fetch,
-    #[serde(rename = "update")]
-    Update,
-    #[serde(rename = "delete")]
-    Delete,
-}
-impl ::std::fmt::Display for MonitoringGetDatabaseMysqlSchemaLatencyMetric {
+impl ::std::fmt::Display for MonitoringGetDatabaseMysqlOpRatesMetric {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Insert => f.write_str("insert"),
-            Self::Fetch => f.write_str("fetch"),
-            Self::Update => f.write_str("update"),
-            Self::Delete => f.write_str("delete"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MonitoringGetDatabaseMysqlOpRatesMetric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MonitoringGetDatabaseMysqlOpRatesMetric {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `MonitoringGetDatabaseMysqlSchemaLatencyMetric` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MonitoringGetDatabaseMysqlSchemaLatencyMetric {
+    ///`insert`
+    Insert,
+    ///`fetch`
+    Fetch,
+    ///`update`
+    Update,
+    ///`delete`
+    Delete,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl MonitoringGetDatabaseMysqlSchemaLatencyMetric {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Insert => "insert",
+            Self::Fetch => "fetch",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MonitoringGetDatabaseMysqlSchemaLatencyMetric {
+    fn from(value: &str) -> Self {
+        match value {
+            "insert" => Self::Insert,
+            "fetch" => Self::Fetch,
+            "update" => Self::Update,
+            "delete" => Self::Delete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for MonitoringGetDatabaseMysqlSchemaLatencyMetric {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for MonitoringGetDatabaseMysqlSchemaLatencyMetric {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MonitoringGetDatabaseMysqlSchemaLatencyMetric {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "insert" => Ok(Self::Insert),
-            "fetch" => Ok(Self::Fetch),
-            "update" => Ok(Self::Update),
-            "delete" => Ok(Self::Delete),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MonitoringGetDatabaseMysqlSchemaLatencyMetric {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitoringGetDatabaseMysqlSchemaLatencyMetric {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`MonitoringGetDatabaseMysqlSchemaThroughputMetric`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MonitoringGetDatabaseMysqlSchemaThroughputMetric {
-    #[serde(rename = "insert")]
-    Insert,
-    #[serde(rename = "fetch")]
-    Fetch,
-    #[serde(rename = "update")]
-    Update,
-    #[serde(rename = "delete")]
-    Delete,
-}
-impl ::std::fmt::Display for MonitoringGetDatabaseMysqlSchemaThroughputMetric {
+impl ::std::fmt::Display for MonitoringGetDatabaseMysqlSchemaLatencyMetric {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Insert => f.write_str("insert"),
-            Self::Fetch => f.write_str("fetch"),
-            Self::Update => f.write_str("update"),
-            Self::Delete => f.write_str("delete"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MonitoringGetDatabaseMysqlSchemaLatencyMetric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MonitoringGetDatabaseMysqlSchemaLatencyMetric {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `MonitoringGetDatabaseMysqlSchemaThroughputMetric` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MonitoringGetDatabaseMysqlSchemaThroughputMetric {
+    ///`insert`
+    Insert,
+    ///`fetch`
+    Fetch,
+    ///`update`
+    Update,
+    ///`delete`
+    Delete,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl MonitoringGetDatabaseMysqlSchemaThroughputMetric {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Insert => "insert",
+            Self::Fetch => "fetch",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MonitoringGetDatabaseMysqlSchemaThroughputMetric {
+    fn from(value: &str) -> Self {
+        match value {
+            "insert" => Self::Insert,
+            "fetch" => Self::Fetch,
+            "update" => Self::Update,
+            "delete" => Self::Delete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for MonitoringGetDatabaseMysqlSchemaThroughputMetric {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for MonitoringGetDatabaseMysqlSchemaThroughputMetric {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MonitoringGetDatabaseMysqlSchemaThroughputMetric {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "insert" => Ok(Self::Insert),
-            "fetch" => Ok(Self::Fetch),
-            "update" => Ok(Self::Update),
-            "delete" => Ok(Self::Delete),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MonitoringGetDatabaseMysqlSchemaThroughputMetric {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for MonitoringGetDatabaseMysqlSchemaThroughputMetric {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::serde::Serialize for MonitoringGetDatabaseMysqlSchemaThroughputMetric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
 for MonitoringGetDatabaseMysqlSchemaThroughputMetric {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`MonitoringGetDestinationResponse`
@@ -1909,116 +2158,158 @@ pub struct MonitoringGetDestinationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<DestinationOmitCredentials>,
 }
-///`MonitoringGetDropletBandwidthMetricsDirection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `MonitoringGetDropletBandwidthMetricsDirection` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MonitoringGetDropletBandwidthMetricsDirection {
-    #[serde(rename = "inbound")]
+    ///`inbound`
     Inbound,
-    #[serde(rename = "outbound")]
+    ///`outbound`
     Outbound,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for MonitoringGetDropletBandwidthMetricsDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Inbound => f.write_str("inbound"),
-            Self::Outbound => f.write_str("outbound"),
+impl MonitoringGetDropletBandwidthMetricsDirection {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inbound => "inbound",
+            Self::Outbound => "outbound",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MonitoringGetDropletBandwidthMetricsDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "inbound" => Self::Inbound,
+            "outbound" => Self::Outbound,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for MonitoringGetDropletBandwidthMetricsDirection {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for MonitoringGetDropletBandwidthMetricsDirection {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MonitoringGetDropletBandwidthMetricsDirection {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "inbound" => Ok(Self::Inbound),
-            "outbound" => Ok(Self::Outbound),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MonitoringGetDropletBandwidthMetricsDirection {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitoringGetDropletBandwidthMetricsDirection {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`MonitoringGetDropletBandwidthMetricsInterface`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MonitoringGetDropletBandwidthMetricsInterface {
-    #[serde(rename = "private")]
-    Private,
-    #[serde(rename = "public")]
-    Public,
-}
-impl ::std::fmt::Display for MonitoringGetDropletBandwidthMetricsInterface {
+impl ::std::fmt::Display for MonitoringGetDropletBandwidthMetricsDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Private => f.write_str("private"),
-            Self::Public => f.write_str("public"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MonitoringGetDropletBandwidthMetricsDirection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MonitoringGetDropletBandwidthMetricsDirection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `MonitoringGetDropletBandwidthMetricsInterface` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MonitoringGetDropletBandwidthMetricsInterface {
+    ///`private`
+    Private,
+    ///`public`
+    Public,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl MonitoringGetDropletBandwidthMetricsInterface {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Private => "private",
+            Self::Public => "public",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MonitoringGetDropletBandwidthMetricsInterface {
+    fn from(value: &str) -> Self {
+        match value {
+            "private" => Self::Private,
+            "public" => Self::Public,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for MonitoringGetDropletBandwidthMetricsInterface {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for MonitoringGetDropletBandwidthMetricsInterface {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for MonitoringGetDropletBandwidthMetricsInterface {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "private" => Ok(Self::Private),
-            "public" => Ok(Self::Public),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for MonitoringGetDropletBandwidthMetricsInterface {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for MonitoringGetDropletBandwidthMetricsInterface {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitoringGetDropletBandwidthMetricsInterface {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for MonitoringGetDropletBandwidthMetricsInterface {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MonitoringGetDropletBandwidthMetricsInterface {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`MonitoringGetSinkResponse`
@@ -2033,6 +2324,7 @@ pub struct MonitoringListAlertPolicyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
     pub meta: MonitoringListAlertPolicyResponseMeta,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub policies: ::std::vec::Vec<AlertPolicy>,
 }
 ///`MonitoringListAlertPolicyResponseMeta`
@@ -2044,12 +2336,14 @@ pub struct MonitoringListAlertPolicyResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct MonitoringListDestinationsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub destinations: ::std::vec::Vec<DestinationOmitCredentials>,
 }
 ///`MonitoringListSinksResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct MonitoringListSinksResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub sinks: ::std::vec::Vec<SinksResponse>,
 }
 ///`MonitoringUpdateAlertPolicyResponse`
@@ -2097,6 +2391,7 @@ pub struct OpensearchConfigOmitCredentials {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index_name: ::std::option::Option<::std::string::String>,
     #[serde(default = "defaults::default_u64::<i64, 14>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_14")]
     pub retention_days: i64,
 }
 impl ::std::default::Default for OpensearchConfigOmitCredentials {
@@ -2124,6 +2419,7 @@ pub struct OpensearchConfigRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index_name: ::std::option::Option<::std::string::String>,
     #[serde(default = "defaults::default_u64::<i64, 14>")]
+    #[serde(deserialize_with = "defaults::null_or_default_u64_i64_14")]
     pub retention_days: i64,
 }
 impl OpensearchConfigRequest {
@@ -2149,70 +2445,12 @@ impl OpensearchConfigRequestCredentials {
 pub struct SinkResource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    pub urn: SinkResourceUrn,
+    ///The API documents (the SDK does not check it): matches `^do:kubernetes:.*`.
+    pub urn: ::std::string::String,
 }
 impl SinkResource {
     pub fn builder() -> builder::SinkResource {
         Default::default()
-    }
-}
-///`SinkResourceUrn`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct SinkResourceUrn(::std::string::String);
-impl ::std::ops::Deref for SinkResourceUrn {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SinkResourceUrn> for ::std::string::String {
-    fn from(value: SinkResourceUrn) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SinkResourceUrn {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new("^do:kubernetes:[^\\n\\r\\x{2028}\\x{2029}]*")
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^do:kubernetes:.*\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SinkResourceUrn {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SinkResourceUrn {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SinkResourceUrn {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`SinksResponse`
@@ -2221,6 +2459,7 @@ pub struct SinksResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<Destination>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub resources: ::std::vec::Vec<SinkResource>,
 }
 ///`SlackDetails`
@@ -2232,6 +2471,21 @@ pub struct SlackDetails {
 impl SlackDetails {
     pub fn builder() -> builder::SlackDetails {
         Default::default()
+    }
+}
+/// Generation of default values for serde.
+pub mod defaults {
+    pub(super) use super::super::defaults::*;
+    pub(super) fn null_or_default_u64_i64_14<'de, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<i64, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<i64> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_else(super::defaults::default_u64::<i64, 14>))
     }
 }
 /// Types for composing complex structures.
@@ -2828,7 +3082,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        urn: ::std::result::Result<super::SinkResourceUrn, ::std::string::String>,
+        urn: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl ::std::default::Default for SinkResource {
         fn default() -> Self {
@@ -2851,7 +3105,7 @@ pub mod builder {
         }
         pub fn urn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::SinkResourceUrn>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.urn = value

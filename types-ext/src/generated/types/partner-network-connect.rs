@@ -8,26 +8,30 @@ use super::*;
 pub struct PartnerAttachment {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp: ::std::option::Option<PartnerAttachmentBgp>,
+    ///The API documents (the SDK does not check it): at least 1 items.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub children: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_bandwidth_in_mbps: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub naas_provider: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-\.]+$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<PartnerAttachmentName>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): at least 1 items.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub vpc_ids: ::std::vec::Vec<::std::string::String>,
 }
 ///`PartnerAttachmentBgp`
@@ -42,62 +46,6 @@ pub struct PartnerAttachmentBgp {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_router_ip: ::std::option::Option<::std::string::String>,
 }
-///`PartnerAttachmentName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct PartnerAttachmentName(::std::string::String);
-impl ::std::ops::Deref for PartnerAttachmentName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PartnerAttachmentName> for ::std::string::String {
-    fn from(value: PartnerAttachmentName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PartnerAttachmentName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-\\.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-\\.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PartnerAttachmentName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PartnerAttachmentName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerAttachmentName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`PartnerAttachmentNewBgp`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PartnerAttachmentNewBgp {
@@ -105,62 +53,6 @@ pub struct PartnerAttachmentNewBgp {
     pub local_router_ip: ::std::string::String,
     pub peer_router_asn: i64,
     pub peer_router_ip: ::std::string::String,
-}
-///`PartnerAttachmentNewName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct PartnerAttachmentNewName(::std::string::String);
-impl ::std::ops::Deref for PartnerAttachmentNewName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PartnerAttachmentNewName> for ::std::string::String {
-    fn from(value: PartnerAttachmentNewName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PartnerAttachmentNewName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-\\.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-\\.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PartnerAttachmentNewName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PartnerAttachmentNewName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerAttachmentNewName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///`PartnerAttachmentRemoteRoute`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -172,8 +64,14 @@ pub struct PartnerAttachmentRemoteRoute {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum PartnerAttachmentUpdatable {
-    Name { name: PartnerAttachmentNewName },
-    VpcIDs { vpc_ids: ::std::vec::Vec<::std::string::String> },
+    Name {
+        ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-\.]+$`.
+        name: ::std::string::String,
+    },
+    VpcIDs {
+        ///The API documents (the SDK does not check it): at least 1 items.
+        vpc_ids: ::std::vec::Vec<::std::string::String>,
+    },
     Bgp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         bgp: ::std::option::Option<PartnerAttachmentNewBgp>,
@@ -186,7 +84,8 @@ pub struct PartnerAttachmentWritable {
     pub bgp: ::std::option::Option<PartnerAttachmentWritableBgp>,
     pub connection_bandwidth_in_mbps: PartnerAttachmentWritableConnectionBandwidthInMbps,
     pub naas_provider: ::std::string::String,
-    pub name: PartnerAttachmentWritableName,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-\.]+$`.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_uuid: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -194,6 +93,8 @@ pub struct PartnerAttachmentWritable {
         crate::generated::types::PartnerAttachmentWritableRedundancyZone,
     >,
     pub region: crate::generated::types::PartnerAttachmentWritableRegion,
+    ///The API documents (the SDK does not check it): at least 1 items.
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub vpc_ids: ::std::vec::Vec<::std::string::String>,
 }
 impl PartnerAttachmentWritable {
@@ -252,62 +153,6 @@ for PartnerAttachmentWritableConnectionBandwidthInMbps {
             .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
     }
 }
-///`PartnerAttachmentWritableName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct PartnerAttachmentWritableName(::std::string::String);
-impl ::std::ops::Deref for PartnerAttachmentWritableName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PartnerAttachmentWritableName> for ::std::string::String {
-    fn from(value: PartnerAttachmentWritableName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PartnerAttachmentWritableName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-\\.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-\\.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PartnerAttachmentWritableName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PartnerAttachmentWritableName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerAttachmentWritableName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 /**The `partner_attachment_writable_redundancy_zone` values.
 
 Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
@@ -346,6 +191,12 @@ impl ::std::convert::From<&str> for PartnerAttachmentWritableRedundancyZone {
 impl ::std::convert::From<::std::string::String>
 for PartnerAttachmentWritableRedundancyZone {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for PartnerAttachmentWritableRedundancyZone {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -431,6 +282,11 @@ impl ::std::convert::From<::std::string::String> for PartnerAttachmentWritableRe
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for PartnerAttachmentWritableRegion {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for PartnerAttachmentWritableRegion {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -477,6 +333,7 @@ pub struct PartnerAttachmentsDeleteResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PartnerAttachmentsGetBgpAuthKeyResponse {
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub bgp_auth_key: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///`PartnerAttachmentsGetResponse`
@@ -489,6 +346,7 @@ pub struct PartnerAttachmentsGetResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PartnerAttachmentsGetServiceKeyResponse {
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub service_key: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///`PartnerAttachmentsListRemoteRoutesResponse`
@@ -498,6 +356,7 @@ pub struct PartnerAttachmentsListRemoteRoutesResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: PartnerAttachmentsListRemoteRoutesResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub remote_routes: ::std::vec::Vec<PartnerAttachmentRemoteRoute>,
 }
 ///`PartnerAttachmentsListRemoteRoutesResponseMeta`
@@ -512,6 +371,7 @@ pub struct PartnerAttachmentsListResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: PartnerAttachmentsListResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub partner_attachments: ::std::vec::Vec<PartnerAttachment>,
 }
 ///`PartnerAttachmentsListResponseMeta`
@@ -541,10 +401,7 @@ pub mod builder {
             ::std::string::String,
             ::std::string::String,
         >,
-        name: ::std::result::Result<
-            super::PartnerAttachmentWritableName,
-            ::std::string::String,
-        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
         parent_uuid: ::std::result::Result<
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
@@ -623,7 +480,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::PartnerAttachmentWritableName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value

@@ -7,29 +7,30 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Project {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
+    ///The API documents (the SDK does not check it): at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<ProjectDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<
         crate::generated::types::ProjectBaseEnvironment,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at most 175 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<ProjectName>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_uuid: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub purpose: ::std::option::Option<ProjectPurpose>,
+    pub purpose: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
 }
 impl Project {
     pub fn builder() -> builder::Project {
@@ -80,6 +81,11 @@ impl ::std::convert::From<::std::string::String> for ProjectBaseEnvironment {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for ProjectBaseEnvironment {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for ProjectBaseEnvironment {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -110,357 +116,34 @@ impl<'de> ::serde::Deserialize<'de> for ProjectBaseEnvironment {
         Ok(Self::from(value.as_ref()))
     }
 }
-///`ProjectDescription`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectDescription(::std::string::String);
-impl ::std::ops::Deref for ProjectDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectDescription> for ::std::string::String {
-    fn from(value: ProjectDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`ProjectName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectName(::std::string::String);
-impl ::std::ops::Deref for ProjectName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectName> for ::std::string::String {
-    fn from(value: ProjectName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 175usize {
-            return Err("longer than 175 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`ProjectPurpose`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectPurpose(::std::string::String);
-impl ::std::ops::Deref for ProjectPurpose {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectPurpose> for ::std::string::String {
-    fn from(value: ProjectPurpose) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectPurpose {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectPurpose {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectPurpose {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectPurpose {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ProjectsCreateBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ProjectsCreateBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
+    ///The API documents (the SDK does not check it): at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<ProjectsCreateBodyDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<
         crate::generated::types::ProjectBaseEnvironment,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
-    pub name: ProjectsCreateBodyName,
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): at most 175 characters.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_uuid: ::std::option::Option<::std::string::String>,
-    pub purpose: ProjectsCreateBodyPurpose,
+    ///The API documents (the SDK does not check it): at most 255 characters.
+    pub purpose: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
 }
 impl ProjectsCreateBody {
     pub fn builder() -> builder::ProjectsCreateBody {
         Default::default()
-    }
-}
-///`ProjectsCreateBodyDescription`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectsCreateBodyDescription(::std::string::String);
-impl ::std::ops::Deref for ProjectsCreateBodyDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectsCreateBodyDescription> for ::std::string::String {
-    fn from(value: ProjectsCreateBodyDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectsCreateBodyDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectsCreateBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectsCreateBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectsCreateBodyDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`ProjectsCreateBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectsCreateBodyName(::std::string::String);
-impl ::std::ops::Deref for ProjectsCreateBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectsCreateBodyName> for ::std::string::String {
-    fn from(value: ProjectsCreateBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectsCreateBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 175usize {
-            return Err("longer than 175 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectsCreateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectsCreateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectsCreateBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`ProjectsCreateBodyPurpose`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectsCreateBodyPurpose(::std::string::String);
-impl ::std::ops::Deref for ProjectsCreateBodyPurpose {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectsCreateBodyPurpose> for ::std::string::String {
-    fn from(value: ProjectsCreateBodyPurpose) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectsCreateBodyPurpose {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectsCreateBodyPurpose {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectsCreateBodyPurpose {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectsCreateBodyPurpose {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`ProjectsCreateResponse`
@@ -488,6 +171,7 @@ pub struct ProjectsListResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: ProjectsListResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub projects: ::std::vec::Vec<Project>,
 }
 ///`ProjectsListResponseMeta`
@@ -511,379 +195,54 @@ pub struct ProjectsPatchResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ProjectsUpdateBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    pub description: ProjectsUpdateBodyDescription,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
+    ///The API documents (the SDK does not check it): at most 255 characters.
+    pub description: ::std::string::String,
     pub environment: crate::generated::types::ProjectBaseEnvironment,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     pub is_default: bool,
-    pub name: ProjectsUpdateBodyName,
+    ///The API documents (the SDK does not check it): at most 175 characters.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_uuid: ::std::option::Option<::std::string::String>,
-    pub purpose: ProjectsUpdateBodyPurpose,
+    ///The API documents (the SDK does not check it): at most 255 characters.
+    pub purpose: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
 }
 impl ProjectsUpdateBody {
     pub fn builder() -> builder::ProjectsUpdateBody {
         Default::default()
     }
 }
-///`ProjectsUpdateBodyDescription`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectsUpdateBodyDescription(::std::string::String);
-impl ::std::ops::Deref for ProjectsUpdateBodyDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectsUpdateBodyDescription> for ::std::string::String {
-    fn from(value: ProjectsUpdateBodyDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectsUpdateBodyDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectsUpdateBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectsUpdateBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectsUpdateBodyDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`ProjectsUpdateBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectsUpdateBodyName(::std::string::String);
-impl ::std::ops::Deref for ProjectsUpdateBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectsUpdateBodyName> for ::std::string::String {
-    fn from(value: ProjectsUpdateBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectsUpdateBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 175usize {
-            return Err("longer than 175 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectsUpdateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectsUpdateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectsUpdateBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`ProjectsUpdateBodyPurpose`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectsUpdateBodyPurpose(::std::string::String);
-impl ::std::ops::Deref for ProjectsUpdateBodyPurpose {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectsUpdateBodyPurpose> for ::std::string::String {
-    fn from(value: ProjectsUpdateBodyPurpose) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectsUpdateBodyPurpose {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectsUpdateBodyPurpose {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectsUpdateBodyPurpose {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectsUpdateBodyPurpose {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ProjectsUpdateDefaultBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ProjectsUpdateDefaultBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    pub description: ProjectsUpdateDefaultBodyDescription,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
+    ///The API documents (the SDK does not check it): at most 255 characters.
+    pub description: ::std::string::String,
     pub environment: crate::generated::types::ProjectBaseEnvironment,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     pub is_default: bool,
-    pub name: ProjectsUpdateDefaultBodyName,
+    ///The API documents (the SDK does not check it): at most 175 characters.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_uuid: ::std::option::Option<::std::string::String>,
-    pub purpose: ProjectsUpdateDefaultBodyPurpose,
+    ///The API documents (the SDK does not check it): at most 255 characters.
+    pub purpose: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
 }
 impl ProjectsUpdateDefaultBody {
     pub fn builder() -> builder::ProjectsUpdateDefaultBody {
         Default::default()
-    }
-}
-///`ProjectsUpdateDefaultBodyDescription`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectsUpdateDefaultBodyDescription(::std::string::String);
-impl ::std::ops::Deref for ProjectsUpdateDefaultBodyDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectsUpdateDefaultBodyDescription>
-for ::std::string::String {
-    fn from(value: ProjectsUpdateDefaultBodyDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectsUpdateDefaultBodyDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectsUpdateDefaultBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ProjectsUpdateDefaultBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectsUpdateDefaultBodyDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`ProjectsUpdateDefaultBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectsUpdateDefaultBodyName(::std::string::String);
-impl ::std::ops::Deref for ProjectsUpdateDefaultBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectsUpdateDefaultBodyName> for ::std::string::String {
-    fn from(value: ProjectsUpdateDefaultBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectsUpdateDefaultBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 175usize {
-            return Err("longer than 175 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectsUpdateDefaultBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProjectsUpdateDefaultBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectsUpdateDefaultBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`ProjectsUpdateDefaultBodyPurpose`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct ProjectsUpdateDefaultBodyPurpose(::std::string::String);
-impl ::std::ops::Deref for ProjectsUpdateDefaultBodyPurpose {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProjectsUpdateDefaultBodyPurpose> for ::std::string::String {
-    fn from(value: ProjectsUpdateDefaultBodyPurpose) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProjectsUpdateDefaultBodyPurpose {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProjectsUpdateDefaultBodyPurpose {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ProjectsUpdateDefaultBodyPurpose {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectsUpdateDefaultBodyPurpose {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`ProjectsUpdateDefaultResponse`
@@ -903,11 +262,11 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct Project {
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         description: ::std::result::Result<
-            ::std::option::Option<super::ProjectDescription>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         environment: ::std::result::Result<
@@ -915,7 +274,7 @@ pub mod builder {
             ::std::string::String,
         >,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         is_default: ::std::result::Result<
@@ -923,7 +282,7 @@ pub mod builder {
             ::std::string::String,
         >,
         name: ::std::result::Result<
-            ::std::option::Option<super::ProjectName>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         owner_id: ::std::result::Result<
@@ -935,11 +294,11 @@ pub mod builder {
             ::std::string::String,
         >,
         purpose: ::std::result::Result<
-            ::std::option::Option<super::ProjectPurpose>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
     }
@@ -962,9 +321,7 @@ pub mod builder {
     impl Project {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -976,7 +333,7 @@ pub mod builder {
         }
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::ProjectDescription>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
@@ -1002,7 +359,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
@@ -1024,7 +381,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::ProjectName>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -1058,7 +415,7 @@ pub mod builder {
         }
         pub fn purpose<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::ProjectPurpose>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.purpose = value
@@ -1070,9 +427,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -1121,11 +476,11 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct ProjectsCreateBody {
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
         description: ::std::result::Result<
-            ::std::option::Option<super::ProjectsCreateBodyDescription>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         environment: ::std::result::Result<
@@ -1133,13 +488,10 @@ pub mod builder {
             ::std::string::String,
         >,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        name: ::std::result::Result<
-            super::ProjectsCreateBodyName,
-            ::std::string::String,
-        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
         owner_id: ::std::result::Result<
             ::std::option::Option<i64>,
             ::std::string::String,
@@ -1148,12 +500,9 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        purpose: ::std::result::Result<
-            super::ProjectsCreateBodyPurpose,
-            ::std::string::String,
-        >,
+        purpose: ::std::result::Result<::std::string::String, ::std::string::String>,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
     }
@@ -1175,9 +524,7 @@ pub mod builder {
     impl ProjectsCreateBody {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -1189,9 +536,7 @@ pub mod builder {
         }
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::ProjectsCreateBodyDescription>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
@@ -1217,7 +562,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
@@ -1227,7 +572,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::ProjectsCreateBodyName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -1261,7 +606,7 @@ pub mod builder {
         }
         pub fn purpose<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::ProjectsCreateBodyPurpose>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.purpose = value
@@ -1273,9 +618,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -1322,26 +665,20 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct ProjectsUpdateBody {
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
-        description: ::std::result::Result<
-            super::ProjectsUpdateBodyDescription,
-            ::std::string::String,
-        >,
+        description: ::std::result::Result<::std::string::String, ::std::string::String>,
         environment: ::std::result::Result<
             crate::generated::types::ProjectBaseEnvironment,
             ::std::string::String,
         >,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         is_default: ::std::result::Result<bool, ::std::string::String>,
-        name: ::std::result::Result<
-            super::ProjectsUpdateBodyName,
-            ::std::string::String,
-        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
         owner_id: ::std::result::Result<
             ::std::option::Option<i64>,
             ::std::string::String,
@@ -1350,12 +687,9 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        purpose: ::std::result::Result<
-            super::ProjectsUpdateBodyPurpose,
-            ::std::string::String,
-        >,
+        purpose: ::std::result::Result<::std::string::String, ::std::string::String>,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
     }
@@ -1378,9 +712,7 @@ pub mod builder {
     impl ProjectsUpdateBody {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -1392,7 +724,7 @@ pub mod builder {
         }
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::ProjectsUpdateBodyDescription>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
@@ -1416,7 +748,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
@@ -1438,7 +770,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::ProjectsUpdateBodyName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -1472,7 +804,7 @@ pub mod builder {
         }
         pub fn purpose<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::ProjectsUpdateBodyPurpose>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.purpose = value
@@ -1484,9 +816,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -1535,26 +865,20 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct ProjectsUpdateDefaultBody {
         created_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
-        description: ::std::result::Result<
-            super::ProjectsUpdateDefaultBodyDescription,
-            ::std::string::String,
-        >,
+        description: ::std::result::Result<::std::string::String, ::std::string::String>,
         environment: ::std::result::Result<
             crate::generated::types::ProjectBaseEnvironment,
             ::std::string::String,
         >,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         is_default: ::std::result::Result<bool, ::std::string::String>,
-        name: ::std::result::Result<
-            super::ProjectsUpdateDefaultBodyName,
-            ::std::string::String,
-        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
         owner_id: ::std::result::Result<
             ::std::option::Option<i64>,
             ::std::string::String,
@@ -1563,12 +887,9 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        purpose: ::std::result::Result<
-            super::ProjectsUpdateDefaultBodyPurpose,
-            ::std::string::String,
-        >,
+        purpose: ::std::result::Result<::std::string::String, ::std::string::String>,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<crate::Timestamp>,
             ::std::string::String,
         >,
     }
@@ -1591,9 +912,7 @@ pub mod builder {
     impl ProjectsUpdateDefaultBody {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -1605,7 +924,7 @@ pub mod builder {
         }
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::ProjectsUpdateDefaultBodyDescription>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
@@ -1629,7 +948,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
@@ -1651,7 +970,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::ProjectsUpdateDefaultBodyName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -1685,7 +1004,7 @@ pub mod builder {
         }
         pub fn purpose<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::ProjectsUpdateDefaultBodyPurpose>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.purpose = value
@@ -1697,9 +1016,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value

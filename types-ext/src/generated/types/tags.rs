@@ -9,78 +9,21 @@ pub struct ErrorWithRootCauses {
     pub error: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub root_causes: ::std::vec::Vec<::std::string::String>,
 }
 ///`Tags`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Tags {
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9_\-\:]+$`; at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<TagsName>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<TagsResources>,
 }
 impl Tags {
     pub fn builder() -> builder::Tags {
         Default::default()
-    }
-}
-///`TagsAssignResourcesTagId`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct TagsAssignResourcesTagId(::std::string::String);
-impl ::std::ops::Deref for TagsAssignResourcesTagId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TagsAssignResourcesTagId> for ::std::string::String {
-    fn from(value: TagsAssignResourcesTagId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TagsAssignResourcesTagId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\_\\-\\:]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9_\\-\\:]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TagsAssignResourcesTagId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TagsAssignResourcesTagId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagsAssignResourcesTagId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`TagsCreateErrorBody`
@@ -106,129 +49,11 @@ pub struct TagsCreateResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<Tags>,
 }
-///`TagsDeleteTagId`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct TagsDeleteTagId(::std::string::String);
-impl ::std::ops::Deref for TagsDeleteTagId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TagsDeleteTagId> for ::std::string::String {
-    fn from(value: TagsDeleteTagId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TagsDeleteTagId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\_\\-\\:]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9_\\-\\:]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TagsDeleteTagId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TagsDeleteTagId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagsDeleteTagId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`TagsGetResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TagsGetResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<Tags>,
-}
-///`TagsGetTagId`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct TagsGetTagId(::std::string::String);
-impl ::std::ops::Deref for TagsGetTagId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TagsGetTagId> for ::std::string::String {
-    fn from(value: TagsGetTagId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TagsGetTagId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\_\\-\\:]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9_\\-\\:]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TagsGetTagId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TagsGetTagId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagsGetTagId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///`TagsListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -237,6 +62,7 @@ pub struct TagsListResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: TagsListResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<Tags>,
 }
 ///`TagsListResponseMeta`
@@ -247,8 +73,9 @@ pub struct TagsListResponseMeta {
 ///`TagsMetadata`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TagsMetadata {
+    ///The API documents (the SDK does not check it): at least 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<u64>,
+    pub count: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_tagged_uri: ::std::option::Option<::std::string::String>,
 }
@@ -257,68 +84,10 @@ impl TagsMetadata {
         Default::default()
     }
 }
-///`TagsName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct TagsName(::std::string::String);
-impl ::std::ops::Deref for TagsName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TagsName> for ::std::string::String {
-    fn from(value: TagsName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TagsName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\_\\-\\:]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9_\\-\\:]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TagsName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TagsName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagsName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`TagsResource`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TagsResource {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub resources: ::std::vec::Vec<TagsResourceResourcesItem>,
 }
 impl TagsResource {
@@ -339,75 +108,97 @@ impl TagsResourceResourcesItem {
         Default::default()
     }
 }
-///`TagsResourceResourcesItemResourceType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `TagsResourceResourcesItemResourceType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TagsResourceResourcesItemResourceType {
-    #[serde(rename = "droplet")]
+    ///`droplet`
     Droplet,
-    #[serde(rename = "image")]
+    ///`image`
     Image,
-    #[serde(rename = "volume")]
+    ///`volume`
     Volume,
-    #[serde(rename = "volume_snapshot")]
+    ///`volume_snapshot`
     VolumeSnapshot,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for TagsResourceResourcesItemResourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Droplet => f.write_str("droplet"),
-            Self::Image => f.write_str("image"),
-            Self::Volume => f.write_str("volume"),
-            Self::VolumeSnapshot => f.write_str("volume_snapshot"),
+impl TagsResourceResourcesItemResourceType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Droplet => "droplet",
+            Self::Image => "image",
+            Self::Volume => "volume",
+            Self::VolumeSnapshot => "volume_snapshot",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for TagsResourceResourcesItemResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "droplet" => Self::Droplet,
+            "image" => Self::Image,
+            "volume" => Self::Volume,
+            "volume_snapshot" => Self::VolumeSnapshot,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for TagsResourceResourcesItemResourceType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String>
+for TagsResourceResourcesItemResourceType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for TagsResourceResourcesItemResourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "droplet" => Ok(Self::Droplet),
-            "image" => Ok(Self::Image),
-            "volume" => Ok(Self::Volume),
-            "volume_snapshot" => Ok(Self::VolumeSnapshot),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for TagsResourceResourcesItemResourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for TagsResourceResourcesItemResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for TagsResourceResourcesItemResourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for TagsResourceResourcesItemResourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TagsResourceResourcesItemResourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`TagsResources`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TagsResources {
+    ///The API documents (the SDK does not check it): at least 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<u64>,
+    pub count: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub databases: ::std::option::Option<TagsMetadata>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -426,71 +217,12 @@ impl TagsResources {
         Default::default()
     }
 }
-///`TagsUnassignResourcesTagId`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct TagsUnassignResourcesTagId(::std::string::String);
-impl ::std::ops::Deref for TagsUnassignResourcesTagId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TagsUnassignResourcesTagId> for ::std::string::String {
-    fn from(value: TagsUnassignResourcesTagId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TagsUnassignResourcesTagId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\_\\-\\:]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9_\\-\\:]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TagsUnassignResourcesTagId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TagsUnassignResourcesTagId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagsUnassignResourcesTagId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]
     pub struct Tags {
         name: ::std::result::Result<
-            ::std::option::Option<super::TagsName>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         resources: ::std::result::Result<
@@ -509,7 +241,7 @@ pub mod builder {
     impl Tags {
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TagsName>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -551,7 +283,7 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct TagsMetadata {
-        count: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+        count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         last_tagged_uri: ::std::result::Result<
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
@@ -568,7 +300,7 @@ pub mod builder {
     impl TagsMetadata {
         pub fn count<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<u64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.count = value
@@ -725,7 +457,7 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct TagsResources {
-        count: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+        count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         databases: ::std::result::Result<
             ::std::option::Option<super::TagsMetadata>,
             ::std::string::String,
@@ -767,7 +499,7 @@ pub mod builder {
     impl TagsResources {
         pub fn count<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<u64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.count = value

@@ -11,7 +11,7 @@ pub struct Alert {
         crate::generated::types::AlertUpdatableComparison,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -60,6 +60,11 @@ impl ::std::convert::From<&str> for AlertUpdatableComparison {
 }
 impl ::std::convert::From<::std::string::String> for AlertUpdatableComparison {
     fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for AlertUpdatableComparison {
+    fn from(value: &::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -153,6 +158,11 @@ impl ::std::convert::From<::std::string::String> for AlertUpdatablePeriod {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AlertUpdatablePeriod {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AlertUpdatablePeriod {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -231,6 +241,11 @@ impl ::std::convert::From<::std::string::String> for AlertUpdatableType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for AlertUpdatableType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for AlertUpdatableType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -265,12 +280,14 @@ impl<'de> ::serde::Deserialize<'de> for AlertUpdatableType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Check {
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub enabled: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<CheckRegionsItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
@@ -289,77 +306,99 @@ impl ::std::default::Default for Check {
         }
     }
 }
-///`CheckRegionsItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `CheckRegionsItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CheckRegionsItem {
-    #[serde(rename = "us_east")]
+    ///`us_east`
     UsEast,
-    #[serde(rename = "us_west")]
+    ///`us_west`
     UsWest,
-    #[serde(rename = "eu_west")]
+    ///`eu_west`
     EuWest,
-    #[serde(rename = "se_asia")]
+    ///`se_asia`
     SeAsia,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for CheckRegionsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::UsEast => f.write_str("us_east"),
-            Self::UsWest => f.write_str("us_west"),
-            Self::EuWest => f.write_str("eu_west"),
-            Self::SeAsia => f.write_str("se_asia"),
+impl CheckRegionsItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsEast => "us_east",
+            Self::UsWest => "us_west",
+            Self::EuWest => "eu_west",
+            Self::SeAsia => "se_asia",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for CheckRegionsItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "us_east" => Self::UsEast,
+            "us_west" => Self::UsWest,
+            "eu_west" => Self::EuWest,
+            "se_asia" => Self::SeAsia,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CheckRegionsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for CheckRegionsItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for CheckRegionsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "us_east" => Ok(Self::UsEast),
-            "us_west" => Ok(Self::UsWest),
-            "eu_west" => Ok(Self::EuWest),
-            "se_asia" => Ok(Self::SeAsia),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for CheckRegionsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for CheckRegionsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for CheckRegionsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for CheckRegionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckRegionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`CheckUpdatable`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CheckUpdatable {
     #[serde(default = "defaults::default_bool::<true>")]
+    #[serde(deserialize_with = "defaults::null_or_default_bool_true")]
     pub enabled: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<CheckUpdatableRegionsItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
@@ -382,67 +421,87 @@ impl CheckUpdatable {
         Default::default()
     }
 }
-///`CheckUpdatableRegionsItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `CheckUpdatableRegionsItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CheckUpdatableRegionsItem {
-    #[serde(rename = "us_east")]
+    ///`us_east`
     UsEast,
-    #[serde(rename = "us_west")]
+    ///`us_west`
     UsWest,
-    #[serde(rename = "eu_west")]
+    ///`eu_west`
     EuWest,
-    #[serde(rename = "se_asia")]
+    ///`se_asia`
     SeAsia,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for CheckUpdatableRegionsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::UsEast => f.write_str("us_east"),
-            Self::UsWest => f.write_str("us_west"),
-            Self::EuWest => f.write_str("eu_west"),
-            Self::SeAsia => f.write_str("se_asia"),
+impl CheckUpdatableRegionsItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsEast => "us_east",
+            Self::UsWest => "us_west",
+            Self::EuWest => "eu_west",
+            Self::SeAsia => "se_asia",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for CheckUpdatableRegionsItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "us_east" => Self::UsEast,
+            "us_west" => Self::UsWest,
+            "eu_west" => Self::EuWest,
+            "se_asia" => Self::SeAsia,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CheckUpdatableRegionsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for CheckUpdatableRegionsItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for CheckUpdatableRegionsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "us_east" => Ok(Self::UsEast),
-            "us_west" => Ok(Self::UsWest),
-            "eu_west" => Ok(Self::EuWest),
-            "se_asia" => Ok(Self::SeAsia),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for CheckUpdatableRegionsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for CheckUpdatableRegionsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for CheckUpdatableRegionsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for CheckUpdatableRegionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckUpdatableRegionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 /**The `check_updatable_type` values.
@@ -489,6 +548,11 @@ impl ::std::convert::From<::std::string::String> for CheckUpdatableType {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for CheckUpdatableType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for CheckUpdatableType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -522,7 +586,9 @@ impl<'de> ::serde::Deserialize<'de> for CheckUpdatableType {
 ///`Notification`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Notification {
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub email: ::std::vec::Vec<::std::string::String>,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub slack: ::std::vec::Vec<NotificationSlackItem>,
 }
 impl Notification {
@@ -607,6 +673,11 @@ impl ::std::convert::From<::std::string::String> for RegionStateStatus {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for RegionStateStatus {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for RegionStateStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -661,7 +732,7 @@ pub struct UptimeCreateAlertBody {
         crate::generated::types::AlertUpdatableComparison,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
     pub notifications: Notification,
     pub period: crate::generated::types::AlertUpdatablePeriod,
@@ -686,6 +757,7 @@ pub struct UptimeCreateAlertResponse {
 pub struct UptimeCreateCheckBody {
     pub enabled: bool,
     pub name: ::std::string::String,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub regions: ::std::vec::Vec<UptimeCreateCheckBodyRegionsItem>,
     pub target: ::std::string::String,
     #[serde(rename = "type")]
@@ -696,68 +768,87 @@ impl UptimeCreateCheckBody {
         Default::default()
     }
 }
-///`UptimeCreateCheckBodyRegionsItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `UptimeCreateCheckBodyRegionsItem` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UptimeCreateCheckBodyRegionsItem {
-    #[serde(rename = "us_east")]
+    ///`us_east`
     UsEast,
-    #[serde(rename = "us_west")]
+    ///`us_west`
     UsWest,
-    #[serde(rename = "eu_west")]
+    ///`eu_west`
     EuWest,
-    #[serde(rename = "se_asia")]
+    ///`se_asia`
     SeAsia,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for UptimeCreateCheckBodyRegionsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::UsEast => f.write_str("us_east"),
-            Self::UsWest => f.write_str("us_west"),
-            Self::EuWest => f.write_str("eu_west"),
-            Self::SeAsia => f.write_str("se_asia"),
+impl UptimeCreateCheckBodyRegionsItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsEast => "us_east",
+            Self::UsWest => "us_west",
+            Self::EuWest => "eu_west",
+            Self::SeAsia => "se_asia",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for UptimeCreateCheckBodyRegionsItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "us_east" => Self::UsEast,
+            "us_west" => Self::UsWest,
+            "eu_west" => Self::EuWest,
+            "se_asia" => Self::SeAsia,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UptimeCreateCheckBodyRegionsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for UptimeCreateCheckBodyRegionsItem {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for UptimeCreateCheckBodyRegionsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "us_east" => Ok(Self::UsEast),
-            "us_west" => Ok(Self::UsWest),
-            "eu_west" => Ok(Self::EuWest),
-            "se_asia" => Ok(Self::SeAsia),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for UptimeCreateCheckBodyRegionsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for UptimeCreateCheckBodyRegionsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for UptimeCreateCheckBodyRegionsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for UptimeCreateCheckBodyRegionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UptimeCreateCheckBodyRegionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`UptimeCreateCheckResponse`
@@ -788,6 +879,7 @@ pub struct UptimeGetCheckStateResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UptimeListAlertsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub alerts: ::std::vec::Vec<Alert>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -802,6 +894,7 @@ pub struct UptimeListAlertsResponseMeta {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UptimeListChecksResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub checks: ::std::vec::Vec<Check>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
@@ -1086,7 +1179,7 @@ pub mod builder {
             ::std::string::String,
         >,
         id: ::std::result::Result<
-            ::std::option::Option<::uuid::Uuid>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1134,7 +1227,7 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value

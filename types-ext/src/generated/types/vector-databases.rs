@@ -9,11 +9,9 @@ pub struct VectordbBackup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
@@ -29,6 +27,7 @@ pub struct VectordbCreateVectorDbRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
 impl VectordbCreateVectorDbRequest {
@@ -70,6 +69,7 @@ pub struct VectordbGetVectorDbResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VectordbListBackupsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub backups: ::std::vec::Vec<VectordbBackup>,
 }
 ///`VectordbListVectorDBsResponse`
@@ -78,6 +78,7 @@ pub struct VectordbListVectorDBsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub vector_dbs: ::std::vec::Vec<VectordbVectorDb>,
 }
 ///`VectordbResizeVectorDbRequest`
@@ -147,6 +148,7 @@ pub struct VectordbUpdateVectorDbTagsRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
 impl VectordbUpdateVectorDbTagsRequest {
@@ -166,8 +168,7 @@ pub struct VectordbVectorDb {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<VectordbVectorDbConfig>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<VectordbVectorDbEndpoints>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -189,10 +190,10 @@ pub struct VectordbVectorDb {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
 }
 ///`VectordbVectorDbConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]

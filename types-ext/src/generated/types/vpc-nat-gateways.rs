@@ -19,6 +19,7 @@ pub struct VpcNatGatewayCreate {
     pub type_: VpcNatGatewayCreateType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub udp_timeout_seconds: ::std::option::Option<i64>,
+    #[serde(default, deserialize_with = "crate::runtime::null::or_default")]
     pub vpcs: ::std::vec::Vec<VpcNatGatewayCreateVpcsItem>,
 }
 impl VpcNatGatewayCreate {
@@ -118,6 +119,11 @@ impl ::std::convert::From<::std::string::String> for VpcNatGatewayCreateRegion {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for VpcNatGatewayCreateRegion {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for VpcNatGatewayCreateRegion {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -148,55 +154,75 @@ impl<'de> ::serde::Deserialize<'de> for VpcNatGatewayCreateRegion {
         Ok(Self::from(value.as_ref()))
     }
 }
-///`VpcNatGatewayCreateType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `VpcNatGatewayCreateType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VpcNatGatewayCreateType {
-    #[serde(rename = "PUBLIC")]
+    ///`PUBLIC`
     Public,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for VpcNatGatewayCreateType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Public => f.write_str("PUBLIC"),
+impl VpcNatGatewayCreateType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Public => "PUBLIC",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for VpcNatGatewayCreateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PUBLIC" => Self::Public,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VpcNatGatewayCreateType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for VpcNatGatewayCreateType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for VpcNatGatewayCreateType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "PUBLIC" => Ok(Self::Public),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for VpcNatGatewayCreateType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for VpcNatGatewayCreateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for VpcNatGatewayCreateType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for VpcNatGatewayCreateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcNatGatewayCreateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`VpcNatGatewayCreateVpcsItem`
@@ -215,8 +241,7 @@ impl VpcNatGatewayCreateVpcsItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VpcNatGatewayGet {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub egresses: ::std::option::Option<VpcNatGatewayGetEgresses>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -240,15 +265,16 @@ pub struct VpcNatGatewayGet {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub udp_timeout_seconds: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub vpcs: ::std::vec::Vec<VpcNatGatewayGetVpcsItem>,
 }
 ///`VpcNatGatewayGetEgresses`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VpcNatGatewayGetEgresses {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub public_gateways: ::std::vec::Vec<VpcNatGatewayGetEgressesPublicGatewaysItem>,
 }
 ///`VpcNatGatewayGetEgressesPublicGatewaysItem`
@@ -349,6 +375,11 @@ impl ::std::convert::From<::std::string::String> for VpcNatGatewayGetRegion {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for VpcNatGatewayGetRegion {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for VpcNatGatewayGetRegion {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -435,6 +466,11 @@ impl ::std::convert::From<::std::string::String> for VpcNatGatewayGetState {
         Self::from(value.as_str())
     }
 }
+impl ::std::convert::From<&::std::string::String> for VpcNatGatewayGetState {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl ::std::str::FromStr for VpcNatGatewayGetState {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -465,55 +501,75 @@ impl<'de> ::serde::Deserialize<'de> for VpcNatGatewayGetState {
         Ok(Self::from(value.as_ref()))
     }
 }
-///`VpcNatGatewayGetType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `VpcNatGatewayGetType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VpcNatGatewayGetType {
-    #[serde(rename = "PUBLIC")]
+    ///`PUBLIC`
     Public,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for VpcNatGatewayGetType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Public => f.write_str("PUBLIC"),
+impl VpcNatGatewayGetType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Public => "PUBLIC",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for VpcNatGatewayGetType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PUBLIC" => Self::Public,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VpcNatGatewayGetType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for VpcNatGatewayGetType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for VpcNatGatewayGetType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "PUBLIC" => Ok(Self::Public),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for VpcNatGatewayGetType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for VpcNatGatewayGetType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for VpcNatGatewayGetType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for VpcNatGatewayGetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcNatGatewayGetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`VpcNatGatewayGetVpcsItem`
@@ -538,6 +594,7 @@ pub struct VpcNatGatewayUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub udp_timeout_seconds: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub vpcs: ::std::vec::Vec<VpcNatGatewayUpdateVpcsItem>,
 }
 impl VpcNatGatewayUpdate {
@@ -570,111 +627,131 @@ pub struct VpcnatgatewaysGetResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_nat_gateway: ::std::option::Option<VpcNatGatewayGet>,
 }
-///`VpcnatgatewaysListRegion`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `VpcnatgatewaysListRegion` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VpcnatgatewaysListRegion {
-    #[serde(rename = "nyc1")]
+    ///`nyc1`
     Nyc1,
-    #[serde(rename = "nyc2")]
+    ///`nyc2`
     Nyc2,
-    #[serde(rename = "nyc3")]
+    ///`nyc3`
     Nyc3,
-    #[serde(rename = "ams2")]
+    ///`ams2`
     Ams2,
-    #[serde(rename = "ams3")]
+    ///`ams3`
     Ams3,
-    #[serde(rename = "sfo1")]
+    ///`sfo1`
     Sfo1,
-    #[serde(rename = "sfo2")]
+    ///`sfo2`
     Sfo2,
-    #[serde(rename = "sfo3")]
+    ///`sfo3`
     Sfo3,
-    #[serde(rename = "sgp1")]
+    ///`sgp1`
     Sgp1,
-    #[serde(rename = "lon1")]
+    ///`lon1`
     Lon1,
-    #[serde(rename = "fra1")]
+    ///`fra1`
     Fra1,
-    #[serde(rename = "tor1")]
+    ///`tor1`
     Tor1,
-    #[serde(rename = "blr1")]
+    ///`blr1`
     Blr1,
-    #[serde(rename = "syd1")]
+    ///`syd1`
     Syd1,
-    #[serde(rename = "atl1")]
+    ///`atl1`
     Atl1,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for VpcnatgatewaysListRegion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Nyc1 => f.write_str("nyc1"),
-            Self::Nyc2 => f.write_str("nyc2"),
-            Self::Nyc3 => f.write_str("nyc3"),
-            Self::Ams2 => f.write_str("ams2"),
-            Self::Ams3 => f.write_str("ams3"),
-            Self::Sfo1 => f.write_str("sfo1"),
-            Self::Sfo2 => f.write_str("sfo2"),
-            Self::Sfo3 => f.write_str("sfo3"),
-            Self::Sgp1 => f.write_str("sgp1"),
-            Self::Lon1 => f.write_str("lon1"),
-            Self::Fra1 => f.write_str("fra1"),
-            Self::Tor1 => f.write_str("tor1"),
-            Self::Blr1 => f.write_str("blr1"),
-            Self::Syd1 => f.write_str("syd1"),
-            Self::Atl1 => f.write_str("atl1"),
+impl VpcnatgatewaysListRegion {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Nyc1 => "nyc1",
+            Self::Nyc2 => "nyc2",
+            Self::Nyc3 => "nyc3",
+            Self::Ams2 => "ams2",
+            Self::Ams3 => "ams3",
+            Self::Sfo1 => "sfo1",
+            Self::Sfo2 => "sfo2",
+            Self::Sfo3 => "sfo3",
+            Self::Sgp1 => "sgp1",
+            Self::Lon1 => "lon1",
+            Self::Fra1 => "fra1",
+            Self::Tor1 => "tor1",
+            Self::Blr1 => "blr1",
+            Self::Syd1 => "syd1",
+            Self::Atl1 => "atl1",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for VpcnatgatewaysListRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "nyc1" => Self::Nyc1,
+            "nyc2" => Self::Nyc2,
+            "nyc3" => Self::Nyc3,
+            "ams2" => Self::Ams2,
+            "ams3" => Self::Ams3,
+            "sfo1" => Self::Sfo1,
+            "sfo2" => Self::Sfo2,
+            "sfo3" => Self::Sfo3,
+            "sgp1" => Self::Sgp1,
+            "lon1" => Self::Lon1,
+            "fra1" => Self::Fra1,
+            "tor1" => Self::Tor1,
+            "blr1" => Self::Blr1,
+            "syd1" => Self::Syd1,
+            "atl1" => Self::Atl1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VpcnatgatewaysListRegion {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for VpcnatgatewaysListRegion {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for VpcnatgatewaysListRegion {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "nyc1" => Ok(Self::Nyc1),
-            "nyc2" => Ok(Self::Nyc2),
-            "nyc3" => Ok(Self::Nyc3),
-            "ams2" => Ok(Self::Ams2),
-            "ams3" => Ok(Self::Ams3),
-            "sfo1" => Ok(Self::Sfo1),
-            "sfo2" => Ok(Self::Sfo2),
-            "sfo3" => Ok(Self::Sfo3),
-            "sgp1" => Ok(Self::Sgp1),
-            "lon1" => Ok(Self::Lon1),
-            "fra1" => Ok(Self::Fra1),
-            "tor1" => Ok(Self::Tor1),
-            "blr1" => Ok(Self::Blr1),
-            "syd1" => Ok(Self::Syd1),
-            "atl1" => Ok(Self::Atl1),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for VpcnatgatewaysListRegion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for VpcnatgatewaysListRegion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for VpcnatgatewaysListRegion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for VpcnatgatewaysListRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcnatgatewaysListRegion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`VpcnatgatewaysListResponse`
@@ -684,6 +761,7 @@ pub struct VpcnatgatewaysListResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: VpcnatgatewaysListResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub vpc_nat_gateways: ::std::vec::Vec<VpcNatGatewayGet>,
 }
 ///`VpcnatgatewaysListResponseMeta`
@@ -691,126 +769,166 @@ pub struct VpcnatgatewaysListResponse {
 pub struct VpcnatgatewaysListResponseMeta {
     pub total: i64,
 }
-///`VpcnatgatewaysListState`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+/**The `VpcnatgatewaysListState` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VpcnatgatewaysListState {
-    #[serde(rename = "new")]
+    ///`new`
     New,
-    #[serde(rename = "provisioning")]
+    ///`provisioning`
     Provisioning,
-    #[serde(rename = "active")]
+    ///`active`
     Active,
-    #[serde(rename = "deleting")]
+    ///`deleting`
     Deleting,
-    #[serde(rename = "error")]
+    ///`error`
     Error,
-    #[serde(rename = "invalid")]
+    ///`invalid`
     Invalid,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
 }
-impl ::std::fmt::Display for VpcnatgatewaysListState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::New => f.write_str("new"),
-            Self::Provisioning => f.write_str("provisioning"),
-            Self::Active => f.write_str("active"),
-            Self::Deleting => f.write_str("deleting"),
-            Self::Error => f.write_str("error"),
-            Self::Invalid => f.write_str("invalid"),
+impl VpcnatgatewaysListState {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::New => "new",
+            Self::Provisioning => "provisioning",
+            Self::Active => "active",
+            Self::Deleting => "deleting",
+            Self::Error => "error",
+            Self::Invalid => "invalid",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for VpcnatgatewaysListState {
+    fn from(value: &str) -> Self {
+        match value {
+            "new" => Self::New,
+            "provisioning" => Self::Provisioning,
+            "active" => Self::Active,
+            "deleting" => Self::Deleting,
+            "error" => Self::Error,
+            "invalid" => Self::Invalid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VpcnatgatewaysListState {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for VpcnatgatewaysListState {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for VpcnatgatewaysListState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "new" => Ok(Self::New),
-            "provisioning" => Ok(Self::Provisioning),
-            "active" => Ok(Self::Active),
-            "deleting" => Ok(Self::Deleting),
-            "error" => Ok(Self::Error),
-            "invalid" => Ok(Self::Invalid),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for VpcnatgatewaysListState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcnatgatewaysListState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`VpcnatgatewaysListType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum VpcnatgatewaysListType {
-    #[serde(rename = "public")]
-    Public,
-}
-impl ::std::fmt::Display for VpcnatgatewaysListType {
+impl ::std::fmt::Display for VpcnatgatewaysListState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Public => f.write_str("public"),
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcnatgatewaysListState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcnatgatewaysListState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/**The `VpcnatgatewaysListType` values.
+
+Open: a value this version does not know decodes as `Unknown` and encodes back unchanged. Build values with `From<&str>` or `str::parse` so known values get their own arm.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VpcnatgatewaysListType {
+    ///`public`
+    Public,
+    /// A value this version of the SDK does not know.
+    Unknown(::std::string::String),
+}
+impl VpcnatgatewaysListType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Public => "public",
+            Self::Unknown(other) => other.as_str(),
         }
+    }
+    /// Whether this is a value the SDK knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for VpcnatgatewaysListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "public" => Self::Public,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VpcnatgatewaysListType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::From<&::std::string::String> for VpcnatgatewaysListType {
+    fn from(value: &::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for VpcnatgatewaysListType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "public" => Ok(Self::Public),
-            _ => Err("invalid value".into()),
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::std::convert::TryFrom<&str> for VpcnatgatewaysListType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::fmt::Display for VpcnatgatewaysListType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for VpcnatgatewaysListType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::serde::Serialize for VpcnatgatewaysListType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcnatgatewaysListType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 ///`VpcnatgatewaysUpdateResponse`

@@ -7,76 +7,23 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Vpc {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::runtime::timestamp::deserialize_option")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<VpcDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_range: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-\.]+$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<VpcName>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub urn: ::std::option::Option<VpcsUrn>,
-}
-///`VpcDescription`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcDescription(::std::string::String);
-impl ::std::ops::Deref for VpcDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcDescription> for ::std::string::String {
-    fn from(value: VpcDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///`VpcMember`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -88,70 +35,16 @@ pub struct VpcMember {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub urn: ::std::option::Option<Urn>,
 }
-///`VpcName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcName(::std::string::String);
-impl ::std::ops::Deref for VpcName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcName> for ::std::string::String {
-    fn from(value: VpcName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-\\.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-\\.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`VpcsCreateBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VpcsCreateBody {
+    ///The API documents (the SDK does not check it): at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<VpcsCreateBodyDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_range: ::std::option::Option<::std::string::String>,
-    pub name: VpcsCreateBodyName,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-\.]+$`.
+    pub name: ::std::string::String,
     pub region: ::std::string::String,
 }
 impl VpcsCreateBody {
@@ -159,181 +52,16 @@ impl VpcsCreateBody {
         Default::default()
     }
 }
-///`VpcsCreateBodyDescription`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcsCreateBodyDescription(::std::string::String);
-impl ::std::ops::Deref for VpcsCreateBodyDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcsCreateBodyDescription> for ::std::string::String {
-    fn from(value: VpcsCreateBodyDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcsCreateBodyDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcsCreateBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcsCreateBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcsCreateBodyDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`VpcsCreateBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcsCreateBodyName(::std::string::String);
-impl ::std::ops::Deref for VpcsCreateBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcsCreateBodyName> for ::std::string::String {
-    fn from(value: VpcsCreateBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcsCreateBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-\\.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-\\.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcsCreateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcsCreateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcsCreateBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`VpcsCreatePeeringsBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VpcsCreatePeeringsBody {
-    pub name: VpcsCreatePeeringsBodyName,
-    pub vpc_id: ::uuid::Uuid,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-\.]+$`.
+    pub name: ::std::string::String,
+    pub vpc_id: ::std::string::String,
 }
 impl VpcsCreatePeeringsBody {
     pub fn builder() -> builder::VpcsCreatePeeringsBody {
         Default::default()
-    }
-}
-///`VpcsCreatePeeringsBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcsCreatePeeringsBodyName(::std::string::String);
-impl ::std::ops::Deref for VpcsCreatePeeringsBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcsCreatePeeringsBodyName> for ::std::string::String {
-    fn from(value: VpcsCreatePeeringsBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcsCreatePeeringsBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-\\.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-\\.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcsCreatePeeringsBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcsCreatePeeringsBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcsCreatePeeringsBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`VpcsCreatePeeringsResponse`
@@ -360,6 +88,7 @@ pub struct VpcsListMembersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PageLinks>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub members: ::std::vec::Vec<VpcMember>,
     pub meta: VpcsListMembersResponseMeta,
 }
@@ -375,6 +104,7 @@ pub struct VpcsListPeeringsResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: VpcsListPeeringsResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub peerings: ::std::vec::Vec<VpcPeering>,
 }
 ///`VpcsListPeeringsResponseMeta`
@@ -389,6 +119,7 @@ pub struct VpcsListResponse {
     pub links: ::std::option::Option<PageLinks>,
     pub meta: VpcsListResponseMeta,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::null::or_default")]
     pub vpcs: ::std::vec::Vec<Vpc>,
 }
 ///`VpcsListResponseMeta`
@@ -401,190 +132,27 @@ pub struct VpcsListResponseMeta {
 pub struct VpcsPatchBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<VpcsPatchBodyDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-\.]+$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<VpcsPatchBodyName>,
+    pub name: ::std::option::Option<::std::string::String>,
 }
 impl VpcsPatchBody {
     pub fn builder() -> builder::VpcsPatchBody {
         Default::default()
     }
 }
-///`VpcsPatchBodyDescription`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcsPatchBodyDescription(::std::string::String);
-impl ::std::ops::Deref for VpcsPatchBodyDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcsPatchBodyDescription> for ::std::string::String {
-    fn from(value: VpcsPatchBodyDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcsPatchBodyDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcsPatchBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcsPatchBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcsPatchBodyDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`VpcsPatchBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcsPatchBodyName(::std::string::String);
-impl ::std::ops::Deref for VpcsPatchBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcsPatchBodyName> for ::std::string::String {
-    fn from(value: VpcsPatchBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcsPatchBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-\\.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-\\.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcsPatchBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcsPatchBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcsPatchBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`VpcsPatchPeeringsBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VpcsPatchPeeringsBody {
-    pub name: VpcsPatchPeeringsBodyName,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-]+$`.
+    pub name: ::std::string::String,
 }
 impl VpcsPatchPeeringsBody {
     pub fn builder() -> builder::VpcsPatchPeeringsBody {
         Default::default()
-    }
-}
-///`VpcsPatchPeeringsBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcsPatchPeeringsBodyName(::std::string::String);
-impl ::std::ops::Deref for VpcsPatchPeeringsBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcsPatchPeeringsBodyName> for ::std::string::String {
-    fn from(value: VpcsPatchPeeringsBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcsPatchPeeringsBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcsPatchPeeringsBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcsPatchPeeringsBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcsPatchPeeringsBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`VpcsPatchPeeringsResponse`
@@ -604,123 +172,15 @@ pub struct VpcsPatchResponse {
 pub struct VpcsUpdateBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
+    ///The API documents (the SDK does not check it): at most 255 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<VpcsUpdateBodyDescription>,
-    pub name: VpcsUpdateBodyName,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///The API documents (the SDK does not check it): matches `^[a-zA-Z0-9\-\.]+$`.
+    pub name: ::std::string::String,
 }
 impl VpcsUpdateBody {
     pub fn builder() -> builder::VpcsUpdateBody {
         Default::default()
-    }
-}
-///`VpcsUpdateBodyDescription`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcsUpdateBodyDescription(::std::string::String);
-impl ::std::ops::Deref for VpcsUpdateBodyDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcsUpdateBodyDescription> for ::std::string::String {
-    fn from(value: VpcsUpdateBodyDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcsUpdateBodyDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcsUpdateBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcsUpdateBodyDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcsUpdateBodyDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`VpcsUpdateBodyName`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct VpcsUpdateBodyName(::std::string::String);
-impl ::std::ops::Deref for VpcsUpdateBodyName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VpcsUpdateBodyName> for ::std::string::String {
-    fn from(value: VpcsUpdateBodyName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VpcsUpdateBodyName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex_lite::Regex::new("^[a-zA-Z0-9\\-\\.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9\\-\\.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcsUpdateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcsUpdateBodyName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcsUpdateBodyName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`VpcsUpdateResponse`
@@ -729,10 +189,20 @@ pub struct VpcsUpdateResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc: ::std::option::Option<Vpc>,
 }
-///`VpcsUrn`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+///The API documents (the SDK does not check it): matches `^do:(dbaas|domain|droplet|floatingip|loadbalancer|space|volume|kubernetes|vpc):.*`.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
 #[serde(transparent)]
-pub struct VpcsUrn(::std::string::String);
+pub struct VpcsUrn(pub ::std::string::String);
 impl ::std::ops::Deref for VpcsUrn {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -744,53 +214,20 @@ impl ::std::convert::From<VpcsUrn> for ::std::string::String {
         value.0
     }
 }
+impl ::std::convert::From<::std::string::String> for VpcsUrn {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for VpcsUrn {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 impl ::std::str::FromStr for VpcsUrn {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regex_lite::Regex::new(
-                    "^do:(dbaas|domain|droplet|floatingip|loadbalancer|space|volume|kubernetes|vpc):[^\\n\\r\\x{2028}\\x{2029}]*",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^do:(dbaas|domain|droplet|floatingip|loadbalancer|space|volume|kubernetes|vpc):.*\""
-                    .into(),
-            );
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VpcsUrn {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VpcsUrn {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VpcsUrn {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /// Types for composing complex structures.
@@ -798,14 +235,14 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct VpcsCreateBody {
         description: ::std::result::Result<
-            ::std::option::Option<super::VpcsCreateBodyDescription>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         ip_range: ::std::result::Result<
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        name: ::std::result::Result<super::VpcsCreateBodyName, ::std::string::String>,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
         region: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl ::std::default::Default for VpcsCreateBody {
@@ -821,9 +258,7 @@ pub mod builder {
     impl VpcsCreateBody {
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VpcsCreateBodyDescription>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
@@ -847,7 +282,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::VpcsCreateBodyName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -891,11 +326,8 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct VpcsCreatePeeringsBody {
-        name: ::std::result::Result<
-            super::VpcsCreatePeeringsBodyName,
-            ::std::string::String,
-        >,
-        vpc_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        vpc_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl ::std::default::Default for VpcsCreatePeeringsBody {
         fn default() -> Self {
@@ -908,7 +340,7 @@ pub mod builder {
     impl VpcsCreatePeeringsBody {
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::VpcsCreatePeeringsBodyName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -918,7 +350,7 @@ pub mod builder {
         }
         pub fn vpc_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::uuid::Uuid>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_id = value
@@ -954,11 +386,11 @@ pub mod builder {
             ::std::string::String,
         >,
         description: ::std::result::Result<
-            ::std::option::Option<super::VpcsPatchBodyDescription>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         name: ::std::result::Result<
-            ::std::option::Option<super::VpcsPatchBodyName>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
     }
@@ -986,9 +418,7 @@ pub mod builder {
         }
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VpcsPatchBodyDescription>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
@@ -1000,7 +430,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VpcsPatchBodyName>>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -1032,10 +462,7 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct VpcsPatchPeeringsBody {
-        name: ::std::result::Result<
-            super::VpcsPatchPeeringsBodyName,
-            ::std::string::String,
-        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl ::std::default::Default for VpcsPatchPeeringsBody {
         fn default() -> Self {
@@ -1047,7 +474,7 @@ pub mod builder {
     impl VpcsPatchPeeringsBody {
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::VpcsPatchPeeringsBodyName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -1077,10 +504,10 @@ pub mod builder {
             ::std::string::String,
         >,
         description: ::std::result::Result<
-            ::std::option::Option<super::VpcsUpdateBodyDescription>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        name: ::std::result::Result<super::VpcsUpdateBodyName, ::std::string::String>,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl ::std::default::Default for VpcsUpdateBody {
         fn default() -> Self {
@@ -1106,9 +533,7 @@ pub mod builder {
         }
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VpcsUpdateBodyDescription>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
@@ -1120,7 +545,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::VpcsUpdateBodyName>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
