@@ -71,8 +71,8 @@ pub use config::{
     AgentAccessKey, BASE_URL_ENV, ClientBuilder, Config, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_INFERENCE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, ModelAccessKey, TOKEN_ENV, Token,
 };
-pub use error::{ApiError, Error};
 pub use digitalocean_sdk_types_core::Timestamp;
+pub use error::{ApiError, Error};
 pub use generated::types;
 // Every id type: the hand-written ones and those `cargo xtask generate` reads off the API.
 pub use ids::*;

@@ -4,7 +4,6 @@
 //!
 //! Every call here is a POST: retried only when the server certainly did not act on it.
 
-
 use crate::Client;
 use crate::call::call;
 use crate::error::Error;
