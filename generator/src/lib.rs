@@ -62,8 +62,9 @@ pub struct Settings {
     /// property: the property becomes a component named after the type, which progenitor then
     /// replaces with `rust_path`.
     pub typed_ids: Vec<TypedId>,
-    /// Typed ids read off the spec ([`typed_ids::derive`]): a newtype per integer `*_id` path
-    /// parameter, taken by those parameters and given to the resources' ids. `None`: none.
+    /// Typed ids read off the spec ([`typed_ids::derive`]): a newtype per `*_id` or `*_uuid` path
+    /// parameter (an integer or text), taken by those parameters and given to the resources'
+    /// ids. `None`: none.
     pub id_types: Option<IdTypes>,
     /// The type every `format: date-time` string becomes, through typify's conversions, in
     /// place of `chrono::DateTime<Utc>`, which fails a whole response over one timestamp that
@@ -119,8 +120,9 @@ impl Default for Settings {
 pub const TEXT_FORMATS: [&str; 5] = ["uuid", "date", "ip", "ipv4", "ipv6"];
 
 /// One typed id: `schema`'s `property` is decoded and encoded as the type at `rust_path`
-/// (`crate::ids::ActionId`), which must (de)serialize as the integer it replaces and display as
-/// its digits (a path parameter of that type is written into the URL as it displays).
+/// (`crate::ids::ActionId`), which must (de)serialize as the integer or string it replaces and
+/// display as its digits or its text (a path parameter of that type is written into the URL as
+/// it displays: an integer's digits as they are, text percent-encoded).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TypedId {
     /// The component schema's name, as in `#/components/schemas/{schema}`.
@@ -140,6 +142,9 @@ pub struct IdTypes {
     /// DropletId, "droplet")`, whose type must be what [`TypedId`] asks of a typed id. The split
     /// output calls it once per newtype in `ids.rs`, which the crate includes itself.
     pub macro_path: String,
+    /// The macro defining one text id (a `String` inside, any text decodes, displayed as the
+    /// text), called as `macro_path` is, for the ids the API gives as strings.
+    pub text_macro_path: String,
 }
 
 /// Reads, validates, normalizes and emits the fragments at `paths`.
@@ -205,7 +210,7 @@ pub fn generate_vendored_split(
     let mut split = split::split(file, &doc, &header, settings.handles.as_ref(), crates.as_ref())?;
     if let Some(ids) = &settings.id_types {
         let into = if settings.types_crates.is_some() { &mut split.lower } else { &mut split.files };
-        into.insert(typed_ids::FILE.into(), typed_ids::file(&id_types, &ids.macro_path, &header));
+        into.insert(typed_ids::FILE.into(), typed_ids::file(&id_types, &ids.macro_path, &ids.text_macro_path, &header));
     }
     clock.lap("split, handles, prettyplease");
     // Which operations are lists and which answer with actions is read off the handles (one rule
@@ -267,8 +272,11 @@ pub(crate) fn type_ids(
     // A type that only path parameters take is replaced too.
     for ty in &types {
         let module = settings.id_types.as_ref().map_or("", |i| i.module.as_str());
-        let replacement =
-            typed_ids::Replacement { rust_name: ty.name.clone(), rust_path: format!("{module}::{}", ty.name) };
+        let replacement = typed_ids::Replacement {
+            rust_name: ty.name.clone(),
+            rust_path: format!("{module}::{}", ty.name),
+            kind: ty.kind,
+        };
         if !replacements.contains(&replacement) {
             replacements.push(replacement);
         }

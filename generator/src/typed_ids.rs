@@ -25,6 +25,35 @@ pub const FILE: &str = "ids.rs";
 /// The extension of a path parameter that names its id type, or (`false`) refuses one.
 pub const EXTENSION: &str = "x-sdk-id";
 
+/// What an id is on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IdKind {
+    /// An integer: the newtype wraps a `NonZeroU64` and displays as its digits.
+    Integer,
+    /// Text (any `format`, a UUID or a name): the newtype wraps a `String`, and any text decodes.
+    Text,
+}
+
+impl IdKind {
+    // The kind of a schema's `type`, if an id can be one.
+    fn of(schema: &Value) -> Option<IdKind> {
+        match schema.get("type").and_then(Value::as_str) {
+            Some("integer") => Some(IdKind::Integer),
+            Some("string") => Some(IdKind::Text),
+            _ => None,
+        }
+    }
+
+    // The schema every id component of this kind holds: progenitor replaces it, so only its
+    // kind matters.
+    fn schema(self) -> Value {
+        match self {
+            IdKind::Integer => json!({"type": "integer", "format": "int64", "minimum": 1}),
+            IdKind::Text => json!({"type": "string"}),
+        }
+    }
+}
+
 /// A newtype read off the spec (see [`derive()`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdType {
@@ -32,6 +61,8 @@ pub struct IdType {
     pub name: String,
     /// The resource in words, `droplet`: the newtype's docs and its parse errors name it so.
     pub words: String,
+    /// An integer or text.
+    pub kind: IdKind,
     /// The path parameters typed with it, as `operationId.name`, sorted.
     pub parameters: Vec<String>,
     /// The properties typed with it, as `schema.property`, sorted.
@@ -47,22 +78,41 @@ pub struct Derived {
     pub typed_ids: Vec<TypedId>,
 }
 
-// The schema every id component holds: progenitor replaces it, so only its kind matters.
-fn id_schema() -> Value {
-    json!({"type": "integer", "format": "int64", "minimum": 1})
+// Where a typed parameter came from: its type and kind, and whether an `x-sdk-id` named it.
+#[derive(Clone)]
+struct Typed {
+    ty: String,
+    kind: IdKind,
+    named: bool,
+    /// The parameter's name, for a clash's error and the resource's property named like it.
+    param: String,
 }
 
-/// Types the spec's integer resource ids (see the module's docs): each typed path parameter's
-/// schema becomes a reference to a component named after its newtype, and the ids of the
-/// resources are returned for [`apply`], as types of `module` (`crate::ids`). An `x-sdk-id`
-/// that is not a Rust type name, or that names a type for a parameter that is not an integer,
-/// is an error naming the parameter.
+// A path with every parameter's name left out (`/v2/apps/{}`): the `GET` reading an app may
+// call its parameter `id` where the other operations call it `app_id`.
+fn template(path: &str) -> String {
+    path.split('/')
+        .map(|segment| if segment.starts_with('{') && segment.ends_with('}') { "{}" } else { segment })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Types the spec's resource ids (see the module's docs): each typed path parameter's schema
+/// becomes a reference to a component named after its newtype, and the ids of the resources
+/// are returned for [`apply`], as types of `module` (`crate::ids`). An `x-sdk-id` that is not a
+/// Rust type name, or that names a type for a parameter that is neither an integer nor text, is
+/// an error naming the parameter; so is one type for integers and text, and one name the rule
+/// gives parameters that read different resources (a clash, resolved by naming each with
+/// `x-sdk-id`).
 pub fn derive(doc: &mut Value, module: &str) -> Result<Derived, Error> {
     // Parameter objects to rewrite (by pointer) and the type each takes.
     let mut rewrites: BTreeMap<String, String> = BTreeMap::new();
-    let mut parameters: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    // The type of each typed parameter by the path that ends in it (`/v2/droplets/{droplet_id}`).
-    let mut by_path: BTreeMap<String, String> = BTreeMap::new();
+    let mut parameters: BTreeMap<String, (IdKind, Vec<String>, String)> = BTreeMap::new();
+    // The type of each typed parameter by the path that ends in it (`/v2/droplets/{droplet_id}`),
+    // without the parameters' names (`/v2/droplets/{}`).
+    let mut by_path: BTreeMap<String, Typed> = BTreeMap::new();
+    // Parameters named `id` or `uuid`: pointer, kind, path template, `operationId.name`.
+    let mut generic: Vec<(String, IdKind, String, String)> = Vec::new();
     for op in crate::validate::operations(doc) {
         // The path item's parameters and the operation's, each list by its pointer.
         let path_item = op.pointer.rsplit_once('/').map_or("", |(item, _)| item);
@@ -79,34 +129,100 @@ pub fn derive(doc: &mut Value, module: &str) -> Result<Derived, Error> {
                     continue;
                 }
                 let Some(name) = param.get("name").and_then(Value::as_str) else { continue };
-                let integer = param
-                    .get("schema")
-                    .is_some_and(|s| resolve(doc, s).get("type").and_then(Value::as_str) == Some("integer"));
-                let Some(ty) = type_for(name, integer, param.get(EXTENSION), &at)? else { continue };
+                let kind = param.get("schema").and_then(|s| IdKind::of(resolve(doc, s)));
+                let extension = param.get(EXTENSION);
                 let id = op.item.get("operationId").and_then(Value::as_str).unwrap_or(&op.pointer);
-                parameters.entry(ty.clone()).or_default().push(format!("{id}.{name}"));
-                // The resource's address: the path up to the parameter.
                 let marker = format!("{{{name}}}");
-                if let Some(end) = op.path.find(&marker) {
-                    by_path.entry(op.path[..end + marker.len()].to_owned()).or_insert_with(|| ty.clone());
+                let up_to = op.path.find(&marker).map(|end| op.path[..end + marker.len()].to_owned());
+                // A generic name (`id`, `uuid`) may take the type of the parameter in its place
+                // on the other operations of the path, once all are read.
+                if let (None, Some(kind), Some(path), "id" | "uuid") = (extension, kind, &up_to, name) {
+                    generic.push((at, kind, template(path), format!("{id}.{name}")));
+                    continue;
+                }
+                let Some(ty) = type_for(name, kind, extension, &at)? else { continue };
+                // `type_for` gives a type only for an integer or text.
+                let Some(kind) = kind else { continue };
+                let entry = parameters.entry(ty.clone()).or_insert_with(|| (kind, Vec::new(), at.clone()));
+                if entry.0 != kind {
+                    return Err(Error::spec(
+                        "openapi (merged)",
+                        &at,
+                        format!(
+                            "typed id `{ty}` is taken by integer and text parameters (`{name}` here, and the one at `{}`): name one with `{EXTENSION}`",
+                            entry.2
+                        ),
+                    ));
+                }
+                entry.1.push(format!("{id}.{name}"));
+                // The resource's address: the path up to the parameter.
+                if let Some(path) = up_to {
+                    let named = extension.is_some();
+                    let typed = Typed { ty: ty.clone(), kind, named, param: name.to_owned() };
+                    by_path.entry(template(&path)).or_insert(typed);
                 }
                 rewrites.insert(at, ty);
             }
         }
     }
+    // `/v2/apps/{id}` is `/v2/apps/{app_id}`: the `id` takes the `app_id`'s type.
+    // A shared parameter object that would take two types keeps its own.
+    let mut generic_types: BTreeMap<&str, Option<&str>> = BTreeMap::new();
+    for (at, kind, path, _) in &generic {
+        let ty = by_path.get(path).filter(|t| t.kind == *kind).map(|t| t.ty.as_str());
+        let known = generic_types.entry(at.as_str()).or_insert(ty);
+        if *known != ty {
+            *known = None;
+        }
+    }
+    for (at, _, _, param) in &generic {
+        let Some(&Some(ty)) = generic_types.get(at.as_str()) else { continue };
+        if let Some(entry) = parameters.get_mut(ty) {
+            entry.1.push(param.clone());
+        }
+        rewrites.insert(at.clone(), ty.to_owned());
+    }
     // The resource is what the `GET` on the path ending in the parameter reads, whatever that
-    // operation's own parameter says (an image's is an id or a slug).
+    // operation's own parameter says (an image's is an id or a slug) or is called (an app's is
+    // `id`). Its property named like the parameter comes first: a resource carrying
+    // `knowledge_base_uuid` refers to a knowledge base, its own `uuid` is something else.
     let mut typed_ids: Vec<TypedId> = Vec::new();
+    // The resources each type's rule-named parameters read by their own ids: (component, GET
+    // path, parameter).
+    let mut read: BTreeMap<&str, Vec<(String, &str, &str)>> = BTreeMap::new();
     for op in crate::validate::operations(doc).iter().filter(|op| op.method == "get") {
-        let Some(ty) = by_path.get(op.path) else { continue };
-        let name = op.path.rsplit('/').next().unwrap_or_default().trim_start_matches('{').trim_end_matches('}');
+        let Some(typed) = by_path.get(&template(op.path)) else { continue };
         let Some(resource) = success_schema(doc, op.item) else { continue };
-        if let Some((schema, property)) = id_property(doc, resource, None, &["id", name], 0) {
-            let typed = TypedId { schema, property, rust_path: format!("{module}::{ty}") };
+        let param = typed.param.as_str();
+        let names: &[&str] = if param.ends_with("_uuid") { &[param, "uuid", "id"] } else { &[param, "id"] };
+        if let Some((schema, property)) = id_property(doc, resource, None, names, typed.kind, 0) {
+            if !typed.named && property != param {
+                read.entry(typed.ty.as_str()).or_default().push((schema.clone(), op.path, param));
+            }
+            let typed = TypedId { schema, property, rust_path: format!("{module}::{}", typed.ty) };
             if !typed_ids.contains(&typed) {
                 typed_ids.push(typed);
             }
         }
+    }
+    // One name the rule gives ids of different resources would let one be passed for the other.
+    let mut clashes = Vec::new();
+    for (ty, resources) in &read {
+        let mut components: Vec<&str> = resources.iter().map(|(c, _, _)| c.as_str()).collect();
+        components.sort_unstable();
+        components.dedup();
+        if components.len() > 1 {
+            let each: Vec<String> =
+                resources.iter().map(|(c, path, param)| format!("`{param}` of `GET {path}` reads `{c}`")).collect();
+            clashes.push(format!("`{ty}` would be the id of different resources: {}", each.join(", ")));
+        }
+    }
+    if !clashes.is_empty() {
+        return Err(Error::spec(
+            "openapi (merged)",
+            "/paths",
+            format!("typed ids: {}; name each parameter's type with `{EXTENSION}` in an overlay", clashes.join("; ")),
+        ));
     }
     for (at, ty) in &rewrites {
         let param = doc
@@ -118,13 +234,13 @@ pub fn derive(doc: &mut Value, module: &str) -> Result<Derived, Error> {
     // A document with no typed parameter is left as it is: one without components is valid.
     if !parameters.is_empty() {
         let schemas = schemas_mut(doc)?;
-        for ty in parameters.keys() {
-            insert_component(schemas, ty)?;
+        for (ty, (kind, _, _)) in &parameters {
+            insert_component(schemas, ty, *kind)?;
         }
     }
     let types = parameters
         .into_iter()
-        .map(|(name, mut params)| {
+        .map(|(name, (kind, mut params, _))| {
             params.sort();
             params.dedup();
             let path = format!("{module}::{name}");
@@ -134,14 +250,15 @@ pub fn derive(doc: &mut Value, module: &str) -> Result<Derived, Error> {
                 .map(|t| format!("{}.{}", t.schema, t.property))
                 .collect();
             properties.sort();
-            IdType { words: words(&name), name, parameters: params, properties }
+            IdType { words: words(&name), name, kind, parameters: params, properties }
         })
         .collect();
     Ok(Derived { types, typed_ids })
 }
 
 // The newtype of the path parameter `name`, if it gets one: by `x-sdk-id`, or by the rule.
-fn type_for(name: &str, integer: bool, extension: Option<&Value>, at: &str) -> Result<Option<String>, Error> {
+// `kind` is what its schema is, when an id can be that.
+fn type_for(name: &str, kind: Option<IdKind>, extension: Option<&Value>, at: &str) -> Result<Option<String>, Error> {
     let named = match extension {
         None => None,
         Some(Value::Bool(false)) => return Ok(None),
@@ -161,19 +278,22 @@ fn type_for(name: &str, integer: bool, extension: Option<&Value>, at: &str) -> R
         if !is_type_name {
             return Err(Error::spec("openapi (merged)", at, format!("`{EXTENSION}: {ty}` is not a Rust type name")));
         }
-        if !integer {
+        if kind.is_none() {
             return Err(Error::spec(
                 "openapi (merged)",
                 at,
-                format!(
-                    "`{EXTENSION}: {ty}` on `{name}`, which is not an integer: ids the API gives as text keep their type"
-                ),
+                format!("`{EXTENSION}: {ty}` on `{name}`, which is neither an integer nor a string"),
             ));
         }
         return Ok(Some(ty));
     }
-    let Some(resource) = name.strip_suffix("_id").filter(|r| !r.is_empty()) else { return Ok(None) };
-    if !integer
+    let (resource, suffix) = match (name.strip_suffix("_id"), name.strip_suffix("_uuid")) {
+        (Some(resource), _) => (resource, "id"),
+        (_, Some(resource)) => (resource, "uuid"),
+        _ => return Ok(None),
+    };
+    if kind.is_none()
+        || resource.is_empty()
         || !resource
             .split('_')
             .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
@@ -181,7 +301,7 @@ fn type_for(name: &str, integer: bool, extension: Option<&Value>, at: &str) -> R
         return Ok(None);
     }
     let mut ty = String::new();
-    for word in resource.split('_').chain(["id"]) {
+    for word in resource.split('_').chain([suffix]) {
         let mut chars = word.chars();
         if let Some(first) = chars.next() {
             ty.push(first.to_ascii_uppercase());
@@ -194,7 +314,7 @@ fn type_for(name: &str, integer: bool, extension: Option<&Value>, at: &str) -> R
 
 // `DomainRecordId` -> `domain record`.
 fn words(ty: &str) -> String {
-    let base = ty.strip_suffix("Id").unwrap_or(ty);
+    let base = ty.strip_suffix("Uuid").or_else(|| ty.strip_suffix("Id")).unwrap_or(ty);
     let mut out = String::new();
     for c in base.chars() {
         if c.is_ascii_uppercase() && !out.is_empty() {
@@ -219,16 +339,16 @@ fn schemas_mut(doc: &mut Value) -> Result<&mut Map<String, Value>, Error> {
     schemas.as_object_mut().ok_or_else(|| not_object("/components/schemas"))
 }
 
-fn insert_component(schemas: &mut Map<String, Value>, ty: &str) -> Result<(), Error> {
+fn insert_component(schemas: &mut Map<String, Value>, ty: &str, kind: IdKind) -> Result<(), Error> {
     match schemas.get(ty) {
-        Some(existing) if existing == &id_schema() => Ok(()),
+        Some(existing) if existing == &kind.schema() => Ok(()),
         Some(_) => Err(Error::spec(
             "openapi (merged)",
             format!("/components/schemas/{ty}"),
             format!("typed id `{ty}`: the component exists with another schema"),
         )),
         None => {
-            schemas.insert(ty.to_owned(), id_schema());
+            schemas.insert(ty.to_owned(), kind.schema());
             Ok(())
         }
     }
@@ -242,15 +362,16 @@ fn success_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
     resolve(doc, response).get("content")?.get("application/json")?.get("schema")
 }
 
-// The component and property holding a resource's id in `schema`: one of `names`, found
-// directly, through `$ref`s and `allOf` parts, or inside an envelope (an object of one property).
-// `component` is the component `schema` is, when it is one: an inline schema's property has no
-// name to type it by.
+// The component and property holding a resource's id in `schema`: one of `names`, of `kind`,
+// found directly, through `$ref`s and `allOf` parts, or inside an envelope (an object of one
+// property). `component` is the component `schema` is, when it is one: an inline schema's
+// property has no name to type it by.
 fn id_property(
     doc: &Value,
     schema: &Value,
     component: Option<&str>,
     names: &[&str],
+    kind: IdKind,
     depth: usize,
 ) -> Option<(String, String)> {
     if depth > 8 {
@@ -259,15 +380,15 @@ fn id_property(
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
         let name = target.strip_prefix("#/components/schemas/")?;
         let next = doc.pointer(&format!("/components/schemas/{name}"))?;
-        return id_property(doc, next, Some(name), names, depth + 1);
+        return id_property(doc, next, Some(name), names, kind, depth + 1);
     }
     let properties = schema.get("properties").and_then(Value::as_object);
     if let Some(properties) = properties {
         for name in names {
             let Some(property) = properties.get(*name) else { continue };
-            let integer = property.get("type").and_then(Value::as_str) == Some("integer");
+            let same = IdKind::of(property) == Some(kind);
             return match component {
-                Some(component) if integer && property.get("$ref").is_none() => {
+                Some(component) if same && property.get("$ref").is_none() => {
                     Some((component.to_owned(), (*name).to_owned()))
                 }
                 _ => None,
@@ -275,25 +396,32 @@ fn id_property(
         }
     }
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        return parts.iter().find_map(|part| id_property(doc, part, None, names, depth + 1));
+        return parts.iter().find_map(|part| id_property(doc, part, None, names, kind, depth + 1));
     }
     match properties {
         Some(properties) if properties.len() == 1 => {
-            properties.values().next().and_then(|inner| id_property(doc, inner, None, names, depth + 1))
+            properties.values().next().and_then(|inner| id_property(doc, inner, None, names, kind, depth + 1))
         }
         _ => None,
     }
 }
 
 /// The generated file defining every newtype of `types`, each a call of `macro_path` (the
-/// crate's `id_type!`) with its docs, its name and its resource in words. `header` heads it.
-pub fn file(types: &[IdType], macro_path: &str, header: &str) -> String {
+/// crate's `id_type!`) for an integer and of `text_macro_path` (`string_id_type!`) for text,
+/// with its docs, its name and its resource in words. `header` heads it.
+pub fn file(types: &[IdType], macro_path: &str, text_macro_path: &str, header: &str) -> String {
     let first = header.lines().next().unwrap_or_default();
-    let mut out =
-        format!("{first}\n// This file: the typed ids, one per integer `*_id` path parameter of the API.\n\n");
+    let mut out = format!(
+        "{first}\n// This file: the typed ids, one per `*_id` or `*_uuid` path parameter of the API (integers and text).\n\n"
+    );
     for ty in types {
         let article = if ty.words.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-        out.push_str(&format!("{macro_path}!(\n    /// The id of {article} {}.\n    ///\n", ty.words));
+        let (mac, what) = match ty.kind {
+            IdKind::Integer => (macro_path, "id"),
+            IdKind::Text if ty.name.ends_with("Uuid") => (text_macro_path, "UUID"),
+            IdKind::Text => (text_macro_path, "id"),
+        };
+        out.push_str(&format!("{mac}!(\n    /// The {what} of {article} {}.\n    ///\n", ty.words));
         let params = ty.parameters.len();
         let plural = if params == 1 { "" } else { "s" };
         out.push_str(&format!("    /// Taken by {params} path parameter{plural} of the API"));
@@ -302,6 +430,11 @@ pub fn file(types: &[IdType], macro_path: &str, header: &str) -> String {
         } else {
             let props: Vec<String> = ty.properties.iter().map(|p| format!("`{p}`")).collect();
             out.push_str(&format!(", and the type of {}.\n", props.join(", ")));
+        }
+        if ty.kind == IdKind::Text {
+            out.push_str(
+                "    ///\n    /// Text, as the API gives it: any string decodes, and is sent back unchanged.\n",
+            );
         }
         out.push_str(&format!("    {},\n    \"{}\"\n);\n", ty.name, ty.words));
     }
@@ -315,13 +448,15 @@ pub struct Replacement {
     pub rust_name: String,
     /// The absolute path of the type that replaces it.
     pub rust_path: String,
+    /// What the type is on the wire: only an integer's display is written into a URL unencoded.
+    pub kind: IdKind,
 }
 
 /// Moves each typed property into a component named after its type, referenced from the
 /// property, and returns the replacements for progenitor. A schema the document does not have
 /// is passed over (a spec with fewer resources); a property that does not exist in a schema
-/// that does, or is not an integer, is an error that names it: a setting that silently does
-/// nothing would hand users raw integers again.
+/// that does, or is neither an integer nor a string, is an error that names it: a setting that
+/// silently does nothing would hand users raw ids again.
 pub fn apply(doc: &mut Value, ids: &[TypedId]) -> Result<Vec<Replacement>, Error> {
     let mut out = Vec::new();
     for id in ids {
@@ -333,13 +468,13 @@ pub fn apply(doc: &mut Value, ids: &[TypedId]) -> Result<Vec<Replacement>, Error
         let property = doc.pointer_mut(&pointer).ok_or_else(|| {
             Error::spec("openapi (merged)", &pointer, format!("typed id `{}`: no such property", id.rust_path))
         })?;
-        if property.get("type").and_then(Value::as_str) != Some("integer") {
+        let Some(kind) = IdKind::of(property) else {
             return Err(Error::spec(
                 "openapi (merged)",
                 &pointer,
-                format!("typed id `{}`: the property is not an integer", id.rust_path),
+                format!("typed id `{}`: the property is neither an integer nor a string", id.rust_path),
             ));
-        }
+        };
         *property = json!({"$ref": format!("#/components/schemas/{rust_name}")});
         let schemas = doc
             .pointer_mut("/components/schemas")
@@ -347,8 +482,8 @@ pub fn apply(doc: &mut Value, ids: &[TypedId]) -> Result<Vec<Replacement>, Error
             .ok_or_else(|| Error::spec("openapi (merged)", "/components/schemas", "not an object"))?;
         // Two properties may share one id type (an image's id and a transfer's image id), and
         // [`derive()`] makes the components of its own types.
-        insert_component(schemas, &rust_name)?;
-        let replacement = Replacement { rust_name, rust_path: id.rust_path.clone() };
+        insert_component(schemas, &rust_name, kind)?;
+        let replacement = Replacement { rust_name, rust_path: id.rust_path.clone(), kind };
         if !out.contains(&replacement) {
             out.push(replacement);
         }
@@ -395,7 +530,7 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_or_non_integer_property_is_an_error() {
+    fn a_missing_property_or_one_neither_integer_nor_text_is_an_error() {
         assert_eq!(apply(&mut spec(), &[typed("droplet", "id", "crate::X")]).unwrap(), []);
         let err = apply(&mut spec(), &[typed("action", "nope", "crate::X")]).unwrap_err().to_string();
         assert!(
@@ -403,9 +538,15 @@ mod tests {
             "{err}"
         );
         let mut doc = spec();
-        doc["components"]["schemas"]["action"]["properties"]["id"] = json!({"type": "string"});
+        doc["components"]["schemas"]["action"]["properties"]["id"] = json!({"type": "boolean"});
         let err = apply(&mut doc, &[typed("action", "id", "crate::X")]).unwrap_err().to_string();
-        assert!(err.contains("not an integer"), "{err}");
+        assert!(err.contains("neither an integer nor a string"), "{err}");
+        // A text property becomes a text id, whose component says so.
+        let mut doc = spec();
+        doc["components"]["schemas"]["action"]["properties"]["id"] = json!({"type": "string"});
+        let typed = apply(&mut doc, &[typed("action", "id", "crate::X")]).unwrap();
+        assert_eq!(typed[0].kind, IdKind::Text);
+        assert_eq!(doc["components"]["schemas"]["X"], json!({"type": "string"}));
     }
 
     // Two resources, each read by a GET on its own id: a droplet in an envelope, a volume
@@ -470,7 +611,7 @@ mod tests {
         let mut doc = resources();
         let derived = derive(&mut doc, "crate::ids").unwrap();
         let names: Vec<&str> = derived.types.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["ActionId", "DropletId", "NoteId"]);
+        assert_eq!(names, ["ActionId", "DropletId", "NoteId", "VolumeId"]);
         let droplet = &derived.types[1];
         assert_eq!(droplet.words, "droplet");
         // One shared parameter component, taken by three operations.
@@ -485,12 +626,22 @@ mod tests {
             doc["components"]["parameters"]["droplet_id"]["schema"],
             json!({"$ref": "#/components/schemas/DropletId"})
         );
-        // The volume's id is text and the record's parameter is no `*_id`: both keep their type.
-        assert_eq!(doc["paths"]["/v2/volumes/{volume_id}"]["get"]["parameters"][0]["schema"]["type"], "string");
+        // The volume's id is text: a text id, its resource's id too.
+        assert_eq!(derived.types[3].kind, IdKind::Text);
+        assert_eq!(derived.types[3].properties, ["volume.id"]);
+        assert_eq!(
+            doc["paths"]["/v2/volumes/{volume_id}"]["get"]["parameters"][0]["schema"],
+            json!({"$ref": "#/components/schemas/VolumeId"})
+        );
+        // The record's parameter is no `*_id`: it keeps its type.
         assert_eq!(doc["paths"]["/v2/records/{id}"]["get"]["parameters"][0]["schema"]["type"], "integer");
 
         let settings = crate::Settings {
-            id_types: Some(crate::IdTypes { module: "crate::ids".into(), macro_path: "crate::ids::id_type".into() }),
+            id_types: Some(crate::IdTypes {
+                module: "crate::ids".into(),
+                macro_path: "crate::ids::id_type".into(),
+                text_macro_path: "crate::ids::string_id_type".into(),
+            }),
             ..crate::Settings::default()
         };
         let mut doc = resources();
@@ -507,7 +658,7 @@ mod tests {
     }
 
     #[test]
-    fn an_sdk_id_extension_refuses_or_must_name_a_type_of_an_integer() {
+    fn an_sdk_id_extension_refuses_or_must_name_a_type_of_an_integer_or_text() {
         let with = |extension: Value| {
             let mut doc = resources();
             doc["components"]["parameters"]["droplet_id"]["x-sdk-id"] = extension;
@@ -518,16 +669,23 @@ mod tests {
         let err = with(json!("droplet id")).unwrap_err().to_string();
         assert!(err.contains("/components/parameters/droplet_id") && err.contains("not a Rust type name"), "{err}");
         let mut doc = resources();
+        doc["paths"]["/v2/volumes/{volume_id}"]["get"]["parameters"][0]["schema"] = json!({"type": "boolean"});
         doc["paths"]["/v2/volumes/{volume_id}"]["get"]["parameters"][0]["x-sdk-id"] = json!("VolumeId");
         let err = derive(&mut doc, "crate::ids").unwrap_err().to_string();
-        assert!(err.contains("/parameters/0") && err.contains("not an integer"), "{err}");
+        assert!(err.contains("/parameters/0") && err.contains("neither an integer nor a string"), "{err}");
+        // One name for an integer and a text parameter would make one type of both.
+        let mut doc = resources();
+        doc["paths"]["/v2/volumes/{volume_id}"]["get"]["parameters"][0]["x-sdk-id"] = json!("DropletId");
+        let err = derive(&mut doc, "crate::ids").unwrap_err().to_string();
+        assert!(err.contains("integer and text parameters"), "{err}");
     }
 
     #[test]
     fn the_file_defines_each_newtype_with_the_macro() {
         let mut doc = resources();
         let derived = derive(&mut doc, "crate::ids").unwrap();
-        let text = file(&derived.types, "crate::ids::id_type", "// @generated\n// more\n");
+        let text =
+            file(&derived.types, "crate::ids::id_type", "crate::ids::string_id_type", "// @generated\n// more\n");
         assert!(text.starts_with("// @generated\n// This file:"), "{text}");
         assert!(text.contains("crate::ids::id_type!(\n    /// The id of a droplet.\n"), "{text}");
         assert!(text.contains("    DropletId,\n    \"droplet\"\n);\n"), "{text}");

@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION};
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, Error, ErrorBody, excerpt, redact};
+use crate::error::{ApiError, Error, ErrorBody, excerpt, redact, whole};
 use crate::response::Response;
 use crate::runtime::body::{BodyRead, Undecodable, root_cause};
 use crate::runtime::call::{Sent, send};
@@ -148,7 +148,7 @@ pub(crate) async fn call_map<O, U>(
 ) -> Result<Response<U>, Error>
 where
     O: Operation,
-    O::Value: DeserializeOwned + Send,
+    O::Value: Send,
     O::Failure: DeserializeOwned + serde::Serialize + Send,
 {
     ready::<O>(client)?;
@@ -183,6 +183,7 @@ where
             path: Some(field.to_owned()),
             reason: format!("the answer has no `{field}`"),
             excerpt: String::new(),
+            body: None,
             source: None,
         }),
     }
@@ -239,12 +240,13 @@ fn failure<E: serde::Serialize>(e: GenError<E>, token: &str) -> Error {
                             path,
                             reason: redact(&reason, token),
                             excerpt: excerpt(&body, 200, token),
+                            body: Some(Box::new(whole(&body, token))),
                             source: Some(cleared(shared_source(err), token)),
                         }
                     }
-                    None => unexpected(status, request_id, response.headers(), excerpt(&body, 200, token)),
+                    None => unexpected(status, request_id, response.headers(), Some((&body, token))),
                 },
-                None => unexpected(status, request_id, response.headers(), String::new()),
+                None => unexpected(status, request_id, response.headers(), None),
             }
         }
         GenError::CommunicationError(source)
@@ -262,15 +264,26 @@ fn failure<E: serde::Serialize>(e: GenError<E>, token: &str) -> Error {
             path: None,
             reason: redact(&err.to_string(), token),
             excerpt: excerpt(&body, 200, token),
+            body: Some(Box::new(whole(&body, token))),
             source: Some(cleared(Box::new(err), token)),
         },
         GenError::InvalidRequest(message) | GenError::Custom(message) => Error::InvalidRequest(message),
     }
 }
 
-fn unexpected(status: StatusCode, request_id: Option<String>, headers: &HeaderMap, excerpt: String) -> Error {
+/// `body` is the whole body and the token to clear out of it, when the body arrived whole.
+fn unexpected(
+    status: StatusCode,
+    request_id: Option<String>,
+    headers: &HeaderMap,
+    body: Option<(&[u8], Option<&str>)>,
+) -> Error {
     let location = headers.get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    Error::UnexpectedStatus { status, request_id, location, excerpt }
+    let (excerpt, body) = match body {
+        Some((body, token)) => (excerpt(body, 200, token), Some(Box::new(whole(body, token)))),
+        None => (String::new(), None),
+    };
+    Error::UnexpectedStatus { status, request_id, location, excerpt, body }
 }
 
 /// The status line and headers arrived, then the body broke off or stalled.
@@ -284,6 +297,7 @@ fn broken_body(e: Arc<reqwest::Error>, status: StatusCode, request_id: Option<St
             path: None,
             reason,
             excerpt: String::new(),
+            body: None,
             source: Some(cleared(Box::new(source), token)),
         },
         Err(shared) => Error::Decode {
@@ -292,6 +306,7 @@ fn broken_body(e: Arc<reqwest::Error>, status: StatusCode, request_id: Option<St
             path: None,
             reason,
             excerpt: String::new(),
+            body: None,
             source: Some(cleared(Box::new(SharedError(shared)), token)),
         },
     }

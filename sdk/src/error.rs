@@ -15,7 +15,8 @@ type Source = Box<dyn std::error::Error + Send + Sync>;
 
 /// Everything that can go wrong in a call. Match on the variant; every variant's `Display` says
 /// what happened and, where there is one, what to do about it.
-#[derive(Debug)]
+///
+/// Its `Debug` shows a response body's length, not the body: [`Error::body`] gives it.
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with an error status and its JSON error body.
@@ -34,6 +35,15 @@ pub enum Error {
         reason: String,
         /// The start of the body (at most 200 characters), to show what came back.
         excerpt: String,
+        /// The whole body as received (within
+        /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)),
+        /// lossily decoded as UTF-8 and cleared of the credential; `None` when there is no
+        /// whole body (it broke off, or the answer decoded but lacked its resource). Read it
+        /// with [`Error::body`].
+        // Boxed `String`, a thin pointer: a wide one would take `Error` past clippy's
+        // `result_large_err` size, and every `Result` of the SDK carries the error's size.
+        #[allow(clippy::box_collection)]
+        body: Option<Box<String>>,
         /// The underlying error: the JSON decoder's, or the transport's when the body broke off.
         source: Option<Source>,
     },
@@ -61,6 +71,9 @@ pub enum Error {
         location: Option<String>,
         /// The start of the body.
         excerpt: String,
+        /// The whole body as received, cleared of the credential, when one arrived whole.
+        #[allow(clippy::box_collection)]
+        body: Option<Box<String>>,
     },
     /// The response body is larger than [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)
     /// allows; it was abandoned at the limit, never held whole in memory.
@@ -140,6 +153,33 @@ impl Error {
         }
     }
 
+    /// The whole response body, cleared of the credential, for an [`Error::Decode`] or
+    /// [`Error::UnexpectedStatus`] whose body arrived whole: what the typed client could not
+    /// decode, to read by hand.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "images")]
+    /// # async fn demo(client: digitalocean_sdk::Client, image: digitalocean_sdk::ImageId) {
+    /// if let Err(e) = client.images().get(image).await {
+    ///     if let Some(body) = e.body() {
+    ///         eprintln!("{e}; the body was {} bytes", body.len());
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn body(&self) -> Option<&str> {
+        match self {
+            Error::Decode { body, .. } | Error::UnexpectedStatus { body, .. } => body.as_deref().map(String::as_str),
+            _ => None,
+        }
+    }
+
+    /// [`Error::body`] parsed as JSON, when it is JSON: a field the typed client could not
+    /// decode is still there to read (`e.body_json()?["droplet"]["size"]`).
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(self.body()?).ok()
+    }
+
     /// The rate limit reported with the error, when the server sent it.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.api().and_then(|e| e.rate_limit)
@@ -177,7 +217,7 @@ impl fmt::Display for Error {
         match self {
             Error::Api(e) => e.fmt(f),
             // The decoder's own message is the source's, printed by whoever walks the chain.
-            Error::Decode { status, request_id, path, reason, excerpt, source } => {
+            Error::Decode { status, request_id, path, reason, excerpt, source, .. } => {
                 match status {
                     Some(s) => write!(f, "could not decode the {s} response")?,
                     None => f.write_str("could not decode the response")?,
@@ -193,7 +233,7 @@ impl fmt::Display for Error {
             }
             Error::Timeout { .. } => f.write_str("the request timed out; raise the request timeout or retry later"),
             Error::Transport { .. } => f.write_str("the request failed before a response arrived"),
-            Error::UnexpectedStatus { status, request_id, location, excerpt } => {
+            Error::UnexpectedStatus { status, request_id, location, excerpt, .. } => {
                 write!(f, "unexpected status {status}{}", request_id_suffix(request_id.as_deref()))?;
                 if let Some(location) = location {
                     write!(f, " pointing to {location:?} (redirects are not followed; check the base URL)")?;
@@ -218,6 +258,60 @@ impl fmt::Display for Error {
                 action.status,
                 waited.as_secs_f64()
             ),
+        }
+    }
+}
+
+/// A body's length in place of the body: it may be megabytes, and an `unwrap` prints `Debug`.
+struct Length<'a>(Option<&'a str>);
+
+impl fmt::Debug for Length<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(body) => write!(f, "Some(<{} bytes>)", body.len()),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
+            Error::Decode { status, request_id, path, reason, excerpt, source, .. } => f
+                .debug_struct("Decode")
+                .field("status", status)
+                .field("request_id", request_id)
+                .field("path", path)
+                .field("reason", reason)
+                .field("excerpt", excerpt)
+                .field("body", &Length(self.body()))
+                .field("source", source)
+                .finish(),
+            Error::Timeout { source } => f.debug_struct("Timeout").field("source", source).finish(),
+            Error::Transport { source } => f.debug_struct("Transport").field("source", source).finish(),
+            Error::UnexpectedStatus { status, request_id, location, excerpt, .. } => f
+                .debug_struct("UnexpectedStatus")
+                .field("status", status)
+                .field("request_id", request_id)
+                .field("location", location)
+                .field("excerpt", excerpt)
+                .field("body", &Length(self.body()))
+                .finish(),
+            Error::ResponseTooLarge { status, request_id, limit } => f
+                .debug_struct("ResponseTooLarge")
+                .field("status", status)
+                .field("request_id", request_id)
+                .field("limit", limit)
+                .finish(),
+            Error::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(m).finish(),
+            Error::Config(m) => f.debug_tuple("Config").field(m).finish(),
+            #[cfg(any(feature = "actions", feature = "image-actions"))]
+            Error::ActionErrored(a) => f.debug_tuple("ActionErrored").field(a).finish(),
+            #[cfg(any(feature = "actions", feature = "image-actions"))]
+            Error::WaitTimeout { action, waited } => {
+                f.debug_struct("WaitTimeout").field("action", action).field("waited", waited).finish()
+            }
         }
     }
 }
@@ -267,6 +361,11 @@ pub(crate) fn redact(text: &str, token: Option<&str>) -> String {
         Some(t) if !t.is_empty() && text.contains(t) => text.replace(t, REDACTED),
         _ => text.to_owned(),
     }
+}
+
+/// The whole body, lossily decoded and cleared of `token`.
+pub(crate) fn whole(body: &[u8], token: Option<&str>) -> String {
+    redact(&String::from_utf8_lossy(body), token)
 }
 
 /// The first `max` characters of a body, lossily decoded and cleared of `token`, for error

@@ -50,7 +50,6 @@ mod runtime;
 #[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, unreachable_pub, dead_code)]
 mod generated;
 
-pub use api::ActionCall;
 #[cfg(feature = "actions")]
 pub use api::Actions;
 #[cfg(feature = "image-actions")]
@@ -63,6 +62,7 @@ pub use api::WaitAll;
 pub use api::generated as handles;
 #[cfg(feature = "images")]
 pub use api::{AccountTransfer, AccountTransfers, CreateCustomImage, Images, ListImages, UpdateImage};
+pub use api::{ActionCall, RawRequest};
 #[cfg(any(feature = "actions", feature = "image-actions"))]
 pub use api::{DEFAULT_WAIT_TIMEOUT, ListActions, Progress, Wait, WaitEvent};
 pub use byte_stream::ByteStream;
@@ -76,6 +76,8 @@ pub use error::{ApiError, Error};
 pub use generated::types;
 // Every id type: the hand-written ones and those `cargo xtask generate` reads off the API.
 pub use ids::*;
+/// The HTTP method of a [`Client::request`].
+pub use reqwest::Method;
 pub use response::Response;
 pub use runtime::rate_limit::RateLimit;
 pub use runtime::retry::RetryPolicy;

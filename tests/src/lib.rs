@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: fixtures and a client pointed at a local server.
 
 pub mod attempts;
+/// The documented examples of the whole API, each with its place's schema and codec.
+#[cfg(feature = "whole-api")]
+pub mod documented;
 pub mod examples;
 /// The examples test's table of generated types (written by `cargo xtask generate`).
 // Generated: one line an operation, as the generator writes it.

@@ -31,124 +31,14 @@
 #![cfg(feature = "whole-api")]
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 use serde_json::Value;
-use tests::example_codecs::{COMPONENTS, OPERATIONS};
-use tests::examples::Codec;
+use tests::documented::{Example, collect, decode_caught, effective_document};
 
 /// Examples known not to round-trip, each with its reason: (operationId or `components/schemas/KEY`,
 /// place, reason).
 #[rustfmt::skip]
 const EXCLUDED: &[(&str, &str, &str)] = &[];
-
-/// One documented example and where it is.
-struct Example {
-    tag: String,
-    /// operationId, or `components/schemas/KEY`.
-    subject: String,
-    /// `responses/200 application/json example`, `requestBody application/json examples/foo`...
-    place: String,
-    value: Value,
-    /// The codec for the place; `Err` says why there is none.
-    codec: Result<Option<Codec>, String>,
-    /// A media type the SDK hands over as bytes.
-    raw: bool,
-}
-
-fn effective_document() -> Value {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let sources = generator::effective::Sources::read(&root.join("openapi/vendored"), &root.join("openapi/overlays"))
-        .expect("the vendored files and overlays load");
-    generator::effective::effective(&sources, &[]).expect("the effective document builds")
-}
-
-/// Follows a local `$ref` (`#/components/...`), as many times as it takes.
-fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
-    while let Some(r) = v.get("$ref").and_then(Value::as_str) {
-        v = r.strip_prefix('#').and_then(|p| doc.pointer(p)).unwrap_or_else(|| panic!("dangling $ref {r}"));
-    }
-    v
-}
-
-fn is_json(media: &str) -> bool {
-    let m = media.split(';').next().unwrap_or("").trim();
-    m == "application/json" || m.ends_with("+json")
-}
-
-/// The examples of one `content` map, each with its place.
-fn content_examples(doc: &Value, prefix: &str, content: &Value, out: &mut Vec<(String, Value, bool)>) {
-    for (media, m) in content.as_object().into_iter().flatten() {
-        let raw = !is_json(media);
-        if let Some(ex) = m.get("example") {
-            out.push((format!("{prefix} {media} example"), ex.clone(), raw));
-        }
-        for (name, ex) in m.get("examples").and_then(Value::as_object).into_iter().flatten() {
-            let ex = resolve(doc, ex);
-            if let Some(value) = ex.get("value") {
-                out.push((format!("{prefix} {media} examples/{name}"), value.clone(), raw));
-            }
-        }
-    }
-}
-
-fn collect(doc: &Value) -> Vec<Example> {
-    let codecs: HashMap<&str, _> = OPERATIONS.iter().map(|o| (o.id, o)).collect();
-    let mut all = Vec::new();
-    let mut tag_of_component: BTreeMap<String, String> = BTreeMap::new();
-    for (_, item) in doc["paths"].as_object().expect("paths").iter() {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
-            let tag = op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("(no tag)").to_owned();
-            let entry = codecs.get(id).copied();
-            let missing = || Err(format!("no generated operation for `{id}` ({method})"));
-            let mut places = Vec::new();
-            if let Some(body) = op.get("requestBody") {
-                let body = resolve(doc, body);
-                let mut found = Vec::new();
-                content_examples(doc, "requestBody", &body["content"], &mut found);
-                places.extend(found.into_iter().map(|f| (f, entry.map_or_else(missing, |e| Ok(e.body)))));
-            }
-            for (status, resp) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
-                let resp = resolve(doc, resp);
-                let Some(content) = resp.get("content") else { continue };
-                let mut found = Vec::new();
-                content_examples(doc, &format!("responses/{status}"), content, &mut found);
-                let success = status.starts_with('2');
-                places.extend(
-                    found
-                        .into_iter()
-                        .map(|f| (f, entry.map_or_else(missing, |e| Ok(if success { e.success } else { e.failure })))),
-                );
-            }
-            for ((place, value, raw), codec) in places {
-                all.push(Example { tag: tag.clone(), subject: id.to_owned(), place, value, codec, raw });
-            }
-            // A component is listed under the tag of the first operation that names it directly.
-            let text = op.to_string();
-            for piece in text.split("\"#/components/schemas/").skip(1) {
-                let key = piece.split('"').next().unwrap_or_default();
-                tag_of_component.entry(key.to_owned()).or_insert_with(|| tag.clone());
-            }
-        }
-    }
-    let components: HashMap<&str, Codec> = COMPONENTS.iter().copied().collect();
-    for (key, schema) in doc["components"]["schemas"].as_object().into_iter().flatten() {
-        let Some(example) = schema.get("example").filter(|e| e.is_object()) else { continue };
-        all.push(Example {
-            tag: tag_of_component.get(key).cloned().unwrap_or_else(|| "(components)".into()),
-            subject: format!("components/schemas/{key}"),
-            place: "example".into(),
-            value: example.clone(),
-            codec: components
-                .get(key.as_str())
-                .map(|c| Some(*c))
-                .ok_or_else(|| format!("no generated type for component `{key}`")),
-            raw: false,
-        });
-    }
-    all
-}
 
 /// Whether `encoded` is `example` up to what may differ (the module's documentation); on a
 /// difference, where it is and what each side holds.
@@ -205,14 +95,7 @@ fn round_trip(ex: &Example) -> Result<(), String> {
         Err(why) => Err(why.clone()),
         Ok(None) => Err("the SDK has no JSON type here (no body, or bytes)".into()),
         Ok(Some(codec)) => {
-            // A decoder that panics is a failure of this example, reported with the others.
-            let encoded = std::panic::catch_unwind(|| codec(&ex.value))
-                .map_err(|p| {
-                    let msg =
-                        p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()));
-                    format!("decode panicked: {}", msg.unwrap_or_default())
-                })?
-                .map_err(|e| format!("decode: {e}"))?;
+            let encoded = decode_caught(*codec, &ex.value)?;
             same(&ex.value, &encoded, "").map_err(|e| format!("round trip: {e}"))
         }
     }

@@ -209,7 +209,8 @@ fn account_transfer_example_decodes() {
     let created: AccountTransferCreated = serde_json::from_value(original.clone()).unwrap();
     assert_eq!(created.transfer_id, 3164444);
     assert_eq!(serde_json::to_value(&created).unwrap(), original);
-    assert!(serde_json::from_value::<AccountTransferCreated>(json!({"transfer_id": -1})).is_err());
+    // Any integer decodes (the type checks shape, not range); the handle judges it.
+    assert_eq!(serde_json::from_value::<AccountTransferCreated>(json!({"transfer_id": -1})).unwrap().transfer_id, -1);
 }
 
 #[test]
@@ -608,6 +609,25 @@ async fn offering_a_transfer_reports_pending_or_accepted() {
     let accepted = transfers.offer_to_team(IMAGE, TEAM).await.unwrap();
     assert_eq!(*accepted, AccountTransfer::Accepted);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_negative_transfer_id_is_a_decode_error_naming_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/images/7938269/account_transfer"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"transfer_id": -4})).insert_header("x-request-id", "req-4"),
+        )
+        .mount(&server)
+        .await;
+    let c = client(&server.uri());
+    let err = c.images().account_transfers().offer_to_team(IMAGE, TEAM).await.unwrap_err();
+    let Error::Decode { status, request_id, path, reason, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(status.map(|s| s.as_u16()), Some(201));
+    assert_eq!(request_id.as_deref(), Some("req-4"));
+    assert_eq!(path.as_deref(), Some("transfer_id"));
+    assert!(reason.contains("-4"), "{reason}");
 }
 
 #[tokio::test]

@@ -105,6 +105,9 @@ fn assert_error_hidden(what: &str, error: &Error) {
     assert_hidden(&format!("{what}: Debug"), &format!("{error:?}"));
     assert_hidden(&format!("{what}: pretty Debug"), &format!("{error:#?}"));
     assert_hidden(&format!("{what}: Display"), &format!("{error}"));
+    if let Some(body) = error.body() {
+        assert_hidden(&format!("{what}: body"), body);
+    }
     let mut source = std::error::Error::source(error);
     while let Some(s) = source {
         assert_hidden(&format!("{what}: source"), &format!("{s} / {s:?}"));
@@ -184,6 +187,7 @@ async fn an_echoed_token_is_redacted_from_errors() {
     let error = get_error(ResponseTemplate::new(200).set_body_raw(html, "text/html")).await;
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
     assert!(format!("{error}").contains("502 Bad Gateway"), "the excerpt is still there: {error}");
+    assert!(error.body().is_some_and(|b| b.contains("Authorization: Bearer <redacted>")), "{:?}", error.body());
     assert_everything_hidden("Decode of an echoing HTML page", error);
 
     let body = json!({"id": "unauthorized", "message": format!("token {SECRET} is not valid"), "request_id": SECRET});

@@ -80,8 +80,8 @@ fn bodies_that_are_not_json_and_uploads_are_named_by_the_sdk() {
     drop(answers_bytes(client.billing().get_invoice_pdf(invoice.into())));
     #[cfg(feature = "whole-api")]
     {
-        let cluster = "bd5f5959-5e1e-4205-a714-a914373942af".parse().expect("a uuid");
-        drop(answers_bytes(client.kubernetes().get_kubeconfig(cluster)));
+        let cluster: digitalocean_sdk::ClusterId = "bd5f5959-5e1e-4205-a714-a914373942af".into();
+        drop(answers_bytes(client.kubernetes().get_kubeconfig(cluster.clone())));
         drop(answers_bytes(client.kubernetes().get_kubeconfig(cluster).send()));
         drop(answers_bytes(client.gradientai_platform().create_model_api_key()));
         drop(answers_bytes(client.gradientai_platform().create_model_api_key().send()));

@@ -202,7 +202,7 @@ const STEPS: &[Step] = &[
     },
     Step {
         // One step, one build of the whole-API test crate: its tests share the table library.
-        name: "examples round-trip, handle calls, list walks and action waits (whole API)",
+        name: "examples round-trip, handle calls, list walks, action waits, deviations, unchecked requests (whole API)",
         program: "cargo",
         args: &[
             "test",
@@ -220,6 +220,10 @@ const STEPS: &[Step] = &[
             "lists_streamed",
             "--test",
             "actions_waited",
+            "--test",
+            "deviations",
+            "--test",
+            "requests_unchecked",
         ],
         env: &[],
         arg_from_env: None,

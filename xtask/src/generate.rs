@@ -70,9 +70,14 @@ pub fn settings() -> generator::Settings {
         operation_trait: Some("crate::runtime::Operation".into()),
         // Ids users read from a response are the ids they pass back: `action.id` is an
         // `ActionId`, so `client.actions().get(action.id)` needs no conversion. Read off the
-        // spec (every integer `*_id` path parameter and its resource's id), defined in
-        // `types-core/src/generated/ids.rs` with the macro of `types-core/src/ids.rs`.
-        id_types: Some(generator::IdTypes { module: "crate::ids".into(), macro_path: "crate::ids::id_type".into() }),
+        // spec (every `*_id` and `*_uuid` path parameter and its resource's id, integers and
+        // text), defined in `types-core/src/generated/ids.rs` with the macros of
+        // `types-core/src/ids.rs`.
+        id_types: Some(generator::IdTypes {
+            module: "crate::ids".into(),
+            macro_path: "crate::ids::id_type".into(),
+            text_macro_path: "crate::ids::string_id_type".into(),
+        }),
         // The API sends what its spec does not foresee, and one such value must not lose a
         // response: a timestamp that does not parse is kept as text (`types-core/src/timestamp.rs`,
         // which also reads the API's `...Z` form faster than chrono), `null` is absence

@@ -12,7 +12,7 @@ use syn::visit_mut::{self, VisitMut};
 
 use super::expect;
 use crate::error::Error;
-use crate::typed_ids::Replacement;
+use crate::typed_ids::{IdKind, Replacement};
 
 const PASS: &str = "format_integer_path_params";
 
@@ -38,10 +38,12 @@ const INTEGERS: &[&str] = &[
 ];
 
 /// Rewrites `encode_path(&x.to_string())` to `x` in the methods of every builder whose field
-/// `x` holds an integer (`Result<NonZeroU64, String>`) or a typed id of `typed`, which displays
-/// as its digits. Rewriting nothing while `doc` has an integer path parameter is an error.
+/// `x` holds an integer (`Result<NonZeroU64, String>`) or an integer typed id of `typed`, which
+/// displays as its digits (a text id keeps its encoding). Rewriting nothing while `doc` has an
+/// integer path parameter is an error.
 pub fn run(file: &mut syn::File, doc: &Value, typed: &[Replacement]) -> Result<(), Error> {
-    let mut fields = IntegerFields { typed: typed.iter().map(|t| t.rust_name.clone()).collect(), ..Default::default() };
+    let typed = typed.iter().filter(|t| t.kind == IdKind::Integer).map(|t| t.rust_name.clone()).collect();
+    let mut fields = IntegerFields { typed, ..Default::default() };
     syn::visit_mut::visit_file_mut(&mut fields, file);
     let mut rewrite = Rewrite { integer_fields: fields.by_struct, current: None, rewritten: 0 };
     rewrite.visit_file_mut(file);

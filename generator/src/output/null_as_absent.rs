@@ -12,6 +12,10 @@
 //!   adds to `defaults` beside typify's (`path` read when the value is `null`).
 //!
 //! `Option` fields read `null` as `None` already and are left as they are.
+//!
+//! A list or map in an enum's struct variant (typify's untagged `oneOf` of objects) reads `null`
+//! as empty too, but stays required: the variants are told apart by the keys present, and an
+//! absent list read as empty would let a variant match a body meant for another.
 
 use std::collections::BTreeMap;
 
@@ -76,6 +80,10 @@ impl VisitMut for Pass {
         }
     }
 
+    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+        self.visit_variant_fields(item);
+    }
+
     fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
         if !super::open_inline_enums::derives(&item.attrs, "Deserialize") {
             return;
@@ -106,6 +114,25 @@ impl VisitMut for Pass {
                 field.attrs.push(syn::parse_quote!(#[serde(default, deserialize_with = #with)]));
             }
             self.fields += 1;
+        }
+    }
+}
+
+impl Pass {
+    fn visit_variant_fields(&mut self, item: &mut syn::ItemEnum) {
+        if !super::open_inline_enums::derives(&item.attrs, "Deserialize") {
+            return;
+        }
+        for variant in &mut item.variants {
+            let syn::Fields::Named(fields) = &mut variant.fields else { continue };
+            for field in &mut fields.named {
+                if !is_collection(&field.ty) || has_serde(&field.attrs, &["flatten", "deserialize_with", "default"]) {
+                    continue;
+                }
+                let with = format!("{}::or_default", self.module);
+                field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = #with)]));
+                self.fields += 1;
+            }
         }
     }
 }
@@ -253,6 +280,26 @@ mod tests {
         // An `Option` reads null by itself.
         assert!(flat.contains("pub name: ::std::option::Option<::std::string::String>"), "{code}");
         assert!(!flat.contains("or_default\")] pub name"), "{code}");
+    }
+
+    #[test]
+    fn a_list_in_a_variant_takes_null_as_empty_and_stays_required() {
+        let mut doc = doc();
+        doc["paths"]["/droplets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = json!({
+            "oneOf": [
+                {"type": "object", "required": ["droplet", "links"],
+                    "properties": {"droplet": {"type": "string"}, "links": {"type": "string"}}},
+                {"type": "object", "required": ["droplets", "links"],
+                    "properties": {"droplets": {"type": "array", "items": {"type": "string"}}, "links": {"type": "string"}}}
+            ]
+        });
+        let settings = crate::Settings { null_as_absent: Some("crate::null".into()), ..crate::Settings::default() };
+        let code = crate::emit::emit_tokens(&doc, &[], &[], &settings).unwrap();
+        let flat = code.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("{ #[serde(deserialize_with = \"crate::null::or_default\")] droplets: ::std::vec::Vec<::std::string::String>, links"),
+            "{code}"
+        );
     }
 
     #[test]

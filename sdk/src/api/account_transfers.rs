@@ -85,10 +85,24 @@ impl<'a> AccountTransfers<'a> {
         recipient: AccountTransferRecipient,
     ) -> Result<Response<AccountTransfer>, Error> {
         let builder = self.client.generated().images_post_account_transfer_create().image_id(image).body(recipient);
-        Ok(call(self.client, builder).await?.map(|created| match TransferId::new(created.transfer_id) {
-            Some(id) => AccountTransfer::Pending(id),
-            None => AccountTransfer::Accepted,
-        }))
+        let created = call(self.client, builder).await?;
+        // Decoded as any integer, so that the answer is never lost; a negative one means
+        // neither a pending transfer nor an accepted one, and guessing would be wrong.
+        let Ok(id) = u64::try_from(created.transfer_id) else {
+            return Err(Error::Decode {
+                status: Some(created.http_status()),
+                request_id: created.request_id().map(str::to_owned),
+                path: Some("transfer_id".into()),
+                reason: format!(
+                    "at `transfer_id`: {} is neither a transfer's id nor the 0 of an accepted transfer",
+                    created.transfer_id
+                ),
+                excerpt: String::new(),
+                body: None,
+                source: None,
+            });
+        };
+        Ok(created.map(|_| TransferId::new(id).map_or(AccountTransfer::Accepted, AccountTransfer::Pending)))
     }
 
     /// Accepts a pending transfer for the receiving team, which then owns the image.

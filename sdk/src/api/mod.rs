@@ -24,6 +24,7 @@ pub(crate) mod images;
 // Used by every tag with a list: most, not all (a tag without one leaves it unused).
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
 pub(crate) mod paging;
+pub(crate) mod raw;
 #[cfg(any(feature = "actions", feature = "image-actions"))]
 pub(crate) mod wait;
 // Only droplet actions by tag answer with several actions; they poll the account's route.
@@ -42,6 +43,7 @@ pub use actions::ListActions;
 pub use image_actions::ImageActions;
 #[cfg(feature = "images")]
 pub use images::{CreateCustomImage, Images, ListImages, UpdateImage};
+pub use raw::RawRequest;
 #[cfg(any(feature = "actions", feature = "image-actions"))]
 pub use wait::{DEFAULT_WAIT_TIMEOUT, Progress, Wait, WaitEvent};
 #[cfg(feature = "actions")]

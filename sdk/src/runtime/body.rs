@@ -76,9 +76,25 @@ pub(crate) async fn decode<T: DeserializeOwned, E>(
     }
 }
 
+/// The body the hooks read, undecoded, with the headers moved in. A body that is not whole
+/// gives the response back as `UnexpectedResponse`, as [`decode`] does.
+pub(crate) async fn bytes<E>(mut response: reqwest::Response) -> Result<ResponseValue<Bytes>, GenError<E>> {
+    match whole_body(&mut response).await {
+        Some(body) => {
+            let status = response.status();
+            Ok(ResponseValue::new(body, status, std::mem::take(response.headers_mut())))
+        }
+        None => Err(GenError::UnexpectedResponse(response)),
+    }
+}
+
+/// Whether the hooks read a whole body of no bytes (a 204): nothing for [`decode`] to decode.
+pub(crate) fn is_empty(response: &reqwest::Response) -> bool {
+    matches!(response.extensions().get::<BodyRead>(), Some(BodyRead::Whole(body)) if body.is_empty())
+}
+
 /// The body the hooks read when it is whole; otherwise `None`, what came of it left on the
 /// response.
-#[allow(dead_code)]
 async fn whole_body(response: &mut reqwest::Response) -> Option<Bytes> {
     let read = match response.extensions_mut().remove::<BodyRead>() {
         Some(read) => read,
