@@ -28,9 +28,22 @@ pub struct Normalized {
 
 /// Runs every pass over `doc`, in place.
 pub fn normalize(doc: &mut Value) -> Normalized {
+    passes(doc, true)
+}
+
+/// Every pass but [`constraints_as_docs`], for a mock server or a validator (Prism) reading
+/// the document: the constraints are the server's rules, which it applies to requests and its
+/// made-up answers follow, while the SDK's types leave them to the server.
+pub fn normalize_keeping_constraints(doc: &mut Value) -> Normalized {
+    passes(doc, false)
+}
+
+fn passes(doc: &mut Value, constraints_as_docs: bool) -> Normalized {
     inline_property_refs::run(doc);
     float_as_double::run(doc);
-    constraints_as_docs::run(doc);
+    if constraints_as_docs {
+        constraints_as_docs::run(doc);
+    }
     bare_format_strings::run(doc);
     drop_required_only_alternatives::run(doc);
     tag_discriminated_bodies::run(doc);
@@ -75,4 +88,31 @@ pub(crate) fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
 /// Every operation object of `doc` as a JSON pointer.
 pub(crate) fn operation_pointers(doc: &Value) -> Vec<String> {
     crate::validate::operations(doc).into_iter().map(|op| op.pointer).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    fn doc() -> serde_json::Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"action": {
+                "type": "object",
+                "properties": {"id": {"type": "integer", "format": "int64", "minimum": 1}}
+            }}}
+        })
+    }
+
+    #[test]
+    fn a_validator_keeps_the_constraints_the_generated_types_leave_to_the_server() {
+        let mut for_types = doc();
+        super::normalize(&mut for_types);
+        assert!(for_types.pointer("/components/schemas/action/properties/id/minimum").is_none(), "{for_types}");
+        let mut for_validator = doc();
+        super::normalize_keeping_constraints(&mut for_validator);
+        assert_eq!(for_validator.pointer("/components/schemas/action/properties/id/minimum"), Some(&json!(1)));
+    }
 }

@@ -144,13 +144,14 @@ fn effective_spec() -> PathBuf {
 
 /// The effective spec of `tags` (every tag when empty) as the code is generated from it
 /// (vendored files, overlays and normalization passes), as one JSON file named `name`: Prism
-/// reads a single document.
+/// reads a single document. Its constraints stay schemas (not the rustdoc the generated types
+/// get): Prism judges requests by them and makes its answers within them, as the API does.
 fn effective_spec_of(tags: &[String], name: &str) -> PathBuf {
     let root = workspace_root();
     let sources = generator::effective::Sources::read(&root.join("openapi/vendored"), &root.join("openapi/overlays"))
         .expect("the vendored files and overlays load");
     let mut doc = generator::effective::effective(&sources, tags).expect("the overlays apply");
-    generator::normalize::normalize(&mut doc);
+    generator::normalize::normalize_keeping_constraints(&mut doc);
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::write(&out, serde_json::to_vec_pretty(&doc).expect("JSON")).expect("write the effective spec");
     out
