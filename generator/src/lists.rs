@@ -202,13 +202,17 @@ fn response_name(value: &syn::Type) -> Option<String> {
 
 /// Whether the operation is a list, and if so where its items and figures are. `paged`: its
 /// builder takes optional `page` and `per_page`. `value`: its success type as the handles name
-/// it.
+/// it. A paged answer whose items the rule cannot find (no array, or several) is no list: the
+/// operation stays a plain call, and `advice` gets the overlay that would make it one, so that
+/// a new upstream shape never stops generation. An `x-sdk-items` that is wrong is an error: an
+/// overlay said something the spec contradicts.
 pub(crate) fn list_of(
     operation: &str,
     paged: bool,
     value: &syn::Type,
     items: Option<&Items>,
     shapes: &Shapes,
+    advice: &mut Vec<String>,
 ) -> Result<Option<List>, Error> {
     let error = |message: String| Error::Handle { operation: operation.to_owned(), message };
     if items == Some(&Items::NotAList) {
@@ -244,16 +248,18 @@ pub(crate) fn list_of(
         _ => match arrays[..] {
             [one] => one,
             [] => {
-                return Err(error(format!(
-                    "it pages, but its answer `{response}` has no array of items besides `links` and `meta`; name the items with `{ITEMS_EXTENSION}: <property>`, or say `{ITEMS_EXTENSION}: false`, in an overlay"
-                )));
+                advice.push(format!(
+                    "operation `{operation}`: generated as a plain call: it pages, but its answer `{response}` has no array of items besides `links` and `meta`; name the items with `{ITEMS_EXTENSION}: <property>`, or say `{ITEMS_EXTENSION}: false`, in an overlay"
+                ));
+                return Ok(None);
             }
             _ => {
                 let names: Vec<String> = arrays.iter().map(|f| format!("`{}`", f.wire)).collect();
-                return Err(error(format!(
-                    "it pages, but its answer `{response}` has several arrays ({}); name the items with `{ITEMS_EXTENSION}: <property>` in an overlay",
+                advice.push(format!(
+                    "operation `{operation}`: generated as a plain call: it pages, but its answer `{response}` has several arrays ({}); name the items with `{ITEMS_EXTENSION}: <property>` in an overlay to make it a list",
                     names.join(", ")
-                )));
+                ));
+                return Ok(None);
             }
         },
     };

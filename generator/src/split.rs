@@ -55,6 +55,10 @@ pub struct Split {
     pub handles: BTreeMap<String, String>,
     /// How each operation is called through its handle, when the settings ask for handles.
     pub calls: Vec<crate::handles::CallShape>,
+    /// Operations the handles could not fully shape (a list whose items the rule cannot find),
+    /// generated as plain calls, each with the overlay that would improve it: `generate`
+    /// prints them.
+    pub advice: Vec<String>,
     /// The handle calls test's table ([`crate::handle_calls`]), for the tests crate.
     pub handle_calls: String,
     /// The examples test's table of types ([`crate::codecs`]), for the tests crate.
@@ -414,9 +418,9 @@ pub fn split(
     mod_items.extend(mod_decls);
     let mod_file = syn::File { shebang: None, attrs: Vec::new(), items: mod_items };
     files.insert("mod.rs".into(), format!("{header}{}", prettyplease::unparse(&mod_file)));
-    let (handles, calls) = match handles {
+    let crate::handles::Emitted { files: handles, calls, advice } = match handles {
         Some(settings) => crate::handles::emit(doc, &described, &envelopes, &actions, &shapes, settings, header)?,
-        None => (BTreeMap::new(), Vec::new()),
+        None => crate::handles::Emitted { files: BTreeMap::new(), calls: Vec::new(), advice: Vec::new() },
     };
     Ok(Split {
         files,
@@ -426,6 +430,7 @@ pub fn split(
         operations: op_tags.len(),
         handles,
         calls,
+        advice,
         handle_calls: String::new(),
         example_codecs: String::new(),
         fake_operations: String::new(),

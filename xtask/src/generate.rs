@@ -221,6 +221,10 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
         }
         eprintln!("generate: {:>7.3} s  in all before writing", started.elapsed().as_secs_f64());
     }
+    // What an overlay would shape better: generation goes on, and says so.
+    for advice in &split.advice {
+        eprintln!("generate: advice: {advice}");
+    }
     // The handles go with the whole API only: a part of it has no place in the crate.
     // The types crates' folders: in their crates, or for a part of the API, beside its
     // operations in `dir` (`dir/types-core`, as that crate's `src/generated`).
