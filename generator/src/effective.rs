@@ -7,8 +7,8 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::load::SpecFile;
-use crate::overlay::OverlayFile;
+use crate::spec::load::SpecFile;
+use crate::spec::overlay::OverlayFile;
 
 /// The inputs, read from disk.
 #[derive(Clone, Debug)]
@@ -37,8 +37,8 @@ impl Sources {
         // Parsing the YAML is most of the time: a thread per file lets both cores share it.
         let (vendored, overlays) = std::thread::scope(|s| {
             let threads: Vec<_> =
-                names.iter().map(|n| s.spawn(move || crate::load::read(&vendored_dir.join(n)))).collect();
-            let overlays = crate::overlay::read_dir(overlays_dir);
+                names.iter().map(|n| s.spawn(move || crate::spec::load::read(&vendored_dir.join(n)))).collect();
+            let overlays = crate::spec::overlay::read_dir(overlays_dir);
             let vendored: Vec<_> = threads
                 .into_iter()
                 .map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
@@ -60,13 +60,13 @@ impl Sources {
 /// Vendored files merged, overlays applied, checked, and cut down to the operations of `tags`
 /// (all of them when `tags` is empty) and the components they reach.
 pub fn effective(sources: &Sources, tags: &[String]) -> Result<Value, Error> {
-    let mut doc = crate::load::merge(&sources.vendored)?;
+    let mut doc = crate::spec::load::merge(&sources.vendored)?;
     describe_responses(&mut doc);
-    crate::overlay::apply_all(&mut doc, &sources.overlays)?;
+    crate::spec::overlay::apply_all(&mut doc, &sources.overlays)?;
     // The document is lent to the label, not copied: it is the whole API.
     let label =
         SpecFile { path: "openapi (vendored + overlays)".into(), bytes: Vec::new(), doc: std::mem::take(&mut doc) };
-    crate::validate::validate(std::slice::from_ref(&label), &label.doc)?;
+    crate::spec::validate::validate(std::slice::from_ref(&label), &label.doc)?;
     doc = label.doc;
     if !tags.is_empty() {
         select_tags(&mut doc, tags)?;
@@ -90,7 +90,7 @@ fn describe_responses(doc: &mut Value) {
     fill(doc.pointer_mut("/components/responses"));
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
-            for method in crate::validate::METHODS {
+            for method in crate::spec::validate::METHODS {
                 fill(item.get_mut(method).and_then(|op| op.get_mut("responses")));
             }
         }
@@ -105,7 +105,7 @@ fn select_tags(doc: &mut Value, tags: &[String]) -> Result<(), Error> {
             .is_some_and(|t| t.iter().any(|t| t.as_str().is_some_and(|t| tags.iter().any(|x| x == t))))
     };
     for tag in tags {
-        let found = crate::validate::operations(doc).iter().any(|op| {
+        let found = crate::spec::validate::operations(doc).iter().any(|op| {
             op.item.get("tags").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t.as_str() == Some(tag)))
         });
         if !found {
@@ -119,14 +119,14 @@ fn select_tags(doc: &mut Value, tags: &[String]) -> Result<(), Error> {
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             if let Some(m) = item.as_object_mut() {
-                for method in crate::validate::METHODS {
+                for method in crate::spec::validate::METHODS {
                     if m.get(method).is_some_and(|op| !has_tag(op)) {
                         m.remove(method);
                     }
                 }
             }
         }
-        paths.retain(|_, item| crate::validate::METHODS.iter().any(|m| item.get(m).is_some()));
+        paths.retain(|_, item| crate::spec::validate::METHODS.iter().any(|m| item.get(m).is_some()));
     }
     if let Some(list) = doc.get_mut("tags").and_then(Value::as_array_mut) {
         list.retain(|t| t.get("name").and_then(Value::as_str).is_some_and(|n| tags.iter().any(|x| x == n)));

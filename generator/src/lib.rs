@@ -8,22 +8,13 @@
 //! and prettyplease, and [`split`] cuts the code into a file per tag. The same input gives
 //! byte-identical output.
 
-pub mod codecs;
 pub mod effective;
-pub mod emit;
+pub mod emitters;
+pub mod engine;
 pub mod error;
-pub mod fake_routes;
-pub mod handle_calls;
-pub mod handles;
-pub mod lists;
-pub mod load;
+pub mod model;
 pub mod normalize;
-pub mod output;
-pub mod overlay;
-pub mod split;
-pub mod typed_ids;
-pub mod types_crates;
-pub mod validate;
+pub mod spec;
 pub mod vendor;
 
 use std::path::{Path, PathBuf};
@@ -31,7 +22,11 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 pub use error::Error;
-pub use load::SpecFile;
+pub use spec::load::SpecFile;
+
+use emitters::{codecs, fake_routes, handle_calls, handles, split, types_crates};
+use engine::typed_ids;
+use spec::{load, validate};
 
 /// Choices about the emitted code that belong to the crate it is written into.
 #[derive(Clone, Debug)]
@@ -76,11 +71,11 @@ pub struct Settings {
     pub text_formats: Vec<String>,
     /// A module with `or_default`, a deserializer that reads `null` as the type's default: with
     /// it, every list, map and defaulted field of the generated types takes `null` as absence
-    /// ([`output::null_as_absent`]). `None`: `null` fails where the spec does not allow it.
+    /// ([`engine::output::null_as_absent`]). `None`: `null` fails where the spec does not allow it.
     pub null_as_absent: Option<String>,
     /// Refuse to emit any type that fails a response over a value the spec does not foresee: a
     /// closed string enum, a format type that refuses text, a fixed-size array, a non-zero or
-    /// unsigned integer, a struct refusing unknown fields ([`output::strict_shapes`]).
+    /// unsigned integer, a struct refusing unknown fields ([`engine::output::strict_shapes`]).
     pub refuse_strict_shapes: bool,
     /// Resource handles (`client.droplets().list()`) for every tag but the hand-written ones,
     /// written beside the split output. `None`: none. Only the split (vendored) output has them.
@@ -158,7 +153,7 @@ pub fn generate_files(files: &[SpecFile], settings: &Settings) -> Result<String,
     let mut doc = prepare(files)?;
     let normalized = normalize::normalize(&mut doc);
     let (typed, _) = type_ids(&mut doc, settings)?;
-    let code = emit::emit_tokens(&doc, &normalized.open_enums, &typed, settings)?;
+    let code = engine::emit_tokens(&doc, &normalized.open_enums, &typed, settings)?;
     Ok(format!("{}{code}", header(files, settings)))
 }
 
@@ -168,7 +163,7 @@ pub fn generate_vendored(sources: &effective::Sources, tags: &[String], settings
     let mut doc = effective::effective(sources, tags)?;
     let normalized = normalize::normalize(&mut doc);
     let (typed, _) = type_ids(&mut doc, settings)?;
-    let code = emit::emit_tokens(&doc, &normalized.open_enums, &typed, settings)?;
+    let code = engine::emit_tokens(&doc, &normalized.open_enums, &typed, settings)?;
     let inputs: Vec<(&Path, &[u8])> = sources.inputs().collect();
     Ok(format!("{}{code}", header_for(&inputs, &summary(sources, tags), settings)))
 }
@@ -198,16 +193,20 @@ pub fn generate_vendored_split(
     let normalized = normalize::normalize(&mut doc);
     let (typed, id_types) = type_ids(&mut doc, settings)?;
     clock.lap("normalization passes");
-    let file = emit::emit_file_timed(&doc, &normalized.open_enums, &typed, settings, &mut clock)?;
+    let file = engine::emit_file_timed(&doc, &normalized.open_enums, &typed, settings, &mut clock)?;
     let example_codecs = codecs::table(&file, &doc, &header);
     clock.lap("examples table");
     // Checked against every tag; a part of the API keeps the listed tags it has.
     let crates = match &settings.types_crates {
-        Some(c) if tags.is_empty() => Some(c.checked(&split::features(&doc))?),
-        Some(c) => Some(c.within(&split::features(&doc))),
+        Some(c) if tags.is_empty() => Some(c.checked(&model::features::features(&doc))?),
+        Some(c) => Some(c.within(&model::features::features(&doc))),
         None => None,
     };
-    let mut split = split::split(file, &doc, &header, settings.handles.as_ref(), crates.as_ref())?;
+    let (mut split, builders) = split::split(file, &doc, &header, settings.handles.is_some(), crates.as_ref())?;
+    if let Some(handle_settings) = &settings.handles {
+        let handles::Emitted { files, calls, advice } = handles::emit(&doc, &builders, handle_settings, &header)?;
+        (split.handles, split.calls, split.advice) = (files, calls, advice);
+    }
     if let Some(ids) = &settings.id_types {
         let into = if settings.types_crates.is_some() { &mut split.lower } else { &mut split.files };
         into.insert(typed_ids::FILE.into(), typed_ids::file(&id_types, &ids.macro_path, &ids.text_macro_path, &header));

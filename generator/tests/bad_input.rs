@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::{Error, Settings, SpecFile, generate, generate_files, load};
+use generator::spec::load;
+use generator::{Error, Settings, SpecFile, generate, generate_files};
 
 fn spec(name: &str, text: &str) -> SpecFile {
     let path = PathBuf::from(name);

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use generator::{Settings, SpecFile, generate_files, load};
+use generator::spec::load;
+use generator::{Settings, SpecFile, generate_files};
 
 fn fragment(name: &str, text: &str) -> SpecFile {
     let path = PathBuf::from(name);

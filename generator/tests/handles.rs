@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use generator::handles::{METHOD_EXTENSION, handle_names, method_name};
+use generator::model::operations::{METHOD_EXTENSION, handle_names, method_name};
 use proc_macro2::TokenTree;
 use quote::ToTokens;
 use serde_json::Value;

@@ -44,7 +44,7 @@ fn sdk_settings() -> Settings {
 #[test]
 fn every_tag_has_an_effective_spec() {
     let doc = generator::effective::effective(&sources(), &[]).unwrap();
-    let operations = generator::validate::operations(&doc).len();
+    let operations = generator::spec::validate::operations(&doc).len();
     assert_eq!(operations, 659, "upstream publishes 659 operations at the recorded commit");
 }
 

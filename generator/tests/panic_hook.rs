@@ -26,7 +26,7 @@ fn caught_panics_are_quiet_and_other_panics_reach_the_application_hook() {
             "201": {"description": "b", "content": {"application/json": {"schema": {"type": "integer"}}}}
         }}}}
     });
-    let err = generator::emit::emit_tokens(&doc, &[], &[], &generator::Settings::default()).unwrap_err().to_string();
+    let err = generator::engine::emit_tokens(&doc, &[], &[], &generator::Settings::default()).unwrap_err().to_string();
     assert!(err.contains("x_post") && err.contains("panicked"), "{err}");
     assert!(SEEN.lock().unwrap().is_empty(), "the caught panic reached the hook: {:?}", SEEN.lock().unwrap());
 

@@ -5,8 +5,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use generator::spec::{load, validate};
 use generator::vendor::{self, Selection};
-use generator::{Settings, SpecFile, load, validate};
+use generator::{Settings, SpecFile};
 use serde_json::Value;
 
 fn fixture() -> PathBuf {

@@ -37,7 +37,7 @@ fn manifest(tags: &[&str]) -> Manifest {
 }
 
 fn parse(name: &str, text: &str) -> Value {
-    generator::load::parse(Path::new(name), text.as_bytes()).unwrap()
+    generator::spec::load::parse(Path::new(name), text.as_bytes()).unwrap()
 }
 
 const ROOT: &str = "openapi: 3.0.3

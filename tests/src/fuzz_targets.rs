@@ -46,7 +46,7 @@ pub fn split_selector(data: &[u8]) -> Option<(u16, &[u8])> {
 /// input with an error, but must not panic or hang.
 pub fn spec_loader(data: &[u8]) {
     let path = Path::new("fuzz.yaml");
-    let Ok(doc) = generator::load::parse(path, data) else { return };
+    let Ok(doc) = generator::spec::load::parse(path, data) else { return };
     let file = generator::SpecFile { path: path.to_owned(), bytes: data.to_vec(), doc };
     let Ok(mut doc) = generator::prepare(&[file]) else { return };
     generator::normalize::normalize(&mut doc);

@@ -42,7 +42,7 @@ fn spec_loader_on_its_corpus() {
 fn the_seeds_reach_the_deep_paths() {
     let spec = inputs("corpus", "spec_loader").into_iter().find(|(p, _)| p.ends_with("image-actions.yaml"));
     let (path, bytes) = spec.expect("the project's spec is a seed");
-    let doc = generator::load::parse(&path, &bytes).expect("parses");
+    let doc = generator::spec::load::parse(&path, &bytes).expect("parses");
     let file = generator::SpecFile { path, bytes, doc };
     let mut doc = generator::prepare(&[file]).expect("validates");
     assert!(!generator::normalize::normalize(&mut doc).open_enums.is_empty());

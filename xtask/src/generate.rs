@@ -16,7 +16,7 @@ pub const HANDLES_DIR: &str = "sdk/src/api/generated";
 pub const HANDWRITTEN_TAGS: [&str; 3] = ["actions", "image-actions", "images"];
 /// The manifest whose `[features]` table carries the tag features, between the markers.
 pub const SDK_MANIFEST: &str = "sdk/Cargo.toml";
-/// The crates of the generated types, by package and folder (`generator::types_crates`): the
+/// The crates of the generated types, by package and folder (`generator::emitters::types_crates`): the
 /// lower one, with the shared types and the typed ids, and the upper one.
 pub const TYPES_CRATES: [(&str, &str); 2] =
     [("digitalocean-sdk-types-core", "types-core"), ("digitalocean-sdk-types-ext", "types-ext")];
@@ -85,11 +85,11 @@ pub fn settings() -> generator::Settings {
         timestamp_type: Some("crate::Timestamp".into()),
         null_as_absent: Some("crate::runtime::null".into()),
         refuse_strict_shapes: true,
-        handles: Some(generator::handles::HandleSettings {
+        handles: Some(generator::emitters::handles::HandleSettings {
             handwritten_tags: HANDWRITTEN_TAGS.iter().map(|t| (*t).to_owned()).collect(),
             servers: servers(),
         }),
-        types_crates: Some(generator::types_crates::TypesCrates {
+        types_crates: Some(generator::emitters::types_crates::TypesCrates {
             lower: TYPES_CRATES[0].0.into(),
             upper: TYPES_CRATES[1].0.into(),
             upper_features: UPPER_TAGS.iter().map(|t| (*t).to_owned()).collect(),
@@ -100,8 +100,8 @@ pub fn settings() -> generator::Settings {
 
 /// The servers operations name of their own, and how the SDK reaches each: none of them is
 /// sent the API's token.
-fn servers() -> Vec<generator::handles::Server> {
-    use generator::handles::{Reach, Server};
+fn servers() -> Vec<generator::model::operations::Server> {
+    use generator::model::operations::{Reach, Server};
     vec![
         // Serverless and batch inference: one host, called with a model access key.
         Server {
@@ -241,9 +241,9 @@ fn split(dir: &Path, tags: &[String], check: bool, whole: bool, timings: bool) -
     // operations).
     let tables: Vec<(&Path, &str, String, &String)> = if whole {
         [
-            (Path::new(generator::codecs::OUTPUT), "the examples table", &split.example_codecs),
-            (Path::new(generator::fake_routes::OUTPUT), "the fake API's operations", &split.fake_operations),
-            (Path::new(generator::handle_calls::OUTPUT), "the handle calls table", &split.handle_calls),
+            (Path::new(generator::emitters::codecs::OUTPUT), "the examples table", &split.example_codecs),
+            (Path::new(generator::emitters::fake_routes::OUTPUT), "the fake API's operations", &split.fake_operations),
+            (Path::new(generator::emitters::handle_calls::OUTPUT), "the handle calls table", &split.handle_calls),
         ]
         .into_iter()
         .map(|(path, what, want)| (path, what, std::fs::read_to_string(path).unwrap_or_default(), want))
@@ -368,11 +368,11 @@ fn folders(
     dir: &Path,
     files: &std::collections::BTreeMap<String, String>,
 ) -> Vec<(PathBuf, std::collections::BTreeMap<String, String>)> {
-    let types_dir = format!("{}/", generator::split::TYPES_DIR);
+    let types_dir = format!("{}/", generator::emitters::split::TYPES_DIR);
     let (nested, top): (std::collections::BTreeMap<_, _>, _) =
         files.clone().into_iter().partition(|(name, _)| name.starts_with(&types_dir));
     let nested = nested.into_iter().map(|(name, text)| (name[types_dir.len()..].to_owned(), text)).collect();
-    vec![(dir.to_path_buf(), top), (dir.join(generator::split::TYPES_DIR), nested)]
+    vec![(dir.to_path_buf(), top), (dir.join(generator::emitters::split::TYPES_DIR), nested)]
 }
 
 // The `.rs` files of a generated folder, by name.
@@ -382,7 +382,7 @@ fn rust_files(dir: &Path) -> Result<std::collections::BTreeMap<String, String>, 
 }
 
 // The tag features of the SDK's manifest and, with the types crates, of theirs.
-fn manifest_features(settings: &generator::Settings, split: &generator::split::Split) -> Vec<String> {
+fn manifest_features(settings: &generator::Settings, split: &generator::emitters::split::Split) -> Vec<String> {
     match &settings.types_crates {
         Some(crates) => crates.features_toml(&split.features).to_vec(),
         None => vec![split.features_toml()],

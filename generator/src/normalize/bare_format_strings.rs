@@ -37,11 +37,11 @@ mod tests {
     #[test]
     fn an_extension_beside_a_format_no_longer_stops_the_conversion() {
         let settings = crate::Settings { timestamp_type: Some("crate::Timestamp".into()), ..Default::default() };
-        let strict = crate::emit::emit_tokens(&doc(), &[], &[], &settings).unwrap();
+        let strict = crate::engine::emit_tokens(&doc(), &[], &[], &settings).unwrap();
         assert!(strict.contains("chrono"), "typify converts it now: {strict}");
         let mut d = doc();
         super::run(&mut d);
-        let code = crate::emit::emit_tokens(&d, &[], &[], &settings).unwrap();
+        let code = crate::engine::emit_tokens(&d, &[], &[], &settings).unwrap();
         assert!(code.contains("crate::Timestamp") && !code.contains("chrono"), "{code}");
     }
 }

@@ -178,13 +178,13 @@ mod tests {
         // fixed-size array, a struct refusing unknown fields. (`uniqueItems` gives a `Vec`
         // today; it goes too, as typify means to make it a set.)
         let settings = crate::Settings::default();
-        let strict = crate::emit::emit_tokens(&doc(), &[], &[], &settings).unwrap();
+        let strict = crate::engine::emit_tokens(&doc(), &[], &[], &settings).unwrap();
         for strict_shape in ["NonZeroU64", "2usize]", "deny_unknown_fields", "doesn't match pattern"] {
             assert!(strict.contains(strict_shape), "typify no longer writes {strict_shape}: {strict}");
         }
         let mut d = doc();
         super::run(&mut d);
-        let relaxed = crate::emit::emit_tokens(&d, &[], &[], &settings).unwrap();
+        let relaxed = crate::engine::emit_tokens(&d, &[], &[], &settings).unwrap();
         for strict_shape in ["2usize]", "deny_unknown_fields", "doesn't match pattern"] {
             assert!(!relaxed.contains(strict_shape), "{strict_shape} is still there: {relaxed}");
         }

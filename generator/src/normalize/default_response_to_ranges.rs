@@ -84,12 +84,12 @@ mod tests {
     fn progenitor_panics_without_the_pass_and_generates_with_it() {
         let raw = doc();
         let spec: openapiv3::OpenAPI = serde_json::from_value(raw.clone()).unwrap();
-        let without = crate::emit::try_progenitor(&spec, &crate::Settings::default());
+        let without = crate::engine::try_progenitor(&spec, &crate::Settings::default());
         assert!(without.is_err(), "progenitor accepted a default beside a 2xx");
         let mut fixed = raw;
         super::run(&mut fixed);
         let spec: openapiv3::OpenAPI = serde_json::from_value(fixed).unwrap();
-        crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
+        crate::engine::try_progenitor(&spec, &crate::Settings::default()).unwrap();
     }
 
     #[test]
@@ -104,7 +104,7 @@ mod tests {
         assert_eq!(keys, ["4XX", "5XX"]);
         let spec: openapiv3::OpenAPI = serde_json::from_value(d).unwrap();
         let after = prettyplease::unparse(
-            &syn::parse2(crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap()).unwrap(),
+            &syn::parse2(crate::engine::try_progenitor(&spec, &crate::Settings::default()).unwrap()).unwrap(),
         );
         assert_eq!(after.matches("_ =>").count(), 1, "{after}");
         // Only `default`: left alone.

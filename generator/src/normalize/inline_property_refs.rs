@@ -69,10 +69,10 @@ mod tests {
     #[test]
     fn progenitor_fails_without_the_pass_and_generates_with_it() {
         let spec: openapiv3::OpenAPI = serde_json::from_value(doc()).unwrap();
-        assert!(crate::emit::try_progenitor(&spec, &crate::Settings::default()).is_err());
+        assert!(crate::engine::try_progenitor(&spec, &crate::Settings::default()).is_err());
         let mut d = doc();
         super::run(&mut d);
         let spec: openapiv3::OpenAPI = serde_json::from_value(d).unwrap();
-        crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
+        crate::engine::try_progenitor(&spec, &crate::Settings::default()).unwrap();
     }
 }

@@ -87,7 +87,7 @@ pub(crate) fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
 
 /// Every operation object of `doc` as a JSON pointer.
 pub(crate) fn operation_pointers(doc: &Value) -> Vec<String> {
-    crate::validate::operations(doc).into_iter().map(|op| op.pointer).collect()
+    crate::spec::validate::operations(doc).into_iter().map(|op| op.pointer).collect()
 }
 
 #[cfg(test)]

@@ -162,7 +162,7 @@ mod tests {
 
     fn generates(doc: &serde_json::Value) -> Result<String, crate::Error> {
         let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).unwrap();
-        crate::emit::try_progenitor(&spec, &crate::Settings::default()).map(|t| t.to_string())
+        crate::engine::try_progenitor(&spec, &crate::Settings::default()).map(|t| t.to_string())
     }
 
     #[test]

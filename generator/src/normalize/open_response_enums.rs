@@ -231,11 +231,11 @@ mod tests {
     #[test]
     fn without_the_pass_the_enum_is_closed() {
         let spec: openapiv3::OpenAPI = serde_json::from_value(doc()).unwrap();
-        let code = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap().to_string();
+        let code = crate::engine::try_progenitor(&spec, &crate::Settings::default()).unwrap().to_string();
         assert!(!code.contains("Unknown"), "typify made the enum open by itself");
         let mut d = doc();
         let open = super::run(&mut d);
-        let code = crate::emit::emit_tokens(&d, &open, &[], &crate::Settings::default()).unwrap();
+        let code = crate::engine::emit_tokens(&d, &open, &[], &crate::Settings::default()).unwrap();
         assert!(
             code.contains("Unknown(::std::string::String)") || code.contains("Unknown(::std::string::String )"),
             "{code}"

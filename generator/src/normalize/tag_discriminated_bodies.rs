@@ -175,7 +175,7 @@ mod tests {
     fn generated_body_is_tagged_only_with_the_pass() {
         let tagged = |d: serde_json::Value| {
             let spec: openapiv3::OpenAPI = serde_json::from_value(d).unwrap();
-            let code = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap().to_string();
+            let code = crate::engine::try_progenitor(&spec, &crate::Settings::default()).unwrap().to_string();
             code.contains("tag = \"type\"")
         };
         assert!(!tagged(doc()), "progenitor tagged the union by itself; the pass may be unneeded");

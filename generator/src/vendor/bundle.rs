@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use super::names;
 use super::source::{Loc, Source};
 use crate::error::Error;
-use crate::validate::METHODS;
+use crate::spec::validate::METHODS;
 
 /// Which operations to keep: each named operationId, and every operation of each named tag.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

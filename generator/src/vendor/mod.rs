@@ -40,7 +40,7 @@ pub fn find_root(path: &Path) -> Result<PathBuf, Error> {
     for file in files {
         let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
         // A file that does not parse cannot be the root; it is reported if something refers to it.
-        if crate::load::parse(&file, &bytes).is_ok_and(|doc| doc.get("openapi").is_some()) {
+        if crate::spec::load::parse(&file, &bytes).is_ok_and(|doc| doc.get("openapi").is_some()) {
             roots.push(file);
         }
     }
@@ -217,10 +217,10 @@ pub fn changes(
 ) -> Vec<String> {
     use std::collections::BTreeMap;
     fn parse(name: &str, text: Option<&String>) -> Value {
-        text.and_then(|t| crate::load::parse(Path::new(name), t.as_bytes()).ok()).unwrap_or(Value::Null)
+        text.and_then(|t| crate::spec::load::parse(Path::new(name), t.as_bytes()).ok()).unwrap_or(Value::Null)
     }
     fn operations(doc: &Value) -> BTreeMap<String, Value> {
-        crate::validate::operations(doc)
+        crate::spec::validate::operations(doc)
             .into_iter()
             .map(|op| (format!("{} {}", op.method.to_uppercase(), op.path), op.item.clone()))
             .collect()

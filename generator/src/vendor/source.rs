@@ -79,7 +79,7 @@ impl Source {
                     });
                 }
             };
-            let doc = crate::load::parse(&path, &bytes)?;
+            let doc = crate::spec::load::parse(&path, &bytes)?;
             self.files.insert(file.to_owned(), doc);
         }
         Ok(&self.files[file])
@@ -92,7 +92,7 @@ impl Source {
             None => (reference, ""),
         };
         let file = if file_part.is_empty() { at.file.clone() } else { join(&at.file, file_part) };
-        Loc { file, pointer: crate::validate::percent_decode(fragment) }
+        Loc { file, pointer: crate::spec::validate::percent_decode(fragment) }
     }
 
     /// The value at `target`, reached through the `$ref` `reference` written at `at`.

@@ -4,7 +4,7 @@
 //! One run names every component once (two upstream files that both hold a `region` parameter
 //! get two names, decided together), so the files merge into one document without conflicts.
 //! Every `$ref` in a file is local to the merged document (`#/components/...`): the files are
-//! fragments of one document, loaded together by [`crate::load::merge`].
+//! fragments of one document, loaded together by [`crate::spec::load::merge`].
 //!
 //! Upstream's prose is left out (see [`super::bundle::PROSE`]); example payloads are kept.
 //! The same upstream and manifest give the same bytes: keys are sorted, files are named from
@@ -19,7 +19,7 @@ use super::bundle::{Bundler, Selection};
 use super::source::Source;
 use super::write::to_yaml;
 use crate::error::{Error, escape_token};
-use crate::validate::METHODS;
+use crate::spec::validate::METHODS;
 
 /// The file that holds the components several tags reach (and the security schemes).
 pub const SHARED: &str = "shared.yaml";
@@ -42,7 +42,7 @@ pub struct Manifest {
 impl Manifest {
     /// Reads and checks a manifest; `path` labels errors.
     pub fn parse(path: &Path, bytes: &[u8]) -> Result<Manifest, Error> {
-        let doc = crate::load::parse(path, bytes)?;
+        let doc = crate::spec::load::parse(path, bytes)?;
         let text = |pointer: &str| -> Result<String, Error> {
             doc.pointer(pointer)
                 .and_then(Value::as_str)

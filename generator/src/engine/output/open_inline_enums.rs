@@ -161,10 +161,10 @@ mod tests {
     #[test]
     fn enums_typify_names_itself_are_opened_with_its_names() {
         let settings = crate::Settings::default();
-        let closed = crate::emit::try_progenitor(&serde_json::from_value(doc()).unwrap(), &settings).unwrap();
+        let closed = crate::engine::try_progenitor(&serde_json::from_value(doc()).unwrap(), &settings).unwrap();
         let closed = prettyplease::unparse(&syn::parse2(closed).unwrap());
         assert!(closed.contains("Critical,") && !closed.contains("Unknown"), "typify opened it itself: {closed}");
-        let open = crate::emit::emit_tokens(&doc(), &[], &[], &settings).unwrap();
+        let open = crate::engine::emit_tokens(&doc(), &[], &[], &settings).unwrap();
         for wanted in [
             "pub enum FindingsListResponseFindingsItemSeverity {",
             "pub enum FindingsListKind {",

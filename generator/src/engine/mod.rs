@@ -1,5 +1,8 @@
 //! From a normalized document to formatted Rust: progenitor (guarded against panics), the
-//! output passes, prettyplease.
+//! output passes, prettyplease; and the typed ids progenitor is told to use ([`typed_ids`]).
+
+pub mod output;
+pub mod typed_ids;
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -10,10 +13,9 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeIm
 use serde_json::Value;
 
 use crate::Settings;
+use crate::engine::typed_ids::Replacement;
 use crate::error::Error;
 use crate::normalize::OpenEnum;
-use crate::output;
-use crate::typed_ids::Replacement;
 
 /// progenitor settings for this project: builder-style methods, one merged `Client`, the
 /// caller's inner type and hooks mode, and a replacement for every open enum.

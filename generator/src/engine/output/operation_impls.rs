@@ -27,7 +27,7 @@ use serde_json::Value;
 use syn::visit::Visit;
 
 use crate::error::Error;
-use crate::validate::operations;
+use crate::spec::validate::operations;
 
 const PASS: &str = "output pass operation_impls";
 
@@ -225,7 +225,7 @@ mod tests {
     fn every_builder_gets_its_method_path_and_body_types() {
         let doc = spec();
         let tokens =
-            crate::emit::try_progenitor(&serde_json::from_value(doc.clone()).unwrap(), &crate::Settings::default())
+            crate::engine::try_progenitor(&serde_json::from_value(doc.clone()).unwrap(), &crate::Settings::default())
                 .unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         super::run(&mut file, &doc, "crate::runtime::Operation").unwrap();
@@ -259,7 +259,7 @@ mod tests {
             }}
         });
         let tokens =
-            crate::emit::try_progenitor(&serde_json::from_value(doc.clone()).unwrap(), &crate::Settings::default())
+            crate::engine::try_progenitor(&serde_json::from_value(doc.clone()).unwrap(), &crate::Settings::default())
                 .unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         super::run(&mut file, &doc, "crate::runtime::Operation").unwrap();

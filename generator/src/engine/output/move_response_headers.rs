@@ -113,7 +113,7 @@ mod tests {
 
     fn generate_with(with_pass: bool, decoder: Option<&str>) -> String {
         let spec: openapiv3::OpenAPI = serde_json::from_value(doc()).unwrap();
-        let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
+        let tokens = crate::engine::try_progenitor(&spec, &crate::Settings::default()).unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         if with_pass {
             super::run(&mut file, &doc(), "crate", decoder).unwrap();

@@ -19,7 +19,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use quote::ToTokens;
 use serde_json::Value;
 
-use crate::validate::operations;
+use crate::spec::validate::operations;
 
 /// Where the table goes, relative to the workspace root.
 pub const OUTPUT: &str = "tests/src/generated/example_codecs.rs";

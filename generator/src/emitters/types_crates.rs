@@ -20,7 +20,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::error::Error;
-use crate::split::{FULL, cfg_attr};
+use crate::model::features::{FULL, cfg_attr};
 
 /// Where the generated types go when they are crates of their own.
 #[derive(Clone, Debug)]

@@ -11,8 +11,8 @@ use serde_json::Value;
 use syn::visit_mut::{self, VisitMut};
 
 use super::expect;
+use crate::engine::typed_ids::{IdKind, Replacement};
 use crate::error::Error;
-use crate::typed_ids::{IdKind, Replacement};
 
 const PASS: &str = "format_integer_path_params";
 
@@ -180,7 +180,7 @@ mod tests {
 
     fn generate(with_pass: bool) -> String {
         let spec: openapiv3::OpenAPI = serde_json::from_value(doc()).unwrap();
-        let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
+        let tokens = crate::engine::try_progenitor(&spec, &crate::Settings::default()).unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         if with_pass {
             super::run(&mut file, &doc(), &[]).unwrap();

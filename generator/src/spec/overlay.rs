@@ -37,7 +37,7 @@ pub struct OverlayFile {
 impl OverlayFile {
     /// Parses and checks one overlay; `path` labels errors.
     pub fn parse(path: &Path, bytes: &[u8]) -> Result<OverlayFile, Error> {
-        let doc = crate::load::parse(path, bytes)?;
+        let doc = crate::spec::load::parse(path, bytes)?;
         match doc.get("overlay").and_then(Value::as_str) {
             Some(v) if v.starts_with("1.0.") => {}
             Some(v) => {

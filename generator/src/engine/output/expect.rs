@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::normalize::resolve;
-use crate::validate::operations;
+use crate::spec::validate::operations;
 
 /// The spec has at least one operation (every operation builds a request and a header map).
 pub fn has_operations(doc: &Value) -> bool {

@@ -95,7 +95,7 @@ mod tests {
             "paths": {"/x": {"get": {"operationId": "x_get", "responses": {"204": {"description": "ok"}}}}}
         });
         let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).unwrap();
-        let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
+        let tokens = crate::engine::try_progenitor(&spec, &crate::Settings::default()).unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         assert!(prettyplease::unparse(&file).contains("\"api-version\""));
         super::run(&mut file, &doc).unwrap();

@@ -14,10 +14,9 @@
 //! whatever the exact types of `links` and `meta` are (the API has several); the handles turn
 //! the list's request into a list builder (`per_page`, `page`, `stream`, `collect`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use proc_macro2::TokenStream;
-use quote::{ToTokens, format_ident, quote};
+use quote::ToTokens;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
@@ -53,18 +52,18 @@ pub(crate) fn items_extension(operation: &str, item: &Value) -> Result<Option<It
 #[derive(Clone)]
 pub(crate) struct StructField {
     /// The Rust name (`type_`).
-    ident: String,
+    pub(crate) ident: String,
     /// The name on the wire (`type`): the serde rename, else the Rust name.
-    wire: String,
-    ty: syn::Type,
+    pub(crate) wire: String,
+    pub(crate) ty: syn::Type,
 }
 
 /// The generated structs with named fields, by type name, and every type name (to root the
 /// types a field names at `crate::types`).
 #[derive(Clone, Default)]
 pub(crate) struct Shapes {
-    structs: HashMap<String, Vec<StructField>>,
-    names: HashSet<String>,
+    pub(crate) structs: HashMap<String, Vec<StructField>>,
+    pub(crate) names: HashSet<String>,
 }
 
 impl Shapes {
@@ -90,19 +89,19 @@ impl Shapes {
         Shapes { structs, names: names.clone() }
     }
 
-    fn fields(&self, name: &str) -> Option<&[StructField]> {
+    pub(crate) fn fields(&self, name: &str) -> Option<&[StructField]> {
         self.structs.get(name).map(Vec::as_slice)
     }
 
     /// The struct a field's type names, through an `Option`: its name and whether it was optional.
-    fn struct_of(&self, ty: &syn::Type) -> Option<(&str, bool)> {
+    pub(crate) fn struct_of(&self, ty: &syn::Type) -> Option<(&str, bool)> {
         let (inner, optional) = unoption(ty);
         let name = single_name(inner)?;
         self.structs.get_key_value(&name).map(|(k, _)| (k.as_str(), optional))
     }
 
     /// `ty` named from the crate's root, as the handles name types.
-    fn rooted(&self, ty: &syn::Type) -> syn::Type {
+    pub(crate) fn rooted(&self, ty: &syn::Type) -> syn::Type {
         struct Root<'n>(&'n HashSet<String>);
         impl VisitMut for Root<'_> {
             fn visit_type_path_mut(&mut self, tp: &mut syn::TypePath) {
@@ -126,7 +125,7 @@ impl Shapes {
 }
 
 // `#[serde(rename = "x")]`.
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
         let mut found = None;
         let _ = a.parse_nested_meta(|meta| {
@@ -143,7 +142,7 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
 }
 
 /// The type argument of `ty` when its last segment is `wrapper` (`Option`, `Vec`).
-fn argument_of<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
+pub(crate) fn argument_of<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
     if last.ident != wrapper {
@@ -157,13 +156,13 @@ fn argument_of<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
 }
 
 // `HashMap<String, String>`: links by name.
-fn argument_map(ty: &syn::Type) -> bool {
+pub(crate) fn argument_map(ty: &syn::Type) -> bool {
     let syn::Type::Path(p) = ty else { return false };
     p.path.segments.last().is_some_and(|s| s.ident == "HashMap")
         && ty.to_token_stream().to_string().replace(' ', "").ends_with("<::std::string::String,::std::string::String>")
 }
 
-fn unoption(ty: &syn::Type) -> (&syn::Type, bool) {
+pub(crate) fn unoption(ty: &syn::Type) -> (&syn::Type, bool) {
     match argument_of(ty, "Option") {
         Some(inner) => (inner, true),
         None => (ty, false),
@@ -171,7 +170,7 @@ fn unoption(ty: &syn::Type) -> (&syn::Type, bool) {
 }
 
 /// The name of a type that is one plain identifier, or a path into the generated types.
-fn single_name(ty: &syn::Type) -> Option<String> {
+pub(crate) fn single_name(ty: &syn::Type) -> Option<String> {
     let syn::Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
     last.arguments.is_none().then(|| last.ident.to_string())
@@ -186,12 +185,16 @@ pub(crate) struct List {
     pub(crate) item: syn::Type,
     /// The property of the answer that holds the items, as on the wire (`droplets`).
     pub(crate) items: String,
-    /// The `impl Page` for the response.
-    page_impl: TokenStream,
+    /// The operation it was read from (errors name it).
+    pub(crate) operation: String,
+    /// The field holding the items.
+    pub(crate) field: StructField,
+    /// Every field of the response, `links` and `meta` among them.
+    pub(crate) fields: Vec<StructField>,
 }
 
 /// The success type's name when it is a generated type (`crate::types::X`).
-fn response_name(value: &syn::Type) -> Option<String> {
+pub(crate) fn response_name(value: &syn::Type) -> Option<String> {
     let syn::Type::Path(p) = value else { return None };
     let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
     match &segments[..] {
@@ -263,26 +266,16 @@ pub(crate) fn list_of(
             }
         },
     };
-    let (vec, items_optional) = unoption(&chosen.ty);
+    let (vec, _) = unoption(&chosen.ty);
     let item = shapes.rooted(argument_of(vec, "Vec").expect("an array, checked above"));
-    let figures = figures(operation, &response, fields, shapes)?;
-    let field = format_ident!("{}", chosen.ident);
-    let take = if items_optional {
-        quote! { self.#field.unwrap_or_default() }
-    } else {
-        quote! { self.#field }
-    };
-    let ty = format_ident!("{response}");
-    let page_impl = quote! {
-        impl crate::api::paging::Page for crate::types::#ty {
-            type Item = #item;
-            fn into_parts(self) -> (::std::vec::Vec<Self::Item>, crate::api::paging::Figures) {
-                let figures = #figures;
-                (#take, figures)
-            }
-        }
-    };
-    Ok(Some(List { response, item, items: chosen.wire.clone(), page_impl }))
+    Ok(Some(List {
+        operation: operation.to_owned(),
+        response,
+        item,
+        items: chosen.wire.clone(),
+        field: chosen.clone(),
+        fields: fields.to_vec(),
+    }))
 }
 
 /// The property of an answer that holds several actions (`{"actions": [...]}`, as the droplet
@@ -305,131 +298,4 @@ pub(crate) fn action_array_field(value: &syn::Type, shapes: &Shapes, actions: &H
         [one] => Some(one.clone()),
         _ => None,
     }
-}
-
-/// The expression reading the ids of the actions in `field` of an answer `answer`
-/// (a `Vec<ActionId>`), for a wait on all of them.
-pub(crate) fn action_ids(field: &StructField) -> TokenStream {
-    let f = format_ident!("{}", field.ident);
-    match unoption(&field.ty).1 {
-        false => quote! { |answer| answer.#f.iter().map(|action| action.id).collect() },
-        true => quote! { |answer| answer.#f.iter().flatten().map(|action| action.id).collect() },
-    }
-}
-
-/// `Option<&T>` of field `field` of `base`, where `base` is an `Option<&S>` when
-/// `base_optional` and an `S` place otherwise.
-fn reach(base: TokenStream, base_optional: bool, field: &StructField) -> TokenStream {
-    let f = format_ident!("{}", field.ident);
-    match (base_optional, unoption(&field.ty).1) {
-        (false, false) => quote! { Some(&#base.#f) },
-        (false, true) => quote! { #base.#f.as_ref() },
-        (true, false) => quote! { #base.map(|b| &b.#f) },
-        (true, true) => quote! { #base.and_then(|b| b.#f.as_ref()) },
-    }
-}
-
-/// The expression giving the page's `Figures`, from the shapes of its `links` and `meta`.
-fn figures(operation: &str, response: &str, fields: &[StructField], shapes: &Shapes) -> Result<TokenStream, Error> {
-    let error = |message: String| Error::Handle { operation: operation.to_owned(), message };
-    let field = |fields: &[StructField], wire: &str| fields.iter().find(|f| f.wire == wire).cloned();
-    let links = field(fields, "links").expect("a list has links");
-    let Some((links_type, _)) = shapes.struct_of(&links.ty) else {
-        return Err(error(format!("the `links` of its answer `{response}` are not a struct of page links")));
-    };
-    let Some(pages) = shapes.fields(links_type).and_then(|f| field(f, "pages")) else {
-        return Err(error(format!("the `links` of its answer `{response}` have no `pages`")));
-    };
-    // The page links are a struct (`next`, `last`, ...) or, for some lists, a map of them.
-    let is_map = argument_map(unoption(&pages.ty).0);
-    let (next, last) = if is_map {
-        (
-            quote! { pages.and_then(|p| p.get("next")).map(String::as_str) },
-            quote! { pages.and_then(|p| p.get("last")).map(String::as_str) },
-        )
-    } else {
-        let Some((pages_type, _)) = shapes.struct_of(&pages.ty) else {
-            return Err(error(format!(
-                "the `links.pages` of its answer `{response}` are neither a struct nor a map of links"
-            )));
-        };
-        let page_fields = shapes.fields(pages_type).unwrap_or_default();
-        let link = |wire: &str| -> Option<TokenStream> {
-            let f = field(page_fields, wire)?;
-            let ident = format_ident!("{}", f.ident);
-            Some(if unoption(&f.ty).1 {
-                quote! { pages.and_then(|p| p.#ident.as_deref()) }
-            } else {
-                quote! { pages.map(|p| p.#ident.as_str()) }
-            })
-        };
-        let Some(next) = link("next") else {
-            return Err(error(format!("the `links.pages` of its answer `{response}` have no `next` link")));
-        };
-        (next, link("last").unwrap_or_else(|| quote! { None }))
-    };
-    let links_optional = unoption(&links.ty).1;
-    let pages_reach = if links_optional {
-        reach(reach(quote! { self }, false, &links), true, &pages)
-    } else {
-        let l = format_ident!("{}", links.ident);
-        reach(quote! { self.#l }, false, &pages)
-    };
-    let total = match field(fields, "meta") {
-        Some(meta) => {
-            match shapes.struct_of(&meta.ty).and_then(|(t, _)| shapes.fields(t)).and_then(|f| field(f, "total")) {
-                Some(total) => {
-                    let m = format_ident!("{}", meta.ident);
-                    let t = format_ident!("{}", total.ident);
-                    let (ty, total_optional) = unoption(&total.ty);
-                    if ty.to_token_stream().to_string() != "i64" {
-                        return Err(error(format!("the `meta.total` of its answer `{response}` is not an `i64`")));
-                    }
-                    match (unoption(&meta.ty).1, total_optional) {
-                        (false, false) => quote! { Some(self.#m.#t) },
-                        (false, true) => quote! { self.#m.#t },
-                        (true, false) => quote! { self.#m.as_ref().map(|m| m.#t) },
-                        (true, true) => quote! { self.#m.as_ref().and_then(|m| m.#t) },
-                    }
-                }
-                None => quote! { None },
-            }
-        }
-        None => quote! { None },
-    };
-    Ok(quote! {{
-        let pages = #pages_reach;
-        crate::api::paging::Figures::read(#next, #last, #total)
-    }})
-}
-
-/// `pages.rs`: one `impl Page` per list response, compiled when any tag of the operations that
-/// answer with it is on. Two lists of one response type must agree on its items.
-pub(crate) fn pages_file(lists: &[(BTreeSet<String>, String, List)]) -> Result<(syn::File, usize), Error> {
-    let mut by_response: BTreeMap<&str, (BTreeSet<String>, &List, &str)> = BTreeMap::new();
-    for (tags, operation, list) in lists {
-        let entry = by_response.entry(&list.response).or_insert_with(|| (BTreeSet::new(), list, operation.as_str()));
-        if entry.1.item.to_token_stream().to_string() != list.item.to_token_stream().to_string() {
-            return Err(Error::Handle {
-                operation: operation.clone(),
-                message: format!(
-                    "its answer `{}` is also the answer of `{}`, whose items are another property; say which with `{ITEMS_EXTENSION}`",
-                    list.response, entry.2
-                ),
-            });
-        }
-        entry.0.extend(tags.iter().cloned());
-    }
-    let impls = by_response.values().map(|(tags, list, _)| {
-        let cfg = crate::split::cfg_attr(Some(tags));
-        let imp = &list.page_impl;
-        quote! { #cfg #imp }
-    });
-    let doc = [
-        " Every list response as a page of its items (`crate::api::paging::Page`): the items, and".to_owned(),
-        " the figures that end a walk (`links.pages.next`, `links.pages.last`, `meta.total`).".to_owned(),
-    ];
-    let file = syn::parse2(quote! { #(#![doc = #doc])* #(#impls)* })
-        .map_err(|e| Error::Emit { message: format!("pages: {e}") })?;
-    Ok((file, by_response.len()))
 }

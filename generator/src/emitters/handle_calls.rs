@@ -20,8 +20,8 @@ use heck::ToSnakeCase;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::handles::CallShape;
-use crate::validate::operations;
+use crate::model::operations::CallShape;
+use crate::spec::validate::operations;
 
 /// Where the table goes, relative to the workspace root.
 pub const OUTPUT: &str = "tests/src/generated/handle_calls.rs";
@@ -97,10 +97,10 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
         // An operation of another host: the handle is made from the fake's endpoint, or the
         // method takes the fake's URL of the operation.
         let handle_arg = match &call.reach {
-            Some(crate::handles::Reach::Handle(_)) => "&endpoint(&c)?",
+            Some(crate::model::operations::Reach::Handle(_)) => "&endpoint(&c)?",
             _ => "",
         };
-        if call.reach == Some(crate::handles::Reach::Call) {
+        if call.reach == Some(crate::model::operations::Reach::Call) {
             args.insert(
                 0,
                 format!("&sample_url(&c, {:?})", fake_op.get("sample_path").and_then(Value::as_str).unwrap_or("/")),
@@ -183,7 +183,12 @@ fn argument(doc: &Value, fake_op: &Value, params: &[&Value], name: &str, ty: &st
         let schema = param.get("schema").unwrap_or(&Value::Null);
         match param.get("example") {
             Some(example) => example.clone(),
-            None => crate::fake_routes::build(doc, schema, crate::fake_routes::Direction::Request, &mut Vec::new()),
+            None => crate::emitters::fake_routes::build(
+                doc,
+                schema,
+                crate::emitters::fake_routes::Direction::Request,
+                &mut Vec::new(),
+            ),
         }
     };
     Some(format!("arg({:?})?", value.to_string()))
@@ -286,7 +291,7 @@ mod tests {
                 handle: "widgets".into(),
                 method: "upload".into(),
                 args: vec![("body".into(), "impl::std::convert::Into<::bytes::Bytes>".into())],
-                reach: Some(crate::handles::Reach::Call),
+                reach: Some(crate::model::operations::Reach::Call),
                 ..CallShape::default()
             },
             CallShape {
@@ -294,7 +299,7 @@ mod tests {
                 tag: "Agents".into(),
                 handle: "agents".into(),
                 method: "chat".into(),
-                reach: Some(crate::handles::Reach::Handle("crate::AgentEndpoint".into())),
+                reach: Some(crate::model::operations::Reach::Handle("crate::AgentEndpoint".into())),
                 ..CallShape::default()
             },
         ];

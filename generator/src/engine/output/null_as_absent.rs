@@ -260,10 +260,10 @@ mod tests {
     #[test]
     fn lists_maps_and_defaulted_fields_take_null_as_absence() {
         let settings = crate::Settings::default();
-        let strict = crate::emit::emit_tokens(&doc(), &[], &[], &settings).unwrap();
+        let strict = crate::engine::emit_tokens(&doc(), &[], &[], &settings).unwrap();
         assert!(!strict.contains("deserialize_with"), "typify reads null itself now: {strict}");
         let settings = crate::Settings { null_as_absent: Some("crate::null".into()), ..settings };
-        let code = crate::emit::emit_tokens(&doc(), &[], &[], &settings).unwrap();
+        let code = crate::engine::emit_tokens(&doc(), &[], &[], &settings).unwrap();
         let flat = code.split_whitespace().collect::<Vec<_>>().join(" ");
         // A required list: absent or null, it is empty.
         assert!(
@@ -294,7 +294,7 @@ mod tests {
             ]
         });
         let settings = crate::Settings { null_as_absent: Some("crate::null".into()), ..crate::Settings::default() };
-        let code = crate::emit::emit_tokens(&doc, &[], &[], &settings).unwrap();
+        let code = crate::engine::emit_tokens(&doc, &[], &[], &settings).unwrap();
         let flat = code.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
             flat.contains("{ #[serde(deserialize_with = \"crate::null::or_default\")] droplets: ::std::vec::Vec<::std::string::String>, links"),

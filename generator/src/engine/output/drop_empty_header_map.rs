@@ -125,9 +125,9 @@ mod tests {
             "paths": {"/x": {"get": operation}}
         });
         let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).unwrap();
-        let tokens = crate::emit::try_progenitor(&spec, &crate::Settings::default()).unwrap();
+        let tokens = crate::engine::try_progenitor(&spec, &crate::Settings::default()).unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
-        crate::output::strip_api_version_header::run(&mut file, &doc).unwrap();
+        crate::engine::output::strip_api_version_header::run(&mut file, &doc).unwrap();
         super::run(&mut file, &doc).unwrap();
         prettyplease::unparse(&file)
     }
