@@ -51,20 +51,23 @@ mod runtime;
 mod generated;
 
 #[cfg(feature = "actions")]
-pub use api::Actions;
-#[cfg(feature = "image-actions")]
-pub use api::ImageActions;
+#[allow(deprecated)]
+pub use api::ListActions;
 #[cfg(feature = "actions")]
 pub use api::WaitAll;
-/// The resource handles of every tag but images, image actions and actions (whose handles are
-/// at the crate's root): `client.droplets()`, `client.one_click_applications()`, ... and the
+/// The resource handles of every tag but images (whose handle is written by hand; images, image
+/// actions and actions are also at the crate's root): `client.droplets()`, `client.one_click_applications()`, ... and the
 /// requests their methods give when an operation has optional parameters.
 pub use api::generated as handles;
+#[cfg(feature = "actions")]
+pub use api::generated::Actions;
+#[cfg(feature = "image-actions")]
+pub use api::generated::ImageActions;
 #[cfg(feature = "images")]
 pub use api::{AccountTransfer, AccountTransfers, CreateCustomImage, Images, ListImages, UpdateImage};
 pub use api::{ActionCall, RawRequest};
 #[cfg(any(feature = "actions", feature = "image-actions"))]
-pub use api::{DEFAULT_WAIT_TIMEOUT, ListActions, Progress, Wait, WaitEvent};
+pub use api::{DEFAULT_WAIT_TIMEOUT, Progress, Wait, WaitEvent};
 pub use byte_stream::ByteStream;
 pub use client::{AgentEndpoint, Client};
 pub use config::{

@@ -13,7 +13,7 @@ pub const HANDLES_DIR: &str = "sdk/src/api/generated";
 /// The tags whose handles are written by hand (`sdk/src/api/`): they add meaning over one
 /// generated method each (waits, `get_by_slug`, typed transfers), and an operation must have
 /// one public way to be called.
-pub const HANDWRITTEN_TAGS: [&str; 3] = ["actions", "image-actions", "images"];
+pub const HANDWRITTEN_TAGS: [&str; 1] = ["images"];
 /// The manifest whose `[features]` table carries the tag features, between the markers.
 pub const SDK_MANIFEST: &str = "sdk/Cargo.toml";
 /// The crates of the generated types, by package and folder (`generator::emitters::types_crates`): the

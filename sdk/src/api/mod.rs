@@ -3,22 +3,23 @@
 //! envelopes. Lists page through [`paging`], actions are waited for with [`wait`].
 
 //!
-//! Each handle is compiled under its tag's cargo feature; what two tags share (the list of
-//! actions, waiting) under either.
+//! Each handle is compiled under its tag's cargo feature; waiting, which two tags share, under
+//! either. The handles are generated but for images; what the spec cannot say (waits, the two
+//! kinds of image action) is an `impl` block on the generated handle, in this folder.
 
 // Used by the tags whose operations answer with an action: some, not all.
 #[cfg(feature = "images")]
 pub(crate) mod account_transfers;
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
 pub(crate) mod action_call;
-/// The handles of every other tag, written by `cargo xtask generate` (never by hand).
+/// The handles of every tag but images, written by `cargo xtask generate` (never by hand).
 // prettyplease formats it, deterministically; rustfmt must not touch it, or `--check` fails.
 #[rustfmt::skip]
 pub mod generated;
-#[cfg(any(feature = "actions", feature = "image-actions"))]
-pub(crate) mod actions;
+#[cfg(feature = "actions")]
+mod actions;
 #[cfg(feature = "image-actions")]
-pub(crate) mod image_actions;
+mod image_actions;
 #[cfg(feature = "images")]
 pub(crate) mod images;
 // Used by every tag with a list: most, not all (a tag without one leaves it unused).
@@ -35,12 +36,12 @@ pub(crate) mod wait_all;
 #[cfg(feature = "images")]
 pub use account_transfers::{AccountTransfer, AccountTransfers};
 pub use action_call::ActionCall;
+/// The account's actions, page after page: the generated [`ActionsList`](generated::ActionsList)
+/// that `client.actions().list()` gives (an image's actions are an
+/// [`ImageActionsList`](generated::ImageActionsList)).
 #[cfg(feature = "actions")]
-pub use actions::Actions;
-#[cfg(any(feature = "actions", feature = "image-actions"))]
-pub use actions::ListActions;
-#[cfg(feature = "image-actions")]
-pub use image_actions::ImageActions;
+#[deprecated(note = "use `digitalocean_sdk::handles::ActionsList` (or `ImageActionsList` for an image's actions)")]
+pub type ListActions<'a> = generated::ActionsList<'a>;
 #[cfg(feature = "images")]
 pub use images::{CreateCustomImage, Images, ListImages, UpdateImage};
 pub use raw::RawRequest;

@@ -111,7 +111,7 @@ pub(super) fn tag_file(
     }
     let (fields, getter) = match endpoint {
         None => (
-            quote! { client: &'a crate::Client, },
+            quote! { pub(crate) client: &'a crate::Client, },
             quote! {
                 #[doc = #getter_doc]
                 pub fn #getter(&self) -> #handle<'_> {

@@ -8,7 +8,7 @@
 /// [`Error`](crate::Error).
 #[derive(Clone, Copy, Debug)]
 pub struct Billing<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl crate::Client {
     /// The `Billing` operations: 8 of them, see [`Billing`].

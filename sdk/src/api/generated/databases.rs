@@ -8,7 +8,7 @@
 /// [`Error`](crate::Error).
 #[derive(Clone, Copy, Debug)]
 pub struct Databases<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl crate::Client {
     /// The `Databases` operations: 71 of them, see [`Databases`].

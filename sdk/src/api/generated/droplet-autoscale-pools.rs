@@ -8,7 +8,7 @@
 /// [`Error`](crate::Error).
 #[derive(Clone, Copy, Debug)]
 pub struct DropletAutoscalePools<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl crate::Client {
     /// The `Droplet Autoscale Pools` operations: 8 of them, see [`DropletAutoscalePools`].

@@ -8,7 +8,7 @@
 /// [`Error`](crate::Error).
 #[derive(Clone, Copy, Debug)]
 pub struct ReservedIpv6<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl crate::Client {
     /// The `Reserved IPv6` operations: 4 of them, see [`ReservedIpv6`].

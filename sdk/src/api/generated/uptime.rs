@@ -8,7 +8,7 @@
 /// [`Error`](crate::Error).
 #[derive(Clone, Copy, Debug)]
 pub struct Uptime<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl crate::Client {
     /// The `Uptime` operations: 11 of them, see [`Uptime`].
