@@ -1,12 +1,12 @@
 //! The generator: the vendored spec and its overlays in (or OpenAPI documents of one's own), the
 //! `sdk` crate's `src/generated/` out (a file per tag; one file for a document of one's own).
 //!
-//! One way through: [`load`] reads each file and merges them, [`overlay`] applies the
-//! corrections ([`effective`] is the result), [`validate`] rejects what progenitor would choke
-//! on with a message that names the file and JSON pointer, [`normalize`] rewrites what
-//! progenitor mishandles (one pass per limitation), [`emit`] runs progenitor, the output passes
-//! and prettyplease, and [`split`] cuts the code into a file per tag. The same input gives
-//! byte-identical output.
+//! One way through, a folder per stage, each reading only the stages before it: [`spec`] reads
+//! and merges the files, applies the overlays and rejects what progenitor would choke on with a
+//! message that names the file and JSON pointer ([`effective`] does this for the vendored tree);
+//! [`normalize`] rewrites what progenitor mishandles (one pass per limitation); [`engine`] runs
+//! progenitor and the output passes; [`model`] reads what each operation is; [`emitters`] write
+//! the files. The same input gives byte-identical output.
 
 pub mod effective;
 pub mod emitters;

@@ -1,3 +1,6 @@
+//! Why a pass and not a setting: progenitor writes the map in every builder's `send`, and
+//! `ClientHooks` only see the request once it is built.
+//!
 //! progenitor builds a `HeaderMap` in every operation and merges it into the request with
 //! `.headers(header_map)`, even when the operation has no header parameter (and, once
 //! `strip_api_version_header` has run, nothing is ever added to it). That is two allocations

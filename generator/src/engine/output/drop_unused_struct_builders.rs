@@ -1,3 +1,6 @@
+//! Why a pass and not a setting: typify writes a builder for every struct whenever progenitor's
+//! builder interface is chosen, with no per-type switch.
+//!
 //! typify writes a builder for every struct (`types::builder::X` and `X::builder()`), because
 //! progenitor's builder interface stores request bodies in them. A type the API only sends back
 //! is never built by a caller, yet its builder was compiled by every user: over the whole API

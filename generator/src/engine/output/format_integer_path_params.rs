@@ -1,3 +1,6 @@
+//! Why a pass and not a setting: the URL is written inside each builder's `send`, before any
+//! hook runs.
+//!
 //! progenitor writes every path parameter into the URL as
 //! `encode_path(&value.to_string())`: the value is formatted into a `String`, then copied into
 //! a second, percent-encoded one, on every call. An integer's decimal digits never need

@@ -1,3 +1,6 @@
+//! Why a pass and not a setting: `replace` makes progenitor name a type it does not write, so
+//! the definitions must be put in beside.
+//!
 //! The other half of `normalize::open_response_enums`: progenitor was told to use
 //! `<module>::types::<Name>` for each open enum; this pass puts those definitions into the
 //! generated `types` module, so the types live where users look for them.

@@ -1,3 +1,6 @@
+//! Why a pass and not a setting: the decoding call is written into every builder, and
+//! `ClientHooks::exec` only sends.
+//!
 //! progenitor decodes every response with `ResponseValue::from_response`, which copies the
 //! response's whole header map before reading the body, then drops the original: a copy on
 //! every call that nothing needs. The pass appends `decode_response`, which does the same but

@@ -1,3 +1,6 @@
+//! Why a pass and not a setting: `patch` and `derives` change the types, never the builders,
+//! and progenitor writes no trait impl of its own on them.
+//!
 //! progenitor's builders know their operation only by the id they hand the hooks; a runtime
 //! that retries and traces any builder generically needs more: the method decides what is safe
 //! to send again, the path template names the request in traces without ids in it, and the

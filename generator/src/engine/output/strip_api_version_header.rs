@@ -1,3 +1,6 @@
+//! Why a pass and not a setting: the header is written into every builder; a `ClientHooks`
+//! pre-hook could only remove it again on every call.
+//!
 //! progenitor adds `api-version: <info.version>` to every request, whatever the spec says.
 //! DigitalOcean's API does not use it; a header the API does not need is noise in every request
 //! and in every trace. The pass removes the statement that appends it.
