@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use quote::ToTokens;
+use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
 
 use crate::spec::validate::operations;
@@ -24,20 +24,19 @@ use crate::spec::validate::operations;
 /// Where the table goes, relative to the workspace root.
 pub const OUTPUT: &str = "tests/src/generated/example_codecs.rs";
 
-/// One operation's types, as Rust paths in the tests crate (`None`: no JSON body there).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// One operation's types, as the tests crate names them (`None`: no JSON body there).
 struct Entry {
-    success: Option<String>,
-    failure: Option<String>,
-    body: Option<String>,
+    success: Option<syn::Type>,
+    failure: Option<syn::Type>,
+    body: Option<syn::Type>,
 }
 
 /// The table file for `file` (progenitor's output after the output passes) and `doc` (the
 /// normalized document it was generated from). `header` heads the file.
 pub fn table(file: &syn::File, doc: &Value, header: &str) -> String {
     // Builder name -> (Value, Failure, snake-case id), and builder name -> body type.
-    let mut impls: BTreeMap<String, (String, String, String)> = BTreeMap::new();
-    let mut bodies: BTreeMap<String, String> = BTreeMap::new();
+    let mut impls: BTreeMap<String, (syn::Type, syn::Type, String)> = BTreeMap::new();
+    let mut bodies: BTreeMap<String, syn::Type> = BTreeMap::new();
     let mut types: BTreeSet<String> = BTreeSet::new();
     for item in &file.items {
         match item {
@@ -82,11 +81,11 @@ pub fn table(file: &syn::File, doc: &Value, header: &str) -> String {
             Entry {
                 success: json_type(value),
                 failure: json_type(failure),
-                body: bodies.get(builder).and_then(|t| json_type(t)),
+                body: bodies.get(builder).and_then(json_type),
             },
         );
     }
-    let mut components: BTreeMap<String, String> = BTreeMap::new();
+    let mut components: BTreeMap<String, syn::Ident> = BTreeMap::new();
     if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
         for (key, schema) in schemas {
             // Only a whole object: a component's example of a single value (an id, a slug)
@@ -96,58 +95,58 @@ pub fn table(file: &syn::File, doc: &Value, header: &str) -> String {
             }
             let name = key.to_upper_camel_case();
             if types.contains(&name) {
-                components.insert(key.clone(), format!("types::{name}"));
+                components.insert(key.clone(), format_ident!("{name}"));
             }
         }
     }
 
-    let mut out = String::from(header);
-    out.push_str(
-        "// The examples test's table: for each operation (by operationId) the types its success body,\n\
-         // error body and request body decode into, and for each component schema with a whole-object\n\
-         // example, its type. `None`: no JSON type there (no body, or raw bytes).\n\n\
-         use digitalocean_sdk::types;\n\n\
-         use crate::examples::{Codec, Operation, RoundTrip, codec, round_trip};\n\n",
-    );
-    let opt = |t: &Option<String>| match t {
-        Some(t) => format!("Some(codec::<{t}>)"),
-        None => "None".to_owned(),
+    let opt = |t: &Option<syn::Type>| match t {
+        Some(t) => quote! { Some(codec::<#t>) },
+        None => quote! { None },
     };
-    out.push_str("/// Every operation of the API, by operationId.\npub const OPERATIONS: &[Operation] = &[\n");
-    for (id, e) in &ops {
-        out.push_str(&format!(
-            "    Operation {{ id: {id:?}, success: {}, failure: {}, body: {} }},\n",
-            opt(&e.success),
-            opt(&e.failure),
-            opt(&e.body)
-        ));
-    }
-    out.push_str("];\n\n");
-    out.push_str(
-        "/// Component schemas whose `example` is an object, by component key.\npub const COMPONENTS: &[(&str, Codec)] = &[\n",
-    );
-    for (key, ty) in &components {
-        out.push_str(&format!("    ({key:?}, codec::<{ty}>),\n"));
-    }
-    out.push_str("];\n\n");
+    let operations = ops.iter().map(|(id, e)| {
+        let (success, failure, body) = (opt(&e.success), opt(&e.failure), opt(&e.body));
+        quote! { Operation { id: #id, success: #success, failure: #failure, body: #body } }
+    });
+    let components = components.iter().map(|(key, ty)| quote! { (#key, codec::<types::#ty>) });
     // Deduplicated and sorted: each decoder once, at an index that moves only when a type is
     // added or removed, so that a fuzz input's two-byte selector keeps meaning the same type.
-    let responses: BTreeSet<&String> = ops.values().flat_map(|e| [&e.success, &e.failure]).flatten().collect();
-    out.push_str(&format!(
-        "/// Every distinct response type ({}: each operation's success and failure body), sorted by\n\
-         /// name, with the fuzz target's round trip for it.\n\
-         pub const RESPONSE_TYPES: &[(&str, RoundTrip)] = &[\n",
-        responses.len()
-    ));
-    for ty in responses {
-        out.push_str(&format!("    ({ty:?}, round_trip::<{ty}>),\n"));
-    }
-    out.push_str("];\n");
-    out
+    let responses: BTreeMap<String, &syn::Type> = ops
+        .values()
+        .flat_map(|e| [&e.success, &e.failure])
+        .flatten()
+        .map(|ty| (ty.to_token_stream().to_string().replace(' ', ""), ty))
+        .collect();
+    let responses_doc = [
+        format!(
+            " Every distinct response type ({}: each operation's success and failure body), sorted by",
+            responses.len()
+        ),
+        " name, with the fuzz target's round trip for it.".to_owned(),
+    ];
+    let responses = responses.iter().map(|(name, ty)| quote! { (#name, round_trip::<#ty>) });
+    let file: syn::File = syn::parse_quote! {
+        use digitalocean_sdk::types;
+
+        use crate::examples::{Codec, Operation, RoundTrip, codec, round_trip};
+
+        /// Every operation of the API, by operationId.
+        pub const OPERATIONS: &[Operation] = &[#(#operations),*];
+        /// Component schemas whose `example` is an object, by component key.
+        pub const COMPONENTS: &[(&str, Codec)] = &[#(#components),*];
+        #(#[doc = #responses_doc])*
+        pub const RESPONSE_TYPES: &[(&str, RoundTrip)] = &[#(#responses),*];
+    };
+    format!(
+        "{header}// The examples test's table: for each operation (by operationId) the types its success body,\n\
+         // error body and request body decode into, and for each component schema with a whole-object\n\
+         // example, its type. `None`: no JSON type there (no body, or raw bytes).\n\n{}",
+        prettyplease::unparse(&file)
+    )
 }
 
 /// `impl Operation for builder::X<'a> { type Value = V; type Failure = F; const ID = "id"; }`.
-fn operation_impl(imp: &syn::ItemImpl) -> Option<(String, (String, String, String))> {
+fn operation_impl(imp: &syn::ItemImpl) -> Option<(String, (syn::Type, syn::Type, String))> {
     let (_, trait_path, _) = imp.trait_.as_ref()?;
     if trait_path.segments.last()?.ident != "Operation" {
         return None;
@@ -157,8 +156,8 @@ fn operation_impl(imp: &syn::ItemImpl) -> Option<(String, (String, String, Strin
     let (mut value, mut failure, mut id) = (None, None, None);
     for item in &imp.items {
         match item {
-            syn::ImplItem::Type(t) if t.ident == "Value" => value = Some(path_text(&t.ty)),
-            syn::ImplItem::Type(t) if t.ident == "Failure" => failure = Some(path_text(&t.ty)),
+            syn::ImplItem::Type(t) if t.ident == "Value" => value = Some(t.ty.clone()),
+            syn::ImplItem::Type(t) if t.ident == "Failure" => failure = Some(t.ty.clone()),
             syn::ImplItem::Const(c) if c.ident == "ID" => {
                 if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &c.expr {
                     id = Some(s.value());
@@ -172,7 +171,7 @@ fn operation_impl(imp: &syn::ItemImpl) -> Option<(String, (String, String, Strin
 
 /// `T` of a builder's `body: Result<T, String>` field, with typify's `types::builder::X` (the
 /// builder the field holds) read as the type it builds, `types::X`.
-fn body_field(s: &syn::ItemStruct) -> Option<String> {
+fn body_field(s: &syn::ItemStruct) -> Option<syn::Type> {
     let field = s.fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == "body"))?;
     let syn::Type::Path(p) = &field.ty else { return None };
     let last = p.path.segments.last()?;
@@ -181,20 +180,27 @@ fn body_field(s: &syn::ItemStruct) -> Option<String> {
     }
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
     let syn::GenericArgument::Type(t) = args.args.first()? else { return None };
-    Some(path_text(t).replace("types::builder::", "types::"))
-}
-
-fn path_text(ty: &syn::Type) -> String {
-    ty.to_token_stream().to_string().replace(' ', "")
+    let mut t = t.clone();
+    if let syn::Type::Path(p) = &mut t {
+        let names: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if names.len() == 3 && names[0] == "types" && names[1] == "builder" {
+            p.path.segments =
+                p.path.segments.iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, s)| s.clone()).collect();
+        }
+    }
+    Some(t)
 }
 
 /// The type as the tests crate names it, or `None` where the body is not JSON: no body (`()`),
 /// or bytes (`ByteStream`, `reqwest::Body`).
-fn json_type(ty: &str) -> Option<String> {
-    if ty == "()" || ty.ends_with("ByteStream") || ty.ends_with("reqwest::Body") {
-        return None;
-    }
-    Some(ty.to_owned())
+fn json_type(ty: &syn::Type) -> Option<syn::Type> {
+    let names: Vec<String> = match ty {
+        syn::Type::Tuple(t) if t.elems.is_empty() => return None,
+        syn::Type::Path(p) => p.path.segments.iter().map(|s| s.ident.to_string()).collect(),
+        _ => Vec::new(),
+    };
+    let bytes = names.last().is_some_and(|n| n == "ByteStream") || names.ends_with(&["reqwest".into(), "Body".into()]);
+    (!bytes).then(|| ty.clone())
 }
 
 #[cfg(test)]
@@ -235,19 +241,27 @@ mod tests {
                 "ghost": {"type": "object", "example": {"a": 1}}
             }}
         });
-        let t = table(&file, &doc, "");
+        // prettyplease lays the table out over several lines: read without whitespace and the
+        // trailing commas it adds.
+        let t: String = table(&file, &doc, "")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .replace(",)", ")")
+            .replace(",]", "]")
+            .replace(",}", "}");
         assert!(
             t.contains(
-                "Operation { id: \"things_create\", success: Some(codec::<types::ThingResponse>), failure: Some(codec::<types::Error>), body: Some(codec::<types::Thing>) }"
+                "Operation{id:\"things_create\",success:Some(codec::<types::ThingResponse>),failure:Some(codec::<types::Error>),body:Some(codec::<types::Thing>)}"
             ),
             "{t}"
         );
-        assert!(t.contains("Operation { id: \"things_delete\", success: None, failure: None, body: None }"), "{t}");
-        assert!(t.contains("(\"thing\", codec::<types::Thing>)"), "{t}");
+        assert!(t.contains("Operation{id:\"things_delete\",success:None,failure:None,body:None}"), "{t}");
+        assert!(t.contains("(\"thing\",codec::<types::Thing>)"), "{t}");
         // The response types: success and failure once each, the request body not at all.
         assert!(
             t.contains(
-                "(\"types::Error\", round_trip::<types::Error>),\n    (\"types::ThingResponse\", round_trip::<types::ThingResponse>),\n];"
+                "(\"types::Error\",round_trip::<types::Error>),(\"types::ThingResponse\",round_trip::<types::ThingResponse>)"
             ),
             "{t}"
         );

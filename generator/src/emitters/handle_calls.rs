@@ -17,10 +17,12 @@
 use std::collections::BTreeMap;
 
 use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::model::operations::CallShape;
+use crate::model::operations::{Argument, CallShape, Reach};
 use crate::spec::validate::operations;
 
 /// Where the table goes, relative to the workspace root.
@@ -49,13 +51,10 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
 
     let mut sorted: Vec<&CallShape> = calls.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut generated = String::new();
-    let mut handwritten = String::new();
-    let mut lists = String::new();
-    let mut waits = String::new();
-    let mut several = String::new();
-    let mut handwritten_waits = String::new();
+    let (mut generated, mut handwritten, mut lists) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut waits, mut several, mut handwritten_waits) = (Vec::new(), Vec::new(), Vec::new());
     for call in sorted {
+        let (id, tag) = (&call.id, &call.tag);
         // An answer with an array of actions (the droplet actions by tag) has no wait in the SDK;
         // one with a single action has `.wait()`.
         let (waitable, many) = match &call.actions {
@@ -67,12 +66,13 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
             None => (false, false),
         };
         if many {
-            several.push_str(&format!("    ({:?}, {:?}),\n", call.id, call.tag));
+            several.push(quote! { (#id, #tag) });
         }
         if call.handwritten {
-            handwritten.push_str(&format!("    ({:?}, {:?}, {:?}),\n", call.id, call.tag, call.handle));
+            let handle = &call.handle;
+            handwritten.push(quote! { (#id, #tag, #handle) });
             if waitable {
-                handwritten_waits.push_str(&format!("    {:?},\n", call.id));
+                handwritten_waits.push(quote! { #id });
             }
             continue;
         }
@@ -81,96 +81,95 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
         let fake_op = fake_ops.get(call.id.as_str()).ok_or_else(|| missing("not in the fake's table"))?;
         let params = spec_ops.get(call.id.as_str()).map(Vec::as_slice).unwrap_or_default();
         let mut args = Vec::new();
-        for (name, ty) in &call.args {
+        for arg in &call.args {
             args.push(
-                argument(doc, fake_op, params, name, ty).ok_or_else(|| missing(&format!("no value for `{name}`")))?,
+                argument(doc, fake_op, params, arg).ok_or_else(|| missing(&format!("no value for `{}`", arg.name)))?,
             );
         }
         // A body progenitor starts from its default is optional to the handle, yet the default
         // lacks what the API requires (a name, a region): the call sets the fake's sample, the
         // one optional setter it uses.
         let body = match (call.body_setter, fake_op.get("sample_body")) {
-            (true, Some(sample)) => format!(".body(arg({:?})?)", sample.to_string()),
-            _ => String::new(),
+            (true, Some(sample)) => {
+                let sample = sample.to_string();
+                quote! { .body(arg(#sample)?) }
+            }
+            _ => TokenStream::new(),
         };
-        let page = if call.list { ".page(1)" } else { "" };
+        let page = if call.list {
+            quote! { .page(1) }
+        } else {
+            TokenStream::new()
+        };
         // An operation of another host: the handle is made from the fake's endpoint, or the
         // method takes the fake's URL of the operation.
         let handle_arg = match &call.reach {
-            Some(crate::model::operations::Reach::Handle(_)) => "&endpoint(&c)?",
-            _ => "",
+            Some(Reach::Handle(_)) => quote! { &endpoint(&c)? },
+            _ => TokenStream::new(),
         };
-        if call.reach == Some(crate::model::operations::Reach::Call) {
-            args.insert(
-                0,
-                format!("&sample_url(&c, {:?})", fake_op.get("sample_path").and_then(Value::as_str).unwrap_or("/")),
-            );
+        if call.reach == Some(Reach::Call) {
+            let path = fake_op.get("sample_path").and_then(Value::as_str).unwrap_or("/");
+            args.insert(0, quote! { &sample_url(&c, #path) });
         }
-        let (id, tag, handle, method, args) = (&call.id, &call.tag, &call.handle, &call.method, args.join(", "));
-        generated.push_str(&format!(
-            "    Call {{ id: {id:?}, tag: {tag:?}, run: |c| Box::pin(async move {{ outcome(c.{handle}({handle_arg}).{method}({args}){body}{page}.await) }}) }},\n",
-        ));
+        let (handle, method) = (format_ident!("{}", call.handle), format_ident!("{}", call.method));
+        generated.push(quote! {
+            Call { id: #id, tag: #tag, run: |c| Box::pin(async move {
+                outcome(c.#handle(#handle_arg).#method(#(#args),*) #body #page .await)
+            }) }
+        });
         if call.list {
-            lists.push_str(&format!(
-                "    Walk {{ id: {id:?}, tag: {tag:?}, run: |c| Box::pin(async move {{ collected(c.{handle}().{method}({args}).per_page(PER_PAGE).collect().await) }}) }},\n",
-            ));
+            lists.push(quote! {
+                Walk { id: #id, tag: #tag, run: |c| Box::pin(async move {
+                    collected(c.#handle().#method(#(#args),*).per_page(PER_PAGE).collect().await)
+                }) }
+            });
         }
         if waitable {
-            waits.push_str(&format!(
-                "    Wait {{ id: {id:?}, tag: {tag:?}, run: |c| Box::pin(async move {{ waited(quick(c.{handle}().{method}({args}){body}.wait()).await) }}) }},\n",
-            ));
+            waits.push(quote! {
+                Wait { id: #id, tag: #tag, run: |c| Box::pin(async move {
+                    waited(quick(c.#handle().#method(#(#args),*) #body .wait()).await)
+                }) }
+            });
         }
     }
 
-    let mut out = String::from(header);
-    out.push_str(
-        "// The handle calls test's table: every operation with a generated handle method, called through\n\
+    let file = quote! {
+        use crate::handle_calls::{Call, PER_PAGE, Walk, Wait, arg, collected, endpoint, outcome, quick, sample_url, waited};
+
+        /// Every operation with a generated handle method, by operationId.
+        pub const CALLS: &[Call] = &[#(#generated),*];
+        /// The operations of the hand-written handles: (operationId, tag, `Client` method).
+        pub const HANDWRITTEN: &[(&str, &str, &str)] = &[#(#handwritten),*];
+        /// Every list with a generated handle method, walked whole `PER_PAGE` items a page.
+        pub const LISTS: &[Walk] = &[#(#lists),*];
+        /// Every operation with a generated handle method whose answer is one action, sent and waited on.
+        pub const WAITS: &[Wait] = &[#(#waits),*];
+        /// The operations of the hand-written handles whose answer is one action: operationId.
+        pub const HANDWRITTEN_WAITS: &[&str] = &[#(#handwritten_waits),*];
+        /// Operations whose answer is an array of actions, waited on all at once (`WaitAll`): (operationId, tag).
+        pub const SEVERAL_ACTIONS: &[(&str, &str)] = &[#(#several),*];
+    };
+    let file: syn::File = syn::parse2(file).map_err(|e| Error::Emit { message: format!("handle calls: {e}") })?;
+    Ok(format!(
+        "{header}// The handle calls test's table: every operation with a generated handle method, called through\n\
          // it with its required arguments (JSON text deserialized into the method's types; the fake's\n\
-         // sample path and body), optional ones unset, a list read by `page(1)`.\n\n\
-         use crate::handle_calls::{Call, PER_PAGE, Walk, Wait, arg, collected, endpoint, outcome, quick, sample_url, waited};\n\n",
-    );
-    let tables: [(&str, &str, &String); 6] = [
-        ("Every operation with a generated handle method, by operationId.", "CALLS: &[Call]", &generated),
-        (
-            "The operations of the hand-written handles: (operationId, tag, `Client` method).",
-            "HANDWRITTEN: &[(&str, &str, &str)]",
-            &handwritten,
-        ),
-        ("Every list with a generated handle method, walked whole `PER_PAGE` items a page.", "LISTS: &[Walk]", &lists),
-        (
-            "Every operation with a generated handle method whose answer is one action, sent and waited on.",
-            "WAITS: &[Wait]",
-            &waits,
-        ),
-        (
-            "The operations of the hand-written handles whose answer is one action: operationId.",
-            "HANDWRITTEN_WAITS: &[&str]",
-            &handwritten_waits,
-        ),
-        (
-            "Operations whose answer is an array of actions, waited on all at once (`WaitAll`): (operationId, tag).",
-            "SEVERAL_ACTIONS: &[(&str, &str)]",
-            &several,
-        ),
-    ];
-    for (i, (doc, decl, rows)) in tables.iter().enumerate() {
-        let gap = if i + 1 < tables.len() { "\n" } else { "" };
-        out.push_str(&format!("/// {doc}\npub const {decl} = &[\n{rows}];\n{gap}"));
-    }
-    Ok(out)
+         // sample path and body), optional ones unset, a list read by `page(1)`.\n\n{}",
+        prettyplease::unparse(&file)
+    ))
 }
 
-/// The Rust expression of one required argument, `arg("...")?` (or the raw body), or `None`
-/// when nothing names a value for it.
-fn argument(doc: &Value, fake_op: &Value, params: &[&Value], name: &str, ty: &str) -> Option<String> {
+/// The expression of one required argument, `arg("...")?` (or the raw body), or `None` when
+/// nothing names a value for it.
+fn argument(doc: &Value, fake_op: &Value, params: &[&Value], arg: &Argument) -> Option<TokenStream> {
+    let name = arg.name.as_str();
     if name == "body" {
         // An upload of raw bytes: any bytes do, and they are not JSON; none at all would be a
         // request without its required body.
-        if ty.ends_with("Into<::bytes::Bytes>") {
-            return Some("\"sample bytes\"".into());
+        if arg.bytes {
+            return Some(quote! { "sample bytes" });
         }
-        let sample = fake_op.get("sample_body")?;
-        return Some(format!("arg({:?})?", sample.to_string()));
+        let sample = fake_op.get("sample_body")?.to_string();
+        return Some(quote! { arg(#sample)? });
     }
     // progenitor's field: the parameter's name in snake case, a Rust keyword given a `_`.
     let param = params.iter().find(|p| {
@@ -191,7 +190,8 @@ fn argument(doc: &Value, fake_op: &Value, params: &[&Value], name: &str, ty: &st
             ),
         }
     };
-    Some(format!("arg({:?})?", value.to_string()))
+    let value = value.to_string();
+    Some(quote! { arg(#value)? })
 }
 
 /// The value of path parameter `name` in the fake's sample path, typed as its shape says: a
@@ -258,9 +258,9 @@ mod tests {
                 handle: "widgets".into(),
                 method: "act".into(),
                 args: vec![
-                    ("widget_id".into(), "i64".into()),
-                    ("type_".into(), "::std::string::String".into()),
-                    ("body".into(), "crate::types::Act".into()),
+                    Argument { name: "widget_id".into(), bytes: false },
+                    Argument { name: "type_".into(), bytes: false },
+                    Argument { name: "body".into(), bytes: false },
                 ],
                 body_setter: false,
                 list: true,
@@ -290,7 +290,7 @@ mod tests {
                 tag: "Widgets".into(),
                 handle: "widgets".into(),
                 method: "upload".into(),
-                args: vec![("body".into(), "impl::std::convert::Into<::bytes::Bytes>".into())],
+                args: vec![Argument { name: "body".into(), bytes: true }],
                 reach: Some(crate::model::operations::Reach::Call),
                 ..CallShape::default()
             },
@@ -303,26 +303,35 @@ mod tests {
                 ..CallShape::default()
             },
         ];
-        let t = table(&calls, &fake, &doc, "").unwrap();
-        assert!(t.contains(r#"c.widgets().act(arg("42")?, arg("\"a\"")?, arg("{\"n\":1}")?).page(1).await"#), "{t}");
-        assert!(t.contains(r#"("gadgets_get", "Gadgets", "gadgets"),"#), "{t}");
+        // prettyplease lays the calls out over several lines: read without whitespace and the
+        // trailing commas it adds.
+        let t: String = table(&calls, &fake, &doc, "")
+            .unwrap()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .replace(",)", ")")
+            .replace(",]", "]")
+            .replace(",}", "}");
+        assert!(t.contains(r#"c.widgets().act(arg("42")?,arg("\"a\"")?,arg("{\"n\":1}")?).page(1).await"#), "{t}");
+        assert!(t.contains(r#"("gadgets_get","Gadgets","gadgets")"#), "{t}");
         // An optional body is set from the fake's sample.
         assert!(t.contains(r#"c.widgets().make().body(arg("{\"m\":2}")?).await"#), "{t}");
         // A list is walked whole, a few items a page; an action is waited on.
-        assert!(t.contains(r#"collected(c.widgets().act(arg("42")?, arg("\"a\"")?, arg("{\"n\":1}")?).per_page(PER_PAGE).collect().await)"#), "{t}");
+        assert!(t.contains(r#"collected(c.widgets().act(arg("42")?,arg("\"a\"")?,arg("{\"n\":1}")?).per_page(PER_PAGE).collect().await)"#), "{t}");
         assert!(
-            t.contains(r#"waited(quick(c.widgets().act(arg("42")?, arg("\"a\"")?, arg("{\"n\":1}")?).wait()).await)"#),
+            t.contains(r#"waited(quick(c.widgets().act(arg("42")?,arg("\"a\"")?,arg("{\"n\":1}")?).wait()).await)"#),
             "{t}"
         );
-        assert_eq!(t.matches("Walk {").count(), 1, "{t}");
-        assert_eq!(t.matches("Wait {").count(), 1, "{t}");
+        assert_eq!(t.matches("Walk{").count(), 1, "{t}");
+        assert_eq!(t.matches("Wait{").count(), 1, "{t}");
         // Another host: the URL given per call is the fake's, the handle made from its endpoint.
-        assert!(t.contains(r#"c.widgets().upload(&sample_url(&c, "/<url>"), "sample bytes").await"#), "{t}");
+        assert!(t.contains(r#"c.widgets().upload(&sample_url(&c,"/<url>"),"samplebytes").await"#), "{t}");
         assert!(t.contains("c.agents(&endpoint(&c)?).chat().await"), "{t}");
 
         // A required argument nothing gives a value for stops the generator, naming it.
         let mut unknown = calls[0].clone();
-        unknown.args.push(("color".into(), "String".into()));
+        unknown.args.push(Argument { name: "color".into(), bytes: false });
         let e = table(&[unknown], &fake, &doc, "").unwrap_err().to_string();
         assert!(e.contains("widgets_act") && e.contains("`color`"), "{e}");
     }

@@ -53,8 +53,8 @@ pub struct CallShape {
     pub handle: String,
     /// The handle's method (`list`).
     pub method: String,
-    /// The required arguments, in order: the builder's field name and its type as Rust text.
-    pub args: Vec<(String, String)>,
+    /// The required arguments, in order.
+    pub args: Vec<Argument>,
     /// Whether the request body is optional (progenitor starts it from its default), set by a
     /// `body` setter on the request.
     pub body_setter: bool,
@@ -69,6 +69,15 @@ pub struct CallShape {
     pub handwritten: bool,
     /// How the handle reaches the operation's server, when it is not the API's.
     pub reach: Option<Reach>,
+}
+
+/// One required argument of a handle method.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Argument {
+    /// progenitor's name for it, the builder's field (`droplet_id`, `type_`, `body`).
+    pub name: String,
+    /// Whether it is a body of raw bytes (taken as `impl Into<bytes::Bytes>`), not JSON.
+    pub bytes: bool,
 }
 
 /// One operation of the spec, as a handle method.

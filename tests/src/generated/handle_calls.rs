@@ -6,662 +6,8565 @@
 // it with its required arguments (JSON text deserialized into the method's types; the fake's
 // sample path and body), optional ones unset, a list read by `page(1)`.
 
-use crate::handle_calls::{Call, PER_PAGE, Walk, Wait, arg, collected, endpoint, outcome, quick, sample_url, waited};
-
+use crate::handle_calls::{
+    Call, PER_PAGE, Walk, Wait, arg, collected, endpoint, outcome, quick, sample_url,
+    waited,
+};
 /// Every operation with a generated handle method, by operationId.
 pub const CALLS: &[Call] = &[
-    Call { id: "account_get", tag: "Account", run: |c| Box::pin(async move { outcome(c.account().get().await) }) },
-    Call { id: "actions_get", tag: "Actions", run: |c| Box::pin(async move { outcome(c.actions().get(arg("36804636")?).await) }) },
-    Call { id: "actions_list", tag: "Actions", run: |c| Box::pin(async move { outcome(c.actions().list().page(1).await) }) },
-    Call { id: "addons_create", tag: "Add-Ons", run: |c| Box::pin(async move { outcome(c.add_ons().create().body(arg("{\"app_slug\":\"example-app\",\"fleet_uuid\":\"f1234567-89ab-cdef-0123-456789abcdef01\",\"linked_droplet_id\":12345678,\"metadata\":[{\"name\":\"property_name\",\"value\":\"example_value\"}],\"name\":\"my-resource-01\",\"plan_slug\":\"basic_plan\"}")?).await) }) },
-    Call { id: "addons_delete", tag: "Add-Ons", run: |c| Box::pin(async move { outcome(c.add_ons().delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "addons_get", tag: "Add-Ons", run: |c| Box::pin(async move { outcome(c.add_ons().get(arg("\"123e4567-e89b-12d3-a456-426614174000\"")?).await) }) },
-    Call { id: "addons_get_app", tag: "Add-Ons", run: |c| Box::pin(async move { outcome(c.add_ons().get_app().await) }) },
-    Call { id: "addons_get_app_metadata", tag: "Add-Ons", run: |c| Box::pin(async move { outcome(c.add_ons().get_app_metadata(arg("\"example_app\"")?).await) }) },
-    Call { id: "addons_list", tag: "Add-Ons", run: |c| Box::pin(async move { outcome(c.add_ons().list().await) }) },
-    Call { id: "addons_patch", tag: "Add-Ons", run: |c| Box::pin(async move { outcome(c.add_ons().patch(arg("\"123e4567-e89b-12d3-a456-426614174000\"")?).body(arg("{\"name\":\"new-name\"}")?).await) }) },
-    Call { id: "addons_patch_plan", tag: "Add-Ons", run: |c| Box::pin(async move { outcome(c.add_ons().patch_plan(arg("\"123e4567-e89b-12d3-a456-426614174000\"")?).body(arg("{\"plan_slug\":\"basic_plan\"}")?).await) }) },
-    Call { id: "agentInference_create_chat_completion", tag: "Agent Inference", run: |c| Box::pin(async move { outcome(c.agent_inference(&endpoint(&c)?).create_chat_completion(arg("true")?).body(arg("{\"frequency_penalty\":0,\"logit_bias\":null,\"logprobs\":false,\"max_completion_tokens\":256,\"max_tokens\":0,\"messages\":[{\"content\":\"Hello, how are you?\",\"reasoning_content\":null,\"refusal\":null,\"role\":\"user\",\"tool_call_id\":\"call_abc123\",\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"location\\\": \\\"Boston\\\"}\",\"name\":\"get_weather\"},\"id\":\"call_abc123\",\"type\":\"function\"}]}],\"metadata\":{},\"model\":\"llama3-8b-instruct\",\"n\":1,\"presence_penalty\":0,\"reasoning_effort\":\"none\",\"seed\":0,\"stop\":null,\"stream\":false,\"stream_options\":null,\"temperature\":1,\"tool_choice\":\"none\",\"tools\":[{\"function\":{\"description\":\"Get the current weather for a location.\",\"name\":\"get_weather\",\"parameters\":{}},\"type\":\"function\"}],\"top_logprobs\":0,\"top_p\":1,\"user\":\"user-1234\"}")?).await) }) },
-    Call { id: "apps_assign_alertDestinations", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().assign_alert_destinations(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"5a624ab5-dd58-4b39-b7dd-8b7c36e8a91d\"")?).body(arg("{\"emails\":[\"sammy@digitalocean.com\"],\"slack_webhooks\":[{\"channel\":\"Channel Name\",\"url\":\"https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX\"}]}")?).await) }) },
-    Call { id: "apps_cancel_deployment", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().cancel_deployment(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"3aa4d20e-5527-4c00-b496-601fbd22520a\"")?).await) }) },
-    Call { id: "apps_cancel_event", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().cancel_event(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await) }) },
-    Call { id: "apps_cancel_job_invocation", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().cancel_job_invocation(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"123e4567-e89b-12d3-a456-426\"")?).await) }) },
-    Call { id: "apps_commit_rollback", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().commit_rollback(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await) }) },
-    Call { id: "apps_create", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().create().body(arg("{\"spec\":{\"disable_edge_cache\":true,\"disable_email_obfuscation\":false,\"egress\":{\"type\":\"DEDICATED_IP\"},\"enhanced_threat_control_enabled\":true,\"name\":\"web-app\",\"region\":\"nyc\",\"services\":[{\"environment_slug\":\"node-js\",\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"name\":\"api\",\"routes\":[{\"path\":\"/api\"}],\"run_command\":\"bin/api\"}],\"vpc\":{\"id\":\"c22d8f48-4bc4-49f5-8ca0-58e7164427ac\"}}}")?).await) }) },
-    Call { id: "apps_create_deployment", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().create_deployment(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).body(arg("{\"force_build\":true}")?).await) }) },
-    Call { id: "apps_create_rollback", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().create_rollback(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).body(arg("{\"deployment_id\":\"3aa4d20e-5527-4c00-b496-601fbd22520a\",\"skip_pin\":false}")?).await) }) },
-    Call { id: "apps_delete", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().delete(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await) }) },
-    Call { id: "apps_get", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await) }) },
-    Call { id: "apps_get_deployment", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_deployment(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"3aa4d20e-5527-4c00-b496-601fbd22520a\"")?).await) }) },
-    Call { id: "apps_get_event", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_event(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await) }) },
-    Call { id: "apps_get_event_logs", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_event_logs(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"BUILD\"")?).await) }) },
-    Call { id: "apps_get_exec", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_exec(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"3aa4d20e-5527-4c00-b496-601fbd22520a\"")?, arg("\"component\"")?).await) }) },
-    Call { id: "apps_get_exec_active_deployment", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_exec_active_deployment(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"component\"")?).await) }) },
-    Call { id: "apps_get_health", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_health(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await) }) },
-    Call { id: "apps_get_instanceSize", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_instance_size(arg("\"apps-s-1vcpu-0.5gb\"")?).await) }) },
-    Call { id: "apps_get_instances", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_instances(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await) }) },
-    Call { id: "apps_get_job_invocation", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_job_invocation(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"123e4567-e89b-12d3-a456-426\"")?).await) }) },
-    Call { id: "apps_get_job_invocation_logs", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_job_invocation_logs(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"component\"")?, arg("\"123e4567-e89b-12d3-a456-426\"")?, arg("\"JOB_INVOCATION\"")?).await) }) },
-    Call { id: "apps_get_logs", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_logs(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"3aa4d20e-5527-4c00-b496-601fbd22520a\"")?, arg("\"component\"")?, arg("\"BUILD\"")?).await) }) },
-    Call { id: "apps_get_logs_active_deployment", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_logs_active_deployment(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"component\"")?, arg("\"BUILD\"")?).await) }) },
-    Call { id: "apps_get_logs_active_deployment_aggregate", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_logs_active_deployment_aggregate(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"BUILD\"")?).await) }) },
-    Call { id: "apps_get_logs_aggregate", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_logs_aggregate(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?, arg("\"3aa4d20e-5527-4c00-b496-601fbd22520a\"")?, arg("\"BUILD\"")?).await) }) },
-    Call { id: "apps_get_metrics_bandwidth_daily", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().get_metrics_bandwidth_daily(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await) }) },
-    Call { id: "apps_list", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().list().page(1).await) }) },
-    Call { id: "apps_list_alerts", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().list_alerts(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await) }) },
-    Call { id: "apps_list_deployments", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().list_deployments(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).page(1).await) }) },
-    Call { id: "apps_list_events", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().list_events(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).page(1).await) }) },
-    Call { id: "apps_list_instanceSizes", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().list_instance_sizes().await) }) },
-    Call { id: "apps_list_job_invocations", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().list_job_invocations(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).page(1).await) }) },
-    Call { id: "apps_list_metrics_bandwidth_daily", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().list_metrics_bandwidth_daily().body(arg("{\"app_ids\":[\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\",\"c2a93513-8d9b-4223-9d61-5e7272c81cf5\"],\"date\":\"2023-01-17T00:00:00Z\"}")?).await) }) },
-    Call { id: "apps_list_regions", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().list_regions().await) }) },
-    Call { id: "apps_restart", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().restart(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).body(arg("{\"components\":[\"component1\",\"component2\"]}")?).await) }) },
-    Call { id: "apps_revert_rollback", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().revert_rollback(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await) }) },
-    Call { id: "apps_update", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().update(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).body(arg("{\"spec\":{\"databases\":[{\"cluster_name\":\"cluster_name\",\"db_name\":\"my_db\",\"db_user\":\"superuser\",\"engine\":\"PG\",\"name\":\"prod-db\",\"production\":true,\"version\":\"12\"}],\"disable_edge_cache\":false,\"disable_email_obfuscation\":false,\"domains\":[{\"domain\":\"app.example.com\",\"minimum_tls_version\":\"1.3\",\"type\":\"DEFAULT\",\"wildcard\":true,\"zone\":\"example.com\"}],\"egress\":{\"type\":\"AUTOASSIGN\"},\"enhanced_threat_control_enabled\":false,\"functions\":[{\"alerts\":[{\"disabled\":false,\"operator\":\"GREATER_THAN\",\"rule\":\"CPU_UTILIZATION\",\"value\":2.32,\"window\":\"FIVE_MINUTES\"}],\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\"},{\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"source_dir\":\"path/to/dir\"}],\"ingress\":{\"custom_error_page_url\":\"https://status.example.com/app-unavailable\",\"rules\":[{\"component\":{\"name\":\"web\",\"preserve_path_prefix\":\"true\",\"rewrite\":\"/api/v1/\"},\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\"},{\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"match\":{\"authority\":{\"exact\":\"example.com\"},\"path\":{\"prefix\":\"/api\"}},\"redirect\":{\"authority\":\"example.com\",\"port\":443,\"redirect_code\":302,\"scheme\":\"https\",\"uri\":\"/about\"}}]},\"jobs\":[{\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"kind\":\"PRE_DEPLOY\",\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"grace_period_seconds\":120}}],\"maintenance\":{\"archive\":true,\"enabled\":true,\"offline_page_url\":\"https://example.com/offline.html\"},\"name\":\"web-app-01\",\"region\":\"nyc\",\"services\":[{\"autoscaling\":{\"max_instance_count\":3,\"metrics\":{\"request_duration\":{\"p95_milliseconds\":500},\"requests_per_second\":{\"per_instance\":100}},\"min_instance_count\":2},\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\"},{\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"health_check\":{\"failure_threshold\":2,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":60,\"port\":80,\"success_threshold\":3,\"timeout_seconds\":45},\"http_port\":3000,\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"internal_ports\":[80,443],\"liveness_health_check\":{\"failure_threshold\":18,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":10,\"port\":80,\"success_threshold\":1,\"timeout_seconds\":1},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"protocol\":\"HTTP\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"drain_seconds\":15,\"grace_period_seconds\":120}}],\"static_sites\":[{\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"catchall_document\":\"index.html\",\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\"},{\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"error_document\":\"error.html\",\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"index_document\":\"main.html\",\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"output_dir\":\"dist/\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\"}],\"workers\":[{\"autoscaling\":{\"max_instance_count\":3,\"metrics\":{\"cpu\":{\"percent\":75}},\"min_instance_count\":2},\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"liveness_health_check\":{\"failure_threshold\":18,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":10,\"port\":80,\"success_threshold\":1,\"timeout_seconds\":1},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"grace_period_seconds\":120}}]},\"update_all_source_versions\":true}")?).await) }) },
-    Call { id: "apps_validate_appSpec", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().validate_app_spec().body(arg("{\"app_id\":\"b6bdf840-2854-4f87-a36c-5f231c617c84\",\"spec\":{\"name\":\"web-app\",\"region\":\"nyc\",\"services\":[{\"environment_slug\":\"node-js\",\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"name\":\"api\",\"routes\":[{\"path\":\"/api\"}],\"run_command\":\"bin/api\"}]}}")?).await) }) },
-    Call { id: "apps_validate_rollback", tag: "Apps", run: |c| Box::pin(async move { outcome(c.apps().validate_rollback(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).body(arg("{\"deployment_id\":\"3aa4d20e-5527-4c00-b496-601fbd22520a\",\"skip_pin\":false}")?).await) }) },
-    Call { id: "autoscalepools_create", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { outcome(c.droplet_autoscale_pools().create().body(arg("{\"config\":{\"cooldown_minutes\":10,\"max_instances\":5,\"min_instances\":1,\"target_cpu_utilization\":0.5},\"droplet_template\":{\"image\":\"ubuntu-20-04-x64\",\"ipv6\":true,\"name\":\"example.com\",\"region\":\"nyc3\",\"size\":\"c-2\",\"ssh_keys\":[\"3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45\"],\"tags\":[\"env:prod\",\"web\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"},\"name\":\"my-autoscale-pool\"}")?).await) }) },
-    Call { id: "autoscalepools_delete", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { outcome(c.droplet_autoscale_pools().delete(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?).await) }) },
-    Call { id: "autoscalepools_delete_dangerous", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { outcome(c.droplet_autoscale_pools().delete_dangerous(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?, arg("true")?).await) }) },
-    Call { id: "autoscalepools_get", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { outcome(c.droplet_autoscale_pools().get(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?).await) }) },
-    Call { id: "autoscalepools_list", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { outcome(c.droplet_autoscale_pools().list().page(1).await) }) },
-    Call { id: "autoscalepools_list_history", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { outcome(c.droplet_autoscale_pools().list_history(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?).page(1).await) }) },
-    Call { id: "autoscalepools_list_members", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { outcome(c.droplet_autoscale_pools().list_members(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?).page(1).await) }) },
-    Call { id: "autoscalepools_update", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { outcome(c.droplet_autoscale_pools().update(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?).body(arg("{\"config\":{\"target_number_instances\":2},\"droplet_template\":{\"image\":\"ubuntu-20-04-x64\",\"ipv6\":true,\"name\":\"example.com\",\"region\":\"nyc3\",\"size\":\"c-2\",\"ssh_keys\":[\"3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45\"],\"tags\":[\"env:prod\",\"web\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"},\"name\":\"my-autoscale-pool\"}")?).await) }) },
-    Call { id: "balance_get", tag: "Billing", run: |c| Box::pin(async move { outcome(c.billing().get_balance().await) }) },
-    Call { id: "billingHistory_list", tag: "Billing", run: |c| Box::pin(async move { outcome(c.billing().list_history().await) }) },
-    Call { id: "billingInsights_list", tag: "Billing", run: |c| Box::pin(async move { outcome(c.billing().list_insights(arg("\"do:team:12345678-1234-1234-1234-123456789012\"")?, arg("\"2025-01-01\"")?, arg("\"2025-01-31\"")?).await) }) },
-    Call { id: "byoipPrefixes_create", tag: "BYOIP Prefixes", run: |c| Box::pin(async move { outcome(c.byoip_prefixes().create().body(arg("{\"prefix\":\"203.11.13.0/24\",\"region\":\"nyc3\",\"signature\":\"<sample-signature>\"}")?).await) }) },
-    Call { id: "byoipPrefixes_delete", tag: "BYOIP Prefixes", run: |c| Box::pin(async move { outcome(c.byoip_prefixes().delete(arg("\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"")?).await) }) },
-    Call { id: "byoipPrefixes_get", tag: "BYOIP Prefixes", run: |c| Box::pin(async move { outcome(c.byoip_prefixes().get(arg("\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"")?).await) }) },
-    Call { id: "byoipPrefixes_list", tag: "BYOIP Prefixes", run: |c| Box::pin(async move { outcome(c.byoip_prefixes().list().page(1).await) }) },
-    Call { id: "byoipPrefixes_list_resources", tag: "BYOIP Prefixes", run: |c| Box::pin(async move { outcome(c.byoip_prefixes().list_resources(arg("\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"")?).page(1).await) }) },
-    Call { id: "byoipPrefixes_patch", tag: "BYOIP Prefixes", run: |c| Box::pin(async move { outcome(c.byoip_prefixes().patch(arg("\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"")?).body(arg("{\"advertise\":true}")?).await) }) },
-    Call { id: "cdn_create_endpoint", tag: "CDN Endpoints", run: |c| Box::pin(async move { outcome(c.cdn_endpoints().create_endpoint().body(arg("{\"origin\":\"static-images.nyc3.digitaloceanspaces.com\",\"ttl\":3600}")?).await) }) },
-    Call { id: "cdn_delete_endpoint", tag: "CDN Endpoints", run: |c| Box::pin(async move { outcome(c.cdn_endpoints().delete_endpoint(arg("\"19f06b6a-3ace-4315-b086-499a0e521b76\"")?).await) }) },
-    Call { id: "cdn_get_endpoint", tag: "CDN Endpoints", run: |c| Box::pin(async move { outcome(c.cdn_endpoints().get_endpoint(arg("\"19f06b6a-3ace-4315-b086-499a0e521b76\"")?).await) }) },
-    Call { id: "cdn_list_endpoints", tag: "CDN Endpoints", run: |c| Box::pin(async move { outcome(c.cdn_endpoints().list_endpoints().page(1).await) }) },
-    Call { id: "cdn_purge_cache", tag: "CDN Endpoints", run: |c| Box::pin(async move { outcome(c.cdn_endpoints().purge_cache(arg("\"19f06b6a-3ace-4315-b086-499a0e521b76\"")?).body(arg("{\"files\":[\"path/to/image.png\",\"path/to/css/*\"]}")?).await) }) },
-    Call { id: "cdn_update_endpoints", tag: "CDN Endpoints", run: |c| Box::pin(async move { outcome(c.cdn_endpoints().update_endpoints(arg("\"19f06b6a-3ace-4315-b086-499a0e521b76\"")?).body(arg("{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"custom_domain\":\"static.example.com\",\"ttl\":3600}")?).await) }) },
-    Call { id: "certificates_create", tag: "Certificates", run: |c| Box::pin(async move { outcome(c.certificates().create(arg("{\"dns_names\":[\"www.example.com\",\"example.com\"],\"name\":\"web-cert-01\",\"type\":\"lets_encrypt\"}")?).await) }) },
-    Call { id: "certificates_delete", tag: "Certificates", run: |c| Box::pin(async move { outcome(c.certificates().delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "certificates_get", tag: "Certificates", run: |c| Box::pin(async move { outcome(c.certificates().get(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "certificates_list", tag: "Certificates", run: |c| Box::pin(async move { outcome(c.certificates().list().page(1).await) }) },
-    Call { id: "databases_add", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().add_database(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"name\":\"alpha\"}")?).await) }) },
-    Call { id: "databases_add_connectionPool", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().add_connection_pool(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"db\":\"defaultdb\",\"mode\":\"transaction\",\"name\":\"backend-pool\",\"size\":10,\"user\":\"doadmin\"}")?).await) }) },
-    Call { id: "databases_add_user", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().add_user(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"name\":\"my-readonly\",\"readonly\":true}")?).await) }) },
-    Call { id: "databases_create_cluster", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().create_cluster().body(arg("{\"engine\":\"pg\",\"name\":\"backend\",\"num_nodes\":2,\"region\":\"nyc3\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440,\"tags\":[\"production\"],\"version\":\"14\"}")?).await) }) },
-    Call { id: "databases_create_kafka_schema", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().create_kafka_schema(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"schema\":\"{\\n  \\\"type\\\": \\\"record\\\",\\n  \\\"name\\\": \\\"Customer\\\",\\n  \\\"fields\\\": [\\n    {\\\"name\\\": \\\"id\\\", \\\"type\\\": \\\"string\\\"},\\n    {\\\"name\\\": \\\"name\\\", \\\"type\\\": \\\"string\\\"},\\n    {\\\"name\\\": \\\"email\\\", \\\"type\\\": \\\"string\\\"},\\n    {\\\"name\\\": \\\"created_at\\\", \\\"type\\\": \\\"long\\\"}\\n  ]\\n}\\n\",\"schema_type\":\"AVRO\",\"subject_name\":\"customer-schema\"}")?).await) }) },
-    Call { id: "databases_create_kafka_topic", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().create_kafka_topic(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"config\":{\"retention_bytes\":-1,\"retention_ms\":100000},\"name\":\"customer-events\",\"partition_count\":3,\"replication_factor\":2}")?).await) }) },
-    Call { id: "databases_create_logsink", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().create_logsink(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"config\":{\"datadog_api_key\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",\"site\":\"http-intake.logs.datadoghq.com\"},\"sink_name\":\"logs-sink\",\"sink_type\":\"datadog\"}")?).await) }) },
-    Call { id: "databases_create_replica", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().create_replica(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"name\":\"read-nyc3-01\",\"region\":\"nyc3\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440}")?).await) }) },
-    Call { id: "databases_delete", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().delete(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"alpha\"")?).await) }) },
-    Call { id: "databases_delete_connectionPool", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().delete_connection_pool(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"backend-pool\"")?).await) }) },
-    Call { id: "databases_delete_kafka_schema", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().delete_kafka_schema(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"customer-schema\"")?).await) }) },
-    Call { id: "databases_delete_kafka_topic", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().delete_kafka_topic(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"customer-events\"")?).await) }) },
-    Call { id: "databases_delete_logsink", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().delete_logsink(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"50484ec3-19d6-4cd3-b56f-3b0381c289a6\"")?).await) }) },
-    Call { id: "databases_delete_onlineMigration", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().delete_online_migration(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"77b28fc8-19ff-11eb-8c9c-c68e24557488\"")?).await) }) },
-    Call { id: "databases_delete_opensearch_index", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().delete_opensearch_index(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"logs-*\"")?).await) }) },
-    Call { id: "databases_delete_user", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().delete_user(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"app-01\"")?).await) }) },
-    Call { id: "databases_destroy_cluster", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().destroy_cluster(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_destroy_replica", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().destroy_replica(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"read-nyc3-01\"")?).await) }) },
-    Call { id: "databases_get", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"alpha\"")?).await) }) },
-    Call { id: "databases_get_autoscale", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_autoscale(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_get_ca", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_ca(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_get_cluster", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_cluster(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_get_cluster_metrics_credentials", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_cluster_metrics_credentials().await) }) },
-    Call { id: "databases_get_config", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_config(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_get_connectionPool", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_connection_pool(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"backend-pool\"")?).await) }) },
-    Call { id: "databases_get_do_settings", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_do_settings(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_get_evictionPolicy", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_eviction_policy(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_get_kafka_schema", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_kafka_schema(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"customer-schema\"")?).await) }) },
-    Call { id: "databases_get_kafka_schema_config", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_kafka_schema_config(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_get_kafka_schema_subject_config", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_kafka_schema_subject_config(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"customer-schema\"")?).await) }) },
-    Call { id: "databases_get_kafka_schema_version", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_kafka_schema_version(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"customer-schema\"")?, arg("\"1\"")?).await) }) },
-    Call { id: "databases_get_kafka_topic", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_kafka_topic(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"customer-events\"")?).await) }) },
-    Call { id: "databases_get_logsink", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_logsink(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"50484ec3-19d6-4cd3-b56f-3b0381c289a6\"")?).await) }) },
-    Call { id: "databases_get_migrationStatus", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_migration_status(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_get_replica", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_replica(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"read-nyc3-01\"")?).await) }) },
-    Call { id: "databases_get_sql_mode", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_sql_mode(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_get_user", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().get_user(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"app-01\"")?).await) }) },
-    Call { id: "databases_install_update", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().install_update(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_list", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_list_backups", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_backups(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_list_clusters", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_clusters().await) }) },
-    Call { id: "databases_list_connectionPools", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_connection_pools(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_list_events_logs", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_events_logs(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_list_firewall_rules", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_firewall_rules(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_list_kafka_schemas", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_kafka_schemas(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_list_kafka_topics", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_kafka_topics(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_list_logsink", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_logsink(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_list_opeasearch_indexes", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_opeasearch_indexes(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_list_options", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_options().await) }) },
-    Call { id: "databases_list_replicas", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_replicas(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_list_users", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().list_users(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).await) }) },
-    Call { id: "databases_patch_config", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().patch_config(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"config\":{\"sql_mode\":\"ANSI,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE,STRICT_ALL_TABLES\",\"sql_require_primary_key\":true}}")?).await) }) },
-    Call { id: "databases_promote_replica", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().promote_replica(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"read-nyc3-01\"")?).await) }) },
-    Call { id: "databases_reset_auth", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().reset_auth(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"app-01\"")?).body(arg("{\"mysql_settings\":{\"auth_plugin\":\"caching_sha2_password\"}}")?).await) }) },
-    Call { id: "databases_update_autoscale", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_autoscale(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"storage\":{\"enabled\":true,\"increment_gib\":10,\"threshold_percent\":80}}")?).await) }) },
-    Call { id: "databases_update_clusterSize", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_cluster_size(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"num_nodes\":3,\"size\":\"db-s-4vcpu-8gb\",\"storage_size_mib\":163840}")?).await) }) },
-    Call { id: "databases_update_cluster_metrics_credentials", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_cluster_metrics_credentials().body(arg("{\"credentials\":{\"basic_auth_password\":\"new_password\",\"basic_auth_username\":\"new_username\"}}")?).await) }) },
-    Call { id: "databases_update_connectionPool", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_connection_pool(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"backend-pool\"")?).body(arg("{\"db\":\"defaultdb\",\"mode\":\"transaction\",\"size\":10,\"user\":\"doadmin\"}")?).await) }) },
-    Call { id: "databases_update_do_settings", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_do_settings(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"do_settings\":{\"service_cnames\":[\"db.example.com\",\"db-replica.example.com\"]}}")?).await) }) },
-    Call { id: "databases_update_evictionPolicy", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_eviction_policy(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"eviction_policy\":\"allkeys_lru\"}")?).await) }) },
-    Call { id: "databases_update_firewall_rules", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_firewall_rules(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"rules\":[{\"type\":\"ip_addr\",\"value\":\"192.168.1.1\"},{\"type\":\"k8s\",\"value\":\"ff2a6c52-5a44-4b63-b99c-0e98e7a63d61\"},{\"type\":\"droplet\",\"value\":\"163973392\"},{\"description\":\"a backend tag\",\"type\":\"tag\",\"value\":\"backend\"}]}")?).await) }) },
-    Call { id: "databases_update_kafka_schema_config", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_kafka_schema_config(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"compatibility_level\":\"BACKWARD\"}")?).await) }) },
-    Call { id: "databases_update_kafka_schema_subject_config", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_kafka_schema_subject_config(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"customer-schema\"")?).body(arg("{\"compatibility_level\":\"BACKWARD\"}")?).await) }) },
-    Call { id: "databases_update_kafka_topic", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_kafka_topic(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"customer-events\"")?).body(arg("{\"config\":{\"retention_bytes\":-1,\"retention_ms\":100000},\"partition_count\":3,\"replication_factor\":2}")?).await) }) },
-    Call { id: "databases_update_logsink", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_logsink(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"50484ec3-19d6-4cd3-b56f-3b0381c289a6\"")?).body(arg("{\"config\":{\"format\":\"rfc3164\",\"port\":514,\"server\":\"192.168.0.1\",\"tls\":false}}")?).await) }) },
-    Call { id: "databases_update_maintenanceWindow", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_maintenance_window(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("{\"day\":\"tuesday\",\"hour\":\"14:00\"}")?).await) }) },
-    Call { id: "databases_update_major_version", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_major_version(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"version\":\"14\"}")?).await) }) },
-    Call { id: "databases_update_onlineMigration", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_online_migration(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"disable_ssl\":false,\"ignore_dbs\":[\"db0\",\"db1\"],\"source\":{\"dbname\":\"defaultdb\",\"host\":\"source-do-user-6607903-0.b.db.ondigitalocean.com\",\"password\":\"paakjnfe10rsrsmf\",\"port\":25060,\"username\":\"doadmin\"}}")?).await) }) },
-    Call { id: "databases_update_region", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_region(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"region\":\"lon1\"}")?).await) }) },
-    Call { id: "databases_update_sql_mode", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_sql_mode(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?).body(arg("{\"sql_mode\":\"ANSI,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE\"}")?).await) }) },
-    Call { id: "databases_update_user", tag: "Databases", run: |c| Box::pin(async move { outcome(c.databases().update_user(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"app-01\"")?).body(arg("{\"settings\":{\"acl\":[{\"id\":\"acl128aaaa99239\",\"permission\":\"produceconsume\",\"topic\":\"customer-events\"},{\"id\":\"acl293098flskdf\",\"permission\":\"produce\",\"topic\":\"customer-events.*\"},{\"id\":\"acl128ajei20123\",\"permission\":\"consume\",\"topic\":\"customer-events\"}]}}")?).await) }) },
-    Call { id: "dedicatedInferences_create", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().create().body(arg("{\"access_tokens\":{\"hugging_face_token\":\"$HF_TOKEN\"},\"spec\":{\"enable_public_endpoint\":false,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}")?).await) }) },
-    Call { id: "dedicatedInferences_create_tokens", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().create_tokens(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?).body(arg("{\"name\":\"new-inference-token\"}")?).await) }) },
-    Call { id: "dedicatedInferences_delete", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().delete(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?).await) }) },
-    Call { id: "dedicatedInferences_delete_tokens", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().delete_tokens(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?, arg("\"f11d4795-c1db-4ac3-9aa6-a0ea3c58877e\"")?).await) }) },
-    Call { id: "dedicatedInferences_get", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().get(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?).await) }) },
-    Call { id: "dedicatedInferences_get_accelerator", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().get_accelerator(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?, arg("\"5b5c619c-359c-44ca-87e2-47e98170c02f\"")?).await) }) },
-    Call { id: "dedicatedInferences_get_ca", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().get_ca(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?).await) }) },
-    Call { id: "dedicatedInferences_get_gpu_model_config", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().get_gpu_model_config().await) }) },
-    Call { id: "dedicatedInferences_list", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().list().page(1).await) }) },
-    Call { id: "dedicatedInferences_list_accelerators", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().list_accelerators(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?).page(1).await) }) },
-    Call { id: "dedicatedInferences_list_sizes", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().list_sizes().await) }) },
-    Call { id: "dedicatedInferences_list_tokens", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().list_tokens(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?).page(1).await) }) },
-    Call { id: "dedicatedInferences_patch", tag: "Dedicated Inference", run: |c| Box::pin(async move { outcome(c.dedicated_inference().patch(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?).body(arg("{\"access_tokens\":{\"hugging_face_token\":\"$HF_TOKEN\"},\"spec\":{\"enable_public_endpoint\":false,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}")?).await) }) },
-    Call { id: "domains_create", tag: "Domains", run: |c| Box::pin(async move { outcome(c.domains().create().body(arg("{\"name\":\"example.com\"}")?).await) }) },
-    Call { id: "domains_create_record", tag: "Domain Records", run: |c| Box::pin(async move { outcome(c.domain_records().create_record(arg("\"example.com\"")?, arg("{\"data\":\"162.10.66.0\",\"flags\":null,\"name\":\"www\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"A\",\"weight\":null}")?).await) }) },
-    Call { id: "domains_delete", tag: "Domains", run: |c| Box::pin(async move { outcome(c.domains().delete(arg("\"example.com\"")?).await) }) },
-    Call { id: "domains_delete_record", tag: "Domain Records", run: |c| Box::pin(async move { outcome(c.domain_records().delete_record(arg("\"example.com\"")?, arg("3352896")?).await) }) },
-    Call { id: "domains_get", tag: "Domains", run: |c| Box::pin(async move { outcome(c.domains().get(arg("\"example.com\"")?).await) }) },
-    Call { id: "domains_get_record", tag: "Domain Records", run: |c| Box::pin(async move { outcome(c.domain_records().get_record(arg("\"example.com\"")?, arg("3352896")?).await) }) },
-    Call { id: "domains_list", tag: "Domains", run: |c| Box::pin(async move { outcome(c.domains().list().page(1).await) }) },
-    Call { id: "domains_list_records", tag: "Domain Records", run: |c| Box::pin(async move { outcome(c.domain_records().list_records(arg("\"example.com\"")?).page(1).await) }) },
-    Call { id: "domains_patch_record", tag: "Domain Records", run: |c| Box::pin(async move { outcome(c.domain_records().patch_record(arg("\"example.com\"")?, arg("3352896")?).body(arg("{\"name\":\"blog\",\"type\":\"A\"}")?).await) }) },
-    Call { id: "domains_update_record", tag: "Domain Records", run: |c| Box::pin(async move { outcome(c.domain_records().update_record(arg("\"example.com\"")?, arg("3352896")?).body(arg("{\"name\":\"blog\",\"type\":\"CNAME\"}")?).await) }) },
-    Call { id: "dropletActions_get", tag: "Droplet Actions", run: |c| Box::pin(async move { outcome(c.droplet_actions().get(arg("3164444")?, arg("36804636")?).await) }) },
-    Call { id: "dropletActions_list", tag: "Droplet Actions", run: |c| Box::pin(async move { outcome(c.droplet_actions().list(arg("3164444")?).page(1).await) }) },
-    Call { id: "dropletActions_post", tag: "Droplet Actions", run: |c| Box::pin(async move { outcome(c.droplet_actions().post(arg("3164444")?, arg("{\"type\":\"disable_backups\"}")?).await) }) },
-    Call { id: "dropletActions_post_byTag", tag: "Droplet Actions", run: |c| Box::pin(async move { outcome(c.droplet_actions().post_by_tag(arg("{\"type\":\"disable_backups\"}")?).await) }) },
-    Call { id: "droplets_create", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().create(arg("{\"backups\":true,\"image\":\"ubuntu-20-04-x64\",\"ipv6\":true,\"monitoring\":true,\"names\":[\"sub-01.example.com\",\"sub-02.example.com\"],\"region\":\"nyc3\",\"size\":\"s-1vcpu-1gb\",\"ssh_keys\":[289794,\"3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45\"],\"tags\":[\"env:prod\",\"web\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"}")?).await) }) },
-    Call { id: "droplets_destroy", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().destroy(arg("3164444")?).await) }) },
-    Call { id: "droplets_destroy_byTag", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().destroy_by_tag(arg("\"env:test\"")?).await) }) },
-    Call { id: "droplets_destroy_retryWithAssociatedResources", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().destroy_retry_with_associated_resources(arg("3164444")?).await) }) },
-    Call { id: "droplets_destroy_withAssociatedResourcesDangerous", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().destroy_with_associated_resources_dangerous(arg("3164444")?, arg("true")?).await) }) },
-    Call { id: "droplets_destroy_withAssociatedResourcesSelective", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().destroy_with_associated_resources_selective(arg("3164444")?).body(arg("{\"floating_ips\":[\"6186916\"],\"reserved_ips\":[\"6186916\"],\"snapshots\":[\"61486916\"],\"volume_snapshots\":[\"edb0478d-7436-11ea-86e6-0a58ac144b91\"],\"volumes\":[\"ba49449a-7435-11ea-b89e-0a58ac14480f\"]}")?).await) }) },
-    Call { id: "droplets_get", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().get(arg("3164444")?).await) }) },
-    Call { id: "droplets_get_DestroyAssociatedResourcesStatus", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().get_destroy_associated_resources_status(arg("3164444")?).await) }) },
-    Call { id: "droplets_get_backup_policy", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().get_backup_policy(arg("3164444")?).await) }) },
-    Call { id: "droplets_list", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().list().page(1).await) }) },
-    Call { id: "droplets_list_associatedResources", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().list_associated_resources(arg("3164444")?).await) }) },
-    Call { id: "droplets_list_backup_policies", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().list_backup_policies().await) }) },
-    Call { id: "droplets_list_backups", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().list_backups(arg("3164444")?).page(1).await) }) },
-    Call { id: "droplets_list_firewalls", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().list_firewalls(arg("3164444")?).page(1).await) }) },
-    Call { id: "droplets_list_kernels", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().list_kernels(arg("3164444")?).page(1).await) }) },
-    Call { id: "droplets_list_neighbors", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().list_neighbors(arg("3164444")?).await) }) },
-    Call { id: "droplets_list_neighborsIds", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().list_neighbors_ids().await) }) },
-    Call { id: "droplets_list_snapshots", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().list_snapshots(arg("3164444")?).page(1).await) }) },
-    Call { id: "droplets_list_supported_backup_policies", tag: "Droplets", run: |c| Box::pin(async move { outcome(c.droplets().list_supported_backup_policies().await) }) },
-    Call { id: "firewalls_add_rules", tag: "Firewalls", run: |c| Box::pin(async move { outcome(c.firewalls().add_rules(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?).body(arg("{\"inbound_rules\":[{\"ports\":\"3306\",\"protocol\":\"tcp\",\"sources\":{\"droplet_ids\":[49696269]}}],\"outbound_rules\":[{\"destinations\":{\"droplet_ids\":[49696269]},\"ports\":\"3306\",\"protocol\":\"tcp\"}]}")?).await) }) },
-    Call { id: "firewalls_add_tags", tag: "Firewalls", run: |c| Box::pin(async move { outcome(c.firewalls().add_tags(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?).body(arg("{\"tags\":[\"frontend\"]}")?).await) }) },
-    Call { id: "firewalls_assign_droplets", tag: "Firewalls", run: |c| Box::pin(async move { outcome(c.firewalls().assign_droplets(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?).body(arg("{\"droplet_ids\":[49696269]}")?).await) }) },
-    Call { id: "firewalls_create", tag: "Firewalls", run: |c| Box::pin(async move { outcome(c.firewalls().create().body(arg("{\"droplet_ids\":[8043964],\"inbound_rules\":[{\"ports\":\"80\",\"protocol\":\"tcp\",\"sources\":{\"load_balancer_uids\":[\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"]}},{\"ports\":\"22\",\"protocol\":\"tcp\",\"sources\":{\"addresses\":[\"18.0.0.0/8\"],\"tags\":[\"gateway\"]}}],\"name\":\"firewall\",\"outbound_rules\":[{\"destinations\":{\"addresses\":[\"0.0.0.0/0\",\"::/0\"]},\"ports\":\"80\",\"protocol\":\"tcp\"}]}")?).await) }) },
-    Call { id: "firewalls_delete", tag: "Firewalls", run: |c| Box::pin(async move { outcome(c.firewalls().delete(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?).await) }) },
-    Call { id: "firewalls_delete_droplets", tag: "Firewalls", run: |c| Box::pin(async move { outcome(c.firewalls().delete_droplets(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?).body(arg("{\"droplet_ids\":[49696269]}")?).await) }) },
-    Call { id: "firewalls_delete_rules", tag: "Firewalls", run: |c| Box::pin(async move { outcome(c.firewalls().delete_rules(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?).body(arg("{\"inbound_rules\":[{\"ports\":\"3306\",\"protocol\":\"tcp\",\"sources\":{\"droplet_ids\":[49696269]}}],\"outbound_rules\":[{\"destinations\":{\"droplet_ids\":[49696269]},\"ports\":\"3306\",\"protocol\":\"tcp\"}]}")?).await) }) },
-    Call { id: "firewalls_delete_tags", tag: "Firewalls", run: |c| Box::pin(async move { outcome(c.firewalls().delete_tags(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?).body(arg("{\"tags\":[\"frontend\"]}")?).await) }) },
-    Call { id: "firewalls_get", tag: "Firewalls", run: |c| Box::pin(async move { outcome(c.firewalls().get(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?).await) }) },
-    Call { id: "firewalls_list", tag: "Firewalls", run: |c| Box::pin(async move { outcome(c.firewalls().list().page(1).await) }) },
-    Call { id: "firewalls_update", tag: "Firewalls", run: |c| Box::pin(async move { outcome(c.firewalls().update(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?).body(arg("{\"droplet_ids\":[8043964],\"inbound_rules\":[{\"ports\":\"8080\",\"protocol\":\"tcp\",\"sources\":{\"load_balancer_uids\":[\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"]}},{\"ports\":\"22\",\"protocol\":\"tcp\",\"sources\":{\"addresses\":[\"18.0.0.0/8\"],\"tags\":[\"gateway\"]}}],\"name\":\"frontend-firewall\",\"outbound_rules\":[{\"destinations\":{\"addresses\":[\"0.0.0.0/0\",\"::/0\"]},\"ports\":\"8080\",\"protocol\":\"tcp\"}],\"tags\":[\"frontend\"]}")?).await) }) },
-    Call { id: "floatingIPsAction_get", tag: "Floating IP Actions", run: |c| Box::pin(async move { outcome(c.floating_ip_actions().get(arg("\"45.55.96.47\"")?, arg("36804636")?).await) }) },
-    Call { id: "floatingIPsAction_list", tag: "Floating IP Actions", run: |c| Box::pin(async move { outcome(c.floating_ip_actions().list(arg("\"45.55.96.47\"")?).await) }) },
-    Call { id: "floatingIPsAction_post", tag: "Floating IP Actions", run: |c| Box::pin(async move { outcome(c.floating_ip_actions().post(arg("\"45.55.96.47\"")?, arg("{\"type\":\"unassign\"}")?).await) }) },
-    Call { id: "floatingIPs_create", tag: "Floating IPs", run: |c| Box::pin(async move { outcome(c.floating_ips().create(arg("{\"droplet_id\":2457247}")?).await) }) },
-    Call { id: "floatingIPs_delete", tag: "Floating IPs", run: |c| Box::pin(async move { outcome(c.floating_ips().delete(arg("\"45.55.96.47\"")?).await) }) },
-    Call { id: "floatingIPs_get", tag: "Floating IPs", run: |c| Box::pin(async move { outcome(c.floating_ips().get(arg("\"45.55.96.47\"")?).await) }) },
-    Call { id: "floatingIPs_list", tag: "Floating IPs", run: |c| Box::pin(async move { outcome(c.floating_ips().list().page(1).await) }) },
-    Call { id: "functionsAccessKey_create", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().create_access_key(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?).body(arg("{\"expires_in\":\"7d\",\"name\":\"my-function-access-key\"}")?).await) }) },
-    Call { id: "functionsAccessKey_delete", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().delete_access_key(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?, arg("\"dof-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?).await) }) },
-    Call { id: "functionsAccessKey_list", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().list_access_keys(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?).await) }) },
-    Call { id: "functionsAccessKey_update", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().update_access_key(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?, arg("\"dof-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?).body(arg("{\"name\":\"updated-key-name\"}")?).await) }) },
-    Call { id: "functions_create_namespace", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().create_namespace().body(arg("{\"label\":\"my namespace\",\"region\":\"nyc1\"}")?).await) }) },
-    Call { id: "functions_create_trigger", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().create_trigger(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?).body(arg("{\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"scheduled_details\":{\"body\":{\"name\":\"Welcome to DO!\"},\"cron\":\"* * * * *\"},\"type\":\"SCHEDULED\"}")?).await) }) },
-    Call { id: "functions_delete_namespace", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().delete_namespace(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?).await) }) },
-    Call { id: "functions_delete_trigger", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().delete_trigger(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?, arg("\"my trigger\"")?).await) }) },
-    Call { id: "functions_get_namespace", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().get_namespace(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?).await) }) },
-    Call { id: "functions_get_trigger", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().get_trigger(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?, arg("\"my trigger\"")?).await) }) },
-    Call { id: "functions_list_namespaces", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().list_namespaces().await) }) },
-    Call { id: "functions_list_triggers", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().list_triggers(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?).await) }) },
-    Call { id: "functions_update_trigger", tag: "Functions", run: |c| Box::pin(async move { outcome(c.functions().update_trigger(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?, arg("\"my trigger\"")?).body(arg("{\"is_enabled\":true,\"scheduled_details\":{\"body\":{\"name\":\"Welcome to DO!\"},\"cron\":\"* * * * *\"}}")?).await) }) },
-    Call { id: "genai_attach_agent", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().attach_agent(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"child_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"if_case\":\"\\\"use this to get weather information\\\"\",\"parent_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"route_name\":\"\\\"weather_route\\\"\"}")?).await) }) },
-    Call { id: "genai_attach_agent_function", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().attach_agent_function(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"description\":\"\\\"My Function Description\\\"\",\"faas_name\":\"\\\"my-function\\\"\",\"faas_namespace\":\"\\\"default\\\"\",\"function_name\":\"\\\"My Function\\\"\",\"input_schema\":{},\"output_schema\":{}}")?).await) }) },
-    Call { id: "genai_attach_agent_guardrails", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().attach_agent_guardrails(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"guardrails\":[{\"guardrail_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"priority\":123}]}")?).await) }) },
-    Call { id: "genai_attach_knowledge_base", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().attach_knowledge_base(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_attach_knowledge_bases", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().attach_knowledge_bases(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_cancel_indexing_job", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().cancel_indexing_job(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}")?).await) }) },
-    Call { id: "genai_cancel_model_evaluation_run", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().cancel_model_evaluation_run(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"eval_run_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}")?).await) }) },
-    Call { id: "genai_create_agent", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_agent().body(arg("{\"anthropic_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"description\":\"\\\"My Agent Description\\\"\",\"instruction\":\"\\\"You are an agent who thinks deeply about the world\\\"\",\"knowledge_base_uuid\":[\"example string\"],\"mcp_servers\":[{\"allowed_tools\":[\"example string\"],\"authorization\":\"example string\",\"headers\":{},\"server_label\":\"example string\",\"server_url\":\"example string\"}],\"model_provider_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_router_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Agent\\\"\",\"open_ai_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"reasoning_effort\":\"\\\"low\\\"\",\"region\":\"\\\"tor1\\\"\",\"router_preset_slug\":\"\\\"general\\\"\",\"tags\":[\"example string\"],\"thinking_token_budget\":123,\"web_fetch_enabled\":true,\"web_search_enabled\":true,\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}")?).await) }) },
-    Call { id: "genai_create_agent_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_agent_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"Production Key\"}")?).await) }) },
-    Call { id: "genai_create_anthropic_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_anthropic_api_key().body(arg("{\"api_key\":\"\\\"sk-ant-12345678901234567890123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}")?).await) }) },
-    Call { id: "genai_create_custom_evaluation_metric", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_custom_evaluation_metric().body(arg("{\"config\":{\"created_at\":\"2023-01-01T00:00:00Z\",\"deleted_at\":\"2023-01-01T00:00:00Z\",\"requires_ground_truth\":true,\"scoring_prompt\":\"example string\",\"updated_at\":\"2023-01-01T00:00:00Z\"},\"description\":\"\\\"Scores adherence to our support macros\\\"\",\"metric_name\":\"\\\"My domain tone metric\\\"\"}")?).await) }) },
-    Call { id: "genai_create_data_source_file_upload_presigned_urls", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_data_source_file_upload_presigned_urls().body(arg("{\"files\":[{\"file_name\":\"example name\",\"file_size\":\"12345\"}]}")?).await) }) },
-    Call { id: "genai_create_evaluation_dataset", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_evaluation_dataset().body(arg("{\"dataset_type\":\"EVALUATION_DATASET_TYPE_UNKNOWN\",\"file_upload_dataset\":{\"original_file_name\":\"example name\",\"size_in_bytes\":\"12345\",\"stored_object_key\":\"example string\"},\"name\":\"example name\"}")?).await) }) },
-    Call { id: "genai_create_evaluation_dataset_file_upload_presigned_urls", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_evaluation_dataset_file_upload_presigned_urls().body(arg("{\"files\":[{\"file_name\":\"example name\",\"file_size\":\"12345\"}]}")?).await) }) },
-    Call { id: "genai_create_evaluation_test_case", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_evaluation_test_case().body(arg("{\"agent_workspace_name\":\"example name\",\"dataset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"description\":\"example string\",\"metrics\":[\"example string\"],\"name\":\"example name\",\"star_metric\":{\"metric_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"name\":\"example name\",\"success_threshold\":123,\"success_threshold_pct\":123},\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}")?).await) }) },
-    Call { id: "genai_create_indexing_job", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_indexing_job().body(arg("{\"data_source_uuids\":[\"example string\"],\"knowledge_base_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}")?).await) }) },
-    Call { id: "genai_create_knowledge_base", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_knowledge_base().body(arg("{\"database_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"datasources\":[{\"aws_data_source\":{\"bucket_name\":\"example name\",\"item_path\":\"example string\",\"key_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"region\":\"example string\",\"secret_key\":\"example string\"},\"bucket_name\":\"example name\",\"bucket_region\":\"example string\",\"chunking_algorithm\":\"CHUNKING_ALGORITHM_UNKNOWN\",\"chunking_options\":{\"child_chunk_size\":350,\"max_chunk_size\":750,\"parent_chunk_size\":1000,\"semantic_threshold\":0.5},\"dropbox_data_source\":{\"folder\":\"example string\",\"refresh_token\":\"example string\"},\"file_upload_data_source\":{\"original_file_name\":\"example name\",\"size_in_bytes\":\"12345\",\"stored_object_key\":\"example string\"},\"google_drive_data_source\":{\"folder_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"refresh_token\":\"example string\"},\"item_path\":\"example string\",\"spaces_data_source\":{\"bucket_name\":\"example name\",\"item_path\":\"example string\",\"region\":\"example string\"},\"web_crawler_data_source\":{\"base_url\":\"example string\",\"crawling_option\":\"UNKNOWN\",\"embed_media\":true,\"exclude_tags\":[\"example string\"]}}],\"embedding_model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Knowledge Base\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"region\":\"\\\"tor1\\\"\",\"reranking_config\":{\"enabled\":true,\"model\":\"\\\"bge-reranker-v2-m3\\\"\"},\"size\":\"OPEN_SEARCH_PLAN_SIZE_UNSPECIFIED\",\"tags\":[\"example string\"],\"vpc_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}")?).await) }) },
-    Call { id: "genai_create_knowledge_base_data_source", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_knowledge_base_data_source(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"aws_data_source\":{\"bucket_name\":\"example name\",\"item_path\":\"example string\",\"key_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"region\":\"example string\",\"secret_key\":\"example string\"},\"chunking_algorithm\":\"CHUNKING_ALGORITHM_UNKNOWN\",\"chunking_options\":{\"child_chunk_size\":350,\"max_chunk_size\":750,\"parent_chunk_size\":1000,\"semantic_threshold\":0.5},\"knowledge_base_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"spaces_data_source\":{\"bucket_name\":\"example name\",\"item_path\":\"example string\",\"region\":\"example string\"},\"web_crawler_data_source\":{\"base_url\":\"example string\",\"crawling_option\":\"UNKNOWN\",\"embed_media\":true,\"exclude_tags\":[\"example string\"]}}")?).await) }) },
-    Call { id: "genai_create_model_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_model_api_key().body(arg("{\"name\":\"Production Key\"}")?).await) }) },
-    Call { id: "genai_create_model_eval_dataset_upload_presigned_urls", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_model_eval_dataset_upload_presigned_urls().body(arg("{\"files\":[{\"file_name\":\"example name\",\"file_size\":\"12345\"}]}")?).await) }) },
-    Call { id: "genai_create_model_evaluation_run", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_model_evaluation_run().body(arg("{\"candidate_inference_config\":{\"max_tokens\":123,\"stop_token\":\"example string\",\"system_prompt\":\"example string\",\"temperature\":123},\"candidate_model_name\":\"example name\",\"candidate_model_source\":\"CANDIDATE_MODEL_SOURCE_SERVERLESS\",\"candidate_model_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"dataset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"eval_preset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"judge_model_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"metric_uuids\":[\"example string\"],\"name\":\"example name\",\"preset_name\":\"example name\",\"preset_save_sections\":[\"PRESET_SAVE_SECTION_CANDIDATE\",\"PRESET_SAVE_SECTION_METRICS\"],\"save_as_preset\":true,\"source\":\"example string\",\"star_metric\":{\"metric_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"name\":\"example name\",\"success_threshold\":123,\"success_threshold_pct\":123}}")?).await) }) },
-    Call { id: "genai_create_model_router", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_model_router().body(arg("{\"description\":\"\\\"My Model Router Description\\\"\",\"fallback_models\":[\"example string\"],\"name\":\"\\\"my-model-router\\\"\",\"policies\":[{\"custom_task\":{\"description\":\"\\\"Summarize long-form text\\\"\",\"name\":\"\\\"Custom Summarization\\\"\"},\"models\":[\"example string\"],\"selection_policy\":{\"prefer\":\"\\\"cheapest\\\"\"},\"task_slug\":\"\\\"summarization\\\"\"}],\"regions\":[\"example string\"]}")?).await) }) },
-    Call { id: "genai_create_oauth2_dropbox_tokens", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_oauth2_dropbox_tokens().body(arg("{\"code\":\"example string\",\"redirect_url\":\"example string\"}")?).await) }) },
-    Call { id: "genai_create_openai_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_openai_api_key().body(arg("{\"api_key\":\"\\\"sk-proj--123456789098765432123456789\\\"\",\"name\":\"\\\"Production Key\\\"\"}")?).await) }) },
-    Call { id: "genai_create_scheduled_indexing", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_scheduled_indexing().body(arg("{\"days\":[123],\"knowledge_base_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"time\":\"example string\"}")?).await) }) },
-    Call { id: "genai_create_workspace", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().create_workspace().body(arg("{\"agent_uuids\":[\"example string\"],\"description\":\"example string\",\"name\":\"example name\"}")?).await) }) },
-    Call { id: "genai_delete_agent", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_agent(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_agent_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_agent_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_anthropic_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_anthropic_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_custom_evaluation_metric", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_custom_evaluation_metric(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_custom_model", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_custom_model(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_evaluation_dataset", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_evaluation_dataset(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_knowledge_base", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_knowledge_base(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_knowledge_base_data_source", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_knowledge_base_data_source(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_model_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_model_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_model_evaluation_preset", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_model_evaluation_preset(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_model_evaluation_run", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_model_evaluation_run(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_model_router", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_model_router(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_openai_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_openai_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_scheduled_indexing", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_scheduled_indexing(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_delete_workspace", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().delete_workspace(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_detach_agent", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().detach_agent(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_detach_agent_function", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().detach_agent_function(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_detach_agent_guardrail", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().detach_agent_guardrail(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_detach_knowledge_base", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().detach_knowledge_base(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_agent", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_agent(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_agent_children", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_agent_children(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_agent_usage", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_agent_usage(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_anthropic_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_anthropic_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_custom_model", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_custom_model(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_evaluation_dataset_download_url", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_evaluation_dataset_download_url(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_evaluation_run", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_evaluation_run(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_evaluation_run_prompt_results", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_evaluation_run_prompt_results(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("1")?).await) }) },
-    Call { id: "genai_get_evaluation_run_results", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_evaluation_run_results(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).page(1).await) }) },
-    Call { id: "genai_get_evaluation_test_case", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_evaluation_test_case(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_indexing_job", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_indexing_job(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_indexing_job_details_signed_url", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_indexing_job_details_signed_url(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_knowledge_base", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_knowledge_base(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_model_catalog_card", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_model_catalog_card(arg("\"\\\"example string\\\"\"")?).await) }) },
-    Call { id: "genai_get_model_evaluation_preset", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_model_evaluation_preset(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_model_evaluation_run", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_model_evaluation_run(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).page(1).await) }) },
-    Call { id: "genai_get_model_evaluation_run_results_download_url", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_model_evaluation_run_results_download_url(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_model_router", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_model_router(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_oauth2_url", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_oauth2_url().await) }) },
-    Call { id: "genai_get_openai_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_openai_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_scheduled_indexing", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_scheduled_indexing(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_get_workspace", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().get_workspace(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_import_custom_model", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().import_custom_model().body(arg("{\"accept_hf_token_storage\":true,\"accept_terms_and_conditions\":true,\"description\":\"Production model for customer support\",\"name\":\"my-mistral-7b\",\"preferred_gpu_region\":\"nyc3\",\"source_ref\":{\"access_type\":\"ACCESS_TYPE_UNSPECIFIED\",\"bucket\":\"example string\",\"commit_sha\":\"example string\",\"hf_token\":\"example string\",\"prefix\":\"example string\",\"region\":\"example string\",\"repo_id\":\"123e4567-e89b-12d3-a456-426614174000\"},\"source_type\":\"SOURCE_TYPE_UNSPECIFIED\",\"tags\":{\"tags\":[\"example string\"]}}")?).await) }) },
-    Call { id: "genai_list_agent_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_agent_api_keys(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).page(1).await) }) },
-    Call { id: "genai_list_agent_versions", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_agent_versions(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).page(1).await) }) },
-    Call { id: "genai_list_agents", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_agents().page(1).await) }) },
-    Call { id: "genai_list_agents_by_anthropic_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_agents_by_anthropic_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).page(1).await) }) },
-    Call { id: "genai_list_agents_by_openai_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_agents_by_openai_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).page(1).await) }) },
-    Call { id: "genai_list_agents_by_workspace", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_agents_by_workspace(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).page(1).await) }) },
-    Call { id: "genai_list_anthropic_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_anthropic_api_keys().page(1).await) }) },
-    Call { id: "genai_list_custom_models", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_custom_models().page(1).await) }) },
-    Call { id: "genai_list_datacenter_regions", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_datacenter_regions().await) }) },
-    Call { id: "genai_list_evaluation_datasets", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_evaluation_datasets().await) }) },
-    Call { id: "genai_list_evaluation_metrics", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_evaluation_metrics().await) }) },
-    Call { id: "genai_list_evaluation_runs_by_test_case", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_evaluation_runs_by_test_case(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_list_evaluation_test_cases", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_evaluation_test_cases().await) }) },
-    Call { id: "genai_list_evaluation_test_cases_by_workspace", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_evaluation_test_cases_by_workspace(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_list_indexing_job_data_sources", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_indexing_job_data_sources(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_list_indexing_jobs", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_indexing_jobs().page(1).await) }) },
-    Call { id: "genai_list_indexing_jobs_by_knowledge_base", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_indexing_jobs_by_knowledge_base(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_list_knowledge_base_data_sources", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_knowledge_base_data_sources(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).page(1).await) }) },
-    Call { id: "genai_list_knowledge_bases", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_knowledge_bases().page(1).await) }) },
-    Call { id: "genai_list_model_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_model_api_keys().page(1).await) }) },
-    Call { id: "genai_list_model_catalog", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_model_catalog().await) }) },
-    Call { id: "genai_list_model_evaluation_metrics", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_model_evaluation_metrics().await) }) },
-    Call { id: "genai_list_model_evaluation_presets", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_model_evaluation_presets().await) }) },
-    Call { id: "genai_list_model_evaluation_runs", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_model_evaluation_runs().page(1).await) }) },
-    Call { id: "genai_list_model_router_presets", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_model_router_presets().page(1).await) }) },
-    Call { id: "genai_list_model_router_task_presets", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_model_router_task_presets().page(1).await) }) },
-    Call { id: "genai_list_model_routers", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_model_routers().page(1).await) }) },
-    Call { id: "genai_list_models", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_models().page(1).await) }) },
-    Call { id: "genai_list_openai_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_openai_api_keys().page(1).await) }) },
-    Call { id: "genai_list_workspaces", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().list_workspaces().await) }) },
-    Call { id: "genai_regenerate_agent_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().regenerate_agent_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_regenerate_model_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().regenerate_model_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).await) }) },
-    Call { id: "genai_rollback_to_agent_version", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().rollback_to_agent_version(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"version_hash\":\"c3658d8b5c05494cd03ce042926ef08157889ed54b1b74b5ee0b3d66dcee4b73\"}")?).await) }) },
-    Call { id: "genai_run_evaluation_test_case", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().run_evaluation_test_case().body(arg("{\"agent_deployment_names\":[\"example string\"],\"agent_uuids\":[\"example string\"],\"run_name\":\"Evaluation Run Name\",\"test_case_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}")?).await) }) },
-    Call { id: "genai_update_agent", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_agent(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"agent_log_insights_enabled\":true,\"allowed_domains\":[\"example string\"],\"anthropic_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"clear_mcp_servers\":true,\"conversation_logs_enabled\":true,\"description\":\"\\\"My Agent Description\\\"\",\"instruction\":\"\\\"You are an agent who thinks deeply about the world\\\"\",\"k\":5,\"max_tokens\":100,\"mcp_servers\":[{\"allowed_tools\":[\"example string\"],\"authorization\":\"example string\",\"headers\":{},\"server_label\":\"example string\",\"server_url\":\"example string\"}],\"model_provider_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_router_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My New Agent Name\\\"\",\"open_ai_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"provide_citations\":true,\"reasoning_effort\":\"\\\"low\\\"\",\"retrieval_method\":\"RETRIEVAL_METHOD_UNKNOWN\",\"router_preset_slug\":\"\\\"general\\\"\",\"tags\":[\"example string\"],\"temperature\":0.7,\"thinking_token_budget\":123,\"top_p\":0.9,\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"web_fetch_enabled\":true,\"web_search_enabled\":true}")?).await) }) },
-    Call { id: "genai_update_agent_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_agent_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}")?).await) }) },
-    Call { id: "genai_update_agent_deployment_visibility", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_agent_deployment_visibility(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"visibility\":\"VISIBILITY_UNKNOWN\"}")?).await) }) },
-    Call { id: "genai_update_agent_function", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_agent_function(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"description\":\"\\\"My Function Description\\\"\",\"faas_name\":\"\\\"my-function\\\"\",\"faas_namespace\":\"\\\"default\\\"\",\"function_name\":\"\\\"My Function\\\"\",\"function_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"input_schema\":{},\"output_schema\":{}}")?).await) }) },
-    Call { id: "genai_update_agents_workspace", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_agents_workspace(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"agent_uuids\":[\"example string\"],\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}")?).await) }) },
-    Call { id: "genai_update_anthropic_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_anthropic_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"api_key\":\"\\\"sk-ant-12345678901234567890123456789012\\\"\",\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}")?).await) }) },
-    Call { id: "genai_update_attached_agent", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_attached_agent(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?, arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"child_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"if_case\":\"\\\"use this to get weather information\\\"\",\"parent_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"route_name\":\"\\\"weather_route\\\"\",\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}")?).await) }) },
-    Call { id: "genai_update_custom_evaluation_metric", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_custom_evaluation_metric(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"config\":{\"created_at\":\"2023-01-01T00:00:00Z\",\"deleted_at\":\"2023-01-01T00:00:00Z\",\"requires_ground_truth\":true,\"scoring_prompt\":\"example string\",\"updated_at\":\"2023-01-01T00:00:00Z\"},\"description\":\"example string\",\"metric_name\":\"\\\"My domain tone metric\\\"\",\"metric_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}")?).await) }) },
-    Call { id: "genai_update_custom_model_metadata", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_custom_model_metadata(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"description\":\"example string\",\"input_modalities\":[\"example string\"],\"license\":\"example string\",\"name\":\"example name\",\"output_modalities\":[\"example string\"],\"parameters\":\"12345\",\"tags\":{\"tags\":[\"example string\"]},\"uuid\":\"a1b2c3d4-...\"}")?).await) }) },
-    Call { id: "genai_update_evaluation_test_case", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_evaluation_test_case(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"dataset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"description\":\"example string\",\"metrics\":{\"metric_uuids\":[\"example string\"]},\"name\":\"example name\",\"star_metric\":{\"metric_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"name\":\"example name\",\"success_threshold\":123,\"success_threshold_pct\":123},\"test_case_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}")?).await) }) },
-    Call { id: "genai_update_knowledge_base", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_knowledge_base(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"database_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Knowledge Base\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"reranking_config\":{\"enabled\":true,\"model\":\"\\\"bge-reranker-v2-m3\\\"\"},\"tags\":[\"example string\"],\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}")?).await) }) },
-    Call { id: "genai_update_knowledge_base_data_source", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_knowledge_base_data_source(arg("\"123e4567-e89b-12d3-a456-426614174000\"")?, arg("\"123e4567-e89b-12d3-a456-426614174000\"")?).body(arg("{\"chunking_algorithm\":\"CHUNKING_ALGORITHM_UNKNOWN\",\"chunking_options\":{\"child_chunk_size\":350,\"max_chunk_size\":750,\"parent_chunk_size\":1000,\"semantic_threshold\":0.5},\"data_source_uuid\":\"\\\"98765432-1234-1234-1234-123456789012\\\"\",\"knowledge_base_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}")?).await) }) },
-    Call { id: "genai_update_model_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_model_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}")?).await) }) },
-    Call { id: "genai_update_model_evaluation_run", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_model_evaluation_run(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"eval_run_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"My evaluation run\"}")?).await) }) },
-    Call { id: "genai_update_model_router", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_model_router(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"description\":\"\\\"My Model Router Description\\\"\",\"fallback_models\":[{}],\"name\":\"\\\"my-model-router\\\"\",\"policies\":[{\"custom_task\":{\"description\":\"\\\"Summarize long-form text\\\"\",\"name\":\"\\\"Custom Summarization\\\"\"},\"models\":[\"example string\"],\"selection_policy\":{\"prefer\":\"\\\"cheapest\\\"\"},\"task_slug\":\"\\\"summarization\\\"\"}],\"regions\":[\"example string\"],\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}")?).await) }) },
-    Call { id: "genai_update_openai_api_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_openai_api_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"api_key\":\"\\\"sk-ant-12345678901234567890123456789012\\\"\",\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}")?).await) }) },
-    Call { id: "genai_update_workspace", tag: "GradientAI Platform", run: |c| Box::pin(async move { outcome(c.gradientai_platform().update_workspace(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).body(arg("{\"description\":\"example string\",\"name\":\"example name\",\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}")?).await) }) },
-    Call { id: "imageActions_get", tag: "Image Actions", run: |c| Box::pin(async move { outcome(c.image_actions().get(arg("62137902")?, arg("36804636")?).await) }) },
-    Call { id: "imageActions_list", tag: "Image Actions", run: |c| Box::pin(async move { outcome(c.image_actions().list(arg("62137902")?).page(1).await) }) },
-    Call { id: "imageActions_post", tag: "Image Actions", run: |c| Box::pin(async move { outcome(c.image_actions().start(arg("62137902")?, arg("{\"type\":\"convert\"}")?).await) }) },
-    Call { id: "inference_cancel_batch", tag: "Batch Inference", run: |c| Box::pin(async move { outcome(c.batch_inference().cancel_batch(arg("\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\"")?).await) }) },
-    Call { id: "inference_create_async_invoke", tag: "Serverless Inference", run: |c| Box::pin(async move { outcome(c.serverless_inference().create_async_invoke().body(arg("{\"input\":{\"prompt\":\"Techno song with futuristic sounds\",\"seconds_total\":60},\"model_id\":\"fal-ai/stable-audio-25/text-to-audio\",\"tags\":[{\"key\":\"type\",\"value\":\"test\"}]}")?).await) }) },
-    Call { id: "inference_create_batch", tag: "Batch Inference", run: |c| Box::pin(async move { outcome(c.batch_inference().create_batch().body(arg("{\"completion_window\":\"24h\",\"file_id\":\"a1b2c3d4-e5f6-4789-90ab-cdef12345678\",\"metadata\":{\"dataset\":\"prompts_v1\",\"team\":\"ml-eval\"},\"provider\":\"anthropic\",\"request_id\":\"2f1a7d9e-8c03-4d2c-9b7e-6f8e2b1a4c77\"}")?).await) }) },
-    Call { id: "inference_create_batch_file", tag: "Batch Inference", run: |c| Box::pin(async move { outcome(c.batch_inference().create_batch_file().body(arg("{\"file_name\":\"batch_requests.jsonl\"}")?).await) }) },
-    Call { id: "inference_create_chat_completion", tag: "Serverless Inference", run: |c| Box::pin(async move { outcome(c.serverless_inference().create_chat_completion().body(arg("{\"frequency_penalty\":0,\"logit_bias\":null,\"logprobs\":false,\"max_completion_tokens\":256,\"max_tokens\":0,\"messages\":[{\"content\":\"Hello, how are you?\",\"reasoning_content\":null,\"refusal\":null,\"role\":\"user\",\"tool_call_id\":\"call_abc123\",\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"location\\\": \\\"Boston\\\"}\",\"name\":\"get_weather\"},\"id\":\"call_abc123\",\"type\":\"function\"}]}],\"metadata\":{},\"model\":\"llama3-8b-instruct\",\"n\":1,\"presence_penalty\":0,\"reasoning_effort\":\"none\",\"seed\":0,\"stop\":null,\"stream\":false,\"stream_options\":null,\"temperature\":1,\"tool_choice\":\"none\",\"tools\":[{\"function\":{\"description\":\"Get the current weather for a location.\",\"name\":\"get_weather\",\"parameters\":{}},\"type\":\"function\"}],\"top_logprobs\":0,\"top_p\":1,\"user\":\"user-1234\"}")?).await) }) },
-    Call { id: "inference_create_embedding", tag: "Serverless Inference", run: |c| Box::pin(async move { outcome(c.serverless_inference().create_embedding().body(arg("{\"encoding_format\":\"float\",\"input\":\"hello world\",\"model\":\"qwen3-embedding-0.6b\",\"user\":\"user-1234\"}")?).await) }) },
-    Call { id: "inference_create_image", tag: "Serverless Inference", run: |c| Box::pin(async move { outcome(c.serverless_inference().create_image().body(arg("{\"background\":\"auto\",\"model\":\"openai-gpt-image-1\",\"moderation\":\"auto\",\"n\":1,\"output_compression\":100,\"output_format\":\"png\",\"partial_images\":1,\"prompt\":\"A cute baby sea otter floating on its back in calm blue water\",\"quality\":\"auto\",\"size\":\"auto\",\"stream\":false,\"user\":\"user-1234\"}")?).await) }) },
-    Call { id: "inference_create_messages", tag: "Serverless Inference", run: |c| Box::pin(async move { outcome(c.serverless_inference().create_messages().body(arg("{\"max_tokens\":1,\"messages\":[{\"content\":\"What is the capital of Portugal?\",\"role\":\"user\"}],\"metadata\":{\"user_id\":\"550e8400-e29b-41d4-a716-446655440000\"},\"model\":\"claude-opus-4-6\",\"reasoning_effort\":\"none\",\"speed\":\"standard\",\"stop_sequences\":[\"\"],\"stream\":false,\"system\":\"\",\"temperature\":0,\"thinking\":{\"type\":\"enabled\"},\"tool_choice\":\"auto\",\"tools\":[{\"description\":\"Get the current weather for a location.\",\"input_schema\":{},\"name\":\"get_weather\"}],\"top_k\":0,\"top_p\":0}")?).await) }) },
-    Call { id: "inference_create_response", tag: "Serverless Inference", run: |c| Box::pin(async move { outcome(c.serverless_inference().create_response().body(arg("{\"input\":\"What is the capital of France?\",\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":50,\"metadata\":{\"session_id\":\"abc123\"},\"model\":\"openai-gpt-oss-20b\",\"stop\":null,\"stream\":false,\"stream_options\":null,\"temperature\":0.7,\"tool_choice\":\"auto\",\"tools\":[{\"description\":\"Get the current weather in a given location.\",\"name\":\"get_weather\",\"parameters\":{},\"type\":\"function\"}],\"top_p\":1,\"user\":\"user-1234\"}")?).await) }) },
-    Call { id: "inference_get_batch", tag: "Batch Inference", run: |c| Box::pin(async move { outcome(c.batch_inference().get_batch(arg("\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\"")?).await) }) },
-    Call { id: "inference_get_batch_results", tag: "Batch Inference", run: |c| Box::pin(async move { outcome(c.batch_inference().get_batch_results(arg("\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\"")?).await) }) },
-    Call { id: "inference_list_batches", tag: "Batch Inference", run: |c| Box::pin(async move { outcome(c.batch_inference().list_batches().await) }) },
-    Call { id: "inference_list_models", tag: "Serverless Inference", run: |c| Box::pin(async move { outcome(c.serverless_inference().list_models().await) }) },
-    Call { id: "inference_upload_batch_file", tag: "Batch Inference", run: |c| Box::pin(async move { outcome(c.batch_inference().upload_batch_file(&sample_url(&c, "/<upload_url>"), "sample bytes").await) }) },
-    Call { id: "invoices_get_byUUID", tag: "Billing", run: |c| Box::pin(async move { outcome(c.billing().get_invoice(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?).page(1).await) }) },
-    Call { id: "invoices_get_csvByUUID", tag: "Billing", run: |c| Box::pin(async move { outcome(c.billing().get_invoice_csv(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?).await) }) },
-    Call { id: "invoices_get_pdfByUUID", tag: "Billing", run: |c| Box::pin(async move { outcome(c.billing().get_invoice_pdf(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?).await) }) },
-    Call { id: "invoices_get_summaryByUUID", tag: "Billing", run: |c| Box::pin(async move { outcome(c.billing().get_invoice_summary(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?).await) }) },
-    Call { id: "invoices_list", tag: "Billing", run: |c| Box::pin(async move { outcome(c.billing().list_invoices().page(1).await) }) },
-    Call { id: "kubernetes_add_nodePool", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().add_node_pool(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).body(arg("{\"auto_scale\":true,\"count\":3,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"new-pool\",\"size\":\"s-1vcpu-2gb\",\"tags\":[\"frontend\"]}")?).await) }) },
-    Call { id: "kubernetes_add_registries", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().add_registries().body(arg("{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"],\"registries\":[\"registry-a\",\"registry-b\"]}")?).await) }) },
-    Call { id: "kubernetes_add_registry", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().add_registry().body(arg("{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"]}")?).await) }) },
-    Call { id: "kubernetes_create_cluster", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().create_cluster().body(arg("{\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"count\":3,\"name\":\"worker-pool\",\"size\":\"s-1vcpu-2gb\"}],\"region\":\"nyc1\",\"version\":\"1.18.6-do.0\"}")?).await) }) },
-    Call { id: "kubernetes_delete_cluster", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().delete_cluster(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).await) }) },
-    Call { id: "kubernetes_delete_node", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().delete_node(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?, arg("\"cdda885e-7663-40c8-bc74-3a036c66545d\"")?, arg("\"478247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\"")?).await) }) },
-    Call { id: "kubernetes_delete_nodePool", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().delete_node_pool(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?, arg("\"cdda885e-7663-40c8-bc74-3a036c66545d\"")?).await) }) },
-    Call { id: "kubernetes_destroy_associatedResourcesDangerous", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().destroy_associated_resources_dangerous(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).await) }) },
-    Call { id: "kubernetes_destroy_associatedResourcesSelective", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().destroy_associated_resources_selective(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).body(arg("{\"load_balancers\":[\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"],\"volume_snapshots\":[\"edb0478d-7436-11ea-86e6-0a58ac144b91\"],\"volumes\":[\"ba49449a-7435-11ea-b89e-0a58ac14480f\"]}")?).await) }) },
-    Call { id: "kubernetes_get_availableUpgrades", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().get_available_upgrades(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).await) }) },
-    Call { id: "kubernetes_get_cluster", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().get_cluster(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).await) }) },
-    Call { id: "kubernetes_get_clusterLintResults", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().get_cluster_lint_results(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).await) }) },
-    Call { id: "kubernetes_get_clusterUser", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().get_cluster_user(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).await) }) },
-    Call { id: "kubernetes_get_credentials", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().get_credentials(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).await) }) },
-    Call { id: "kubernetes_get_kubeconfig", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().get_kubeconfig(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).await) }) },
-    Call { id: "kubernetes_get_nodePool", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().get_node_pool(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?, arg("\"cdda885e-7663-40c8-bc74-3a036c66545d\"")?).await) }) },
-    Call { id: "kubernetes_get_status_messages", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().get_status_messages(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).await) }) },
-    Call { id: "kubernetes_list_associatedResources", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().list_associated_resources(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).await) }) },
-    Call { id: "kubernetes_list_clusters", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().list_clusters().page(1).await) }) },
-    Call { id: "kubernetes_list_nodePools", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().list_node_pools(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).await) }) },
-    Call { id: "kubernetes_list_options", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().list_options().await) }) },
-    Call { id: "kubernetes_recycle_node_pool", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().recycle_node_pool(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?, arg("\"cdda885e-7663-40c8-bc74-3a036c66545d\"")?).body(arg("{\"nodes\":[\"d8db5e1a-6103-43b5-a7b3-8a948210a9fc\"]}")?).await) }) },
-    Call { id: "kubernetes_remove_registries", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().remove_registries().body(arg("{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"],\"registries\":[\"registry-a\",\"registry-b\"]}")?).await) }) },
-    Call { id: "kubernetes_remove_registry", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().remove_registry().body(arg("{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"]}")?).await) }) },
-    Call { id: "kubernetes_run_clusterLint", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().run_cluster_lint(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).body(arg("{\"exclude_checks\":[\"default-namespace\"],\"exclude_groups\":[\"workload-health\"],\"include_checks\":[\"bare-pods\",\"resource-requirements\"],\"include_groups\":[\"basic\",\"doks\",\"security\"]}")?).await) }) },
-    Call { id: "kubernetes_update_cluster", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().update_cluster(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).body(arg("{\"amd_gpu_device_metrics_exporter_plugin\":{\"enabled\":true},\"amd_gpu_device_plugin\":{\"enabled\":true},\"auto_upgrade\":true,\"cluster_autoscaler_configuration\":{\"expanders\":[\"priority\",\"random\"],\"scale_down_unneeded_time\":\"1m0s\",\"scale_down_utilization_threshold\":0.65},\"control_plane_firewall\":{\"allowed_addresses\":[\"1.2.3.4/32\",\"1.1.0.0/16\"],\"enabled\":true},\"coredns_autoscaler\":{\"enabled\":true},\"ha\":true,\"maintenance_policy\":{\"day\":\"any\",\"start_time\":\"12:00\"},\"name\":\"prod-cluster-01\",\"nvidia_gpu_device_plugin\":{\"enabled\":true},\"p2p_oci_registry_plugin\":{\"enabled\":true},\"rdma_shared_dev_plugin\":{\"enabled\":true},\"routing_agent\":{\"enabled\":true},\"sso\":{\"client_id\":\"doks-cluster-client\",\"enabled\":true,\"issuer_url\":\"https://sso.example.com\",\"required\":false},\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"]}")?).await) }) },
-    Call { id: "kubernetes_update_nodePool", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().update_node_pool(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?, arg("\"cdda885e-7663-40c8-bc74-3a036c66545d\"")?).body(arg("{\"auto_scale\":true,\"count\":3,\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}")?).await) }) },
-    Call { id: "kubernetes_upgrade_cluster", tag: "Kubernetes", run: |c| Box::pin(async move { outcome(c.kubernetes().upgrade_cluster(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?).body(arg("{\"version\":\"1.16.13-do.0\"}")?).await) }) },
-    Call { id: "loadBalancers_add_droplets", tag: "Load Balancers", run: |c| Box::pin(async move { outcome(c.load_balancers().add_droplets(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"droplet_ids\":[3164444,3164445]}")?).await) }) },
-    Call { id: "loadBalancers_add_forwardingRules", tag: "Load Balancers", run: |c| Box::pin(async move { outcome(c.load_balancers().add_forwarding_rules(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"forwarding_rules\":[{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"entry_port\":443,\"entry_protocol\":\"https\",\"target_port\":80,\"target_protocol\":\"http\",\"tls_passthrough\":false}]}")?).await) }) },
-    Call { id: "loadBalancers_create", tag: "Load Balancers", run: |c| Box::pin(async move { outcome(c.load_balancers().create(arg("{\"droplet_ids\":[3164444,3164445],\"firewall\":{\"allow\":[\"ip:1.2.3.4\",\"cidr:2.3.4.0/24\"],\"deny\":[\"cidr:1.2.0.0/16\",\"ip:2.3.4.5\"]},\"forwarding_rules\":[{\"entry_port\":80,\"entry_protocol\":\"http\",\"target_port\":80,\"target_protocol\":\"http\"},{\"entry_port\":443,\"entry_protocol\":\"https\",\"target_port\":443,\"target_protocol\":\"https\",\"tls_passthrough\":true}],\"http_idle_timeout_seconds\":60,\"name\":\"example-lb-01\",\"project_id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"region\":\"nyc3\"}")?).await) }) },
-    Call { id: "loadBalancers_delete", tag: "Load Balancers", run: |c| Box::pin(async move { outcome(c.load_balancers().delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "loadBalancers_delete_cache", tag: "Load Balancers", run: |c| Box::pin(async move { outcome(c.load_balancers().delete_cache(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "loadBalancers_get", tag: "Load Balancers", run: |c| Box::pin(async move { outcome(c.load_balancers().get(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "loadBalancers_list", tag: "Load Balancers", run: |c| Box::pin(async move { outcome(c.load_balancers().list().page(1).await) }) },
-    Call { id: "loadBalancers_remove_droplets", tag: "Load Balancers", run: |c| Box::pin(async move { outcome(c.load_balancers().remove_droplets(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"droplet_ids\":[3164444,3164445]}")?).await) }) },
-    Call { id: "loadBalancers_remove_forwardingRules", tag: "Load Balancers", run: |c| Box::pin(async move { outcome(c.load_balancers().remove_forwarding_rules(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"forwarding_rules\":[{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"entry_port\":443,\"entry_protocol\":\"https\",\"target_port\":80,\"target_protocol\":\"http\",\"tls_passthrough\":false}]}")?).await) }) },
-    Call { id: "loadBalancers_update", tag: "Load Balancers", run: |c| Box::pin(async move { outcome(c.load_balancers().update(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("{\"algorithm\":\"round_robin\",\"droplet_ids\":[3164444,3164445],\"enable_backend_keepalive\":true,\"enable_proxy_protocol\":true,\"firewall\":{\"allow\":[\"ip:1.2.3.4\",\"cidr:2.3.4.0/24\"],\"deny\":[\"cidr:1.2.0.0/16\",\"ip:2.3.4.5\"]},\"forwarding_rules\":[{\"certificate_id\":\"\",\"entry_port\":80,\"entry_protocol\":\"http\",\"target_port\":80,\"target_protocol\":\"http\",\"tls_passthrough\":false},{\"certificate_id\":\"\",\"entry_port\":443,\"entry_protocol\":\"https\",\"target_port\":443,\"target_protocol\":\"https\",\"tls_passthrough\":true}],\"health_check\":{\"check_interval_seconds\":10,\"healthy_threshold\":5,\"path\":\"/\",\"port\":80,\"protocol\":\"http\",\"response_timeout_seconds\":5,\"unhealthy_threshold\":3},\"http_idle_timeout_seconds\":60,\"name\":\"updated-example-lb-01\",\"project_id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"redirect_http_to_https\":false,\"region\":\"nyc3\",\"sticky_sessions\":{\"type\":\"none\"},\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\"}")?).await) }) },
-    Call { id: "monitoring_create_alertPolicy", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().create_alert_policy().body(arg("{\"alerts\":{\"email\":[\"bob@exmaple.com\"],\"slack\":[{\"channel\":\"Production Alerts\",\"url\":\"https://hooks.slack.com/services/T1234567/AAAAAAAA/ZZZZZZ\"}]},\"compare\":\"GreaterThan\",\"description\":\"CPU Alert\",\"enabled\":true,\"entities\":[\"192018292\"],\"tags\":[\"droplet_tag\"],\"type\":\"v1/insights/droplet/cpu\",\"value\":80,\"window\":\"5m\"}")?).await) }) },
-    Call { id: "monitoring_create_destination", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().create_destination().body(arg("{\"config\":{\"credentials\":{\"password\":\"password\",\"username\":\"username\"},\"endpoint\":\"example.com\",\"index_name\":\"logs\",\"retention_days\":14},\"name\":\"external_opensearch\",\"type\":\"opensearch_ext\"}")?).await) }) },
-    Call { id: "monitoring_create_sink", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().create_sink().body(arg("{\"destination_uuid\":\"9df2b7e9-3fb2-4577-b60a-e9c0d53f9a99\",\"resources\":[{\"name\":\"managed_kubernetes_cluster\",\"urn\":\"do:kubernetes:f453aa14-646e-4cf8-8c62-75a19fb24ec2\"}]}")?).await) }) },
-    Call { id: "monitoring_delete_alertPolicy", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().delete_alert_policy(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "monitoring_delete_destination", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().delete_destination(arg("\"1a64809f-1708-48ee-a742-dec8d481b8d1\"")?).await) }) },
-    Call { id: "monitoring_delete_sink", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().delete_sink(arg("\"78b172b6-52c3-4a4b-96d5-78d3f1a0b18c\"")?).await) }) },
-    Call { id: "monitoring_get_DropletCpuMetrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_cpu_metrics(arg("\"1620705417\"")?, arg("\"17209102\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_alertPolicy", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_alert_policy(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "monitoring_get_appCPUPercentageMetrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_app_cpu_percentage_metrics(arg("\"2db3c021-15ad-4088-bfe8-99dc972b9cf6\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_appMemoryPercentageMetrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_app_memory_percentage_metrics(arg("\"2db3c021-15ad-4088-bfe8-99dc972b9cf6\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_appRestartCountMetrics.yml", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_app_restart_count_metrics_yml(arg("\"2db3c021-15ad-4088-bfe8-99dc972b9cf6\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_database_mysql_cpu_usage", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_database_mysql_cpu_usage(arg("\"avg\"")?, arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_database_mysql_disk_usage", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_database_mysql_disk_usage(arg("\"avg\"")?, arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_database_mysql_index_vs_sequential_reads", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_database_mysql_index_vs_sequential_reads(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_database_mysql_load", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_database_mysql_load(arg("\"avg\"")?, arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"1620705417\"")?, arg("\"load1\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_database_mysql_memory_usage", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_database_mysql_memory_usage(arg("\"avg\"")?, arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_database_mysql_op_rates", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_database_mysql_op_rates(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"1620705417\"")?, arg("\"select\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_database_mysql_schema_latency", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_database_mysql_schema_latency(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"1620705417\"")?, arg("\"insert\"")?, arg("\"defaultdb\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_database_mysql_schema_throughput", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_database_mysql_schema_throughput(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"1620705417\"")?, arg("\"insert\"")?, arg("\"defaultdb\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_database_mysql_threads_active", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_database_mysql_threads_active(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_database_mysql_threads_connected", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_database_mysql_threads_connected(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_database_mysql_threads_created_rate", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_database_mysql_threads_created_rate(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_destination", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_destination(arg("\"1a64809f-1708-48ee-a742-dec8d481b8d1\"")?).await) }) },
-    Call { id: "monitoring_get_dropletBandwidthMetrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_bandwidth_metrics(arg("\"inbound\"")?, arg("\"1620705417\"")?, arg("\"17209102\"")?, arg("\"private\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_dropletFilesystemFreeMetrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_filesystem_free_metrics(arg("\"1620705417\"")?, arg("\"17209102\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_dropletFilesystemSizeMetrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_filesystem_size_metrics(arg("\"1620705417\"")?, arg("\"17209102\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_dropletLoad15Metrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_load15_metrics(arg("\"1620705417\"")?, arg("\"17209102\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_dropletLoad1Metrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_load1_metrics(arg("\"1620705417\"")?, arg("\"17209102\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_dropletLoad5Metrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_load5_metrics(arg("\"1620705417\"")?, arg("\"17209102\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_dropletMemoryAvailableMetrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_memory_available_metrics(arg("\"1620705417\"")?, arg("\"17209102\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_dropletMemoryCachedMetrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_memory_cached_metrics(arg("\"1620705417\"")?, arg("\"17209102\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_dropletMemoryFreeMetrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_memory_free_metrics(arg("\"1620705417\"")?, arg("\"17209102\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_dropletMemoryTotalMetrics", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_memory_total_metrics(arg("\"1620705417\"")?, arg("\"17209102\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_droplet_autoscale_current_cpu_utilization.yml", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_autoscale_current_cpu_utilization_yml(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_droplet_autoscale_current_instances", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_autoscale_current_instances(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_droplet_autoscale_current_memory_utilization", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_autoscale_current_memory_utilization(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_droplet_autoscale_target_cpu_utilization", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_autoscale_target_cpu_utilization(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_droplet_autoscale_target_instances", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_autoscale_target_instances(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_droplet_autoscale_target_memory_utilization", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_droplet_autoscale_target_memory_utilization(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?, arg("\"1620705417\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_connections", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_connections(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_downtime", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_downtime(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_health_checks", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_health_checks(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_http_response_time_50p", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_http_response_time_50p(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_http_response_time_95p", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_http_response_time_95p(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_http_response_time_99p", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_http_response_time_99p(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_http_response_time_avg", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_http_response_time_avg(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_http_responses", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_http_responses(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_http_session_duration_50p", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_http_session_duration_50p(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_http_session_duration_95p", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_http_session_duration_95p(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_http_session_duration_avg", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_http_session_duration_avg(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_droplets_queue_size", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_droplets_queue_size(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_connections_current", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_connections_current(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_connections_limit", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_connections_limit(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_cpu_utilization", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_cpu_utilization(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_firewall_dropped_bytes", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_firewall_dropped_bytes(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_firewall_dropped_packets", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_firewall_dropped_packets(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_http_requests_per_second", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_http_requests_per_second(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_http_responses", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_http_responses(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_network_throughput_http", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_network_throughput_http(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_network_throughput_tcp", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_network_throughput_tcp(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_network_throughput_udp", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_network_throughput_udp(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_nlb_tcp_network_throughput", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_nlb_tcp_network_throughput(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_nlb_udp_network_throughput", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_nlb_udp_network_throughput(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_tls_connections_current", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_tls_connections_current(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_tls_connections_exceeding_rate_limit", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_tls_connections_exceeding_rate_limit(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_lb_frontend_tls_connections_limit", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_lb_frontend_tls_connections_limit(arg("\"1620705417\"")?, arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"1620683817\"")?).await) }) },
-    Call { id: "monitoring_get_sink", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().get_sink(arg("\"78b172b6-52c3-4a4b-96d5-78d3f1a0b18c\"")?).await) }) },
-    Call { id: "monitoring_list_alertPolicy", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().list_alert_policy().page(1).await) }) },
-    Call { id: "monitoring_list_destinations", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().list_destinations().await) }) },
-    Call { id: "monitoring_list_sinks", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().list_sinks().await) }) },
-    Call { id: "monitoring_update_alertPolicy", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().update_alert_policy(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"alerts\":{\"email\":[\"bob@exmaple.com\"],\"slack\":[{\"channel\":\"Production Alerts\",\"url\":\"https://hooks.slack.com/services/T1234567/AAAAAAAA/ZZZZZZ\"}]},\"compare\":\"GreaterThan\",\"description\":\"CPU Alert\",\"enabled\":true,\"entities\":[\"192018292\"],\"tags\":[\"droplet_tag\"],\"type\":\"v1/insights/droplet/cpu\",\"value\":80,\"window\":\"5m\"}")?).await) }) },
-    Call { id: "monitoring_update_destination", tag: "Monitoring", run: |c| Box::pin(async move { outcome(c.monitoring().update_destination(arg("\"1a64809f-1708-48ee-a742-dec8d481b8d1\"")?).body(arg("{\"config\":{\"cluster_name\":\"managed_dbaas_cluster\",\"cluster_uuid\":\"85148069-7e35-4999-80bd-6fa1637ca385\",\"credentials\":{\"password\":\"password\",\"username\":\"username\"},\"endpoint\":\"example.com\",\"index_name\":\"logs\",\"retention_days\":14},\"name\":\"managed_opensearch_cluster\",\"type\":\"opensearch_dbaas\"}")?).await) }) },
-    Call { id: "nfs_create", tag: "NFS", run: |c| Box::pin(async move { outcome(c.nfs().create().body(arg("{\"name\":\"sammy-share-drive\",\"performance_tier\":\"standard\",\"region\":\"atl1\",\"size_gib\":1024,\"vpc_ids\":[\"796c6fe3-2a1d-4da2-9f3e-38239827dc91\"]}")?).await) }) },
-    Call { id: "nfs_create_access_point", tag: "NFS", run: |c| Box::pin(async move { outcome(c.nfs().create_access_point(arg("\"baf4827c-6fa9-456f-9dbd-9ddfcacd0720\"")?).body(arg("{\"access_policy\":{\"anongid\":65534,\"anonuid\":65534,\"identity_enforcement_enabled\":false,\"protocols\":[\"NFS4\",\"NFS\"],\"squash_config\":\"ROOT_SQUASH\"},\"name\":\"other-vpc\",\"path\":\"/other-vpc\",\"vpc_id\":\"3f34cdb2-1e4f-4100-b5c7-f55f2762085f\"}")?).await) }) },
-    Call { id: "nfs_create_action", tag: "NFS Actions", run: |c| Box::pin(async move { outcome(c.nfs_actions().create_action(arg("\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\"")?, arg("{\"params\":{\"size_gib\":2048},\"region\":\"atl1\",\"type\":\"resize\"}")?).await) }) },
-    Call { id: "nfs_delete", tag: "NFS", run: |c| Box::pin(async move { outcome(c.nfs().delete(arg("\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\"")?).await) }) },
-    Call { id: "nfs_delete_access_point", tag: "NFS", run: |c| Box::pin(async move { outcome(c.nfs().delete_access_point(arg("\"becd9f04-8afa-4ccd-b03e-9676447df603\"")?).await) }) },
-    Call { id: "nfs_delete_snapshot", tag: "NFS", run: |c| Box::pin(async move { outcome(c.nfs().delete_snapshot(arg("\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\"")?).await) }) },
-    Call { id: "nfs_get", tag: "NFS", run: |c| Box::pin(async move { outcome(c.nfs().get(arg("\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\"")?).await) }) },
-    Call { id: "nfs_get_access_point", tag: "NFS", run: |c| Box::pin(async move { outcome(c.nfs().get_access_point(arg("\"becd9f04-8afa-4ccd-b03e-9676447df603\"")?).await) }) },
-    Call { id: "nfs_get_snapshot", tag: "NFS", run: |c| Box::pin(async move { outcome(c.nfs().get_snapshot(arg("\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\"")?).await) }) },
-    Call { id: "nfs_list", tag: "NFS", run: |c| Box::pin(async move { outcome(c.nfs().list().await) }) },
-    Call { id: "nfs_list_access_points", tag: "NFS", run: |c| Box::pin(async move { outcome(c.nfs().list_access_points(arg("\"baf4827c-6fa9-456f-9dbd-9ddfcacd0720\"")?).await) }) },
-    Call { id: "nfs_list_snapshot", tag: "NFS", run: |c| Box::pin(async move { outcome(c.nfs().list_snapshot().await) }) },
-    Call { id: "oneClicks_install_kubernetes", tag: "1-Click Applications", run: |c| Box::pin(async move { outcome(c.one_click_applications().install_kubernetes().body(arg("{\"addon_slugs\":[\"kube-state-metrics\",\"loki\"],\"cluster_uuid\":\"50a994b6-c303-438f-9495-7e896cfe6b08\"}")?).await) }) },
-    Call { id: "oneClicks_list", tag: "1-Click Applications", run: |c| Box::pin(async move { outcome(c.one_click_applications().list().await) }) },
-    Call { id: "organizations_create_team", tag: "Organizations", run: |c| Box::pin(async move { outcome(c.organizations().create_team().body(arg("{\"name\":\"production\"}")?).await) }) },
-    Call { id: "organizations_list_teams", tag: "Organizations", run: |c| Box::pin(async move { outcome(c.organizations().list_teams().await) }) },
-    Call { id: "partnerAttachments_create", tag: "Partner Network Connect", run: |c| Box::pin(async move { outcome(c.partner_network_connect().create().body(arg("{\"bgp\":{\"auth_key\":\"0xsNnb1pwQlowdoMySEfWwk4I\",\"local_router_ip\":\"169.254.0.1/29\",\"peer_router_asn\":64532,\"peer_router_ip\":\"169.254.0.6/29\"},\"connection_bandwidth_in_mbps\":1000,\"naas_provider\":\"megaport\",\"name\":\"env.prod-partner-network-connect\",\"parent_uuid\":\"d594cf8d-8c79-4bc5-aec1-6f9b211506b3\",\"redundancy_zone\":\"MEGAPORT_BLUE\",\"region\":\"nyc\",\"vpc_ids\":[\"c140286f-e6ce-4131-8b7b-df4590ce8d6a\",\"994a2735-dc84-11e8-80bc-3cfdfea9fba1\"]}")?).await) }) },
-    Call { id: "partnerAttachments_create_service_key", tag: "Partner Network Connect", run: |c| Box::pin(async move { outcome(c.partner_network_connect().create_service_key(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "partnerAttachments_delete", tag: "Partner Network Connect", run: |c| Box::pin(async move { outcome(c.partner_network_connect().delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "partnerAttachments_get", tag: "Partner Network Connect", run: |c| Box::pin(async move { outcome(c.partner_network_connect().get(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "partnerAttachments_get_bgp_auth_key", tag: "Partner Network Connect", run: |c| Box::pin(async move { outcome(c.partner_network_connect().get_bgp_auth_key(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "partnerAttachments_get_service_key", tag: "Partner Network Connect", run: |c| Box::pin(async move { outcome(c.partner_network_connect().get_service_key(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "partnerAttachments_list", tag: "Partner Network Connect", run: |c| Box::pin(async move { outcome(c.partner_network_connect().list().page(1).await) }) },
-    Call { id: "partnerAttachments_list_remote_routes", tag: "Partner Network Connect", run: |c| Box::pin(async move { outcome(c.partner_network_connect().list_remote_routes(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).page(1).await) }) },
-    Call { id: "partnerAttachments_patch", tag: "Partner Network Connect", run: |c| Box::pin(async move { outcome(c.partner_network_connect().patch(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("{\"name\":\"env.prod-partner-network-connect\"}")?).await) }) },
-    Call { id: "projects_assign_resources", tag: "Project Resources", run: |c| Box::pin(async move { outcome(c.project_resources().assign_resources(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"resources\":[\"do:droplet:13457723\",\"do:domain:example.com\"]}")?).await) }) },
-    Call { id: "projects_assign_resources_default", tag: "Project Resources", run: |c| Box::pin(async move { outcome(c.project_resources().assign_resources_default().body(arg("{\"resources\":[\"do:droplet:13457723\",\"do:domain:example.com\"]}")?).await) }) },
-    Call { id: "projects_create", tag: "Projects", run: |c| Box::pin(async move { outcome(c.projects().create().body(arg("{\"description\":\"My website API\",\"environment\":\"Production\",\"name\":\"my-web-api\",\"purpose\":\"Service or API\"}")?).await) }) },
-    Call { id: "projects_delete", tag: "Projects", run: |c| Box::pin(async move { outcome(c.projects().delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "projects_get", tag: "Projects", run: |c| Box::pin(async move { outcome(c.projects().get(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "projects_get_default", tag: "Projects", run: |c| Box::pin(async move { outcome(c.projects().get_default().await) }) },
-    Call { id: "projects_list", tag: "Projects", run: |c| Box::pin(async move { outcome(c.projects().list().page(1).await) }) },
-    Call { id: "projects_list_resources", tag: "Project Resources", run: |c| Box::pin(async move { outcome(c.project_resources().list_resources(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).page(1).await) }) },
-    Call { id: "projects_list_resources_default", tag: "Project Resources", run: |c| Box::pin(async move { outcome(c.project_resources().list_resources_default().await) }) },
-    Call { id: "projects_patch", tag: "Projects", run: |c| Box::pin(async move { outcome(c.projects().patch(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"name\":\"my-web-api\"}")?).await) }) },
-    Call { id: "projects_patch_default", tag: "Projects", run: |c| Box::pin(async move { outcome(c.projects().patch_default().body(arg("{\"name\":\"my-web-api\"}")?).await) }) },
-    Call { id: "projects_update", tag: "Projects", run: |c| Box::pin(async move { outcome(c.projects().update(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"description\":\"My website API\",\"environment\":\"Production\",\"is_default\":false,\"name\":\"my-web-api\",\"purpose\":\"Service or API\"}")?).await) }) },
-    Call { id: "projects_update_default", tag: "Projects", run: |c| Box::pin(async move { outcome(c.projects().update_default().body(arg("{\"description\":\"My website API\",\"environment\":\"Production\",\"is_default\":false,\"name\":\"my-web-api\",\"purpose\":\"Service or API\"}")?).await) }) },
-    Call { id: "regions_list", tag: "Regions", run: |c| Box::pin(async move { outcome(c.regions().list().page(1).await) }) },
-    Call { id: "registries_create", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().create().body(arg("{\"name\":\"example\",\"region\":\"fra1\",\"subscription_tier_slug\":\"basic\"}")?).await) }) },
-    Call { id: "registries_delete", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().delete(arg("\"example\"")?).await) }) },
-    Call { id: "registries_delete_repository", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().delete_repository(arg("\"example\"")?, arg("\"repo-1\"")?).await) }) },
-    Call { id: "registries_delete_repositoryManifest", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().delete_repository_manifest(arg("\"example\"")?, arg("\"repo-1\"")?, arg("\"sha256:cb8a924afdf0229ef7515d9e5b3024e23b3eb03ddbba287f4a19c6ac90b8d221\"")?).await) }) },
-    Call { id: "registries_delete_repositoryTag", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().delete_repository_tag(arg("\"example\"")?, arg("\"repo-1\"")?, arg("\"06a447a\"")?).await) }) },
-    Call { id: "registries_get", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().get(arg("\"example\"")?).await) }) },
-    Call { id: "registries_get_dockerCredentials", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().get_docker_credentials(arg("\"example\"")?).await) }) },
-    Call { id: "registries_get_garbageCollection", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().get_garbage_collection(arg("\"example\"")?).await) }) },
-    Call { id: "registries_get_options", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().get_options().await) }) },
-    Call { id: "registries_get_subscription", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().get_subscription().await) }) },
-    Call { id: "registries_list", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().list().await) }) },
-    Call { id: "registries_list_garbageCollections", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().list_garbage_collections(arg("\"example\"")?).await) }) },
-    Call { id: "registries_list_repositoriesV2", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().list_repositories_v2(arg("\"example\"")?).page(1).await) }) },
-    Call { id: "registries_list_repositoryManifests", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().list_repository_manifests(arg("\"example\"")?, arg("\"repo-1\"")?).page(1).await) }) },
-    Call { id: "registries_list_repositoryTags", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().list_repository_tags(arg("\"example\"")?, arg("\"repo-1\"")?).page(1).await) }) },
-    Call { id: "registries_run_garbageCollection", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().run_garbage_collection(arg("\"example\"")?).await) }) },
-    Call { id: "registries_update_garbageCollection", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().update_garbage_collection(arg("\"example\"")?, arg("\"eff0feee-49c7-4e8f-ba5c-a320c109c8a8\"")?).body(arg("{\"cancel\":true}")?).await) }) },
-    Call { id: "registries_update_subscription", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().update_subscription().body(arg("{\"tier_slug\":\"basic\"}")?).await) }) },
-    Call { id: "registries_validate_name", tag: "Container Registries", run: |c| Box::pin(async move { outcome(c.container_registries().validate_name().body(arg("{\"name\":\"example\"}")?).await) }) },
-    Call { id: "registry_create", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().create().body(arg("{\"name\":\"example\",\"region\":\"fra1\",\"subscription_tier_slug\":\"basic\"}")?).await) }) },
-    Call { id: "registry_delete", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().delete().await) }) },
-    Call { id: "registry_delete_repositoryManifest", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().delete_repository_manifest(arg("\"example\"")?, arg("\"repo-1\"")?, arg("\"sha256:cb8a924afdf0229ef7515d9e5b3024e23b3eb03ddbba287f4a19c6ac90b8d221\"")?).await) }) },
-    Call { id: "registry_delete_repositoryTag", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().delete_repository_tag(arg("\"example\"")?, arg("\"repo-1\"")?, arg("\"06a447a\"")?).await) }) },
-    Call { id: "registry_get", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().get().await) }) },
-    Call { id: "registry_get_dockerCredentials", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().get_docker_credentials().await) }) },
-    Call { id: "registry_get_garbageCollection", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().get_garbage_collection(arg("\"example\"")?).await) }) },
-    Call { id: "registry_get_options", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().get_options().await) }) },
-    Call { id: "registry_get_subscription", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().get_subscription().await) }) },
-    Call { id: "registry_list_garbageCollections", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().list_garbage_collections(arg("\"example\"")?).await) }) },
-    Call { id: "registry_list_repositories", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().list_repositories(arg("\"example\"")?).page(1).await) }) },
-    Call { id: "registry_list_repositoriesV2", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().list_repositories_v2(arg("\"example\"")?).page(1).await) }) },
-    Call { id: "registry_list_repositoryManifests", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().list_repository_manifests(arg("\"example\"")?, arg("\"repo-1\"")?).page(1).await) }) },
-    Call { id: "registry_list_repositoryTags", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().list_repository_tags(arg("\"example\"")?, arg("\"repo-1\"")?).page(1).await) }) },
-    Call { id: "registry_run_garbageCollection", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().run_garbage_collection(arg("\"example\"")?).body(arg("{\"type\":\"unreferenced blobs only\"}")?).await) }) },
-    Call { id: "registry_update_garbageCollection", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().update_garbage_collection(arg("\"example\"")?, arg("\"eff0feee-49c7-4e8f-ba5c-a320c109c8a8\"")?).body(arg("{\"cancel\":true}")?).await) }) },
-    Call { id: "registry_update_subscription", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().update_subscription().body(arg("{\"tier_slug\":\"basic\"}")?).await) }) },
-    Call { id: "registry_validate_name", tag: "Container Registry", run: |c| Box::pin(async move { outcome(c.container_registry().validate_name().body(arg("{\"name\":\"example\"}")?).await) }) },
-    Call { id: "reservedIPsActions_get", tag: "Reserved IP Actions", run: |c| Box::pin(async move { outcome(c.reserved_ip_actions().get(arg("\"45.55.96.47\"")?, arg("36804636")?).await) }) },
-    Call { id: "reservedIPsActions_list", tag: "Reserved IP Actions", run: |c| Box::pin(async move { outcome(c.reserved_ip_actions().list(arg("\"45.55.96.47\"")?).await) }) },
-    Call { id: "reservedIPsActions_post", tag: "Reserved IP Actions", run: |c| Box::pin(async move { outcome(c.reserved_ip_actions().post(arg("\"45.55.96.47\"")?, arg("{\"type\":\"unassign\"}")?).await) }) },
-    Call { id: "reservedIPs_create", tag: "Reserved IPs", run: |c| Box::pin(async move { outcome(c.reserved_ips().create(arg("{\"droplet_id\":2457247}")?).await) }) },
-    Call { id: "reservedIPs_delete", tag: "Reserved IPs", run: |c| Box::pin(async move { outcome(c.reserved_ips().delete(arg("\"45.55.96.47\"")?).await) }) },
-    Call { id: "reservedIPs_get", tag: "Reserved IPs", run: |c| Box::pin(async move { outcome(c.reserved_ips().get(arg("\"45.55.96.47\"")?).await) }) },
-    Call { id: "reservedIPs_list", tag: "Reserved IPs", run: |c| Box::pin(async move { outcome(c.reserved_ips().list().page(1).await) }) },
-    Call { id: "reservedIPv6Actions_post", tag: "Reserved IPv6 Actions", run: |c| Box::pin(async move { outcome(c.reserved_ipv6_actions().post(arg("\"2409:40d0:f7:1017:74b4:3a96:105e:4c6e\"")?, arg("{\"type\":\"unassign\"}")?).await) }) },
-    Call { id: "reservedIPv6_create", tag: "Reserved IPv6", run: |c| Box::pin(async move { outcome(c.reserved_ipv6().create().body(arg("{\"region_slug\":\"nyc3\"}")?).await) }) },
-    Call { id: "reservedIPv6_delete", tag: "Reserved IPv6", run: |c| Box::pin(async move { outcome(c.reserved_ipv6().delete(arg("\"2409:40d0:f7:1017:74b4:3a96:105e:4c6e\"")?).await) }) },
-    Call { id: "reservedIPv6_get", tag: "Reserved IPv6", run: |c| Box::pin(async move { outcome(c.reserved_ipv6().get(arg("\"2409:40d0:f7:1017:74b4:3a96:105e:4c6e\"")?).await) }) },
-    Call { id: "reservedIPv6_list", tag: "Reserved IPv6", run: |c| Box::pin(async move { outcome(c.reserved_ipv6().list().page(1).await) }) },
-    Call { id: "security_create_scan", tag: "Security", run: |c| Box::pin(async move { outcome(c.security().create_scan().await) }) },
-    Call { id: "security_create_scan_rule", tag: "Security", run: |c| Box::pin(async move { outcome(c.security().create_scan_rule().body(arg("{\"resource\":\"do:droplet:fe3a2fd7-903d-46e6-ada3-3e4f285fb89d\"}")?).await) }) },
-    Call { id: "security_create_suppression", tag: "Security", run: |c| Box::pin(async move { outcome(c.security().create_suppression().body(arg("{\"resources\":[\"do:droplet:fe3a2fd7-903d-46e6-ada3-3e4f285fb89d\"],\"rule_uuid\":\"\"}")?).await) }) },
-    Call { id: "security_delete_suppression", tag: "Security", run: |c| Box::pin(async move { outcome(c.security().delete_suppression(arg("\"5b3b2b2d-5c9c-4a61-9e2f-4d8f80f30a12\"")?).await) }) },
-    Call { id: "security_get_latest_scan", tag: "Security", run: |c| Box::pin(async move { outcome(c.security().get_latest_scan().await) }) },
-    Call { id: "security_get_scan", tag: "Security", run: |c| Box::pin(async move { outcome(c.security().get_scan(arg("\"497dcba3-ecbf-4587-a2dd-5eb0665e6880\"")?).await) }) },
-    Call { id: "security_list_scan_finding_affected_resources", tag: "Security", run: |c| Box::pin(async move { outcome(c.security().list_scan_finding_affected_resources(arg("\"497dcba3-ecbf-4587-a2dd-5eb0665e6880\"")?, arg("\"50e14f43-dd4e-412f-864d-78943ea28d91\"")?).await) }) },
-    Call { id: "security_list_scans", tag: "Security", run: |c| Box::pin(async move { outcome(c.security().list_scans().page(1).await) }) },
-    Call { id: "security_list_settings", tag: "Security", run: |c| Box::pin(async move { outcome(c.security().list_settings().await) }) },
-    Call { id: "security_update_settings_plan", tag: "Security", run: |c| Box::pin(async move { outcome(c.security().update_settings_plan().body(arg("{\"tier_coverage\":{\"basic\":{\"resources\":[\"do:droplet:fe3a2fd7-903d-46e6-ada3-3e4f285fb89d\"],\"tags\":[\"production\"]}}}")?).await) }) },
-    Call { id: "sizes_list", tag: "Sizes", run: |c| Box::pin(async move { outcome(c.sizes().list().page(1).await) }) },
-    Call { id: "snapshots_delete", tag: "Snapshots", run: |c| Box::pin(async move { outcome(c.snapshots().delete(arg("6372321")?).await) }) },
-    Call { id: "snapshots_get", tag: "Snapshots", run: |c| Box::pin(async move { outcome(c.snapshots().get(arg("6372321")?).await) }) },
-    Call { id: "snapshots_list", tag: "Snapshots", run: |c| Box::pin(async move { outcome(c.snapshots().list().page(1).await) }) },
-    Call { id: "spacesKey_create", tag: "Spaces Keys", run: |c| Box::pin(async move { outcome(c.spaces_keys().create().body(arg("{\"grants\":[{\"bucket\":\"\",\"permission\":\"fullaccess\"}],\"name\":\"full-access-key\"}")?).await) }) },
-    Call { id: "spacesKey_delete", tag: "Spaces Keys", run: |c| Box::pin(async move { outcome(c.spaces_keys().delete(arg("\"DOACCESSKEYEXAMPLE\"")?).await) }) },
-    Call { id: "spacesKey_get", tag: "Spaces Keys", run: |c| Box::pin(async move { outcome(c.spaces_keys().get(arg("\"DOACCESSKEYEXAMPLE\"")?).await) }) },
-    Call { id: "spacesKey_list", tag: "Spaces Keys", run: |c| Box::pin(async move { outcome(c.spaces_keys().list().page(1).await) }) },
-    Call { id: "spacesKey_patch", tag: "Spaces Keys", run: |c| Box::pin(async move { outcome(c.spaces_keys().patch(arg("\"DOACCESSKEYEXAMPLE\"")?).body(arg("{\"name\":\"new-key-name\"}")?).await) }) },
-    Call { id: "spacesKey_update", tag: "Spaces Keys", run: |c| Box::pin(async move { outcome(c.spaces_keys().update(arg("\"DOACCESSKEYEXAMPLE\"")?).body(arg("{\"name\":\"new-key-name\"}")?).await) }) },
-    Call { id: "sshKeys_create", tag: "SSH Keys", run: |c| Box::pin(async move { outcome(c.ssh_keys().create().body(arg("{\"name\":\"My SSH Public Key\",\"public_key\":\"ssh-rsa AEXAMPLEaC1yc2EAAAADAQABAAAAQQDDHr/jh2Jy4yALcK4JyWbVkPRaWmhck3IgCoeOO3z1e2dBowLh64QAM+Qb72pxekALga2oi4GvT+TlWNhzPH4V example\"}")?).await) }) },
-    Call { id: "sshKeys_delete", tag: "SSH Keys", run: |c| Box::pin(async move { outcome(c.ssh_keys().delete(arg("512189")?).await) }) },
-    Call { id: "sshKeys_get", tag: "SSH Keys", run: |c| Box::pin(async move { outcome(c.ssh_keys().get(arg("512189")?).await) }) },
-    Call { id: "sshKeys_list", tag: "SSH Keys", run: |c| Box::pin(async move { outcome(c.ssh_keys().list().page(1).await) }) },
-    Call { id: "sshKeys_update", tag: "SSH Keys", run: |c| Box::pin(async move { outcome(c.ssh_keys().update(arg("512189")?).body(arg("{\"name\":\"My SSH Public Key\"}")?).await) }) },
-    Call { id: "tags_assign_resources", tag: "Tags", run: |c| Box::pin(async move { outcome(c.tags().assign_resources(arg("\"awesome\"")?).body(arg("{\"resources\":[{\"resource_id\":\"9569411\",\"resource_type\":\"droplet\"},{\"resource_id\":\"7555620\",\"resource_type\":\"image\"},{\"resource_id\":\"3d80cb72-342b-4aaa-b92e-4e4abb24a933\",\"resource_type\":\"volume\"}]}")?).await) }) },
-    Call { id: "tags_create", tag: "Tags", run: |c| Box::pin(async move { outcome(c.tags().create().body(arg("{\"name\":\"extra-awesome\"}")?).await) }) },
-    Call { id: "tags_delete", tag: "Tags", run: |c| Box::pin(async move { outcome(c.tags().delete(arg("\"awesome\"")?).await) }) },
-    Call { id: "tags_get", tag: "Tags", run: |c| Box::pin(async move { outcome(c.tags().get(arg("\"awesome\"")?).await) }) },
-    Call { id: "tags_list", tag: "Tags", run: |c| Box::pin(async move { outcome(c.tags().list().page(1).await) }) },
-    Call { id: "tags_unassign_resources", tag: "Tags", run: |c| Box::pin(async move { outcome(c.tags().unassign_resources(arg("\"awesome\"")?).body(arg("{\"resources\":[{\"resource_id\":\"9569411\",\"resource_type\":\"droplet\"},{\"resource_id\":\"7555620\",\"resource_type\":\"image\"},{\"resource_id\":\"3d80cb72-342b-4aaa-b92e-4e4abb24a933\",\"resource_type\":\"volume\"}]}")?).await) }) },
-    Call { id: "uptime_create_alert", tag: "Uptime", run: |c| Box::pin(async move { outcome(c.uptime().create_alert(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"comparison\":\"greater_than\",\"name\":\"Landing page degraded performance\",\"notifications\":{\"email\":[\"bob@example.com\"],\"slack\":[{\"channel\":\"Production Alerts\",\"url\":\"https://hooks.slack.com/services/T1234567/AAAAAAAA/ZZZZZZ\"}]},\"period\":\"2m\",\"threshold\":300,\"type\":\"latency\"}")?).await) }) },
-    Call { id: "uptime_create_check", tag: "Uptime", run: |c| Box::pin(async move { outcome(c.uptime().create_check().body(arg("{\"enabled\":true,\"name\":\"Landing page check\",\"regions\":[\"us_east\",\"eu_west\"],\"target\":\"https://www.landingpage.com\",\"type\":\"https\"}")?).await) }) },
-    Call { id: "uptime_delete_alert", tag: "Uptime", run: |c| Box::pin(async move { outcome(c.uptime().delete_alert(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"17f0f0ae-b7e5-4ef6-86e3-aa569db58284\"")?).await) }) },
-    Call { id: "uptime_delete_check", tag: "Uptime", run: |c| Box::pin(async move { outcome(c.uptime().delete_check(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "uptime_get_alert", tag: "Uptime", run: |c| Box::pin(async move { outcome(c.uptime().get_alert(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"17f0f0ae-b7e5-4ef6-86e3-aa569db58284\"")?).await) }) },
-    Call { id: "uptime_get_check", tag: "Uptime", run: |c| Box::pin(async move { outcome(c.uptime().get_check(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "uptime_get_checkState", tag: "Uptime", run: |c| Box::pin(async move { outcome(c.uptime().get_check_state(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "uptime_list_alerts", tag: "Uptime", run: |c| Box::pin(async move { outcome(c.uptime().list_alerts(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).page(1).await) }) },
-    Call { id: "uptime_list_checks", tag: "Uptime", run: |c| Box::pin(async move { outcome(c.uptime().list_checks().page(1).await) }) },
-    Call { id: "uptime_update_alert", tag: "Uptime", run: |c| Box::pin(async move { outcome(c.uptime().update_alert(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"17f0f0ae-b7e5-4ef6-86e3-aa569db58284\"")?).body(arg("{\"comparison\":\"greater_than\",\"name\":\"Landing page degraded performance\",\"notifications\":{\"email\":[\"bob@example.com\"],\"slack\":[{\"channel\":\"Production Alerts\",\"url\":\"https://hooks.slack.com/services/T1234567/AAAAAAAA/ZZZZZZ\"}]},\"period\":\"2m\",\"threshold\":300,\"type\":\"latency\"}")?).await) }) },
-    Call { id: "uptime_update_check", tag: "Uptime", run: |c| Box::pin(async move { outcome(c.uptime().update_check(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"enabled\":true,\"name\":\"Landing page check\",\"regions\":[\"us_east\",\"eu_west\"],\"target\":\"https://www.landingpage.com\",\"type\":\"https\"}")?).await) }) },
-    Call { id: "vectorDatabases_create", tag: "Vector Databases", run: |c| Box::pin(async move { outcome(c.vector_databases().create().body(arg("{\"name\":\"example name\",\"project_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"region\":\"tor1\",\"size\":\"example string\",\"tags\":[\"example string\"]}")?).await) }) },
-    Call { id: "vectorDatabases_delete", tag: "Vector Databases", run: |c| Box::pin(async move { outcome(c.vector_databases().delete(arg("\"\\\"example string\\\"\"")?).await) }) },
-    Call { id: "vectorDatabases_get", tag: "Vector Databases", run: |c| Box::pin(async move { outcome(c.vector_databases().get(arg("\"\\\"example string\\\"\"")?).await) }) },
-    Call { id: "vectorDatabases_get_credentials", tag: "Vector Databases", run: |c| Box::pin(async move { outcome(c.vector_databases().get_credentials(arg("\"\\\"example string\\\"\"")?).await) }) },
-    Call { id: "vectorDatabases_get_restore_status", tag: "Vector Databases", run: |c| Box::pin(async move { outcome(c.vector_databases().get_restore_status(arg("\"\\\"example string\\\"\"")?, arg("\"\\\"example string\\\"\"")?).await) }) },
-    Call { id: "vectorDatabases_list", tag: "Vector Databases", run: |c| Box::pin(async move { outcome(c.vector_databases().list().await) }) },
-    Call { id: "vectorDatabases_list_backups", tag: "Vector Databases", run: |c| Box::pin(async move { outcome(c.vector_databases().list_backups(arg("\"\\\"example string\\\"\"")?).await) }) },
-    Call { id: "vectorDatabases_post_resize", tag: "Vector Databases", run: |c| Box::pin(async move { outcome(c.vector_databases().post_resize(arg("\"\\\"example string\\\"\"")?).body(arg("{\"id\":\"example string\",\"size\":\"example string\"}")?).await) }) },
-    Call { id: "vectorDatabases_post_restore_backup", tag: "Vector Databases", run: |c| Box::pin(async move { outcome(c.vector_databases().post_restore_backup(arg("\"\\\"example string\\\"\"")?, arg("\"\\\"example string\\\"\"")?).body(arg("{\"backup_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"id\":\"example string\"}")?).await) }) },
-    Call { id: "vectorDatabases_update", tag: "Vector Databases", run: |c| Box::pin(async move { outcome(c.vector_databases().update(arg("\"\\\"example string\\\"\"")?).body(arg("{\"config\":{\"default_quantization\":\"example string\",\"enable_auto_schema\":true,\"weaviate_version\":\"example string\"},\"id\":\"example string\",\"project_id\":\"123e4567-e89b-12d3-a456-426614174000\"}")?).await) }) },
-    Call { id: "vectorDatabases_update_tags", tag: "Vector Databases", run: |c| Box::pin(async move { outcome(c.vector_databases().update_tags(arg("\"\\\"example string\\\"\"")?).body(arg("{\"id\":\"example string\",\"tags\":[\"example string\"]}")?).await) }) },
-    Call { id: "volumeActions_get", tag: "Block Storage Actions", run: |c| Box::pin(async move { outcome(c.block_storage_actions().get(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?, arg("36804636")?).await) }) },
-    Call { id: "volumeActions_list", tag: "Block Storage Actions", run: |c| Box::pin(async move { outcome(c.block_storage_actions().list(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?).page(1).await) }) },
-    Call { id: "volumeActions_post", tag: "Block Storage Actions", run: |c| Box::pin(async move { outcome(c.block_storage_actions().post(arg("{\"droplet_id\":11612190,\"region\":\"nyc1\",\"tags\":[\"aninterestingtag\"],\"type\":\"attach\",\"volume_name\":\"example\"}")?).await) }) },
-    Call { id: "volumeActions_post_byId", tag: "Block Storage Actions", run: |c| Box::pin(async move { outcome(c.block_storage_actions().post_by_id(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?, arg("{\"droplet_id\":11612190,\"region\":\"nyc1\",\"tags\":[\"aninterestingtag\"],\"type\":\"attach\"}")?).await) }) },
-    Call { id: "volumeSnapshots_create", tag: "Block Storage", run: |c| Box::pin(async move { outcome(c.block_storage().create_snapshot(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?).body(arg("{\"name\":\"big-data-snapshot1475261774\"}")?).await) }) },
-    Call { id: "volumeSnapshots_delete_byId", tag: "Block Storage", run: |c| Box::pin(async move { outcome(c.block_storage().delete_snapshot(arg("\"fbe805e8-866b-11e6-96bf-000f53315a41\"")?).await) }) },
-    Call { id: "volumeSnapshots_get_byId", tag: "Block Storage", run: |c| Box::pin(async move { outcome(c.block_storage().get_snapshot(arg("\"fbe805e8-866b-11e6-96bf-000f53315a41\"")?).await) }) },
-    Call { id: "volumeSnapshots_list", tag: "Block Storage", run: |c| Box::pin(async move { outcome(c.block_storage().list_snapshots(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?).page(1).await) }) },
-    Call { id: "volumes_create", tag: "Block Storage", run: |c| Box::pin(async move { outcome(c.block_storage().create().body(arg("{\"description\":\"A new volume based on a snapshot\",\"filesystem_label\":\"ext4_volume_01\",\"filesystem_type\":\"ext4\",\"name\":\"snapshot_example\",\"region\":\"nyc1\",\"size_gigabytes\":10,\"snapshot_id\":\"b0798135-fb76-11eb-946a-0a58ac146f33\"}")?).await) }) },
-    Call { id: "volumes_delete", tag: "Block Storage", run: |c| Box::pin(async move { outcome(c.block_storage().delete(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?).await) }) },
-    Call { id: "volumes_delete_byName", tag: "Block Storage", run: |c| Box::pin(async move { outcome(c.block_storage().delete_by_name().await) }) },
-    Call { id: "volumes_get", tag: "Block Storage", run: |c| Box::pin(async move { outcome(c.block_storage().get(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?).await) }) },
-    Call { id: "volumes_list", tag: "Block Storage", run: |c| Box::pin(async move { outcome(c.block_storage().list().page(1).await) }) },
-    Call { id: "vpcPeerings_create", tag: "VPC Peerings", run: |c| Box::pin(async move { outcome(c.vpc_peerings().create().body(arg("{\"name\":\"nyc1-blr1-peering\",\"vpc_ids\":[\"c140286f-e6ce-4131-8b7b-df4590ce8d6a\",\"994a2735-dc84-11e8-80bc-3cfdfea9fba1\"]}")?).await) }) },
-    Call { id: "vpcPeerings_delete", tag: "VPC Peerings", run: |c| Box::pin(async move { outcome(c.vpc_peerings().delete(arg("\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\"")?).await) }) },
-    Call { id: "vpcPeerings_get", tag: "VPC Peerings", run: |c| Box::pin(async move { outcome(c.vpc_peerings().get(arg("\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\"")?).await) }) },
-    Call { id: "vpcPeerings_list", tag: "VPC Peerings", run: |c| Box::pin(async move { outcome(c.vpc_peerings().list().page(1).await) }) },
-    Call { id: "vpcPeerings_patch", tag: "VPC Peerings", run: |c| Box::pin(async move { outcome(c.vpc_peerings().patch(arg("\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\"")?).body(arg("{\"name\":\"nyc1-blr1-peering\"}")?).await) }) },
-    Call { id: "vpcnatgateways_create", tag: "VPC NAT Gateways", run: |c| Box::pin(async move { outcome(c.vpc_nat_gateways().create().body(arg("{\"icmp_timeout_seconds\":30,\"name\":\"test-vpc-nat-gateways\",\"project_id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"region\":\"tor1\",\"size\":1,\"tcp_timeout_seconds\":30,\"type\":\"PUBLIC\",\"udp_timeout_seconds\":30,\"vpcs\":[{\"default_gateway\":true,\"vpc_uuid\":\"0eb1752f-807b-4562-a077-8018e13ab1fb\"}]}")?).await) }) },
-    Call { id: "vpcnatgateways_delete", tag: "VPC NAT Gateways", run: |c| Box::pin(async move { outcome(c.vpc_nat_gateways().delete(arg("\"70e1b58d-cdec-4e95-b3ee-2d4d95feff51\"")?).await) }) },
-    Call { id: "vpcnatgateways_get", tag: "VPC NAT Gateways", run: |c| Box::pin(async move { outcome(c.vpc_nat_gateways().get(arg("\"70e1b58d-cdec-4e95-b3ee-2d4d95feff51\"")?).await) }) },
-    Call { id: "vpcnatgateways_list", tag: "VPC NAT Gateways", run: |c| Box::pin(async move { outcome(c.vpc_nat_gateways().list().page(1).await) }) },
-    Call { id: "vpcnatgateways_update", tag: "VPC NAT Gateways", run: |c| Box::pin(async move { outcome(c.vpc_nat_gateways().update(arg("\"70e1b58d-cdec-4e95-b3ee-2d4d95feff51\"")?).body(arg("{\"icmp_timeout_seconds\":60,\"name\":\"test-vpc-nat-gateways-updated\",\"size\":2,\"tcp_timeout_seconds\":60,\"udp_timeout_seconds\":60,\"vpcs\":[{\"default_gateway\":false,\"vpc_uuid\":\"0eb1752f-807b-4562-a077-8018e13ab1fb\"}]}")?).await) }) },
-    Call { id: "vpcs_create", tag: "VPCs", run: |c| Box::pin(async move { outcome(c.vpcs().create().body(arg("{\"description\":\"VPC for production environment\",\"ip_range\":\"10.10.10.0/24\",\"name\":\"env.prod-vpc\",\"region\":\"nyc1\"}")?).await) }) },
-    Call { id: "vpcs_create_peerings", tag: "VPCs", run: |c| Box::pin(async move { outcome(c.vpcs().create_peerings(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"name\":\"nyc1-blr1-peering\",\"vpc_id\":\"c140286f-e6ce-4131-8b7b-df4590ce8d6a\"}")?).await) }) },
-    Call { id: "vpcs_delete", tag: "VPCs", run: |c| Box::pin(async move { outcome(c.vpcs().delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "vpcs_get", tag: "VPCs", run: |c| Box::pin(async move { outcome(c.vpcs().get(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await) }) },
-    Call { id: "vpcs_list", tag: "VPCs", run: |c| Box::pin(async move { outcome(c.vpcs().list().page(1).await) }) },
-    Call { id: "vpcs_list_members", tag: "VPCs", run: |c| Box::pin(async move { outcome(c.vpcs().list_members(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).page(1).await) }) },
-    Call { id: "vpcs_list_peerings", tag: "VPCs", run: |c| Box::pin(async move { outcome(c.vpcs().list_peerings(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).page(1).await) }) },
-    Call { id: "vpcs_patch", tag: "VPCs", run: |c| Box::pin(async move { outcome(c.vpcs().patch(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"default\":true,\"description\":\"VPC for production environment\",\"name\":\"env.prod-vpc\"}")?).await) }) },
-    Call { id: "vpcs_patch_peerings", tag: "VPCs", run: |c| Box::pin(async move { outcome(c.vpcs().patch_peerings(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?, arg("\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\"")?).body(arg("{\"name\":\"nyc1-blr1-peering\"}")?).await) }) },
-    Call { id: "vpcs_update", tag: "VPCs", run: |c| Box::pin(async move { outcome(c.vpcs().update(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).body(arg("{\"default\":true,\"description\":\"VPC for production environment\",\"name\":\"env.prod-vpc\"}")?).await) }) },
+    Call {
+        id: "account_get",
+        tag: "Account",
+        run: |c| Box::pin(async move { outcome(c.account().get().await) }),
+    },
+    Call {
+        id: "actions_get",
+        tag: "Actions",
+        run: |c| Box::pin(async move {
+            outcome(c.actions().get(arg("36804636")?).await)
+        }),
+    },
+    Call {
+        id: "actions_list",
+        tag: "Actions",
+        run: |c| Box::pin(async move { outcome(c.actions().list().page(1).await) }),
+    },
+    Call {
+        id: "addons_create",
+        tag: "Add-Ons",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .add_ons()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"app_slug\":\"example-app\",\"fleet_uuid\":\"f1234567-89ab-cdef-0123-456789abcdef01\",\"linked_droplet_id\":12345678,\"metadata\":[{\"name\":\"property_name\",\"value\":\"example_value\"}],\"name\":\"my-resource-01\",\"plan_slug\":\"basic_plan\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "addons_delete",
+        tag: "Add-Ons",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .add_ons()
+                    .delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "addons_get",
+        tag: "Add-Ons",
+        run: |c| Box::pin(async move {
+            outcome(
+                c.add_ons().get(arg("\"123e4567-e89b-12d3-a456-426614174000\"")?).await,
+            )
+        }),
+    },
+    Call {
+        id: "addons_get_app",
+        tag: "Add-Ons",
+        run: |c| Box::pin(async move { outcome(c.add_ons().get_app().await) }),
+    },
+    Call {
+        id: "addons_get_app_metadata",
+        tag: "Add-Ons",
+        run: |c| Box::pin(async move {
+            outcome(c.add_ons().get_app_metadata(arg("\"example_app\"")?).await)
+        }),
+    },
+    Call {
+        id: "addons_list",
+        tag: "Add-Ons",
+        run: |c| Box::pin(async move { outcome(c.add_ons().list().await) }),
+    },
+    Call {
+        id: "addons_patch",
+        tag: "Add-Ons",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .add_ons()
+                    .patch(arg("\"123e4567-e89b-12d3-a456-426614174000\"")?)
+                    .body(arg("{\"name\":\"new-name\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "addons_patch_plan",
+        tag: "Add-Ons",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .add_ons()
+                    .patch_plan(arg("\"123e4567-e89b-12d3-a456-426614174000\"")?)
+                    .body(arg("{\"plan_slug\":\"basic_plan\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "agentInference_create_chat_completion",
+        tag: "Agent Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .agent_inference(&endpoint(&c)?)
+                    .create_chat_completion(arg("true")?)
+                    .body(
+                        arg(
+                            "{\"frequency_penalty\":0,\"logit_bias\":null,\"logprobs\":false,\"max_completion_tokens\":256,\"max_tokens\":0,\"messages\":[{\"content\":\"Hello, how are you?\",\"reasoning_content\":null,\"refusal\":null,\"role\":\"user\",\"tool_call_id\":\"call_abc123\",\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"location\\\": \\\"Boston\\\"}\",\"name\":\"get_weather\"},\"id\":\"call_abc123\",\"type\":\"function\"}]}],\"metadata\":{},\"model\":\"llama3-8b-instruct\",\"n\":1,\"presence_penalty\":0,\"reasoning_effort\":\"none\",\"seed\":0,\"stop\":null,\"stream\":false,\"stream_options\":null,\"temperature\":1,\"tool_choice\":\"none\",\"tools\":[{\"function\":{\"description\":\"Get the current weather for a location.\",\"name\":\"get_weather\",\"parameters\":{}},\"type\":\"function\"}],\"top_logprobs\":0,\"top_p\":1,\"user\":\"user-1234\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_assign_alertDestinations",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .assign_alert_destinations(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"5a624ab5-dd58-4b39-b7dd-8b7c36e8a91d\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"emails\":[\"sammy@digitalocean.com\"],\"slack_webhooks\":[{\"channel\":\"Channel Name\",\"url\":\"https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_cancel_deployment",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .cancel_deployment(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"3aa4d20e-5527-4c00-b496-601fbd22520a\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_cancel_event",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .cancel_event(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_cancel_job_invocation",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .cancel_job_invocation(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"123e4567-e89b-12d3-a456-426\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_commit_rollback",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .commit_rollback(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_create",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"spec\":{\"disable_edge_cache\":true,\"disable_email_obfuscation\":false,\"egress\":{\"type\":\"DEDICATED_IP\"},\"enhanced_threat_control_enabled\":true,\"name\":\"web-app\",\"region\":\"nyc\",\"services\":[{\"environment_slug\":\"node-js\",\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"name\":\"api\",\"routes\":[{\"path\":\"/api\"}],\"run_command\":\"bin/api\"}],\"vpc\":{\"id\":\"c22d8f48-4bc4-49f5-8ca0-58e7164427ac\"}}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_create_deployment",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .create_deployment(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .body(arg("{\"force_build\":true}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_create_rollback",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .create_rollback(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .body(
+                        arg(
+                            "{\"deployment_id\":\"3aa4d20e-5527-4c00-b496-601fbd22520a\",\"skip_pin\":false}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_delete",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c.apps().delete(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(c.apps().get(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).await)
+        }),
+    },
+    Call {
+        id: "apps_get_deployment",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_deployment(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"3aa4d20e-5527-4c00-b496-601fbd22520a\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_event",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_event(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_event_logs",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_event_logs(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"BUILD\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_exec",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_exec(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"3aa4d20e-5527-4c00-b496-601fbd22520a\"")?,
+                        arg("\"component\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_exec_active_deployment",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_exec_active_deployment(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"component\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_health",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_health(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_instanceSize",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(c.apps().get_instance_size(arg("\"apps-s-1vcpu-0.5gb\"")?).await)
+        }),
+    },
+    Call {
+        id: "apps_get_instances",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_instances(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_job_invocation",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_job_invocation(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"123e4567-e89b-12d3-a456-426\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_job_invocation_logs",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_job_invocation_logs(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"component\"")?,
+                        arg("\"123e4567-e89b-12d3-a456-426\"")?,
+                        arg("\"JOB_INVOCATION\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_logs",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_logs(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"3aa4d20e-5527-4c00-b496-601fbd22520a\"")?,
+                        arg("\"component\"")?,
+                        arg("\"BUILD\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_logs_active_deployment",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_logs_active_deployment(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"component\"")?,
+                        arg("\"BUILD\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_logs_active_deployment_aggregate",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_logs_active_deployment_aggregate(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"BUILD\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_logs_aggregate",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_logs_aggregate(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                        arg("\"3aa4d20e-5527-4c00-b496-601fbd22520a\"")?,
+                        arg("\"BUILD\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_get_metrics_bandwidth_daily",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .get_metrics_bandwidth_daily(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_list",
+        tag: "Apps",
+        run: |c| Box::pin(async move { outcome(c.apps().list().page(1).await) }),
+    },
+    Call {
+        id: "apps_list_alerts",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .list_alerts(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_list_deployments",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .list_deployments(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_list_events",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .list_events(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_list_instanceSizes",
+        tag: "Apps",
+        run: |c| Box::pin(async move { outcome(c.apps().list_instance_sizes().await) }),
+    },
+    Call {
+        id: "apps_list_job_invocations",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .list_job_invocations(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                    )
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_list_metrics_bandwidth_daily",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .list_metrics_bandwidth_daily()
+                    .body(
+                        arg(
+                            "{\"app_ids\":[\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\",\"c2a93513-8d9b-4223-9d61-5e7272c81cf5\"],\"date\":\"2023-01-17T00:00:00Z\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_list_regions",
+        tag: "Apps",
+        run: |c| Box::pin(async move { outcome(c.apps().list_regions().await) }),
+    },
+    Call {
+        id: "apps_restart",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .restart(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .body(arg("{\"components\":[\"component1\",\"component2\"]}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_revert_rollback",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .revert_rollback(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_update",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .update(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .body(
+                        arg(
+                            "{\"spec\":{\"databases\":[{\"cluster_name\":\"cluster_name\",\"db_name\":\"my_db\",\"db_user\":\"superuser\",\"engine\":\"PG\",\"name\":\"prod-db\",\"production\":true,\"version\":\"12\"}],\"disable_edge_cache\":false,\"disable_email_obfuscation\":false,\"domains\":[{\"domain\":\"app.example.com\",\"minimum_tls_version\":\"1.3\",\"type\":\"DEFAULT\",\"wildcard\":true,\"zone\":\"example.com\"}],\"egress\":{\"type\":\"AUTOASSIGN\"},\"enhanced_threat_control_enabled\":false,\"functions\":[{\"alerts\":[{\"disabled\":false,\"operator\":\"GREATER_THAN\",\"rule\":\"CPU_UTILIZATION\",\"value\":2.32,\"window\":\"FIVE_MINUTES\"}],\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\"},{\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"source_dir\":\"path/to/dir\"}],\"ingress\":{\"custom_error_page_url\":\"https://status.example.com/app-unavailable\",\"rules\":[{\"component\":{\"name\":\"web\",\"preserve_path_prefix\":\"true\",\"rewrite\":\"/api/v1/\"},\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\"},{\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"match\":{\"authority\":{\"exact\":\"example.com\"},\"path\":{\"prefix\":\"/api\"}},\"redirect\":{\"authority\":\"example.com\",\"port\":443,\"redirect_code\":302,\"scheme\":\"https\",\"uri\":\"/about\"}}]},\"jobs\":[{\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"kind\":\"PRE_DEPLOY\",\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"grace_period_seconds\":120}}],\"maintenance\":{\"archive\":true,\"enabled\":true,\"offline_page_url\":\"https://example.com/offline.html\"},\"name\":\"web-app-01\",\"region\":\"nyc\",\"services\":[{\"autoscaling\":{\"max_instance_count\":3,\"metrics\":{\"request_duration\":{\"p95_milliseconds\":500},\"requests_per_second\":{\"per_instance\":100}},\"min_instance_count\":2},\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\"},{\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"health_check\":{\"failure_threshold\":2,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":60,\"port\":80,\"success_threshold\":3,\"timeout_seconds\":45},\"http_port\":3000,\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"internal_ports\":[80,443],\"liveness_health_check\":{\"failure_threshold\":18,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":10,\"port\":80,\"success_threshold\":1,\"timeout_seconds\":1},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"protocol\":\"HTTP\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"drain_seconds\":15,\"grace_period_seconds\":120}}],\"static_sites\":[{\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"catchall_document\":\"index.html\",\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\"},{\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"error_document\":\"error.html\",\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"index_document\":\"main.html\",\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"output_dir\":\"dist/\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\"}],\"workers\":[{\"autoscaling\":{\"max_instance_count\":3,\"metrics\":{\"cpu\":{\"percent\":75}},\"min_instance_count\":2},\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"liveness_health_check\":{\"failure_threshold\":18,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":10,\"port\":80,\"success_threshold\":1,\"timeout_seconds\":1},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"grace_period_seconds\":120}}]},\"update_all_source_versions\":true}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_validate_appSpec",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .validate_app_spec()
+                    .body(
+                        arg(
+                            "{\"app_id\":\"b6bdf840-2854-4f87-a36c-5f231c617c84\",\"spec\":{\"name\":\"web-app\",\"region\":\"nyc\",\"services\":[{\"environment_slug\":\"node-js\",\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"name\":\"api\",\"routes\":[{\"path\":\"/api\"}],\"run_command\":\"bin/api\"}]}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "apps_validate_rollback",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .apps()
+                    .validate_rollback(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .body(
+                        arg(
+                            "{\"deployment_id\":\"3aa4d20e-5527-4c00-b496-601fbd22520a\",\"skip_pin\":false}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "autoscalepools_create",
+        tag: "Droplet Autoscale Pools",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplet_autoscale_pools()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"config\":{\"cooldown_minutes\":10,\"max_instances\":5,\"min_instances\":1,\"target_cpu_utilization\":0.5},\"droplet_template\":{\"image\":\"ubuntu-20-04-x64\",\"ipv6\":true,\"name\":\"example.com\",\"region\":\"nyc3\",\"size\":\"c-2\",\"ssh_keys\":[\"3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45\"],\"tags\":[\"env:prod\",\"web\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"},\"name\":\"my-autoscale-pool\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "autoscalepools_delete",
+        tag: "Droplet Autoscale Pools",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplet_autoscale_pools()
+                    .delete(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "autoscalepools_delete_dangerous",
+        tag: "Droplet Autoscale Pools",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplet_autoscale_pools()
+                    .delete_dangerous(
+                        arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?,
+                        arg("true")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "autoscalepools_get",
+        tag: "Droplet Autoscale Pools",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplet_autoscale_pools()
+                    .get(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "autoscalepools_list",
+        tag: "Droplet Autoscale Pools",
+        run: |c| Box::pin(async move {
+            outcome(c.droplet_autoscale_pools().list().page(1).await)
+        }),
+    },
+    Call {
+        id: "autoscalepools_list_history",
+        tag: "Droplet Autoscale Pools",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplet_autoscale_pools()
+                    .list_history(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "autoscalepools_list_members",
+        tag: "Droplet Autoscale Pools",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplet_autoscale_pools()
+                    .list_members(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "autoscalepools_update",
+        tag: "Droplet Autoscale Pools",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplet_autoscale_pools()
+                    .update(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?)
+                    .body(
+                        arg(
+                            "{\"config\":{\"target_number_instances\":2},\"droplet_template\":{\"image\":\"ubuntu-20-04-x64\",\"ipv6\":true,\"name\":\"example.com\",\"region\":\"nyc3\",\"size\":\"c-2\",\"ssh_keys\":[\"3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45\"],\"tags\":[\"env:prod\",\"web\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"},\"name\":\"my-autoscale-pool\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "balance_get",
+        tag: "Billing",
+        run: |c| Box::pin(async move { outcome(c.billing().get_balance().await) }),
+    },
+    Call {
+        id: "billingHistory_list",
+        tag: "Billing",
+        run: |c| Box::pin(async move { outcome(c.billing().list_history().await) }),
+    },
+    Call {
+        id: "billingInsights_list",
+        tag: "Billing",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .billing()
+                    .list_insights(
+                        arg("\"do:team:12345678-1234-1234-1234-123456789012\"")?,
+                        arg("\"2025-01-01\"")?,
+                        arg("\"2025-01-31\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "byoipPrefixes_create",
+        tag: "BYOIP Prefixes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .byoip_prefixes()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"prefix\":\"203.11.13.0/24\",\"region\":\"nyc3\",\"signature\":\"<sample-signature>\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "byoipPrefixes_delete",
+        tag: "BYOIP Prefixes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .byoip_prefixes()
+                    .delete(arg("\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "byoipPrefixes_get",
+        tag: "BYOIP Prefixes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .byoip_prefixes()
+                    .get(arg("\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "byoipPrefixes_list",
+        tag: "BYOIP Prefixes",
+        run: |c| Box::pin(async move {
+            outcome(c.byoip_prefixes().list().page(1).await)
+        }),
+    },
+    Call {
+        id: "byoipPrefixes_list_resources",
+        tag: "BYOIP Prefixes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .byoip_prefixes()
+                    .list_resources(arg("\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "byoipPrefixes_patch",
+        tag: "BYOIP Prefixes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .byoip_prefixes()
+                    .patch(arg("\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"")?)
+                    .body(arg("{\"advertise\":true}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "cdn_create_endpoint",
+        tag: "CDN Endpoints",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .cdn_endpoints()
+                    .create_endpoint()
+                    .body(
+                        arg(
+                            "{\"origin\":\"static-images.nyc3.digitaloceanspaces.com\",\"ttl\":3600}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "cdn_delete_endpoint",
+        tag: "CDN Endpoints",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .cdn_endpoints()
+                    .delete_endpoint(arg("\"19f06b6a-3ace-4315-b086-499a0e521b76\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "cdn_get_endpoint",
+        tag: "CDN Endpoints",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .cdn_endpoints()
+                    .get_endpoint(arg("\"19f06b6a-3ace-4315-b086-499a0e521b76\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "cdn_list_endpoints",
+        tag: "CDN Endpoints",
+        run: |c| Box::pin(async move {
+            outcome(c.cdn_endpoints().list_endpoints().page(1).await)
+        }),
+    },
+    Call {
+        id: "cdn_purge_cache",
+        tag: "CDN Endpoints",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .cdn_endpoints()
+                    .purge_cache(arg("\"19f06b6a-3ace-4315-b086-499a0e521b76\"")?)
+                    .body(arg("{\"files\":[\"path/to/image.png\",\"path/to/css/*\"]}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "cdn_update_endpoints",
+        tag: "CDN Endpoints",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .cdn_endpoints()
+                    .update_endpoints(arg("\"19f06b6a-3ace-4315-b086-499a0e521b76\"")?)
+                    .body(
+                        arg(
+                            "{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"custom_domain\":\"static.example.com\",\"ttl\":3600}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "certificates_create",
+        tag: "Certificates",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .certificates()
+                    .create(
+                        arg(
+                            "{\"dns_names\":[\"www.example.com\",\"example.com\"],\"name\":\"web-cert-01\",\"type\":\"lets_encrypt\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "certificates_delete",
+        tag: "Certificates",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .certificates()
+                    .delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "certificates_get",
+        tag: "Certificates",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .certificates()
+                    .get(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "certificates_list",
+        tag: "Certificates",
+        run: |c| Box::pin(async move { outcome(c.certificates().list().page(1).await) }),
+    },
+    Call {
+        id: "databases_add",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .add_database(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .body(arg("{\"name\":\"alpha\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_add_connectionPool",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .add_connection_pool(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"db\":\"defaultdb\",\"mode\":\"transaction\",\"name\":\"backend-pool\",\"size\":10,\"user\":\"doadmin\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_add_user",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .add_user(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .body(arg("{\"name\":\"my-readonly\",\"readonly\":true}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_create_cluster",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .create_cluster()
+                    .body(
+                        arg(
+                            "{\"engine\":\"pg\",\"name\":\"backend\",\"num_nodes\":2,\"region\":\"nyc3\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440,\"tags\":[\"production\"],\"version\":\"14\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_create_kafka_schema",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .create_kafka_schema(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"schema\":\"{\\n  \\\"type\\\": \\\"record\\\",\\n  \\\"name\\\": \\\"Customer\\\",\\n  \\\"fields\\\": [\\n    {\\\"name\\\": \\\"id\\\", \\\"type\\\": \\\"string\\\"},\\n    {\\\"name\\\": \\\"name\\\", \\\"type\\\": \\\"string\\\"},\\n    {\\\"name\\\": \\\"email\\\", \\\"type\\\": \\\"string\\\"},\\n    {\\\"name\\\": \\\"created_at\\\", \\\"type\\\": \\\"long\\\"}\\n  ]\\n}\\n\",\"schema_type\":\"AVRO\",\"subject_name\":\"customer-schema\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_create_kafka_topic",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .create_kafka_topic(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .body(
+                        arg(
+                            "{\"config\":{\"retention_bytes\":-1,\"retention_ms\":100000},\"name\":\"customer-events\",\"partition_count\":3,\"replication_factor\":2}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_create_logsink",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .create_logsink(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .body(
+                        arg(
+                            "{\"config\":{\"datadog_api_key\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",\"site\":\"http-intake.logs.datadoghq.com\"},\"sink_name\":\"logs-sink\",\"sink_type\":\"datadog\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_create_replica",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .create_replica(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .body(
+                        arg(
+                            "{\"name\":\"read-nyc3-01\",\"region\":\"nyc3\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_delete",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .delete(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"alpha\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_delete_connectionPool",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .delete_connection_pool(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"backend-pool\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_delete_kafka_schema",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .delete_kafka_schema(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"customer-schema\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_delete_kafka_topic",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .delete_kafka_topic(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"customer-events\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_delete_logsink",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .delete_logsink(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"50484ec3-19d6-4cd3-b56f-3b0381c289a6\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_delete_onlineMigration",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .delete_online_migration(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"77b28fc8-19ff-11eb-8c9c-c68e24557488\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_delete_opensearch_index",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .delete_opensearch_index(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"logs-*\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_delete_user",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .delete_user(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"app-01\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_destroy_cluster",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .destroy_cluster(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_destroy_replica",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .destroy_replica(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"read-nyc3-01\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"alpha\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_autoscale",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_autoscale(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_ca",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_ca(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_cluster",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_cluster(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_cluster_metrics_credentials",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(c.databases().get_cluster_metrics_credentials().await)
+        }),
+    },
+    Call {
+        id: "databases_get_config",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_config(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_connectionPool",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_connection_pool(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"backend-pool\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_do_settings",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_do_settings(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_evictionPolicy",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_eviction_policy(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_kafka_schema",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_kafka_schema(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"customer-schema\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_kafka_schema_config",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_kafka_schema_config(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_kafka_schema_subject_config",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_kafka_schema_subject_config(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"customer-schema\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_kafka_schema_version",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_kafka_schema_version(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"customer-schema\"")?,
+                        arg("\"1\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_kafka_topic",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_kafka_topic(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"customer-events\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_logsink",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_logsink(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"50484ec3-19d6-4cd3-b56f-3b0381c289a6\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_migrationStatus",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_migration_status(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_replica",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_replica(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"read-nyc3-01\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_sql_mode",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_sql_mode(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_get_user",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .get_user(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"app-01\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_install_update",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .install_update(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_list",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .list(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_list_backups",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .list_backups(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_list_clusters",
+        tag: "Databases",
+        run: |c| Box::pin(async move { outcome(c.databases().list_clusters().await) }),
+    },
+    Call {
+        id: "databases_list_connectionPools",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .list_connection_pools(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_list_events_logs",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .list_events_logs(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_list_firewall_rules",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .list_firewall_rules(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_list_kafka_schemas",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .list_kafka_schemas(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_list_kafka_topics",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .list_kafka_topics(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_list_logsink",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .list_logsink(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_list_opeasearch_indexes",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .list_opeasearch_indexes(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_list_options",
+        tag: "Databases",
+        run: |c| Box::pin(async move { outcome(c.databases().list_options().await) }),
+    },
+    Call {
+        id: "databases_list_replicas",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .list_replicas(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_list_users",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .list_users(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_patch_config",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .patch_config(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .body(
+                        arg(
+                            "{\"config\":{\"sql_mode\":\"ANSI,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE,STRICT_ALL_TABLES\",\"sql_require_primary_key\":true}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_promote_replica",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .promote_replica(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"read-nyc3-01\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_reset_auth",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .reset_auth(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"app-01\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"mysql_settings\":{\"auth_plugin\":\"caching_sha2_password\"}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_autoscale",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_autoscale(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .body(
+                        arg(
+                            "{\"storage\":{\"enabled\":true,\"increment_gib\":10,\"threshold_percent\":80}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_clusterSize",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_cluster_size(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"num_nodes\":3,\"size\":\"db-s-4vcpu-8gb\",\"storage_size_mib\":163840}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_cluster_metrics_credentials",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_cluster_metrics_credentials()
+                    .body(
+                        arg(
+                            "{\"credentials\":{\"basic_auth_password\":\"new_password\",\"basic_auth_username\":\"new_username\"}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_connectionPool",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_connection_pool(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"backend-pool\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"db\":\"defaultdb\",\"mode\":\"transaction\",\"size\":10,\"user\":\"doadmin\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_do_settings",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_do_settings(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .body(
+                        arg(
+                            "{\"do_settings\":{\"service_cnames\":[\"db.example.com\",\"db-replica.example.com\"]}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_evictionPolicy",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_eviction_policy(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .body(arg("{\"eviction_policy\":\"allkeys_lru\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_firewall_rules",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_firewall_rules(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"rules\":[{\"type\":\"ip_addr\",\"value\":\"192.168.1.1\"},{\"type\":\"k8s\",\"value\":\"ff2a6c52-5a44-4b63-b99c-0e98e7a63d61\"},{\"type\":\"droplet\",\"value\":\"163973392\"},{\"description\":\"a backend tag\",\"type\":\"tag\",\"value\":\"backend\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_kafka_schema_config",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_kafka_schema_config(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .body(arg("{\"compatibility_level\":\"BACKWARD\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_kafka_schema_subject_config",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_kafka_schema_subject_config(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"customer-schema\"")?,
+                    )
+                    .body(arg("{\"compatibility_level\":\"BACKWARD\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_kafka_topic",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_kafka_topic(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"customer-events\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"config\":{\"retention_bytes\":-1,\"retention_ms\":100000},\"partition_count\":3,\"replication_factor\":2}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_logsink",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_logsink(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"50484ec3-19d6-4cd3-b56f-3b0381c289a6\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"config\":{\"format\":\"rfc3164\",\"port\":514,\"server\":\"192.168.0.1\",\"tls\":false}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_maintenanceWindow",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_maintenance_window(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("{\"day\":\"tuesday\",\"hour\":\"14:00\"}")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_major_version",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_major_version(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .body(arg("{\"version\":\"14\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_onlineMigration",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_online_migration(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"disable_ssl\":false,\"ignore_dbs\":[\"db0\",\"db1\"],\"source\":{\"dbname\":\"defaultdb\",\"host\":\"source-do-user-6607903-0.b.db.ondigitalocean.com\",\"password\":\"paakjnfe10rsrsmf\",\"port\":25060,\"username\":\"doadmin\"}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_region",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_region(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .body(arg("{\"region\":\"lon1\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_sql_mode",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_sql_mode(arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?)
+                    .body(
+                        arg(
+                            "{\"sql_mode\":\"ANSI,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "databases_update_user",
+        tag: "Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .databases()
+                    .update_user(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"app-01\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"settings\":{\"acl\":[{\"id\":\"acl128aaaa99239\",\"permission\":\"produceconsume\",\"topic\":\"customer-events\"},{\"id\":\"acl293098flskdf\",\"permission\":\"produce\",\"topic\":\"customer-events.*\"},{\"id\":\"acl128ajei20123\",\"permission\":\"consume\",\"topic\":\"customer-events\"}]}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_create",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .dedicated_inference()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"access_tokens\":{\"hugging_face_token\":\"$HF_TOKEN\"},\"spec\":{\"enable_public_endpoint\":false,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_create_tokens",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .dedicated_inference()
+                    .create_tokens(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?)
+                    .body(arg("{\"name\":\"new-inference-token\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_delete",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .dedicated_inference()
+                    .delete(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_delete_tokens",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .dedicated_inference()
+                    .delete_tokens(
+                        arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?,
+                        arg("\"f11d4795-c1db-4ac3-9aa6-a0ea3c58877e\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_get",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .dedicated_inference()
+                    .get(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_get_accelerator",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .dedicated_inference()
+                    .get_accelerator(
+                        arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?,
+                        arg("\"5b5c619c-359c-44ca-87e2-47e98170c02f\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_get_ca",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .dedicated_inference()
+                    .get_ca(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_get_gpu_model_config",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(c.dedicated_inference().get_gpu_model_config().await)
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_list",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(c.dedicated_inference().list().page(1).await)
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_list_accelerators",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .dedicated_inference()
+                    .list_accelerators(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_list_sizes",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(c.dedicated_inference().list_sizes().await)
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_list_tokens",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .dedicated_inference()
+                    .list_tokens(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dedicatedInferences_patch",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .dedicated_inference()
+                    .patch(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?)
+                    .body(
+                        arg(
+                            "{\"access_tokens\":{\"hugging_face_token\":\"$HF_TOKEN\"},\"spec\":{\"enable_public_endpoint\":false,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "domains_create",
+        tag: "Domains",
+        run: |c| Box::pin(async move {
+            outcome(c.domains().create().body(arg("{\"name\":\"example.com\"}")?).await)
+        }),
+    },
+    Call {
+        id: "domains_create_record",
+        tag: "Domain Records",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .domain_records()
+                    .create_record(
+                        arg("\"example.com\"")?,
+                        arg(
+                            "{\"data\":\"162.10.66.0\",\"flags\":null,\"name\":\"www\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"A\",\"weight\":null}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "domains_delete",
+        tag: "Domains",
+        run: |c| Box::pin(async move {
+            outcome(c.domains().delete(arg("\"example.com\"")?).await)
+        }),
+    },
+    Call {
+        id: "domains_delete_record",
+        tag: "Domain Records",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .domain_records()
+                    .delete_record(arg("\"example.com\"")?, arg("3352896")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "domains_get",
+        tag: "Domains",
+        run: |c| Box::pin(async move {
+            outcome(c.domains().get(arg("\"example.com\"")?).await)
+        }),
+    },
+    Call {
+        id: "domains_get_record",
+        tag: "Domain Records",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .domain_records()
+                    .get_record(arg("\"example.com\"")?, arg("3352896")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "domains_list",
+        tag: "Domains",
+        run: |c| Box::pin(async move { outcome(c.domains().list().page(1).await) }),
+    },
+    Call {
+        id: "domains_list_records",
+        tag: "Domain Records",
+        run: |c| Box::pin(async move {
+            outcome(
+                c.domain_records().list_records(arg("\"example.com\"")?).page(1).await,
+            )
+        }),
+    },
+    Call {
+        id: "domains_patch_record",
+        tag: "Domain Records",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .domain_records()
+                    .patch_record(arg("\"example.com\"")?, arg("3352896")?)
+                    .body(arg("{\"name\":\"blog\",\"type\":\"A\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "domains_update_record",
+        tag: "Domain Records",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .domain_records()
+                    .update_record(arg("\"example.com\"")?, arg("3352896")?)
+                    .body(arg("{\"name\":\"blog\",\"type\":\"CNAME\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dropletActions_get",
+        tag: "Droplet Actions",
+        run: |c| Box::pin(async move {
+            outcome(c.droplet_actions().get(arg("3164444")?, arg("36804636")?).await)
+        }),
+    },
+    Call {
+        id: "dropletActions_list",
+        tag: "Droplet Actions",
+        run: |c| Box::pin(async move {
+            outcome(c.droplet_actions().list(arg("3164444")?).page(1).await)
+        }),
+    },
+    Call {
+        id: "dropletActions_post",
+        tag: "Droplet Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplet_actions()
+                    .post(arg("3164444")?, arg("{\"type\":\"disable_backups\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "dropletActions_post_byTag",
+        tag: "Droplet Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplet_actions()
+                    .post_by_tag(arg("{\"type\":\"disable_backups\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "droplets_create",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplets()
+                    .create(
+                        arg(
+                            "{\"backups\":true,\"image\":\"ubuntu-20-04-x64\",\"ipv6\":true,\"monitoring\":true,\"names\":[\"sub-01.example.com\",\"sub-02.example.com\"],\"region\":\"nyc3\",\"size\":\"s-1vcpu-1gb\",\"ssh_keys\":[289794,\"3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45\"],\"tags\":[\"env:prod\",\"web\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "droplets_destroy",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().destroy(arg("3164444")?).await)
+        }),
+    },
+    Call {
+        id: "droplets_destroy_byTag",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().destroy_by_tag(arg("\"env:test\"")?).await)
+        }),
+    },
+    Call {
+        id: "droplets_destroy_retryWithAssociatedResources",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplets()
+                    .destroy_retry_with_associated_resources(arg("3164444")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "droplets_destroy_withAssociatedResourcesDangerous",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplets()
+                    .destroy_with_associated_resources_dangerous(
+                        arg("3164444")?,
+                        arg("true")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "droplets_destroy_withAssociatedResourcesSelective",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplets()
+                    .destroy_with_associated_resources_selective(arg("3164444")?)
+                    .body(
+                        arg(
+                            "{\"floating_ips\":[\"6186916\"],\"reserved_ips\":[\"6186916\"],\"snapshots\":[\"61486916\"],\"volume_snapshots\":[\"edb0478d-7436-11ea-86e6-0a58ac144b91\"],\"volumes\":[\"ba49449a-7435-11ea-b89e-0a58ac14480f\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "droplets_get",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().get(arg("3164444")?).await)
+        }),
+    },
+    Call {
+        id: "droplets_get_DestroyAssociatedResourcesStatus",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .droplets()
+                    .get_destroy_associated_resources_status(arg("3164444")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "droplets_get_backup_policy",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().get_backup_policy(arg("3164444")?).await)
+        }),
+    },
+    Call {
+        id: "droplets_list",
+        tag: "Droplets",
+        run: |c| Box::pin(async move { outcome(c.droplets().list().page(1).await) }),
+    },
+    Call {
+        id: "droplets_list_associatedResources",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().list_associated_resources(arg("3164444")?).await)
+        }),
+    },
+    Call {
+        id: "droplets_list_backup_policies",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().list_backup_policies().await)
+        }),
+    },
+    Call {
+        id: "droplets_list_backups",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().list_backups(arg("3164444")?).page(1).await)
+        }),
+    },
+    Call {
+        id: "droplets_list_firewalls",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().list_firewalls(arg("3164444")?).page(1).await)
+        }),
+    },
+    Call {
+        id: "droplets_list_kernels",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().list_kernels(arg("3164444")?).page(1).await)
+        }),
+    },
+    Call {
+        id: "droplets_list_neighbors",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().list_neighbors(arg("3164444")?).await)
+        }),
+    },
+    Call {
+        id: "droplets_list_neighborsIds",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().list_neighbors_ids().await)
+        }),
+    },
+    Call {
+        id: "droplets_list_snapshots",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().list_snapshots(arg("3164444")?).page(1).await)
+        }),
+    },
+    Call {
+        id: "droplets_list_supported_backup_policies",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            outcome(c.droplets().list_supported_backup_policies().await)
+        }),
+    },
+    Call {
+        id: "firewalls_add_rules",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .firewalls()
+                    .add_rules(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?)
+                    .body(
+                        arg(
+                            "{\"inbound_rules\":[{\"ports\":\"3306\",\"protocol\":\"tcp\",\"sources\":{\"droplet_ids\":[49696269]}}],\"outbound_rules\":[{\"destinations\":{\"droplet_ids\":[49696269]},\"ports\":\"3306\",\"protocol\":\"tcp\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "firewalls_add_tags",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .firewalls()
+                    .add_tags(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?)
+                    .body(arg("{\"tags\":[\"frontend\"]}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "firewalls_assign_droplets",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .firewalls()
+                    .assign_droplets(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?)
+                    .body(arg("{\"droplet_ids\":[49696269]}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "firewalls_create",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .firewalls()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"droplet_ids\":[8043964],\"inbound_rules\":[{\"ports\":\"80\",\"protocol\":\"tcp\",\"sources\":{\"load_balancer_uids\":[\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"]}},{\"ports\":\"22\",\"protocol\":\"tcp\",\"sources\":{\"addresses\":[\"18.0.0.0/8\"],\"tags\":[\"gateway\"]}}],\"name\":\"firewall\",\"outbound_rules\":[{\"destinations\":{\"addresses\":[\"0.0.0.0/0\",\"::/0\"]},\"ports\":\"80\",\"protocol\":\"tcp\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "firewalls_delete",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .firewalls()
+                    .delete(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "firewalls_delete_droplets",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .firewalls()
+                    .delete_droplets(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?)
+                    .body(arg("{\"droplet_ids\":[49696269]}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "firewalls_delete_rules",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .firewalls()
+                    .delete_rules(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?)
+                    .body(
+                        arg(
+                            "{\"inbound_rules\":[{\"ports\":\"3306\",\"protocol\":\"tcp\",\"sources\":{\"droplet_ids\":[49696269]}}],\"outbound_rules\":[{\"destinations\":{\"droplet_ids\":[49696269]},\"ports\":\"3306\",\"protocol\":\"tcp\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "firewalls_delete_tags",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .firewalls()
+                    .delete_tags(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?)
+                    .body(arg("{\"tags\":[\"frontend\"]}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "firewalls_get",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move {
+            outcome(
+                c.firewalls().get(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?).await,
+            )
+        }),
+    },
+    Call {
+        id: "firewalls_list",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move { outcome(c.firewalls().list().page(1).await) }),
+    },
+    Call {
+        id: "firewalls_update",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .firewalls()
+                    .update(arg("\"bb4b2611-3d72-467b-8602-280330ecd65c\"")?)
+                    .body(
+                        arg(
+                            "{\"droplet_ids\":[8043964],\"inbound_rules\":[{\"ports\":\"8080\",\"protocol\":\"tcp\",\"sources\":{\"load_balancer_uids\":[\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"]}},{\"ports\":\"22\",\"protocol\":\"tcp\",\"sources\":{\"addresses\":[\"18.0.0.0/8\"],\"tags\":[\"gateway\"]}}],\"name\":\"frontend-firewall\",\"outbound_rules\":[{\"destinations\":{\"addresses\":[\"0.0.0.0/0\",\"::/0\"]},\"ports\":\"8080\",\"protocol\":\"tcp\"}],\"tags\":[\"frontend\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "floatingIPsAction_get",
+        tag: "Floating IP Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .floating_ip_actions()
+                    .get(arg("\"45.55.96.47\"")?, arg("36804636")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "floatingIPsAction_list",
+        tag: "Floating IP Actions",
+        run: |c| Box::pin(async move {
+            outcome(c.floating_ip_actions().list(arg("\"45.55.96.47\"")?).await)
+        }),
+    },
+    Call {
+        id: "floatingIPsAction_post",
+        tag: "Floating IP Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .floating_ip_actions()
+                    .post(arg("\"45.55.96.47\"")?, arg("{\"type\":\"unassign\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "floatingIPs_create",
+        tag: "Floating IPs",
+        run: |c| Box::pin(async move {
+            outcome(c.floating_ips().create(arg("{\"droplet_id\":2457247}")?).await)
+        }),
+    },
+    Call {
+        id: "floatingIPs_delete",
+        tag: "Floating IPs",
+        run: |c| Box::pin(async move {
+            outcome(c.floating_ips().delete(arg("\"45.55.96.47\"")?).await)
+        }),
+    },
+    Call {
+        id: "floatingIPs_get",
+        tag: "Floating IPs",
+        run: |c| Box::pin(async move {
+            outcome(c.floating_ips().get(arg("\"45.55.96.47\"")?).await)
+        }),
+    },
+    Call {
+        id: "floatingIPs_list",
+        tag: "Floating IPs",
+        run: |c| Box::pin(async move { outcome(c.floating_ips().list().page(1).await) }),
+    },
+    Call {
+        id: "functionsAccessKey_create",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .create_access_key(
+                        arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"expires_in\":\"7d\",\"name\":\"my-function-access-key\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "functionsAccessKey_delete",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .delete_access_key(
+                        arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?,
+                        arg("\"dof-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "functionsAccessKey_list",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .list_access_keys(
+                        arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "functionsAccessKey_update",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .update_access_key(
+                        arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?,
+                        arg("\"dof-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?,
+                    )
+                    .body(arg("{\"name\":\"updated-key-name\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "functions_create_namespace",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .create_namespace()
+                    .body(arg("{\"label\":\"my namespace\",\"region\":\"nyc1\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "functions_create_trigger",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .create_trigger(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?)
+                    .body(
+                        arg(
+                            "{\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"scheduled_details\":{\"body\":{\"name\":\"Welcome to DO!\"},\"cron\":\"* * * * *\"},\"type\":\"SCHEDULED\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "functions_delete_namespace",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .delete_namespace(
+                        arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "functions_delete_trigger",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .delete_trigger(
+                        arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?,
+                        arg("\"my trigger\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "functions_get_namespace",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .get_namespace(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "functions_get_trigger",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .get_trigger(
+                        arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?,
+                        arg("\"my trigger\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "functions_list_namespaces",
+        tag: "Functions",
+        run: |c| Box::pin(async move { outcome(c.functions().list_namespaces().await) }),
+    },
+    Call {
+        id: "functions_list_triggers",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .list_triggers(arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "functions_update_trigger",
+        tag: "Functions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .functions()
+                    .update_trigger(
+                        arg("\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"")?,
+                        arg("\"my trigger\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"is_enabled\":true,\"scheduled_details\":{\"body\":{\"name\":\"Welcome to DO!\"},\"cron\":\"* * * * *\"}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_attach_agent",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .attach_agent(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"child_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"if_case\":\"\\\"use this to get weather information\\\"\",\"parent_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"route_name\":\"\\\"weather_route\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_attach_agent_function",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .attach_agent_function(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"description\":\"\\\"My Function Description\\\"\",\"faas_name\":\"\\\"my-function\\\"\",\"faas_namespace\":\"\\\"default\\\"\",\"function_name\":\"\\\"My Function\\\"\",\"input_schema\":{},\"output_schema\":{}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_attach_agent_guardrails",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .attach_agent_guardrails(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"guardrails\":[{\"guardrail_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"priority\":123}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_attach_knowledge_base",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .attach_knowledge_base(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_attach_knowledge_bases",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .attach_knowledge_bases(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_cancel_indexing_job",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .cancel_indexing_job(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_cancel_model_evaluation_run",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .cancel_model_evaluation_run(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"eval_run_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_agent",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_agent()
+                    .body(
+                        arg(
+                            "{\"anthropic_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"description\":\"\\\"My Agent Description\\\"\",\"instruction\":\"\\\"You are an agent who thinks deeply about the world\\\"\",\"knowledge_base_uuid\":[\"example string\"],\"mcp_servers\":[{\"allowed_tools\":[\"example string\"],\"authorization\":\"example string\",\"headers\":{},\"server_label\":\"example string\",\"server_url\":\"example string\"}],\"model_provider_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_router_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Agent\\\"\",\"open_ai_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"reasoning_effort\":\"\\\"low\\\"\",\"region\":\"\\\"tor1\\\"\",\"router_preset_slug\":\"\\\"general\\\"\",\"tags\":[\"example string\"],\"thinking_token_budget\":123,\"web_fetch_enabled\":true,\"web_search_enabled\":true,\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_agent_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_agent_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"Production Key\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_anthropic_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_anthropic_api_key()
+                    .body(
+                        arg(
+                            "{\"api_key\":\"\\\"sk-ant-12345678901234567890123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_custom_evaluation_metric",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_custom_evaluation_metric()
+                    .body(
+                        arg(
+                            "{\"config\":{\"created_at\":\"2023-01-01T00:00:00Z\",\"deleted_at\":\"2023-01-01T00:00:00Z\",\"requires_ground_truth\":true,\"scoring_prompt\":\"example string\",\"updated_at\":\"2023-01-01T00:00:00Z\"},\"description\":\"\\\"Scores adherence to our support macros\\\"\",\"metric_name\":\"\\\"My domain tone metric\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_data_source_file_upload_presigned_urls",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_data_source_file_upload_presigned_urls()
+                    .body(
+                        arg(
+                            "{\"files\":[{\"file_name\":\"example name\",\"file_size\":\"12345\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_evaluation_dataset",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_evaluation_dataset()
+                    .body(
+                        arg(
+                            "{\"dataset_type\":\"EVALUATION_DATASET_TYPE_UNKNOWN\",\"file_upload_dataset\":{\"original_file_name\":\"example name\",\"size_in_bytes\":\"12345\",\"stored_object_key\":\"example string\"},\"name\":\"example name\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_evaluation_dataset_file_upload_presigned_urls",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_evaluation_dataset_file_upload_presigned_urls()
+                    .body(
+                        arg(
+                            "{\"files\":[{\"file_name\":\"example name\",\"file_size\":\"12345\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_evaluation_test_case",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_evaluation_test_case()
+                    .body(
+                        arg(
+                            "{\"agent_workspace_name\":\"example name\",\"dataset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"description\":\"example string\",\"metrics\":[\"example string\"],\"name\":\"example name\",\"star_metric\":{\"metric_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"name\":\"example name\",\"success_threshold\":123,\"success_threshold_pct\":123},\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_indexing_job",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_indexing_job()
+                    .body(
+                        arg(
+                            "{\"data_source_uuids\":[\"example string\"],\"knowledge_base_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_knowledge_base",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_knowledge_base()
+                    .body(
+                        arg(
+                            "{\"database_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"datasources\":[{\"aws_data_source\":{\"bucket_name\":\"example name\",\"item_path\":\"example string\",\"key_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"region\":\"example string\",\"secret_key\":\"example string\"},\"bucket_name\":\"example name\",\"bucket_region\":\"example string\",\"chunking_algorithm\":\"CHUNKING_ALGORITHM_UNKNOWN\",\"chunking_options\":{\"child_chunk_size\":350,\"max_chunk_size\":750,\"parent_chunk_size\":1000,\"semantic_threshold\":0.5},\"dropbox_data_source\":{\"folder\":\"example string\",\"refresh_token\":\"example string\"},\"file_upload_data_source\":{\"original_file_name\":\"example name\",\"size_in_bytes\":\"12345\",\"stored_object_key\":\"example string\"},\"google_drive_data_source\":{\"folder_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"refresh_token\":\"example string\"},\"item_path\":\"example string\",\"spaces_data_source\":{\"bucket_name\":\"example name\",\"item_path\":\"example string\",\"region\":\"example string\"},\"web_crawler_data_source\":{\"base_url\":\"example string\",\"crawling_option\":\"UNKNOWN\",\"embed_media\":true,\"exclude_tags\":[\"example string\"]}}],\"embedding_model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Knowledge Base\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"region\":\"\\\"tor1\\\"\",\"reranking_config\":{\"enabled\":true,\"model\":\"\\\"bge-reranker-v2-m3\\\"\"},\"size\":\"OPEN_SEARCH_PLAN_SIZE_UNSPECIFIED\",\"tags\":[\"example string\"],\"vpc_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_knowledge_base_data_source",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_knowledge_base_data_source(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"aws_data_source\":{\"bucket_name\":\"example name\",\"item_path\":\"example string\",\"key_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"region\":\"example string\",\"secret_key\":\"example string\"},\"chunking_algorithm\":\"CHUNKING_ALGORITHM_UNKNOWN\",\"chunking_options\":{\"child_chunk_size\":350,\"max_chunk_size\":750,\"parent_chunk_size\":1000,\"semantic_threshold\":0.5},\"knowledge_base_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"spaces_data_source\":{\"bucket_name\":\"example name\",\"item_path\":\"example string\",\"region\":\"example string\"},\"web_crawler_data_source\":{\"base_url\":\"example string\",\"crawling_option\":\"UNKNOWN\",\"embed_media\":true,\"exclude_tags\":[\"example string\"]}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_model_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_model_api_key()
+                    .body(arg("{\"name\":\"Production Key\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_model_eval_dataset_upload_presigned_urls",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_model_eval_dataset_upload_presigned_urls()
+                    .body(
+                        arg(
+                            "{\"files\":[{\"file_name\":\"example name\",\"file_size\":\"12345\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_model_evaluation_run",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_model_evaluation_run()
+                    .body(
+                        arg(
+                            "{\"candidate_inference_config\":{\"max_tokens\":123,\"stop_token\":\"example string\",\"system_prompt\":\"example string\",\"temperature\":123},\"candidate_model_name\":\"example name\",\"candidate_model_source\":\"CANDIDATE_MODEL_SOURCE_SERVERLESS\",\"candidate_model_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"dataset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"eval_preset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"judge_model_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"metric_uuids\":[\"example string\"],\"name\":\"example name\",\"preset_name\":\"example name\",\"preset_save_sections\":[\"PRESET_SAVE_SECTION_CANDIDATE\",\"PRESET_SAVE_SECTION_METRICS\"],\"save_as_preset\":true,\"source\":\"example string\",\"star_metric\":{\"metric_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"name\":\"example name\",\"success_threshold\":123,\"success_threshold_pct\":123}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_model_router",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_model_router()
+                    .body(
+                        arg(
+                            "{\"description\":\"\\\"My Model Router Description\\\"\",\"fallback_models\":[\"example string\"],\"name\":\"\\\"my-model-router\\\"\",\"policies\":[{\"custom_task\":{\"description\":\"\\\"Summarize long-form text\\\"\",\"name\":\"\\\"Custom Summarization\\\"\"},\"models\":[\"example string\"],\"selection_policy\":{\"prefer\":\"\\\"cheapest\\\"\"},\"task_slug\":\"\\\"summarization\\\"\"}],\"regions\":[\"example string\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_oauth2_dropbox_tokens",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_oauth2_dropbox_tokens()
+                    .body(
+                        arg(
+                            "{\"code\":\"example string\",\"redirect_url\":\"example string\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_openai_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_openai_api_key()
+                    .body(
+                        arg(
+                            "{\"api_key\":\"\\\"sk-proj--123456789098765432123456789\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_scheduled_indexing",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_scheduled_indexing()
+                    .body(
+                        arg(
+                            "{\"days\":[123],\"knowledge_base_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"time\":\"example string\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_create_workspace",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .create_workspace()
+                    .body(
+                        arg(
+                            "{\"agent_uuids\":[\"example string\"],\"description\":\"example string\",\"name\":\"example name\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_agent",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_agent(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_agent_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_agent_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_anthropic_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_anthropic_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_custom_evaluation_metric",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_custom_evaluation_metric(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_custom_model",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_custom_model(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_evaluation_dataset",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_evaluation_dataset(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_knowledge_base",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_knowledge_base(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_knowledge_base_data_source",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_knowledge_base_data_source(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_model_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_model_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_model_evaluation_preset",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_model_evaluation_preset(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_model_evaluation_run",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_model_evaluation_run(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_model_router",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_model_router(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_openai_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_openai_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_scheduled_indexing",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_scheduled_indexing(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_delete_workspace",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .delete_workspace(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_detach_agent",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .detach_agent(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_detach_agent_function",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .detach_agent_function(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_detach_agent_guardrail",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .detach_agent_guardrail(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_detach_knowledge_base",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .detach_knowledge_base(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_agent",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_agent(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_agent_children",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_agent_children(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_agent_usage",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_agent_usage(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_anthropic_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_anthropic_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_custom_model",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_custom_model(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_evaluation_dataset_download_url",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_evaluation_dataset_download_url(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_evaluation_run",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_evaluation_run(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_evaluation_run_prompt_results",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_evaluation_run_prompt_results(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("1")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_evaluation_run_results",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_evaluation_run_results(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_evaluation_test_case",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_evaluation_test_case(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_indexing_job",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_indexing_job(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_indexing_job_details_signed_url",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_indexing_job_details_signed_url(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_knowledge_base",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_knowledge_base(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_model_catalog_card",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_model_catalog_card(arg("\"\\\"example string\\\"\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_model_evaluation_preset",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_model_evaluation_preset(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_model_evaluation_run",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_model_evaluation_run(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_model_evaluation_run_results_download_url",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_model_evaluation_run_results_download_url(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_model_router",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_model_router(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_oauth2_url",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().get_oauth2_url().await)
+        }),
+    },
+    Call {
+        id: "genai_get_openai_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_openai_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_scheduled_indexing",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_scheduled_indexing(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_get_workspace",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .get_workspace(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_import_custom_model",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .import_custom_model()
+                    .body(
+                        arg(
+                            "{\"accept_hf_token_storage\":true,\"accept_terms_and_conditions\":true,\"description\":\"Production model for customer support\",\"name\":\"my-mistral-7b\",\"preferred_gpu_region\":\"nyc3\",\"source_ref\":{\"access_type\":\"ACCESS_TYPE_UNSPECIFIED\",\"bucket\":\"example string\",\"commit_sha\":\"example string\",\"hf_token\":\"example string\",\"prefix\":\"example string\",\"region\":\"example string\",\"repo_id\":\"123e4567-e89b-12d3-a456-426614174000\"},\"source_type\":\"SOURCE_TYPE_UNSPECIFIED\",\"tags\":{\"tags\":[\"example string\"]}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_agent_api_keys",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .list_agent_api_keys(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_agent_versions",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .list_agent_versions(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_agents",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_agents().page(1).await)
+        }),
+    },
+    Call {
+        id: "genai_list_agents_by_anthropic_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .list_agents_by_anthropic_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_agents_by_openai_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .list_agents_by_openai_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_agents_by_workspace",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .list_agents_by_workspace(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_anthropic_api_keys",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_anthropic_api_keys().page(1).await)
+        }),
+    },
+    Call {
+        id: "genai_list_custom_models",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_custom_models().page(1).await)
+        }),
+    },
+    Call {
+        id: "genai_list_datacenter_regions",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_datacenter_regions().await)
+        }),
+    },
+    Call {
+        id: "genai_list_evaluation_datasets",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_evaluation_datasets().await)
+        }),
+    },
+    Call {
+        id: "genai_list_evaluation_metrics",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_evaluation_metrics().await)
+        }),
+    },
+    Call {
+        id: "genai_list_evaluation_runs_by_test_case",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .list_evaluation_runs_by_test_case(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_evaluation_test_cases",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_evaluation_test_cases().await)
+        }),
+    },
+    Call {
+        id: "genai_list_evaluation_test_cases_by_workspace",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .list_evaluation_test_cases_by_workspace(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_indexing_job_data_sources",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .list_indexing_job_data_sources(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_indexing_jobs",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_indexing_jobs().page(1).await)
+        }),
+    },
+    Call {
+        id: "genai_list_indexing_jobs_by_knowledge_base",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .list_indexing_jobs_by_knowledge_base(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_knowledge_base_data_sources",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .list_knowledge_base_data_sources(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_knowledge_bases",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_knowledge_bases().page(1).await)
+        }),
+    },
+    Call {
+        id: "genai_list_model_api_keys",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_model_api_keys().page(1).await)
+        }),
+    },
+    Call {
+        id: "genai_list_model_catalog",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_model_catalog().await)
+        }),
+    },
+    Call {
+        id: "genai_list_model_evaluation_metrics",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_model_evaluation_metrics().await)
+        }),
+    },
+    Call {
+        id: "genai_list_model_evaluation_presets",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_model_evaluation_presets().await)
+        }),
+    },
+    Call {
+        id: "genai_list_model_evaluation_runs",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_model_evaluation_runs().page(1).await)
+        }),
+    },
+    Call {
+        id: "genai_list_model_router_presets",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_model_router_presets().page(1).await)
+        }),
+    },
+    Call {
+        id: "genai_list_model_router_task_presets",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c.gradientai_platform().list_model_router_task_presets().page(1).await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_list_model_routers",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_model_routers().page(1).await)
+        }),
+    },
+    Call {
+        id: "genai_list_models",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_models().page(1).await)
+        }),
+    },
+    Call {
+        id: "genai_list_openai_api_keys",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_openai_api_keys().page(1).await)
+        }),
+    },
+    Call {
+        id: "genai_list_workspaces",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(c.gradientai_platform().list_workspaces().await)
+        }),
+    },
+    Call {
+        id: "genai_regenerate_agent_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .regenerate_agent_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_regenerate_model_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .regenerate_model_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_rollback_to_agent_version",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .rollback_to_agent_version(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"version_hash\":\"c3658d8b5c05494cd03ce042926ef08157889ed54b1b74b5ee0b3d66dcee4b73\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_run_evaluation_test_case",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .run_evaluation_test_case()
+                    .body(
+                        arg(
+                            "{\"agent_deployment_names\":[\"example string\"],\"agent_uuids\":[\"example string\"],\"run_name\":\"Evaluation Run Name\",\"test_case_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_agent",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_agent(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"agent_log_insights_enabled\":true,\"allowed_domains\":[\"example string\"],\"anthropic_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"clear_mcp_servers\":true,\"conversation_logs_enabled\":true,\"description\":\"\\\"My Agent Description\\\"\",\"instruction\":\"\\\"You are an agent who thinks deeply about the world\\\"\",\"k\":5,\"max_tokens\":100,\"mcp_servers\":[{\"allowed_tools\":[\"example string\"],\"authorization\":\"example string\",\"headers\":{},\"server_label\":\"example string\",\"server_url\":\"example string\"}],\"model_provider_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_router_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My New Agent Name\\\"\",\"open_ai_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"provide_citations\":true,\"reasoning_effort\":\"\\\"low\\\"\",\"retrieval_method\":\"RETRIEVAL_METHOD_UNKNOWN\",\"router_preset_slug\":\"\\\"general\\\"\",\"tags\":[\"example string\"],\"temperature\":0.7,\"thinking_token_budget\":123,\"top_p\":0.9,\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"web_fetch_enabled\":true,\"web_search_enabled\":true}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_agent_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_agent_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_agent_deployment_visibility",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_agent_deployment_visibility(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"visibility\":\"VISIBILITY_UNKNOWN\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_agent_function",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_agent_function(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"description\":\"\\\"My Function Description\\\"\",\"faas_name\":\"\\\"my-function\\\"\",\"faas_namespace\":\"\\\"default\\\"\",\"function_name\":\"\\\"My Function\\\"\",\"function_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"input_schema\":{},\"output_schema\":{}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_agents_workspace",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_agents_workspace(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"agent_uuids\":[\"example string\"],\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_anthropic_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_anthropic_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"api_key\":\"\\\"sk-ant-12345678901234567890123456789012\\\"\",\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_attached_agent",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_attached_agent(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"child_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"if_case\":\"\\\"use this to get weather information\\\"\",\"parent_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"route_name\":\"\\\"weather_route\\\"\",\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_custom_evaluation_metric",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_custom_evaluation_metric(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"config\":{\"created_at\":\"2023-01-01T00:00:00Z\",\"deleted_at\":\"2023-01-01T00:00:00Z\",\"requires_ground_truth\":true,\"scoring_prompt\":\"example string\",\"updated_at\":\"2023-01-01T00:00:00Z\"},\"description\":\"example string\",\"metric_name\":\"\\\"My domain tone metric\\\"\",\"metric_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_custom_model_metadata",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_custom_model_metadata(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"description\":\"example string\",\"input_modalities\":[\"example string\"],\"license\":\"example string\",\"name\":\"example name\",\"output_modalities\":[\"example string\"],\"parameters\":\"12345\",\"tags\":{\"tags\":[\"example string\"]},\"uuid\":\"a1b2c3d4-...\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_evaluation_test_case",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_evaluation_test_case(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"dataset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"description\":\"example string\",\"metrics\":{\"metric_uuids\":[\"example string\"]},\"name\":\"example name\",\"star_metric\":{\"metric_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"name\":\"example name\",\"success_threshold\":123,\"success_threshold_pct\":123},\"test_case_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_knowledge_base",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_knowledge_base(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"database_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Knowledge Base\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"reranking_config\":{\"enabled\":true,\"model\":\"\\\"bge-reranker-v2-m3\\\"\"},\"tags\":[\"example string\"],\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_knowledge_base_data_source",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_knowledge_base_data_source(
+                        arg("\"123e4567-e89b-12d3-a456-426614174000\"")?,
+                        arg("\"123e4567-e89b-12d3-a456-426614174000\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"chunking_algorithm\":\"CHUNKING_ALGORITHM_UNKNOWN\",\"chunking_options\":{\"child_chunk_size\":350,\"max_chunk_size\":750,\"parent_chunk_size\":1000,\"semantic_threshold\":0.5},\"data_source_uuid\":\"\\\"98765432-1234-1234-1234-123456789012\\\"\",\"knowledge_base_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_model_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_model_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_model_evaluation_run",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_model_evaluation_run(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"eval_run_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"My evaluation run\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_model_router",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_model_router(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"description\":\"\\\"My Model Router Description\\\"\",\"fallback_models\":[{}],\"name\":\"\\\"my-model-router\\\"\",\"policies\":[{\"custom_task\":{\"description\":\"\\\"Summarize long-form text\\\"\",\"name\":\"\\\"Custom Summarization\\\"\"},\"models\":[\"example string\"],\"selection_policy\":{\"prefer\":\"\\\"cheapest\\\"\"},\"task_slug\":\"\\\"summarization\\\"\"}],\"regions\":[\"example string\"],\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_openai_api_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_openai_api_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"api_key\":\"\\\"sk-ant-12345678901234567890123456789012\\\"\",\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "genai_update_workspace",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .gradientai_platform()
+                    .update_workspace(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"description\":\"example string\",\"name\":\"example name\",\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "imageActions_get",
+        tag: "Image Actions",
+        run: |c| Box::pin(async move {
+            outcome(c.image_actions().get(arg("62137902")?, arg("36804636")?).await)
+        }),
+    },
+    Call {
+        id: "imageActions_list",
+        tag: "Image Actions",
+        run: |c| Box::pin(async move {
+            outcome(c.image_actions().list(arg("62137902")?).page(1).await)
+        }),
+    },
+    Call {
+        id: "imageActions_post",
+        tag: "Image Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .image_actions()
+                    .start(arg("62137902")?, arg("{\"type\":\"convert\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_cancel_batch",
+        tag: "Batch Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .batch_inference()
+                    .cancel_batch(arg("\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_create_async_invoke",
+        tag: "Serverless Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .serverless_inference()
+                    .create_async_invoke()
+                    .body(
+                        arg(
+                            "{\"input\":{\"prompt\":\"Techno song with futuristic sounds\",\"seconds_total\":60},\"model_id\":\"fal-ai/stable-audio-25/text-to-audio\",\"tags\":[{\"key\":\"type\",\"value\":\"test\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_create_batch",
+        tag: "Batch Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .batch_inference()
+                    .create_batch()
+                    .body(
+                        arg(
+                            "{\"completion_window\":\"24h\",\"file_id\":\"a1b2c3d4-e5f6-4789-90ab-cdef12345678\",\"metadata\":{\"dataset\":\"prompts_v1\",\"team\":\"ml-eval\"},\"provider\":\"anthropic\",\"request_id\":\"2f1a7d9e-8c03-4d2c-9b7e-6f8e2b1a4c77\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_create_batch_file",
+        tag: "Batch Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .batch_inference()
+                    .create_batch_file()
+                    .body(arg("{\"file_name\":\"batch_requests.jsonl\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_create_chat_completion",
+        tag: "Serverless Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .serverless_inference()
+                    .create_chat_completion()
+                    .body(
+                        arg(
+                            "{\"frequency_penalty\":0,\"logit_bias\":null,\"logprobs\":false,\"max_completion_tokens\":256,\"max_tokens\":0,\"messages\":[{\"content\":\"Hello, how are you?\",\"reasoning_content\":null,\"refusal\":null,\"role\":\"user\",\"tool_call_id\":\"call_abc123\",\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"location\\\": \\\"Boston\\\"}\",\"name\":\"get_weather\"},\"id\":\"call_abc123\",\"type\":\"function\"}]}],\"metadata\":{},\"model\":\"llama3-8b-instruct\",\"n\":1,\"presence_penalty\":0,\"reasoning_effort\":\"none\",\"seed\":0,\"stop\":null,\"stream\":false,\"stream_options\":null,\"temperature\":1,\"tool_choice\":\"none\",\"tools\":[{\"function\":{\"description\":\"Get the current weather for a location.\",\"name\":\"get_weather\",\"parameters\":{}},\"type\":\"function\"}],\"top_logprobs\":0,\"top_p\":1,\"user\":\"user-1234\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_create_embedding",
+        tag: "Serverless Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .serverless_inference()
+                    .create_embedding()
+                    .body(
+                        arg(
+                            "{\"encoding_format\":\"float\",\"input\":\"hello world\",\"model\":\"qwen3-embedding-0.6b\",\"user\":\"user-1234\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_create_image",
+        tag: "Serverless Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .serverless_inference()
+                    .create_image()
+                    .body(
+                        arg(
+                            "{\"background\":\"auto\",\"model\":\"openai-gpt-image-1\",\"moderation\":\"auto\",\"n\":1,\"output_compression\":100,\"output_format\":\"png\",\"partial_images\":1,\"prompt\":\"A cute baby sea otter floating on its back in calm blue water\",\"quality\":\"auto\",\"size\":\"auto\",\"stream\":false,\"user\":\"user-1234\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_create_messages",
+        tag: "Serverless Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .serverless_inference()
+                    .create_messages()
+                    .body(
+                        arg(
+                            "{\"max_tokens\":1,\"messages\":[{\"content\":\"What is the capital of Portugal?\",\"role\":\"user\"}],\"metadata\":{\"user_id\":\"550e8400-e29b-41d4-a716-446655440000\"},\"model\":\"claude-opus-4-6\",\"reasoning_effort\":\"none\",\"speed\":\"standard\",\"stop_sequences\":[\"\"],\"stream\":false,\"system\":\"\",\"temperature\":0,\"thinking\":{\"type\":\"enabled\"},\"tool_choice\":\"auto\",\"tools\":[{\"description\":\"Get the current weather for a location.\",\"input_schema\":{},\"name\":\"get_weather\"}],\"top_k\":0,\"top_p\":0}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_create_response",
+        tag: "Serverless Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .serverless_inference()
+                    .create_response()
+                    .body(
+                        arg(
+                            "{\"input\":\"What is the capital of France?\",\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":50,\"metadata\":{\"session_id\":\"abc123\"},\"model\":\"openai-gpt-oss-20b\",\"stop\":null,\"stream\":false,\"stream_options\":null,\"temperature\":0.7,\"tool_choice\":\"auto\",\"tools\":[{\"description\":\"Get the current weather in a given location.\",\"name\":\"get_weather\",\"parameters\":{},\"type\":\"function\"}],\"top_p\":1,\"user\":\"user-1234\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_get_batch",
+        tag: "Batch Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .batch_inference()
+                    .get_batch(arg("\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_get_batch_results",
+        tag: "Batch Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .batch_inference()
+                    .get_batch_results(arg("\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "inference_list_batches",
+        tag: "Batch Inference",
+        run: |c| Box::pin(async move {
+            outcome(c.batch_inference().list_batches().await)
+        }),
+    },
+    Call {
+        id: "inference_list_models",
+        tag: "Serverless Inference",
+        run: |c| Box::pin(async move {
+            outcome(c.serverless_inference().list_models().await)
+        }),
+    },
+    Call {
+        id: "inference_upload_batch_file",
+        tag: "Batch Inference",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .batch_inference()
+                    .upload_batch_file(&sample_url(&c, "/<upload_url>"), "sample bytes")
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "invoices_get_byUUID",
+        tag: "Billing",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .billing()
+                    .get_invoice(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "invoices_get_csvByUUID",
+        tag: "Billing",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .billing()
+                    .get_invoice_csv(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "invoices_get_pdfByUUID",
+        tag: "Billing",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .billing()
+                    .get_invoice_pdf(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "invoices_get_summaryByUUID",
+        tag: "Billing",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .billing()
+                    .get_invoice_summary(
+                        arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "invoices_list",
+        tag: "Billing",
+        run: |c| Box::pin(async move {
+            outcome(c.billing().list_invoices().page(1).await)
+        }),
+    },
+    Call {
+        id: "kubernetes_add_nodePool",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .add_node_pool(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?)
+                    .body(
+                        arg(
+                            "{\"auto_scale\":true,\"count\":3,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"new-pool\",\"size\":\"s-1vcpu-2gb\",\"tags\":[\"frontend\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_add_registries",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .add_registries()
+                    .body(
+                        arg(
+                            "{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"],\"registries\":[\"registry-a\",\"registry-b\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_add_registry",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .add_registry()
+                    .body(
+                        arg(
+                            "{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_create_cluster",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .create_cluster()
+                    .body(
+                        arg(
+                            "{\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"count\":3,\"name\":\"worker-pool\",\"size\":\"s-1vcpu-2gb\"}],\"region\":\"nyc1\",\"version\":\"1.18.6-do.0\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_delete_cluster",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .delete_cluster(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_delete_node",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .delete_node(
+                        arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?,
+                        arg("\"cdda885e-7663-40c8-bc74-3a036c66545d\"")?,
+                        arg("\"478247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_delete_nodePool",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .delete_node_pool(
+                        arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?,
+                        arg("\"cdda885e-7663-40c8-bc74-3a036c66545d\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_destroy_associatedResourcesDangerous",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .destroy_associated_resources_dangerous(
+                        arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_destroy_associatedResourcesSelective",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .destroy_associated_resources_selective(
+                        arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"load_balancers\":[\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"],\"volume_snapshots\":[\"edb0478d-7436-11ea-86e6-0a58ac144b91\"],\"volumes\":[\"ba49449a-7435-11ea-b89e-0a58ac14480f\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_get_availableUpgrades",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .get_available_upgrades(
+                        arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_get_cluster",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .get_cluster(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_get_clusterLintResults",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .get_cluster_lint_results(
+                        arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_get_clusterUser",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .get_cluster_user(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_get_credentials",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .get_credentials(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_get_kubeconfig",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .get_kubeconfig(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_get_nodePool",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .get_node_pool(
+                        arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?,
+                        arg("\"cdda885e-7663-40c8-bc74-3a036c66545d\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_get_status_messages",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .get_status_messages(
+                        arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_list_associatedResources",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .list_associated_resources(
+                        arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_list_clusters",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(c.kubernetes().list_clusters().page(1).await)
+        }),
+    },
+    Call {
+        id: "kubernetes_list_nodePools",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .list_node_pools(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_list_options",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move { outcome(c.kubernetes().list_options().await) }),
+    },
+    Call {
+        id: "kubernetes_recycle_node_pool",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .recycle_node_pool(
+                        arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?,
+                        arg("\"cdda885e-7663-40c8-bc74-3a036c66545d\"")?,
+                    )
+                    .body(arg("{\"nodes\":[\"d8db5e1a-6103-43b5-a7b3-8a948210a9fc\"]}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_remove_registries",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .remove_registries()
+                    .body(
+                        arg(
+                            "{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"],\"registries\":[\"registry-a\",\"registry-b\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_remove_registry",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .remove_registry()
+                    .body(
+                        arg(
+                            "{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_run_clusterLint",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .run_cluster_lint(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?)
+                    .body(
+                        arg(
+                            "{\"exclude_checks\":[\"default-namespace\"],\"exclude_groups\":[\"workload-health\"],\"include_checks\":[\"bare-pods\",\"resource-requirements\"],\"include_groups\":[\"basic\",\"doks\",\"security\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_update_cluster",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .update_cluster(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?)
+                    .body(
+                        arg(
+                            "{\"amd_gpu_device_metrics_exporter_plugin\":{\"enabled\":true},\"amd_gpu_device_plugin\":{\"enabled\":true},\"auto_upgrade\":true,\"cluster_autoscaler_configuration\":{\"expanders\":[\"priority\",\"random\"],\"scale_down_unneeded_time\":\"1m0s\",\"scale_down_utilization_threshold\":0.65},\"control_plane_firewall\":{\"allowed_addresses\":[\"1.2.3.4/32\",\"1.1.0.0/16\"],\"enabled\":true},\"coredns_autoscaler\":{\"enabled\":true},\"ha\":true,\"maintenance_policy\":{\"day\":\"any\",\"start_time\":\"12:00\"},\"name\":\"prod-cluster-01\",\"nvidia_gpu_device_plugin\":{\"enabled\":true},\"p2p_oci_registry_plugin\":{\"enabled\":true},\"rdma_shared_dev_plugin\":{\"enabled\":true},\"routing_agent\":{\"enabled\":true},\"sso\":{\"client_id\":\"doks-cluster-client\",\"enabled\":true,\"issuer_url\":\"https://sso.example.com\",\"required\":false},\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_update_nodePool",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .update_node_pool(
+                        arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?,
+                        arg("\"cdda885e-7663-40c8-bc74-3a036c66545d\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"auto_scale\":true,\"count\":3,\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "kubernetes_upgrade_cluster",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .kubernetes()
+                    .upgrade_cluster(arg("\"bd5f5959-5e1e-4205-a714-a914373942af\"")?)
+                    .body(arg("{\"version\":\"1.16.13-do.0\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "loadBalancers_add_droplets",
+        tag: "Load Balancers",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .load_balancers()
+                    .add_droplets(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .body(arg("{\"droplet_ids\":[3164444,3164445]}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "loadBalancers_add_forwardingRules",
+        tag: "Load Balancers",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .load_balancers()
+                    .add_forwarding_rules(
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"forwarding_rules\":[{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"entry_port\":443,\"entry_protocol\":\"https\",\"target_port\":80,\"target_protocol\":\"http\",\"tls_passthrough\":false}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "loadBalancers_create",
+        tag: "Load Balancers",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .load_balancers()
+                    .create(
+                        arg(
+                            "{\"droplet_ids\":[3164444,3164445],\"firewall\":{\"allow\":[\"ip:1.2.3.4\",\"cidr:2.3.4.0/24\"],\"deny\":[\"cidr:1.2.0.0/16\",\"ip:2.3.4.5\"]},\"forwarding_rules\":[{\"entry_port\":80,\"entry_protocol\":\"http\",\"target_port\":80,\"target_protocol\":\"http\"},{\"entry_port\":443,\"entry_protocol\":\"https\",\"target_port\":443,\"target_protocol\":\"https\",\"tls_passthrough\":true}],\"http_idle_timeout_seconds\":60,\"name\":\"example-lb-01\",\"project_id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"region\":\"nyc3\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "loadBalancers_delete",
+        tag: "Load Balancers",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .load_balancers()
+                    .delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "loadBalancers_delete_cache",
+        tag: "Load Balancers",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .load_balancers()
+                    .delete_cache(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "loadBalancers_get",
+        tag: "Load Balancers",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .load_balancers()
+                    .get(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "loadBalancers_list",
+        tag: "Load Balancers",
+        run: |c| Box::pin(async move {
+            outcome(c.load_balancers().list().page(1).await)
+        }),
+    },
+    Call {
+        id: "loadBalancers_remove_droplets",
+        tag: "Load Balancers",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .load_balancers()
+                    .remove_droplets(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .body(arg("{\"droplet_ids\":[3164444,3164445]}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "loadBalancers_remove_forwardingRules",
+        tag: "Load Balancers",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .load_balancers()
+                    .remove_forwarding_rules(
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"forwarding_rules\":[{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"entry_port\":443,\"entry_protocol\":\"https\",\"target_port\":80,\"target_protocol\":\"http\",\"tls_passthrough\":false}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "loadBalancers_update",
+        tag: "Load Balancers",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .load_balancers()
+                    .update(
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg(
+                            "{\"algorithm\":\"round_robin\",\"droplet_ids\":[3164444,3164445],\"enable_backend_keepalive\":true,\"enable_proxy_protocol\":true,\"firewall\":{\"allow\":[\"ip:1.2.3.4\",\"cidr:2.3.4.0/24\"],\"deny\":[\"cidr:1.2.0.0/16\",\"ip:2.3.4.5\"]},\"forwarding_rules\":[{\"certificate_id\":\"\",\"entry_port\":80,\"entry_protocol\":\"http\",\"target_port\":80,\"target_protocol\":\"http\",\"tls_passthrough\":false},{\"certificate_id\":\"\",\"entry_port\":443,\"entry_protocol\":\"https\",\"target_port\":443,\"target_protocol\":\"https\",\"tls_passthrough\":true}],\"health_check\":{\"check_interval_seconds\":10,\"healthy_threshold\":5,\"path\":\"/\",\"port\":80,\"protocol\":\"http\",\"response_timeout_seconds\":5,\"unhealthy_threshold\":3},\"http_idle_timeout_seconds\":60,\"name\":\"updated-example-lb-01\",\"project_id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"redirect_http_to_https\":false,\"region\":\"nyc3\",\"sticky_sessions\":{\"type\":\"none\"},\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_create_alertPolicy",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .create_alert_policy()
+                    .body(
+                        arg(
+                            "{\"alerts\":{\"email\":[\"bob@exmaple.com\"],\"slack\":[{\"channel\":\"Production Alerts\",\"url\":\"https://hooks.slack.com/services/T1234567/AAAAAAAA/ZZZZZZ\"}]},\"compare\":\"GreaterThan\",\"description\":\"CPU Alert\",\"enabled\":true,\"entities\":[\"192018292\"],\"tags\":[\"droplet_tag\"],\"type\":\"v1/insights/droplet/cpu\",\"value\":80,\"window\":\"5m\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_create_destination",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .create_destination()
+                    .body(
+                        arg(
+                            "{\"config\":{\"credentials\":{\"password\":\"password\",\"username\":\"username\"},\"endpoint\":\"example.com\",\"index_name\":\"logs\",\"retention_days\":14},\"name\":\"external_opensearch\",\"type\":\"opensearch_ext\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_create_sink",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .create_sink()
+                    .body(
+                        arg(
+                            "{\"destination_uuid\":\"9df2b7e9-3fb2-4577-b60a-e9c0d53f9a99\",\"resources\":[{\"name\":\"managed_kubernetes_cluster\",\"urn\":\"do:kubernetes:f453aa14-646e-4cf8-8c62-75a19fb24ec2\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_delete_alertPolicy",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .delete_alert_policy(
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_delete_destination",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .delete_destination(arg("\"1a64809f-1708-48ee-a742-dec8d481b8d1\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_delete_sink",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .delete_sink(arg("\"78b172b6-52c3-4a4b-96d5-78d3f1a0b18c\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_DropletCpuMetrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_cpu_metrics(
+                        arg("\"1620705417\"")?,
+                        arg("\"17209102\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_alertPolicy",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_alert_policy(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_appCPUPercentageMetrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_app_cpu_percentage_metrics(
+                        arg("\"2db3c021-15ad-4088-bfe8-99dc972b9cf6\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_appMemoryPercentageMetrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_app_memory_percentage_metrics(
+                        arg("\"2db3c021-15ad-4088-bfe8-99dc972b9cf6\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_appRestartCountMetrics.yml",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_app_restart_count_metrics_yml(
+                        arg("\"2db3c021-15ad-4088-bfe8-99dc972b9cf6\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_database_mysql_cpu_usage",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_database_mysql_cpu_usage(
+                        arg("\"avg\"")?,
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_database_mysql_disk_usage",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_database_mysql_disk_usage(
+                        arg("\"avg\"")?,
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_database_mysql_index_vs_sequential_reads",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_database_mysql_index_vs_sequential_reads(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_database_mysql_load",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_database_mysql_load(
+                        arg("\"avg\"")?,
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"load1\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_database_mysql_memory_usage",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_database_mysql_memory_usage(
+                        arg("\"avg\"")?,
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_database_mysql_op_rates",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_database_mysql_op_rates(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"select\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_database_mysql_schema_latency",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_database_mysql_schema_latency(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"insert\"")?,
+                        arg("\"defaultdb\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_database_mysql_schema_throughput",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_database_mysql_schema_throughput(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"insert\"")?,
+                        arg("\"defaultdb\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_database_mysql_threads_active",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_database_mysql_threads_active(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_database_mysql_threads_connected",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_database_mysql_threads_connected(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_database_mysql_threads_created_rate",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_database_mysql_threads_created_rate(
+                        arg("\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_destination",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_destination(arg("\"1a64809f-1708-48ee-a742-dec8d481b8d1\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_dropletBandwidthMetrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_bandwidth_metrics(
+                        arg("\"inbound\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"17209102\"")?,
+                        arg("\"private\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_dropletFilesystemFreeMetrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_filesystem_free_metrics(
+                        arg("\"1620705417\"")?,
+                        arg("\"17209102\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_dropletFilesystemSizeMetrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_filesystem_size_metrics(
+                        arg("\"1620705417\"")?,
+                        arg("\"17209102\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_dropletLoad15Metrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_load15_metrics(
+                        arg("\"1620705417\"")?,
+                        arg("\"17209102\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_dropletLoad1Metrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_load1_metrics(
+                        arg("\"1620705417\"")?,
+                        arg("\"17209102\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_dropletLoad5Metrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_load5_metrics(
+                        arg("\"1620705417\"")?,
+                        arg("\"17209102\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_dropletMemoryAvailableMetrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_memory_available_metrics(
+                        arg("\"1620705417\"")?,
+                        arg("\"17209102\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_dropletMemoryCachedMetrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_memory_cached_metrics(
+                        arg("\"1620705417\"")?,
+                        arg("\"17209102\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_dropletMemoryFreeMetrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_memory_free_metrics(
+                        arg("\"1620705417\"")?,
+                        arg("\"17209102\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_dropletMemoryTotalMetrics",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_memory_total_metrics(
+                        arg("\"1620705417\"")?,
+                        arg("\"17209102\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_droplet_autoscale_current_cpu_utilization.yml",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_autoscale_current_cpu_utilization_yml(
+                        arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_droplet_autoscale_current_instances",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_autoscale_current_instances(
+                        arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_droplet_autoscale_current_memory_utilization",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_autoscale_current_memory_utilization(
+                        arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_droplet_autoscale_target_cpu_utilization",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_autoscale_target_cpu_utilization(
+                        arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_droplet_autoscale_target_instances",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_autoscale_target_instances(
+                        arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_droplet_autoscale_target_memory_utilization",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_droplet_autoscale_target_memory_utilization(
+                        arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?,
+                        arg("\"1620705417\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_connections",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_connections(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_downtime",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_downtime(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_health_checks",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_health_checks(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_http_response_time_50p",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_http_response_time_50p(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_http_response_time_95p",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_http_response_time_95p(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_http_response_time_99p",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_http_response_time_99p(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_http_response_time_avg",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_http_response_time_avg(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_http_responses",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_http_responses(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_http_session_duration_50p",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_http_session_duration_50p(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_http_session_duration_95p",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_http_session_duration_95p(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_http_session_duration_avg",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_http_session_duration_avg(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_droplets_queue_size",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_droplets_queue_size(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_connections_current",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_connections_current(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_connections_limit",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_connections_limit(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_cpu_utilization",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_cpu_utilization(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_firewall_dropped_bytes",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_firewall_dropped_bytes(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_firewall_dropped_packets",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_firewall_dropped_packets(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_http_requests_per_second",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_http_requests_per_second(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_http_responses",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_http_responses(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_network_throughput_http",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_network_throughput_http(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_network_throughput_tcp",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_network_throughput_tcp(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_network_throughput_udp",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_network_throughput_udp(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_nlb_tcp_network_throughput",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_nlb_tcp_network_throughput(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_nlb_udp_network_throughput",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_nlb_udp_network_throughput(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_tls_connections_current",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_tls_connections_current(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_tls_connections_exceeding_rate_limit",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_tls_connections_exceeding_rate_limit(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_lb_frontend_tls_connections_limit",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_lb_frontend_tls_connections_limit(
+                        arg("\"1620705417\"")?,
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"1620683817\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_get_sink",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .get_sink(arg("\"78b172b6-52c3-4a4b-96d5-78d3f1a0b18c\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_list_alertPolicy",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(c.monitoring().list_alert_policy().page(1).await)
+        }),
+    },
+    Call {
+        id: "monitoring_list_destinations",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(c.monitoring().list_destinations().await)
+        }),
+    },
+    Call {
+        id: "monitoring_list_sinks",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move { outcome(c.monitoring().list_sinks().await) }),
+    },
+    Call {
+        id: "monitoring_update_alertPolicy",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .update_alert_policy(
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"alerts\":{\"email\":[\"bob@exmaple.com\"],\"slack\":[{\"channel\":\"Production Alerts\",\"url\":\"https://hooks.slack.com/services/T1234567/AAAAAAAA/ZZZZZZ\"}]},\"compare\":\"GreaterThan\",\"description\":\"CPU Alert\",\"enabled\":true,\"entities\":[\"192018292\"],\"tags\":[\"droplet_tag\"],\"type\":\"v1/insights/droplet/cpu\",\"value\":80,\"window\":\"5m\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "monitoring_update_destination",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .monitoring()
+                    .update_destination(arg("\"1a64809f-1708-48ee-a742-dec8d481b8d1\"")?)
+                    .body(
+                        arg(
+                            "{\"config\":{\"cluster_name\":\"managed_dbaas_cluster\",\"cluster_uuid\":\"85148069-7e35-4999-80bd-6fa1637ca385\",\"credentials\":{\"password\":\"password\",\"username\":\"username\"},\"endpoint\":\"example.com\",\"index_name\":\"logs\",\"retention_days\":14},\"name\":\"managed_opensearch_cluster\",\"type\":\"opensearch_dbaas\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "nfs_create",
+        tag: "NFS",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .nfs()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"name\":\"sammy-share-drive\",\"performance_tier\":\"standard\",\"region\":\"atl1\",\"size_gib\":1024,\"vpc_ids\":[\"796c6fe3-2a1d-4da2-9f3e-38239827dc91\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "nfs_create_access_point",
+        tag: "NFS",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .nfs()
+                    .create_access_point(
+                        arg("\"baf4827c-6fa9-456f-9dbd-9ddfcacd0720\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"access_policy\":{\"anongid\":65534,\"anonuid\":65534,\"identity_enforcement_enabled\":false,\"protocols\":[\"NFS4\",\"NFS\"],\"squash_config\":\"ROOT_SQUASH\"},\"name\":\"other-vpc\",\"path\":\"/other-vpc\",\"vpc_id\":\"3f34cdb2-1e4f-4100-b5c7-f55f2762085f\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "nfs_create_action",
+        tag: "NFS Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .nfs_actions()
+                    .create_action(
+                        arg("\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\"")?,
+                        arg(
+                            "{\"params\":{\"size_gib\":2048},\"region\":\"atl1\",\"type\":\"resize\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "nfs_delete",
+        tag: "NFS",
+        run: |c| Box::pin(async move {
+            outcome(
+                c.nfs().delete(arg("\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\"")?).await,
+            )
+        }),
+    },
+    Call {
+        id: "nfs_delete_access_point",
+        tag: "NFS",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .nfs()
+                    .delete_access_point(
+                        arg("\"becd9f04-8afa-4ccd-b03e-9676447df603\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "nfs_delete_snapshot",
+        tag: "NFS",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .nfs()
+                    .delete_snapshot(arg("\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "nfs_get",
+        tag: "NFS",
+        run: |c| Box::pin(async move {
+            outcome(c.nfs().get(arg("\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\"")?).await)
+        }),
+    },
+    Call {
+        id: "nfs_get_access_point",
+        tag: "NFS",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .nfs()
+                    .get_access_point(arg("\"becd9f04-8afa-4ccd-b03e-9676447df603\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "nfs_get_snapshot",
+        tag: "NFS",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .nfs()
+                    .get_snapshot(arg("\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "nfs_list",
+        tag: "NFS",
+        run: |c| Box::pin(async move { outcome(c.nfs().list().await) }),
+    },
+    Call {
+        id: "nfs_list_access_points",
+        tag: "NFS",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .nfs()
+                    .list_access_points(arg("\"baf4827c-6fa9-456f-9dbd-9ddfcacd0720\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "nfs_list_snapshot",
+        tag: "NFS",
+        run: |c| Box::pin(async move { outcome(c.nfs().list_snapshot().await) }),
+    },
+    Call {
+        id: "oneClicks_install_kubernetes",
+        tag: "1-Click Applications",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .one_click_applications()
+                    .install_kubernetes()
+                    .body(
+                        arg(
+                            "{\"addon_slugs\":[\"kube-state-metrics\",\"loki\"],\"cluster_uuid\":\"50a994b6-c303-438f-9495-7e896cfe6b08\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "oneClicks_list",
+        tag: "1-Click Applications",
+        run: |c| Box::pin(async move {
+            outcome(c.one_click_applications().list().await)
+        }),
+    },
+    Call {
+        id: "organizations_create_team",
+        tag: "Organizations",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .organizations()
+                    .create_team()
+                    .body(arg("{\"name\":\"production\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "organizations_list_teams",
+        tag: "Organizations",
+        run: |c| Box::pin(async move { outcome(c.organizations().list_teams().await) }),
+    },
+    Call {
+        id: "partnerAttachments_create",
+        tag: "Partner Network Connect",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .partner_network_connect()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"bgp\":{\"auth_key\":\"0xsNnb1pwQlowdoMySEfWwk4I\",\"local_router_ip\":\"169.254.0.1/29\",\"peer_router_asn\":64532,\"peer_router_ip\":\"169.254.0.6/29\"},\"connection_bandwidth_in_mbps\":1000,\"naas_provider\":\"megaport\",\"name\":\"env.prod-partner-network-connect\",\"parent_uuid\":\"d594cf8d-8c79-4bc5-aec1-6f9b211506b3\",\"redundancy_zone\":\"MEGAPORT_BLUE\",\"region\":\"nyc\",\"vpc_ids\":[\"c140286f-e6ce-4131-8b7b-df4590ce8d6a\",\"994a2735-dc84-11e8-80bc-3cfdfea9fba1\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "partnerAttachments_create_service_key",
+        tag: "Partner Network Connect",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .partner_network_connect()
+                    .create_service_key(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "partnerAttachments_delete",
+        tag: "Partner Network Connect",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .partner_network_connect()
+                    .delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "partnerAttachments_get",
+        tag: "Partner Network Connect",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .partner_network_connect()
+                    .get(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "partnerAttachments_get_bgp_auth_key",
+        tag: "Partner Network Connect",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .partner_network_connect()
+                    .get_bgp_auth_key(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "partnerAttachments_get_service_key",
+        tag: "Partner Network Connect",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .partner_network_connect()
+                    .get_service_key(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "partnerAttachments_list",
+        tag: "Partner Network Connect",
+        run: |c| Box::pin(async move {
+            outcome(c.partner_network_connect().list().page(1).await)
+        }),
+    },
+    Call {
+        id: "partnerAttachments_list_remote_routes",
+        tag: "Partner Network Connect",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .partner_network_connect()
+                    .list_remote_routes(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "partnerAttachments_patch",
+        tag: "Partner Network Connect",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .partner_network_connect()
+                    .patch(
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("{\"name\":\"env.prod-partner-network-connect\"}")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "projects_assign_resources",
+        tag: "Project Resources",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .project_resources()
+                    .assign_resources(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .body(
+                        arg(
+                            "{\"resources\":[\"do:droplet:13457723\",\"do:domain:example.com\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "projects_assign_resources_default",
+        tag: "Project Resources",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .project_resources()
+                    .assign_resources_default()
+                    .body(
+                        arg(
+                            "{\"resources\":[\"do:droplet:13457723\",\"do:domain:example.com\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "projects_create",
+        tag: "Projects",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .projects()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"description\":\"My website API\",\"environment\":\"Production\",\"name\":\"my-web-api\",\"purpose\":\"Service or API\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "projects_delete",
+        tag: "Projects",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .projects()
+                    .delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "projects_get",
+        tag: "Projects",
+        run: |c| Box::pin(async move {
+            outcome(
+                c.projects().get(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await,
+            )
+        }),
+    },
+    Call {
+        id: "projects_get_default",
+        tag: "Projects",
+        run: |c| Box::pin(async move { outcome(c.projects().get_default().await) }),
+    },
+    Call {
+        id: "projects_list",
+        tag: "Projects",
+        run: |c| Box::pin(async move { outcome(c.projects().list().page(1).await) }),
+    },
+    Call {
+        id: "projects_list_resources",
+        tag: "Project Resources",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .project_resources()
+                    .list_resources(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "projects_list_resources_default",
+        tag: "Project Resources",
+        run: |c| Box::pin(async move {
+            outcome(c.project_resources().list_resources_default().await)
+        }),
+    },
+    Call {
+        id: "projects_patch",
+        tag: "Projects",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .projects()
+                    .patch(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .body(arg("{\"name\":\"my-web-api\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "projects_patch_default",
+        tag: "Projects",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .projects()
+                    .patch_default()
+                    .body(arg("{\"name\":\"my-web-api\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "projects_update",
+        tag: "Projects",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .projects()
+                    .update(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .body(
+                        arg(
+                            "{\"description\":\"My website API\",\"environment\":\"Production\",\"is_default\":false,\"name\":\"my-web-api\",\"purpose\":\"Service or API\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "projects_update_default",
+        tag: "Projects",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .projects()
+                    .update_default()
+                    .body(
+                        arg(
+                            "{\"description\":\"My website API\",\"environment\":\"Production\",\"is_default\":false,\"name\":\"my-web-api\",\"purpose\":\"Service or API\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "regions_list",
+        tag: "Regions",
+        run: |c| Box::pin(async move { outcome(c.regions().list().page(1).await) }),
+    },
+    Call {
+        id: "registries_create",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"name\":\"example\",\"region\":\"fra1\",\"subscription_tier_slug\":\"basic\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_delete",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(c.container_registries().delete(arg("\"example\"")?).await)
+        }),
+    },
+    Call {
+        id: "registries_delete_repository",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .delete_repository(arg("\"example\"")?, arg("\"repo-1\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_delete_repositoryManifest",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .delete_repository_manifest(
+                        arg("\"example\"")?,
+                        arg("\"repo-1\"")?,
+                        arg(
+                            "\"sha256:cb8a924afdf0229ef7515d9e5b3024e23b3eb03ddbba287f4a19c6ac90b8d221\"",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_delete_repositoryTag",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .delete_repository_tag(
+                        arg("\"example\"")?,
+                        arg("\"repo-1\"")?,
+                        arg("\"06a447a\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_get",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(c.container_registries().get(arg("\"example\"")?).await)
+        }),
+    },
+    Call {
+        id: "registries_get_dockerCredentials",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .get_docker_credentials(arg("\"example\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_get_garbageCollection",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .get_garbage_collection(arg("\"example\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_get_options",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(c.container_registries().get_options().await)
+        }),
+    },
+    Call {
+        id: "registries_get_subscription",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(c.container_registries().get_subscription().await)
+        }),
+    },
+    Call {
+        id: "registries_list",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move { outcome(c.container_registries().list().await) }),
+    },
+    Call {
+        id: "registries_list_garbageCollections",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .list_garbage_collections(arg("\"example\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_list_repositoriesV2",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .list_repositories_v2(arg("\"example\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_list_repositoryManifests",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .list_repository_manifests(arg("\"example\"")?, arg("\"repo-1\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_list_repositoryTags",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .list_repository_tags(arg("\"example\"")?, arg("\"repo-1\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_run_garbageCollection",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .run_garbage_collection(arg("\"example\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_update_garbageCollection",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .update_garbage_collection(
+                        arg("\"example\"")?,
+                        arg("\"eff0feee-49c7-4e8f-ba5c-a320c109c8a8\"")?,
+                    )
+                    .body(arg("{\"cancel\":true}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_update_subscription",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .update_subscription()
+                    .body(arg("{\"tier_slug\":\"basic\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registries_validate_name",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registries()
+                    .validate_name()
+                    .body(arg("{\"name\":\"example\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_create",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"name\":\"example\",\"region\":\"fra1\",\"subscription_tier_slug\":\"basic\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_delete",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move { outcome(c.container_registry().delete().await) }),
+    },
+    Call {
+        id: "registry_delete_repositoryManifest",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .delete_repository_manifest(
+                        arg("\"example\"")?,
+                        arg("\"repo-1\"")?,
+                        arg(
+                            "\"sha256:cb8a924afdf0229ef7515d9e5b3024e23b3eb03ddbba287f4a19c6ac90b8d221\"",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_delete_repositoryTag",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .delete_repository_tag(
+                        arg("\"example\"")?,
+                        arg("\"repo-1\"")?,
+                        arg("\"06a447a\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_get",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move { outcome(c.container_registry().get().await) }),
+    },
+    Call {
+        id: "registry_get_dockerCredentials",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(c.container_registry().get_docker_credentials().await)
+        }),
+    },
+    Call {
+        id: "registry_get_garbageCollection",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c.container_registry().get_garbage_collection(arg("\"example\"")?).await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_get_options",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(c.container_registry().get_options().await)
+        }),
+    },
+    Call {
+        id: "registry_get_subscription",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(c.container_registry().get_subscription().await)
+        }),
+    },
+    Call {
+        id: "registry_list_garbageCollections",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .list_garbage_collections(arg("\"example\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_list_repositories",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .list_repositories(arg("\"example\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_list_repositoriesV2",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .list_repositories_v2(arg("\"example\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_list_repositoryManifests",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .list_repository_manifests(arg("\"example\"")?, arg("\"repo-1\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_list_repositoryTags",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .list_repository_tags(arg("\"example\"")?, arg("\"repo-1\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_run_garbageCollection",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .run_garbage_collection(arg("\"example\"")?)
+                    .body(arg("{\"type\":\"unreferenced blobs only\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_update_garbageCollection",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .update_garbage_collection(
+                        arg("\"example\"")?,
+                        arg("\"eff0feee-49c7-4e8f-ba5c-a320c109c8a8\"")?,
+                    )
+                    .body(arg("{\"cancel\":true}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_update_subscription",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .update_subscription()
+                    .body(arg("{\"tier_slug\":\"basic\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "registry_validate_name",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .container_registry()
+                    .validate_name()
+                    .body(arg("{\"name\":\"example\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "reservedIPsActions_get",
+        tag: "Reserved IP Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .reserved_ip_actions()
+                    .get(arg("\"45.55.96.47\"")?, arg("36804636")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "reservedIPsActions_list",
+        tag: "Reserved IP Actions",
+        run: |c| Box::pin(async move {
+            outcome(c.reserved_ip_actions().list(arg("\"45.55.96.47\"")?).await)
+        }),
+    },
+    Call {
+        id: "reservedIPsActions_post",
+        tag: "Reserved IP Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .reserved_ip_actions()
+                    .post(arg("\"45.55.96.47\"")?, arg("{\"type\":\"unassign\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "reservedIPs_create",
+        tag: "Reserved IPs",
+        run: |c| Box::pin(async move {
+            outcome(c.reserved_ips().create(arg("{\"droplet_id\":2457247}")?).await)
+        }),
+    },
+    Call {
+        id: "reservedIPs_delete",
+        tag: "Reserved IPs",
+        run: |c| Box::pin(async move {
+            outcome(c.reserved_ips().delete(arg("\"45.55.96.47\"")?).await)
+        }),
+    },
+    Call {
+        id: "reservedIPs_get",
+        tag: "Reserved IPs",
+        run: |c| Box::pin(async move {
+            outcome(c.reserved_ips().get(arg("\"45.55.96.47\"")?).await)
+        }),
+    },
+    Call {
+        id: "reservedIPs_list",
+        tag: "Reserved IPs",
+        run: |c| Box::pin(async move { outcome(c.reserved_ips().list().page(1).await) }),
+    },
+    Call {
+        id: "reservedIPv6Actions_post",
+        tag: "Reserved IPv6 Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .reserved_ipv6_actions()
+                    .post(
+                        arg("\"2409:40d0:f7:1017:74b4:3a96:105e:4c6e\"")?,
+                        arg("{\"type\":\"unassign\"}")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "reservedIPv6_create",
+        tag: "Reserved IPv6",
+        run: |c| Box::pin(async move {
+            outcome(
+                c.reserved_ipv6().create().body(arg("{\"region_slug\":\"nyc3\"}")?).await,
+            )
+        }),
+    },
+    Call {
+        id: "reservedIPv6_delete",
+        tag: "Reserved IPv6",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .reserved_ipv6()
+                    .delete(arg("\"2409:40d0:f7:1017:74b4:3a96:105e:4c6e\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "reservedIPv6_get",
+        tag: "Reserved IPv6",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .reserved_ipv6()
+                    .get(arg("\"2409:40d0:f7:1017:74b4:3a96:105e:4c6e\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "reservedIPv6_list",
+        tag: "Reserved IPv6",
+        run: |c| Box::pin(async move { outcome(c.reserved_ipv6().list().page(1).await) }),
+    },
+    Call {
+        id: "security_create_scan",
+        tag: "Security",
+        run: |c| Box::pin(async move { outcome(c.security().create_scan().await) }),
+    },
+    Call {
+        id: "security_create_scan_rule",
+        tag: "Security",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .security()
+                    .create_scan_rule()
+                    .body(
+                        arg(
+                            "{\"resource\":\"do:droplet:fe3a2fd7-903d-46e6-ada3-3e4f285fb89d\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "security_create_suppression",
+        tag: "Security",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .security()
+                    .create_suppression()
+                    .body(
+                        arg(
+                            "{\"resources\":[\"do:droplet:fe3a2fd7-903d-46e6-ada3-3e4f285fb89d\"],\"rule_uuid\":\"\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "security_delete_suppression",
+        tag: "Security",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .security()
+                    .delete_suppression(arg("\"5b3b2b2d-5c9c-4a61-9e2f-4d8f80f30a12\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "security_get_latest_scan",
+        tag: "Security",
+        run: |c| Box::pin(async move { outcome(c.security().get_latest_scan().await) }),
+    },
+    Call {
+        id: "security_get_scan",
+        tag: "Security",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .security()
+                    .get_scan(arg("\"497dcba3-ecbf-4587-a2dd-5eb0665e6880\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "security_list_scan_finding_affected_resources",
+        tag: "Security",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .security()
+                    .list_scan_finding_affected_resources(
+                        arg("\"497dcba3-ecbf-4587-a2dd-5eb0665e6880\"")?,
+                        arg("\"50e14f43-dd4e-412f-864d-78943ea28d91\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "security_list_scans",
+        tag: "Security",
+        run: |c| Box::pin(async move {
+            outcome(c.security().list_scans().page(1).await)
+        }),
+    },
+    Call {
+        id: "security_list_settings",
+        tag: "Security",
+        run: |c| Box::pin(async move { outcome(c.security().list_settings().await) }),
+    },
+    Call {
+        id: "security_update_settings_plan",
+        tag: "Security",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .security()
+                    .update_settings_plan()
+                    .body(
+                        arg(
+                            "{\"tier_coverage\":{\"basic\":{\"resources\":[\"do:droplet:fe3a2fd7-903d-46e6-ada3-3e4f285fb89d\"],\"tags\":[\"production\"]}}}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "sizes_list",
+        tag: "Sizes",
+        run: |c| Box::pin(async move { outcome(c.sizes().list().page(1).await) }),
+    },
+    Call {
+        id: "snapshots_delete",
+        tag: "Snapshots",
+        run: |c| Box::pin(async move {
+            outcome(c.snapshots().delete(arg("6372321")?).await)
+        }),
+    },
+    Call {
+        id: "snapshots_get",
+        tag: "Snapshots",
+        run: |c| Box::pin(async move {
+            outcome(c.snapshots().get(arg("6372321")?).await)
+        }),
+    },
+    Call {
+        id: "snapshots_list",
+        tag: "Snapshots",
+        run: |c| Box::pin(async move { outcome(c.snapshots().list().page(1).await) }),
+    },
+    Call {
+        id: "spacesKey_create",
+        tag: "Spaces Keys",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .spaces_keys()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"grants\":[{\"bucket\":\"\",\"permission\":\"fullaccess\"}],\"name\":\"full-access-key\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "spacesKey_delete",
+        tag: "Spaces Keys",
+        run: |c| Box::pin(async move {
+            outcome(c.spaces_keys().delete(arg("\"DOACCESSKEYEXAMPLE\"")?).await)
+        }),
+    },
+    Call {
+        id: "spacesKey_get",
+        tag: "Spaces Keys",
+        run: |c| Box::pin(async move {
+            outcome(c.spaces_keys().get(arg("\"DOACCESSKEYEXAMPLE\"")?).await)
+        }),
+    },
+    Call {
+        id: "spacesKey_list",
+        tag: "Spaces Keys",
+        run: |c| Box::pin(async move { outcome(c.spaces_keys().list().page(1).await) }),
+    },
+    Call {
+        id: "spacesKey_patch",
+        tag: "Spaces Keys",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .spaces_keys()
+                    .patch(arg("\"DOACCESSKEYEXAMPLE\"")?)
+                    .body(arg("{\"name\":\"new-key-name\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "spacesKey_update",
+        tag: "Spaces Keys",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .spaces_keys()
+                    .update(arg("\"DOACCESSKEYEXAMPLE\"")?)
+                    .body(arg("{\"name\":\"new-key-name\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "sshKeys_create",
+        tag: "SSH Keys",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .ssh_keys()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"name\":\"My SSH Public Key\",\"public_key\":\"ssh-rsa AEXAMPLEaC1yc2EAAAADAQABAAAAQQDDHr/jh2Jy4yALcK4JyWbVkPRaWmhck3IgCoeOO3z1e2dBowLh64QAM+Qb72pxekALga2oi4GvT+TlWNhzPH4V example\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "sshKeys_delete",
+        tag: "SSH Keys",
+        run: |c| Box::pin(async move {
+            outcome(c.ssh_keys().delete(arg("512189")?).await)
+        }),
+    },
+    Call {
+        id: "sshKeys_get",
+        tag: "SSH Keys",
+        run: |c| Box::pin(async move { outcome(c.ssh_keys().get(arg("512189")?).await) }),
+    },
+    Call {
+        id: "sshKeys_list",
+        tag: "SSH Keys",
+        run: |c| Box::pin(async move { outcome(c.ssh_keys().list().page(1).await) }),
+    },
+    Call {
+        id: "sshKeys_update",
+        tag: "SSH Keys",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .ssh_keys()
+                    .update(arg("512189")?)
+                    .body(arg("{\"name\":\"My SSH Public Key\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "tags_assign_resources",
+        tag: "Tags",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .tags()
+                    .assign_resources(arg("\"awesome\"")?)
+                    .body(
+                        arg(
+                            "{\"resources\":[{\"resource_id\":\"9569411\",\"resource_type\":\"droplet\"},{\"resource_id\":\"7555620\",\"resource_type\":\"image\"},{\"resource_id\":\"3d80cb72-342b-4aaa-b92e-4e4abb24a933\",\"resource_type\":\"volume\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "tags_create",
+        tag: "Tags",
+        run: |c| Box::pin(async move {
+            outcome(c.tags().create().body(arg("{\"name\":\"extra-awesome\"}")?).await)
+        }),
+    },
+    Call {
+        id: "tags_delete",
+        tag: "Tags",
+        run: |c| Box::pin(async move {
+            outcome(c.tags().delete(arg("\"awesome\"")?).await)
+        }),
+    },
+    Call {
+        id: "tags_get",
+        tag: "Tags",
+        run: |c| Box::pin(async move {
+            outcome(c.tags().get(arg("\"awesome\"")?).await)
+        }),
+    },
+    Call {
+        id: "tags_list",
+        tag: "Tags",
+        run: |c| Box::pin(async move { outcome(c.tags().list().page(1).await) }),
+    },
+    Call {
+        id: "tags_unassign_resources",
+        tag: "Tags",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .tags()
+                    .unassign_resources(arg("\"awesome\"")?)
+                    .body(
+                        arg(
+                            "{\"resources\":[{\"resource_id\":\"9569411\",\"resource_type\":\"droplet\"},{\"resource_id\":\"7555620\",\"resource_type\":\"image\"},{\"resource_id\":\"3d80cb72-342b-4aaa-b92e-4e4abb24a933\",\"resource_type\":\"volume\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "uptime_create_alert",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .uptime()
+                    .create_alert(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .body(
+                        arg(
+                            "{\"comparison\":\"greater_than\",\"name\":\"Landing page degraded performance\",\"notifications\":{\"email\":[\"bob@example.com\"],\"slack\":[{\"channel\":\"Production Alerts\",\"url\":\"https://hooks.slack.com/services/T1234567/AAAAAAAA/ZZZZZZ\"}]},\"period\":\"2m\",\"threshold\":300,\"type\":\"latency\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "uptime_create_check",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .uptime()
+                    .create_check()
+                    .body(
+                        arg(
+                            "{\"enabled\":true,\"name\":\"Landing page check\",\"regions\":[\"us_east\",\"eu_west\"],\"target\":\"https://www.landingpage.com\",\"type\":\"https\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "uptime_delete_alert",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .uptime()
+                    .delete_alert(
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"17f0f0ae-b7e5-4ef6-86e3-aa569db58284\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "uptime_delete_check",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .uptime()
+                    .delete_check(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "uptime_get_alert",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .uptime()
+                    .get_alert(
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"17f0f0ae-b7e5-4ef6-86e3-aa569db58284\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "uptime_get_check",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .uptime()
+                    .get_check(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "uptime_get_checkState",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .uptime()
+                    .get_check_state(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "uptime_list_alerts",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .uptime()
+                    .list_alerts(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "uptime_list_checks",
+        tag: "Uptime",
+        run: |c| Box::pin(async move { outcome(c.uptime().list_checks().page(1).await) }),
+    },
+    Call {
+        id: "uptime_update_alert",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .uptime()
+                    .update_alert(
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"17f0f0ae-b7e5-4ef6-86e3-aa569db58284\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"comparison\":\"greater_than\",\"name\":\"Landing page degraded performance\",\"notifications\":{\"email\":[\"bob@example.com\"],\"slack\":[{\"channel\":\"Production Alerts\",\"url\":\"https://hooks.slack.com/services/T1234567/AAAAAAAA/ZZZZZZ\"}]},\"period\":\"2m\",\"threshold\":300,\"type\":\"latency\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "uptime_update_check",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .uptime()
+                    .update_check(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .body(
+                        arg(
+                            "{\"enabled\":true,\"name\":\"Landing page check\",\"regions\":[\"us_east\",\"eu_west\"],\"target\":\"https://www.landingpage.com\",\"type\":\"https\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vectorDatabases_create",
+        tag: "Vector Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vector_databases()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"name\":\"example name\",\"project_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"region\":\"tor1\",\"size\":\"example string\",\"tags\":[\"example string\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vectorDatabases_delete",
+        tag: "Vector Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c.vector_databases().delete(arg("\"\\\"example string\\\"\"")?).await,
+            )
+        }),
+    },
+    Call {
+        id: "vectorDatabases_get",
+        tag: "Vector Databases",
+        run: |c| Box::pin(async move {
+            outcome(c.vector_databases().get(arg("\"\\\"example string\\\"\"")?).await)
+        }),
+    },
+    Call {
+        id: "vectorDatabases_get_credentials",
+        tag: "Vector Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vector_databases()
+                    .get_credentials(arg("\"\\\"example string\\\"\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vectorDatabases_get_restore_status",
+        tag: "Vector Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vector_databases()
+                    .get_restore_status(
+                        arg("\"\\\"example string\\\"\"")?,
+                        arg("\"\\\"example string\\\"\"")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vectorDatabases_list",
+        tag: "Vector Databases",
+        run: |c| Box::pin(async move { outcome(c.vector_databases().list().await) }),
+    },
+    Call {
+        id: "vectorDatabases_list_backups",
+        tag: "Vector Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vector_databases()
+                    .list_backups(arg("\"\\\"example string\\\"\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vectorDatabases_post_resize",
+        tag: "Vector Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vector_databases()
+                    .post_resize(arg("\"\\\"example string\\\"\"")?)
+                    .body(
+                        arg("{\"id\":\"example string\",\"size\":\"example string\"}")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vectorDatabases_post_restore_backup",
+        tag: "Vector Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vector_databases()
+                    .post_restore_backup(
+                        arg("\"\\\"example string\\\"\"")?,
+                        arg("\"\\\"example string\\\"\"")?,
+                    )
+                    .body(
+                        arg(
+                            "{\"backup_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"id\":\"example string\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vectorDatabases_update",
+        tag: "Vector Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vector_databases()
+                    .update(arg("\"\\\"example string\\\"\"")?)
+                    .body(
+                        arg(
+                            "{\"config\":{\"default_quantization\":\"example string\",\"enable_auto_schema\":true,\"weaviate_version\":\"example string\"},\"id\":\"example string\",\"project_id\":\"123e4567-e89b-12d3-a456-426614174000\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vectorDatabases_update_tags",
+        tag: "Vector Databases",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vector_databases()
+                    .update_tags(arg("\"\\\"example string\\\"\"")?)
+                    .body(
+                        arg("{\"id\":\"example string\",\"tags\":[\"example string\"]}")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumeActions_get",
+        tag: "Block Storage Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .block_storage_actions()
+                    .get(
+                        arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?,
+                        arg("36804636")?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumeActions_list",
+        tag: "Block Storage Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .block_storage_actions()
+                    .list(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumeActions_post",
+        tag: "Block Storage Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .block_storage_actions()
+                    .post(
+                        arg(
+                            "{\"droplet_id\":11612190,\"region\":\"nyc1\",\"tags\":[\"aninterestingtag\"],\"type\":\"attach\",\"volume_name\":\"example\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumeActions_post_byId",
+        tag: "Block Storage Actions",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .block_storage_actions()
+                    .post_by_id(
+                        arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?,
+                        arg(
+                            "{\"droplet_id\":11612190,\"region\":\"nyc1\",\"tags\":[\"aninterestingtag\"],\"type\":\"attach\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumeSnapshots_create",
+        tag: "Block Storage",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .block_storage()
+                    .create_snapshot(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?)
+                    .body(arg("{\"name\":\"big-data-snapshot1475261774\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumeSnapshots_delete_byId",
+        tag: "Block Storage",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .block_storage()
+                    .delete_snapshot(arg("\"fbe805e8-866b-11e6-96bf-000f53315a41\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumeSnapshots_get_byId",
+        tag: "Block Storage",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .block_storage()
+                    .get_snapshot(arg("\"fbe805e8-866b-11e6-96bf-000f53315a41\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumeSnapshots_list",
+        tag: "Block Storage",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .block_storage()
+                    .list_snapshots(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumes_create",
+        tag: "Block Storage",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .block_storage()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"description\":\"A new volume based on a snapshot\",\"filesystem_label\":\"ext4_volume_01\",\"filesystem_type\":\"ext4\",\"name\":\"snapshot_example\",\"region\":\"nyc1\",\"size_gigabytes\":10,\"snapshot_id\":\"b0798135-fb76-11eb-946a-0a58ac146f33\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumes_delete",
+        tag: "Block Storage",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .block_storage()
+                    .delete(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumes_delete_byName",
+        tag: "Block Storage",
+        run: |c| Box::pin(async move {
+            outcome(c.block_storage().delete_by_name().await)
+        }),
+    },
+    Call {
+        id: "volumes_get",
+        tag: "Block Storage",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .block_storage()
+                    .get(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "volumes_list",
+        tag: "Block Storage",
+        run: |c| Box::pin(async move { outcome(c.block_storage().list().page(1).await) }),
+    },
+    Call {
+        id: "vpcPeerings_create",
+        tag: "VPC Peerings",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpc_peerings()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"name\":\"nyc1-blr1-peering\",\"vpc_ids\":[\"c140286f-e6ce-4131-8b7b-df4590ce8d6a\",\"994a2735-dc84-11e8-80bc-3cfdfea9fba1\"]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcPeerings_delete",
+        tag: "VPC Peerings",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpc_peerings()
+                    .delete(arg("\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcPeerings_get",
+        tag: "VPC Peerings",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpc_peerings()
+                    .get(arg("\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcPeerings_list",
+        tag: "VPC Peerings",
+        run: |c| Box::pin(async move { outcome(c.vpc_peerings().list().page(1).await) }),
+    },
+    Call {
+        id: "vpcPeerings_patch",
+        tag: "VPC Peerings",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpc_peerings()
+                    .patch(arg("\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\"")?)
+                    .body(arg("{\"name\":\"nyc1-blr1-peering\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcnatgateways_create",
+        tag: "VPC NAT Gateways",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpc_nat_gateways()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"icmp_timeout_seconds\":30,\"name\":\"test-vpc-nat-gateways\",\"project_id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"region\":\"tor1\",\"size\":1,\"tcp_timeout_seconds\":30,\"type\":\"PUBLIC\",\"udp_timeout_seconds\":30,\"vpcs\":[{\"default_gateway\":true,\"vpc_uuid\":\"0eb1752f-807b-4562-a077-8018e13ab1fb\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcnatgateways_delete",
+        tag: "VPC NAT Gateways",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpc_nat_gateways()
+                    .delete(arg("\"70e1b58d-cdec-4e95-b3ee-2d4d95feff51\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcnatgateways_get",
+        tag: "VPC NAT Gateways",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpc_nat_gateways()
+                    .get(arg("\"70e1b58d-cdec-4e95-b3ee-2d4d95feff51\"")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcnatgateways_list",
+        tag: "VPC NAT Gateways",
+        run: |c| Box::pin(async move {
+            outcome(c.vpc_nat_gateways().list().page(1).await)
+        }),
+    },
+    Call {
+        id: "vpcnatgateways_update",
+        tag: "VPC NAT Gateways",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpc_nat_gateways()
+                    .update(arg("\"70e1b58d-cdec-4e95-b3ee-2d4d95feff51\"")?)
+                    .body(
+                        arg(
+                            "{\"icmp_timeout_seconds\":60,\"name\":\"test-vpc-nat-gateways-updated\",\"size\":2,\"tcp_timeout_seconds\":60,\"udp_timeout_seconds\":60,\"vpcs\":[{\"default_gateway\":false,\"vpc_uuid\":\"0eb1752f-807b-4562-a077-8018e13ab1fb\"}]}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcs_create",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpcs()
+                    .create()
+                    .body(
+                        arg(
+                            "{\"description\":\"VPC for production environment\",\"ip_range\":\"10.10.10.0/24\",\"name\":\"env.prod-vpc\",\"region\":\"nyc1\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcs_create_peerings",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpcs()
+                    .create_peerings(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .body(
+                        arg(
+                            "{\"name\":\"nyc1-blr1-peering\",\"vpc_id\":\"c140286f-e6ce-4131-8b7b-df4590ce8d6a\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcs_delete",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            outcome(
+                c.vpcs().delete(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcs_get",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            outcome(c.vpcs().get(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).await)
+        }),
+    },
+    Call {
+        id: "vpcs_list",
+        tag: "VPCs",
+        run: |c| Box::pin(async move { outcome(c.vpcs().list().page(1).await) }),
+    },
+    Call {
+        id: "vpcs_list_members",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpcs()
+                    .list_members(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcs_list_peerings",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpcs()
+                    .list_peerings(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .page(1)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcs_patch",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpcs()
+                    .patch(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .body(
+                        arg(
+                            "{\"default\":true,\"description\":\"VPC for production environment\",\"name\":\"env.prod-vpc\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcs_patch_peerings",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpcs()
+                    .patch_peerings(
+                        arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?,
+                        arg("\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\"")?,
+                    )
+                    .body(arg("{\"name\":\"nyc1-blr1-peering\"}")?)
+                    .await,
+            )
+        }),
+    },
+    Call {
+        id: "vpcs_update",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            outcome(
+                c
+                    .vpcs()
+                    .update(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .body(
+                        arg(
+                            "{\"default\":true,\"description\":\"VPC for production environment\",\"name\":\"env.prod-vpc\"}",
+                        )?,
+                    )
+                    .await,
+            )
+        }),
+    },
 ];
-
 /// The operations of the hand-written handles: (operationId, tag, `Client` method).
 pub const HANDWRITTEN: &[(&str, &str, &str)] = &[
     ("images_create_custom", "Images", "images"),
@@ -674,113 +8577,1148 @@ pub const HANDWRITTEN: &[(&str, &str, &str)] = &[
     ("images_post_account_transfer_decline", "Images", "images"),
     ("images_update", "Images", "images"),
 ];
-
 /// Every list with a generated handle method, walked whole `PER_PAGE` items a page.
 pub const LISTS: &[Walk] = &[
-    Walk { id: "actions_list", tag: "Actions", run: |c| Box::pin(async move { collected(c.actions().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "apps_list", tag: "Apps", run: |c| Box::pin(async move { collected(c.apps().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "apps_list_deployments", tag: "Apps", run: |c| Box::pin(async move { collected(c.apps().list_deployments(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "apps_list_events", tag: "Apps", run: |c| Box::pin(async move { collected(c.apps().list_events(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "apps_list_job_invocations", tag: "Apps", run: |c| Box::pin(async move { collected(c.apps().list_job_invocations(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "autoscalepools_list", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { collected(c.droplet_autoscale_pools().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "autoscalepools_list_history", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { collected(c.droplet_autoscale_pools().list_history(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "autoscalepools_list_members", tag: "Droplet Autoscale Pools", run: |c| Box::pin(async move { collected(c.droplet_autoscale_pools().list_members(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "byoipPrefixes_list", tag: "BYOIP Prefixes", run: |c| Box::pin(async move { collected(c.byoip_prefixes().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "byoipPrefixes_list_resources", tag: "BYOIP Prefixes", run: |c| Box::pin(async move { collected(c.byoip_prefixes().list_resources(arg("\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "cdn_list_endpoints", tag: "CDN Endpoints", run: |c| Box::pin(async move { collected(c.cdn_endpoints().list_endpoints().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "certificates_list", tag: "Certificates", run: |c| Box::pin(async move { collected(c.certificates().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "dedicatedInferences_list", tag: "Dedicated Inference", run: |c| Box::pin(async move { collected(c.dedicated_inference().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "dedicatedInferences_list_accelerators", tag: "Dedicated Inference", run: |c| Box::pin(async move { collected(c.dedicated_inference().list_accelerators(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "dedicatedInferences_list_tokens", tag: "Dedicated Inference", run: |c| Box::pin(async move { collected(c.dedicated_inference().list_tokens(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "domains_list", tag: "Domains", run: |c| Box::pin(async move { collected(c.domains().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "domains_list_records", tag: "Domain Records", run: |c| Box::pin(async move { collected(c.domain_records().list_records(arg("\"example.com\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "dropletActions_list", tag: "Droplet Actions", run: |c| Box::pin(async move { collected(c.droplet_actions().list(arg("3164444")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "droplets_list", tag: "Droplets", run: |c| Box::pin(async move { collected(c.droplets().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "droplets_list_backups", tag: "Droplets", run: |c| Box::pin(async move { collected(c.droplets().list_backups(arg("3164444")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "droplets_list_firewalls", tag: "Droplets", run: |c| Box::pin(async move { collected(c.droplets().list_firewalls(arg("3164444")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "droplets_list_kernels", tag: "Droplets", run: |c| Box::pin(async move { collected(c.droplets().list_kernels(arg("3164444")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "droplets_list_snapshots", tag: "Droplets", run: |c| Box::pin(async move { collected(c.droplets().list_snapshots(arg("3164444")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "firewalls_list", tag: "Firewalls", run: |c| Box::pin(async move { collected(c.firewalls().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "floatingIPs_list", tag: "Floating IPs", run: |c| Box::pin(async move { collected(c.floating_ips().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_get_evaluation_run_results", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().get_evaluation_run_results(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_get_model_evaluation_run", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().get_model_evaluation_run(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_agent_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agent_api_keys(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_agent_versions", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agent_versions(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_agents", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agents().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_agents_by_anthropic_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agents_by_anthropic_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_agents_by_openai_key", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agents_by_openai_key(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_agents_by_workspace", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_agents_by_workspace(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_anthropic_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_anthropic_api_keys().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_custom_models", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_custom_models().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_indexing_jobs", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_indexing_jobs().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_knowledge_base_data_sources", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_knowledge_base_data_sources(arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_knowledge_bases", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_knowledge_bases().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_model_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_model_api_keys().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_model_evaluation_runs", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_model_evaluation_runs().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_model_router_presets", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_model_router_presets().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_model_router_task_presets", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_model_router_task_presets().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_model_routers", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_model_routers().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_models", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_models().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "genai_list_openai_api_keys", tag: "GradientAI Platform", run: |c| Box::pin(async move { collected(c.gradientai_platform().list_openai_api_keys().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "imageActions_list", tag: "Image Actions", run: |c| Box::pin(async move { collected(c.image_actions().list(arg("62137902")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "invoices_get_byUUID", tag: "Billing", run: |c| Box::pin(async move { collected(c.billing().get_invoice(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "invoices_list", tag: "Billing", run: |c| Box::pin(async move { collected(c.billing().list_invoices().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "kubernetes_list_clusters", tag: "Kubernetes", run: |c| Box::pin(async move { collected(c.kubernetes().list_clusters().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "loadBalancers_list", tag: "Load Balancers", run: |c| Box::pin(async move { collected(c.load_balancers().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "monitoring_list_alertPolicy", tag: "Monitoring", run: |c| Box::pin(async move { collected(c.monitoring().list_alert_policy().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "partnerAttachments_list", tag: "Partner Network Connect", run: |c| Box::pin(async move { collected(c.partner_network_connect().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "partnerAttachments_list_remote_routes", tag: "Partner Network Connect", run: |c| Box::pin(async move { collected(c.partner_network_connect().list_remote_routes(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "projects_list", tag: "Projects", run: |c| Box::pin(async move { collected(c.projects().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "projects_list_resources", tag: "Project Resources", run: |c| Box::pin(async move { collected(c.project_resources().list_resources(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "regions_list", tag: "Regions", run: |c| Box::pin(async move { collected(c.regions().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "registries_list_repositoriesV2", tag: "Container Registries", run: |c| Box::pin(async move { collected(c.container_registries().list_repositories_v2(arg("\"example\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "registries_list_repositoryManifests", tag: "Container Registries", run: |c| Box::pin(async move { collected(c.container_registries().list_repository_manifests(arg("\"example\"")?, arg("\"repo-1\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "registries_list_repositoryTags", tag: "Container Registries", run: |c| Box::pin(async move { collected(c.container_registries().list_repository_tags(arg("\"example\"")?, arg("\"repo-1\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "registry_list_repositories", tag: "Container Registry", run: |c| Box::pin(async move { collected(c.container_registry().list_repositories(arg("\"example\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "registry_list_repositoriesV2", tag: "Container Registry", run: |c| Box::pin(async move { collected(c.container_registry().list_repositories_v2(arg("\"example\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "registry_list_repositoryManifests", tag: "Container Registry", run: |c| Box::pin(async move { collected(c.container_registry().list_repository_manifests(arg("\"example\"")?, arg("\"repo-1\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "registry_list_repositoryTags", tag: "Container Registry", run: |c| Box::pin(async move { collected(c.container_registry().list_repository_tags(arg("\"example\"")?, arg("\"repo-1\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "reservedIPs_list", tag: "Reserved IPs", run: |c| Box::pin(async move { collected(c.reserved_ips().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "reservedIPv6_list", tag: "Reserved IPv6", run: |c| Box::pin(async move { collected(c.reserved_ipv6().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "security_list_scans", tag: "Security", run: |c| Box::pin(async move { collected(c.security().list_scans().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "sizes_list", tag: "Sizes", run: |c| Box::pin(async move { collected(c.sizes().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "snapshots_list", tag: "Snapshots", run: |c| Box::pin(async move { collected(c.snapshots().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "spacesKey_list", tag: "Spaces Keys", run: |c| Box::pin(async move { collected(c.spaces_keys().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "sshKeys_list", tag: "SSH Keys", run: |c| Box::pin(async move { collected(c.ssh_keys().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "tags_list", tag: "Tags", run: |c| Box::pin(async move { collected(c.tags().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "uptime_list_alerts", tag: "Uptime", run: |c| Box::pin(async move { collected(c.uptime().list_alerts(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "uptime_list_checks", tag: "Uptime", run: |c| Box::pin(async move { collected(c.uptime().list_checks().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "volumeActions_list", tag: "Block Storage Actions", run: |c| Box::pin(async move { collected(c.block_storage_actions().list(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "volumeSnapshots_list", tag: "Block Storage", run: |c| Box::pin(async move { collected(c.block_storage().list_snapshots(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "volumes_list", tag: "Block Storage", run: |c| Box::pin(async move { collected(c.block_storage().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "vpcPeerings_list", tag: "VPC Peerings", run: |c| Box::pin(async move { collected(c.vpc_peerings().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "vpcnatgateways_list", tag: "VPC NAT Gateways", run: |c| Box::pin(async move { collected(c.vpc_nat_gateways().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "vpcs_list", tag: "VPCs", run: |c| Box::pin(async move { collected(c.vpcs().list().per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "vpcs_list_members", tag: "VPCs", run: |c| Box::pin(async move { collected(c.vpcs().list_members(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).per_page(PER_PAGE).collect().await) }) },
-    Walk { id: "vpcs_list_peerings", tag: "VPCs", run: |c| Box::pin(async move { collected(c.vpcs().list_peerings(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?).per_page(PER_PAGE).collect().await) }) },
+    Walk {
+        id: "actions_list",
+        tag: "Actions",
+        run: |c| Box::pin(async move {
+            collected(c.actions().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "apps_list",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            collected(c.apps().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "apps_list_deployments",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .apps()
+                    .list_deployments(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "apps_list_events",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .apps()
+                    .list_events(arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "apps_list_job_invocations",
+        tag: "Apps",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .apps()
+                    .list_job_invocations(
+                        arg("\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"")?,
+                    )
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "autoscalepools_list",
+        tag: "Droplet Autoscale Pools",
+        run: |c| Box::pin(async move {
+            collected(
+                c.droplet_autoscale_pools().list().per_page(PER_PAGE).collect().await,
+            )
+        }),
+    },
+    Walk {
+        id: "autoscalepools_list_history",
+        tag: "Droplet Autoscale Pools",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .droplet_autoscale_pools()
+                    .list_history(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "autoscalepools_list_members",
+        tag: "Droplet Autoscale Pools",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .droplet_autoscale_pools()
+                    .list_members(arg("\"0d3db13e-a604-4944-9827-7ec2642d32ac\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "byoipPrefixes_list",
+        tag: "BYOIP Prefixes",
+        run: |c| Box::pin(async move {
+            collected(c.byoip_prefixes().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "byoipPrefixes_list_resources",
+        tag: "BYOIP Prefixes",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .byoip_prefixes()
+                    .list_resources(arg("\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "cdn_list_endpoints",
+        tag: "CDN Endpoints",
+        run: |c| Box::pin(async move {
+            collected(
+                c.cdn_endpoints().list_endpoints().per_page(PER_PAGE).collect().await,
+            )
+        }),
+    },
+    Walk {
+        id: "certificates_list",
+        tag: "Certificates",
+        run: |c| Box::pin(async move {
+            collected(c.certificates().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "dedicatedInferences_list",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            collected(c.dedicated_inference().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "dedicatedInferences_list_accelerators",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .dedicated_inference()
+                    .list_accelerators(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "dedicatedInferences_list_tokens",
+        tag: "Dedicated Inference",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .dedicated_inference()
+                    .list_tokens(arg("\"6b5c619c-359c-44ca-87e2-47e98170c01d\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "domains_list",
+        tag: "Domains",
+        run: |c| Box::pin(async move {
+            collected(c.domains().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "domains_list_records",
+        tag: "Domain Records",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .domain_records()
+                    .list_records(arg("\"example.com\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "dropletActions_list",
+        tag: "Droplet Actions",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .droplet_actions()
+                    .list(arg("3164444")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "droplets_list",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            collected(c.droplets().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "droplets_list_backups",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .droplets()
+                    .list_backups(arg("3164444")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "droplets_list_firewalls",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .droplets()
+                    .list_firewalls(arg("3164444")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "droplets_list_kernels",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .droplets()
+                    .list_kernels(arg("3164444")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "droplets_list_snapshots",
+        tag: "Droplets",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .droplets()
+                    .list_snapshots(arg("3164444")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "firewalls_list",
+        tag: "Firewalls",
+        run: |c| Box::pin(async move {
+            collected(c.firewalls().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "floatingIPs_list",
+        tag: "Floating IPs",
+        run: |c| Box::pin(async move {
+            collected(c.floating_ips().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "genai_get_evaluation_run_results",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .get_evaluation_run_results(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_get_model_evaluation_run",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .get_model_evaluation_run(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_agent_api_keys",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_agent_api_keys(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_agent_versions",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_agent_versions(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_agents",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c.gradientai_platform().list_agents().per_page(PER_PAGE).collect().await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_agents_by_anthropic_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_agents_by_anthropic_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_agents_by_openai_key",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_agents_by_openai_key(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_agents_by_workspace",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_agents_by_workspace(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_anthropic_api_keys",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_anthropic_api_keys()
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_custom_models",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_custom_models()
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_indexing_jobs",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_indexing_jobs()
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_knowledge_base_data_sources",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_knowledge_base_data_sources(
+                        arg("\"\\\"123e4567-e89b-12d3-a456-426614174000\\\"\"")?,
+                    )
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_knowledge_bases",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_knowledge_bases()
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_model_api_keys",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_model_api_keys()
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_model_evaluation_runs",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_model_evaluation_runs()
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_model_router_presets",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_model_router_presets()
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_model_router_task_presets",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_model_router_task_presets()
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_model_routers",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_model_routers()
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_models",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c.gradientai_platform().list_models().per_page(PER_PAGE).collect().await,
+            )
+        }),
+    },
+    Walk {
+        id: "genai_list_openai_api_keys",
+        tag: "GradientAI Platform",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .gradientai_platform()
+                    .list_openai_api_keys()
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "imageActions_list",
+        tag: "Image Actions",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .image_actions()
+                    .list(arg("62137902")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "invoices_get_byUUID",
+        tag: "Billing",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .billing()
+                    .get_invoice(arg("\"22737513-0ea7-4206-8ceb-98a575af7681\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "invoices_list",
+        tag: "Billing",
+        run: |c| Box::pin(async move {
+            collected(c.billing().list_invoices().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "kubernetes_list_clusters",
+        tag: "Kubernetes",
+        run: |c| Box::pin(async move {
+            collected(c.kubernetes().list_clusters().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "loadBalancers_list",
+        tag: "Load Balancers",
+        run: |c| Box::pin(async move {
+            collected(c.load_balancers().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "monitoring_list_alertPolicy",
+        tag: "Monitoring",
+        run: |c| Box::pin(async move {
+            collected(
+                c.monitoring().list_alert_policy().per_page(PER_PAGE).collect().await,
+            )
+        }),
+    },
+    Walk {
+        id: "partnerAttachments_list",
+        tag: "Partner Network Connect",
+        run: |c| Box::pin(async move {
+            collected(
+                c.partner_network_connect().list().per_page(PER_PAGE).collect().await,
+            )
+        }),
+    },
+    Walk {
+        id: "partnerAttachments_list_remote_routes",
+        tag: "Partner Network Connect",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .partner_network_connect()
+                    .list_remote_routes(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "projects_list",
+        tag: "Projects",
+        run: |c| Box::pin(async move {
+            collected(c.projects().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "projects_list_resources",
+        tag: "Project Resources",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .project_resources()
+                    .list_resources(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "regions_list",
+        tag: "Regions",
+        run: |c| Box::pin(async move {
+            collected(c.regions().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "registries_list_repositoriesV2",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .container_registries()
+                    .list_repositories_v2(arg("\"example\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "registries_list_repositoryManifests",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .container_registries()
+                    .list_repository_manifests(arg("\"example\"")?, arg("\"repo-1\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "registries_list_repositoryTags",
+        tag: "Container Registries",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .container_registries()
+                    .list_repository_tags(arg("\"example\"")?, arg("\"repo-1\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "registry_list_repositories",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .container_registry()
+                    .list_repositories(arg("\"example\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "registry_list_repositoriesV2",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .container_registry()
+                    .list_repositories_v2(arg("\"example\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "registry_list_repositoryManifests",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .container_registry()
+                    .list_repository_manifests(arg("\"example\"")?, arg("\"repo-1\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "registry_list_repositoryTags",
+        tag: "Container Registry",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .container_registry()
+                    .list_repository_tags(arg("\"example\"")?, arg("\"repo-1\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "reservedIPs_list",
+        tag: "Reserved IPs",
+        run: |c| Box::pin(async move {
+            collected(c.reserved_ips().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "reservedIPv6_list",
+        tag: "Reserved IPv6",
+        run: |c| Box::pin(async move {
+            collected(c.reserved_ipv6().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "security_list_scans",
+        tag: "Security",
+        run: |c| Box::pin(async move {
+            collected(c.security().list_scans().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "sizes_list",
+        tag: "Sizes",
+        run: |c| Box::pin(async move {
+            collected(c.sizes().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "snapshots_list",
+        tag: "Snapshots",
+        run: |c| Box::pin(async move {
+            collected(c.snapshots().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "spacesKey_list",
+        tag: "Spaces Keys",
+        run: |c| Box::pin(async move {
+            collected(c.spaces_keys().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "sshKeys_list",
+        tag: "SSH Keys",
+        run: |c| Box::pin(async move {
+            collected(c.ssh_keys().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "tags_list",
+        tag: "Tags",
+        run: |c| Box::pin(async move {
+            collected(c.tags().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "uptime_list_alerts",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .uptime()
+                    .list_alerts(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "uptime_list_checks",
+        tag: "Uptime",
+        run: |c| Box::pin(async move {
+            collected(c.uptime().list_checks().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "volumeActions_list",
+        tag: "Block Storage Actions",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .block_storage_actions()
+                    .list(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "volumeSnapshots_list",
+        tag: "Block Storage",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .block_storage()
+                    .list_snapshots(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "volumes_list",
+        tag: "Block Storage",
+        run: |c| Box::pin(async move {
+            collected(c.block_storage().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "vpcPeerings_list",
+        tag: "VPC Peerings",
+        run: |c| Box::pin(async move {
+            collected(c.vpc_peerings().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "vpcnatgateways_list",
+        tag: "VPC NAT Gateways",
+        run: |c| Box::pin(async move {
+            collected(c.vpc_nat_gateways().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "vpcs_list",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            collected(c.vpcs().list().per_page(PER_PAGE).collect().await)
+        }),
+    },
+    Walk {
+        id: "vpcs_list_members",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .vpcs()
+                    .list_members(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
+    Walk {
+        id: "vpcs_list_peerings",
+        tag: "VPCs",
+        run: |c| Box::pin(async move {
+            collected(
+                c
+                    .vpcs()
+                    .list_peerings(arg("\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"")?)
+                    .per_page(PER_PAGE)
+                    .collect()
+                    .await,
+            )
+        }),
+    },
 ];
-
 /// Every operation with a generated handle method whose answer is one action, sent and waited on.
 pub const WAITS: &[Wait] = &[
-    Wait { id: "actions_get", tag: "Actions", run: |c| Box::pin(async move { waited(quick(c.actions().get(arg("36804636")?).wait()).await) }) },
-    Wait { id: "dropletActions_get", tag: "Droplet Actions", run: |c| Box::pin(async move { waited(quick(c.droplet_actions().get(arg("3164444")?, arg("36804636")?).wait()).await) }) },
-    Wait { id: "dropletActions_post", tag: "Droplet Actions", run: |c| Box::pin(async move { waited(quick(c.droplet_actions().post(arg("3164444")?, arg("{\"type\":\"disable_backups\"}")?).wait()).await) }) },
-    Wait { id: "floatingIPsAction_get", tag: "Floating IP Actions", run: |c| Box::pin(async move { waited(quick(c.floating_ip_actions().get(arg("\"45.55.96.47\"")?, arg("36804636")?).wait()).await) }) },
-    Wait { id: "floatingIPsAction_post", tag: "Floating IP Actions", run: |c| Box::pin(async move { waited(quick(c.floating_ip_actions().post(arg("\"45.55.96.47\"")?, arg("{\"type\":\"unassign\"}")?).wait()).await) }) },
-    Wait { id: "imageActions_get", tag: "Image Actions", run: |c| Box::pin(async move { waited(quick(c.image_actions().get(arg("62137902")?, arg("36804636")?).wait()).await) }) },
-    Wait { id: "imageActions_post", tag: "Image Actions", run: |c| Box::pin(async move { waited(quick(c.image_actions().start(arg("62137902")?, arg("{\"type\":\"convert\"}")?).wait()).await) }) },
-    Wait { id: "reservedIPsActions_get", tag: "Reserved IP Actions", run: |c| Box::pin(async move { waited(quick(c.reserved_ip_actions().get(arg("\"45.55.96.47\"")?, arg("36804636")?).wait()).await) }) },
-    Wait { id: "reservedIPsActions_post", tag: "Reserved IP Actions", run: |c| Box::pin(async move { waited(quick(c.reserved_ip_actions().post(arg("\"45.55.96.47\"")?, arg("{\"type\":\"unassign\"}")?).wait()).await) }) },
-    Wait { id: "reservedIPv6Actions_post", tag: "Reserved IPv6 Actions", run: |c| Box::pin(async move { waited(quick(c.reserved_ipv6_actions().post(arg("\"2409:40d0:f7:1017:74b4:3a96:105e:4c6e\"")?, arg("{\"type\":\"unassign\"}")?).wait()).await) }) },
-    Wait { id: "volumeActions_get", tag: "Block Storage Actions", run: |c| Box::pin(async move { waited(quick(c.block_storage_actions().get(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?, arg("36804636")?).wait()).await) }) },
-    Wait { id: "volumeActions_post", tag: "Block Storage Actions", run: |c| Box::pin(async move { waited(quick(c.block_storage_actions().post(arg("{\"droplet_id\":11612190,\"region\":\"nyc1\",\"tags\":[\"aninterestingtag\"],\"type\":\"attach\",\"volume_name\":\"example\"}")?).wait()).await) }) },
-    Wait { id: "volumeActions_post_byId", tag: "Block Storage Actions", run: |c| Box::pin(async move { waited(quick(c.block_storage_actions().post_by_id(arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?, arg("{\"droplet_id\":11612190,\"region\":\"nyc1\",\"tags\":[\"aninterestingtag\"],\"type\":\"attach\"}")?).wait()).await) }) },
+    Wait {
+        id: "actions_get",
+        tag: "Actions",
+        run: |c| Box::pin(async move {
+            waited(quick(c.actions().get(arg("36804636")?).wait()).await)
+        }),
+    },
+    Wait {
+        id: "dropletActions_get",
+        tag: "Droplet Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(c.droplet_actions().get(arg("3164444")?, arg("36804636")?).wait())
+                    .await,
+            )
+        }),
+    },
+    Wait {
+        id: "dropletActions_post",
+        tag: "Droplet Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(
+                        c
+                            .droplet_actions()
+                            .post(
+                                arg("3164444")?,
+                                arg("{\"type\":\"disable_backups\"}")?,
+                            )
+                            .wait(),
+                    )
+                    .await,
+            )
+        }),
+    },
+    Wait {
+        id: "floatingIPsAction_get",
+        tag: "Floating IP Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(
+                        c
+                            .floating_ip_actions()
+                            .get(arg("\"45.55.96.47\"")?, arg("36804636")?)
+                            .wait(),
+                    )
+                    .await,
+            )
+        }),
+    },
+    Wait {
+        id: "floatingIPsAction_post",
+        tag: "Floating IP Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(
+                        c
+                            .floating_ip_actions()
+                            .post(
+                                arg("\"45.55.96.47\"")?,
+                                arg("{\"type\":\"unassign\"}")?,
+                            )
+                            .wait(),
+                    )
+                    .await,
+            )
+        }),
+    },
+    Wait {
+        id: "imageActions_get",
+        tag: "Image Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(c.image_actions().get(arg("62137902")?, arg("36804636")?).wait())
+                    .await,
+            )
+        }),
+    },
+    Wait {
+        id: "imageActions_post",
+        tag: "Image Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(
+                        c
+                            .image_actions()
+                            .start(arg("62137902")?, arg("{\"type\":\"convert\"}")?)
+                            .wait(),
+                    )
+                    .await,
+            )
+        }),
+    },
+    Wait {
+        id: "reservedIPsActions_get",
+        tag: "Reserved IP Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(
+                        c
+                            .reserved_ip_actions()
+                            .get(arg("\"45.55.96.47\"")?, arg("36804636")?)
+                            .wait(),
+                    )
+                    .await,
+            )
+        }),
+    },
+    Wait {
+        id: "reservedIPsActions_post",
+        tag: "Reserved IP Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(
+                        c
+                            .reserved_ip_actions()
+                            .post(
+                                arg("\"45.55.96.47\"")?,
+                                arg("{\"type\":\"unassign\"}")?,
+                            )
+                            .wait(),
+                    )
+                    .await,
+            )
+        }),
+    },
+    Wait {
+        id: "reservedIPv6Actions_post",
+        tag: "Reserved IPv6 Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(
+                        c
+                            .reserved_ipv6_actions()
+                            .post(
+                                arg("\"2409:40d0:f7:1017:74b4:3a96:105e:4c6e\"")?,
+                                arg("{\"type\":\"unassign\"}")?,
+                            )
+                            .wait(),
+                    )
+                    .await,
+            )
+        }),
+    },
+    Wait {
+        id: "volumeActions_get",
+        tag: "Block Storage Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(
+                        c
+                            .block_storage_actions()
+                            .get(
+                                arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?,
+                                arg("36804636")?,
+                            )
+                            .wait(),
+                    )
+                    .await,
+            )
+        }),
+    },
+    Wait {
+        id: "volumeActions_post",
+        tag: "Block Storage Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(
+                        c
+                            .block_storage_actions()
+                            .post(
+                                arg(
+                                    "{\"droplet_id\":11612190,\"region\":\"nyc1\",\"tags\":[\"aninterestingtag\"],\"type\":\"attach\",\"volume_name\":\"example\"}",
+                                )?,
+                            )
+                            .wait(),
+                    )
+                    .await,
+            )
+        }),
+    },
+    Wait {
+        id: "volumeActions_post_byId",
+        tag: "Block Storage Actions",
+        run: |c| Box::pin(async move {
+            waited(
+                quick(
+                        c
+                            .block_storage_actions()
+                            .post_by_id(
+                                arg("\"7724db7c-e098-11e5-b522-000f53304e51\"")?,
+                                arg(
+                                    "{\"droplet_id\":11612190,\"region\":\"nyc1\",\"tags\":[\"aninterestingtag\"],\"type\":\"attach\"}",
+                                )?,
+                            )
+                            .wait(),
+                    )
+                    .await,
+            )
+        }),
+    },
 ];
-
 /// The operations of the hand-written handles whose answer is one action: operationId.
-pub const HANDWRITTEN_WAITS: &[&str] = &[
-];
-
+pub const HANDWRITTEN_WAITS: &[&str] = &[];
 /// Operations whose answer is an array of actions, waited on all at once (`WaitAll`): (operationId, tag).
 pub const SEVERAL_ACTIONS: &[(&str, &str)] = &[
     ("dropletActions_post_byTag", "Droplet Actions"),

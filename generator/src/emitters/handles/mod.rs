@@ -30,14 +30,16 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::model::builders::{Described, Field, is_stream};
 use crate::model::envelopes::Envelope;
-use crate::model::operations::{CallShape, METHOD_EXTENSION, Op, Reach, Server, handle_names, spec_operations};
+use crate::model::operations::{
+    Argument, CallShape, METHOD_EXTENSION, Op, Reach, Server, handle_names, spec_operations,
+};
 
 mod method;
 mod tag_file;
 #[cfg(test)]
 mod tests;
 
-use method::{handed_on, method, taken};
+use method::{handed_on, is_raw_body, method, taken};
 use tag_file::{answered_actions, envelope_of, is_action, setters, tag_file};
 
 /// What the generator needs to write handles.
@@ -111,7 +113,7 @@ pub(crate) fn emit(
                 .fields
                 .iter()
                 .filter(|f| f.required)
-                .map(|f| (f.name.clone(), taken(&f.ty).to_string().replace(' ', "")))
+                .map(|f| Argument { name: f.name.clone(), bytes: is_raw_body(&f.ty) })
                 .collect(),
             body_setter: d.fields.iter().any(|f| !f.required && f.name == "body"),
             list: lists.contains_key(&op.id),
