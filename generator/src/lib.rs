@@ -222,8 +222,8 @@ pub fn generate_vendored_split(
     let (fake_operations, fake_figures) = fake_routes::table(&as_published, &header, &roles);
     clock.lap("fake routes");
     // The calls are written with the fake's samples, so that the fake accepts each of them.
-    let handle_calls = match settings.handles {
-        Some(_) => handle_calls::table(&split.calls, &fake_operations, &doc, &header)?,
+    let handle_calls = match &settings.handles {
+        Some(h) => handle_calls::table(&split.calls, &h.called_apart, &fake_operations, &doc, &header)?,
         None => String::new(),
     };
     clock.lap("handle calls table");

@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use digitalocean_fake_api::{EXAMPLE_IMAGE_ID, FakeApi, operations};
 use digitalocean_sdk::ImageId;
 use digitalocean_sdk::types::DropletActionsPostByTagBody;
-use tests::handle_call_table::{HANDWRITTEN_WAITS, SEVERAL_ACTIONS, WAITS};
+use tests::handle_call_table::{SEVERAL_ACTIONS, WAITED_APART, WAITS};
 use tests::handle_calls::{Waited, quick, waited};
 
 /// The reads of an action the fake answers before it completes (its default).
@@ -70,7 +70,7 @@ fn answers_one_action(op: &digitalocean_fake_api::DocumentedOperation) -> Option
 async fn every_action_is_waited_to_completion() {
     let mut planned: Vec<(&str, &str, Result<Waited, String>)> =
         WAITS.iter().map(|w| (w.id, w.tag, Ok(w.run))).collect();
-    for id in HANDWRITTEN_WAITS {
+    for id in WAITED_APART {
         let tag = digitalocean_fake_api::operation(id).map_or("", |o| o.tag());
         planned.push((id, tag, handwritten(id).ok_or_else(|| "no hand-written wait for this operation".to_owned())));
     }

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 
 use digitalocean_fake_api::{DEFAULT_LIST_LENGTH, EXAMPLE_IMAGE_ID, FakeApi};
 use digitalocean_sdk::ImageId;
-use tests::handle_call_table::{HANDWRITTEN, LISTS};
+use tests::handle_call_table::{CALLED_APART, LISTS};
 use tests::handle_calls::{Collect, PER_PAGE, collected};
 
 /// The pages a walk of `DEFAULT_LIST_LENGTH` items, `PER_PAGE` a page, reads.
@@ -58,7 +58,7 @@ async fn every_list_is_streamed_across_three_pages() {
 
     let mut planned: Vec<(&str, &str, Result<Collect, String>)> =
         LISTS.iter().map(|w| (w.id, w.tag, Ok(w.run))).collect();
-    for (id, tag, handle) in HANDWRITTEN {
+    for (id, tag, handle) in CALLED_APART {
         if digitalocean_fake_api::operation(id).and_then(|o| o.list_items()).is_some() {
             let run =
                 handwritten(id).ok_or_else(|| format!("no hand-written walk of this list of `client.{handle}()`"));

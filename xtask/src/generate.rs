@@ -88,6 +88,12 @@ pub fn settings() -> generator::Settings {
         handles: Some(generator::emitters::handles::HandleSettings {
             handwritten_tags: HANDWRITTEN_TAGS.iter().map(|t| (*t).to_owned()).collect(),
             servers: servers(),
+            // The fake answers these from its state (`fake-api/src/handle.rs`): the image actions
+            // of an image it holds, and on the account's route only an action it started; the
+            // tests call them so (`tests/tests/common/plan.rs`).
+            called_apart: ["actions_get", "imageActions_get", "imageActions_list", "imageActions_post"]
+                .map(String::from)
+                .to_vec(),
         }),
         types_crates: Some(generator::emitters::types_crates::TypesCrates {
             lower: TYPES_CRATES[0].0.into(),

@@ -11,8 +11,9 @@
 //! fake does not record, gets its example or a value built from its schema, as the fake builds
 //! its samples.
 //!
-//! Operations of the hand-written tags have no generated method; they are listed apart, for the
-//! test to call through the hand-written handles.
+//! Operations of the hand-written tags have no generated method, and those the fake answers
+//! from its state (`HandleSettings::called_apart`) need a resource it holds: both are listed
+//! apart, for the tests to call through code of their own.
 
 use std::collections::BTreeMap;
 
@@ -30,7 +31,13 @@ pub const OUTPUT: &str = "tests/src/generated/handle_calls.rs";
 
 /// The table file for `calls` (every operation, as the handles call it), `fake_table` (the fake
 /// API's operations, as JSON text) and `doc` (the normalized document). `header` heads the file.
-pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -> Result<String, Error> {
+pub fn table(
+    calls: &[CallShape],
+    apart: &[String],
+    fake_table: &str,
+    doc: &Value,
+    header: &str,
+) -> Result<String, Error> {
     let fake: Value = serde_json::from_str(fake_table)
         .map_err(|e| Error::Emit { message: format!("handle calls: the fake's table does not parse: {e}") })?;
     let fake_ops: BTreeMap<&str, &Value> = fake["operations"]
@@ -68,7 +75,7 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
         if many {
             several.push(quote! { (#id, #tag) });
         }
-        if call.handwritten {
+        if call.handwritten || apart.contains(&call.id) {
             let handle = &call.handle;
             handwritten.push(quote! { (#id, #tag, #handle) });
             if waitable {
@@ -138,14 +145,15 @@ pub fn table(calls: &[CallShape], fake_table: &str, doc: &Value, header: &str) -
 
         /// Every operation with a generated handle method, by operationId.
         pub const CALLS: &[Call] = &[#(#generated),*];
-        /// The operations of the hand-written handles: (operationId, tag, `Client` method).
-        pub const HANDWRITTEN: &[(&str, &str, &str)] = &[#(#handwritten),*];
+        /// The operations the tests call through code of their own: those of the hand-written
+        /// handles, and those the fake answers from its state: (operationId, tag, `Client` method).
+        pub const CALLED_APART: &[(&str, &str, &str)] = &[#(#handwritten),*];
         /// Every list with a generated handle method, walked whole `PER_PAGE` items a page.
         pub const LISTS: &[Walk] = &[#(#lists),*];
         /// Every operation with a generated handle method whose answer is one action, sent and waited on.
         pub const WAITS: &[Wait] = &[#(#waits),*];
-        /// The operations of the hand-written handles whose answer is one action: operationId.
-        pub const HANDWRITTEN_WAITS: &[&str] = &[#(#handwritten_waits),*];
+        /// The operations of `CALLED_APART` whose answer is one action: operationId.
+        pub const WAITED_APART: &[&str] = &[#(#handwritten_waits),*];
         /// Operations whose answer is an array of actions, waited on all at once (`WaitAll`): (operationId, tag).
         pub const SEVERAL_ACTIONS: &[(&str, &str)] = &[#(#several),*];
     };
@@ -305,7 +313,7 @@ mod tests {
         ];
         // prettyplease lays the calls out over several lines: read without whitespace and the
         // trailing commas it adds.
-        let t: String = table(&calls, &fake, &doc, "")
+        let t: String = table(&calls, &[], &fake, &doc, "")
             .unwrap()
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -332,7 +340,7 @@ mod tests {
         // A required argument nothing gives a value for stops the generator, naming it.
         let mut unknown = calls[0].clone();
         unknown.args.push(Argument { name: "color".into(), bytes: false });
-        let e = table(&[unknown], &fake, &doc, "").unwrap_err().to_string();
+        let e = table(&[unknown], &[], &fake, &doc, "").unwrap_err().to_string();
         assert!(e.contains("widgets_act") && e.contains("`color`"), "{e}");
     }
 }

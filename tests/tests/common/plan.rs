@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use digitalocean_fake_api::EXAMPLE_IMAGE_ID;
 use digitalocean_sdk::{ActionId, ImageId, TransferId};
-use tests::handle_call_table::{CALLS, HANDWRITTEN};
+use tests::handle_call_table::{CALLED_APART, CALLS};
 use tests::handle_calls::{Run, outcome};
 
 fn image() -> ImageId {
@@ -75,7 +75,7 @@ pub struct Planned {
 
 pub fn plan() -> Vec<Planned> {
     let mut all: Vec<Planned> = CALLS.iter().map(|c| Planned { id: c.id, tag: c.tag, run: Ok(c.run) }).collect();
-    for (id, tag, handle) in HANDWRITTEN {
+    for (id, tag, handle) in CALLED_APART {
         let run =
             handwritten(id).ok_or_else(|| format!("no hand-written call for this operation of `client.{handle}()`"));
         all.push(Planned { id, tag, run });

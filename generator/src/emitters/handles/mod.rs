@@ -52,6 +52,10 @@ pub struct HandleSettings {
     /// and how the handles reach each. An operation whose server is not listed stops the
     /// generator: sending it to the API's host, with the API's token, would be wrong.
     pub servers: Vec<Server>,
+    /// Operations (by operationId) the handle calls table lists apart for the tests to call
+    /// through code of their own, rather than with the fake's samples: those the fake answers
+    /// from its state, which need a resource it holds (an image it has, an action it started).
+    pub called_apart: Vec<String>,
 }
 
 /// What [`emit`] writes and learns.
