@@ -96,7 +96,7 @@ impl Split {
 
 /// Splits `file` (progenitor's output after the output passes) by the tags of `doc`'s
 /// operations. `header` heads every file.
-/// With `handles`, the resource handles are written too, from the builders split here.
+/// With `handles`, what the handles need of progenitor's builders and types is read too.
 pub(crate) fn split(
     file: syn::File,
     doc: &Value,
@@ -107,50 +107,7 @@ pub(crate) fn split(
     let op_tags = operation_tags(doc);
     let features = tag_features(&op_tags);
 
-    let mut root_items = Vec::new();
-    let mut types_mod = None;
-    let mut builder_mod = None;
-    // Operation methods, by name.
-    let mut methods: BTreeMap<String, syn::ImplItemFn> = BTreeMap::new();
-    // Trait impls for an operation's builder (`impl Operation for builder::X<'a>`), by builder:
-    // they go with the operation, gated alike.
-    let mut builder_trait_impls: HashMap<String, Vec<syn::Item>> = HashMap::new();
-    for item in file.items {
-        match item {
-            syn::Item::Impl(imp) if builder_trait_impl(&imp).is_some() => {
-                let name = builder_trait_impl(&imp).unwrap_or_default();
-                builder_trait_impls.entry(name).or_default().push(syn::Item::Impl(imp));
-            }
-            syn::Item::Mod(m) if m.ident == "types" => types_mod = Some(m),
-            syn::Item::Mod(m) if m.ident == "builder" => builder_mod = Some(m),
-            syn::Item::Impl(mut imp) if is_client_impl(&imp) => {
-                let mut kept = Vec::new();
-                for it in imp.items.drain(..) {
-                    match it {
-                        syn::ImplItem::Fn(f) if op_tags.contains_key(&f.sig.ident.to_string()) => {
-                            methods.insert(f.sig.ident.to_string(), f);
-                        }
-                        other => kept.push(other),
-                    }
-                }
-                if !kept.is_empty() {
-                    imp.items = kept;
-                    root_items.push(syn::Item::Impl(imp));
-                }
-            }
-            other => root_items.push(other),
-        }
-    }
-    let missing = |what: &str| Error::Emit { message: format!("split: progenitor emitted no `{what}` module") };
-    let types_mod = types_mod.ok_or_else(|| missing("types"))?;
-    let builder_mod = builder_mod.ok_or_else(|| missing("builder"))?;
-    if methods.len() != op_tags.len() {
-        let absent: Vec<&String> = op_tags.keys().filter(|k| !methods.contains_key(*k)).collect();
-        return Err(Error::OutputPass {
-            pass: "split",
-            looked_for: format!("a `Client` method for every operation; none for {absent:?}"),
-        });
-    }
+    let Parts { root_items, types_mod, builder_mod, methods, mut builder_trait_impls } = take_apart(file, &op_tags)?;
 
     // The types module: items owned by type names.
     let (types_attrs, types_items) = content(types_mod)?;
@@ -322,65 +279,8 @@ pub(crate) fn split(
         out_types.push(module("defaults", defaults_attrs, defaults_out));
     }
 
-    // One file per tag: each operation in the file of its first tag, gated by all of its tags.
-    let mut per_tag: BTreeMap<String, Vec<(String, syn::ImplItemFn, Vec<syn::Item>)>> = BTreeMap::new();
-    for (method, (f, items)) in op_items {
-        let first = op_tags[&method].first().cloned().unwrap_or_else(|| FULL.to_owned());
-        per_tag.entry(first).or_default().push((method, f, items));
-    }
-    let mut files = BTreeMap::new();
-    let mut described = BTreeMap::new();
-    let mut mod_decls = Vec::new();
-    let mut reexports = Vec::new();
-    for (tag, ops) in per_tag {
-        let ident = module_ident(&tag);
-        let mut module_tags = BTreeSet::new();
-        let mut client_impls = Vec::new();
-        let mut builders = Vec::new();
-        for (method, f, items) in ops {
-            let tags: BTreeSet<String> = op_tags[&method].iter().cloned().collect();
-            module_tags.extend(tags.iter().cloned());
-            let cfg = cfg_attr(Some(&tags));
-            let trait_impls = builder_name(&f).and_then(|b| builder_trait_impls.remove(&b)).unwrap_or_default();
-            if handles {
-                described.insert(method.clone(), describe(&method, &items, &trait_impls)?);
-            }
-            let mut imp: syn::ItemImpl = syn::parse_quote! { impl Client {} };
-            imp.items.push(syn::ImplItem::Fn(f));
-            imp.attrs.push(cfg.clone());
-            client_impls.push(syn::Item::Impl(imp));
-            for mut item in trait_impls {
-                push_attr(&mut item, cfg.clone());
-                client_impls.push(item);
-            }
-            for mut item in items {
-                push_attr(&mut item, cfg.clone());
-                builders.push(item);
-            }
-        }
-        // The builder module's imports, one level further from the root.
-        let mut uses: Vec<syn::Item> = builder_uses.iter().cloned().map(deeper).collect();
-        uses.extend(builders);
-        let builder_module = module("builder", builder_attrs.clone(), uses);
-        let mut items: Vec<syn::Item> =
-            vec![syn::parse_quote! { use super::{types, ByteStream, Client, Error, ResponseValue}; }];
-        items.extend(client_impls);
-        items.push(builder_module);
-        let file = syn::File {
-            shebang: None,
-            attrs: vec![syn::parse_quote! { #![allow(unused_imports, clippy::all)] }],
-            items,
-        };
-        let name = format!("{tag}.rs");
-        files.insert(
-            name.clone(),
-            format!("{}{}", file_header(header, &format!("the `{tag}` operations")), prettyplease::unparse(&file)),
-        );
-        let cfg = cfg_attr(Some(&module_tags));
-        mod_decls.push(syn::parse_quote! { #cfg #[path = #name] mod #ident; });
-        reexports.push(quote! { #cfg pub use super::#ident::builder::*; });
-    }
-
+    let TagFiles { mut files, described, mod_decls, reexports } =
+        tag_files(op_items, &op_tags, &mut builder_trait_impls, (&builder_uses, &builder_attrs), handles, header)?;
     if let Some(builder) = builder_trait_impls.keys().next() {
         return Err(Error::OutputPass {
             pass: "split",
@@ -443,4 +343,140 @@ pub(crate) fn split(
         timings: Vec::new(),
     };
     Ok((split, Builders { described, envelopes, actions, shapes }))
+}
+
+/// progenitor's file taken apart: what stays at the root, the `types` and `builder` modules to
+/// split, each operation's `Client` method by name, and the trait impls of its builder by builder.
+struct Parts {
+    root_items: Vec<syn::Item>,
+    types_mod: syn::ItemMod,
+    builder_mod: syn::ItemMod,
+    methods: BTreeMap<String, syn::ImplItemFn>,
+    builder_trait_impls: HashMap<String, Vec<syn::Item>>,
+}
+
+fn take_apart(file: syn::File, op_tags: &BTreeMap<String, Vec<String>>) -> Result<Parts, Error> {
+    let mut root_items = Vec::new();
+    let mut types_mod = None;
+    let mut builder_mod = None;
+    // Operation methods, by name.
+    let mut methods: BTreeMap<String, syn::ImplItemFn> = BTreeMap::new();
+    // Trait impls for an operation's builder (`impl Operation for builder::X<'a>`), by builder:
+    // they go with the operation, gated alike.
+    let mut builder_trait_impls: HashMap<String, Vec<syn::Item>> = HashMap::new();
+    for item in file.items {
+        match item {
+            syn::Item::Impl(imp) if builder_trait_impl(&imp).is_some() => {
+                let name = builder_trait_impl(&imp).unwrap_or_default();
+                builder_trait_impls.entry(name).or_default().push(syn::Item::Impl(imp));
+            }
+            syn::Item::Mod(m) if m.ident == "types" => types_mod = Some(m),
+            syn::Item::Mod(m) if m.ident == "builder" => builder_mod = Some(m),
+            syn::Item::Impl(mut imp) if is_client_impl(&imp) => {
+                let mut kept = Vec::new();
+                for it in imp.items.drain(..) {
+                    match it {
+                        syn::ImplItem::Fn(f) if op_tags.contains_key(&f.sig.ident.to_string()) => {
+                            methods.insert(f.sig.ident.to_string(), f);
+                        }
+                        other => kept.push(other),
+                    }
+                }
+                if !kept.is_empty() {
+                    imp.items = kept;
+                    root_items.push(syn::Item::Impl(imp));
+                }
+            }
+            other => root_items.push(other),
+        }
+    }
+    let missing = |what: &str| Error::Emit { message: format!("split: progenitor emitted no `{what}` module") };
+    let types_mod = types_mod.ok_or_else(|| missing("types"))?;
+    let builder_mod = builder_mod.ok_or_else(|| missing("builder"))?;
+    if methods.len() != op_tags.len() {
+        let absent: Vec<&String> = op_tags.keys().filter(|k| !methods.contains_key(*k)).collect();
+        return Err(Error::OutputPass {
+            pass: "split",
+            looked_for: format!("a `Client` method for every operation; none for {absent:?}"),
+        });
+    }
+    Ok(Parts { root_items, types_mod, builder_mod, methods, builder_trait_impls })
+}
+
+/// The operations' files, one per tag, with what `mod.rs` mounts of them, and (with `handles`)
+/// what each operation's builder takes and answers.
+struct TagFiles {
+    files: BTreeMap<String, String>,
+    described: BTreeMap<String, crate::model::builders::Described>,
+    mod_decls: Vec<syn::Item>,
+    reexports: Vec<TokenStream>,
+}
+
+fn tag_files(
+    op_items: BTreeMap<String, (syn::ImplItemFn, Vec<syn::Item>)>,
+    op_tags: &BTreeMap<String, Vec<String>>,
+    builder_trait_impls: &mut HashMap<String, Vec<syn::Item>>,
+    (builder_uses, builder_attrs): (&[syn::Item], &[syn::Attribute]),
+    handles: bool,
+    header: &str,
+) -> Result<TagFiles, Error> {
+    // One file per tag: each operation in the file of its first tag, gated by all of its tags.
+    let mut per_tag: BTreeMap<String, Vec<(String, syn::ImplItemFn, Vec<syn::Item>)>> = BTreeMap::new();
+    for (method, (f, items)) in op_items {
+        let first = op_tags[&method].first().cloned().unwrap_or_else(|| FULL.to_owned());
+        per_tag.entry(first).or_default().push((method, f, items));
+    }
+    let mut files = BTreeMap::new();
+    let mut described = BTreeMap::new();
+    let mut mod_decls = Vec::new();
+    let mut reexports = Vec::new();
+    for (tag, ops) in per_tag {
+        let ident = module_ident(&tag);
+        let mut module_tags = BTreeSet::new();
+        let mut client_impls = Vec::new();
+        let mut builders = Vec::new();
+        for (method, f, items) in ops {
+            let tags: BTreeSet<String> = op_tags[&method].iter().cloned().collect();
+            module_tags.extend(tags.iter().cloned());
+            let cfg = cfg_attr(Some(&tags));
+            let trait_impls = builder_name(&f).and_then(|b| builder_trait_impls.remove(&b)).unwrap_or_default();
+            if handles {
+                described.insert(method.clone(), describe(&method, &items, &trait_impls)?);
+            }
+            let mut imp: syn::ItemImpl = syn::parse_quote! { impl Client {} };
+            imp.items.push(syn::ImplItem::Fn(f));
+            imp.attrs.push(cfg.clone());
+            client_impls.push(syn::Item::Impl(imp));
+            for mut item in trait_impls {
+                push_attr(&mut item, cfg.clone());
+                client_impls.push(item);
+            }
+            for mut item in items {
+                push_attr(&mut item, cfg.clone());
+                builders.push(item);
+            }
+        }
+        // The builder module's imports, one level further from the root.
+        let mut uses: Vec<syn::Item> = builder_uses.iter().cloned().map(deeper).collect();
+        uses.extend(builders);
+        let builder_module = module("builder", builder_attrs.to_vec(), uses);
+        let mut items: Vec<syn::Item> =
+            vec![syn::parse_quote! { use super::{types, ByteStream, Client, Error, ResponseValue}; }];
+        items.extend(client_impls);
+        items.push(builder_module);
+        let file = syn::File {
+            shebang: None,
+            attrs: vec![syn::parse_quote! { #![allow(unused_imports, clippy::all)] }],
+            items,
+        };
+        let name = format!("{tag}.rs");
+        files.insert(
+            name.clone(),
+            format!("{}{}", file_header(header, &format!("the `{tag}` operations")), prettyplease::unparse(&file)),
+        );
+        let cfg = cfg_attr(Some(&module_tags));
+        mod_decls.push(syn::parse_quote! { #cfg #[path = #name] mod #ident; });
+        reexports.push(quote! { #cfg pub use super::#ident::builder::*; });
+    }
+    Ok(TagFiles { files, described, mod_decls, reexports })
 }
