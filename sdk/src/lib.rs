@@ -56,8 +56,9 @@ pub use api::ListActions;
 #[cfg(feature = "actions")]
 pub use api::WaitAll;
 /// The resource handles of every tag but images (whose handle is written by hand; images, image
-/// actions and actions are also at the crate's root): `client.droplets()`, `client.one_click_applications()`, ... and the
-/// requests their methods give when an operation has optional parameters.
+/// actions and actions are also at the crate's root): `client.droplets()`,
+/// `client.one_click_applications()`, ... and the requests their methods give when an operation
+/// has optional parameters.
 pub use api::generated as handles;
 #[cfg(feature = "actions")]
 pub use api::generated::Actions;

@@ -33,7 +33,6 @@ fn image() -> ImageId {
 /// The lists of the hand-written handles, each through its own list builder.
 fn handwritten(id: &str) -> Option<Collect> {
     let run: Collect = match id {
-        "actions_list" => |c| Box::pin(async move { collected(c.actions().list().per_page(PER_PAGE).collect().await) }),
         "images_list" => |c| Box::pin(async move { collected(c.images().list().per_page(PER_PAGE).collect().await) }),
         "imageActions_list" => {
             |c| Box::pin(async move { collected(c.image_actions().list(image()).per_page(PER_PAGE).collect().await) })

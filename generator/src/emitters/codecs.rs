@@ -180,15 +180,14 @@ fn body_field(s: &syn::ItemStruct) -> Option<syn::Type> {
     }
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
     let syn::GenericArgument::Type(t) = args.args.first()? else { return None };
-    let mut t = t.clone();
-    if let syn::Type::Path(p) = &mut t {
-        let names: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
-        if names.len() == 3 && names[0] == "types" && names[1] == "builder" {
-            p.path.segments =
-                p.path.segments.iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, s)| s.clone()).collect();
-        }
+    if let syn::Type::Path(p) = t
+        && let [types, builder, name] = &p.path.segments.iter().collect::<Vec<_>>()[..]
+        && types.ident == "types"
+        && builder.ident == "builder"
+    {
+        return Some(syn::parse_quote! { types::#name });
     }
-    Some(t)
+    Some(t.clone())
 }
 
 /// The type as the tests crate names it, or `None` where the body is not JSON: no body (`()`),

@@ -52,7 +52,7 @@ pub fn table(
             let id = op.item.get("operationId")?.as_str()?;
             let params = op.path_item.get("parameters").and_then(Value::as_array).into_iter().flatten();
             let params = params.chain(op.item.get("parameters").and_then(Value::as_array).into_iter().flatten());
-            Some((id, params.map(|p| resolve(doc, p)).collect()))
+            Some((id, params.map(|p| crate::normalize::resolve(doc, p)).collect()))
         })
         .collect();
 
@@ -223,17 +223,6 @@ fn path_value(fake_op: &Value, name: &str) -> Option<Value> {
         _ => None,
     };
     Some(types.iter().find_map(|t| typed(t)).unwrap_or_else(|| Value::String(text.to_owned())))
-}
-
-/// Follows a local `$ref`, as many times as it takes.
-fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
-    while let Some(r) = v.get("$ref").and_then(Value::as_str) {
-        match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-            Some(target) => v = target,
-            None => return v,
-        }
-    }
-    v
 }
 
 #[cfg(test)]

@@ -10,3 +10,9 @@ pub mod handles;
 pub mod pages;
 pub mod split;
 pub mod types_crates;
+
+/// The header of a file beside the first one: the generated mark, and what the file holds.
+pub(crate) fn file_header(header: &str, what: &str) -> String {
+    let first = header.lines().next().unwrap_or_default();
+    format!("{first}\n// This file: {what}.\n\n")
+}

@@ -31,7 +31,7 @@ pub(crate) fn envelopes(
             if field.attrs.iter().any(is_serde_flatten) {
                 continue;
             }
-            let (inner, optional) = match option_inner(&field.ty) {
+            let (inner, optional) = match crate::model::lists::argument_of(&field.ty, "Option") {
                 Some(inner) => (inner, true),
                 None => (&field.ty, false),
             };
@@ -79,20 +79,6 @@ pub(crate) fn actions(owned: &BTreeMap<String, Vec<syn::Item>>) -> HashSet<Strin
         }
     }
     out
-}
-
-// `T` of `::std::option::Option<T>` (or `Option<T>`).
-pub(crate) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.iter().collect::<Vec<_>>()[..] {
-        [syn::GenericArgument::Type(inner)] => Some(inner),
-        _ => None,
-    }
 }
 
 // The name of a type of the API written bare (`Droplet`), as typify writes its own types.

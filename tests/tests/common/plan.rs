@@ -19,7 +19,6 @@ fn image() -> ImageId {
 pub fn handwritten(id: &str) -> Option<Run> {
     let run: Run = match id {
         "actions_get" => |c| Box::pin(async move { outcome(c.actions().get(ActionId::new(36804636).unwrap()).await) }),
-        "actions_list" => |c| Box::pin(async move { outcome(c.actions().list().page(1).await) }),
         "imageActions_post" => |c| Box::pin(async move { outcome(c.image_actions().convert(image()).await) }),
         "imageActions_get" => |c| {
             Box::pin(async move {

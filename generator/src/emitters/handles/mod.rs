@@ -27,6 +27,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
 
+use crate::emitters::file_header;
 use crate::error::Error;
 use crate::model::builders::{Described, Field, is_stream};
 use crate::model::envelopes::Envelope;
@@ -220,9 +221,4 @@ enum Waitable<'f> {
     One,
     /// Several actions, in this field: `wait()` on the request struct gives a `WaitAll`.
     Several(&'f crate::model::lists::StructField),
-}
-
-fn file_header(header: &str, what: &str) -> String {
-    let first = header.lines().next().unwrap_or_default();
-    format!("{first}\n// This file: {what}.\n\n")
 }

@@ -28,6 +28,7 @@ use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
 use syn::visit::Visit;
 
+use crate::emitters::file_header;
 use crate::error::Error;
 use crate::model::Builders;
 use crate::model::builders::describe;

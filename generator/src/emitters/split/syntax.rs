@@ -69,8 +69,3 @@ pub(super) fn deeper(item: syn::Item) -> syn::Item {
         other => other,
     }
 }
-
-pub(super) fn file_header(header: &str, what: &str) -> String {
-    let first = header.lines().next().unwrap_or_default();
-    format!("{first}\n// This file: {what}.\n\n")
-}
