@@ -34,25 +34,21 @@ pub struct Settings {
     /// The path of the module the output is mounted at (`crate::generated`); open enums are
     /// named from it.
     pub module_path: String,
-    /// A type stored in the generated `Client` and handed to its hooks.
+    /// A type stored in the generated `Client`, which `ClientInfo::inner` gives back (the
+    /// SDK's runtime settings for that client's host).
     pub inner_type: Option<String>,
     /// Leave `ClientHooks` to the crate (it must implement them) instead of the default no-op.
     pub hooks_expected: bool,
     /// Extra derives for every generated type.
     pub derives: Vec<String>,
-    /// A generic async function, `(reqwest::Response) -> Result<ResponseValue<T>, Error<E>>`,
-    /// that decodes every response body instead of `ResponseValue::from_response`: for hooks
-    /// that read the body themselves and carry it on the response. `None`: the headers are moved
-    /// rather than copied, and the body is read with `Response::bytes`.
-    pub response_decoder: Option<String>,
-    /// A function, `(reqwest::Response) -> ResponseValue<ByteStream>`, that stands in for
-    /// `ResponseValue::stream` (bodies that are not JSON): for hooks that read the body already,
-    /// so the stream must come from what they read. `None`: progenitor's.
-    pub response_streamer: Option<String>,
-    /// A trait that every operation's builder implements, from the spec's method and path:
-    /// `ID`, `METHOD`, `PATH`, the success and error body types (`Value`, `Failure`) and
-    /// `send`. For a runtime that retries and traces any builder generically. `None`: no impls.
-    pub operation_trait: Option<String>,
+    /// The module of a runtime that sends every builder (`crate::runtime`): it provides the
+    /// trait `Operation`, the enum `Answer` (`Value`, `Failure`, `Undescribed`) and the body
+    /// decoders `body::{json, empty, stream}` over `body::Body` and `body::Decoded`. Each
+    /// builder then implements `Operation` (`ID`, `METHOD`, `PATH`, the success and error body
+    /// types, what each status is and how its body decodes), and its `send` becomes `request`,
+    /// the request it builds ([`engine::output::operation_impls`]). `None`: builders keep
+    /// progenitor's `send`.
+    pub runtime: Option<String>,
     /// Integer properties that get a type of the crate's own (a typed id), by schema and
     /// property: the property becomes a component named after the type, which progenitor then
     /// replaces with `rust_path`.
@@ -94,9 +90,7 @@ impl Default for Settings {
             inner_type: None,
             hooks_expected: false,
             derives: vec!["PartialEq".into()],
-            response_decoder: None,
-            response_streamer: None,
-            operation_trait: None,
+            runtime: None,
             typed_ids: Vec::new(),
             id_types: None,
             timestamp_type: None,
@@ -175,11 +169,11 @@ pub fn generate_vendored_split(
     tags: &[String],
     settings: &Settings,
 ) -> Result<split::Split, Error> {
-    if settings.handles.is_some() && settings.operation_trait.is_none() {
+    if settings.handles.is_some() && settings.runtime.is_none() {
         return Err(Error::Settings {
             setting: "handles",
             value: "Some(..)".into(),
-            message: "the handles send each builder through the operation trait; set `operation_trait` too".into(),
+            message: "the handles send each builder through the runtime's `Operation` trait; set `runtime` too".into(),
         });
     }
     let mut clock = Stages::start();

@@ -21,9 +21,8 @@ fn sdk_settings() -> Settings {
     Settings {
         module_path: "crate::generated".into(),
         inner_type: Some("crate::runtime::Runtime".into()),
-        hooks_expected: true,
-        response_decoder: Some("crate::runtime::body::decode".into()),
-        operation_trait: Some("crate::runtime::Operation".into()),
+        hooks_expected: false,
+        runtime: Some("crate::runtime".into()),
         typed_ids: vec![
             generator::TypedId {
                 schema: "action".into(),

@@ -6,28 +6,32 @@
 //! A call goes through a [`Sender`]: the [`Client`] for the API, or the generated client of
 //! another host (inference, an agent's endpoint, a presigned URL), each with its credential.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
-use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, Error, ErrorBody, excerpt, redact, whole};
 use crate::response::Response;
-use crate::runtime::body::{BodyRead, Undecodable, root_cause};
-use crate::runtime::call::{Sent, send};
+use crate::runtime::body::root_cause;
 use crate::runtime::json_path;
 use crate::runtime::rate_limit::{RateLimit, request_id, retry_after, scan};
+use crate::runtime::send::{Outcome, Sent, send};
 use crate::runtime::{Credential, Operation, Runtime};
 use crate::{ByteStream, Client};
+use progenitor_client::ClientInfo;
 
 /// What a call is sent through: the API's [`Client`], or the generated client of another host.
 /// Its runtime holds the retry policy, the rate limit and the credential of that host.
 pub(crate) trait Sender: Sync {
     fn runtime(&self) -> &Runtime;
+
+    /// The connection pool the requests go out on.
+    fn http(&self) -> &reqwest::Client;
 
     /// The secret to clear out of what the server sends back.
     fn token(&self) -> &str {
@@ -39,11 +43,19 @@ impl Sender for Client {
     fn runtime(&self) -> &Runtime {
         Client::runtime(self)
     }
+
+    fn http(&self) -> &reqwest::Client {
+        self.generated().client()
+    }
 }
 
 impl Sender for crate::generated::Client {
     fn runtime(&self) -> &Runtime {
         &self.inner
+    }
+
+    fn http(&self) -> &reqwest::Client {
+        self.client()
     }
 }
 
@@ -76,25 +88,19 @@ where
 pub(crate) async fn call_stream<O>(client: &impl Sender, operation: O) -> Result<Response<ByteStream>, Error>
 where
     O: Operation<Value = progenitor_client::ByteStream>,
-    O::Failure: DeserializeOwned + serde::Serialize + Send,
+    O::Failure: serde::Serialize + Send,
 {
     ready::<O>(client)?;
-    let Sent { result, attempts } = send(client.runtime(), operation).await;
-    match result {
-        Ok(rv) => {
-            let response = success(rv, attempts);
-            let status = response.http_status;
-            let token: Arc<str> = Arc::from(client.token());
-            let request_id = response.request_id().map(|id| redact(id, Some(&token)));
-            Ok(response.map(|body| {
-                ByteStream::new(body.into_inner().map(move |chunk| {
-                    chunk.map_err(|e| broken_body(Arc::new(e), status, request_id.clone(), Some(&token)))
-                }))
-            }))
-        }
-        // A stream is never decoded: a decoding error can only be the error body's.
-        Err(e) => Err(failure::<O::Failure>(e, client.token())),
-    }
+    let Sent { outcome, attempts } = send(client.http(), client.runtime(), operation).await;
+    let (status, headers, value) = outcome.into_value().map_err(|failed| failure(failed, client.token()))?;
+    let response = success(status, &headers, value, attempts);
+    let token: Arc<str> = Arc::from(client.token());
+    let request_id = response.request_id().map(|id| redact(id, Some(&token)));
+    Ok(response.map(|body| {
+        ByteStream::new(body.into_inner().map(move |chunk| {
+            chunk.map_err(|e| broken_body(e, status, request_id.clone(), Some(&token)))
+        }))
+    }))
 }
 
 /// [`call`] for an operation whose error body is a stream of bytes (an upload to a presigned
@@ -106,32 +112,35 @@ where
     O::Value: Send,
 {
     ready::<O>(client)?;
-    let Sent { result, attempts } = send(client.runtime(), operation).await;
+    let Sent { outcome, attempts } = send(client.http(), client.runtime(), operation).await;
     let token = Some(client.token());
-    let e = match result {
-        Ok(rv) => return Ok(success(rv, attempts)),
-        Err(GenError::ErrorResponse(rv)) => {
-            let headers = rv.headers();
+    let failed: Outcome<Infallible, ()> = match outcome.into_value() {
+        Ok((status, headers, value)) => return Ok(success(status, &headers, value, attempts)),
+        Err(Outcome::Failure { status, headers, .. }) => {
             return Err(Error::Api(Box::new(ApiError {
-                status: rv.status(),
-                rate_limit: RateLimit::from_headers(headers),
-                retry_after: retry_after(headers),
-                request_id: redacted_request_id(headers, token),
+                status,
+                rate_limit: RateLimit::from_headers(&headers),
+                retry_after: retry_after(&headers),
+                request_id: redacted_request_id(&headers, token),
                 id: String::new(),
                 message: String::new(),
             })));
         }
-        // The other outcomes carry no body: the same error as any call's, but that a
-        // presigned URL, which grants access while it lasts, is not quoted by reqwest's.
-        Err(GenError::InvalidRequest(m)) => GenError::InvalidRequest(m),
-        Err(GenError::CommunicationError(e)) => GenError::CommunicationError(unquoted(e, client)),
-        Err(GenError::InvalidUpgrade(e)) => GenError::InvalidUpgrade(unquoted(e, client)),
-        Err(GenError::ResponseBodyError(e)) => GenError::ResponseBodyError(unquoted(e, client)),
-        Err(GenError::InvalidResponsePayload(b, e)) => GenError::InvalidResponsePayload(b, e),
-        Err(GenError::UnexpectedResponse(r)) => GenError::UnexpectedResponse(r),
-        Err(GenError::Custom(m)) => GenError::Custom(m),
+        // The other outcomes are any call's, but that a presigned URL, which grants access
+        // while it lasts, is not quoted by reqwest's errors.
+        Err(Outcome::Transport(e)) => Outcome::Transport(unquoted(e, client)),
+        Err(Outcome::Broken { status, headers, error }) => {
+            Outcome::Broken { status, headers, error: unquoted(error, client) }
+        }
+        Err(Outcome::Undescribed { status, headers, body }) => Outcome::Undescribed { status, headers, body },
+        Err(Outcome::Undecodable { status, headers, body, error }) => {
+            Outcome::Undecodable { status, headers, body, error }
+        }
+        Err(Outcome::TooLarge { status, headers, limit }) => Outcome::TooLarge { status, headers, limit },
+        Err(Outcome::Invalid(message)) => Outcome::Invalid(message),
+        Err(Outcome::Value { value, .. }) => match value {},
     };
-    Err(failure::<serde_json::Value>(e, client.token()))
+    Err(failure(failed, client.token()))
 }
 
 /// `e` without its URL when the URL is a presigned one.
@@ -149,13 +158,13 @@ pub(crate) async fn call_map<O, U>(
 where
     O: Operation,
     O::Value: Send,
-    O::Failure: DeserializeOwned + serde::Serialize + Send,
+    O::Failure: serde::Serialize + Send,
 {
     ready::<O>(client)?;
-    let Sent { result, attempts } = send(client.runtime(), operation).await;
-    match result {
-        Ok(rv) => Ok(success(rv, attempts).map(f)),
-        Err(e) => Err(failure::<O::Failure>(e, client.token())),
+    let Sent { outcome, attempts } = send(client.http(), client.runtime(), operation).await;
+    match outcome.into_value() {
+        Ok((status, headers, value)) => Ok(success(status, &headers, f(value), attempts)),
+        Err(failed) => Err(failure(failed, client.token())),
     }
 }
 
@@ -189,126 +198,93 @@ where
     }
 }
 
-fn success<T>(rv: ResponseValue<T>, attempts: u32) -> Response<T> {
-    let (rate_limit, request_id) = scan(rv.headers());
+fn success<T>(status: StatusCode, headers: &HeaderMap, value: T, attempts: u32) -> Response<T> {
+    let (rate_limit, request_id) = scan(headers);
     let request_id = request_id.cloned();
-    let http_status = rv.status();
-    Response { value: rv.into_inner(), http_status, rate_limit, request_id, attempts }
+    Response { value, http_status: status, rate_limit, request_id, attempts }
 }
 
-/// The error a failed call comes to. Out of line: kept out of the success path, its code does
-/// not crowd the instruction cache on every call.
+/// The error a call that did not succeed comes to. Out of line: kept out of the success path,
+/// its code does not crowd the instruction cache on every call.
 #[cold]
 #[inline(never)]
-fn failure<E: serde::Serialize>(e: GenError<E>, token: &str) -> Error {
+fn failure<E: serde::Serialize>(outcome: Outcome<Infallible, E>, token: &str) -> Error {
     let token = Some(token);
-    match e {
-        GenError::ErrorResponse(rv) => {
-            let headers = rv.headers();
-            let status = rv.status();
-            let rate_limit = RateLimit::from_headers(headers);
-            let retry_after = retry_after(headers);
-            let header_id = request_id(headers);
-            let body = ErrorBody::of(&rv.into_inner());
+    match outcome {
+        Outcome::Failure { status, headers, failure } => {
+            let header_id = request_id(&headers);
+            let body = ErrorBody::of(&failure);
             let api = ApiError {
                 status,
-                rate_limit,
-                retry_after,
+                rate_limit: RateLimit::from_headers(&headers),
+                retry_after: retry_after(&headers),
                 request_id: body.request_id.or(header_id).map(|id| redact(&id, token)),
                 id: redact(&body.id, token),
                 message: redact(&body.message, token),
             };
             Error::Api(Box::new(api))
         }
-        GenError::UnexpectedResponse(mut response) => {
-            let status = response.status();
-            let request_id = redacted_request_id(response.headers(), token);
-            let undecodable = response.extensions_mut().remove::<Undecodable>();
-            match response.extensions_mut().remove::<BodyRead>() {
-                Some(BodyRead::TooLarge(t)) => Error::ResponseTooLarge { status, request_id, limit: t.limit },
-                Some(BodyRead::Broken(e)) => broken_body(e, status, request_id, token),
-                Some(BodyRead::Whole(body)) => match undecodable {
-                    Some(Undecodable(err)) => {
-                        let path = json_path::at_error(&body, &err);
-                        let reason = match &path {
-                            Some(path) => format!("at `{path}`: {err}"),
-                            None => err.to_string(),
-                        };
-                        Error::Decode {
-                            status: Some(status),
-                            request_id,
-                            path,
-                            reason: redact(&reason, token),
-                            excerpt: excerpt(&body, 200, token),
-                            body: Some(Box::new(whole(&body, token))),
-                            source: Some(cleared(shared_source(err), token)),
-                        }
-                    }
-                    None => unexpected(status, request_id, response.headers(), Some((&body, token))),
-                },
-                None => unexpected(status, request_id, response.headers(), None),
+        Outcome::Undescribed { status, headers, body } => unexpected(status, &headers, &body, token),
+        Outcome::Undecodable { status, headers, body, error } => {
+            let path = json_path::at_error(&body, &error);
+            let reason = match &path {
+                Some(path) => format!("at `{path}`: {error}"),
+                None => error.to_string(),
+            };
+            Error::Decode {
+                status: Some(status),
+                request_id: redacted_request_id(&headers, token),
+                path,
+                reason: redact(&reason, token),
+                excerpt: excerpt(&body, 200, token),
+                body: Some(Box::new(whole(&body, token))),
+                source: Some(cleared(Box::new(error), token)),
             }
         }
-        GenError::CommunicationError(source)
-        | GenError::ResponseBodyError(source)
-        | GenError::InvalidUpgrade(source) => {
+        Outcome::TooLarge { status, headers, limit } => {
+            Error::ResponseTooLarge { status, request_id: redacted_request_id(&headers, token), limit }
+        }
+        Outcome::Broken { status, headers, error } => {
+            broken_body(error, status, redacted_request_id(&headers, token), token)
+        }
+        Outcome::Transport(source) => {
             if source.is_timeout() {
                 Error::Timeout { source }
             } else {
                 Error::Transport { source }
             }
         }
-        GenError::InvalidResponsePayload(body, err) => Error::Decode {
-            status: None,
-            request_id: None,
-            path: None,
-            reason: redact(&err.to_string(), token),
-            excerpt: excerpt(&body, 200, token),
-            body: Some(Box::new(whole(&body, token))),
-            source: Some(cleared(Box::new(err), token)),
-        },
-        GenError::InvalidRequest(message) | GenError::Custom(message) => Error::InvalidRequest(message),
+        Outcome::Invalid(message) => Error::InvalidRequest(message),
+        Outcome::Value { value, .. } => match value {},
     }
 }
 
-/// `body` is the whole body and the token to clear out of it, when the body arrived whole.
-fn unexpected(
-    status: StatusCode,
-    request_id: Option<String>,
-    headers: &HeaderMap,
-    body: Option<(&[u8], Option<&str>)>,
-) -> Error {
+/// A status the operation does not describe, with its whole body (cleared of `token`).
+fn unexpected(status: StatusCode, headers: &HeaderMap, body: &[u8], token: Option<&str>) -> Error {
     let location = headers.get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let (excerpt, body) = match body {
-        Some((body, token)) => (excerpt(body, 200, token), Some(Box::new(whole(body, token)))),
-        None => (String::new(), None),
-    };
-    Error::UnexpectedStatus { status, request_id, location, excerpt, body }
+    Error::UnexpectedStatus {
+        status,
+        request_id: redacted_request_id(headers, token),
+        location,
+        excerpt: excerpt(body, 200, token),
+        body: Some(Box::new(whole(body, token))),
+    }
 }
 
 /// The status line and headers arrived, then the body broke off or stalled.
-fn broken_body(e: Arc<reqwest::Error>, status: StatusCode, request_id: Option<String>, token: Option<&str>) -> Error {
-    let reason = redact(&format!("the body broke off: {}", root_cause(&*e)), token);
-    match Arc::try_unwrap(e) {
-        Ok(source) if source.is_timeout() => Error::Timeout { source },
-        Ok(source) => Error::Decode {
-            status: Some(status),
-            request_id,
-            path: None,
-            reason,
-            excerpt: String::new(),
-            body: None,
-            source: Some(cleared(Box::new(source), token)),
-        },
-        Err(shared) => Error::Decode {
-            status: Some(status),
-            request_id,
-            path: None,
-            reason,
-            excerpt: String::new(),
-            body: None,
-            source: Some(cleared(Box::new(SharedError(shared)), token)),
-        },
+fn broken_body(e: reqwest::Error, status: StatusCode, request_id: Option<String>, token: Option<&str>) -> Error {
+    if e.is_timeout() {
+        return Error::Timeout { source: e };
+    }
+    let reason = redact(&format!("the body broke off: {}", root_cause(&e)), token);
+    Error::Decode {
+        status: Some(status),
+        request_id,
+        path: None,
+        reason,
+        excerpt: String::new(),
+        body: None,
+        source: Some(cleared(Box::new(e), token)),
     }
 }
 
@@ -336,31 +312,6 @@ impl std::fmt::Display for Cleared {
 }
 
 impl std::error::Error for Cleared {}
-
-/// The decode error itself when this is its only holder (it always is: the response carried
-/// it, and the response is gone).
-fn shared_source(err: Arc<serde_json::Error>) -> Box<dyn std::error::Error + Send + Sync> {
-    match Arc::try_unwrap(err) {
-        Ok(err) => Box::new(err),
-        Err(shared) => Box::new(SharedError(shared)),
-    }
-}
-
-/// An error still shared with another holder, shown as itself.
-#[derive(Debug)]
-struct SharedError<E>(Arc<E>);
-
-impl<E: std::fmt::Display> std::fmt::Display for SharedError<E> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl<E: std::error::Error> std::error::Error for SharedError<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source()
-    }
-}
 
 fn redacted_request_id(headers: &HeaderMap, token: Option<&str>) -> Option<String> {
     request_id(headers).map(|id| redact(&id, token))

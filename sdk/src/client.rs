@@ -1,17 +1,16 @@
 //! The client users hold: an authenticated, configured handle to the API.
 
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::ClientInfo;
 use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 
 use crate::RateLimit;
 use crate::config::{AgentAccessKey, ClientBuilder, Config, Token, check_secret, check_url, is_loopback};
 use crate::error::Error;
 use crate::generated;
-use crate::runtime::{Credential, Runtime, hooks, tls};
+use crate::runtime::{Credential, Runtime, tls};
 
 /// A client for the DigitalOcean API. Cheap to clone: clones share one connection pool.
 ///
@@ -214,20 +213,8 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Every generated call's attempt goes through the runtime's [`hooks::exec`]: sent once, its
-/// body read within the size limit.
-impl ClientHooks<Runtime> for generated::Client {
-    fn exec(
-        &self,
-        request: reqwest::Request,
-        _info: &OperationInfo,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        hooks::exec(self.client(), self.inner(), request)
-    }
-}
-
 /// The one `reqwest::Client` behind a `Client` and every host it reaches: the user agent,
-/// timeouts, and TLS of its own. It carries no credential: the hooks add each host's own (as a
+/// timeouts, and TLS of its own. It carries no credential: the runtime adds each host's own (as a
 /// sensitive header, which reqwest keeps out of its Debug output), so that one pool can serve
 /// several hosts without a secret reaching the wrong one.
 ///

@@ -52,22 +52,18 @@ const FEATURES_BEGIN: &str =
     "# --- tag features: written by `cargo xtask generate`; edit the overlays, not these lines ---\n";
 const FEATURES_END: &str = "# --- end of tag features ---\n";
 
-/// The settings that fit the `sdk` crate: the output is mounted at `crate::generated`, and the
-/// client carries the runtime (retry policy, rate limit) that the hand-written hooks use, and
-/// bodies are taken from what the hooks read.
+/// The settings that fit the `sdk` crate: the output is mounted at `crate::generated`, the
+/// client carries the runtime's settings (retry policy, size limit, credential, rate limit),
+/// and the runtime sends every builder.
 pub fn settings() -> generator::Settings {
     generator::Settings {
         module_path: "crate::generated".into(),
         inner_type: Some("crate::runtime::Runtime".into()),
-        hooks_expected: true,
-        // The hooks read every body within the size limit and carry it on the response
-        // (`sdk/src/runtime/body.rs`); the decoder takes it from there.
-        response_decoder: Some("crate::runtime::body::decode".into()),
-        // Bodies that are not JSON (a CSV invoice, a kubeconfig) stream from what the hooks read.
-        response_streamer: Some("crate::runtime::body::stream".into()),
-        // The one retry loop (`sdk/src/runtime/call.rs`) takes any builder: it needs the
-        // method, the path template and the body types of each.
-        operation_trait: Some("crate::runtime::Operation".into()),
+        // No hooks: the runtime (`sdk/src/runtime/send.rs`) builds, authorizes, sends, reads,
+        // classifies, decodes and retries each call itself, from what each builder's
+        // `Operation` impl gives: its request, method, path template, body types and statuses.
+        hooks_expected: false,
+        runtime: Some("crate::runtime".into()),
         // Ids users read from a response are the ids they pass back: `action.id` is an
         // `ActionId`, so `client.actions().get(action.id)` needs no conversion. Read off the
         // spec (every `*_id` and `*_uuid` path parameter and its resource's id, integers and

@@ -221,17 +221,13 @@ pub(crate) fn emit_file_timed(
     output::strip_api_version_header::run(&mut file, doc)?;
     output::drop_empty_header_map::run(&mut file, doc)?;
     output::format_integer_path_params::run(&mut file, doc, typed)?;
-    output::move_response_headers::run(&mut file, doc, &settings.module_path, settings.response_decoder.as_deref())?;
-    if let Some(streamer) = &settings.response_streamer {
-        output::move_response_headers::redirect_streams(&mut file, streamer)?;
-    }
     output::insert_open_enums::run(&mut file, open_enums)?;
     output::open_inline_enums::run(&mut file)?;
     if let Some(module) = &settings.null_as_absent {
         output::null_as_absent::run(&mut file, doc, module)?;
     }
-    if let Some(trait_path) = &settings.operation_trait {
-        output::operation_impls::run(&mut file, doc, trait_path)?;
+    if let Some(runtime) = &settings.runtime {
+        output::operation_impls::run(&mut file, doc, runtime)?;
     }
     output::drop_unused_struct_builders::run(&mut file)?;
     if settings.refuse_strict_shapes {

@@ -9,16 +9,16 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 
 use bytes::Bytes;
-use progenitor_client::{ClientInfo, Error as GenError, ResponseValue};
+use progenitor_client::ClientInfo;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, Url};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::call::call_map;
-use crate::runtime::body::{self, root_cause};
-use crate::runtime::{Operation, hooks};
-use crate::{Client, Error, Response, generated};
+use crate::runtime::body::{self, Body, Decoded, Read, root_cause};
+use crate::runtime::{self, Operation};
+use crate::{Client, Error, Response};
 
 impl Client {
     /// A request of any operation, by `method` and `path`, whose answer is plain JSON
@@ -102,18 +102,18 @@ impl<'c> RawRequest<'c> {
         self.run().await
     }
 
-    async fn run<V: Answer>(self) -> Result<Response<V>, Error> {
+    async fn run<V: Reading>(self) -> Result<Response<V>, Error> {
         let Parts { url, body } =
             self.parts.map_err(|why| Error::InvalidRequest(format!("{why}; nothing was sent")))?;
-        let (client, api) = (self.client, self.client.generated());
+        let client = self.client;
         let same = |v| v;
         match self.method {
-            Method::GET => call_map(client, Raw::<Get, V>::new(api, url, body), same).await,
-            Method::HEAD => call_map(client, Raw::<Head, V>::new(api, url, body), same).await,
-            Method::POST => call_map(client, Raw::<Post, V>::new(api, url, body), same).await,
-            Method::PUT => call_map(client, Raw::<Put, V>::new(api, url, body), same).await,
-            Method::PATCH => call_map(client, Raw::<Patch, V>::new(api, url, body), same).await,
-            Method::DELETE => call_map(client, Raw::<Delete, V>::new(api, url, body), same).await,
+            Method::GET => call_map(client, Raw::<Get, V>::new(url, body), same).await,
+            Method::HEAD => call_map(client, Raw::<Head, V>::new(url, body), same).await,
+            Method::POST => call_map(client, Raw::<Post, V>::new(url, body), same).await,
+            Method::PUT => call_map(client, Raw::<Put, V>::new(url, body), same).await,
+            Method::PATCH => call_map(client, Raw::<Patch, V>::new(url, body), same).await,
+            Method::DELETE => call_map(client, Raw::<Delete, V>::new(url, body), same).await,
             other => Err(Error::InvalidRequest(format!(
                 "method {other} is not one the API uses (GET, HEAD, POST, PUT, PATCH, DELETE); nothing was sent"
             ))),
@@ -169,21 +169,20 @@ fn url(base: &str, path: &str) -> Result<Url, String> {
 
 /// One attempt of a [`RawRequest`]: the method a type (`M`), since the retry loop reads it,
 /// with the path template, from the [`Operation`]'s constants.
-struct Raw<'c, M, V> {
-    api: &'c generated::Client,
+struct Raw<M, V> {
     url: Url,
     body: Option<Bytes>,
     // `fn() -> _`: the markers are never held, so they decide neither `Send` nor `Sync`.
     kind: PhantomData<fn() -> (M, V)>,
 }
 
-impl<'c, M, V> Raw<'c, M, V> {
-    fn new(api: &'c generated::Client, url: Url, body: Option<Bytes>) -> Self {
-        Raw { api, url, body, kind: PhantomData }
+impl<M, V> Raw<M, V> {
+    fn new(url: Url, body: Option<Bytes>) -> Self {
+        Raw { url, body, kind: PhantomData }
     }
 }
 
-impl<M: Verb, V: Answer> Operation for Raw<'_, M, V> {
+impl<M: Verb, V: Reading> Operation for Raw<M, V> {
     type Value = V;
     type Failure = Value;
     const ID: &'static str = "raw_request";
@@ -193,7 +192,7 @@ impl<M: Verb, V: Answer> Operation for Raw<'_, M, V> {
     const PATH: &'static str = "(raw)";
 
     fn try_clone(&self) -> Option<Self> {
-        Some(Raw::new(self.api, self.url.clone(), self.body.clone()))
+        Some(Raw::new(self.url.clone(), self.body.clone()))
     }
 
     /// A `DELETE` found gone after an attempt of unknown outcome succeeded on that attempt,
@@ -202,8 +201,8 @@ impl<M: Verb, V: Answer> Operation for Raw<'_, M, V> {
         (M::METHOD == Method::DELETE).then(V::empty)
     }
 
-    fn send(self) -> impl Future<Output = Result<ResponseValue<V>, GenError<Value>>> + Send {
-        let Raw { api, url, body, .. } = self;
+    fn request(self) -> Result<reqwest::Request, progenitor_client::Error> {
+        let Raw { url, body, .. } = self;
         tracing::debug!(path = url.path(), "raw request");
         let mut request = reqwest::Request::new(M::METHOD, url);
         request.headers_mut().insert(ACCEPT, HeaderValue::from_static(V::ACCEPT));
@@ -211,17 +210,24 @@ impl<M: Verb, V: Answer> Operation for Raw<'_, M, V> {
             request.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             *request.body_mut() = Some(body.into());
         }
-        let sent = hooks::exec(api.client(), api.inner(), request);
-        async move {
-            let response = sent.await.map_err(GenError::CommunicationError)?;
-            // As the generated calls sort statuses: a 3xx (never followed) or a 1xx is
-            // unexpected.
-            match response.status().as_u16() {
-                200..=299 => V::read(response).await,
-                400..=599 => Err(GenError::ErrorResponse(json(response).await?)),
-                _ => Err(GenError::UnexpectedResponse(response)),
-            }
+        Ok(request)
+    }
+
+    // As the generated calls sort statuses: a 3xx (never followed) or a 1xx is undescribed.
+    fn answer(status: u16) -> runtime::Answer {
+        match status {
+            200..=299 => runtime::Answer::Value,
+            400..=599 => runtime::Answer::Failure,
+            _ => runtime::Answer::Undescribed,
         }
+    }
+
+    fn value(body: Body) -> Decoded<V> {
+        V::read(body)
+    }
+
+    fn failure(body: Body) -> Decoded<Value> {
+        json(body)
     }
 }
 
@@ -242,40 +248,39 @@ macro_rules! verbs {
 verbs!(Get = GET, Head = HEAD, Post = POST, Put = PUT, Patch = PATCH, Delete = DELETE);
 
 /// What a success body is read as: JSON, or bytes as they came.
-trait Answer: Send + Sized + 'static {
+trait Reading: Send + Sized + 'static {
     /// The `Accept` header.
     const ACCEPT: &'static str;
     /// The answer of a body of no bytes.
     fn empty() -> Self;
-    fn read<E>(response: reqwest::Response) -> impl Future<Output = Result<ResponseValue<Self>, GenError<E>>> + Send;
+    fn read(body: Body) -> Decoded<Self>;
 }
 
-impl Answer for Value {
+impl Reading for Value {
     const ACCEPT: &'static str = "application/json";
     fn empty() -> Self {
         Value::Null
     }
-    fn read<E>(response: reqwest::Response) -> impl Future<Output = Result<ResponseValue<Self>, GenError<E>>> + Send {
-        json(response)
+    fn read(body: Body) -> Decoded<Self> {
+        json(body)
     }
 }
 
-impl Answer for Bytes {
+impl Reading for Bytes {
     const ACCEPT: &'static str = "*/*";
     fn empty() -> Self {
         Bytes::new()
     }
-    fn read<E>(response: reqwest::Response) -> impl Future<Output = Result<ResponseValue<Self>, GenError<E>>> + Send {
-        body::bytes(response)
+    fn read(body: Body) -> Decoded<Self> {
+        body::whole(body)
     }
 }
 
 /// The body as JSON, through the decoder every generated call uses; `null` for no body at all,
 /// which JSON cannot express (a `204`, or an error status with nothing to say).
-async fn json<E>(mut response: reqwest::Response) -> Result<ResponseValue<Value>, GenError<E>> {
-    if body::is_empty(&response) {
-        let status = response.status();
-        return Ok(ResponseValue::new(Value::Null, status, std::mem::take(response.headers_mut())));
+fn json(body: Body) -> Decoded<Value> {
+    match &body.read {
+        Read::Whole(bytes) if bytes.is_empty() => Decoded::Value(Value::Null),
+        _ => body::json(body),
     }
-    body::decode(response).await
 }

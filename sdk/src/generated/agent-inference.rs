@@ -30,12 +30,26 @@ impl<'a> crate::runtime::Operation for builder::AgentInferenceCreateChatCompleti
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AgentInferenceCreateChatCompletion::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AgentInferenceCreateChatCompletion::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -101,10 +115,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v1/chat/completions`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ChatCompletionResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/api/v1/chat/completions`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent, body } = self;
             let agent = agent.map_err(Error::InvalidRequest)?;
             let body = body
@@ -124,31 +136,7 @@ pub mod builder {
                 .json(&body)
                 .query(&progenitor_client::QueryParam::new("agent", &agent))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "agent_inference_create_chat_completion",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

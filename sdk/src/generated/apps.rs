@@ -31,12 +31,26 @@ impl<'a> crate::runtime::Operation for builder::AppsAssignAlertDestinations<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsAssignAlertDestinations::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsAssignAlertDestinations::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -64,12 +78,26 @@ impl<'a> crate::runtime::Operation for builder::AppsCancelDeployment<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsCancelDeployment::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsCancelDeployment::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -97,12 +125,26 @@ impl<'a> crate::runtime::Operation for builder::AppsCancelEvent<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsCancelEvent::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsCancelEvent::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -131,12 +173,26 @@ impl<'a> crate::runtime::Operation for builder::AppsCancelJobInvocation<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsCancelJobInvocation::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsCancelJobInvocation::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -163,12 +219,26 @@ impl<'a> crate::runtime::Operation for builder::AppsCommitRollback<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsCommitRollback::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsCommitRollback::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -197,12 +267,26 @@ impl<'a> crate::runtime::Operation for builder::AppsCreate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsCreate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsCreate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -230,12 +314,26 @@ impl<'a> crate::runtime::Operation for builder::AppsCreateDeployment<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsCreateDeployment::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsCreateDeployment::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -263,12 +361,26 @@ impl<'a> crate::runtime::Operation for builder::AppsCreateRollback<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsCreateRollback::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsCreateRollback::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -295,12 +407,26 @@ impl<'a> crate::runtime::Operation for builder::AppsDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsDelete::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsDelete::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -328,12 +454,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGet<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGet::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGet::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -361,12 +501,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetDeployment<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetDeployment::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetDeployment::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -394,12 +548,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetEvent<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetEvent::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetEvent::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -430,12 +598,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetEventLogs<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetEventLogs::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetEventLogs::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -465,12 +647,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetExec<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetExec::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetExec::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -501,12 +697,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetExecActiveDeployment<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetExecActiveDeployment::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetExecActiveDeployment::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -533,12 +743,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetHealth<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetHealth::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetHealth::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -565,12 +789,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetInstanceSize<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetInstanceSize::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetInstanceSize::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -597,12 +835,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetInstances<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetInstances::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetInstances::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -631,12 +883,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetJobInvocation<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetJobInvocation::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetJobInvocation::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -670,12 +936,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetJobInvocationLogs<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetJobInvocationLogs::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetJobInvocationLogs::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -707,12 +987,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetLogs<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetLogs::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetLogs::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -745,12 +1039,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetLogsActiveDeployment<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetLogsActiveDeployment::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetLogsActiveDeployment::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -783,12 +1091,26 @@ for builder::AppsGetLogsActiveDeploymentAggregate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetLogsActiveDeploymentAggregate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetLogsActiveDeploymentAggregate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -819,12 +1141,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetLogsAggregate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetLogsAggregate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetLogsAggregate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -854,12 +1190,26 @@ impl<'a> crate::runtime::Operation for builder::AppsGetMetricsBandwidthDaily<'a>
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsGetMetricsBandwidthDaily::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsGetMetricsBandwidthDaily::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -888,12 +1238,26 @@ impl<'a> crate::runtime::Operation for builder::AppsList<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsList::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsList::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -920,12 +1284,26 @@ impl<'a> crate::runtime::Operation for builder::AppsListAlerts<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsListAlerts::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsListAlerts::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -955,12 +1333,26 @@ impl<'a> crate::runtime::Operation for builder::AppsListDeployments<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsListDeployments::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsListDeployments::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -990,12 +1382,26 @@ impl<'a> crate::runtime::Operation for builder::AppsListEvents<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsListEvents::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsListEvents::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -1021,12 +1427,26 @@ impl<'a> crate::runtime::Operation for builder::AppsListInstanceSizes<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsListInstanceSizes::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsListInstanceSizes::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -1057,12 +1477,26 @@ impl<'a> crate::runtime::Operation for builder::AppsListJobInvocations<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsListJobInvocations::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsListJobInvocations::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -1091,12 +1525,26 @@ impl<'a> crate::runtime::Operation for builder::AppsListMetricsBandwidthDaily<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsListMetricsBandwidthDaily::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsListMetricsBandwidthDaily::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -1122,12 +1570,26 @@ impl<'a> crate::runtime::Operation for builder::AppsListRegions<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsListRegions::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsListRegions::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -1155,12 +1617,26 @@ impl<'a> crate::runtime::Operation for builder::AppsRestart<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsRestart::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsRestart::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -1187,12 +1663,26 @@ impl<'a> crate::runtime::Operation for builder::AppsRevertRollback<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsRevertRollback::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsRevertRollback::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -1220,12 +1710,26 @@ impl<'a> crate::runtime::Operation for builder::AppsUpdate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsUpdate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsUpdate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -1252,12 +1756,26 @@ impl<'a> crate::runtime::Operation for builder::AppsValidateAppSpec<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsValidateAppSpec::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsValidateAppSpec::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "apps")]
@@ -1285,12 +1803,26 @@ impl<'a> crate::runtime::Operation for builder::AppsValidateRollback<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AppsValidateRollback::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AppsValidateRollback::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -1373,10 +1905,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/apps/{app_id}/alerts/{alert_id}/destinations`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsAlertResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/apps/{app_id}/alerts/{alert_id}/destinations`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, alert_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let alert_id = alert_id.map_err(Error::InvalidRequest)?;
@@ -1400,31 +1930,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_assign_alert_destinations",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -1469,10 +1975,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v2/apps/{app_id}/deployments/{deployment_id}/cancel`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsDeploymentResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/apps/{app_id}/deployments/{deployment_id}/cancel`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, deployment_id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let deployment_id = deployment_id.map_err(Error::InvalidRequest)?;
@@ -1489,31 +1993,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_cancel_deployment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -1558,10 +2038,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v2/apps/{app_id}/events/{event_id}/cancel`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsCancelEventResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/apps/{app_id}/events/{event_id}/cancel`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, event_id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let event_id = event_id.map_err(Error::InvalidRequest)?;
@@ -1578,31 +2056,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_cancel_event",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -1664,13 +2118,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v2/apps/{app_id}/job-invocations/{job_invocation_id}/cancel`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AppJobInvocationResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/apps/{app_id}/job-invocations/{job_invocation_id}/cancel`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, job_invocation_id, job_name } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let job_invocation_id = job_invocation_id.map_err(Error::InvalidRequest)?;
@@ -1689,31 +2138,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("job_name", &job_name))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_cancel_job_invocation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -1744,8 +2169,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v2/apps/{app_id}/rollback/commit`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/apps/{app_id}/rollback/commit`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -1761,31 +2186,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_commit_rollback",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -1860,10 +2261,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/apps`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/apps`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, accept, content_type, body } = self;
             let accept = accept.map_err(Error::InvalidRequest)?;
             let content_type = content_type.map_err(Error::InvalidRequest)?;
@@ -1891,31 +2290,7 @@ pub mod builder {
                 .json(&body)
                 .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -1975,10 +2350,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/apps/{app_id}/deployments`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsDeploymentResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/apps/{app_id}/deployments`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -2001,31 +2374,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_create_deployment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -2084,10 +2433,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/apps/{app_id}/rollback`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsDeploymentResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/apps/{app_id}/rollback`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -2109,31 +2456,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_create_rollback",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -2164,10 +2487,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/apps/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsDeleteAppResponse>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/apps/{id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2182,31 +2503,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -2252,10 +2549,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, id, name } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
@@ -2272,31 +2567,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -2341,10 +2612,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/deployments/{deployment_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsDeploymentResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/deployments/{deployment_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, deployment_id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let deployment_id = deployment_id.map_err(Error::InvalidRequest)?;
@@ -2361,31 +2630,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_deployment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -2430,10 +2675,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/events/{event_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsGetEventResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/events/{event_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, event_id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let event_id = event_id.map_err(Error::InvalidRequest)?;
@@ -2450,31 +2693,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_event",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -2559,10 +2778,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/events/{event_id}/logs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsGetLogsResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/events/{event_id}/logs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self {
                 client,
                 app_id,
@@ -2598,31 +2815,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("type", &type_))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_event_logs",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -2696,10 +2889,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/exec`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsGetExecResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/exec`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, deployment_id, component_name, instance_name } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let deployment_id = deployment_id.map_err(Error::InvalidRequest)?;
@@ -2722,31 +2913,7 @@ pub mod builder {
                     &progenitor_client::QueryParam::new("instance_name", &instance_name),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_exec",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -2806,10 +2973,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/components/{component_name}/exec`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsGetExecResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/components/{component_name}/exec`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, component_name, instance_name } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let component_name = component_name.map_err(Error::InvalidRequest)?;
@@ -2830,31 +2995,7 @@ pub mod builder {
                     &progenitor_client::QueryParam::new("instance_name", &instance_name),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_exec_active_deployment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -2885,10 +3026,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/health`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppHealthResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/health`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2904,31 +3043,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_health",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -2960,13 +3075,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/tiers/instance_sizes/{slug}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AppsGetInstanceSizeResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/apps/tiers/instance_sizes/{slug}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, slug } = self;
             let slug = slug.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2982,31 +3092,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_instance_size",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -3037,10 +3123,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/instances`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppInstances>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/instances`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -3056,31 +3140,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_instances",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -3142,13 +3202,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/job-invocations/{job_invocation_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AppJobInvocationResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/job-invocations/{job_invocation_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, job_invocation_id, job_name } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let job_invocation_id = job_invocation_id.map_err(Error::InvalidRequest)?;
@@ -3167,31 +3222,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("job_name", &job_name))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_job_invocation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -3323,10 +3354,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/jobs/{job_name}/invocations/{job_invocation_id}/logs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsGetLogsResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/jobs/{job_name}/invocations/{job_invocation_id}/logs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self {
                 client,
                 app_id,
@@ -3373,31 +3402,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("tail_lines", &tail_lines))
                 .query(&progenitor_client::QueryParam::new("type", &type_))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_job_invocation_logs",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -3496,10 +3501,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/logs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsGetLogsResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/logs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self {
                 client,
                 app_id,
@@ -3538,31 +3541,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("type", &type_))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_logs",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -3648,10 +3627,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/components/{component_name}/logs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsGetLogsResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/components/{component_name}/logs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self {
                 client,
                 app_id,
@@ -3687,31 +3664,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("type", &type_))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_logs_active_deployment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -3783,10 +3736,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/logs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsGetLogsResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/logs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, follow, pod_connection_timeout, type_ } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let follow = follow.map_err(Error::InvalidRequest)?;
@@ -3813,31 +3764,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("type", &type_))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_logs_active_deployment_aggregate",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -3923,10 +3850,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/deployments/{deployment_id}/logs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsGetLogsResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/deployments/{deployment_id}/logs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self {
                 client,
                 app_id,
@@ -3962,31 +3887,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("type", &type_))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_logs_aggregate",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -4031,13 +3932,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/metrics/bandwidth_daily`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AppMetricsBandwidthUsage>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/metrics/bandwidth_daily`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, date } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let date = date.map_err(Error::InvalidRequest)?;
@@ -4055,31 +3951,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("date", &date))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_get_metrics_bandwidth_daily",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -4141,10 +4013,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page, with_projects } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -4164,31 +4034,7 @@ pub mod builder {
                     &progenitor_client::QueryParam::new("with_projects", &with_projects),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -4219,10 +4065,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/alerts`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsListAlertsResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/alerts`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4238,31 +4082,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_list_alerts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -4343,10 +4163,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/deployments`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsDeploymentsResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/deployments`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, deployment_types, page, per_page } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let deployment_types = deployment_types.map_err(Error::InvalidRequest)?;
@@ -4373,31 +4191,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_list_deployments",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -4478,10 +4272,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/events`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppEvents>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/events`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, event_types, page, per_page } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let event_types = event_types.map_err(Error::InvalidRequest)?;
@@ -4503,31 +4295,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_list_events",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -4543,13 +4311,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/apps/tiers/instance_sizes`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AppsListInstanceSizesResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/apps/tiers/instance_sizes`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!("{}/v2/apps/tiers/instance_sizes", client.baseurl,);
             #[allow(unused_mut)]
@@ -4561,31 +4324,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_list_instance_sizes",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -4676,10 +4415,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/apps/{app_id}/job-invocations`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppJobInvocations>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/{app_id}/job-invocations`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, deployment_id, job_names, page, per_page } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let deployment_id = deployment_id.map_err(Error::InvalidRequest)?;
@@ -4705,31 +4442,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_list_job_invocations",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -4776,13 +4489,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/apps/metrics/bandwidth_daily`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AppMetricsBandwidthUsage>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/apps/metrics/bandwidth_daily`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4801,31 +4509,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_list_metrics_bandwidth_daily",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -4841,10 +4525,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/apps/regions`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsListRegionsResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/apps/regions`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!("{}/v2/apps/regions", client.baseurl,);
             #[allow(unused_mut)]
@@ -4856,31 +4538,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_list_regions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -4937,10 +4595,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/apps/{app_id}/restart`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsDeploymentResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/apps/{app_id}/restart`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4962,31 +4618,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_restart",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -5017,10 +4649,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v2/apps/{app_id}/rollback/revert`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppsDeploymentResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/apps/{app_id}/rollback/revert`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5036,31 +4666,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_revert_rollback",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -5119,10 +4725,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/apps/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppResponse>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/apps/{id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5143,31 +4747,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_update",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -5209,10 +4789,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/apps/propose`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AppProposeResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/apps/propose`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::AppPropose::try_from(v).map_err(|e| e.to_string()))
@@ -5228,31 +4806,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_validate_app_spec",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "apps")]
@@ -5311,13 +4865,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/apps/{app_id}/rollback/validate`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AppsValidateRollbackResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/apps/{app_id}/rollback/validate`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5339,31 +4888,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "apps_validate_rollback",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

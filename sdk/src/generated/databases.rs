@@ -28,12 +28,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesAdd<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesAdd::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesAdd::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -63,12 +77,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesAddConnectionPool<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesAddConnectionPool::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesAddConnectionPool::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -96,12 +124,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesAddUser<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesAddUser::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesAddUser::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -128,12 +170,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesCreateCluster<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesCreateCluster::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesCreateCluster::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -163,12 +219,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesCreateKafkaSchema<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesCreateKafkaSchema::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesCreateKafkaSchema::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -198,12 +268,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesCreateKafkaTopic<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesCreateKafkaTopic::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesCreateKafkaTopic::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -231,12 +315,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesCreateLogsink<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesCreateLogsink::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesCreateLogsink::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -264,12 +362,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesCreateReplica<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesCreateReplica::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesCreateReplica::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -300,12 +412,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDelete<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesDelete::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesDelete::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -338,12 +464,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteConnectionPool<'a
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesDeleteConnectionPool::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesDeleteConnectionPool::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -376,12 +516,28 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteKafkaSchema<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesDeleteKafkaSchema::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesDeleteKafkaSchema::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            401u16 => crate::runtime::Answer::Failure,
+            404u16 => crate::runtime::Answer::Failure,
+            429u16 => crate::runtime::Answer::Failure,
+            500u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -414,12 +570,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteKafkaTopic<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesDeleteKafkaTopic::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesDeleteKafkaTopic::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -450,12 +620,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteLogsink<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesDeleteLogsink::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesDeleteLogsink::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -488,12 +672,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteOnlineMigration<'
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesDeleteOnlineMigration::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesDeleteOnlineMigration::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -526,12 +724,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteOpensearchIndex<'
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesDeleteOpensearchIndex::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesDeleteOpensearchIndex::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -562,12 +774,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDeleteUser<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesDeleteUser::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesDeleteUser::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -597,12 +823,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDestroyCluster<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesDestroyCluster::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesDestroyCluster::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -633,12 +873,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesDestroyReplica<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesDestroyReplica::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesDestroyReplica::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -666,12 +920,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGet<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGet::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGet::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -698,12 +966,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetAutoscale<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetAutoscale::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetAutoscale::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -730,12 +1012,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetCa<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetCa::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetCa::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -762,12 +1058,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetCluster<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetCluster::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetCluster::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -796,12 +1106,26 @@ for builder::DatabasesGetClusterMetricsCredentials<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetClusterMetricsCredentials::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetClusterMetricsCredentials::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -828,12 +1152,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetConfig<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetConfig::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetConfig::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -863,12 +1201,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetConnectionPool<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetConnectionPool::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetConnectionPool::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -895,12 +1247,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetDoSettings<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetDoSettings::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetDoSettings::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -929,12 +1295,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetEvictionPolicy<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetEvictionPolicy::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetEvictionPolicy::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -962,12 +1342,28 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetKafkaSchema<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetKafkaSchema::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetKafkaSchema::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            401u16 => crate::runtime::Answer::Failure,
+            404u16 => crate::runtime::Answer::Failure,
+            429u16 => crate::runtime::Answer::Failure,
+            500u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -996,12 +1392,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetKafkaSchemaConfig<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetKafkaSchemaConfig::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetKafkaSchemaConfig::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1032,12 +1442,26 @@ for builder::DatabasesGetKafkaSchemaSubjectConfig<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetKafkaSchemaSubjectConfig::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetKafkaSchemaSubjectConfig::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1068,12 +1492,28 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetKafkaSchemaVersion<'
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetKafkaSchemaVersion::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetKafkaSchemaVersion::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            401u16 => crate::runtime::Answer::Failure,
+            404u16 => crate::runtime::Answer::Failure,
+            429u16 => crate::runtime::Answer::Failure,
+            500u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1101,12 +1541,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetKafkaTopic<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetKafkaTopic::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetKafkaTopic::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1134,12 +1588,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetLogsink<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetLogsink::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetLogsink::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1168,12 +1636,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetMigrationStatus<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetMigrationStatus::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetMigrationStatus::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1201,12 +1683,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetReplica<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetReplica::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetReplica::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1233,12 +1729,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetSqlMode<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetSqlMode::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetSqlMode::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1266,12 +1776,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesGetUser<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesGetUser::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesGetUser::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1298,12 +1822,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesInstallUpdate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesInstallUpdate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesInstallUpdate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1330,12 +1868,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesList<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesList::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesList::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1362,12 +1914,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListBackups<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListBackups::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListBackups::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1394,12 +1960,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListClusters<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListClusters::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListClusters::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1428,12 +2008,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListConnectionPools<'a>
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListConnectionPools::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListConnectionPools::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1460,12 +2054,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListEventsLogs<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListEventsLogs::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListEventsLogs::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1494,12 +2102,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListFirewallRules<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListFirewallRules::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListFirewallRules::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1528,12 +2150,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListKafkaSchemas<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListKafkaSchemas::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListKafkaSchemas::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1560,12 +2196,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListKafkaTopics<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListKafkaTopics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListKafkaTopics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1592,12 +2242,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListLogsink<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListLogsink::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListLogsink::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1626,12 +2290,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListOpeasearchIndexes<'
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListOpeasearchIndexes::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListOpeasearchIndexes::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1657,12 +2335,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListOptions<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListOptions::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListOptions::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1689,12 +2381,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListReplicas<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListReplicas::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListReplicas::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1721,12 +2427,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesListUsers<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesListUsers::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesListUsers::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1754,12 +2474,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesPatchConfig<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesPatchConfig::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesPatchConfig::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1787,12 +2521,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesPromoteReplica<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesPromoteReplica::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesPromoteReplica::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1821,12 +2569,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesResetAuth<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesResetAuth::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesResetAuth::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1854,12 +2616,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateAutoscale<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateAutoscale::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateAutoscale::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1889,12 +2665,26 @@ for builder::DatabasesUpdateClusterMetricsCredentials<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateClusterMetricsCredentials::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateClusterMetricsCredentials::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1924,12 +2714,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateClusterSize<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateClusterSize::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateClusterSize::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1960,12 +2764,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateConnectionPool<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateConnectionPool::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateConnectionPool::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -1995,12 +2813,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateDoSettings<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateDoSettings::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateDoSettings::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2030,12 +2862,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateEvictionPolicy<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateEvictionPolicy::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateEvictionPolicy::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2065,12 +2911,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateFirewallRules<'a>
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateFirewallRules::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateFirewallRules::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2100,12 +2960,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateKafkaSchemaConfig
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateKafkaSchemaConfig::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateKafkaSchemaConfig::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2137,12 +3011,26 @@ for builder::DatabasesUpdateKafkaSchemaSubjectConfig<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateKafkaSchemaSubjectConfig::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateKafkaSchemaSubjectConfig::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2173,12 +3061,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateKafkaTopic<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateKafkaTopic::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateKafkaTopic::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2207,12 +3109,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateLogsink<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateLogsink::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateLogsink::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2242,12 +3158,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateMaintenanceWindow
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateMaintenanceWindow::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateMaintenanceWindow::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2277,12 +3207,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateMajorVersion<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateMajorVersion::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateMajorVersion::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2312,12 +3256,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateOnlineMigration<'
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateOnlineMigration::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateOnlineMigration::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2345,12 +3303,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateRegion<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateRegion::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateRegion::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2378,12 +3350,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateSqlMode<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateSqlMode::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateSqlMode::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "databases")]
@@ -2412,12 +3398,26 @@ impl<'a> crate::runtime::Operation for builder::DatabasesUpdateUser<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DatabasesUpdateUser::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DatabasesUpdateUser::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -2480,10 +3480,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/databases/{database_cluster_uuid}/dbs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DatabasesAddResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/databases/{database_cluster_uuid}/dbs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -2504,31 +3502,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_add",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -2588,13 +3562,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/databases/{database_cluster_uuid}/pools`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesAddConnectionPoolResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/databases/{database_cluster_uuid}/pools`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -2617,31 +3586,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_add_connection_pool",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -2703,13 +3648,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/databases/{database_cluster_uuid}/users`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesAddUserResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/databases/{database_cluster_uuid}/users`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -2732,31 +3672,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_add_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -2803,13 +3719,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/databases`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesCreateClusterResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/databases`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -2828,31 +3739,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_create_cluster",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -2915,13 +3802,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/databases/{database_cluster_uuid}/schema-registry`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesCreateKafkaSchemaResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/databases/{database_cluster_uuid}/schema-registry`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -2945,31 +3827,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_create_kafka_schema",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -3032,13 +3890,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/databases/{database_cluster_uuid}/topics`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesCreateKafkaTopicResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/databases/{database_cluster_uuid}/topics`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -3062,31 +3915,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_create_kafka_topic",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -3149,13 +3978,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/databases/{database_cluster_uuid}/logsink`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesCreateLogsinkResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/databases/{database_cluster_uuid}/logsink`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -3179,31 +4003,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_create_logsink",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -3266,13 +4066,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/databases/{database_cluster_uuid}/replicas`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesCreateReplicaResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/databases/{database_cluster_uuid}/replicas`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -3296,31 +4091,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_create_replica",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -3368,8 +4139,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/databases/{database_cluster_uuid}/dbs/{database_name}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/databases/{database_cluster_uuid}/dbs/{database_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, database_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -3388,31 +4159,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -3460,8 +4207,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/databases/{database_cluster_uuid}/pools/{pool_name}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/databases/{database_cluster_uuid}/pools/{pool_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, pool_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -3479,31 +4226,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_delete_connection_pool",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -3551,8 +4274,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, subject_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -3571,45 +4294,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_delete_kafka_schema",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -3657,8 +4342,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/databases/{database_cluster_uuid}/topics/{topic_name}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/databases/{database_cluster_uuid}/topics/{topic_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, topic_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -3677,31 +4362,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_delete_kafka_topic",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -3749,8 +4410,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/databases/{database_cluster_uuid}/logsink/{logsink_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/databases/{database_cluster_uuid}/logsink/{logsink_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, logsink_id } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -3769,31 +4430,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_delete_logsink",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -3841,8 +4478,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/databases/{database_cluster_uuid}/online-migration/{migration_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/databases/{database_cluster_uuid}/online-migration/{migration_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, migration_id } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -3861,31 +4498,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_delete_online_migration",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -3933,8 +4546,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/databases/{database_cluster_uuid}/indexes/{index_name}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/databases/{database_cluster_uuid}/indexes/{index_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, index_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -3953,31 +4566,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_delete_opensearch_index",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4025,8 +4614,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/databases/{database_cluster_uuid}/users/{username}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/databases/{database_cluster_uuid}/users/{username}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, username } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -4044,31 +4633,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_delete_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4102,8 +4667,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/databases/{database_cluster_uuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/databases/{database_cluster_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -4120,31 +4685,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_destroy_cluster",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4192,8 +4733,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/databases/{database_cluster_uuid}/replicas/{replica_name}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/databases/{database_cluster_uuid}/replicas/{replica_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, replica_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -4212,31 +4753,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_destroy_replica",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4284,10 +4801,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/dbs/{database_name}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DatabasesGetResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/dbs/{database_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, database_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -4306,31 +4821,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4364,13 +4855,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/autoscale`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetAutoscaleResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/autoscale`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -4387,31 +4873,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_autoscale",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4445,10 +4907,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/ca`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DatabasesGetCaResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/ca`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -4465,31 +4925,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_ca",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4523,13 +4959,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetClusterResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -4546,31 +4977,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_cluster",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4586,13 +4993,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/databases/metrics/credentials`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabaseMetricsCredentials>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/metrics/credentials`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!("{}/v2/databases/metrics/credentials", client.baseurl,);
             #[allow(unused_mut)]
@@ -4604,31 +5006,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_cluster_metrics_credentials",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4662,13 +5040,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/config`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetConfigResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/config`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -4685,31 +5058,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_config",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4757,13 +5106,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/pools/{pool_name}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetConnectionPoolResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/pools/{pool_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, pool_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -4781,31 +5125,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_connection_pool",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4839,13 +5159,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/do_settings`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetDoSettingsResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/do_settings`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -4862,31 +5177,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_do_settings",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -4920,13 +5211,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/eviction_policy`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetEvictionPolicyResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/eviction_policy`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -4943,31 +5229,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_eviction_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -5015,13 +5277,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetKafkaSchemaResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, subject_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5040,45 +5297,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_kafka_schema",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -5112,13 +5331,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/schema-registry/config`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetKafkaSchemaConfigResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/schema-registry/config`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5135,31 +5349,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_kafka_schema_config",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -5207,13 +5397,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/schema-registry/config/{subject_name}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetKafkaSchemaSubjectConfigResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/schema-registry/config/{subject_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, subject_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5232,31 +5417,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_kafka_schema_subject_config",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -5318,13 +5479,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}/versions/{version}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetKafkaSchemaVersionResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}/versions/{version}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, subject_name, version } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5344,45 +5500,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_kafka_schema_version",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -5430,13 +5548,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/topics/{topic_name}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetKafkaTopicResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/topics/{topic_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, topic_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5455,31 +5568,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_kafka_topic",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -5527,10 +5616,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/logsink/{logsink_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LogsinkSchema>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/logsink/{logsink_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, logsink_id } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5549,31 +5636,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_logsink",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -5607,10 +5670,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/online-migration`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::OnlineMigration>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/online-migration`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5627,31 +5688,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_migration_status",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -5699,13 +5736,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/replicas/{replica_name}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetReplicaResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/replicas/{replica_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, replica_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5724,31 +5756,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_replica",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -5782,10 +5790,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/sql_mode`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SqlMode>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/sql_mode`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5802,31 +5808,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_sql_mode",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -5874,13 +5856,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/users/{username}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesGetUserResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/users/{username}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, username } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5898,31 +5875,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_get_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -5956,8 +5909,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/install_update`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/install_update`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5974,31 +5927,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_install_update",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6032,10 +5961,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/dbs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DatabasesListResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/dbs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -6052,31 +5979,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6110,13 +6013,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/backups`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesListBackupsResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/backups`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -6133,31 +6031,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_backups",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6190,13 +6064,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesListClustersResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, tag_name } = self;
             let tag_name = tag_name.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/databases", client.baseurl,);
@@ -6210,31 +6079,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("tag_name", &tag_name))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_clusters",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6268,10 +6113,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/pools`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ConnectionPools>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/pools`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -6288,31 +6131,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_connection_pools",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6346,13 +6165,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/events`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesListEventsLogsResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/events`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -6369,31 +6183,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_events_logs",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6427,13 +6217,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/firewall`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesListFirewallRulesResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/firewall`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -6450,31 +6235,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_firewall_rules",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6508,13 +6269,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/schema-registry`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesListKafkaSchemasResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/schema-registry`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -6531,31 +6287,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_kafka_schemas",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6589,13 +6321,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/topics`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesListKafkaTopicsResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/topics`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -6612,31 +6339,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_kafka_topics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6670,13 +6373,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/logsink`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesListLogsinkResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/logsink`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -6693,31 +6391,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_logsink",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6751,13 +6425,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/indexes`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesListOpeasearchIndexesResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/indexes`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -6774,31 +6443,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_opeasearch_indexes",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6814,10 +6459,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/databases/options`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Options>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/databases/options`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!("{}/v2/databases/options", client.baseurl,);
             #[allow(unused_mut)]
@@ -6829,31 +6472,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_options",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6887,13 +6506,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/replicas`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesListReplicasResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/replicas`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -6910,31 +6524,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_replicas",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -6968,13 +6558,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/databases/{database_cluster_uuid}/users`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesListUsersResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/databases/{database_cluster_uuid}/users`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -6991,31 +6576,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_list_users",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -7075,8 +6636,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/v2/databases/{database_cluster_uuid}/config`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PATCH` request to `/v2/databases/{database_cluster_uuid}/config`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -7099,31 +6660,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_patch_config",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -7171,8 +6708,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/replicas/{replica_name}/promote`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/replicas/{replica_name}/promote`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, replica_name } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -7191,31 +6728,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_promote_replica",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -7291,13 +6804,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/databases/{database_cluster_uuid}/users/{username}/reset_auth`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesResetAuthResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/databases/{database_cluster_uuid}/users/{username}/reset_auth`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, username, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -7321,31 +6829,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_reset_auth",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -7407,8 +6891,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/autoscale`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/autoscale`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -7432,31 +6916,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_autoscale",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -7503,8 +6963,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/metrics/credentials`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/metrics/credentials`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -7523,31 +6983,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_cluster_metrics_credentials",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -7609,8 +7045,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/resize`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/resize`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -7633,31 +7069,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_cluster_size",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -7733,8 +7145,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/pools/{pool_name}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/pools/{pool_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, pool_name, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -7758,31 +7170,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_connection_pool",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -7845,8 +7233,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/do_settings`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/do_settings`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -7870,31 +7258,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_do_settings",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -7957,8 +7321,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/eviction_policy`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/eviction_policy`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -7982,31 +7346,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_eviction_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -8069,8 +7409,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/firewall`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/firewall`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -8094,31 +7434,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_firewall_rules",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -8181,13 +7497,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/schema-registry/config`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesUpdateKafkaSchemaConfigResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/schema-registry/config`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -8211,31 +7522,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_kafka_schema_config",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -8315,13 +7602,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/schema-registry/config/{subject_name}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesUpdateKafkaSchemaSubjectConfigResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/schema-registry/config/{subject_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, subject_name, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -8347,31 +7629,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_kafka_schema_subject_config",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -8445,13 +7703,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/topics/{topic_name}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesUpdateKafkaTopicResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/topics/{topic_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, topic_name, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -8476,31 +7729,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_kafka_topic",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -8572,8 +7801,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/logsink/{logsink_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/logsink/{logsink_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, logsink_id, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -8598,31 +7827,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_logsink",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -8670,8 +7875,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/maintenance`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/maintenance`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -8690,31 +7895,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_maintenance_window",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -8768,8 +7949,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/upgrade`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/upgrade`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -8790,31 +7971,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_major_version",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -8874,10 +8031,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/online-migration`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::OnlineMigration>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/online-migration`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -8900,31 +8055,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_online_migration",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -8987,8 +8118,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/migrate`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/migrate`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -9012,31 +8143,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_region",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -9090,8 +8197,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/sql_mode`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/sql_mode`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -9112,31 +8219,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_sql_mode",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "databases")]
@@ -9212,13 +8295,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/databases/{database_cluster_uuid}/users/{username}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DatabasesUpdateUserResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/databases/{database_cluster_uuid}/users/{username}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, database_cluster_uuid, username, body } = self;
             let database_cluster_uuid = database_cluster_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -9243,31 +8321,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "databases_update_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

@@ -27,12 +27,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesCreate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesCreate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesCreate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -62,12 +76,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesCreateTokens<
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesCreateTokens::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesCreateTokens::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -97,12 +125,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesDelete<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesDelete::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesDelete::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -135,12 +177,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesDeleteTokens<
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesDeleteTokens::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesDeleteTokens::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -167,12 +223,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesGet<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesGet::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesGet::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -202,12 +272,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesGetAccelerato
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesGetAccelerator::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesGetAccelerator::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -234,12 +318,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesGetCa<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesGetCa::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesGetCa::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -268,12 +366,26 @@ for builder::DedicatedInferencesGetGpuModelConfig<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesGetGpuModelConfig::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesGetGpuModelConfig::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -302,12 +414,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesList<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesList::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesList::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -339,12 +465,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesListAccelerat
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesListAccelerators::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesListAccelerators::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -372,12 +512,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesListSizes<'a>
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesListSizes::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesListSizes::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -408,12 +562,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesListTokens<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesListTokens::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesListTokens::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "dedicated-inference")]
@@ -441,12 +609,26 @@ impl<'a> crate::runtime::Operation for builder::DedicatedInferencesPatch<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DedicatedInferencesPatch::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DedicatedInferencesPatch::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -502,13 +684,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/dedicated-inferences`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DedicatedInferencesCreateResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/dedicated-inferences`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -527,31 +704,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -614,13 +767,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/dedicated-inferences/{dedicated_inference_id}/tokens`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DedicatedInferencesCreateTokensResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/dedicated-inferences/{dedicated_inference_id}/tokens`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dedicated_inference_id, body } = self;
             let dedicated_inference_id = dedicated_inference_id
                 .map_err(Error::InvalidRequest)?;
@@ -644,31 +792,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_create_tokens",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -702,8 +826,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/dedicated-inferences/{dedicated_inference_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/dedicated-inferences/{dedicated_inference_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dedicated_inference_id } = self;
             let dedicated_inference_id = dedicated_inference_id
                 .map_err(Error::InvalidRequest)?;
@@ -720,31 +844,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -792,8 +892,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/dedicated-inferences/{dedicated_inference_id}/tokens/{token_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/dedicated-inferences/{dedicated_inference_id}/tokens/{token_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dedicated_inference_id, token_id } = self;
             let dedicated_inference_id = dedicated_inference_id
                 .map_err(Error::InvalidRequest)?;
@@ -811,31 +911,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_delete_tokens",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -869,13 +945,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/dedicated-inferences/{dedicated_inference_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DedicatedInferencesGetResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/dedicated-inferences/{dedicated_inference_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dedicated_inference_id } = self;
             let dedicated_inference_id = dedicated_inference_id
                 .map_err(Error::InvalidRequest)?;
@@ -892,31 +963,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -964,13 +1011,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/dedicated-inferences/{dedicated_inference_id}/accelerators/{accelerator_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DedicatedInferenceAccelerator>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/dedicated-inferences/{dedicated_inference_id}/accelerators/{accelerator_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dedicated_inference_id, accelerator_id } = self;
             let dedicated_inference_id = dedicated_inference_id
                 .map_err(Error::InvalidRequest)?;
@@ -989,31 +1031,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_get_accelerator",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -1047,13 +1065,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/dedicated-inferences/{dedicated_inference_id}/ca`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DedicatedInferencesGetCaResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/dedicated-inferences/{dedicated_inference_id}/ca`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dedicated_inference_id } = self;
             let dedicated_inference_id = dedicated_inference_id
                 .map_err(Error::InvalidRequest)?;
@@ -1070,31 +1083,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_get_ca",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -1110,13 +1099,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/dedicated-inferences/gpu-model-config`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DedicatedInferenceGpuModelConfigsResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/dedicated-inferences/gpu-model-config`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!(
                 "{}/v2/dedicated-inferences/gpu-model-config", client.baseurl,
@@ -1130,31 +1114,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_get_gpu_model_config",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -1217,13 +1177,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/dedicated-inferences`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DedicatedInferencesListResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/dedicated-inferences`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page, region } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -1241,31 +1196,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .query(&progenitor_client::QueryParam::new("region", &region))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -1344,13 +1275,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/dedicated-inferences/{dedicated_inference_id}/accelerators`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DedicatedInferencesListAcceleratorsResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/dedicated-inferences/{dedicated_inference_id}/accelerators`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dedicated_inference_id, page, per_page, slug } = self;
             let dedicated_inference_id = dedicated_inference_id
                 .map_err(Error::InvalidRequest)?;
@@ -1373,31 +1299,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .query(&progenitor_client::QueryParam::new("slug", &slug))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_list_accelerators",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -1413,13 +1315,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/dedicated-inferences/sizes`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DedicatedInferenceSizesResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/dedicated-inferences/sizes`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!("{}/v2/dedicated-inferences/sizes", client.baseurl,);
             #[allow(unused_mut)]
@@ -1431,31 +1328,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_list_sizes",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -1519,13 +1392,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/dedicated-inferences/{dedicated_inference_id}/tokens`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DedicatedInferencesListTokensResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/dedicated-inferences/{dedicated_inference_id}/tokens`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dedicated_inference_id, page, per_page } = self;
             let dedicated_inference_id = dedicated_inference_id
                 .map_err(Error::InvalidRequest)?;
@@ -1546,31 +1414,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_list_tokens",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "dedicated-inference")]
@@ -1633,13 +1477,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/v2/dedicated-inferences/{dedicated_inference_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DedicatedInferencesPatchResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PATCH` request to `/v2/dedicated-inferences/{dedicated_inference_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dedicated_inference_id, body } = self;
             let dedicated_inference_id = dedicated_inference_id
                 .map_err(Error::InvalidRequest)?;
@@ -1663,31 +1502,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "dedicated_inferences_patch",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

@@ -27,12 +27,26 @@ impl<'a> crate::runtime::Operation for builder::DomainsCreate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DomainsCreate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DomainsCreate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "domains")]
@@ -62,12 +76,26 @@ impl<'a> crate::runtime::Operation for builder::DomainsDelete<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DomainsDelete::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DomainsDelete::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "domains")]
@@ -94,12 +122,26 @@ impl<'a> crate::runtime::Operation for builder::DomainsGet<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DomainsGet::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DomainsGet::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "domains")]
@@ -127,12 +169,26 @@ impl<'a> crate::runtime::Operation for builder::DomainsList<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::DomainsList::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::DomainsList::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -179,10 +235,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/domains`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DomainsCreateResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/domains`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::Domain::try_from(v).map_err(|e| e.to_string()))
@@ -198,31 +252,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "domains_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "domains")]
@@ -254,8 +284,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/domains/{domain_name}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/domains/{domain_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, domain_name } = self;
             let domain_name = domain_name.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -271,31 +301,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "domains_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "domains")]
@@ -327,10 +333,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/domains/{domain_name}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DomainsGetResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/domains/{domain_name}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, domain_name } = self;
             let domain_name = domain_name.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -346,31 +350,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "domains_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "domains")]
@@ -418,10 +398,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/domains`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DomainsListResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/domains`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -437,31 +415,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "domains_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

@@ -27,12 +27,26 @@ impl<'a> crate::runtime::Operation for builder::AutoscalepoolsCreate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AutoscalepoolsCreate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AutoscalepoolsCreate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "droplet-autoscale-pools")]
@@ -62,12 +76,26 @@ impl<'a> crate::runtime::Operation for builder::AutoscalepoolsDelete<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AutoscalepoolsDelete::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AutoscalepoolsDelete::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "droplet-autoscale-pools")]
@@ -100,12 +128,26 @@ impl<'a> crate::runtime::Operation for builder::AutoscalepoolsDeleteDangerous<'a
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AutoscalepoolsDeleteDangerous::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AutoscalepoolsDeleteDangerous::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "droplet-autoscale-pools")]
@@ -132,12 +174,26 @@ impl<'a> crate::runtime::Operation for builder::AutoscalepoolsGet<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AutoscalepoolsGet::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AutoscalepoolsGet::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "droplet-autoscale-pools")]
@@ -166,12 +222,26 @@ impl<'a> crate::runtime::Operation for builder::AutoscalepoolsList<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AutoscalepoolsList::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AutoscalepoolsList::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "droplet-autoscale-pools")]
@@ -200,12 +270,26 @@ impl<'a> crate::runtime::Operation for builder::AutoscalepoolsListHistory<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AutoscalepoolsListHistory::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AutoscalepoolsListHistory::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "droplet-autoscale-pools")]
@@ -234,12 +318,26 @@ impl<'a> crate::runtime::Operation for builder::AutoscalepoolsListMembers<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AutoscalepoolsListMembers::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AutoscalepoolsListMembers::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "droplet-autoscale-pools")]
@@ -267,12 +365,26 @@ impl<'a> crate::runtime::Operation for builder::AutoscalepoolsUpdate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::AutoscalepoolsUpdate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::AutoscalepoolsUpdate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -325,13 +437,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/droplets/autoscale`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AutoscalepoolsCreateResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/droplets/autoscale`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -349,31 +456,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "autoscalepools_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "droplet-autoscale-pools")]
@@ -407,8 +490,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/droplets/autoscale/{autoscale_pool_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/droplets/autoscale/{autoscale_pool_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -424,31 +507,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "autoscalepools_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "droplet-autoscale-pools")]
@@ -493,8 +552,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for x_dangerous failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v2/droplets/autoscale/{autoscale_pool_id}/dangerous`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/droplets/autoscale/{autoscale_pool_id}/dangerous`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id, x_dangerous } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let x_dangerous = x_dangerous.map_err(Error::InvalidRequest)?;
@@ -514,31 +573,7 @@ pub mod builder {
                 )
                 .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "autoscalepools_delete_dangerous",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "droplet-autoscale-pools")]
@@ -572,13 +607,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/droplets/autoscale/{autoscale_pool_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AutoscalepoolsGetResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/droplets/autoscale/{autoscale_pool_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -594,31 +624,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "autoscalepools_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "droplet-autoscale-pools")]
@@ -681,13 +687,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/droplets/autoscale`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AutoscalepoolsListResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/droplets/autoscale`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, name, page, per_page } = self;
             let name = name.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -705,31 +706,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "autoscalepools_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "droplet-autoscale-pools")]
@@ -793,13 +770,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/droplets/autoscale/{autoscale_pool_id}/history`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AutoscalepoolsListHistoryResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/droplets/autoscale/{autoscale_pool_id}/history`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id, page, per_page } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -819,31 +791,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "autoscalepools_list_history",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "droplet-autoscale-pools")]
@@ -907,13 +855,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/droplets/autoscale/{autoscale_pool_id}/members`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AutoscalepoolsListMembersResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/droplets/autoscale/{autoscale_pool_id}/members`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id, page, per_page } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -933,31 +876,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "autoscalepools_list_members",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "droplet-autoscale-pools")]
@@ -1017,13 +936,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/droplets/autoscale/{autoscale_pool_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AutoscalepoolsUpdateResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/droplets/autoscale/{autoscale_pool_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id, body } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -1045,31 +959,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "autoscalepools_update",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

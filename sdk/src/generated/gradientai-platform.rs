@@ -29,12 +29,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiAttachAgent<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiAttachAgent::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiAttachAgent::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -62,12 +76,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiAttachAgentFunction<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiAttachAgentFunction::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiAttachAgentFunction::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -97,12 +125,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiAttachAgentGuardrails<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiAttachAgentGuardrails::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiAttachAgentGuardrails::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -130,12 +172,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiAttachKnowledgeBase<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiAttachKnowledgeBase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiAttachKnowledgeBase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -164,12 +220,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiAttachKnowledgeBases<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiAttachKnowledgeBases::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiAttachKnowledgeBases::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -197,12 +267,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCancelIndexingJob<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCancelIndexingJob::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCancelIndexingJob::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -232,12 +316,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCancelModelEvaluationRun<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCancelModelEvaluationRun::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCancelModelEvaluationRun::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -264,12 +362,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateAgent<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateAgent::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateAgent::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -297,12 +409,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateAgentApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateAgentApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateAgentApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -331,12 +457,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateAnthropicApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateAnthropicApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateAnthropicApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -365,12 +505,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateCustomEvaluationMetri
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateCustomEvaluationMetric::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateCustomEvaluationMetric::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -400,12 +554,26 @@ for builder::GenaiCreateDataSourceFileUploadPresignedUrls<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateDataSourceFileUploadPresignedUrls::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateDataSourceFileUploadPresignedUrls::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -434,12 +602,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateEvaluationDataset<'a>
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateEvaluationDataset::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateEvaluationDataset::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -469,12 +651,26 @@ for builder::GenaiCreateEvaluationDatasetFileUploadPresignedUrls<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateEvaluationDatasetFileUploadPresignedUrls::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateEvaluationDatasetFileUploadPresignedUrls::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -503,12 +699,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateEvaluationTestCase<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateEvaluationTestCase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateEvaluationTestCase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -535,12 +745,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateIndexingJob<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateIndexingJob::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateIndexingJob::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -567,12 +791,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateKnowledgeBase<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateKnowledgeBase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateKnowledgeBase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -602,12 +840,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateKnowledgeBaseDataSour
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateKnowledgeBaseDataSource::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateKnowledgeBaseDataSource::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -634,12 +886,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateModelApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateModelApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateModelApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200..=299 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::stream(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -669,12 +935,26 @@ for builder::GenaiCreateModelEvalDatasetUploadPresignedUrls<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateModelEvalDatasetUploadPresignedUrls::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateModelEvalDatasetUploadPresignedUrls::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -703,12 +983,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateModelEvaluationRun<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateModelEvaluationRun::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateModelEvaluationRun::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -735,12 +1029,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateModelRouter<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateModelRouter::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateModelRouter::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -769,12 +1077,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateOauth2DropboxTokens<'
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateOauth2DropboxTokens::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateOauth2DropboxTokens::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -801,12 +1123,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateOpenaiApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateOpenaiApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateOpenaiApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -835,12 +1171,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateScheduledIndexing<'a>
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateScheduledIndexing::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateScheduledIndexing::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -867,12 +1217,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiCreateWorkspace<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiCreateWorkspace::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiCreateWorkspace::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -899,12 +1263,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteAgent<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteAgent::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteAgent::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -932,12 +1310,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteAgentApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteAgentApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteAgentApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -966,12 +1358,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteAnthropicApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteAnthropicApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteAnthropicApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1000,12 +1406,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteCustomEvaluationMetri
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteCustomEvaluationMetric::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteCustomEvaluationMetric::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1032,12 +1452,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteCustomModel<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteCustomModel::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteCustomModel::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1066,12 +1500,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteEvaluationDataset<'a>
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteEvaluationDataset::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteEvaluationDataset::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1098,12 +1546,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteKnowledgeBase<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteKnowledgeBase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteKnowledgeBase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1133,12 +1595,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteKnowledgeBaseDataSour
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteKnowledgeBaseDataSource::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteKnowledgeBaseDataSource::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1165,12 +1641,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteModelApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteModelApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteModelApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1199,12 +1689,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteModelEvaluationPreset
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteModelEvaluationPreset::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteModelEvaluationPreset::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1233,12 +1737,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteModelEvaluationRun<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteModelEvaluationRun::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteModelEvaluationRun::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1265,12 +1783,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteModelRouter<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteModelRouter::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteModelRouter::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1297,12 +1829,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteOpenaiApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteOpenaiApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteOpenaiApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1331,12 +1877,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteScheduledIndexing<'a>
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteScheduledIndexing::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteScheduledIndexing::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1363,12 +1923,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDeleteWorkspace<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDeleteWorkspace::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDeleteWorkspace::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1396,12 +1970,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDetachAgent<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDetachAgent::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDetachAgent::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1429,12 +2017,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDetachAgentFunction<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDetachAgentFunction::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDetachAgentFunction::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1464,12 +2066,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDetachAgentGuardrail<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDetachAgentGuardrail::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDetachAgentGuardrail::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1497,12 +2113,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiDetachKnowledgeBase<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiDetachKnowledgeBase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiDetachKnowledgeBase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1529,12 +2159,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetAgent<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetAgent::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetAgent::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1561,12 +2205,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetAgentChildren<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetAgentChildren::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetAgentChildren::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1595,12 +2253,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetAgentUsage<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetAgentUsage::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetAgentUsage::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1627,12 +2299,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetAnthropicApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetAnthropicApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetAnthropicApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1659,12 +2345,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetCustomModel<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetCustomModel::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetCustomModel::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1694,12 +2394,26 @@ for builder::GenaiGetEvaluationDatasetDownloadUrl<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetEvaluationDatasetDownloadUrl::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetEvaluationDatasetDownloadUrl::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1726,12 +2440,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetEvaluationRun<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetEvaluationRun::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetEvaluationRun::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1761,12 +2489,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetEvaluationRunPromptResul
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetEvaluationRunPromptResults::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetEvaluationRunPromptResults::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1797,12 +2539,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetEvaluationRunResults<'a>
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetEvaluationRunResults::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetEvaluationRunResults::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1832,12 +2588,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetEvaluationTestCase<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetEvaluationTestCase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetEvaluationTestCase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1864,12 +2634,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetIndexingJob<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetIndexingJob::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetIndexingJob::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1898,12 +2682,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetIndexingJobDetailsSigned
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetIndexingJobDetailsSignedUrl::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetIndexingJobDetailsSignedUrl::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1930,12 +2728,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetKnowledgeBase<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetKnowledgeBase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetKnowledgeBase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1963,12 +2775,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetModelCatalogCard<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetModelCatalogCard::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetModelCatalogCard::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -1997,12 +2823,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetModelEvaluationPreset<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetModelEvaluationPreset::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetModelEvaluationPreset::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2033,12 +2873,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetModelEvaluationRun<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetModelEvaluationRun::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetModelEvaluationRun::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2068,12 +2922,26 @@ for builder::GenaiGetModelEvaluationRunResultsDownloadUrl<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetModelEvaluationRunResultsDownloadUrl::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetModelEvaluationRunResultsDownloadUrl::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2100,12 +2968,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetModelRouter<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetModelRouter::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetModelRouter::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2133,12 +3015,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetOauth2Url<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetOauth2Url::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetOauth2Url::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2165,12 +3061,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetOpenaiApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetOpenaiApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetOpenaiApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2199,12 +3109,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetScheduledIndexing<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetScheduledIndexing::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetScheduledIndexing::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2231,12 +3155,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiGetWorkspace<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiGetWorkspace::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiGetWorkspace::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2263,12 +3201,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiImportCustomModel<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiImportCustomModel::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiImportCustomModel::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2297,12 +3249,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListAgentApiKeys<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListAgentApiKeys::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListAgentApiKeys::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2331,12 +3297,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListAgentVersions<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListAgentVersions::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListAgentVersions::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2365,12 +3345,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListAgents<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListAgents::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListAgents::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2401,12 +3395,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListAgentsByAnthropicKey<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListAgentsByAnthropicKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListAgentsByAnthropicKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2437,12 +3445,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListAgentsByOpenaiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListAgentsByOpenaiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListAgentsByOpenaiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2474,12 +3496,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListAgentsByWorkspace<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListAgentsByWorkspace::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListAgentsByWorkspace::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2509,12 +3545,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListAnthropicApiKeys<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListAnthropicApiKeys::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListAnthropicApiKeys::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2543,12 +3593,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListCustomModels<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListCustomModels::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListCustomModels::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2578,12 +3642,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListDatacenterRegions<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListDatacenterRegions::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListDatacenterRegions::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2612,12 +3690,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListEvaluationDatasets<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListEvaluationDatasets::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListEvaluationDatasets::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2645,12 +3737,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListEvaluationMetrics<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListEvaluationMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListEvaluationMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2680,12 +3786,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListEvaluationRunsByTestCas
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListEvaluationRunsByTestCase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListEvaluationRunsByTestCase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2713,12 +3833,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListEvaluationTestCases<'a>
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListEvaluationTestCases::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListEvaluationTestCases::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2748,12 +3882,26 @@ for builder::GenaiListEvaluationTestCasesByWorkspace<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListEvaluationTestCasesByWorkspace::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListEvaluationTestCasesByWorkspace::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2782,12 +3930,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListIndexingJobDataSources<
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListIndexingJobDataSources::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListIndexingJobDataSources::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2815,12 +3977,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListIndexingJobs<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListIndexingJobs::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListIndexingJobs::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2850,12 +4026,26 @@ for builder::GenaiListIndexingJobsByKnowledgeBase<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListIndexingJobsByKnowledgeBase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListIndexingJobsByKnowledgeBase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2886,12 +4076,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListKnowledgeBaseDataSource
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListKnowledgeBaseDataSources::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListKnowledgeBaseDataSources::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2919,12 +4123,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListKnowledgeBases<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListKnowledgeBases::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListKnowledgeBases::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2952,12 +4170,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListModelApiKeys<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListModelApiKeys::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListModelApiKeys::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -2985,12 +4217,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListModelCatalog<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListModelCatalog::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListModelCatalog::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3018,12 +4264,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListModelEvaluationMetrics<
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListModelEvaluationMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListModelEvaluationMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3051,12 +4311,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListModelEvaluationPresets<
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListModelEvaluationPresets::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListModelEvaluationPresets::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3093,12 +4367,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListModelEvaluationRuns<'a>
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListModelEvaluationRuns::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListModelEvaluationRuns::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3128,12 +4416,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListModelRouterPresets<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListModelRouterPresets::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListModelRouterPresets::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3163,12 +4465,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListModelRouterTaskPresets<
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListModelRouterTaskPresets::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListModelRouterTaskPresets::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3196,12 +4512,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListModelRouters<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListModelRouters::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListModelRouters::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3231,12 +4561,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListModels<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListModels::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListModels::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3264,12 +4608,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListOpenaiApiKeys<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListOpenaiApiKeys::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListOpenaiApiKeys::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3295,12 +4653,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiListWorkspaces<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiListWorkspaces::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiListWorkspaces::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3330,12 +4702,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiRegenerateAgentApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiRegenerateAgentApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiRegenerateAgentApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3364,12 +4750,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiRegenerateModelApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiRegenerateModelApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiRegenerateModelApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3399,12 +4799,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiRollbackToAgentVersion<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiRollbackToAgentVersion::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiRollbackToAgentVersion::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3433,12 +4847,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiRunEvaluationTestCase<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiRunEvaluationTestCase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiRunEvaluationTestCase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3466,12 +4894,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateAgent<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateAgent::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateAgent::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3500,12 +4942,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateAgentApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateAgentApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateAgentApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3536,12 +4992,26 @@ for builder::GenaiUpdateAgentDeploymentVisibility<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateAgentDeploymentVisibility::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateAgentDeploymentVisibility::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3570,12 +5040,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateAgentFunction<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateAgentFunction::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateAgentFunction::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3605,12 +5089,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateAgentsWorkspace<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateAgentsWorkspace::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateAgentsWorkspace::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3640,12 +5138,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateAnthropicApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateAnthropicApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateAnthropicApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3674,12 +5186,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateAttachedAgent<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateAttachedAgent::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateAttachedAgent::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3709,12 +5235,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateCustomEvaluationMetri
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateCustomEvaluationMetric::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateCustomEvaluationMetric::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3744,12 +5284,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateCustomModelMetadata<'
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateCustomModelMetadata::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateCustomModelMetadata::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3779,12 +5333,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateEvaluationTestCase<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateEvaluationTestCase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateEvaluationTestCase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3812,12 +5380,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateKnowledgeBase<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateKnowledgeBase::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateKnowledgeBase::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3848,12 +5430,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateKnowledgeBaseDataSour
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateKnowledgeBaseDataSource::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateKnowledgeBaseDataSource::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3881,12 +5477,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateModelApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateModelApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateModelApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3916,12 +5526,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateModelEvaluationRun<'a
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateModelEvaluationRun::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateModelEvaluationRun::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3949,12 +5573,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateModelRouter<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateModelRouter::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateModelRouter::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -3982,12 +5620,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateOpenaiApiKey<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateOpenaiApiKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateOpenaiApiKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "gradientai-platform")]
@@ -4015,12 +5667,26 @@ impl<'a> crate::runtime::Operation for builder::GenaiUpdateWorkspace<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::GenaiUpdateWorkspace::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::GenaiUpdateWorkspace::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -4107,10 +5773,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiLinkAgentOutput>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, parent_agent_uuid, child_agent_uuid, body } = self;
             let parent_agent_uuid = parent_agent_uuid.map_err(Error::InvalidRequest)?;
             let child_agent_uuid = child_agent_uuid.map_err(Error::InvalidRequest)?;
@@ -4135,31 +5799,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_attach_agent",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -4220,13 +5860,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/agents/{agent_uuid}/functions`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiLinkAgentFunctionOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/agents/{agent_uuid}/functions`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, body } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4249,31 +5884,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_attach_agent_function",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -4334,13 +5945,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/agents/{agent_uuid}/guardrails`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiLinkAgentGuardrailOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/agents/{agent_uuid}/guardrails`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, body } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4363,31 +5969,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_attach_agent_guardrails",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -4435,13 +6017,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiLinkKnowledgeBaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, knowledge_base_uuid } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let knowledge_base_uuid = knowledge_base_uuid
@@ -4460,31 +6037,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_attach_knowledge_base",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -4516,13 +6069,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiLinkKnowledgeBaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4538,31 +6086,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_attach_knowledge_bases",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -4628,13 +6152,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/indexing_jobs/{uuid}/cancel`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCancelKnowledgeBaseIndexingJobOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/indexing_jobs/{uuid}/cancel`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid, body } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4657,31 +6176,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_cancel_indexing_job",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -4742,13 +6237,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/cancel`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCancelModelEvaluationRunOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/cancel`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, eval_run_uuid, body } = self;
             let eval_run_uuid = eval_run_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4771,31 +6261,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_cancel_model_evaluation_run",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -4842,10 +6308,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/agents`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiCreateAgentOutput>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/gen-ai/agents`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4864,31 +6328,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_agent",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -4949,13 +6389,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/agents/{agent_uuid}/api_keys`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateAgentApiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/agents/{agent_uuid}/api_keys`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, body } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4978,31 +6413,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_agent_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -5049,13 +6460,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/anthropic/keys`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateAnthropicApiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/anthropic/keys`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5074,31 +6480,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_anthropic_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -5145,13 +6527,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/custom_evaluation_metrics`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateCustomEvaluationMetricOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/custom_evaluation_metrics`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5170,31 +6547,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_custom_evaluation_metric",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -5246,13 +6599,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/knowledge_bases/data_sources/file_upload_presigned_urls`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateDataSourceFileUploadPresignedUrlsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/knowledge_bases/data_sources/file_upload_presigned_urls`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5276,31 +6624,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_data_source_file_upload_presigned_urls",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -5347,13 +6671,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/evaluation_datasets`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateEvaluationDatasetOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/evaluation_datasets`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5372,31 +6691,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_evaluation_dataset",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -5448,13 +6743,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/evaluation_datasets/file_upload_presigned_urls`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateDataSourceFileUploadPresignedUrlsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/evaluation_datasets/file_upload_presigned_urls`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5478,31 +6768,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_evaluation_dataset_file_upload_presigned_urls",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -5549,13 +6815,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/evaluation_test_cases`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateEvaluationTestCaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/evaluation_test_cases`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5574,31 +6835,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_evaluation_test_case",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -5648,13 +6885,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/indexing_jobs`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiStartKnowledgeBaseIndexingJobOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/indexing_jobs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5673,31 +6905,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_indexing_job",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -5744,13 +6952,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/knowledge_bases`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateKnowledgeBaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/knowledge_bases`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5769,31 +6972,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_knowledge_base",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -5859,13 +7038,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateKnowledgeBaseDataSourceOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, knowledge_base_uuid, body } = self;
             let knowledge_base_uuid = knowledge_base_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -5889,31 +7063,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_knowledge_base_data_source",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -5960,10 +7110,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/models/api_keys`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/gen-ai/models/api_keys`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5974,31 +7122,7 @@ pub mod builder {
             let url = format!("{}/v2/gen-ai/models/api_keys", client.baseurl,);
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_model_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(crate::runtime::body::stream(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -6050,13 +7174,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/model_evaluation/datasets/file_upload_presigned_urls`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateDataSourceFileUploadPresignedUrlsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/model_evaluation/datasets/file_upload_presigned_urls`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6080,31 +7199,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_model_eval_dataset_upload_presigned_urls",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -6151,13 +7246,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/model_evaluation_runs`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateModelEvaluationRunOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/model_evaluation_runs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6176,31 +7266,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_model_evaluation_run",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -6247,13 +7313,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/models/routers`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateModelRouterOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/models/routers`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6272,31 +7333,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_model_router",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -6343,13 +7380,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/oauth2/dropbox/tokens`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDropboxOauth2GetTokensOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/oauth2/dropbox/tokens`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6368,31 +7400,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_oauth2_dropbox_tokens",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -6439,13 +7447,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/openai/keys`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateOpenAiapiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/openai/keys`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6464,31 +7467,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_openai_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -6535,13 +7514,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/scheduled-indexing`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateScheduledIndexingOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/scheduled-indexing`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6560,31 +7534,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_scheduled_indexing",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -6631,13 +7581,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/workspaces`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiCreateWorkspaceOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/workspaces`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6656,31 +7601,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_create_workspace",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -6712,10 +7633,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/agents/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiDeleteAgentOutput>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/gen-ai/agents/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6731,31 +7650,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_agent",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -6801,13 +7696,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteAgentApiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, api_key_uuid } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
@@ -6824,31 +7714,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_agent_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -6880,13 +7746,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteAnthropicApiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, api_key_uuid } = self;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6902,31 +7763,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_anthropic_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -6958,13 +7795,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteCustomEvaluationMetricOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, metric_uuid } = self;
             let metric_uuid = metric_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6980,31 +7812,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_custom_evaluation_metric",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7036,13 +7844,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/custom_models/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteCustomModelOutputPublic>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/custom_models/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -7058,31 +7861,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_custom_model",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7114,13 +7893,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/evaluation_datasets/{dataset_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteEvaluationDatasetOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/evaluation_datasets/{dataset_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dataset_uuid } = self;
             let dataset_uuid = dataset_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -7136,31 +7910,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_evaluation_dataset",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7192,13 +7942,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/knowledge_bases/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteKnowledgeBaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/knowledge_bases/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -7214,31 +7959,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_knowledge_base",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7286,13 +8007,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteKnowledgeBaseDataSourceOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, knowledge_base_uuid, data_source_uuid } = self;
             let knowledge_base_uuid = knowledge_base_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -7311,31 +8027,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_knowledge_base_data_source",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7367,13 +8059,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/models/api_keys/{api_key_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteModelApiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/models/api_keys/{api_key_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, api_key_uuid } = self;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -7389,31 +8076,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_model_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7445,13 +8108,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteModelEvaluationPresetOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, eval_preset_uuid } = self;
             let eval_preset_uuid = eval_preset_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -7467,31 +8125,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_model_evaluation_preset",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7523,13 +8157,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteModelEvaluationRunOutputPublic>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, eval_run_uuid } = self;
             let eval_run_uuid = eval_run_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -7545,31 +8174,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_model_evaluation_run",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7601,13 +8206,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/models/routers/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteModelRouterOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/models/routers/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -7623,31 +8223,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_model_router",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7679,13 +8255,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/openai/keys/{api_key_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteOpenAiapiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/openai/keys/{api_key_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, api_key_uuid } = self;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -7701,31 +8272,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_openai_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7757,13 +8304,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/scheduled-indexing/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteScheduledIndexingOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/scheduled-indexing/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -7779,31 +8321,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_scheduled_indexing",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7835,13 +8353,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/workspaces/{workspace_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiDeleteWorkspaceOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/workspaces/{workspace_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, workspace_uuid } = self;
             let workspace_uuid = workspace_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -7857,31 +8370,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_delete_workspace",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -7929,10 +8418,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiUnlinkAgentOutput>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, parent_agent_uuid, child_agent_uuid } = self;
             let parent_agent_uuid = parent_agent_uuid.map_err(Error::InvalidRequest)?;
             let child_agent_uuid = child_agent_uuid.map_err(Error::InvalidRequest)?;
@@ -7950,31 +8437,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_detach_agent",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8020,13 +8483,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUnlinkAgentFunctionOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, function_uuid } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let function_uuid = function_uuid.map_err(Error::InvalidRequest)?;
@@ -8043,31 +8501,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_detach_agent_function",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8113,13 +8547,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/agents/{agent_uuid}/guardrails/{guardrail_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUnlinkAgentGuardrailOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/agents/{agent_uuid}/guardrails/{guardrail_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, guardrail_uuid } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let guardrail_uuid = guardrail_uuid.map_err(Error::InvalidRequest)?;
@@ -8136,31 +8565,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_detach_agent_guardrail",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8208,13 +8613,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUnlinkKnowledgeBaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, knowledge_base_uuid } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let knowledge_base_uuid = knowledge_base_uuid
@@ -8233,31 +8633,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_detach_knowledge_base",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8289,10 +8665,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/agents/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiGetAgentOutput>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/gen-ai/agents/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -8308,31 +8682,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_agent",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8364,10 +8714,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/agents/{uuid}/child_agents`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiGetChildrenOutput>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/gen-ai/agents/{uuid}/child_agents`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -8383,31 +8731,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_agent_children",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8469,10 +8793,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/agents/{uuid}/usage`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiGetAgentUsageOutput>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/gen-ai/agents/{uuid}/usage`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid, start, stop } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let start = start.map_err(Error::InvalidRequest)?;
@@ -8492,31 +8814,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .query(&progenitor_client::QueryParam::new("stop", &stop))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_agent_usage",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8548,13 +8846,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetAnthropicApiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, api_key_uuid } = self;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -8570,31 +8863,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_anthropic_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8626,13 +8895,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/custom_models/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetCustomModelOutputPublic>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/custom_models/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -8648,31 +8912,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_custom_model",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8704,13 +8944,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/evaluation_datasets/{dataset_uuid}/download_url`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetEvaluationDatasetDownloadUrlOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/evaluation_datasets/{dataset_uuid}/download_url`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dataset_uuid } = self;
             let dataset_uuid = dataset_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -8726,31 +8961,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_evaluation_dataset_download_url",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8784,13 +8995,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetEvaluationRunOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, evaluation_run_uuid } = self;
             let evaluation_run_uuid = evaluation_run_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -8807,31 +9013,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_evaluation_run",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8879,13 +9061,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results/{prompt_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetEvaluationRunPromptResultsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results/{prompt_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, evaluation_run_uuid, prompt_id } = self;
             let evaluation_run_uuid = evaluation_run_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -8903,31 +9080,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_evaluation_run_prompt_results",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -8985,13 +9138,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetEvaluationRunResultsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, evaluation_run_uuid, page, per_page } = self;
             let evaluation_run_uuid = evaluation_run_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -9012,31 +9160,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_evaluation_run_results",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -9083,13 +9207,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/evaluation_test_cases/{test_case_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetEvaluationTestCaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/evaluation_test_cases/{test_case_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, test_case_uuid, evaluation_test_case_version } = self;
             let test_case_uuid = test_case_uuid.map_err(Error::InvalidRequest)?;
             let evaluation_test_case_version = evaluation_test_case_version
@@ -9113,31 +9232,7 @@ pub mod builder {
                     ),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_evaluation_test_case",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -9169,13 +9264,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/indexing_jobs/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetKnowledgeBaseIndexingJobOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/indexing_jobs/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9191,31 +9281,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_indexing_job",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -9249,13 +9315,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/indexing_jobs/{indexing_job_uuid}/details_signed_url`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetIndexingJobDetailsSignedUrlOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/indexing_jobs/{indexing_job_uuid}/details_signed_url`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, indexing_job_uuid } = self;
             let indexing_job_uuid = indexing_job_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9271,31 +9332,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_indexing_job_details_signed_url",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -9327,13 +9364,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/knowledge_bases/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetKnowledgeBaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/knowledge_bases/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9349,31 +9381,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_knowledge_base",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -9420,13 +9428,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/models/catalog/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetModelCatalogCardOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/models/catalog/{id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, id, model_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
@@ -9444,31 +9447,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("model_id", &model_id))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_model_catalog_card",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -9500,13 +9479,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetModelEvaluationPresetOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, eval_preset_uuid } = self;
             let eval_preset_uuid = eval_preset_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9522,31 +9496,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_model_evaluation_preset",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -9602,13 +9552,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetModelEvaluationRunOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, eval_run_uuid, page, per_page } = self;
             let eval_run_uuid = eval_run_uuid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -9628,31 +9573,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_model_evaluation_run",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -9684,13 +9605,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/results/download_url`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetModelEvaluationRunResultsDownloadUrlOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/results/download_url`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, eval_run_uuid } = self;
             let eval_run_uuid = eval_run_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9706,31 +9622,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_model_evaluation_run_results_download_url",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -9762,10 +9654,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/models/routers/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiGetModelRouterOutput>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/gen-ai/models/routers/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9781,31 +9671,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_model_router",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -9853,13 +9719,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/oauth2/url`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGenerateOauth2UrlOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/oauth2/url`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, redirect_url, type_ } = self;
             let redirect_url = redirect_url.map_err(Error::InvalidRequest)?;
             let type_ = type_.map_err(Error::InvalidRequest)?;
@@ -9877,31 +9738,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("type", &type_))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_oauth2_url",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -9933,13 +9770,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/openai/keys/{api_key_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetOpenAiapiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/openai/keys/{api_key_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, api_key_uuid } = self;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9955,31 +9787,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_openai_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -10013,13 +9821,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/scheduled-indexing/knowledge-base/{knowledge_base_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiGetScheduledIndexingOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/scheduled-indexing/knowledge-base/{knowledge_base_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, knowledge_base_uuid } = self;
             let knowledge_base_uuid = knowledge_base_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -10036,31 +9839,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_scheduled_indexing",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -10092,10 +9871,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/workspaces/{workspace_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiGetWorkspaceOutput>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/gen-ai/workspaces/{workspace_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, workspace_uuid } = self;
             let workspace_uuid = workspace_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -10111,31 +9888,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_get_workspace",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -10182,13 +9935,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/custom_models/import`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiImportCustomModelOutputPublic>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/custom_models/import`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -10207,31 +9955,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_import_custom_model",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -10287,13 +10011,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/agents/{agent_uuid}/api_keys`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListAgentApiKeysOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/agents/{agent_uuid}/api_keys`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, page, per_page } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -10313,31 +10032,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_agent_api_keys",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -10393,13 +10088,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/agents/{uuid}/versions`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListAgentVersionsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/agents/{uuid}/versions`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid, page, per_page } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -10419,31 +10109,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_agent_versions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -10499,13 +10165,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/agents`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListAgentsOutputPublic>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/agents`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, only_deployed, page, per_page } = self;
             let only_deployed = only_deployed.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -10525,31 +10186,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_agents",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -10605,13 +10242,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/anthropic/keys/{uuid}/agents`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListAgentsByAnthropicKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/anthropic/keys/{uuid}/agents`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid, page, per_page } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -10631,31 +10263,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_agents_by_anthropic_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -10711,13 +10319,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/openai/keys/{uuid}/agents`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListAgentsByOpenAiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/openai/keys/{uuid}/agents`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid, page, per_page } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -10737,31 +10340,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_agents_by_openai_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -10831,13 +10410,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/workspaces/{workspace_uuid}/agents`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListAgentsByWorkspaceOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/workspaces/{workspace_uuid}/agents`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, workspace_uuid, only_deployed, page, per_page } = self;
             let workspace_uuid = workspace_uuid.map_err(Error::InvalidRequest)?;
             let only_deployed = only_deployed.map_err(Error::InvalidRequest)?;
@@ -10861,31 +10435,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_agents_by_workspace",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -10927,13 +10477,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/anthropic/keys`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListAnthropicApiKeysOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/anthropic/keys`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -10949,31 +10494,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_anthropic_api_keys",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11030,13 +10551,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/custom_models`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListCustomModelsOutputPublic>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/custom_models`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page, status } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -11054,31 +10570,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .query(&progenitor_client::QueryParam::new("status", &status))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_custom_models",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11122,10 +10614,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/regions`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiListRegionsOutput>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/gen-ai/regions`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, serves_batch, serves_inference } = self;
             let serves_batch = serves_batch.map_err(Error::InvalidRequest)?;
             let serves_inference = serves_inference.map_err(Error::InvalidRequest)?;
@@ -11148,31 +10638,7 @@ pub mod builder {
                     ),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_datacenter_regions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11208,13 +10674,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/evaluation_datasets`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListEvaluationDatasetsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/evaluation_datasets`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, dataset_type } = self;
             let dataset_type = dataset_type.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/gen-ai/evaluation_datasets", client.baseurl,);
@@ -11230,31 +10691,7 @@ pub mod builder {
                     &progenitor_client::QueryParam::new("dataset_type", &dataset_type),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_evaluation_datasets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11270,13 +10707,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/gen-ai/evaluation_metrics`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListEvaluationMetricsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/evaluation_metrics`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!("{}/v2/gen-ai/evaluation_metrics", client.baseurl,);
             #[allow(unused_mut)]
@@ -11288,31 +10720,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_evaluation_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11361,13 +10769,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/evaluation_test_cases/{evaluation_test_case_uuid}/evaluation_runs`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListEvaluationRunsByTestCaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/evaluation_test_cases/{evaluation_test_case_uuid}/evaluation_runs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self {
                 client,
                 evaluation_test_case_uuid,
@@ -11396,31 +10799,7 @@ pub mod builder {
                     ),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_evaluation_runs_by_test_case",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11436,13 +10815,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/gen-ai/evaluation_test_cases`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListEvaluationTestCasesOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/evaluation_test_cases`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!("{}/v2/gen-ai/evaluation_test_cases", client.baseurl,);
             #[allow(unused_mut)]
@@ -11454,31 +10828,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_evaluation_test_cases",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11510,13 +10860,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/workspaces/{workspace_uuid}/evaluation_test_cases`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListEvaluationTestCasesByWorkspaceOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/workspaces/{workspace_uuid}/evaluation_test_cases`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, workspace_uuid } = self;
             let workspace_uuid = workspace_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -11532,31 +10877,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_evaluation_test_cases_by_workspace",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11590,13 +10911,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/indexing_jobs/{indexing_job_uuid}/data_sources`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListIndexingJobDataSourcesOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/indexing_jobs/{indexing_job_uuid}/data_sources`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, indexing_job_uuid } = self;
             let indexing_job_uuid = indexing_job_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -11612,31 +10928,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_indexing_job_data_sources",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11678,13 +10970,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/indexing_jobs`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListKnowledgeBaseIndexingJobsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/indexing_jobs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -11700,31 +10987,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_indexing_jobs",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11758,13 +11021,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/indexing_jobs`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListKnowledgeBaseIndexingJobsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/indexing_jobs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, knowledge_base_uuid } = self;
             let knowledge_base_uuid = knowledge_base_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -11781,31 +11039,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_indexing_jobs_by_knowledge_base",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11863,13 +11097,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListKnowledgeBaseDataSourcesOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, knowledge_base_uuid, page, per_page } = self;
             let knowledge_base_uuid = knowledge_base_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -11890,31 +11119,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_knowledge_base_data_sources",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -11956,13 +11161,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/knowledge_bases`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListKnowledgeBasesOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/knowledge_bases`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -11978,31 +11178,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_knowledge_bases",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -12044,13 +11220,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/models/api_keys`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListModelApiKeysOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/models/api_keys`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -12066,31 +11237,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_model_api_keys",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -12132,13 +11279,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/models/catalog`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListModelCatalogOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/models/catalog`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, limit, page } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -12154,31 +11296,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_model_catalog",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -12194,13 +11312,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/gen-ai/model_evaluation_metrics`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListModelEvaluationMetricsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/model_evaluation_metrics`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!("{}/v2/gen-ai/model_evaluation_metrics", client.baseurl,);
             #[allow(unused_mut)]
@@ -12212,31 +11325,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_model_evaluation_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -12252,13 +11341,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/gen-ai/model_evaluation_presets`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListModelEvaluationPresetsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/model_evaluation_presets`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!("{}/v2/gen-ai/model_evaluation_presets", client.baseurl,);
             #[allow(unused_mut)]
@@ -12270,31 +11354,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_model_evaluation_presets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -12456,13 +11516,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/model_evaluation_runs`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListModelEvaluationRunsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/model_evaluation_runs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self {
                 client,
                 candidate_types,
@@ -12518,31 +11573,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("status", &status))
                 .query(&progenitor_client::QueryParam::new("statuses", &statuses))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_model_evaluation_runs",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -12584,13 +11615,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/models/routers/presets`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListModelRouterPresetsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/models/routers/presets`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -12606,31 +11632,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_model_router_presets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -12672,13 +11674,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/models/routers/tasks/presets`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListModelRouterTaskPresetsOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/models/routers/tasks/presets`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -12696,31 +11693,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_model_router_task_presets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -12762,13 +11735,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/models/routers`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListModelRoutersOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/models/routers`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -12784,31 +11752,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_model_routers",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -12882,13 +11826,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/models`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListModelsOutputPublic>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/models`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page, public_only, usecases } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -12908,31 +11847,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("public_only", &public_only))
                 .query(&progenitor_client::QueryParam::new("usecases", &usecases))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_models",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -12974,13 +11889,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/gen-ai/openai/keys`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiListOpenAiapiKeysOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/gen-ai/openai/keys`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -12996,31 +11906,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_openai_api_keys",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -13036,10 +11922,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/gen-ai/workspaces`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiListWorkspacesOutput>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/gen-ai/workspaces`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!("{}/v2/gen-ai/workspaces", client.baseurl,);
             #[allow(unused_mut)]
@@ -13051,31 +11935,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_list_workspaces",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -13121,13 +11981,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}/regenerate`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiRegenerateAgentApiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}/regenerate`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, api_key_uuid } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
@@ -13145,31 +12000,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_regenerate_agent_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -13201,13 +12032,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/models/api_keys/{api_key_uuid}/regenerate`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiRegenerateModelApiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/models/api_keys/{api_key_uuid}/regenerate`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, api_key_uuid } = self;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13223,31 +12049,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_regenerate_model_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -13308,13 +12110,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/agents/{uuid}/versions`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiRollbackToAgentVersionOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/agents/{uuid}/versions`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid, body } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13337,31 +12134,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_rollback_to_agent_version",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -13408,13 +12181,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/gen-ai/evaluation_runs`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiRunEvaluationTestCaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/gen-ai/evaluation_runs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -13433,31 +12201,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_run_evaluation_test_case",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -13518,10 +12262,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/agents/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiUpdateAgentOutput>, Error<types::Error>> {
+        ///Builds a `PUT` request to `/v2/gen-ai/agents/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid, body } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13544,31 +12286,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_agent",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -13643,13 +12361,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateAgentApiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, api_key_uuid, body } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
@@ -13673,31 +12386,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_agent_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -13763,13 +12452,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/agents/{uuid}/deployment_visibility`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateAgentDeploymentVisbilityOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/agents/{uuid}/deployment_visibility`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid, body } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13792,31 +12476,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_agent_deployment_visibility",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -13891,13 +12551,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateAgentFunctionOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, agent_uuid, function_uuid, body } = self;
             let agent_uuid = agent_uuid.map_err(Error::InvalidRequest)?;
             let function_uuid = function_uuid.map_err(Error::InvalidRequest)?;
@@ -13921,31 +12576,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_agent_function",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -14006,13 +12637,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/workspaces/{workspace_uuid}/agents`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiMoveAgentsToWorkspaceOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/workspaces/{workspace_uuid}/agents`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, workspace_uuid, body } = self;
             let workspace_uuid = workspace_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -14035,31 +12661,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_agents_workspace",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -14120,13 +12722,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateAnthropicApiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, api_key_uuid, body } = self;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -14149,31 +12746,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_anthropic_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -14252,13 +12825,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateLinkedAgentOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, parent_agent_uuid, child_agent_uuid, body } = self;
             let parent_agent_uuid = parent_agent_uuid.map_err(Error::InvalidRequest)?;
             let child_agent_uuid = child_agent_uuid.map_err(Error::InvalidRequest)?;
@@ -14283,31 +12851,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_attached_agent",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -14368,13 +12912,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateCustomEvaluationMetricOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, metric_uuid, body } = self;
             let metric_uuid = metric_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -14397,31 +12936,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_custom_evaluation_metric",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -14482,13 +12997,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/v2/gen-ai/custom_models/{uuid}/metadata`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateCustomModelMetadataOutputPublic>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PATCH` request to `/v2/gen-ai/custom_models/{uuid}/metadata`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid, body } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -14511,31 +13021,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_custom_model_metadata",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -14596,13 +13082,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/evaluation_test_cases/{test_case_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateEvaluationTestCaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/evaluation_test_cases/{test_case_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, test_case_uuid, body } = self;
             let test_case_uuid = test_case_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -14625,31 +13106,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_evaluation_test_case",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -14710,13 +13167,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/knowledge_bases/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateKnowledgeBaseOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/knowledge_bases/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid, body } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -14739,31 +13191,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_knowledge_base",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -14845,13 +13273,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateKnowledgeBaseDataSourceOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, knowledge_base_uuid, data_source_uuid, body } = self;
             let knowledge_base_uuid = knowledge_base_uuid
                 .map_err(Error::InvalidRequest)?;
@@ -14877,31 +13300,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_knowledge_base_data_source",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -14962,13 +13361,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/models/api_keys/{api_key_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateModelApiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/models/api_keys/{api_key_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, api_key_uuid, body } = self;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -14991,31 +13385,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_model_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -15076,13 +13446,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateModelEvaluationRunOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PATCH` request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, eval_run_uuid, body } = self;
             let eval_run_uuid = eval_run_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -15105,31 +13470,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_model_evaluation_run",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -15190,13 +13531,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/models/routers/{uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateModelRouterOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/models/routers/{uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, uuid, body } = self;
             let uuid = uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -15219,31 +13555,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_model_router",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -15304,13 +13616,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/openai/keys/{api_key_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateOpenAiapiKeyOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/openai/keys/{api_key_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, api_key_uuid, body } = self;
             let api_key_uuid = api_key_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -15333,31 +13640,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_openai_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "gradientai-platform")]
@@ -15418,13 +13701,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/gen-ai/workspaces/{workspace_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiUpdateWorkspaceOutput>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/gen-ai/workspaces/{workspace_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, workspace_uuid, body } = self;
             let workspace_uuid = workspace_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -15447,31 +13725,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "genai_update_workspace",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

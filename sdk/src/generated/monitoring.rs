@@ -29,12 +29,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringCreateAlertPolicy<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringCreateAlertPolicy::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringCreateAlertPolicy::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -63,12 +77,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringCreateDestination<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringCreateDestination::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringCreateDestination::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -95,12 +123,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringCreateSink<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringCreateSink::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringCreateSink::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -132,12 +174,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringDeleteAlertPolicy<'a> 
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringDeleteAlertPolicy::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringDeleteAlertPolicy::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -169,12 +225,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringDeleteDestination<'a> 
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringDeleteDestination::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringDeleteDestination::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -204,12 +274,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringDeleteSink<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringDeleteSink::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringDeleteSink::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -236,12 +320,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetAlertPolicy<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetAlertPolicy::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetAlertPolicy::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -274,12 +372,26 @@ for builder::MonitoringGetAppCpuPercentageMetrics<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetAppCpuPercentageMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetAppCpuPercentageMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -312,12 +424,26 @@ for builder::MonitoringGetAppMemoryPercentageMetrics<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetAppMemoryPercentageMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetAppMemoryPercentageMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -350,12 +476,26 @@ for builder::MonitoringGetAppRestartCountMetricsYml<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetAppRestartCountMetricsYml::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetAppRestartCountMetricsYml::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -387,12 +527,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetDatabaseMysqlCpuUsa
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDatabaseMysqlCpuUsage::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDatabaseMysqlCpuUsage::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -424,12 +578,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetDatabaseMysqlDiskUs
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDatabaseMysqlDiskUsage::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDatabaseMysqlDiskUsage::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -461,12 +629,26 @@ for builder::MonitoringGetDatabaseMysqlIndexVsSequentialReads<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDatabaseMysqlIndexVsSequentialReads::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDatabaseMysqlIndexVsSequentialReads::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -499,12 +681,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetDatabaseMysqlLoad<'
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDatabaseMysqlLoad::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDatabaseMysqlLoad::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -537,12 +733,26 @@ for builder::MonitoringGetDatabaseMysqlMemoryUsage<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDatabaseMysqlMemoryUsage::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDatabaseMysqlMemoryUsage::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -574,12 +784,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetDatabaseMysqlOpRate
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDatabaseMysqlOpRates::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDatabaseMysqlOpRates::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -613,12 +837,26 @@ for builder::MonitoringGetDatabaseMysqlSchemaLatency<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDatabaseMysqlSchemaLatency::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDatabaseMysqlSchemaLatency::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -652,12 +890,26 @@ for builder::MonitoringGetDatabaseMysqlSchemaThroughput<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDatabaseMysqlSchemaThroughput::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDatabaseMysqlSchemaThroughput::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -689,12 +941,26 @@ for builder::MonitoringGetDatabaseMysqlThreadsActive<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDatabaseMysqlThreadsActive::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDatabaseMysqlThreadsActive::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -726,12 +992,26 @@ for builder::MonitoringGetDatabaseMysqlThreadsConnected<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDatabaseMysqlThreadsConnected::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDatabaseMysqlThreadsConnected::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -763,12 +1043,26 @@ for builder::MonitoringGetDatabaseMysqlThreadsCreatedRate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDatabaseMysqlThreadsCreatedRate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDatabaseMysqlThreadsCreatedRate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -795,12 +1089,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetDestination<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDestination::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDestination::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -832,12 +1140,26 @@ for builder::MonitoringGetDropletAutoscaleCurrentCpuUtilizationYml<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletAutoscaleCurrentCpuUtilizationYml::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletAutoscaleCurrentCpuUtilizationYml::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -869,12 +1191,26 @@ for builder::MonitoringGetDropletAutoscaleCurrentInstances<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletAutoscaleCurrentInstances::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletAutoscaleCurrentInstances::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -906,12 +1242,26 @@ for builder::MonitoringGetDropletAutoscaleCurrentMemoryUtilization<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletAutoscaleCurrentMemoryUtilization::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletAutoscaleCurrentMemoryUtilization::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -943,12 +1293,26 @@ for builder::MonitoringGetDropletAutoscaleTargetCpuUtilization<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletAutoscaleTargetCpuUtilization::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletAutoscaleTargetCpuUtilization::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -980,12 +1344,26 @@ for builder::MonitoringGetDropletAutoscaleTargetInstances<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletAutoscaleTargetInstances::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletAutoscaleTargetInstances::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1017,12 +1395,26 @@ for builder::MonitoringGetDropletAutoscaleTargetMemoryUtilization<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletAutoscaleTargetMemoryUtilization::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletAutoscaleTargetMemoryUtilization::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1056,12 +1448,26 @@ for builder::MonitoringGetDropletBandwidthMetrics<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletBandwidthMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletBandwidthMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1092,12 +1498,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetDropletCpuMetrics<'
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletCpuMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletCpuMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1129,12 +1549,26 @@ for builder::MonitoringGetDropletFilesystemFreeMetrics<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletFilesystemFreeMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletFilesystemFreeMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1166,12 +1600,26 @@ for builder::MonitoringGetDropletFilesystemSizeMetrics<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletFilesystemSizeMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletFilesystemSizeMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1202,12 +1650,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetDropletLoad15Metric
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletLoad15Metrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletLoad15Metrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1238,12 +1700,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetDropletLoad1Metrics
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletLoad1Metrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletLoad1Metrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1274,12 +1750,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetDropletLoad5Metrics
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletLoad5Metrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletLoad5Metrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1311,12 +1801,26 @@ for builder::MonitoringGetDropletMemoryAvailableMetrics<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletMemoryAvailableMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletMemoryAvailableMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1348,12 +1852,26 @@ for builder::MonitoringGetDropletMemoryCachedMetrics<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletMemoryCachedMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletMemoryCachedMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1385,12 +1903,26 @@ for builder::MonitoringGetDropletMemoryFreeMetrics<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletMemoryFreeMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletMemoryFreeMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1422,12 +1954,26 @@ for builder::MonitoringGetDropletMemoryTotalMetrics<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetDropletMemoryTotalMetrics::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetDropletMemoryTotalMetrics::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1458,12 +2004,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetLbDropletsConnectio
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsConnections::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsConnections::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1494,12 +2054,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetLbDropletsDowntime<
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsDowntime::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsDowntime::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1530,12 +2104,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetLbDropletsHealthChe
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsHealthChecks::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsHealthChecks::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1567,12 +2155,26 @@ for builder::MonitoringGetLbDropletsHttpResponseTime50p<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsHttpResponseTime50p::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsHttpResponseTime50p::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1604,12 +2206,26 @@ for builder::MonitoringGetLbDropletsHttpResponseTime95p<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsHttpResponseTime95p::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsHttpResponseTime95p::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1641,12 +2257,26 @@ for builder::MonitoringGetLbDropletsHttpResponseTime99p<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsHttpResponseTime99p::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsHttpResponseTime99p::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1678,12 +2308,26 @@ for builder::MonitoringGetLbDropletsHttpResponseTimeAvg<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsHttpResponseTimeAvg::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsHttpResponseTimeAvg::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1715,12 +2359,26 @@ for builder::MonitoringGetLbDropletsHttpResponses<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsHttpResponses::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsHttpResponses::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1752,12 +2410,26 @@ for builder::MonitoringGetLbDropletsHttpSessionDuration50p<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsHttpSessionDuration50p::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsHttpSessionDuration50p::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1789,12 +2461,26 @@ for builder::MonitoringGetLbDropletsHttpSessionDuration95p<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsHttpSessionDuration95p::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsHttpSessionDuration95p::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1826,12 +2512,26 @@ for builder::MonitoringGetLbDropletsHttpSessionDurationAvg<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsHttpSessionDurationAvg::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsHttpSessionDurationAvg::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1862,12 +2562,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetLbDropletsQueueSize
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbDropletsQueueSize::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbDropletsQueueSize::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1899,12 +2613,26 @@ for builder::MonitoringGetLbFrontendConnectionsCurrent<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendConnectionsCurrent::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendConnectionsCurrent::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1936,12 +2664,26 @@ for builder::MonitoringGetLbFrontendConnectionsLimit<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendConnectionsLimit::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendConnectionsLimit::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -1973,12 +2715,26 @@ for builder::MonitoringGetLbFrontendCpuUtilization<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendCpuUtilization::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendCpuUtilization::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2010,12 +2766,26 @@ for builder::MonitoringGetLbFrontendFirewallDroppedBytes<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendFirewallDroppedBytes::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendFirewallDroppedBytes::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2047,12 +2817,26 @@ for builder::MonitoringGetLbFrontendFirewallDroppedPackets<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendFirewallDroppedPackets::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendFirewallDroppedPackets::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2084,12 +2868,26 @@ for builder::MonitoringGetLbFrontendHttpRequestsPerSecond<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendHttpRequestsPerSecond::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendHttpRequestsPerSecond::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2121,12 +2919,26 @@ for builder::MonitoringGetLbFrontendHttpResponses<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendHttpResponses::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendHttpResponses::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2158,12 +2970,26 @@ for builder::MonitoringGetLbFrontendNetworkThroughputHttp<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendNetworkThroughputHttp::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendNetworkThroughputHttp::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2195,12 +3021,26 @@ for builder::MonitoringGetLbFrontendNetworkThroughputTcp<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendNetworkThroughputTcp::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendNetworkThroughputTcp::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2232,12 +3072,26 @@ for builder::MonitoringGetLbFrontendNetworkThroughputUdp<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendNetworkThroughputUdp::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendNetworkThroughputUdp::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2269,12 +3123,26 @@ for builder::MonitoringGetLbFrontendNlbTcpNetworkThroughput<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendNlbTcpNetworkThroughput::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendNlbTcpNetworkThroughput::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2306,12 +3174,26 @@ for builder::MonitoringGetLbFrontendNlbUdpNetworkThroughput<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendNlbUdpNetworkThroughput::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendNlbUdpNetworkThroughput::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2343,12 +3225,26 @@ for builder::MonitoringGetLbFrontendTlsConnectionsCurrent<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendTlsConnectionsCurrent::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendTlsConnectionsCurrent::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2380,12 +3276,26 @@ for builder::MonitoringGetLbFrontendTlsConnectionsExceedingRateLimit<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendTlsConnectionsExceedingRateLimit::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendTlsConnectionsExceedingRateLimit::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2417,12 +3327,26 @@ for builder::MonitoringGetLbFrontendTlsConnectionsLimit<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetLbFrontendTlsConnectionsLimit::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetLbFrontendTlsConnectionsLimit::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2449,12 +3373,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringGetSink<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringGetSink::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringGetSink::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2484,12 +3422,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringListAlertPolicy<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringListAlertPolicy::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringListAlertPolicy::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2517,12 +3469,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringListDestinations<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringListDestinations::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringListDestinations::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2549,12 +3515,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringListSinks<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringListSinks::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringListSinks::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2584,12 +3564,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringUpdateAlertPolicy<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringUpdateAlertPolicy::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringUpdateAlertPolicy::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "monitoring")]
@@ -2619,12 +3613,26 @@ impl<'a> crate::runtime::Operation for builder::MonitoringUpdateDestination<'a> 
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::MonitoringUpdateDestination::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::MonitoringUpdateDestination::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -2677,13 +3685,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/monitoring/alerts`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::MonitoringCreateAlertPolicyResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/monitoring/alerts`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -2701,31 +3704,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_create_alert_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -2769,13 +3748,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/monitoring/sinks/destinations`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::MonitoringCreateDestinationResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/monitoring/sinks/destinations`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -2793,31 +3767,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_create_destination",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -2863,8 +3813,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/monitoring/sinks`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/monitoring/sinks`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -2883,31 +3833,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_create_sink",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -2939,8 +3865,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/monitoring/alerts/{alert_uuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/monitoring/alerts/{alert_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, alert_uuid } = self;
             let alert_uuid = alert_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2956,31 +3882,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_delete_alert_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -3012,8 +3914,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/monitoring/sinks/destinations/{destination_uuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/monitoring/sinks/destinations/{destination_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, destination_uuid } = self;
             let destination_uuid = destination_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -3029,31 +3931,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_delete_destination",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -3085,8 +3963,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/monitoring/sinks/{sink_uuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/monitoring/sinks/{sink_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, sink_uuid } = self;
             let sink_uuid = sink_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -3102,31 +3980,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_delete_sink",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -3158,13 +4012,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/alerts/{alert_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::MonitoringGetAlertPolicyResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/monitoring/alerts/{alert_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, alert_uuid } = self;
             let alert_uuid = alert_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -3180,31 +4029,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_alert_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -3279,10 +4104,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/apps/cpu_percentage`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/apps/cpu_percentage`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_component, app_id, end, start } = self;
             let app_component = app_component.map_err(Error::InvalidRequest)?;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
@@ -3306,31 +4129,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_app_cpu_percentage_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -3405,10 +4204,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/apps/memory_percentage`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/apps/memory_percentage`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_component, app_id, end, start } = self;
             let app_component = app_component.map_err(Error::InvalidRequest)?;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
@@ -3432,31 +4229,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_app_memory_percentage_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -3531,10 +4304,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/apps/restart_count`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/apps/restart_count`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, app_component, app_id, end, start } = self;
             let app_component = app_component.map_err(Error::InvalidRequest)?;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
@@ -3558,31 +4329,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_app_restart_count_metrics_yml",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -3656,10 +4403,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/database/mysql/cpu_usage`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/database/mysql/cpu_usage`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, aggregate, db_id, end, start } = self;
             let aggregate = aggregate.map_err(Error::InvalidRequest)?;
             let db_id = db_id.map_err(Error::InvalidRequest)?;
@@ -3681,31 +4426,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_database_mysql_cpu_usage",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -3781,10 +4502,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/database/mysql/disk_usage`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/database/mysql/disk_usage`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, aggregate, db_id, end, start } = self;
             let aggregate = aggregate.map_err(Error::InvalidRequest)?;
             let db_id = db_id.map_err(Error::InvalidRequest)?;
@@ -3806,31 +4525,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_database_mysql_disk_usage",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -3890,10 +4585,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/database/mysql/index_vs_sequential_reads`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/database/mysql/index_vs_sequential_reads`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, db_id, end, start } = self;
             let db_id = db_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -3914,31 +4607,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_database_mysql_index_vs_sequential_reads",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -4026,10 +4695,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/database/mysql/load`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/database/mysql/load`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, aggregate, db_id, end, metric, start } = self;
             let aggregate = aggregate.map_err(Error::InvalidRequest)?;
             let db_id = db_id.map_err(Error::InvalidRequest)?;
@@ -4053,31 +4720,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("metric", &metric))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_database_mysql_load",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -4153,10 +4796,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/database/mysql/memory_usage`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/database/mysql/memory_usage`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, aggregate, db_id, end, start } = self;
             let aggregate = aggregate.map_err(Error::InvalidRequest)?;
             let db_id = db_id.map_err(Error::InvalidRequest)?;
@@ -4178,31 +4819,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_database_mysql_memory_usage",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -4276,10 +4893,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/database/mysql/op_rates`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/database/mysql/op_rates`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, db_id, end, metric, start } = self;
             let db_id = db_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -4301,31 +4916,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("metric", &metric))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_database_mysql_op_rates",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -4415,10 +5006,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/database/mysql/schema_latency`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/database/mysql/schema_latency`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, db_id, end, metric, schema, start } = self;
             let db_id = db_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -4442,31 +5031,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("schema", &schema))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_database_mysql_schema_latency",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -4556,10 +5121,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/database/mysql/schema_throughput`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/database/mysql/schema_throughput`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, db_id, end, metric, schema, start } = self;
             let db_id = db_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -4584,31 +5147,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("schema", &schema))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_database_mysql_schema_throughput",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -4668,10 +5207,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/database/mysql/threads_active`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/database/mysql/threads_active`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, db_id, end, start } = self;
             let db_id = db_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -4691,31 +5228,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_database_mysql_threads_active",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -4775,10 +5288,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/database/mysql/threads_connected`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/database/mysql/threads_connected`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, db_id, end, start } = self;
             let db_id = db_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -4799,31 +5310,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_database_mysql_threads_connected",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -4883,10 +5370,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/database/mysql/threads_created_rate`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/database/mysql/threads_created_rate`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, db_id, end, start } = self;
             let db_id = db_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -4907,31 +5392,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_database_mysql_threads_created_rate",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -4963,13 +5424,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/sinks/destinations/{destination_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::MonitoringGetDestinationResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/monitoring/sinks/destinations/{destination_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, destination_uuid } = self;
             let destination_uuid = destination_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4985,31 +5441,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_destination",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -5071,10 +5503,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/current_cpu_utilization`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/current_cpu_utilization`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id, end, start } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -5100,31 +5530,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_autoscale_current_cpu_utilization_yml",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -5186,10 +5592,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/current_instances`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/current_instances`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id, end, start } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -5215,31 +5619,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_autoscale_current_instances",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -5301,10 +5681,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/current_memory_utilization`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/current_memory_utilization`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id, end, start } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -5330,31 +5708,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_autoscale_current_memory_utilization",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -5416,10 +5770,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/target_cpu_utilization`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/target_cpu_utilization`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id, end, start } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -5445,31 +5797,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_autoscale_target_cpu_utilization",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -5531,10 +5859,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/target_instances`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/target_instances`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id, end, start } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -5560,31 +5886,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_autoscale_target_instances",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -5646,10 +5948,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/target_memory_utilization`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet_autoscale/target_memory_utilization`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, autoscale_pool_id, end, start } = self;
             let autoscale_pool_id = autoscale_pool_id.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -5675,31 +5975,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end", &end))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_autoscale_target_memory_utilization",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -5791,10 +6067,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet/bandwidth`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet/bandwidth`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, direction, end, host_id, interface, start } = self;
             let direction = direction.map_err(Error::InvalidRequest)?;
             let end = end.map_err(Error::InvalidRequest)?;
@@ -5818,31 +6092,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("interface", &interface))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_bandwidth_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -5902,10 +6152,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet/cpu`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet/cpu`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, host_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let host_id = host_id.map_err(Error::InvalidRequest)?;
@@ -5923,31 +6171,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("host_id", &host_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_cpu_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -6007,10 +6231,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet/filesystem_free`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet/filesystem_free`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, host_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let host_id = host_id.map_err(Error::InvalidRequest)?;
@@ -6030,31 +6252,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("host_id", &host_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_filesystem_free_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -6114,10 +6312,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet/filesystem_size`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet/filesystem_size`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, host_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let host_id = host_id.map_err(Error::InvalidRequest)?;
@@ -6137,31 +6333,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("host_id", &host_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_filesystem_size_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -6221,10 +6393,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet/load_15`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet/load_15`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, host_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let host_id = host_id.map_err(Error::InvalidRequest)?;
@@ -6244,31 +6414,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("host_id", &host_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_load15_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -6328,10 +6474,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet/load_1`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet/load_1`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, host_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let host_id = host_id.map_err(Error::InvalidRequest)?;
@@ -6351,31 +6495,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("host_id", &host_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_load1_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -6435,10 +6555,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet/load_5`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet/load_5`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, host_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let host_id = host_id.map_err(Error::InvalidRequest)?;
@@ -6458,31 +6576,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("host_id", &host_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_load5_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -6542,10 +6636,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet/memory_available`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet/memory_available`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, host_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let host_id = host_id.map_err(Error::InvalidRequest)?;
@@ -6565,31 +6657,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("host_id", &host_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_memory_available_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -6649,10 +6717,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet/memory_cached`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet/memory_cached`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, host_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let host_id = host_id.map_err(Error::InvalidRequest)?;
@@ -6672,31 +6738,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("host_id", &host_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_memory_cached_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -6756,10 +6798,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet/memory_free`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet/memory_free`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, host_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let host_id = host_id.map_err(Error::InvalidRequest)?;
@@ -6779,31 +6819,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("host_id", &host_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_memory_free_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -6863,10 +6879,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/droplet/memory_total`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/droplet/memory_total`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, host_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let host_id = host_id.map_err(Error::InvalidRequest)?;
@@ -6886,31 +6900,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("host_id", &host_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_droplet_memory_total_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -6970,10 +6960,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_connections`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_connections`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -6994,31 +6982,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_connections",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -7078,10 +7042,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_downtime`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_downtime`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -7102,31 +7064,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_downtime",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -7186,10 +7124,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_health_checks`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_health_checks`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -7210,31 +7146,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_health_checks",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -7294,10 +7206,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_50p`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_50p`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -7318,31 +7228,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_http_response_time_50p",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -7402,10 +7288,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_95p`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_95p`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -7426,31 +7310,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_http_response_time_95p",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -7510,10 +7370,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_99p`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_99p`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -7534,31 +7392,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_http_response_time_99p",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -7618,10 +7452,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_avg`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_avg`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -7642,31 +7474,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_http_response_time_avg",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -7726,10 +7534,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_responses`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_responses`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -7750,31 +7556,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_http_responses",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -7834,10 +7616,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_50p`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_50p`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -7858,31 +7638,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_http_session_duration_50p",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -7942,10 +7698,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_95p`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_95p`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -7966,31 +7720,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_http_session_duration_95p",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -8050,10 +7780,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_avg`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_avg`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -8074,31 +7802,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_http_session_duration_avg",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -8158,10 +7862,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_queue_size`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/droplets_queue_size`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -8182,31 +7884,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_droplets_queue_size",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -8266,10 +7944,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_connections_current`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_connections_current`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -8290,31 +7966,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_connections_current",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -8374,10 +8026,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_connections_limit`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_connections_limit`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -8398,31 +8048,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_connections_limit",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -8482,10 +8108,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_cpu_utilization`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_cpu_utilization`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -8506,31 +8130,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_cpu_utilization",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -8590,10 +8190,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_bytes`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_bytes`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -8614,31 +8212,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_firewall_dropped_bytes",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -8698,10 +8272,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_packets`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_packets`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -8722,31 +8294,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_firewall_dropped_packets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -8806,10 +8354,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_http_requests_per_second`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_http_requests_per_second`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -8830,31 +8376,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_http_requests_per_second",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -8914,10 +8436,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_http_responses`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_http_responses`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -8938,31 +8458,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_http_responses",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -9022,10 +8518,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_http`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_http`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -9046,31 +8540,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_network_throughput_http",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -9130,10 +8600,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_tcp`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_tcp`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -9154,31 +8622,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_network_throughput_tcp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -9238,10 +8682,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_udp`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_udp`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -9262,31 +8704,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_network_throughput_udp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -9346,10 +8764,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_nlb_tcp_network_throughput`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_nlb_tcp_network_throughput`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -9370,31 +8786,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_nlb_tcp_network_throughput",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -9454,10 +8846,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_nlb_udp_network_throughput`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_nlb_udp_network_throughput`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -9478,31 +8868,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_nlb_udp_network_throughput",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -9562,10 +8928,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_current`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_current`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -9586,31 +8950,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_tls_connections_current",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -9670,10 +9010,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_exceeding_rate_limit`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_exceeding_rate_limit`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -9694,31 +9032,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_tls_connections_exceeding_rate_limit",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -9778,10 +9092,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_limit`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Metrics>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_limit`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, end, lb_id, start } = self;
             let end = end.map_err(Error::InvalidRequest)?;
             let lb_id = lb_id.map_err(Error::InvalidRequest)?;
@@ -9802,31 +9114,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("lb_id", &lb_id))
                 .query(&progenitor_client::QueryParam::new("start", &start))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_lb_frontend_tls_connections_limit",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -9858,13 +9146,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/sinks/{sink_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::MonitoringGetSinkResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/monitoring/sinks/{sink_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, sink_uuid } = self;
             let sink_uuid = sink_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9880,31 +9163,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_get_sink",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -9952,13 +9211,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/alerts`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::MonitoringListAlertPolicyResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/monitoring/alerts`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -9974,31 +9228,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_list_alert_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -10014,13 +9244,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/monitoring/sinks/destinations`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::MonitoringListDestinationsResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/monitoring/sinks/destinations`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client } = self;
             let url = format!("{}/v2/monitoring/sinks/destinations", client.baseurl,);
             #[allow(unused_mut)]
@@ -10032,31 +9257,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_list_destinations",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -10086,13 +9287,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Urn` for resource_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/monitoring/sinks`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::MonitoringListSinksResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/monitoring/sinks`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, resource_id } = self;
             let resource_id = resource_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/monitoring/sinks", client.baseurl,);
@@ -10106,31 +9302,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("resource_id", &resource_id))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_list_sinks",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -10188,13 +9360,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/monitoring/alerts/{alert_uuid}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::MonitoringUpdateAlertPolicyResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/monitoring/alerts/{alert_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, alert_uuid, body } = self;
             let alert_uuid = alert_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -10216,31 +9383,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_update_alert_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "monitoring")]
@@ -10300,8 +9443,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/monitoring/sinks/destinations/{destination_uuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/monitoring/sinks/destinations/{destination_uuid}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, destination_uuid, body } = self;
             let destination_uuid = destination_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -10323,31 +9466,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "monitoring_update_destination",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

@@ -28,12 +28,26 @@ impl<'a> crate::runtime::Operation for builder::NfsCreateAction<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsCreateAction::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsCreateAction::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -86,10 +100,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v2/nfs/{nfs_id}/actions`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NfsActionsResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/nfs/{nfs_id}/actions`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, nfs_id, body } = self;
             let nfs_id = nfs_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -107,31 +119,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_create_action",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

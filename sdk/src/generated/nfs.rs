@@ -27,12 +27,26 @@ impl<'a> crate::runtime::Operation for builder::NfsCreate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsCreate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsCreate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "nfs")]
@@ -60,12 +74,26 @@ impl<'a> crate::runtime::Operation for builder::NfsCreateAccessPoint<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsCreateAccessPoint::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsCreateAccessPoint::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "nfs")]
@@ -96,12 +124,26 @@ impl<'a> crate::runtime::Operation for builder::NfsDelete<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsDelete::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsDelete::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "nfs")]
@@ -128,12 +170,26 @@ impl<'a> crate::runtime::Operation for builder::NfsDeleteAccessPoint<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsDeleteAccessPoint::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsDeleteAccessPoint::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "nfs")]
@@ -164,12 +220,26 @@ impl<'a> crate::runtime::Operation for builder::NfsDeleteSnapshot<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsDeleteSnapshot::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsDeleteSnapshot::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "nfs")]
@@ -197,12 +267,26 @@ impl<'a> crate::runtime::Operation for builder::NfsGet<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsGet::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsGet::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "nfs")]
@@ -229,12 +313,26 @@ impl<'a> crate::runtime::Operation for builder::NfsGetAccessPoint<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsGetAccessPoint::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsGetAccessPoint::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "nfs")]
@@ -262,12 +360,26 @@ impl<'a> crate::runtime::Operation for builder::NfsGetSnapshot<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsGetSnapshot::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsGetSnapshot::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "nfs")]
@@ -294,12 +406,26 @@ impl<'a> crate::runtime::Operation for builder::NfsList<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsList::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsList::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "nfs")]
@@ -327,12 +453,26 @@ impl<'a> crate::runtime::Operation for builder::NfsListAccessPoints<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsListAccessPoints::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsListAccessPoints::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "nfs")]
@@ -360,12 +500,26 @@ impl<'a> crate::runtime::Operation for builder::NfsListSnapshot<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::NfsListSnapshot::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::NfsListSnapshot::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -416,10 +570,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/nfs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NfsCreateResponse>, Error<types::Error>> {
+        ///Builds a `POST` request to `/v2/nfs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::NfsRequest::try_from(v).map_err(|e| e.to_string()))
@@ -435,31 +587,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "nfs")]
@@ -517,13 +645,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/nfs/shares/{share_id}/access_points`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AccessPointActionResponse>,
-            Error<types::NfsCreateAccessPointErrorBody>,
-        > {
+        ///Builds a `POST` request to `/v2/nfs/shares/{share_id}/access_points`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, share_id, body } = self;
             let share_id = share_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -545,31 +668,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_create_access_point",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "nfs")]
@@ -615,8 +714,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/nfs/{nfs_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/nfs/{nfs_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, nfs_id, region } = self;
             let nfs_id = nfs_id.map_err(Error::InvalidRequest)?;
             let region = region.map_err(Error::InvalidRequest)?;
@@ -633,31 +732,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("region", &region))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "nfs")]
@@ -689,13 +764,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/nfs/access_points/{access_point_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AccessPointActionResponse>,
-            Error<types::NfsDeleteAccessPointErrorBody>,
-        > {
+        ///Builds a `DELETE` request to `/v2/nfs/access_points/{access_point_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, access_point_id } = self;
             let access_point_id = access_point_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -711,31 +781,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_delete_access_point",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "nfs")]
@@ -782,8 +828,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/nfs/snapshots/{nfs_snapshot_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/nfs/snapshots/{nfs_snapshot_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, nfs_snapshot_id, region } = self;
             let nfs_snapshot_id = nfs_snapshot_id.map_err(Error::InvalidRequest)?;
             let region = region.map_err(Error::InvalidRequest)?;
@@ -801,31 +847,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("region", &region))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_delete_snapshot",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "nfs")]
@@ -871,10 +893,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/nfs/{nfs_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NfsGetResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/nfs/{nfs_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, nfs_id, region } = self;
             let nfs_id = nfs_id.map_err(Error::InvalidRequest)?;
             let region = region.map_err(Error::InvalidRequest)?;
@@ -891,31 +911,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("region", &region))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "nfs")]
@@ -947,10 +943,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/nfs/access_points/{access_point_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AccessPointGetResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/nfs/access_points/{access_point_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, access_point_id } = self;
             let access_point_id = access_point_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -966,31 +960,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_get_access_point",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "nfs")]
@@ -1037,10 +1007,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/nfs/snapshots/{nfs_snapshot_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NfsSnapshotGetResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/nfs/snapshots/{nfs_snapshot_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, nfs_snapshot_id, region } = self;
             let nfs_snapshot_id = nfs_snapshot_id.map_err(Error::InvalidRequest)?;
             let region = region.map_err(Error::InvalidRequest)?;
@@ -1058,31 +1026,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("region", &region))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_get_snapshot",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "nfs")]
@@ -1115,10 +1059,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/nfs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NfsListResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/nfs`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, region } = self;
             let region = region.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/nfs", client.baseurl,);
@@ -1132,31 +1074,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("region", &region))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "nfs")]
@@ -1203,13 +1121,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/nfs/shares/{share_id}/access_points`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AccessPointListResponse>,
-            Error<types::NfsListAccessPointsErrorBody>,
-        > {
+        ///Builds a `GET` request to `/v2/nfs/shares/{share_id}/access_points`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, share_id, status } = self;
             let share_id = share_id.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
@@ -1227,31 +1140,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("status", &status))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_list_access_points",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "nfs")]
@@ -1299,10 +1188,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/nfs/snapshots`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NfsSnapshotListResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/nfs/snapshots`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, region, share_id } = self;
             let region = region.map_err(Error::InvalidRequest)?;
             let share_id = share_id.map_err(Error::InvalidRequest)?;
@@ -1318,31 +1205,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("region", &region))
                 .query(&progenitor_client::QueryParam::new("share_id", &share_id))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "nfs_list_snapshot",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

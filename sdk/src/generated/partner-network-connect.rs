@@ -27,12 +27,26 @@ impl<'a> crate::runtime::Operation for builder::PartnerAttachmentsCreate<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::PartnerAttachmentsCreate::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::PartnerAttachmentsCreate::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "partner-network-connect")]
@@ -61,12 +75,26 @@ impl<'a> crate::runtime::Operation for builder::PartnerAttachmentsCreateServiceK
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::PartnerAttachmentsCreateServiceKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::PartnerAttachmentsCreateServiceKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "partner-network-connect")]
@@ -93,12 +121,26 @@ impl<'a> crate::runtime::Operation for builder::PartnerAttachmentsDelete<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::PartnerAttachmentsDelete::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::PartnerAttachmentsDelete::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "partner-network-connect")]
@@ -125,12 +167,26 @@ impl<'a> crate::runtime::Operation for builder::PartnerAttachmentsGet<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::PartnerAttachmentsGet::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::PartnerAttachmentsGet::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "partner-network-connect")]
@@ -159,12 +215,26 @@ impl<'a> crate::runtime::Operation for builder::PartnerAttachmentsGetBgpAuthKey<
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::PartnerAttachmentsGetBgpAuthKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::PartnerAttachmentsGetBgpAuthKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "partner-network-connect")]
@@ -193,12 +263,26 @@ impl<'a> crate::runtime::Operation for builder::PartnerAttachmentsGetServiceKey<
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::PartnerAttachmentsGetServiceKey::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::PartnerAttachmentsGetServiceKey::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "partner-network-connect")]
@@ -226,12 +310,26 @@ impl<'a> crate::runtime::Operation for builder::PartnerAttachmentsList<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::PartnerAttachmentsList::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::PartnerAttachmentsList::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "partner-network-connect")]
@@ -262,12 +360,26 @@ impl<'a> crate::runtime::Operation for builder::PartnerAttachmentsListRemoteRout
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::PartnerAttachmentsListRemoteRoutes::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::PartnerAttachmentsListRemoteRoutes::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "partner-network-connect")]
@@ -295,12 +407,26 @@ impl<'a> crate::runtime::Operation for builder::PartnerAttachmentsPatch<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::PartnerAttachmentsPatch::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::PartnerAttachmentsPatch::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            202u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -356,13 +482,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/partner_network_connect/attachments`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::PartnerAttachmentsCreateResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/partner_network_connect/attachments`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -383,31 +504,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "partner_attachments_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "partner-network-connect")]
@@ -438,13 +535,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v2/partner_network_connect/attachments/{pa_id}/service_key`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/partner_network_connect/attachments/{pa_id}/service_key`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, pa_id } = self;
             let pa_id = pa_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -460,31 +552,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "partner_attachments_create_service_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "partner-network-connect")]
@@ -515,13 +583,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/partner_network_connect/attachments/{pa_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::PartnerAttachmentsDeleteResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `DELETE` request to `/v2/partner_network_connect/attachments/{pa_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, pa_id } = self;
             let pa_id = pa_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -537,31 +600,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "partner_attachments_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "partner-network-connect")]
@@ -592,13 +631,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/partner_network_connect/attachments/{pa_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::PartnerAttachmentsGetResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/partner_network_connect/attachments/{pa_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, pa_id } = self;
             let pa_id = pa_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -614,31 +648,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "partner_attachments_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "partner-network-connect")]
@@ -669,13 +679,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/partner_network_connect/attachments/{pa_id}/bgp_auth_key`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::PartnerAttachmentsGetBgpAuthKeyResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/partner_network_connect/attachments/{pa_id}/bgp_auth_key`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, pa_id } = self;
             let pa_id = pa_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -691,31 +696,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "partner_attachments_get_bgp_auth_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "partner-network-connect")]
@@ -746,13 +727,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/partner_network_connect/attachments/{pa_id}/service_key`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::PartnerAttachmentsGetServiceKeyResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/partner_network_connect/attachments/{pa_id}/service_key`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, pa_id } = self;
             let pa_id = pa_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -768,31 +744,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "partner_attachments_get_service_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "partner-network-connect")]
@@ -840,13 +792,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/partner_network_connect/attachments`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::PartnerAttachmentsListResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/partner_network_connect/attachments`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -864,31 +811,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "partner_attachments_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "partner-network-connect")]
@@ -949,13 +872,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/partner_network_connect/attachments/{pa_id}/remote_routes`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::PartnerAttachmentsListRemoteRoutesResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/partner_network_connect/attachments/{pa_id}/remote_routes`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, pa_id, page, per_page } = self;
             let pa_id = pa_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -975,31 +893,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "partner_attachments_list_remote_routes",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "partner-network-connect")]
@@ -1044,13 +938,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PATCH` request to `/v2/partner_network_connect/attachments/{pa_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::PartnerAttachmentsPatchResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PATCH` request to `/v2/partner_network_connect/attachments/{pa_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, pa_id, body } = self;
             let pa_id = pa_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -1068,31 +957,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "partner_attachments_patch",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

@@ -28,12 +28,26 @@ impl<'a> crate::runtime::Operation for builder::ReservedIPsActionsGet<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::ReservedIPsActionsGet::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::ReservedIPsActionsGet::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "reserved-ip-actions")]
@@ -60,12 +74,26 @@ impl<'a> crate::runtime::Operation for builder::ReservedIPsActionsList<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::ReservedIPsActionsList::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::ReservedIPsActionsList::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "reserved-ip-actions")]
@@ -93,12 +121,26 @@ impl<'a> crate::runtime::Operation for builder::ReservedIPsActionsPost<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::ReservedIPsActionsPost::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::ReservedIPsActionsPost::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -153,13 +195,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/reserved_ips/{reserved_ip}/actions/{action_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ReservedIPsActionsGetResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/reserved_ips/{reserved_ip}/actions/{action_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, reserved_ip, action_id } = self;
             let reserved_ip = reserved_ip.map_err(Error::InvalidRequest)?;
             let action_id = action_id.map_err(Error::InvalidRequest)?;
@@ -176,31 +213,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "reserved_i_ps_actions_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "reserved-ip-actions")]
@@ -232,13 +245,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/reserved_ips/{reserved_ip}/actions`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ReservedIPsActionsListResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/reserved_ips/{reserved_ip}/actions`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, reserved_ip } = self;
             let reserved_ip = reserved_ip.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -254,31 +262,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "reserved_i_ps_actions_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "reserved-ip-actions")]
@@ -324,13 +308,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v2/reserved_ips/{reserved_ip}/actions`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ReservedIPsActionsPostResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/reserved_ips/{reserved_ip}/actions`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, reserved_ip, body } = self;
             let reserved_ip = reserved_ip.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -348,31 +327,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "reserved_i_ps_actions_post",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

@@ -28,12 +28,26 @@ impl<'a> crate::runtime::Operation for builder::ReservedIPv6ActionsPost<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::ReservedIPv6ActionsPost::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::ReservedIPv6ActionsPost::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -88,13 +102,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v2/reserved_ipv6/{reserved_ipv6}/actions`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ReservedIPv6ActionsPostResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/reserved_ipv6/{reserved_ipv6}/actions`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, reserved_ipv6, body } = self;
             let reserved_ipv6 = reserved_ipv6.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -112,31 +121,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "reserved_i_pv6_actions_post",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

@@ -30,12 +30,26 @@ impl<'a> crate::runtime::Operation for builder::SnapshotsDelete<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::SnapshotsDelete::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::SnapshotsDelete::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "snapshots")]
@@ -62,12 +76,26 @@ impl<'a> crate::runtime::Operation for builder::SnapshotsGet<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::SnapshotsGet::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::SnapshotsGet::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "snapshots")]
@@ -96,12 +124,26 @@ impl<'a> crate::runtime::Operation for builder::SnapshotsList<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::SnapshotsList::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::SnapshotsList::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -142,8 +184,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/snapshots/{snapshot_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/snapshots/{snapshot_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, snapshot_id } = self;
             let snapshot_id = snapshot_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -159,31 +201,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "snapshots_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "snapshots")]
@@ -215,10 +233,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/snapshots/{snapshot_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SnapshotsGetResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/snapshots/{snapshot_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, snapshot_id } = self;
             let snapshot_id = snapshot_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -234,31 +250,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "snapshots_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "snapshots")]
@@ -321,10 +313,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/snapshots`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SnapshotsListResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/snapshots`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page, resource_type } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -344,31 +334,7 @@ pub mod builder {
                     &progenitor_client::QueryParam::new("resource_type", &resource_type),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "snapshots_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

@@ -28,12 +28,26 @@ impl<'a> crate::runtime::Operation for builder::UptimeCreateAlert<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::UptimeCreateAlert::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::UptimeCreateAlert::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "uptime")]
@@ -60,12 +74,26 @@ impl<'a> crate::runtime::Operation for builder::UptimeCreateCheck<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::UptimeCreateCheck::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::UptimeCreateCheck::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            201u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "uptime")]
@@ -96,12 +124,26 @@ impl<'a> crate::runtime::Operation for builder::UptimeDeleteAlert<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::UptimeDeleteAlert::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::UptimeDeleteAlert::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "uptime")]
@@ -131,12 +173,26 @@ impl<'a> crate::runtime::Operation for builder::UptimeDeleteCheck<'a> {
     fn gone() -> Option<Self::Value> {
         Some(())
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::UptimeDeleteCheck::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::UptimeDeleteCheck::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            204u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::empty(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "uptime")]
@@ -164,12 +220,26 @@ impl<'a> crate::runtime::Operation for builder::UptimeGetAlert<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::UptimeGetAlert::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::UptimeGetAlert::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "uptime")]
@@ -196,12 +266,26 @@ impl<'a> crate::runtime::Operation for builder::UptimeGetCheck<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::UptimeGetCheck::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::UptimeGetCheck::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "uptime")]
@@ -228,12 +312,26 @@ impl<'a> crate::runtime::Operation for builder::UptimeGetCheckState<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::UptimeGetCheckState::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::UptimeGetCheckState::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "uptime")]
@@ -262,12 +360,26 @@ impl<'a> crate::runtime::Operation for builder::UptimeListAlerts<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::UptimeListAlerts::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::UptimeListAlerts::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "uptime")]
@@ -295,12 +407,26 @@ impl<'a> crate::runtime::Operation for builder::UptimeListChecks<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::UptimeListChecks::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::UptimeListChecks::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "uptime")]
@@ -329,12 +455,26 @@ impl<'a> crate::runtime::Operation for builder::UptimeUpdateAlert<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::UptimeUpdateAlert::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::UptimeUpdateAlert::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 #[cfg(feature = "uptime")]
@@ -362,12 +502,26 @@ impl<'a> crate::runtime::Operation for builder::UptimeUpdateCheck<'a> {
     fn try_clone(&self) -> Option<Self> {
         Some(::std::clone::Clone::clone(self))
     }
-    fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-    > + Send {
-        builder::UptimeUpdateCheck::send(self)
+    fn request(self) -> Result<reqwest::Request, Error> {
+        builder::UptimeUpdateCheck::request(self)
+    }
+    fn answer(status: u16) -> crate::runtime::Answer {
+        match status {
+            200u16 => crate::runtime::Answer::Value,
+            400u16..=499u16 => crate::runtime::Answer::Failure,
+            500u16..=599u16 => crate::runtime::Answer::Failure,
+            _ => crate::runtime::Answer::Undescribed,
+        }
+    }
+    fn value(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Value> {
+        crate::runtime::body::json(body)
+    }
+    fn failure(
+        body: crate::runtime::body::Body,
+    ) -> crate::runtime::body::Decoded<Self::Failure> {
+        crate::runtime::body::json(body)
     }
 }
 /// Types for composing operation parameters.
@@ -436,13 +590,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/uptime/checks/{check_id}/alerts`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UptimeCreateAlertResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/uptime/checks/{check_id}/alerts`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, check_id, body } = self;
             let check_id = check_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -464,31 +613,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "uptime_create_alert",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "uptime")]
@@ -534,13 +659,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/uptime/checks`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UptimeCreateCheckResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `POST` request to `/v2/uptime/checks`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -558,31 +678,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "uptime_create_check",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "uptime")]
@@ -628,8 +724,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/uptime/checks/{check_id}/alerts/{alert_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/uptime/checks/{check_id}/alerts/{alert_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, check_id, alert_id } = self;
             let check_id = check_id.map_err(Error::InvalidRequest)?;
             let alert_id = alert_id.map_err(Error::InvalidRequest)?;
@@ -646,31 +742,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "uptime_delete_alert",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "uptime")]
@@ -702,8 +774,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2/uptime/checks/{check_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///Builds a `DELETE` request to `/v2/uptime/checks/{check_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, check_id } = self;
             let check_id = check_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -719,31 +791,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "uptime_delete_check",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "uptime")]
@@ -789,10 +837,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/uptime/checks/{check_id}/alerts/{alert_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::UptimeGetAlertResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/uptime/checks/{check_id}/alerts/{alert_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, check_id, alert_id } = self;
             let check_id = check_id.map_err(Error::InvalidRequest)?;
             let alert_id = alert_id.map_err(Error::InvalidRequest)?;
@@ -809,31 +855,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "uptime_get_alert",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "uptime")]
@@ -865,10 +887,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/uptime/checks/{check_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::UptimeGetCheckResponse>, Error<types::Error>> {
+        ///Builds a `GET` request to `/v2/uptime/checks/{check_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, check_id } = self;
             let check_id = check_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -884,31 +904,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "uptime_get_check",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "uptime")]
@@ -940,13 +936,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/uptime/checks/{check_id}/state`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UptimeGetCheckStateResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/uptime/checks/{check_id}/state`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, check_id } = self;
             let check_id = check_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -962,31 +953,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "uptime_get_check_state",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "uptime")]
@@ -1048,13 +1015,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/uptime/checks/{check_id}/alerts`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UptimeListAlertsResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/uptime/checks/{check_id}/alerts`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, check_id, page, per_page } = self;
             let check_id = check_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -1074,31 +1036,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "uptime_list_alerts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "uptime")]
@@ -1146,13 +1084,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2/uptime/checks`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UptimeListChecksResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `GET` request to `/v2/uptime/checks`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -1168,31 +1101,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "uptime_list_checks",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "uptime")]
@@ -1266,13 +1175,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/uptime/checks/{check_id}/alerts/{alert_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UptimeUpdateAlertResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/uptime/checks/{check_id}/alerts/{alert_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, check_id, alert_id, body } = self;
             let check_id = check_id.map_err(Error::InvalidRequest)?;
             let alert_id = alert_id.map_err(Error::InvalidRequest)?;
@@ -1295,31 +1199,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "uptime_update_alert",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
     #[cfg(feature = "uptime")]
@@ -1377,13 +1257,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2/uptime/checks/{check_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UptimeUpdateCheckResponse>,
-            Error<types::Error>,
-        > {
+        ///Builds a `PUT` request to `/v2/uptime/checks/{check_id}`
+        pub(crate) fn request(self) -> Result<reqwest::Request, Error> {
             let Self { client, check_id, body } = self;
             let check_id = check_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -1405,31 +1280,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "uptime_update_check",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::body::decode(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::body::decode(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(request)
         }
     }
 }

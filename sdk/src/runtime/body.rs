@@ -1,156 +1,114 @@
-//! Response bodies: read by the hooks within a size limit, decoded by the generated code.
+//! Response bodies: read within a size limit, then decoded as the operation says.
 //!
-//! progenitor reads every body whole (`Response::bytes`) after the hooks have returned, with no
-//! limit: a misbehaving server (or proxy) could make the client buffer gigabytes, and a body that
-//! breaks off half-way would be out of the retry loop's reach. So the hooks read the body
-//! themselves, at most [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)
-//! of it, and leave what came of it on the response as a [`BodyRead`]. The generated code
-//! decodes every body with [`decode`] (the generator's `response_decoder` setting), which takes
-//! the body from there. A body that did not arrive whole, or does not decode, comes back as
-//! progenitor's `UnexpectedResponse` with the response itself, so that its status, headers
-//! and what failed reach the retry loop and the error.
+//! reqwest reads a body only when asked, whole and with no limit (`Response::bytes`): a
+//! misbehaving server (or proxy) could make the client buffer gigabytes. So the runtime reads
+//! every body itself ([`read`]), at most
+//! [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes) of it, while
+//! the attempt is still in the retry loop's reach, and hands what came of it ([`Body`]) to the
+//! decoder the generator chose for the operation's status from the spec's content types:
+//! [`json`], [`empty`] (no body, a `204`) or [`stream`] (a body that is not JSON).
 
 use std::error::Error as StdError;
-use std::fmt;
-use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
-use progenitor_client::{ByteStream, Error as GenError, ResponseValue};
+use progenitor_client::ByteStream;
 use serde::de::DeserializeOwned;
 
 /// The largest response body a client accepts unless configured otherwise: 16 MiB, far more
 /// than any page of the API.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// What reading a response's body came to, kept in the response's extensions.
-#[derive(Clone, Debug)]
-pub(crate) enum BodyRead {
+/// What reading a response's body came to.
+#[derive(Debug)]
+pub(crate) enum Read {
     /// The whole body.
     Whole(Bytes),
-    /// The body is (or says it is) larger than the limit; it was abandoned there, after what
-    /// [`TooLarge::read`] holds.
-    TooLarge(TooLarge),
-    /// The body broke off (reset, timeout). Shared: extensions hold only `Clone` values.
-    Broken(Arc<reqwest::Error>),
+    /// The body is (or says it is) larger than `limit`; it was abandoned there, after `read`
+    /// (nothing when `Content-Length` said so): a body that is streamed starts with it, the
+    /// rest following from the connection.
+    TooLarge { limit: u64, read: Bytes },
+    /// The body broke off (reset, timeout).
+    Broken(reqwest::Error),
 }
 
-/// Why a whole body is on an `UnexpectedResponse`: it did not decode into the operation's type.
-#[derive(Clone, Debug)]
-pub(crate) struct Undecodable(pub(crate) Arc<serde_json::Error>);
-
-/// The error of a body larger than the limit.
-#[derive(Clone, Debug)]
-pub(crate) struct TooLarge {
-    pub(crate) limit: u64,
-    /// What was read before the limit was passed (nothing when `Content-Length` said so): a
-    /// body that is streamed starts with it, the rest following from the connection.
-    pub(crate) read: Bytes,
+/// A response's body as the runtime read it, for the operation's decoder.
+#[derive(Debug)]
+pub(crate) struct Body {
+    pub(crate) read: Read,
+    /// The response it was read from, its status and headers taken already: the rest of a
+    /// body over the limit streams from it.
+    pub(crate) rest: reqwest::Response,
 }
 
-impl fmt::Display for TooLarge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the response body is larger than the {}-byte limit", self.limit)
-    }
+/// What a decoder made of a [`Body`].
+#[derive(Debug)]
+pub(crate) enum Decoded<T> {
+    Value(T),
+    /// The whole body, which is not the JSON of the type.
+    Undecodable { body: Bytes, error: serde_json::Error },
+    /// The body was larger than `limit`.
+    TooLarge { limit: u64 },
+    /// The body broke off.
+    Broken(reqwest::Error),
 }
 
-/// Decodes the JSON body the hooks read into `T`, moving the headers into the result. A body
-/// that is not whole, or does not decode, gives the response back as `UnexpectedResponse`,
-/// with an [`Undecodable`] beside the body when decoding failed.
+/// A JSON body decoded into `T`. Compiled once per type, and not async: the body is read.
 // Unused only in a build without tag features: no operation, nothing to decode.
 #[allow(dead_code)]
-pub(crate) async fn decode<T: DeserializeOwned, E>(
-    mut response: reqwest::Response,
-) -> Result<ResponseValue<T>, GenError<E>> {
-    // Compiled once per pair of success and error types: reading the body is not generic,
-    // only the decoding itself.
-    let body = match whole_body(&mut response).await {
-        Some(body) => body,
-        None => return Err(GenError::UnexpectedResponse(response)),
-    };
-    match serde_json::from_slice(&body) {
-        Ok(value) => {
-            let status = response.status();
-            Ok(ResponseValue::new(value, status, std::mem::take(response.headers_mut())))
-        }
-        Err(e) => Err(GenError::UnexpectedResponse(undecodable(response, body, e))),
+pub(crate) fn json<T: DeserializeOwned>(body: Body) -> Decoded<T> {
+    match body.read {
+        Read::Whole(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(value) => Decoded::Value(value),
+            Err(error) => Decoded::Undecodable { body: bytes, error },
+        },
+        Read::TooLarge { limit, .. } => Decoded::TooLarge { limit },
+        Read::Broken(error) => Decoded::Broken(error),
     }
 }
 
-/// The body the hooks read, undecoded, with the headers moved in. A body that is not whole
-/// gives the response back as `UnexpectedResponse`, as [`decode`] does.
-pub(crate) async fn bytes<E>(mut response: reqwest::Response) -> Result<ResponseValue<Bytes>, GenError<E>> {
-    match whole_body(&mut response).await {
-        Some(body) => {
-            let status = response.status();
-            Ok(ResponseValue::new(body, status, std::mem::take(response.headers_mut())))
-        }
-        None => Err(GenError::UnexpectedResponse(response)),
+/// The whole body, undecoded: a status the operation does not describe, or a call that asks
+/// for bytes.
+pub(crate) fn whole(body: Body) -> Decoded<Bytes> {
+    match body.read {
+        Read::Whole(bytes) => Decoded::Value(bytes),
+        Read::TooLarge { limit, .. } => Decoded::TooLarge { limit },
+        Read::Broken(error) => Decoded::Broken(error),
     }
 }
 
-/// Whether the hooks read a whole body of no bytes (a 204): nothing for [`decode`] to decode.
-pub(crate) fn is_empty(response: &reqwest::Response) -> bool {
-    matches!(response.extensions().get::<BodyRead>(), Some(BodyRead::Whole(body)) if body.is_empty())
-}
-
-/// The body the hooks read when it is whole; otherwise `None`, what came of it left on the
-/// response.
-async fn whole_body(response: &mut reqwest::Response) -> Option<Bytes> {
-    let read = match response.extensions_mut().remove::<BodyRead>() {
-        Some(read) => read,
-        // Every generated call passes through the hooks; this is for one that did not.
-        None => read(response, DEFAULT_MAX_RESPONSE_BYTES).await,
-    };
-    match read {
-        BodyRead::Whole(body) => Some(body),
-        other => {
-            response.extensions_mut().insert(other);
-            None
-        }
-    }
-}
-
+/// A status whose answer has no body (a `204`): whatever came is not looked at, as
+/// progenitor's own calls do not.
 #[allow(dead_code)]
-fn undecodable(mut response: reqwest::Response, body: Bytes, e: serde_json::Error) -> reqwest::Response {
-    response.extensions_mut().insert(BodyRead::Whole(body));
-    response.extensions_mut().insert(Undecodable(Arc::new(e)));
-    response
+pub(crate) fn empty(_: Body) -> Decoded<()> {
+    Decoded::Value(())
 }
 
-/// The body the hooks read, as the stream progenitor hands on for a body that is not JSON (the
-/// generator's `response_streamer` setting). A body larger than the limit streams whole: what
-/// the hooks read, then the rest from the connection (a stream never holds the body, so the
-/// limit does not apply to it). A body that broke off streams its error first, so that reading
-/// it fails rather than ending early as if the body were whole.
+/// A body that is not JSON (a CSV invoice, a kubeconfig), as a stream. A body larger than the
+/// limit streams whole: what was read, then the rest from the connection (a stream never holds
+/// the body, so the limit does not apply to it). A body that broke off streams its error
+/// first, so that reading it fails rather than ending early as if the body were whole.
 #[allow(dead_code)] // Only some tags have such responses.
-pub(crate) fn stream(mut response: reqwest::Response) -> ResponseValue<ByteStream> {
-    let status = response.status();
-    let headers = std::mem::take(response.headers_mut());
+pub(crate) fn stream(body: Body) -> Decoded<ByteStream> {
+    let Body { read, rest } = body;
     let chunks: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<Bytes>> + Send + Sync>> =
-        match response.extensions_mut().remove::<BodyRead>() {
-            Some(BodyRead::Whole(body)) => Box::pin(futures_util::stream::iter([Ok(body)])),
-            Some(BodyRead::TooLarge(TooLarge { read, .. })) => {
+        match read {
+            Read::Whole(body) => Box::pin(futures_util::stream::iter([Ok(body)])),
+            Read::TooLarge { read, .. } => {
                 let head = futures_util::stream::iter((!read.is_empty()).then_some(Ok(read)));
-                Box::pin(futures_util::StreamExt::chain(head, response.bytes_stream()))
+                Box::pin(futures_util::StreamExt::chain(head, rest.bytes_stream()))
             }
-            // The hooks' copy is the only one once it is taken out of the extensions.
-            Some(BodyRead::Broken(error)) => match Arc::try_unwrap(error) {
-                Ok(error) => Box::pin(futures_util::stream::iter([Err(error)])),
-                Err(_) => Box::pin(response.bytes_stream()),
-            },
-            // Every generated call passes through the hooks; this is for one that did not.
-            None => Box::pin(response.bytes_stream()),
+            Read::Broken(error) => Box::pin(futures_util::stream::iter([Err(error)])),
         };
-    ResponseValue::new(ByteStream::new(chunks), status, headers)
+    Decoded::Value(ByteStream::new(chunks))
 }
 
 /// Reads at most `limit` bytes of the body; a larger one is abandoned at the first chunk past
 /// the limit (or at once, when `Content-Length` says so), never buffered. Borrows the response
 /// rather than taking it: the future (allocated with every call) is smaller that way.
-pub(crate) async fn read(response: &mut reqwest::Response, limit: u64) -> BodyRead {
+pub(crate) async fn read(response: &mut reqwest::Response, limit: u64) -> Read {
     let declared = response.content_length();
     if declared.is_some_and(|n| n > limit) {
-        return BodyRead::TooLarge(TooLarge { limit, read: Bytes::new() });
+        return Read::TooLarge { limit, read: Bytes::new() };
     }
     let mut received: u64 = 0;
     // Preallocate what the server announced, within reason: it may announce and not send.
@@ -161,14 +119,14 @@ pub(crate) async fn read(response: &mut reqwest::Response, limit: u64) -> BodyRe
                 received += chunk.len() as u64;
                 body.push(chunk);
                 if received > limit {
-                    return BodyRead::TooLarge(TooLarge { limit, read: body.into_bytes() });
+                    return Read::TooLarge { limit, read: body.into_bytes() };
                 }
             }
             Ok(None) => break,
-            Err(error) => return BodyRead::Broken(Arc::new(error)),
+            Err(error) => return Read::Broken(error),
         }
     }
-    BodyRead::Whole(body.into_bytes())
+    Read::Whole(body.into_bytes())
 }
 
 /// A body gathered chunk by chunk. One that comes in one chunk (most do) is kept as it is; a

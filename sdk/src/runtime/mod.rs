@@ -1,40 +1,40 @@
-//! The runtime the generated code calls, and the one place a request is sent and retried.
+//! The runtime the generated code calls, and the one path every call takes.
 //!
-//! A call goes one way: [`call::send`] takes a generated builder (any [`Operation`]), makes
-//! attempts until one is final by the retry table ([`retry`]), waiting as the server or the
-//! backoff says; each attempt goes through the generated code to the [hooks](hooks), which send
-//! it with reqwest and read its body within the size limit ([`body`]); the generated code then
-//! decodes the body with [`body::decode`]. Nothing here knows the API's types or the SDK's
-//! error: what an attempt came to travels back in return values, and the public layer
-//! (`crate::response`) turns it into [`Response`](crate::Response) or [`Error`](crate::Error).
+//! A call goes one way, in [`send::send`]: it takes a generated builder (any [`Operation`])
+//! and, on each attempt, builds its request, authorizes it with the host's credential, sends
+//! it with reqwest, reads the body within the size limit ([`body::read`]), classifies the
+//! status by what the operation describes ([`Operation::answer`]), decodes the body
+//! ([`body::json`], [`body::empty`], [`body::stream`]) and decides by the retry table
+//! ([`retry`]) whether to try again, waiting as the server or the backoff says. What an
+//! attempt came to travels back as a value ([`send::Outcome`]), nothing beside it. Nothing here
+//! knows the API's types or the SDK's error: the public layer (`crate::call`) turns the outcome
+//! into [`Response`](crate::Response) or [`Error`](crate::Error).
 //!
-//! Generator settings name only paths in this module: the inner type [`Runtime`], the trait
-//! [`Operation`] and the decoder [`body::decode`]. The timestamp decoder the generated types
-//! call is beside them, in `digitalocean-sdk-types-core`.
+//! Generator settings name only this module (`runtime`): the inner type [`Runtime`], the
+//! trait [`Operation`], the enum [`Answer`] and the decoders in [`body`]. The timestamp decoder
+//! the generated types call is beside them, in `digitalocean-sdk-types-core`.
 
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use progenitor_client::{Error as GenError, ResponseValue};
-
 pub(crate) mod body;
-pub(crate) mod call;
-pub(crate) mod hooks;
 pub(crate) mod json_path;
 pub(crate) mod rate_limit;
 pub(crate) mod retry;
+pub(crate) mod send;
 pub(crate) mod tls;
 
 use rate_limit::RateLimit;
 use retry::RetryPolicy;
 
-/// What the generated `Client` carries for the hooks and the retry loop (progenitor's "inner
-/// type"): the retry policy, the body size limit, the latest rate limit seen, and what the
-/// requests of that client are sent with. Each host the SDK talks to (the API, the inference
+/// What the generated `Client` carries for the runtime's path (progenitor's "inner type"): the
+/// retry policy, the body size limit, the latest rate limit seen, and what the requests of that
+/// client are sent with. Each host the SDK talks to (the API, the inference
 /// host, an agent's endpoint, a presigned URL) has a generated `Client` and a `Runtime` of its
 /// own, so a credential is only ever attached to the requests of the host it belongs to.
+///
+/// `pub` in a private module: progenitor's `Client::new` is `pub` and names it, yet no user can.
 #[derive(Clone, Debug)]
-pub(crate) struct Runtime {
+pub struct Runtime {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: u64,
     last_rate_limit: Arc<Mutex<Option<RateLimit>>>,
@@ -93,6 +93,11 @@ impl Runtime {
         self
     }
 
+    /// The URL every request goes to, whatever the builder's path: a presigned one.
+    pub(crate) fn target(&self) -> Option<&reqwest::Url> {
+        self.target.as_ref()
+    }
+
     /// Whether requests go to a URL given whole (presigned), which errors must not quote.
     pub(crate) fn presigned(&self) -> bool {
         self.target.is_some()
@@ -121,7 +126,7 @@ impl Runtime {
 }
 
 /// One operation of the API, as a generated builder ready to send: the generator implements
-/// it for every builder, from the spec's method and path and the builder's `send`.
+/// it for every builder, from the spec's method and path and the builder's own statuses.
 pub(crate) trait Operation: Send + Sized {
     /// The success body.
     type Value;
@@ -142,6 +147,24 @@ pub(crate) trait Operation: Send + Sized {
     fn gone() -> Option<Self::Value> {
         None
     }
-    /// Builds the request and makes one attempt through the hooks.
-    fn send(self) -> impl Future<Output = Result<ResponseValue<Self::Value>, GenError<Self::Failure>>> + Send;
+    /// The request, without credential: the builder's parameters checked and encoded.
+    #[allow(clippy::result_large_err, reason = "progenitor's error type, which the generated builders return")]
+    fn request(self) -> Result<reqwest::Request, progenitor_client::Error>;
+    /// What a status is to this operation.
+    fn answer(status: u16) -> Answer;
+    /// The success body, decoded.
+    fn value(body: body::Body) -> body::Decoded<Self::Value>;
+    /// The error body, decoded.
+    fn failure(body: body::Body) -> body::Decoded<Self::Failure>;
+}
+
+/// What a response's status is to the operation, as the spec describes its responses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// A success: the body is [`Operation::Value`].
+    Value,
+    /// The API's error: the body is [`Operation::Failure`].
+    Failure,
+    /// A status the operation does not describe (a 3xx, never followed, or a 1xx).
+    Undescribed,
 }

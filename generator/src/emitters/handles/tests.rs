@@ -19,7 +19,7 @@ fn handles_with(ops: Value, handwritten: &[&str], servers: Vec<Server>) -> Resul
         "paths": ops,
         "components": {"schemas": {"widget": widget}},
     });
-    let settings = crate::Settings { operation_trait: Some("crate::Operation".into()), ..crate::Settings::default() };
+    let settings = crate::Settings { runtime: Some("crate".into()), ..crate::Settings::default() };
     let file = crate::engine::emit_file(&doc, &[], &[], &settings).unwrap();
     let settings = HandleSettings {
         handwritten_tags: handwritten.iter().map(|t| (*t).to_owned()).collect(),

@@ -175,7 +175,8 @@ pub(crate) fn split(
         let items = op_builders.remove(&builder).unwrap_or_default();
         let mut mentioned = HashSet::new();
         Mentions(&mut mentioned).visit_impl_item_fn(&f);
-        for i in &items {
+        // The trait impls name the operation's outcomes (its `Value` and `Failure` types).
+        for i in items.iter().chain(builder_trait_impls.get(&builder).into_iter().flatten()) {
             Mentions(&mut mentioned).visit_item(i);
         }
         let tags = &op_tags[&method];

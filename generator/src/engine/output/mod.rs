@@ -6,12 +6,12 @@
 //! (see [`expect`]) fails with [`crate::Error::OutputPass`], naming itself and what it looked
 //! for, instead of silently leaving the code as progenitor wrote it.
 
+pub mod build_requests;
 pub mod drop_empty_header_map;
 pub mod drop_unused_struct_builders;
 pub mod expect;
 pub mod format_integer_path_params;
 pub mod insert_open_enums;
-pub mod move_response_headers;
 pub mod null_as_absent;
 pub mod open_inline_enums;
 pub mod operation_impls;

@@ -2,14 +2,16 @@
 //! and progenitor writes no trait impl of its own on them.
 //!
 //! progenitor's builders know their operation only by the id they hand the hooks; a runtime
-//! that retries and traces any builder generically needs more: the method decides what is safe
-//! to send again, the path template names the request in traces without ids in it, and the
-//! success and error body types say what a call returns. The pass implements a trait of the
-//! crate's (`Settings::operation_trait`) for every builder, from the spec and from the
-//! builder's own `send`:
+//! that sends, retries and traces any builder generically needs more: the method decides what
+//! is safe to send again, the path template names the request in traces without ids in it,
+//! the success and error body types say what a call returns, and the statuses the operation
+//! describes say which of them a response is. The pass implements the `Operation` trait of the
+//! crate's runtime module (`Settings::runtime`) for every builder, from the spec and from the
+//! builder's own `send`, whose closing `match` on the status it reads; then
+//! [`super::build_requests`] cuts `send` down to the request it builds:
 //!
 //! ```ignore
-//! impl<'a> Operation for builder::ActionsGet<'a> {
+//! impl<'a> runtime::Operation for builder::ActionsGet<'a> {
 //!     type Value = types::ActionResponse;
 //!     type Failure = types::Error;
 //!     const ID: &'static str = "actions_get";
@@ -18,9 +20,17 @@
 //!     fn try_clone(&self) -> Option<Self> { Some(self.clone()) }
 //!     // A DELETE without a body only: what its success is when a retry finds it done already.
 //!     fn gone() -> Option<Self::Value> { Some(()) }
-//!     fn send(self) -> impl Future<Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>> + Send { .. }
+//!     fn request(self) -> Result<reqwest::Request, Error> { builder::ActionsGet::request(self) }
+//!     fn answer(status: u16) -> runtime::Answer {
+//!         match status { 200u16 => runtime::Answer::Value, 400u16..=499u16 => runtime::Answer::Failure, _ => runtime::Answer::Undescribed }
+//!     }
+//!     fn value(body: runtime::body::Body) -> runtime::body::Decoded<Self::Value> { runtime::body::json(body) }
+//!     fn failure(body: runtime::body::Body) -> runtime::body::Decoded<Self::Failure> { runtime::body::json(body) }
 //! }
 //! ```
+//!
+//! The decoders are the runtime's: `json` for a JSON body, `empty` for none (a `204`), `stream`
+//! for one that is not JSON, as progenitor's `send` chose them.
 
 use std::collections::BTreeMap;
 
@@ -34,10 +44,11 @@ use crate::spec::validate::operations;
 
 const PASS: &str = "output pass operation_impls";
 
-/// Appends an impl of `trait_path` for every builder that has a `send` method.
-pub fn run(file: &mut syn::File, doc: &Value, trait_path: &str) -> Result<(), Error> {
-    let trait_path: syn::Path = syn::parse_str(trait_path)
-        .map_err(|e| Error::Emit { message: format!("operation trait `{trait_path}`: {e}") })?;
+/// Appends an impl of `{runtime}::Operation` for every builder that has a `send` method, then
+/// turns each `send` into the request it builds.
+pub fn run(file: &mut syn::File, doc: &Value, runtime: &str) -> Result<(), Error> {
+    let runtime: syn::Path = syn::parse_str(runtime)
+        .map_err(|e| Error::Emit { message: format!("runtime module `{runtime}`: {e}") })?;
     // progenitor names operations (and `OperationInfo::operation_id`) in snake case.
     let mut routes = BTreeMap::new();
     for op in operations(doc) {
@@ -81,8 +92,32 @@ pub fn run(file: &mut syn::File, doc: &Value, trait_path: &str) -> Result<(), Er
                 }
             }
         });
+        let answers = sender.answers.iter().map(|(pat, answer)| {
+            let variant = format_ident!("{}", answer.variant());
+            quote! { #pat => #runtime::Answer::#variant, }
+        });
+        let decoder = |of: fn(&Answer) -> Option<&syn::Ident>| {
+            let mut decoders = sender.answers.iter().filter_map(|(_, a)| of(a));
+            let first = decoders.next();
+            match first {
+                Some(d) if decoders.any(|other| other != d) => Err(Error::Emit {
+                    message: format!("{PASS}: builder `{builder}` decodes statuses of one kind in different ways"),
+                }),
+                Some(d) => Ok(d.clone()),
+                // No status of that kind: its type is `()`, and there is nothing to decode.
+                None => Ok(format_ident!("empty")),
+            }
+        };
+        let value_decoder = decoder(|a| match a {
+            Answer::Value(d) => Some(d),
+            _ => None,
+        })?;
+        let failure_decoder = decoder(|a| match a {
+            Answer::Failure(d) => Some(d),
+            _ => None,
+        })?;
         impls.push(quote! {
-            impl<'a> #trait_path for builder::#builder<'a> {
+            impl<'a> #runtime::Operation for builder::#builder<'a> {
                 type Value = #value;
                 type Failure = #failure;
                 const ID: &'static str = #id;
@@ -92,16 +127,24 @@ pub fn run(file: &mut syn::File, doc: &Value, trait_path: &str) -> Result<(), Er
                     #try_clone
                 }
                 #gone
-                fn send(
-                    self,
-                ) -> impl ::std::future::Future<
-                    Output = Result<ResponseValue<Self::Value>, Error<Self::Failure>>,
-                > + Send {
-                    builder::#builder::send(self)
+                fn request(self) -> Result<reqwest::Request, Error> {
+                    builder::#builder::request(self)
+                }
+                fn answer(status: u16) -> #runtime::Answer {
+                    match status {
+                        #(#answers)*
+                    }
+                }
+                fn value(body: #runtime::body::Body) -> #runtime::body::Decoded<Self::Value> {
+                    #runtime::body::#value_decoder(body)
+                }
+                fn failure(body: #runtime::body::Body) -> #runtime::body::Decoded<Self::Failure> {
+                    #runtime::body::#failure_decoder(body)
                 }
             }
         });
     }
+    super::build_requests::run(file)?;
     let items: syn::File = syn::parse2(quote! { #(#impls)* }).map_err(|e| Error::Emit { message: e.to_string() })?;
     file.items.extend(items.items);
     Ok(())
@@ -128,6 +171,27 @@ struct Sender {
     operation_id: String,
     value: syn::Type,
     failure: syn::Type,
+    /// The arms of the `match` on the status that `send` ends with, in order.
+    answers: Vec<(syn::Pat, Answer)>,
+}
+
+/// What an arm of `send`'s closing `match` makes of a status: a success or the API's error,
+/// each with the runtime's decoder for its body (`json`, `empty`, `stream`), or a status the
+/// operation does not describe.
+enum Answer {
+    Value(syn::Ident),
+    Failure(syn::Ident),
+    Undescribed,
+}
+
+impl Answer {
+    fn variant(&self) -> &'static str {
+        match self {
+            Answer::Value(_) => "Value",
+            Answer::Failure(_) => "Failure",
+            Answer::Undescribed => "Undescribed",
+        }
+    }
 }
 
 /// Every `impl Builder { async fn send(self) -> Result<ResponseValue<T>, Error<E>> }`, with
@@ -144,12 +208,58 @@ impl<'ast> Visit<'ast> for Senders {
             if f.sig.ident != "send" {
                 continue;
             }
-            let (Some((value, failure)), Some(operation_id)) = (result_types(&f.sig.output), operation_id(&f.block))
+            let (Some((value, failure)), Some(operation_id), Some(answers)) =
+                (result_types(&f.sig.output), operation_id(&f.block), answers(&f.block))
             else {
                 continue;
             };
-            self.0.push(Sender { builder: builder.clone(), operation_id, value, failure });
+            self.0.push(Sender { builder: builder.clone(), operation_id, value, failure, answers });
         }
+    }
+}
+
+/// The arms of the `match response.status().as_u16() { .. }` that ends `send`: each arm's
+/// pattern, and what its body makes of the response. `None` when `send` ends otherwise, or an
+/// arm decodes in a way the runtime has no decoder for.
+fn answers(block: &syn::Block) -> Option<Vec<(syn::Pat, Answer)>> {
+    let Some(syn::Stmt::Expr(syn::Expr::Match(m), None)) = block.stmts.last() else { return None };
+    m.arms
+        .iter()
+        .map(|arm| {
+            let mut seen = Seen::default();
+            seen.visit_expr(&arm.body);
+            let answer = if seen.unexpected {
+                Answer::Undescribed
+            } else {
+                let decoder = format_ident!("{}", seen.decoder?);
+                if seen.error { Answer::Failure(decoder) } else { Answer::Value(decoder) }
+            };
+            Some((arm.pat.clone(), answer))
+        })
+        .collect()
+}
+
+/// What an arm's body names: `Error::ErrorResponse`, `Error::UnexpectedResponse`, and the
+/// `ResponseValue` function that reads the body.
+#[derive(Default)]
+struct Seen {
+    error: bool,
+    unexpected: bool,
+    decoder: Option<&'static str>,
+}
+
+impl<'ast> Visit<'ast> for Seen {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        match names.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            [.., "Error", "ErrorResponse"] => self.error = true,
+            [.., "Error", "UnexpectedResponse"] => self.unexpected = true,
+            [.., "ResponseValue", "from_response"] => self.decoder = Some("json"),
+            [.., "ResponseValue", "empty"] => self.decoder = Some("empty"),
+            [.., "ResponseValue", "stream"] => self.decoder = Some("stream"),
+            _ => {}
+        }
+        syn::visit::visit_path(self, path);
     }
 }
 
@@ -231,7 +341,7 @@ mod tests {
             crate::engine::try_progenitor(&serde_json::from_value(doc.clone()).unwrap(), &crate::Settings::default())
                 .unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
-        super::run(&mut file, &doc, "crate::runtime::Operation").unwrap();
+        super::run(&mut file, &doc, "crate::runtime").unwrap();
         let code = prettyplease::unparse(&file);
         assert!(code.contains("impl<'a> crate::runtime::Operation for builder::ThingsGet<'a>"), "{code}");
         assert!(code.contains("const METHOD: reqwest::Method = reqwest::Method::GET;"), "{code}");
@@ -241,6 +351,14 @@ mod tests {
         assert!(code.contains("type Failure = ();"), "{code}");
         assert!(code.contains("Some(::std::clone::Clone::clone(self))"), "{code}");
         assert!(!code.contains("fn gone()"), "a GET is never found gone: {code}");
+        // The statuses as `send` sorted them, each body with the runtime's decoder.
+        assert!(code.contains("200u16 => crate::runtime::Answer::Value,"), "{code}");
+        assert!(code.contains("_ => crate::runtime::Answer::Undescribed,"), "{code}");
+        assert!(code.contains("crate::runtime::body::json(body)"), "{code}");
+        // No error status declared: nothing to decode as the API's error.
+        assert!(code.contains("crate::runtime::body::empty(body)"), "{code}");
+        // `send` is gone: the builder gives its request, and the runtime sends it.
+        assert!(code.contains("builder::ThingsGet::request(self)") && !code.contains("async fn send"), "{code}");
     }
 
     #[test]
@@ -265,17 +383,18 @@ mod tests {
             crate::engine::try_progenitor(&serde_json::from_value(doc.clone()).unwrap(), &crate::Settings::default())
                 .unwrap();
         let mut file: syn::File = syn::parse2(tokens).unwrap();
-        super::run(&mut file, &doc, "crate::runtime::Operation").unwrap();
+        super::run(&mut file, &doc, "crate::runtime").unwrap();
         let code = prettyplease::unparse(&file);
         assert_eq!(code.matches("fn gone() -> Option<Self::Value>").count(), 1, "{code}");
         let delete = &code[code.find("for builder::ThingsDelete<'a>").unwrap()..];
-        assert!(delete[..delete.find("fn send(").unwrap()].contains("fn gone()"), "{code}");
+        assert!(delete[..delete.find("fn request(").unwrap()].contains("fn gone()"), "{code}");
+        assert!(code.contains("204u16 => crate::runtime::Answer::Value,"), "{code}");
     }
 
     #[test]
     fn output_without_builders_is_an_error() {
         let mut file: syn::File = syn::parse_str("fn f() {}").unwrap();
-        let err = super::run(&mut file, &spec(), "crate::Operation").unwrap_err();
+        let err = super::run(&mut file, &spec(), "crate").unwrap_err();
         assert!(err.to_string().contains("operation_impls"), "{err}");
     }
 }
