@@ -97,9 +97,10 @@ where
     let token: Arc<str> = Arc::from(client.token());
     let request_id = response.request_id().map(|id| redact(id, Some(&token)));
     Ok(response.map(|body| {
-        ByteStream::new(body.into_inner().map(move |chunk| {
-            chunk.map_err(|e| broken_body(e, status, request_id.clone(), Some(&token)))
-        }))
+        ByteStream::new(
+            body.into_inner()
+                .map(move |chunk| chunk.map_err(|e| broken_body(e, status, request_id.clone(), Some(&token)))),
+        )
     }))
 }
 

@@ -45,9 +45,14 @@ pub(crate) struct Body {
 pub(crate) enum Decoded<T> {
     Value(T),
     /// The whole body, which is not the JSON of the type.
-    Undecodable { body: Bytes, error: serde_json::Error },
+    Undecodable {
+        body: Bytes,
+        error: serde_json::Error,
+    },
     /// The body was larger than `limit`.
-    TooLarge { limit: u64 },
+    TooLarge {
+        limit: u64,
+    },
     /// The body broke off.
     Broken(reqwest::Error),
 }
@@ -90,15 +95,14 @@ pub(crate) fn empty(_: Body) -> Decoded<()> {
 #[allow(dead_code)] // Only some tags have such responses.
 pub(crate) fn stream(body: Body) -> Decoded<ByteStream> {
     let Body { read, rest } = body;
-    let chunks: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<Bytes>> + Send + Sync>> =
-        match read {
-            Read::Whole(body) => Box::pin(futures_util::stream::iter([Ok(body)])),
-            Read::TooLarge { read, .. } => {
-                let head = futures_util::stream::iter((!read.is_empty()).then_some(Ok(read)));
-                Box::pin(futures_util::StreamExt::chain(head, rest.bytes_stream()))
-            }
-            Read::Broken(error) => Box::pin(futures_util::stream::iter([Err(error)])),
-        };
+    let chunks: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<Bytes>> + Send + Sync>> = match read {
+        Read::Whole(body) => Box::pin(futures_util::stream::iter([Ok(body)])),
+        Read::TooLarge { read, .. } => {
+            let head = futures_util::stream::iter((!read.is_empty()).then_some(Ok(read)));
+            Box::pin(futures_util::StreamExt::chain(head, rest.bytes_stream()))
+        }
+        Read::Broken(error) => Box::pin(futures_util::stream::iter([Err(error)])),
+    };
     Decoded::Value(ByteStream::new(chunks))
 }
 

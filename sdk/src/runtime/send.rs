@@ -111,9 +111,9 @@ impl<V, F> Outcome<V, F> {
             Outcome::Value { .. } | Outcome::Invalid(_) => None,
             // The status decides: a 503 is tried again, whether or not its body says why (a
             // proxy's HTML page), and whatever its size.
-            Outcome::Failure { status, .. } | Outcome::Undescribed { status, .. } | Outcome::TooLarge { status, .. } => {
-                Some(Attempt::Status(*status))
-            }
+            Outcome::Failure { status, .. }
+            | Outcome::Undescribed { status, .. }
+            | Outcome::TooLarge { status, .. } => Some(Attempt::Status(*status)),
             // A success whose body does not decode is final: sending again would fetch the
             // same body.
             Outcome::Undecodable { status, .. } => (!status.is_success()).then_some(Attempt::Status(*status)),
@@ -179,7 +179,11 @@ pub(crate) async fn send<O: Operation>(
 }
 
 /// One attempt, step by step.
-async fn attempt<O: Operation>(http: &reqwest::Client, runtime: &Runtime, operation: O) -> Outcome<O::Value, O::Failure> {
+async fn attempt<O: Operation>(
+    http: &reqwest::Client,
+    runtime: &Runtime,
+    operation: O,
+) -> Outcome<O::Value, O::Failure> {
     // Build.
     let mut request = match operation.request() {
         Ok(request) => request,
@@ -200,7 +204,9 @@ async fn attempt<O: Operation>(http: &reqwest::Client, runtime: &Runtime, operat
     let body = Body { read, rest: response };
     // Classify, then decode as the answer's type.
     match O::answer(status.as_u16()) {
-        Answer::Value => settle(O::value(body), status, headers, |value, headers| Outcome::Value { status, headers, value }),
+        Answer::Value => {
+            settle(O::value(body), status, headers, |value, headers| Outcome::Value { status, headers, value })
+        }
         Answer::Failure => {
             settle(O::failure(body), status, headers, |failure, headers| Outcome::Failure { status, headers, failure })
         }

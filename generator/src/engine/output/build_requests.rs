@@ -32,6 +32,12 @@ struct Rewrite {
 }
 
 impl VisitMut for Rewrite {
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        if super::holds_operations(item) {
+            syn::visit_mut::visit_item_mod_mut(self, item);
+        }
+    }
+
     fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
         let builder = match &*item.self_ty {
             syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),

@@ -37,6 +37,12 @@ struct DropEmpty {
 }
 
 impl VisitMut for DropEmpty {
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        if super::holds_operations(item) {
+            syn::visit_mut::visit_item_mod_mut(self, item);
+        }
+    }
+
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         if let Some(at) = block.stmts.iter().position(declares_header_map) {
             self.declared += 1;

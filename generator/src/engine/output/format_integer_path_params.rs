@@ -67,6 +67,12 @@ struct IntegerFields {
 }
 
 impl VisitMut for IntegerFields {
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        if super::holds_operations(item) {
+            syn::visit_mut::visit_item_mod_mut(self, item);
+        }
+    }
+
     fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
         let names: HashSet<String> = item
             .fields
@@ -106,6 +112,12 @@ struct Rewrite {
 }
 
 impl VisitMut for Rewrite {
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        if super::holds_operations(item) {
+            syn::visit_mut::visit_item_mod_mut(self, item);
+        }
+    }
+
     fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
         let name = match &*item.self_ty {
             syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),

@@ -17,3 +17,9 @@ pub mod open_inline_enums;
 pub mod operation_impls;
 pub mod strict_shapes;
 pub mod strip_api_version_header;
+
+/// Whether a pass over the operations walks into `module`: not into `types`, which holds no
+/// operation and is most of the file (walking it was most of those passes' time).
+pub(crate) fn holds_operations(module: &syn::ItemMod) -> bool {
+    module.ident != "types"
+}

@@ -32,6 +32,12 @@ struct Strip {
 }
 
 impl VisitMut for Strip {
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        if super::holds_operations(item) {
+            syn::visit_mut::visit_item_mod_mut(self, item);
+        }
+    }
+
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         let before = block.stmts.len();
         block.stmts.retain(|stmt| !appends_api_version(stmt));
