@@ -55,8 +55,8 @@ mod generated;
 pub use api::ListActions;
 #[cfg(feature = "actions")]
 pub use api::WaitAll;
-/// The resource handles of every tag but images (whose handle is written by hand; images, image
-/// actions and actions are also at the crate's root): `client.droplets()`,
+/// The resource handles of every tag (images, image actions and actions are also at the
+/// crate's root): `client.droplets()`,
 /// `client.one_click_applications()`, ... and the requests their methods give when an operation
 /// has optional parameters.
 pub use api::generated as handles;
@@ -65,7 +65,9 @@ pub use api::generated::Actions;
 #[cfg(feature = "image-actions")]
 pub use api::generated::ImageActions;
 #[cfg(feature = "images")]
-pub use api::{AccountTransfer, AccountTransfers, CreateCustomImage, Images, ListImages, UpdateImage};
+pub use api::generated::Images;
+#[cfg(feature = "images")]
+pub use api::{AccountTransfer, AccountTransfers, CreateCustomImage, ListImages, UpdateImage};
 pub use api::{ActionCall, RawRequest};
 #[cfg(any(feature = "actions", feature = "image-actions"))]
 pub use api::{DEFAULT_WAIT_TIMEOUT, Progress, Wait, WaitEvent};

@@ -10,10 +10,20 @@ pub const OUTPUT: &str = "sdk/src/generated.rs";
 pub const OUTPUT_DIR: &str = "sdk/src/generated";
 /// Where the generated resource handles go (the whole API only).
 pub const HANDLES_DIR: &str = "sdk/src/api/generated";
-/// The tags whose handles are written by hand (`sdk/src/api/`): they add meaning over one
-/// generated method each (waits, `get_by_slug`, typed transfers), and an operation must have
-/// one public way to be called.
-pub const HANDWRITTEN_TAGS: [&str; 1] = ["images"];
+/// The operations whose handle methods are written by hand (`sdk/src/api/images.rs`,
+/// `account_transfers.rs`), in `impl` blocks on the generated `Images` handle: they add meaning
+/// over the generated call (a slug checked before it is sent, required body fields as
+/// arguments, typed transfers), and an operation must have one public way to be called.
+pub const HANDWRITTEN_OPERATIONS: [&str; 8] = [
+    "images_list",
+    "images_create_custom",
+    "images_get",
+    "images_update",
+    "images_post_account_transfer_create",
+    "images_post_account_transfer_accept",
+    "images_post_account_transfer_cancel",
+    "images_post_account_transfer_decline",
+];
 /// The manifest whose `[features]` table carries the tag features, between the markers.
 pub const SDK_MANIFEST: &str = "sdk/Cargo.toml";
 /// The crates of the generated types, by package and folder (`generator::emitters::types_crates`): the
@@ -82,7 +92,7 @@ pub fn settings() -> generator::Settings {
         null_as_absent: Some("crate::runtime::null".into()),
         refuse_strict_shapes: true,
         handles: Some(generator::emitters::handles::HandleSettings {
-            handwritten_tags: HANDWRITTEN_TAGS.iter().map(|t| (*t).to_owned()).collect(),
+            handwritten: HANDWRITTEN_OPERATIONS.iter().map(|t| (*t).to_owned()).collect(),
             servers: servers(),
             // The fake answers these from its state (`fake-api/src/handle.rs`): the image actions
             // of an image it holds, and on the account's route only an action it started; the

@@ -1,5 +1,7 @@
-//! `client.images()`: list, get (by id or by a public image's slug), import a custom image,
-//! update, delete, and hand an image over to another account.
+//! `client.images()` is generated (delete); what the spec cannot say is written here, on the
+//! same handle: list with filters taken as anything that converts, get by id or by a public
+//! image's slug (checked before it is sent), import a custom image with its required fields as
+//! arguments, update field by field, and hand an image over to another account.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -8,28 +10,13 @@ use futures_util::stream::{Stream, TryStreamExt};
 
 use crate::Client;
 use crate::api::account_transfers::AccountTransfers;
+use crate::api::generated::Images;
 use crate::api::paging::{self, PagedList};
 use crate::call::call;
 use crate::error::Error;
 use crate::ids::ImageId;
 use crate::response::Response;
 use crate::types::{Distribution, Image, ImageListType, ImageNewCustom, ImagePage, ImageUpdate, RegionSlug};
-
-/// The images resource. Get one with [`Client::images`].
-#[derive(Clone, Copy, Debug)]
-pub struct Images<'a> {
-    client: &'a Client,
-}
-
-// Here rather than in `client.rs`, as the generated handles do: the client does not depend on
-// its resources, only they on it.
-impl Client {
-    /// Images: list, get (by id or slug), import a custom image, update, delete, and account
-    /// transfers.
-    pub fn images(&self) -> Images<'_> {
-        Images { client: self }
-    }
-}
 
 impl<'a> Images<'a> {
     /// Lists the images the account can use, public ones included: a [`ListImages`] to narrow
@@ -119,11 +106,6 @@ impl<'a> Images<'a> {
     /// ```
     pub fn update(self, image: ImageId) -> UpdateImage<'a> {
         UpdateImage { client: self.client, image, body: ImageUpdate::default() }
-    }
-
-    /// Deletes a snapshot or a custom image.
-    pub async fn delete(self, image: ImageId) -> Result<Response<()>, Error> {
-        call(self.client, self.client.generated().images_delete().image_id(image)).await
     }
 
     /// Moving images to another account: offer, accept, cancel, decline.

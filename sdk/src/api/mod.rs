@@ -4,15 +4,16 @@
 
 //!
 //! Each handle is compiled under its tag's cargo feature; waiting, which two tags share, under
-//! either. The handles are generated but for images; what the spec cannot say (waits, the two
-//! kinds of image action) is an `impl` block on the generated handle, in this folder.
+//! either. The handles are generated; what the spec cannot say (waits, the two kinds of image
+//! action, an image's slug, typed transfers) is an `impl` block on the generated handle, in
+//! this folder.
 
 // Used by the tags whose operations answer with an action: some, not all.
 #[cfg(feature = "images")]
 pub(crate) mod account_transfers;
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
 pub(crate) mod action_call;
-/// The handles of every tag but images, written by `cargo xtask generate` (never by hand).
+/// The handles of every tag, written by `cargo xtask generate` (never by hand).
 // prettyplease formats it, deterministically; rustfmt must not touch it, or `--check` fails.
 #[rustfmt::skip]
 pub mod generated;
@@ -43,7 +44,7 @@ pub use action_call::ActionCall;
 #[deprecated(note = "use `digitalocean_sdk::handles::ActionsList` (or `ImageActionsList` for an image's actions)")]
 pub type ListActions<'a> = generated::ActionsList<'a>;
 #[cfg(feature = "images")]
-pub use images::{CreateCustomImage, Images, ListImages, UpdateImage};
+pub use images::{CreateCustomImage, ListImages, UpdateImage};
 pub use raw::RawRequest;
 #[cfg(any(feature = "actions", feature = "image-actions"))]
 pub use wait::{DEFAULT_WAIT_TIMEOUT, Progress, Wait, WaitEvent};

@@ -38,7 +38,6 @@ pub fn handwritten(id: &str) -> Option<Run> {
         "images_update" => {
             |c| Box::pin(async move { outcome(c.images().update(image()).name("renamed").send().await) })
         }
-        "images_delete" => |c| Box::pin(async move { outcome(c.images().delete(image()).await) }),
         "images_post_account_transfer_create" => |c| {
             Box::pin(async move {
                 outcome(c.images().account_transfers().offer_to_email(image(), "sammy@example.com").await)

@@ -46,9 +46,11 @@ use tag_file::{answered_actions, envelope_of, is_action, setters, tag_file};
 /// What the generator needs to write handles.
 #[derive(Clone, Debug, Default)]
 pub struct HandleSettings {
-    /// Tags (kebab case, as their features) whose handles are written by hand: no handle is
-    /// generated for them, so that an operation has one public way to be called.
-    pub handwritten_tags: Vec<String>,
+    /// Operations (by operationId) whose handle methods are written by hand, in `impl` blocks
+    /// on their tag's generated handle: no method is generated for them, so that an operation
+    /// has one public way to be called. A tag all of whose operations are listed gets no
+    /// handle. An id the spec does not have is an error.
+    pub handwritten: Vec<String>,
     /// The servers operations name of their own (their `servers`, other than the document's),
     /// and how the handles reach each. An operation whose server is not listed stops the
     /// generator: sending it to the API's host, with the API's token, would be wrong.
@@ -108,7 +110,7 @@ pub(crate) fn emit(
             several.insert(op.id.clone(), field);
         }
         let first = op.tags[0].clone();
-        let handwritten = settings.handwritten_tags.contains(&first);
+        let handwritten = settings.handwritten.contains(&op.id);
         calls.push(CallShape {
             id: op.id.clone(),
             tag: op.tag_name.clone(),
@@ -131,6 +133,12 @@ pub(crate) fn emit(
             continue;
         }
         per_tag.entry(first).or_insert_with(|| (op.tag_name.clone(), Vec::new())).1.push(op);
+    }
+    if let Some(id) = settings.handwritten.iter().find(|id| !calls.iter().any(|c| &c.id == *id)) {
+        return Err(Error::Handle {
+            operation: id.clone(),
+            message: "it is listed as written by hand, but the spec has no operation of that id".into(),
+        });
     }
     let (pages_file, list_responses) = crate::emitters::pages::pages_file(&pages, shapes)?;
     files.insert(

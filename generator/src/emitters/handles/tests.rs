@@ -22,7 +22,7 @@ fn handles_with(ops: Value, handwritten: &[&str], servers: Vec<Server>) -> Resul
     let settings = crate::Settings { runtime: Some("crate".into()), ..crate::Settings::default() };
     let file = crate::engine::emit_file(&doc, &[], &[], &settings).unwrap();
     let settings = HandleSettings {
-        handwritten_tags: handwritten.iter().map(|t| (*t).to_owned()).collect(),
+        handwritten: handwritten.iter().map(|t| (*t).to_owned()).collect(),
         servers,
         called_apart: Vec::new(),
     };
@@ -145,13 +145,13 @@ fn a_handle_per_tag_with_required_arguments_and_a_request_for_optional_ones() {
                                {"name": "per_page", "in": "query", "schema": {"type": "integer"}}]}},
             "/g": {"get": {"operationId": "gadgets_list", "tags": ["Gadgets"], "responses": ok()}}
         }),
-        &["gadgets"],
+        &["gadgets_list"],
     )
     .unwrap();
     assert_eq!(
         files.keys().collect::<Vec<_>>(),
         ["mod.rs", "pages.rs", "widgets.rs"],
-        "a hand-written tag gets no file"
+        "a tag whose every operation is written by hand gets no file"
     );
     let w: String = files["widgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(w.contains("pub fn widgets(&self) -> Widgets<'_>"), "{w}");
@@ -160,6 +160,22 @@ fn a_handle_per_tag_with_required_arguments_and_a_request_for_optional_ones() {
     assert!(w.contains("impl<'a> ::std::future::IntoFuture for WidgetsList<'a>"), "{w}");
     assert!(w.contains("Paged: each request gives one page"), "{w}");
     assert!(files["mod.rs"].contains("#[cfg(feature = \"widgets\")]\npub use widgets::*;"), "{}", files["mod.rs"]);
+}
+
+#[test]
+fn an_operation_written_by_hand_has_no_method_on_its_generated_handle() {
+    let ops = json!({
+        "/w/{id}": {"get": {"operationId": "widgets_get", "tags": ["Widgets"], "responses": ok(),
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]},
+            "delete": {"operationId": "widgets_delete", "tags": ["Widgets"], "responses": ok(),
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]}}
+    });
+    let files = handles(ops.clone(), &["widgets_get"]).unwrap();
+    let w: String = files["widgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(w.contains("pub fn widgets(&self) -> Widgets<'_>") && w.contains("pub fn delete("), "{w}");
+    assert!(!w.contains("pub fn get("), "{w}");
+    let e = handles(ops, &["widgets_gone"]).unwrap_err().to_string();
+    assert!(e.contains("widgets_gone") && e.contains("written by hand"), "{e}");
 }
 
 #[test]
