@@ -4586,6 +4586,13 @@ pub const CALLS: &[Call] = &[
         }),
     },
     Call {
+        id: "images_delete",
+        tag: "Images",
+        run: |c| Box::pin(async move {
+            outcome(c.images().delete(arg("62137902")?).await)
+        }),
+    },
+    Call {
         id: "inference_cancel_batch",
         tag: "Batch Inference",
         run: |c| Box::pin(async move {
@@ -8540,7 +8547,6 @@ pub const CALLED_APART: &[(&str, &str, &str)] = &[
     ("imageActions_list", "Image Actions", "image_actions"),
     ("imageActions_post", "Image Actions", "image_actions"),
     ("images_create_custom", "Images", "images"),
-    ("images_delete", "Images", "images"),
     ("images_get", "Images", "images"),
     ("images_list", "Images", "images"),
     ("images_post_account_transfer_accept", "Images", "images"),

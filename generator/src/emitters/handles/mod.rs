@@ -90,6 +90,7 @@ pub(crate) fn emit(
     // The operations whose answer carries several actions, with the field holding them.
     let mut several: HashMap<String, crate::model::lists::StructField> = HashMap::new();
     let mut pages = Vec::new();
+    let mut by_hand: HashMap<String, usize> = HashMap::new();
     for op in spec_operations(doc, &settings.servers)? {
         let d = described.get(&op.snake).ok_or_else(|| Error::Handle {
             operation: op.id.clone(),
@@ -130,6 +131,7 @@ pub(crate) fn emit(
             reach: op.server.as_ref().map(|s| s.reach.clone()),
         });
         if handwritten {
+            *by_hand.entry(first).or_default() += 1;
             continue;
         }
         per_tag.entry(first).or_insert_with(|| (op.tag_name.clone(), Vec::new())).1.push(op);
@@ -170,7 +172,7 @@ pub(crate) fn emit(
             described,
             envelopes,
             actions,
-            Roles { lists: &lists, several: &several },
+            Roles { lists: &lists, several: &several, by_hand: by_hand.get(&tag).copied().unwrap_or(0) },
         )?;
         waitable += waits;
         list_builders += ops.iter().filter(|o| lists.contains_key(&o.id)).count();
@@ -213,12 +215,13 @@ pub(crate) fn emit(
     Ok(Emitted { files, calls, advice })
 }
 
-/// What the tag's operations are besides plain calls: lists, and answers with several actions
-/// (with the field that holds them).
+/// What the tag's operations are besides plain calls: lists, answers with several actions
+/// (with the field that holds them), and how many more have methods written by hand.
 #[derive(Clone, Copy)]
 struct Roles<'r> {
     lists: &'r HashMap<String, crate::model::lists::List>,
     several: &'r HashMap<String, crate::model::lists::StructField>,
+    by_hand: usize,
 }
 
 /// What of an operation's answer can be waited on.

@@ -11,7 +11,7 @@ pub(super) fn tag_file(
     actions: &HashSet<String>,
     roles: Roles<'_>,
 ) -> Result<(String, usize), Error> {
-    let Roles { lists, several } = roles;
+    let Roles { lists, several, by_hand } = roles;
     let (_, snake, pascal) = handle_names(tag_name);
     let handle = format_ident!("{pascal}");
     let getter = format_ident!("{snake}");
@@ -24,7 +24,13 @@ pub(super) fn tag_file(
         " through the SDK's retry loop and resolves to a [`Response`](crate::Response) or the one".to_owned(),
         " [`Error`](crate::Error).".to_owned(),
     ];
-    let getter_doc = format!(" The `{tag_name}` operations: {} of them, see [`{pascal}`].", ops.len());
+    let getter_doc = match by_hand {
+        0 => format!(" The `{tag_name}` operations: {} of them, see [`{pascal}`].", ops.len()),
+        n => format!(
+            " The `{tag_name}` operations: {} of them ({n} with methods written by hand), see [`{pascal}`].",
+            ops.len() + n
+        ),
+    };
     // A handle of its own host (an agent's endpoint) is made from that host's value, and holds
     // its generated client rather than the SDK's client: every operation must go there.
     let endpoint = ops.iter().find_map(|o| match o.server.as_ref().map(|s| &s.reach) {

@@ -174,6 +174,7 @@ fn an_operation_written_by_hand_has_no_method_on_its_generated_handle() {
     let w: String = files["widgets.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(w.contains("pub fn widgets(&self) -> Widgets<'_>") && w.contains("pub fn delete("), "{w}");
     assert!(!w.contains("pub fn get("), "{w}");
+    assert!(w.contains("operations: 2 of them (1 with methods written by hand)"), "{w}");
     let e = handles(ops, &["widgets_gone"]).unwrap_err().to_string();
     assert!(e.contains("widgets_gone") && e.contains("written by hand"), "{e}");
 }

@@ -2,7 +2,7 @@
 // Input sha256: 3b70d1627ae14beb59501c9972c122f2f5bbdce5c52e22a43d0739f3da3fb7d5
 // Do not edit by hand: change the spec, a normalization pass or a generator setting, and regenerate.
 
-//! The resource handles written by `cargo xtask generate`: 54 handles with 650 methods,
+//! The resource handles written by `cargo xtask generate`: 55 handles with 651 methods,
 //! one per operation of every tag whose handle is not written by hand. Each handle and its
 //! methods are compiled under the tag's feature.
 //!
@@ -198,6 +198,11 @@ pub use gradientai_platform::*;
 mod image_actions;
 #[cfg(feature = "image-actions")]
 pub use image_actions::*;
+#[cfg(feature = "images")]
+#[path = "images.rs"]
+mod images;
+#[cfg(feature = "images")]
+pub use images::*;
 #[cfg(feature = "kubernetes")]
 #[path = "kubernetes.rs"]
 mod kubernetes;
