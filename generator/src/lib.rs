@@ -198,6 +198,15 @@ pub fn generate_vendored_split(
     };
     let (mut split, builders) = split::split(file, &doc, &header, settings.handles.is_some(), crates.as_ref())?;
     if let Some(handle_settings) = &settings.handles {
+        // Checked against every tag, like the types crates; a part of the API keeps the
+        // operations written by hand that it has.
+        let part;
+        let handle_settings = if tags.is_empty() {
+            handle_settings
+        } else {
+            part = handle_settings.within(&doc);
+            &part
+        };
         let handles::Emitted { files, calls, advice } = handles::emit(&doc, &builders, handle_settings, &header)?;
         (split.handles, split.calls, split.advice) = (files, calls, advice);
     }

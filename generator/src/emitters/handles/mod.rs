@@ -61,6 +61,21 @@ pub struct HandleSettings {
     pub called_apart: Vec<String>,
 }
 
+impl HandleSettings {
+    /// The settings for a part of the API (`--tag`): only the operations written by hand that
+    /// `doc` has, so that the others' absence is not taken for a misspelt id.
+    pub(crate) fn within(&self, doc: &Value) -> HandleSettings {
+        let ids: HashSet<&str> = crate::spec::validate::operations(doc)
+            .into_iter()
+            .filter_map(|op| op.item.get("operationId").and_then(Value::as_str))
+            .collect();
+        HandleSettings {
+            handwritten: self.handwritten.iter().filter(|id| ids.contains(id.as_str())).cloned().collect(),
+            ..self.clone()
+        }
+    }
+}
+
 /// What [`emit`] writes and learns.
 pub(crate) struct Emitted {
     /// The handles' files, by name.
